@@ -1,0 +1,38 @@
+using System.Runtime.InteropServices;
+
+namespace Amlfs.Engine;
+
+/// <summary>
+/// An event as an entity stores it: 16 bytes. Layout of <c>_packed</c> (bit 0 = least significant):
+/// <code>
+///  63      56 55   53 52      48 47 44 43                                   0
+/// | unused   | day   | hour     | 0   | event time, ms since the Unix epoch |
+/// </code>
+/// Day and hour are local to the registry's time zone, computed once at admission, so calendar filters cost a shift
+/// and a mask at read time. 44 bits of milliseconds reach the year 2527; validation keeps times below that.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal readonly struct CompactEvent
+{
+    public const long MaxTimeMs = (1L << TimeBits) - 1;
+    private const int TimeBits = 44;
+    private const int HourShift = 48;
+    private const int DayShift = 53;
+
+    private readonly long _packed;
+    private readonly long _amountCents;
+
+    public CompactEvent(long timeMs, long amountCents, int localHour, DayOfWeek localDay)
+    {
+        _packed = timeMs | ((long)localHour << HourShift) | ((long)localDay << DayShift);
+        _amountCents = amountCents;
+    }
+
+    public long TimeMs => _packed & MaxTimeMs;
+
+    public long AmountCents => _amountCents;
+
+    public int LocalHour => (int)((_packed >> HourShift) & 31);
+
+    public DayOfWeek LocalDay => (DayOfWeek)((_packed >> DayShift) & 7);
+}

@@ -1,0 +1,170 @@
+using System.Buffers;
+using System.Numerics;
+using Amlfs.Registry;
+using Amlfs.Registry.Expressions;
+
+namespace Amlfs.Engine;
+
+/// <summary>
+/// Evaluates an entity's features as of a time q from its stored state, without mutating it: one scan over the events
+/// of the longest raw span aggregates every <see cref="RangeSlot"/>; tiled windows add their whole tiles; distinct
+/// counts hash the fingerprints of their range. Safe against a concurrent writer (see <see cref="EntityState"/>).
+/// </summary>
+internal static class EntityEvaluator
+{
+    private const int StackDistinctLimit = 512;
+
+    /// <summary>Fills aggregates and derived features of <paramref name="values"/> (length plan.ValueCount).</summary>
+    public static void Evaluate(EntityPlan plan, EntityState? state, long q, Span<double> values, in ExpressionScope scope)
+    {
+        values.Clear();
+        if (state is not null && plan.Aggregates.Length > 0)
+            EvaluateAggregates(plan, state, q, values);
+        var derived = plan.Derived;
+        foreach (var j in plan.DerivedOrder)
+            values[j] = derived[j].Evaluate(values, scope);
+    }
+
+    /// <summary>Adds the request features to values already evaluated by <see cref="Evaluate"/>.</summary>
+    public static void EvaluateRequest(EntityPlan plan, Span<double> values, in ExpressionScope scope)
+    {
+        var request = plan.Request;
+        for (var r = 0; r < request.Length; r++)
+            values[plan.RequestValue(r)] = request[r].Evaluate(values, scope);
+    }
+
+    private static void EvaluateAggregates(EntityPlan plan, EntityState state, long q, Span<double> values)
+    {
+        var rangeSlots = plan.Ranges;
+        Span<long> starts = stackalloc long[rangeSlots.Length];
+        Span<WindowAggregate> ranges = stackalloc WindowAggregate[rangeSlots.Length];
+        var minStart = q;
+        for (var r = 0; r < rangeSlots.Length; r++)
+        {
+            starts[r] = rangeSlots[r].Start(q);
+            minStart = Math.Min(minStart, starts[r]);
+        }
+
+        var spinner = default(SpinWait);
+        while (true)
+        {
+            var version = state.Version;
+            if ((version & 1) != 0)
+            {
+                spinner.SpinOnce();
+                continue;
+            }
+
+            ReadOnce(plan, state, q, minStart, starts, ranges, values);
+            if (state.Validate(version))
+                return;
+            spinner.SpinOnce();
+        }
+    }
+
+    private static void ReadOnce(EntityPlan plan, EntityState state, long q, long minStart,
+        ReadOnlySpan<long> starts, Span<WindowAggregate> ranges, Span<double> values)
+    {
+        var events = state.Events;
+        var fingerprints = state.Fingerprints;
+        var k = state.FieldCount;
+        var first = Math.Clamp(state.First, 0, events.Length);
+        var end = Math.Clamp(first + state.Count, first, events.Length);
+        if (k > 0)
+            end = Math.Min(end, fingerprints.Length / k);
+        first = Math.Min(first, end);
+        var lo = LowerBound(events, first, end, minStart);
+        var hi = LowerBound(events, lo, end, q);
+
+        ranges.Clear();
+        var rangeSlots = plan.Ranges;
+        for (var i = lo; i < hi; i++)
+        {
+            ref readonly var e = ref events[i];
+            var t = e.TimeMs;
+            for (var r = 0; r < rangeSlots.Length; r++)
+            {
+                if (t >= starts[r] && rangeSlots[r].Filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents))
+                    ranges[r].Add(t, e.AmountCents);
+            }
+        }
+
+        var aggregates = plan.Aggregates;
+        for (var a = 0; a < aggregates.Length; a++)
+        {
+            var spec = aggregates[a];
+            var r = plan.AggregateRange[a];
+            long distinct = 0;
+            var aggregate = ranges[r];
+            if (spec.Kind == AggregationKind.DistinctCount)
+            {
+                distinct = CountDistinct(events, fingerprints, k, plan.AggregateDistinctField[a], lo, hi, starts[r],
+                    rangeSlots[r].Filter);
+            }
+            else if (spec.IsTiled)
+            {
+                aggregate = default;
+                if (state.Tiles.Length > plan.AggregateTile[a] && state.Tiles[plan.AggregateTile[a]] is { } log)
+                {
+                    var from = RangeSlot.FloorTo(q - spec.WindowMs, spec.HopMs);
+                    TileLog.MergeRange(log.Starts, log.Tiles, log.First, log.Count, from, starts[r], ref aggregate);
+                }
+
+                aggregate.Merge(ranges[r]);
+            }
+
+            values[plan.AggregateValue(a)] = AggregateMath.Value(spec.Kind, aggregate, distinct);
+        }
+    }
+
+    private static long CountDistinct(CompactEvent[] events, ulong[] fingerprints, int k, int field, int lo, int hi,
+        long start, FeatureFilter filter)
+    {
+        var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(8, (hi - lo) * 2));
+        ulong[]? rented = null;
+        var table = capacity <= StackDistinctLimit
+            ? stackalloc ulong[capacity]
+            : (rented = ArrayPool<ulong>.Shared.Rent(capacity)).AsSpan(0, capacity);
+        table.Clear();
+        var mask = capacity - 1;
+        long distinct = 0;
+        for (var i = lo; i < hi; i++)
+        {
+            ref readonly var e = ref events[i];
+            if (e.TimeMs < start || !filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents))
+                continue;
+            var fp = fingerprints[i * k + field];
+            if (fp == 0)
+                continue; // missing value: not counted
+            var slot = (int)(fp & (ulong)mask);
+            while (table[slot] != 0 && table[slot] != fp)
+                slot = (slot + 1) & mask;
+            if (table[slot] == 0)
+            {
+                table[slot] = fp;
+                distinct++;
+            }
+        }
+
+        if (rented is not null)
+            ArrayPool<ulong>.Shared.Return(rented);
+        return distinct;
+    }
+
+    /// <summary>First index in [from, to) whose time is at or after <paramref name="timeMs"/>.</summary>
+    internal static int LowerBound(CompactEvent[] events, int from, int to, long timeMs)
+    {
+        var lo = from;
+        var hi = to;
+        while (lo < hi)
+        {
+            var mid = (int)((uint)(lo + hi) >> 1);
+            if (events[mid].TimeMs < timeMs)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+
+        return lo;
+    }
+}

@@ -1,0 +1,122 @@
+using Amlfs.Registry;
+using Amlfs.Registry.Expressions;
+
+namespace Amlfs.Engine;
+
+/// <summary>
+/// The compiled plan of one entity type. Value layout of an evaluation:
+/// <c>[derived features (D)] [aggregates (A)] [request features (R)]</c>. Public features map into it through
+/// <see cref="FeatureValue"/>. Aggregates sharing a window and filter share a <see cref="RangeSlot"/>, so the work of a
+/// read grows with the distinct (window, filter) pairs, not with the number of features.
+/// </summary>
+public sealed class EntityPlan
+{
+    private readonly Dictionary<string, int> _featureIndex;
+
+    internal EntityPlan(
+        EntityDefinition entity,
+        int index,
+        IReadOnlyList<FeatureDefinition> features,
+        IReadOnlyList<FeatureDefinition> requestFeatures,
+        AggregateSpec[] aggregates,
+        BoundExpression[] derived,
+        int[] derivedOrder,
+        int[] featureValue,
+        BoundExpression[] request)
+    {
+        Definition = entity;
+        Index = index;
+        Features = features;
+        RequestFeatures = requestFeatures;
+        Aggregates = aggregates;
+        Derived = derived;
+        DerivedOrder = derivedOrder;
+        FeatureValue = featureValue;
+        Request = request;
+        _featureIndex = features.Select((f, i) => (f.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+
+        var ranges = new List<RangeSlot>();
+        var tiles = new List<TileFamily>();
+        var distinctFields = new List<TransactionField>();
+        AggregateRange = new int[aggregates.Length];
+        AggregateTile = new int[aggregates.Length];
+        AggregateDistinctField = new int[aggregates.Length];
+        for (var k = 0; k < aggregates.Length; k++)
+        {
+            var a = aggregates[k];
+            var range = a.IsTiled ? new RangeSlot(0, a.HopMs, a.Filter) : new RangeSlot(a.WindowMs, 0, a.Filter);
+            AggregateRange[k] = IndexOrAdd(ranges, range);
+            AggregateTile[k] = a.IsTiled ? IndexOrAdd(tiles, new TileFamily(a.HopMs, a.Filter)) : -1;
+            AggregateDistinctField[k] = a.Kind == AggregationKind.DistinctCount ? IndexOrAdd(distinctFields, a.Field!.Value) : -1;
+        }
+
+        Ranges = [.. ranges];
+        Tiles = [.. tiles];
+        DistinctFields = [.. distinctFields];
+        var longestExact = ranges.Select(r => r.HopMs > 0 ? r.HopMs : r.WindowMs).DefaultIfEmpty(0).Max();
+        LongestRawSpanMs = longestExact;
+        LongestTiledWindowMs = aggregates.Where(a => a.IsTiled).Select(a => a.WindowMs + a.HopMs).DefaultIfEmpty(0).Max();
+    }
+
+    public EntityDefinition Definition { get; }
+
+    public string Name => Definition.Name;
+
+    public TransactionField JoinKey => Definition.JoinKey;
+
+    /// <summary>Position of this entity type in <see cref="FeaturePlan.Entities"/>.</summary>
+    public int Index { get; }
+
+    /// <summary>Stored features (aggregations and derived), in file order: the order of every feature vector.</summary>
+    public IReadOnlyList<FeatureDefinition> Features { get; }
+
+    /// <summary>Request-time features of this entity, in file order.</summary>
+    public IReadOnlyList<FeatureDefinition> RequestFeatures { get; }
+
+    /// <summary>Length of the scratch buffer an evaluation needs.</summary>
+    public int ValueCount => Derived.Length + Aggregates.Length + Request.Length;
+
+    internal AggregateSpec[] Aggregates { get; }
+
+    internal BoundExpression[] Derived { get; }
+
+    internal int[] DerivedOrder { get; }
+
+    internal int[] FeatureValue { get; }
+
+    internal BoundExpression[] Request { get; }
+
+    internal RangeSlot[] Ranges { get; }
+
+    internal TileFamily[] Tiles { get; }
+
+    internal TransactionField[] DistinctFields { get; }
+
+    internal int[] AggregateRange { get; }
+
+    internal int[] AggregateTile { get; }
+
+    internal int[] AggregateDistinctField { get; }
+
+    /// <summary>The longest span of raw events one read scans back from q.</summary>
+    internal long LongestRawSpanMs { get; }
+
+    /// <summary>The longest tiled window plus its hop: how far back tiles are read.</summary>
+    internal long LongestTiledWindowMs { get; }
+
+    internal int AggregateValue(int k) => Derived.Length + k;
+
+    internal int RequestValue(int r) => Derived.Length + Aggregates.Length + r;
+
+    /// <summary>Position of a stored feature in the feature vector, or -1.</summary>
+    public int IndexOf(string featureName) => _featureIndex.TryGetValue(featureName, out var i) ? i : -1;
+
+    private static int IndexOrAdd<T>(List<T> list, T item)
+    {
+        var i = list.IndexOf(item);
+        if (i >= 0)
+            return i;
+        list.Add(item);
+        return list.Count - 1;
+    }
+}

@@ -1,0 +1,142 @@
+namespace Amlfs.Engine;
+
+/// <summary>
+/// The stored state of one entity: its events in time order (16 bytes each plus 8 per distinct field) and, for tiled
+/// windows, one <see cref="TileLog"/> per tile family. One shard thread writes it; any thread reads it.
+/// <para>
+/// Reads are made safe by a sequence lock: the writer makes <see cref="_version"/> odd before it mutates and even
+/// after; a reader copies what it needs, then retries if the version moved. A reader may see a torn state during the
+/// copy, so every read path bounds its indices by the arrays it holds and never trusts counts alone.
+/// </para>
+/// </summary>
+internal sealed class EntityState
+{
+    private const int InitialCapacity = 4;
+    private int _version;
+
+    public EntityState(string id, int distinctFields, int tileFamilies)
+    {
+        Id = id;
+        FieldCount = distinctFields;
+        Events = new CompactEvent[InitialCapacity];
+        Fingerprints = distinctFields == 0 ? [] : new ulong[InitialCapacity * distinctFields];
+        Tiles = tileFamilies == 0 ? [] : new TileLog?[tileFamilies];
+    }
+
+    public string Id { get; }
+
+    /// <summary>Number of fingerprints per event (the plan's distinct fields).</summary>
+    public int FieldCount { get; }
+
+    internal CompactEvent[] Events;
+    internal ulong[] Fingerprints;
+    internal int First;
+    internal int Count;
+    internal TileLog?[] Tiles;
+
+    /// <summary>Time of the newest event ever added, for the idle sweep.</summary>
+    internal long NewestMs = long.MinValue;
+
+    public int Version => Volatile.Read(ref _version);
+
+    public void BeginWrite() => Interlocked.Increment(ref _version);
+
+    public void EndWrite() => Volatile.Write(ref _version, _version + 1);
+
+    /// <summary>Whether a read that started at <paramref name="version"/> saw a consistent state.</summary>
+    public bool Validate(int version)
+    {
+        Interlocked.MemoryBarrier();
+        return Volatile.Read(ref _version) == version;
+    }
+
+    /// <summary>Inserts an event in time order (after events with the same time). Call between Begin/EndWrite.</summary>
+    public void Insert(in CompactEvent e, ReadOnlySpan<ulong> fingerprints)
+    {
+        var t = e.TimeMs;
+        if (t > NewestMs)
+            NewestMs = t;
+        if (First + Count == Events.Length)
+            MakeRoom();
+        var end = First + Count;
+        var at = end;
+        while (at > First && Events[at - 1].TimeMs > t)
+            at--;
+        var k = FieldCount;
+        if (at < end)
+        {
+            Array.Copy(Events, at, Events, at + 1, end - at);
+            if (k > 0)
+                Array.Copy(Fingerprints, at * k, Fingerprints, (at + 1) * k, (end - at) * k);
+        }
+
+        Events[at] = e;
+        if (k > 0)
+            fingerprints[..k].CopyTo(Fingerprints.AsSpan(at * k, k));
+        Count++;
+    }
+
+    /// <summary>Drops events before <paramref name="keepFromMs"/> and shrinks storage a burst left oversized.</summary>
+    public void TrimEvents(long keepFromMs)
+    {
+        while (Count > 0 && Events[First].TimeMs < keepFromMs)
+        {
+            First++;
+            Count--;
+        }
+
+        if (Count == 0)
+            First = 0;
+        if (Events.Length > 64 && Count < Events.Length / 8)
+            Resize(Events.Length / 4);
+    }
+
+    public TileLog Tile(int family) => Tiles[family] ??= new TileLog();
+
+    /// <summary>Bytes this entity holds on the managed heap (object headers included), for the memory benchmark.</summary>
+    public long ApproximateBytes()
+    {
+        const int ArrayOverhead = 24;
+        const int ObjectOverhead = 16;
+        long bytes = ObjectOverhead + 8 * 6 + ObjectOverhead + Id.Length * 2 + 8;
+        bytes += ArrayOverhead + Events.Length * 16L;
+        bytes += Fingerprints.Length == 0 ? 0 : ArrayOverhead + Fingerprints.Length * 8L;
+        bytes += Tiles.Length == 0 ? 0 : ArrayOverhead + Tiles.Length * 8L;
+        foreach (var tile in Tiles)
+        {
+            if (tile is not null)
+                bytes += ObjectOverhead + 16 + 2 * ArrayOverhead + tile.Starts.Length * (8L + 64);
+        }
+
+        return bytes;
+    }
+
+    private void MakeRoom()
+    {
+        if (First > 0 && Count <= Events.Length / 2)
+        {
+            var k = FieldCount;
+            Array.Copy(Events, First, Events, 0, Count);
+            if (k > 0)
+                Array.Copy(Fingerprints, First * k, Fingerprints, 0, Count * k);
+            First = 0;
+        }
+        else
+        {
+            Resize(Events.Length * 2);
+        }
+    }
+
+    private void Resize(int capacity)
+    {
+        var k = FieldCount;
+        var events = new CompactEvent[capacity];
+        Array.Copy(Events, First, events, 0, Count);
+        var fingerprints = k == 0 ? [] : new ulong[capacity * k];
+        if (k > 0)
+            Array.Copy(Fingerprints, First * k, fingerprints, 0, Count * k);
+        Events = events;
+        Fingerprints = fingerprints;
+        First = 0;
+    }
+}

@@ -1,0 +1,260 @@
+using System.Globalization;
+using Amlfs.Registry;
+using Amlfs.Registry.Expressions;
+using Amlfs.Transactions;
+
+namespace Amlfs.Engine;
+
+/// <summary>
+/// The window engine: admits transactions (duplicates, lateness, future timestamps), routes each to the shard of every
+/// entity it touches, and evaluates any entity's features as of any time within the query history.
+/// <para>
+/// Threading: <see cref="Ingest"/> is single-writer (the source calls it from one thread at a time); shards apply on
+/// their own threads without locks; <see cref="Read"/> may be called from any number of threads at once.
+/// </para>
+/// </summary>
+public sealed class FeatureEngine : IDisposable
+{
+    private readonly EngineOptions _options;
+    private readonly AdmissionGate _gate;
+    private readonly LocalCalendar _calendar;
+    private readonly FeatureShard[] _shards;
+    private readonly SpscQueue<ShardMessage>[] _queues;
+    private readonly Thread[] _threads;
+    private readonly Func<bool> _stopping;
+    private readonly IRejectionSink? _rejections;
+    private volatile bool _stop;
+    private int _writing;
+    private long _accepted;
+    private long _duplicates;
+    private long _late;
+    private long _future;
+
+    public FeatureEngine(FeaturePlan plan, EngineOptions options, TimeProvider? clock = null, IRejectionSink? rejections = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ShardCount, 1);
+        Plan = plan;
+        _options = options;
+        _rejections = rejections;
+        _gate = new AdmissionGate(options, clock);
+        _calendar = new LocalCalendar(plan.TimeZone);
+        _shards = Enumerable.Range(0, options.ShardCount).Select(_ => new FeatureShard(plan, options)).ToArray();
+        _stopping = () => _stop;
+        if (options.Threaded)
+        {
+            _queues = _shards.Select(_ => new SpscQueue<ShardMessage>(options.QueueCapacity)).ToArray();
+            _threads = _shards.Select((shard, i) => new Thread(() => RunShard(i))
+            {
+                IsBackground = true,
+                Name = string.Create(CultureInfo.InvariantCulture, $"amlfs-shard-{i}"),
+            }).ToArray();
+            foreach (var thread in _threads)
+                thread.Start();
+        }
+        else
+        {
+            _queues = [];
+            _threads = [];
+        }
+    }
+
+    public FeaturePlan Plan { get; }
+
+    /// <summary>The source watermark: the largest accepted event time, or null before the first event.</summary>
+    public DateTimeOffset? Watermark =>
+        _gate.Watermark == long.MinValue ? null : DateTimeOffset.FromUnixTimeMilliseconds(_gate.Watermark);
+
+    public long Accepted => Volatile.Read(ref _accepted);
+
+    public long Duplicates => Volatile.Read(ref _duplicates);
+
+    public long Late => Volatile.Read(ref _late);
+
+    public long FutureTimestamps => Volatile.Read(ref _future);
+
+    /// <summary>Events queued for shards and not applied yet.</summary>
+    public long QueueDepth => _queues.Sum(q => q.Enqueued - q.Dequeued);
+
+    /// <summary>Admits one transaction and, when accepted, routes it to its entities' shards. Single writer.</summary>
+    public IngestStatus Ingest(Transaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (Interlocked.Exchange(ref _writing, 1) != 0)
+            throw new InvalidOperationException("FeatureEngine.Ingest has one writer; serialize calls to it.");
+        try
+        {
+            if (transaction.TimestampMs > CompactEvent.MaxTimeMs)
+                throw new ArgumentOutOfRangeException(nameof(transaction), "timestamp is beyond the year 2500");
+            var status = _gate.Admit(transaction);
+            switch (status)
+            {
+                case IngestStatus.Accepted:
+                    Volatile.Write(ref _accepted, _accepted + 1);
+                    Route(transaction);
+                    break;
+                case IngestStatus.Duplicate:
+                    Volatile.Write(ref _duplicates, _duplicates + 1);
+                    break;
+                case IngestStatus.Late:
+                    Volatile.Write(ref _late, _late + 1);
+                    _rejections?.Rejected(transaction, status);
+                    break;
+                default:
+                    Volatile.Write(ref _future, _future + 1);
+                    _rejections?.Rejected(transaction, status);
+                    break;
+            }
+
+            return status;
+        }
+        finally
+        {
+            Volatile.Write(ref _writing, 0);
+        }
+    }
+
+    /// <summary>Waits until every event accepted so far is applied and visible to reads.</summary>
+    public void Flush()
+    {
+        var spinner = default(SpinWait);
+        foreach (var queue in _queues)
+        {
+            var target = queue.Enqueued;
+            while (queue.Dequeued < target)
+            {
+                queue.Wake();
+                spinner.SpinOnce();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Evaluates every stored feature of an entity as of <paramref name="asOfMs"/> into <paramref name="features"/>
+    /// (length <c>entity.Features.Count</c>, in that order). Returns whether the entity has stored state; an unknown
+    /// entity reads as all zeros. Thread-safe and allocation-free for plans of up to a few hundred values.
+    /// </summary>
+    public bool Read(EntityPlan entity, string id, long asOfMs, Span<double> features)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        ArgumentNullException.ThrowIfNull(id);
+        Span<double> values = entity.ValueCount <= 256 ? stackalloc double[entity.ValueCount] : new double[entity.ValueCount];
+        var known = Evaluate(entity, id, asOfMs, values, new ExpressionScope(asOfMs, null));
+        CopyFeatures(entity, values, features);
+        return known;
+    }
+
+    /// <summary>
+    /// Evaluates stored features and, when a request is given, request features into the plan's value layout:
+    /// <paramref name="values"/> has length <c>entity.ValueCount</c>.
+    /// </summary>
+    public bool Evaluate(EntityPlan entity, string id, long asOfMs, Span<double> values, in ExpressionScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        var hash = Fingerprint.Of(id);
+        var shard = _shards[ShardOf(hash)];
+        var watermark = shard.Watermark;
+        if (watermark != long.MinValue && asOfMs < watermark - _options.QueryHistoryMs)
+        {
+            throw new ArgumentOutOfRangeException(nameof(asOfMs), string.Create(CultureInfo.InvariantCulture,
+                $"as-of time {DateTimeOffset.FromUnixTimeMilliseconds(asOfMs):O} is older than the retained history ({WindowRules.FormatDuration(_options.QueryHistoryMs)} before {DateTimeOffset.FromUnixTimeMilliseconds(watermark):O})"));
+        }
+
+        var state = shard.Find(entity.Index, id, hash);
+        EntityEvaluator.Evaluate(entity, state, asOfMs, values, scope);
+        if (entity.Request.Length > 0 && scope.RequestAmount is not null)
+            EntityEvaluator.EvaluateRequest(entity, values, scope);
+        return state is not null;
+    }
+
+    /// <summary>Copies the stored features out of an evaluation's value layout, in <c>entity.Features</c> order.</summary>
+    public static void CopyFeatures(EntityPlan entity, ReadOnlySpan<double> values, Span<double> features)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        var map = entity.FeatureValue;
+        for (var i = 0; i < map.Length; i++)
+            features[i] = values[map[i]];
+    }
+
+    /// <summary>Entities of a type held in memory, over all shards.</summary>
+    public int EntityCount(EntityPlan entity) => _shards.Sum(s => s.EntityCount(entity.Index));
+
+    /// <summary>Approximate managed bytes held by the entities of a type (events, fingerprints, tiles, ids).</summary>
+    public long EntityBytes(EntityPlan entity) =>
+        _shards.Sum(s => s.Entities(entity.Index).Sum(e => e.ApproximateBytes()));
+
+    public void Dispose()
+    {
+        _stop = true;
+        foreach (var queue in _queues)
+            queue.Wake();
+        foreach (var thread in _threads)
+            thread.Join();
+        foreach (var queue in _queues)
+            queue.Dispose();
+    }
+
+    private int ShardOf(ulong hash) => (int)((hash >> 32) % (uint)_shards.Length);
+
+    private void Route(Transaction transaction)
+    {
+        var (hour, day) = _calendar.Local(transaction.TimestampMs);
+        var e = new CompactEvent(transaction.TimestampMs, transaction.AmountCents, hour, day);
+        var entities = Plan.Entities;
+        for (var i = 0; i < entities.Count; i++)
+        {
+            var plan = entities[i];
+            var id = FieldOf(transaction, plan.JoinKey);
+            if (id is null)
+                continue; // e.g. an ip entity and a transaction without IP
+            var message = new ShardMessage { EntityId = id, EntityHash = Fingerprint.Of(id), Entity = i, Event = e };
+            var fields = plan.DistinctFields;
+            for (var f = 0; f < fields.Length; f++)
+                message.Fingerprints[f] = Fingerprint.Of(FieldOf(transaction, fields[f]));
+            var shard = ShardOf(message.EntityHash);
+            if (_queues.Length == 0)
+                _shards[shard].Apply(message);
+            else
+                _queues[shard].Enqueue(message, _stopping);
+        }
+    }
+
+    internal static string? FieldOf(Transaction t, TransactionField field) => field switch
+    {
+        TransactionField.CustomerId => t.CustomerId,
+        TransactionField.MerchantId => t.MerchantId,
+        TransactionField.IpAddress => t.IpAddress,
+        TransactionField.DeviceId => t.DeviceId,
+        TransactionField.Country => t.Country,
+        TransactionField.Channel => t.Channel,
+        TransactionField.PaymentFormat => t.PaymentFormat,
+        _ => null,
+    };
+
+    private void RunShard(int index)
+    {
+        var queue = _queues[index];
+        var shard = _shards[index];
+        while (true)
+        {
+            var drained = 0;
+            while (queue.TryPeek(out var message))
+            {
+                shard.Apply(message);
+                queue.Advance();
+                drained++;
+            }
+
+            if (drained > 0)
+                continue;
+            if (_stop)
+                return;
+            var spinner = default(SpinWait);
+            for (var i = 0; i < 20 && !queue.TryPeek(out _); i++)
+                spinner.SpinOnce(sleep1Threshold: -1);
+            if (!queue.TryPeek(out _))
+                queue.WaitForItems(TimeSpan.FromMilliseconds(50));
+        }
+    }
+}

@@ -1,0 +1,212 @@
+using Amlfs.Registry;
+using Amlfs.Registry.Expressions;
+
+namespace Amlfs.Engine;
+
+/// <summary>
+/// Definitions compiled once for the engine: per entity type, the aggregates, range slots, tile families and distinct
+/// fields that each event updates and each read evaluates, and the bound expressions of derived and request features.
+/// </summary>
+public sealed class FeaturePlan
+{
+    private FeaturePlan(RegistryDefinition definition, TimeZoneInfo timeZone, EntityPlan[] entities)
+    {
+        Definition = definition;
+        TimeZone = timeZone;
+        Entities = entities;
+    }
+
+    public RegistryDefinition Definition { get; }
+
+    public TimeZoneInfo TimeZone { get; }
+
+    public IReadOnlyList<EntityPlan> Entities { get; }
+
+    /// <summary>The plan of an entity type by name, or null.</summary>
+    public EntityPlan? Entity(string name) => Entities.FirstOrDefault(e => e.Name == name);
+
+    /// <summary>Compiles definitions; every problem is reported in one <see cref="DefinitionException"/>.</summary>
+    public static FeaturePlan Compile(RegistryDefinition definition, string file = "definitions")
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var errors = new List<DefinitionError>();
+        TimeZoneInfo timeZone = TimeZoneInfo.Utc;
+        try
+        {
+            timeZone = TimeZoneInfo.FindSystemTimeZoneById(definition.TimeZoneId);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            errors.Add(new(file, 0, "timezone", $"unknown IANA time zone '{definition.TimeZoneId}'"));
+        }
+
+        var entities = new List<EntityPlan>();
+        foreach (var entity in definition.Entities)
+        {
+            var builder = new EntityPlanBuilder(entity, entities.Count, definition, file, errors);
+            if (builder.Build() is { } plan)
+                entities.Add(plan);
+        }
+
+        if (errors.Count > 0)
+            throw new DefinitionException(errors);
+        return new FeaturePlan(definition, timeZone, [.. entities]);
+    }
+
+    private sealed class EntityPlanBuilder(
+        EntityDefinition entity, int index, RegistryDefinition definition, string file, List<DefinitionError> errors)
+        : IExpressionResolver
+    {
+        private readonly List<AggregateSpec> _aggregates = [];
+        private readonly Dictionary<string, FeatureDefinition> _byName = new(StringComparer.Ordinal);
+        private List<FeatureDefinition> _derived = [];
+        private HashSet<int> _currentDependencies = [];
+
+        public EntityPlan? Build()
+        {
+            var errorCount = errors.Count;
+            var features = definition.StoredFeatures.Where(f => f.Entity == entity.Name).ToList();
+            var requestFeatures = definition.RequestFeatures.Where(f => f.Entity == entity.Name).ToList();
+            foreach (var f in features)
+                _byName[f.Name] = f;
+            _derived = features.Where(f => f.Kind == FeatureKind.Derived).ToList();
+
+            foreach (var f in features.Where(f => f.Kind == FeatureKind.Aggregation))
+                CheckAndAddAggregate(f);
+
+            var derivedBound = new BoundExpression[_derived.Count];
+            var dependencies = new HashSet<int>[_derived.Count];
+            for (var j = 0; j < _derived.Count; j++)
+            {
+                _currentDependencies = [];
+                derivedBound[j] = BindOrNull(_derived[j], allowRequest: false) ?? BoundExpression.Constant(0);
+                dependencies[j] = _currentDependencies;
+            }
+
+            var order = TopologicalOrder(dependencies);
+            var requestBound = requestFeatures
+                .Select(f => BindOrNull(f, allowRequest: true) ?? BoundExpression.Constant(0)).ToArray();
+
+            var distinctFields = _aggregates.Where(a => a.Kind == AggregationKind.DistinctCount)
+                .Select(a => a.Field).Distinct().Count();
+            if (distinctFields > WindowRules.MaxDistinctFields)
+            {
+                errors.Add(new(file, 0, $"entities.{entity.Name}",
+                    $"features of one entity may count distinct values of at most {WindowRules.MaxDistinctFields} fields, got {distinctFields}"));
+            }
+
+            if (errors.Count > errorCount)
+                return null;
+
+            var aggregates = _aggregates.ToArray();
+            var featureValue = features.Select(f => f.Kind == FeatureKind.Derived
+                ? _derived.IndexOf(f)
+                : _derived.Count + _aggregates.IndexOf(SpecOf(f))).ToArray();
+            return new EntityPlan(entity, index, features, requestFeatures, aggregates, derivedBound, order,
+                featureValue, requestBound);
+        }
+
+        public int? ResolveFeature(string name, int column)
+        {
+            if (!_byName.TryGetValue(name, out var feature))
+                return null;
+            if (feature.Kind == FeatureKind.Aggregation)
+                return _derived.Count + _aggregates.IndexOf(SpecOf(feature));
+            var j = _derived.IndexOf(feature);
+            _currentDependencies.Add(j);
+            return j;
+        }
+
+        public int ResolveAggregate(AggregationKind kind, TransactionField? field, long windowMs, int column)
+        {
+            var problem = WindowProblem(kind, windowMs, WindowRules.DefaultHopMs(windowMs));
+            if (problem is not null)
+                throw new ExpressionException($"{problem} (column {column})", column);
+            var spec = new AggregateSpec(kind, field, windowMs, WindowRules.DefaultHopMs(windowMs), FeatureFilter.None);
+            var k = _aggregates.IndexOf(spec);
+            if (k >= 0)
+                return _derived.Count + k;
+            _aggregates.Add(spec);
+            return _derived.Count + _aggregates.Count - 1;
+        }
+
+        private static AggregateSpec SpecOf(FeatureDefinition f) => new(f.Aggregation, f.Field, f.WindowMs, f.HopMs, f.Filter);
+
+        private void CheckAndAddAggregate(FeatureDefinition f)
+        {
+            var problem = WindowProblem(f.Aggregation, f.WindowMs, f.HopMs);
+            if (problem is not null)
+            {
+                errors.Add(new(file, f.Line, $"{f.Name}.window", problem));
+                return;
+            }
+
+            var needsAmount = f.Aggregation is AggregationKind.Sum or AggregationKind.Avg or AggregationKind.Min
+                or AggregationKind.Max or AggregationKind.StdDev;
+            if (needsAmount && f.Field != TransactionField.Amount)
+                errors.Add(new(file, f.Line, $"{f.Name}.field", $"{AggregationNames.Name(f.Aggregation)} aggregates the field amount"));
+            else if (f.Aggregation == AggregationKind.DistinctCount && f.Field is null or TransactionField.Amount)
+                errors.Add(new(file, f.Line, $"{f.Name}.field", $"distinct_count needs one of: {FieldNames.DistinctFieldList}"));
+            else if (!needsAmount && f.Aggregation != AggregationKind.DistinctCount && f.Field is not null)
+                errors.Add(new(file, f.Line, $"{f.Name}.field", $"{AggregationNames.Name(f.Aggregation)} takes no field"));
+            else if (!_aggregates.Contains(SpecOf(f)))
+                _aggregates.Add(SpecOf(f));
+        }
+
+        private static string? WindowProblem(AggregationKind kind, long windowMs, long hopMs)
+        {
+            if (windowMs <= 0)
+                return "must be a positive duration such as 60s, 5m, 1h";
+            if (windowMs > WindowRules.MaxWindowMs)
+                return $"must be at most 7d, got {WindowRules.FormatDuration(windowMs)}";
+            if (windowMs <= WindowRules.ExactHorizonMs && hopMs != 0)
+                return "windows up to 1h are exact and take no hop";
+            if (windowMs > WindowRules.ExactHorizonMs && kind == AggregationKind.DistinctCount)
+                return "distinct_count is exact and supports windows up to 1h";
+            if (windowMs > WindowRules.ExactHorizonMs && (hopMs <= 0 || hopMs > WindowRules.MaxHopMs || hopMs > windowMs))
+                return $"the hop of a tiled window must be between 1ms and 1h and at most the window, got {WindowRules.FormatDuration(hopMs)}";
+            return null;
+        }
+
+        private BoundExpression? BindOrNull(FeatureDefinition f, bool allowRequest)
+        {
+            try
+            {
+                return ExpressionBinder.Bind(ExpressionParser.Parse(f.Expression ?? ""), this, allowRequest);
+            }
+            catch (ExpressionException e)
+            {
+                errors.Add(new(file, f.Line, $"{f.Name}.expression", e.Message));
+                return null;
+            }
+        }
+
+        private int[] TopologicalOrder(HashSet<int>[] dependencies)
+        {
+            var order = new List<int>();
+            var state = new int[dependencies.Length]; // 0 new, 1 visiting, 2 done
+            for (var j = 0; j < dependencies.Length; j++)
+                Visit(j);
+            return [.. order];
+
+            void Visit(int j)
+            {
+                if (state[j] == 2)
+                    return;
+                if (state[j] == 1)
+                {
+                    errors.Add(new(file, _derived[j].Line, $"{_derived[j].Name}.expression",
+                        "derived features refer to each other in a cycle"));
+                    state[j] = 2;
+                    return;
+                }
+
+                state[j] = 1;
+                foreach (var d in dependencies[j])
+                    Visit(d);
+                state[j] = 2;
+                order.Add(j);
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Runtime.InteropServices;
+
+namespace Amlfs.Engine;
+
+/// <summary>
+/// Bounded single-producer single-consumer ring of structs, lock-free. Each side caches its view of the other's index
+/// and refreshes it only when the ring looks full (producer) or empty (consumer), so the two cores rarely share a
+/// cache line. The consumer may sleep; the producer wakes it.
+/// </summary>
+internal sealed class SpscQueue<T>(int capacity) : IDisposable
+    where T : struct
+{
+    private readonly T[] _items = new T[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity)];
+    private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
+    private Indices _indices;
+
+    public long Enqueued => Volatile.Read(ref _indices.Tail);
+
+    public long Dequeued => Volatile.Read(ref _indices.Head);
+
+    /// <summary>Producer: adds an item, waiting while the ring is full. Returns false only when stopping.</summary>
+    public bool Enqueue(in T item, Func<bool> stopping)
+    {
+        var tail = _indices.Tail;
+        if (tail - _indices.HeadCache >= _items.Length)
+        {
+            var spinner = default(SpinWait);
+            while (tail - (_indices.HeadCache = Volatile.Read(ref _indices.Head)) >= _items.Length)
+            {
+                if (stopping())
+                    return false;
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+        }
+
+        _items[tail & (_items.Length - 1)] = item;
+        Volatile.Write(ref _indices.Tail, tail + 1);
+        Interlocked.MemoryBarrier(); // order the tail store before the sleeping load (Dekker with the consumer)
+        if (Volatile.Read(ref _indices.Sleeping) != 0)
+            _wake.Set();
+        return true;
+    }
+
+    /// <summary>Consumer: the next item, if any. The reference stays valid until <see cref="Advance"/>.</summary>
+    public bool TryPeek(out T item)
+    {
+        var head = _indices.Head;
+        if (head == _indices.TailCache && head == (_indices.TailCache = Volatile.Read(ref _indices.Tail)))
+        {
+            item = default;
+            return false;
+        }
+
+        item = _items[head & (_items.Length - 1)];
+        return true;
+    }
+
+    /// <summary>Consumer: releases the item returned by <see cref="TryPeek"/>.</summary>
+    public void Advance()
+    {
+        var head = _indices.Head;
+        _items[head & (_items.Length - 1)] = default; // drop string references early
+        Volatile.Write(ref _indices.Head, head + 1);
+    }
+
+    /// <summary>Consumer: sleeps until an item may be there or <paramref name="timeout"/> passes.</summary>
+    public void WaitForItems(TimeSpan timeout)
+    {
+        Volatile.Write(ref _indices.Sleeping, 1);
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _indices.Tail) == _indices.Head)
+            _wake.Wait(timeout);
+        Volatile.Write(ref _indices.Sleeping, 0);
+        _wake.Reset();
+    }
+
+    public void Wake() => _wake.Set();
+
+    public void Dispose() => _wake.Dispose();
+
+    /// <summary>Producer and consumer fields on separate cache lines.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    private struct Indices
+    {
+        [FieldOffset(64)] public long Tail;
+        [FieldOffset(72)] public long HeadCache;
+        [FieldOffset(136)] public long Head;
+        [FieldOffset(144)] public long TailCache;
+        [FieldOffset(152)] public int Sleeping;
+    }
+}

@@ -1,0 +1,110 @@
+namespace Amlfs.Engine;
+
+/// <summary>
+/// Transaction ids seen within the dedup retention, as 128-bit fingerprints with their event time. Open addressing
+/// with linear probing; expired ids become tombstones that later inserts reuse, so a steady stream reaches a fixed
+/// size and stops allocating. Single-threaded (owned by the admission gate).
+/// </summary>
+internal sealed class TransactionIdSet
+{
+    private const ulong Empty = 0;
+    private const ulong Removed = 1;
+    private Entry[] _entries;
+    private int _live;
+    private int _used;
+
+    public TransactionIdSet(int expected)
+    {
+        var capacity = 1024;
+        while (capacity < expected * 2L && capacity < 1 << 30)
+            capacity <<= 1;
+        _entries = new Entry[capacity];
+    }
+
+    public int Count => _live;
+
+    public long CapacityBytes => _entries.Length * 24L;
+
+    public bool Contains(UInt128 id) => Find(id, out _);
+
+    /// <summary>Adds an id that <see cref="Contains"/> said is absent.</summary>
+    public void Add(UInt128 id, long timeMs)
+    {
+        var found = Find(id, out var slot);
+        if (found)
+            return;
+        if (_entries[slot].Lo == Empty && _entries[slot].Hi == 0)
+            _used++;
+        _entries[slot] = new Entry { Hi = (ulong)(id >> 64), Lo = (ulong)id, TimeMs = timeMs };
+        _live++;
+        if (_used * 4L > _entries.Length * 3L)
+            Rehash(_live * 2L > _entries.Length / 2 ? _entries.Length * 2 : _entries.Length);
+    }
+
+    /// <summary>Finds the id; when absent, <paramref name="slot"/> is where to insert it (a reusable tombstone first).</summary>
+    private bool Find(UInt128 id, out int slot)
+    {
+        var hi = (ulong)(id >> 64);
+        var lo = (ulong)id;
+        var mask = _entries.Length - 1;
+        slot = (int)(lo & (ulong)mask);
+        var reuse = -1;
+        while (true)
+        {
+            ref var e = ref _entries[slot];
+            if (e.Lo == Empty && e.Hi == 0)
+                break;
+            if (e.Lo == lo && e.Hi == hi)
+                return true;
+            if (e.Lo == Removed && e.Hi == 0 && reuse < 0)
+                reuse = slot;
+            slot = (slot + 1) & mask;
+        }
+
+        if (reuse >= 0)
+            slot = reuse;
+        return false;
+    }
+
+    /// <summary>Forgets ids whose event time is before <paramref name="cutoffMs"/>.</summary>
+    public void RemoveOlderThan(long cutoffMs)
+    {
+        var entries = _entries;
+        for (var i = 0; i < entries.Length; i++)
+        {
+            ref var e = ref entries[i];
+            if (e.Hi == 0 && e.Lo <= Removed)
+                continue;
+            if (e.TimeMs < cutoffMs)
+            {
+                e = new Entry { Hi = 0, Lo = Removed };
+                _live--;
+            }
+        }
+    }
+
+    private void Rehash(int capacity)
+    {
+        var old = _entries;
+        _entries = new Entry[capacity];
+        _used = 0;
+        var mask = capacity - 1;
+        foreach (var e in old)
+        {
+            if (e.Hi == 0 && e.Lo <= Removed)
+                continue;
+            var slot = (int)(e.Lo & (ulong)mask);
+            while (_entries[slot].Lo != Empty || _entries[slot].Hi != 0)
+                slot = (slot + 1) & mask;
+            _entries[slot] = e;
+            _used++;
+        }
+    }
+
+    private struct Entry
+    {
+        public ulong Hi;
+        public ulong Lo;
+        public long TimeMs;
+    }
+}

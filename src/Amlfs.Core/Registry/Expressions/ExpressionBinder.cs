@@ -1,0 +1,100 @@
+namespace Amlfs.Registry.Expressions;
+
+/// <summary>Binds parsed expressions to value slots, checking every name, call and argument.</summary>
+public static class ExpressionBinder
+{
+    /// <summary>Request fields an expression of a request feature may read.</summary>
+    public const string RequestAmount = "request.amount";
+
+    public static BoundExpression Bind(ExpressionSyntax syntax, IExpressionResolver resolver, bool allowRequest)
+    {
+        ArgumentNullException.ThrowIfNull(syntax);
+        ArgumentNullException.ThrowIfNull(resolver);
+        return syntax switch
+        {
+            NumberSyntax n => BoundExpression.Constant(n.Value),
+            NameSyntax { Name: "now" } => BoundExpression.Now(),
+            NameSyntax { Name: RequestAmount } when allowRequest => BoundExpression.RequestAmount(),
+            NameSyntax { Name: RequestAmount } n => throw new ExpressionException(
+                $"'{RequestAmount}' is only available to request features (column {n.Column})", n.Column),
+            NameSyntax n when n.Name.StartsWith("request.", StringComparison.Ordinal) => throw new ExpressionException(
+                $"unknown request field '{n.Name}' at column {n.Column} (known: {RequestAmount})", n.Column),
+            NameSyntax n => BoundExpression.Value(resolver.ResolveFeature(n.Name, n.Column)
+                ?? throw new ExpressionException($"unknown feature '{n.Name}' at column {n.Column}", n.Column)),
+            UnarySyntax u => BoundExpression.Negate(Bind(u.Operand, resolver, allowRequest)),
+            BinarySyntax b => BoundExpression.Binary(
+                b.Operator, Bind(b.Left, resolver, allowRequest), Bind(b.Right, resolver, allowRequest)),
+            CallSyntax c => BindCall(c, resolver, allowRequest),
+            _ => throw new ExpressionException($"unsupported expression at column {syntax.Column}", syntax.Column),
+        };
+    }
+
+    private static BoundExpression BindCall(CallSyntax call, IExpressionResolver resolver, bool allowRequest)
+    {
+        var args = call.Arguments;
+        if (args.Count > 0 && args[^1] is NumberSyntax { IsDuration: true } window
+            && AggregationNames.TryParse(call.Function) is { } kind)
+        {
+            return BindAggregate(call, kind, (long)window.Value, resolver);
+        }
+
+        switch (call.Function)
+        {
+            case "abs" or "sqrt" when args.Count == 1:
+            case "max" or "min" when args.Count >= 2:
+                return BoundExpression.Function(
+                    call.Function, args.Select(a => Bind(a, resolver, allowRequest)).ToArray());
+            case "abs" or "sqrt":
+                throw new ExpressionException(
+                    $"{call.Function}() takes one argument, got {args.Count} (column {call.Column})", call.Column);
+            case "max" or "min" when args.Count == 1:
+                throw new ExpressionException(
+                    $"{call.Function}() takes two or more numbers, or one window such as {call.Function}(1h) for the "
+                    + $"{call.Function}imum amount (column {call.Column})", call.Column);
+            default:
+                if (AggregationNames.TryParse(call.Function) is not null)
+                {
+                    throw new ExpressionException(
+                        $"{call.Function}() needs a window as its last argument, such as {call.Function}(1h) "
+                        + $"(column {call.Column})", call.Column);
+                }
+
+                throw new ExpressionException(
+                    $"unknown function '{call.Function}' at column {call.Column} (known: abs, sqrt, max, min and the "
+                    + "aggregations count, sum, avg, min, max, stddev, distinct_count, first_time, last_time)",
+                    call.Column);
+        }
+    }
+
+    private static BoundExpression BindAggregate(
+        CallSyntax call, AggregationKind kind, long windowMs, IExpressionResolver resolver)
+    {
+        TransactionField? field = kind switch
+        {
+            AggregationKind.Sum or AggregationKind.Avg or AggregationKind.Min or AggregationKind.Max
+                or AggregationKind.StdDev => TransactionField.Amount,
+            _ => null,
+        };
+        var expectedArgs = kind == AggregationKind.DistinctCount ? 2 : 1;
+        if (call.Arguments.Count != expectedArgs)
+        {
+            var usage = kind == AggregationKind.DistinctCount ? "distinct_count(field, window)" : $"{call.Function}(window)";
+            throw new ExpressionException($"use {usage} (column {call.Column})", call.Column);
+        }
+
+        if (kind == AggregationKind.DistinctCount)
+        {
+            if (call.Arguments[0] is not NameSyntax fieldName || FieldNames.TryParse(fieldName.Name) is not { } parsed
+                || parsed == TransactionField.Amount)
+            {
+                throw new ExpressionException(
+                    $"distinct_count needs a field name first ({FieldNames.DistinctFieldList}) (column {call.Column})",
+                    call.Column);
+            }
+
+            field = parsed;
+        }
+
+        return BoundExpression.Value(resolver.ResolveAggregate(kind, field, windowMs, call.Column));
+    }
+}

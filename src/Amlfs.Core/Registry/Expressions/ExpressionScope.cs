@@ -1,0 +1,6 @@
+namespace Amlfs.Registry.Expressions;
+
+/// <summary>What an expression may read besides values: the as-of time and, for request features, the request.</summary>
+/// <param name="NowMs">The as-of time <c>q</c> in UTC milliseconds since the epoch.</param>
+/// <param name="RequestAmount">The amount of the request being scored, in currency units; null outside scoring.</param>
+public readonly record struct ExpressionScope(double NowMs, double? RequestAmount);

@@ -1,0 +1,22 @@
+namespace Amlfs.Registry.Expressions;
+
+/// <summary>
+/// Parsed expression of a derived or request feature. Durations are literals in milliseconds (<c>1m</c> = 60000);
+/// an aggregation call such as <c>count(1h)</c> or <c>distinct_count(ip_address, 1h)</c> ends with a duration.
+/// </summary>
+public abstract record ExpressionSyntax(int Column);
+
+/// <summary>A number; <see cref="IsDuration"/> when it carried a unit (ms, s, m, h, d) and is in milliseconds.</summary>
+public sealed record NumberSyntax(double Value, bool IsDuration, int Column) : ExpressionSyntax(Column);
+
+/// <summary>A feature name, <c>now</c>, or a request field such as <c>request.amount</c>.</summary>
+public sealed record NameSyntax(string Name, int Column) : ExpressionSyntax(Column);
+
+public sealed record UnarySyntax(char Operator, ExpressionSyntax Operand, int Column) : ExpressionSyntax(Column);
+
+public sealed record BinarySyntax(char Operator, ExpressionSyntax Left, ExpressionSyntax Right, int Column)
+    : ExpressionSyntax(Column);
+
+/// <summary>A call: a math function (max, min, abs, sqrt) or an inline aggregation (its last argument a duration).</summary>
+public sealed record CallSyntax(string Function, IReadOnlyList<ExpressionSyntax> Arguments, int Column)
+    : ExpressionSyntax(Column);

@@ -1,0 +1,38 @@
+namespace Amlfs.Registry;
+
+/// <summary>
+/// The whole content of a definitions file: project settings, entities, feature views and request-time features.
+/// Built by <see cref="DefinitionsLoader"/>, which guarantees that every name resolves and every window is valid.
+/// </summary>
+public sealed record RegistryDefinition
+{
+    public required string Project { get; init; }
+
+    /// <summary>IANA time zone of the calendar filters (night, weekend, local hours).</summary>
+    public required string TimeZoneId { get; init; }
+
+    /// <summary>How far behind the source watermark an event may arrive and still be accepted.</summary>
+    public long AllowedLatenessMs { get; init; } = 5 * 60_000;
+
+    /// <summary>How far ahead of the clock an event time may be.</summary>
+    public long MaxClockSkewMs { get; init; } = 60_000;
+
+    /// <summary>How long a transaction id is remembered for duplicate detection.</summary>
+    public long DedupRetentionMs { get; init; } = 7 * 86_400_000L;
+
+    /// <summary>How far behind the watermark a query's as-of time may be.</summary>
+    public long QueryHistoryMs { get; init; } = 86_400_000L;
+
+    public required IReadOnlyList<EntityDefinition> Entities { get; init; }
+
+    public required IReadOnlyList<FeatureViewDefinition> Views { get; init; }
+
+    /// <summary>Features that also read the request being scored; served by scoring, not stored.</summary>
+    public IReadOnlyList<FeatureDefinition> RequestFeatures { get; init; } = [];
+
+    /// <summary>Every stored feature (aggregations and derived), in file order.</summary>
+    public IEnumerable<FeatureDefinition> StoredFeatures => Views.SelectMany(v => v.Features);
+
+    /// <summary>Every feature, stored then request-time, in file order.</summary>
+    public IEnumerable<FeatureDefinition> AllFeatures => StoredFeatures.Concat(RequestFeatures);
+}
