@@ -13,7 +13,10 @@ internal sealed class AdmissionGate(EngineOptions options, TimeProvider? clock)
     private readonly long _sweepEveryMs = Math.Max(60_000, options.DedupRetentionMs / 16);
     private long _nextSweepMs = long.MinValue;
 
-    public long Watermark { get; private set; } = long.MinValue;
+    private long _watermark = long.MinValue;
+
+    /// <summary>The largest accepted event time; readable from any thread.</summary>
+    public long Watermark => Volatile.Read(ref _watermark);
 
     public int RememberedIds => _ids.Count;
 
@@ -23,14 +26,15 @@ internal sealed class AdmissionGate(EngineOptions options, TimeProvider? clock)
         var id = Fingerprint.Of128(transaction.TransactionId);
         if (clock is not null && t > clock.GetUtcNow().ToUnixTimeMilliseconds() + options.MaxClockSkewMs)
             return IngestStatus.FutureTimestamp;
-        if (_ids.Contains(id))
+        // Exactly the retention: an id swept late by the periodic sweep must not count as a duplicate.
+        if (_ids.Contains(id, _watermark == long.MinValue ? long.MinValue : _watermark - options.DedupRetentionMs))
             return IngestStatus.Duplicate;
-        if (Watermark != long.MinValue && t < Watermark - options.AllowedLatenessMs)
+        if (_watermark != long.MinValue && t < _watermark - options.AllowedLatenessMs)
             return IngestStatus.Late;
         _ids.Add(id, t);
-        if (t > Watermark)
+        if (t > _watermark)
         {
-            Watermark = t;
+            Volatile.Write(ref _watermark, t);
             if (t >= _nextSweepMs)
             {
                 _ids.RemoveOlderThan(t - options.DedupRetentionMs);

@@ -154,7 +154,7 @@ public sealed class FeatureEngine : IDisposable
         ArgumentNullException.ThrowIfNull(entity);
         var hash = Fingerprint.Of(id);
         var shard = _shards[ShardOf(hash)];
-        var watermark = shard.Watermark;
+        var watermark = _gate.Watermark;
         if (watermark != long.MinValue && asOfMs < watermark - _options.QueryHistoryMs)
         {
             throw new ArgumentOutOfRangeException(nameof(asOfMs), string.Create(CultureInfo.InvariantCulture,

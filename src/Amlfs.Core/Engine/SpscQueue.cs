@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Amlfs.Engine;
 
 /// <summary>
@@ -12,7 +10,7 @@ internal sealed class SpscQueue<T>(int capacity) : IDisposable
 {
     private readonly T[] _items = new T[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity)];
     private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
-    private Indices _indices;
+    private QueueIndices _indices;
 
     public long Enqueued => Volatile.Read(ref _indices.Tail);
 
@@ -77,15 +75,4 @@ internal sealed class SpscQueue<T>(int capacity) : IDisposable
     public void Wake() => _wake.Set();
 
     public void Dispose() => _wake.Dispose();
-
-    /// <summary>Producer and consumer fields on separate cache lines.</summary>
-    [StructLayout(LayoutKind.Explicit, Size = 256)]
-    private struct Indices
-    {
-        [FieldOffset(64)] public long Tail;
-        [FieldOffset(72)] public long HeadCache;
-        [FieldOffset(136)] public long Head;
-        [FieldOffset(144)] public long TailCache;
-        [FieldOffset(152)] public int Sleeping;
-    }
 }

@@ -25,14 +25,18 @@ internal sealed class TransactionIdSet
 
     public long CapacityBytes => _entries.Length * 24L;
 
-    public bool Contains(UInt128 id) => Find(id, out _);
+    /// <summary>Whether the id was remembered with an event time at or after <paramref name="sinceMs"/>.</summary>
+    public bool Contains(UInt128 id, long sinceMs) => Find(id, out var slot) && _entries[slot].TimeMs >= sinceMs;
 
-    /// <summary>Adds an id that <see cref="Contains"/> said is absent.</summary>
+    /// <summary>Remembers an id with its event time, replacing an expired entry of the same id.</summary>
     public void Add(UInt128 id, long timeMs)
     {
-        var found = Find(id, out var slot);
-        if (found)
+        if (Find(id, out var slot))
+        {
+            _entries[slot].TimeMs = timeMs;
             return;
+        }
+
         if (_entries[slot].Lo == Empty && _entries[slot].Hi == 0)
             _used++;
         _entries[slot] = new Entry { Hi = (ulong)(id >> 64), Lo = (ulong)id, TimeMs = timeMs };

@@ -20,6 +20,9 @@ public static class TransactionValidator
 
     private const int MaxLabelLength = 64;
 
+    /// <summary>The engine packs event times into 44 bits of milliseconds; this bound keeps well inside them.</summary>
+    private static readonly DateTime LatestTimestamp = new(2500, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
     /// <summary>
     /// Validates <paramref name="input"/>. When <paramref name="timestampWhenMissing"/> is given, a missing timestamp
     /// is stamped with it (the receive time); otherwise a missing timestamp is an error.
@@ -60,6 +63,8 @@ public static class TransactionValidator
             errors.Add(new("timestamp", "is required"));
         else if (ts.UtcDateTime < DateTime.UnixEpoch)
             errors.Add(new("timestamp", "must not be before 1970-01-01T00:00:00Z"));
+        else if (ts.UtcDateTime >= LatestTimestamp)
+            errors.Add(new("timestamp", "must be before 2500-01-01T00:00:00Z"));
         else
             timestampMs = ts.ToUnixTimeMilliseconds(); // sub-millisecond digits are truncated: the contract keeps ms
 
