@@ -85,40 +85,40 @@ public sealed class ReferenceModel(RegistryDefinition definition, long? clockMs)
             case UnarySyntax u:
                 return -Evaluate(u.Operand, entity, all, id, q);
             case BinarySyntax b:
-            {
-                var x = Evaluate(b.Left, entity, all, id, q);
-                var y = Evaluate(b.Right, entity, all, id, q);
-                var r = b.Operator switch
                 {
-                    '+' => x + y,
-                    '-' => x - y,
-                    '*' => x * y,
-                    _ => y == 0 ? 0 : x / y,
-                };
-                return double.IsFinite(r) ? r : 0;
-            }
+                    var x = Evaluate(b.Left, entity, all, id, q);
+                    var y = Evaluate(b.Right, entity, all, id, q);
+                    var r = b.Operator switch
+                    {
+                        '+' => x + y,
+                        '-' => x - y,
+                        '*' => x * y,
+                        _ => y == 0 ? 0 : x / y,
+                    };
+                    return double.IsFinite(r) ? r : 0;
+                }
 
             case CallSyntax c when c.Arguments[^1] is NumberSyntax { IsDuration: true } window
                 && AggregationNames.TryParse(c.Function) is { } kind:
-            {
-                TransactionField? field = kind == AggregationKind.DistinctCount
-                    ? FieldNames.TryParse(((NameSyntax)c.Arguments[0]).Name)
-                    : kind is AggregationKind.Count or AggregationKind.FirstTime or AggregationKind.LastTime ? null : TransactionField.Amount;
-                var w = (long)window.Value;
-                return Aggregate(entity, id, q, kind, field, w, WindowRules.DefaultHopMs(w), FeatureFilter.None);
-            }
+                {
+                    TransactionField? field = kind == AggregationKind.DistinctCount
+                        ? FieldNames.TryParse(((NameSyntax)c.Arguments[0]).Name)
+                        : kind is AggregationKind.Count or AggregationKind.FirstTime or AggregationKind.LastTime ? null : TransactionField.Amount;
+                    var w = (long)window.Value;
+                    return Aggregate(entity, id, q, kind, field, w, WindowRules.DefaultHopMs(w), FeatureFilter.None);
+                }
 
             case CallSyntax c:
-            {
-                var args = c.Arguments.Select(a => Evaluate(a, entity, all, id, q)).ToList();
-                return c.Function switch
                 {
-                    "abs" => Math.Abs(args[0]),
-                    "sqrt" => args[0] <= 0 ? 0 : Math.Sqrt(args[0]),
-                    "max" => args.Skip(1).Aggregate(args[0], Math.Max),
-                    _ => args.Skip(1).Aggregate(args[0], Math.Min),
-                };
-            }
+                    var args = c.Arguments.Select(a => Evaluate(a, entity, all, id, q)).ToList();
+                    return c.Function switch
+                    {
+                        "abs" => Math.Abs(args[0]),
+                        "sqrt" => args[0] <= 0 ? 0 : Math.Sqrt(args[0]),
+                        "max" => args.Skip(1).Aggregate(args[0], Math.Max),
+                        _ => args.Skip(1).Aggregate(args[0], Math.Min),
+                    };
+                }
 
             default:
                 throw new NotSupportedException(syntax.ToString());

@@ -177,7 +177,12 @@ public static class DefinitionsLoader
                     Error(node, path + "name", $"feature view '{name}' is declared twice");
                 views.Add(new FeatureViewDefinition
                 {
-                    Name = name, Entity = entity, Owner = owner, Description = description, Tags = tags, Features = features,
+                    Name = name,
+                    Entity = entity,
+                    Owner = owner,
+                    Description = description,
+                    Tags = tags,
+                    Features = features,
                 });
             }
 

@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project benchmarks/Amlfs.Benchmarks -- --filter '*' [--inProcess]
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
