@@ -13,6 +13,7 @@ internal sealed class EntityTable
     private static readonly EntityState Tombstone = new("", 0, 0);
     private Entry[] _entries = new Entry[16];
     private int _used; // live entries plus tombstones
+    private int _sweepCursor;
 
     public int Count { get; private set; }
 
@@ -54,22 +55,25 @@ internal sealed class EntityTable
         return state;
     }
 
-    /// <summary>Writer only: removes every entity for which <paramref name="expired"/> says so; returns how many.</summary>
-    public int RemoveWhere(Func<EntityState, bool> expired)
+    /// <summary>
+    /// Writer only: visits the next <paramref name="slots"/> slots of the table, cycling, and removes the entities for
+    /// which <paramref name="expired"/> says so. Called a few slots per applied event, it sweeps the whole table once
+    /// every (capacity / slots) events at a constant cost per event.
+    /// </summary>
+    public void SweepStep(int slots, Func<EntityState, bool> expired)
     {
-        var removed = 0;
         var entries = _entries;
-        for (var i = 0; i < entries.Length; i++)
+        for (var n = 0; n < slots; n++)
         {
-            var state = entries[i].State;
+            if (_sweepCursor >= entries.Length)
+                _sweepCursor = 0;
+            ref var entry = ref entries[_sweepCursor++];
+            var state = entry.State;
             if (state is null || ReferenceEquals(state, Tombstone) || !expired(state))
                 continue;
-            Volatile.Write(ref entries[i].State, Tombstone);
-            removed++;
+            Volatile.Write(ref entry.State, Tombstone);
+            Count--;
         }
-
-        Count -= removed;
-        return removed;
     }
 
     /// <summary>Writer only (or a quiescent shard): every live entity.</summary>

@@ -3,22 +3,23 @@ namespace Amlfs.Engine;
 /// <summary>
 /// The entities whose ids hash to one shard, one table per entity type. Exactly one thread applies events to a shard;
 /// reads come from any thread. Old events and tiles leave an entity when it is next written; entities idle past every
-/// window and the query history are swept every few minutes of event time.
+/// window and the query history are swept a few table slots per applied event.
 /// </summary>
 internal sealed class FeatureShard
 {
-    private const long SweepEveryMs = 5 * 60_000;
+    private const int SweepSlotsPerEvent = 2;
     private readonly FeaturePlan _plan;
     private readonly EngineOptions _options;
     private readonly EntityTable[] _tables;
     private long _watermark = long.MinValue;
-    private long _nextSweepMs = long.MinValue;
+    private readonly Func<EntityState, bool>[] _expire;
 
     public FeatureShard(FeaturePlan plan, EngineOptions options)
     {
         _plan = plan;
         _options = options;
         _tables = plan.Entities.Select(_ => new EntityTable()).ToArray();
+        _expire = plan.Entities.Select(e => (Func<EntityState, bool>)(state => Expire(e, state))).ToArray();
     }
 
     /// <summary>The largest event time applied to this shard; reads may go back <c>QueryHistoryMs</c> from it.</summary>
@@ -59,33 +60,25 @@ internal sealed class FeatureShard
 
         state.EndWrite();
         Applied++;
-        if (_watermark >= _nextSweepMs)
-            Sweep();
+        _tables[message.Entity].SweepStep(SweepSlotsPerEvent, _expire[message.Entity]);
     }
 
-    /// <summary>Drops what no allowed read can see: whole idle entities, and old events and tiles of the others.</summary>
-    private void Sweep()
+    /// <summary>
+    /// Whether an entity holds nothing any allowed read can see (then it is removed); otherwise drops its events and
+    /// tiles that no allowed read can see, so that quiet entities give memory back too.
+    /// </summary>
+    private bool Expire(EntityPlan plan, EntityState state)
     {
         var history = _watermark - _options.QueryHistoryMs;
-        for (var i = 0; i < _tables.Length; i++)
-        {
-            var plan = _plan.Entities[i];
-            var eventsFrom = history - plan.LongestRawSpanMs;
-            var tilesFrom = history - plan.LongestTiledWindowMs;
-            var idleBefore = Math.Min(eventsFrom, tilesFrom) - _options.AllowedLatenessMs;
-            _tables[i].RemoveWhere(state =>
-            {
-                if (state.NewestMs < idleBefore)
-                    return true;
-                state.BeginWrite();
-                state.TrimEvents(eventsFrom);
-                foreach (var log in state.Tiles)
-                    log?.Trim(tilesFrom);
-                state.EndWrite();
-                return false;
-            });
-        }
-
-        _nextSweepMs = _watermark + SweepEveryMs;
+        var eventsFrom = history - plan.LongestRawSpanMs;
+        var tilesFrom = history - plan.LongestTiledWindowMs;
+        if (state.NewestMs < Math.Min(eventsFrom, tilesFrom) - _options.AllowedLatenessMs)
+            return true;
+        state.BeginWrite();
+        state.TrimEvents(eventsFrom);
+        foreach (var log in state.Tiles)
+            log?.Trim(tilesFrom);
+        state.EndWrite();
+        return false;
     }
 }

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Amlfs.Cli.Bench;
+using Amlfs.Registry;
+using Amlfs.Synthetic;
+using Spectre.Console;
+
+namespace Amlfs.Cli.Commands;
+
+/// <summary><c>amlfs bench engine</c>: measures the window engine on a generated stream and prints one JSON line last.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("bench", "Measure performance; each benchmark prints its figures and, as its last line, one JSON object");
+        command.Subcommands.Add(CreateEngine());
+        return command;
+    }
+
+    private static Command CreateEngine()
+    {
+        var customers = new Option<int>("--customers") { Description = "Customers of the generated stream", DefaultValueFactory = _ => 100_000 };
+        var merchants = new Option<int>("--merchants") { Description = "Merchants of the generated stream", DefaultValueFactory = _ => 5_000 };
+        var days = new Option<int>("--days") { Description = "Days of generated history", DefaultValueFactory = _ => 10 };
+        var seed = new Option<long>("--seed") { Description = "Seed of the generated stream", DefaultValueFactory = _ => 42 };
+        var shards = new Option<int>("--shards") { Description = "Shard threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var inline = new Option<bool>("--inline") { Description = "Apply events on the ingest thread instead of shard threads (replay mode)" };
+        var command = new Command("engine", "Ingest a generated stream with the default features; measure throughput, read latency, allocations and memory")
+        {
+            customers, merchants, days, seed, shards, inline,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new SyntheticOptions
+            {
+                Customers = parse.GetValue(customers),
+                Merchants = parse.GetValue(merchants),
+                Days = parse.GetValue(days),
+                Seed = parse.GetValue(seed),
+            };
+            var problems = options.Validate();
+            var shardCount = parse.GetValue(shards);
+            if (shardCount is < 1 or > 256)
+                problems = [.. problems, $"shards must be between 1 and 256, got {shardCount}"];
+            if (problems.Count > 0)
+            {
+                foreach (var problem in problems)
+                    Console.Error.WriteLine($"error: {problem}");
+                return 1;
+            }
+
+            return RunEngine(options, shardCount, parse.GetValue(inline));
+        });
+        return command;
+    }
+
+    private static int RunEngine(SyntheticOptions options, int shards, bool inline)
+    {
+        var definition = DefinitionsLoader.LoadDefault();
+        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture,
+            "[bold]bench engine[/]: {0:N0} customers, {1:N0} merchants, {2} days, seed {3}, {4} shards ({5}), {6} cores",
+            options.Customers, options.Merchants, options.Days, options.Seed, shards, inline ? "inline" : "threads", Environment.ProcessorCount);
+        AnsiConsole.MarkupLine("generating the stream in memory (not measured)...");
+        var stream = SyntheticGenerator.Stream(options, Environment.ProcessorCount).Select(t => t.Transaction).ToList();
+        var result = EngineBench.Run(definition, stream, shards, !inline, message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
+
+        var table = new Table().AddColumns("measure", "value", "budget");
+        table.AddRow("events ingested (after warm-up)", result.Events.ToString("N0", CultureInfo.InvariantCulture), "");
+        table.AddRow("ingest throughput", $"{result.EventsPerSecond:N0} events/s", ">= 1,000,000 events/s");
+        table.AddRow("allocated per ingested event", $"{result.AllocatedBytesPerEvent:N2} B ({result.Gen0Collections} gen0 GCs)", "0 B");
+        table.AddRow("read all customer features p50", $"{result.ReadP50Us:N2} us", "");
+        table.AddRow("read all customer features p99", $"{result.ReadP99Us:N2} us", "< 10 us");
+        table.AddRow("read all customer features max", $"{result.ReadMaxUs:N2} us", "");
+        table.AddRow("heap per entity, busiest hour", $"{result.BytesPerEntity:N0} B ({result.EntitiesInBusiestHour:N0} entities)", "< 1 KB");
+        table.AddRow("customer state (counted)", $"{result.BytesPerCustomerState:N0} B", "");
+        table.AddRow("accepted / duplicates / late", $"{result.Accepted:N0} / {result.Duplicates:N0} / {result.Late:N0}", "");
+        AnsiConsole.Write(table);
+
+        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["bench"] = "engine",
+            ["events_per_sec"] = Math.Round(result.EventsPerSecond),
+            ["read_p99_us"] = Math.Round(result.ReadP99Us, 2),
+            ["allocated_bytes_per_event"] = Math.Round(result.AllocatedBytesPerEvent, 2),
+            ["bytes_per_entity"] = Math.Round(result.BytesPerEntity),
+        }));
+        return 0;
+    }
+}
