@@ -62,11 +62,14 @@ public sealed class RegistryStore
         ArgumentNullException.ThrowIfNull(fileName);
         var definition = DefinitionsLoader.Parse(text, fileName);
 
+        // Compare without the lock first, so that applying unchanged definitions writes nothing, not even the lock file;
+        // then compare again under the lock, since another apply may have stored a version in between.
+        var (versions, previous, diff) = Compare(definition);
+        if (diff.IsEmpty)
+            return new RegistryApplyResult(previous, previous, diff);
         Directory.CreateDirectory(RegistryDirectory);
         using var exclusive = Lock();
-        var versions = ReadIndex();
-        var previous = versions is [.., var newest] ? Load(newest) : BuiltIn();
-        var diff = RegistryDiff.Between(previous.Definition, definition);
+        (versions, previous, diff) = Compare(definition);
         if (diff.IsEmpty)
             return new RegistryApplyResult(previous, previous, diff);
 
@@ -83,6 +86,13 @@ public sealed class RegistryStore
 
     private string VersionPath(int number) =>
         Path.Combine(RegistryDirectory, string.Create(CultureInfo.InvariantCulture, $"v{number:D4}.yaml"));
+
+    private (List<RegistryVersionInfo> Versions, RegistryVersion Active, RegistryDiff Diff) Compare(RegistryDefinition definition)
+    {
+        var versions = ReadIndex();
+        var active = versions is [.., var newest] ? Load(newest) : BuiltIn();
+        return (versions, active, RegistryDiff.Between(active.Definition, definition));
+    }
 
     private static RegistryVersion BuiltIn() => new(0, DefinitionsLoader.LoadDefault(), null);
 

@@ -82,6 +82,7 @@ public sealed class RegistryStoreTests : IDisposable
         Assert.Equal((1, 1), (second.Previous.Number, second.Active.Number));
         Assert.Single(_store.Versions);
         Assert.Equal(["index.json", "v0001.yaml"], StoredFiles());
+        Assert.Equal(T0, _store.Active.Info!.AppliedAt);
     }
 
     [Fact]
@@ -92,6 +93,7 @@ public sealed class RegistryStoreTests : IDisposable
         Assert.False(result.Stored);
         Assert.Equal(0, result.Active.Number);
         Assert.Empty(_store.Versions);
+        Assert.False(Directory.Exists(_store.RegistryDirectory));
     }
 
     [Fact]
@@ -164,8 +166,10 @@ public sealed class RegistryStoreTests : IDisposable
             Path.Combine(_store.RegistryDirectory, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
 
         var e = Assert.Throws<IOException>(() => _store.Apply(DefinitionsLoader.DefaultText(), "features.yaml", T0));
+        var unchanged = _store.Apply(PeakHours, "features.yaml", T0);
 
         Assert.Contains("another apply", e.Message, StringComparison.Ordinal);
+        Assert.False(unchanged.Stored);
         Assert.Single(_store.Versions);
     }
 
