@@ -42,7 +42,7 @@ public static class DefinitionsLoader
         var reader = new Reader(file);
         var definition = reader.Read(text);
         if (reader.Errors.Count > 0 || definition is null)
-            throw new DefinitionException(reader.Errors);
+            throw new DefinitionException(InLineOrder(reader.Errors));
         try
         {
             FeaturePlan.Compile(definition, file);
@@ -50,13 +50,16 @@ public static class DefinitionsLoader
         catch (DefinitionException e)
         {
             // The plan knows names, not lines: give settings and entities the line that declares them.
-            throw new DefinitionException(reader.Errors
-                .Concat(e.Errors.Select(x => x.Line == 0 && reader.Lines.TryGetValue(x.Field, out var line) ? x with { Line = line } : x))
-                .ToList());
+            throw new DefinitionException(InLineOrder(
+                e.Errors.Select(x => x.Line == 0 && reader.Lines.TryGetValue(x.Field, out var line) ? x with { Line = line } : x)));
         }
 
         return definition;
     }
+
+    // Errors read top to bottom like the file (the sort is stable); errors without a line come last.
+    private static List<DefinitionError> InLineOrder(IEnumerable<DefinitionError> errors) =>
+        errors.OrderBy(e => e.Line == 0 ? int.MaxValue : e.Line).ToList();
 
     private sealed class Reader(string file)
     {

@@ -207,6 +207,7 @@ public sealed class DefinitionsLoaderTests
                     aggregation: count
                     window: 1 hour
                     filter: lunchtime
+                    colour: red
                   - name: txn_count_1h
                     aggregation: count
                     window: 5m
@@ -216,9 +217,9 @@ public sealed class DefinitionsLoaderTests
         var errors = Errors(text);
 
         Assert.Equal(
-            ["txn_count_1h.aggregation", "night_count_1h.window", "night_count_1h.filter", "feature_views[0].features[2].name"],
+            ["txn_count_1h.aggregation", "night_count_1h.window", "night_count_1h.filter", "night_count_1h.colour", "feature_views[0].features[2].name"],
             errors.Select(e => e.Field));
-        Assert.Equal([11, 15, 16, 17], errors.Select(e => e.Line));
+        Assert.Equal([11, 15, 16, 17, 18], errors.Select(e => e.Line));
     }
 
     [Fact]
