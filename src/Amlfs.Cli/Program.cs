@@ -1,8 +1,3 @@
-using System.CommandLine;
-using Amlfs.Cli.Commands;
+using Amlfs.Cli;
 
-var root = new RootCommand("amlfs: a real-time anti-money-laundering feature store");
-root.Subcommands.Add(ApplyCommand.Create());
-root.Subcommands.Add(FeaturesCommand.Create());
-root.Subcommands.Add(BenchCommand.Create());
-return await root.Parse(args).InvokeAsync();
+return AmlfsCli.Run(args, CliEnvironment.ForProcess());

@@ -42,18 +42,24 @@ public static class DefinitionsLoader
         var reader = new Reader(file);
         var definition = reader.Read(text);
         if (reader.Errors.Count > 0 || definition is null)
-            throw new DefinitionException(reader.Errors);
+            throw new DefinitionException(InLineOrder(reader.Errors));
         try
         {
             FeaturePlan.Compile(definition, file);
         }
         catch (DefinitionException e)
         {
-            throw new DefinitionException(reader.Errors.Concat(e.Errors).ToList());
+            // The plan knows names, not lines: give settings and entities the line that declares them.
+            throw new DefinitionException(InLineOrder(
+                e.Errors.Select(x => x.Line == 0 && reader.Lines.TryGetValue(x.Field, out var line) ? x with { Line = line } : x)));
         }
 
         return definition;
     }
+
+    // Errors read top to bottom like the file (the sort is stable); errors without a line come last.
+    private static List<DefinitionError> InLineOrder(IEnumerable<DefinitionError> errors) =>
+        errors.OrderBy(e => e.Line == 0 ? int.MaxValue : e.Line).ToList();
 
     private sealed class Reader(string file)
     {
@@ -66,6 +72,9 @@ public static class DefinitionsLoader
         private static readonly string[] RequestFeatureKeys = ["name", "entity", "expression", "description", "owner", "tags"];
 
         public List<DefinitionError> Errors { get; } = [];
+
+        /// <summary>Lines of the timezone setting and of each entity (<c>entities.NAME</c>).</summary>
+        public Dictionary<string, int> Lines { get; } = new(StringComparer.Ordinal);
 
         private readonly HashSet<string> _featureNames = new(StringComparer.Ordinal);
 
@@ -91,6 +100,7 @@ public static class DefinitionsLoader
             CheckKeys(root, TopKeys, "");
             var project = Scalar(root, "project", "") ?? "amlfs";
             var timeZone = Scalar(root, "timezone", "") ?? "America/Sao_Paulo";
+            Lines["timezone"] = Child(root, "timezone") is { } zoneNode ? (int)zoneNode.Start.Line : 0;
             var (lateness, skew, dedup, history) = ReadSource(root);
             var entities = ReadEntities(root);
             var views = ReadViews(root, entities);
@@ -145,9 +155,14 @@ public static class DefinitionsLoader
                 }
 
                 if (entities.Any(e => e.Name == name))
+                {
                     Error(node, path + "name", $"entity '{name}' is declared twice");
+                }
                 else
+                {
                     entities.Add(new EntityDefinition(name, joinKey, Scalar(node, "description", path) ?? ""));
+                    Lines["entities." + name] = (int)node.Start.Line;
+                }
             }
 
             return entities;
@@ -192,8 +207,8 @@ public static class DefinitionsLoader
         private FeatureDefinition? ReadFeature(
             YamlMappingNode node, string path, string view, string entity, string owner, IReadOnlyList<string> tags)
         {
-            CheckKeys(node, FeatureKeys, path);
             var name = Name(node, path);
+            CheckKeys(node, FeatureKeys, name is null ? path : name + ".");
             if (name is null)
                 return null;
             path = name + ".";
@@ -222,17 +237,12 @@ public static class DefinitionsLoader
                 return common with { Kind = FeatureKind.Derived, Expression = expression };
             }
 
+            // Every property is checked even when an earlier one is wrong, so that one run reports every problem.
+            var aggregation = aggregationText is null ? null : AggregationNames.TryParse(aggregationText);
             if (aggregationText is null)
-            {
                 Error(node, path + "aggregation", $"is required (one of: {AggregationNames.List}), or give an expression");
-                return null;
-            }
-
-            if (AggregationNames.TryParse(aggregationText) is not { } aggregation)
-            {
+            else if (aggregation is null)
                 Error(Child(node, "aggregation")!, path + "aggregation", $"unknown aggregation '{aggregationText}' (one of: {AggregationNames.List})");
-                return null;
-            }
 
             TransactionField? field = null;
             if (Scalar(node, "field", path) is { } fieldText)
@@ -248,11 +258,18 @@ public static class DefinitionsLoader
             }
 
             var window = Duration(node, "window", path, required: true);
-            if (window is null)
-                return null;
-            var hop = Duration(node, "hop", path) ?? WindowRules.DefaultHopMs(window.Value);
+            var hop = Duration(node, "hop", path);
             var filter = ReadFilter(node, path);
-            return common with { Aggregation = aggregation, Field = field, WindowMs = window.Value, HopMs = hop, Filter = filter };
+            if (aggregation is null || window is null)
+                return null;
+            return common with
+            {
+                Aggregation = aggregation.Value,
+                Field = field,
+                WindowMs = window.Value,
+                HopMs = hop ?? WindowRules.DefaultHopMs(window.Value),
+                Filter = filter,
+            };
         }
 
         private FeatureFilter ReadFilter(YamlMappingNode node, string path)

@@ -1,0 +1,25 @@
+using System.CommandLine;
+using Amlfs.Cli.Commands;
+
+namespace Amlfs.Cli;
+
+/// <summary>The <c>amlfs</c> command line: its commands, run against a <see cref="CliEnvironment"/>.</summary>
+internal static class AmlfsCli
+{
+    public static RootCommand Create(CliEnvironment environment)
+    {
+        var root = new RootCommand("amlfs: a real-time anti-money-laundering feature store");
+        root.Subcommands.Add(ApplyCommand.Create(environment));
+        root.Subcommands.Add(FeaturesCommand.Create(environment));
+        root.Subcommands.Add(BenchCommand.Create());
+        return root;
+    }
+
+    /// <summary>Parses and runs a command line; returns the process exit code.</summary>
+    public static int Run(IReadOnlyList<string> args, CliEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var configuration = new InvocationConfiguration { Output = environment.Output, Error = environment.Error };
+        return Create(environment).Parse(args).Invoke(configuration);
+    }
+}

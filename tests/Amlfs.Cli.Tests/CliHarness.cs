@@ -1,0 +1,38 @@
+using Amlfs.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Amlfs.Cli.Tests;
+
+/// <summary>
+/// Runs amlfs commands in-process in a temporary working directory (deleted on dispose), with a fake clock, capturing
+/// standard output and standard error as a redirected process would produce them.
+/// </summary>
+public sealed class CliHarness : IDisposable
+{
+    public static readonly DateTimeOffset Start = new(2025, 3, 14, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly TempDirectory _directory = new();
+
+    public string WorkingDirectory => _directory.Path;
+
+    public FakeTimeProvider Clock { get; } = new(Start);
+
+    /// <summary>Writes a file in the working directory and returns its name.</summary>
+    public string Write(string name, string text)
+    {
+        _directory.Write(name, text);
+        return name;
+    }
+
+    public string PathOf(string name) => _directory.File(name);
+
+    public CliResult Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = AmlfsCli.Run(args, new CliEnvironment(output, error, WorkingDirectory, Clock));
+        return new CliResult(code, output.ToString().ReplaceLineEndings("\n"), error.ToString().ReplaceLineEndings("\n"));
+    }
+
+    public void Dispose() => _directory.Dispose();
+}

@@ -1,0 +1,272 @@
+using Amlfs.Registry;
+using Amlfs.Testing;
+
+namespace Amlfs.Core.Tests.Registry;
+
+public sealed class DefinitionsLoaderTests
+{
+    private const string File = "test.yaml";
+
+    // Line 10 is the feature's "- name:" line, 11 its aggregation, 12 its window; appended text starts on line 13.
+    private const string Minimal = """
+        project: test
+        timezone: America/Sao_Paulo
+        entities:
+          - name: customer
+            join_key: customer_id
+        feature_views:
+          - name: customer_activity
+            entity: customer
+            features:
+              - name: txn_count_1h
+                aggregation: count
+                window: 1h
+
+        """;
+
+    private static readonly string[] SeedCustomerFeatures =
+    [
+        "txn_amount_sum_60s", "txn_amount_sum_5m", "txn_amount_sum_1h", "txn_count_60s", "txn_count_5m", "txn_count_10m",
+        "txn_count_1h", "unique_ips_1h", "unique_merchants_1h", "velocity_score_1h", "amount_deviation_score_1h",
+        "night_txn_count_24h", "weekend_txn_count_7d", "avg_txn_amount_1h", "max_txn_amount_1h",
+    ];
+
+    private static readonly string[] SeedMerchantFeatures =
+        ["merchant_txn_count_1h", "merchant_txn_amount_sum_1h", "merchant_unique_customers_1h", "merchant_avg_txn_amount_1h"];
+
+    [Fact]
+    public void The_default_file_declares_exactly_the_19_seed_features()
+    {
+        var definition = DefinitionsLoader.LoadDefault();
+
+        Assert.Equal(19, definition.AllFeatures.Count());
+        Assert.Equal(SeedCustomerFeatures, definition.AllFeatures.Where(f => f.Entity == "customer").Select(f => f.Name));
+        Assert.Equal(SeedMerchantFeatures, definition.AllFeatures.Where(f => f.Entity == "merchant").Select(f => f.Name));
+        Assert.Equal("America/Sao_Paulo", definition.TimeZoneId);
+    }
+
+    [Fact]
+    public void The_default_file_reads_windows_hops_fields_and_filters()
+    {
+        var features = DefinitionsLoader.LoadDefault().AllFeatures.ToDictionary(f => f.Name);
+
+        Assert.Equal((AggregationKind.DistinctCount, TransactionField.IpAddress, 3_600_000L, 0L),
+            (features["unique_ips_1h"].Aggregation, features["unique_ips_1h"].Field, features["unique_ips_1h"].WindowMs, features["unique_ips_1h"].HopMs));
+        Assert.Equal((86_400_000L, 300_000L, FeatureFilter.Night),
+            (features["night_txn_count_24h"].WindowMs, features["night_txn_count_24h"].HopMs, features["night_txn_count_24h"].Filter));
+        Assert.Equal(FeatureKind.Derived, features["velocity_score_1h"].Kind);
+        Assert.Equal(TransactionField.Amount, features["txn_amount_sum_1h"].Field);
+    }
+
+    [Fact]
+    public void A_minimal_file_loads()
+    {
+        var definition = DefinitionsLoader.Parse(Minimal, File);
+
+        Assert.Equal("txn_count_1h", Assert.Single(definition.AllFeatures).Name);
+    }
+
+    [Fact]
+    public void An_unknown_key_names_the_key_and_its_line()
+    {
+        var error = SingleError(Minimal.Replace("        window: 1h\n", "        window: 1h\n        colour: red\n", StringComparison.Ordinal));
+
+        Assert.Equal((File, 13, "txn_count_1h.colour"), (error.File, error.Line, error.Field));
+        Assert.Contains("unknown key", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_top_level_key_is_reported()
+    {
+        var error = SingleError("owner: nobody\n" + Minimal);
+
+        Assert.Equal((1, "owner"), (error.Line, error.Field));
+        Assert.Contains("unknown key", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_aggregation_is_reported_with_the_known_ones()
+    {
+        var error = SingleError(Minimal.Replace("aggregation: count", "aggregation: median", StringComparison.Ordinal));
+
+        Assert.Equal((11, "txn_count_1h.aggregation"), (error.Line, error.Field));
+        Assert.Contains("unknown aggregation 'median'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("distinct_count", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1 hour")]
+    [InlineData("1w")]
+    [InlineData("h")]
+    [InlineData("0s")]
+    [InlineData("-5m")]
+    public void A_bad_window_text_is_reported(string window)
+    {
+        var error = SingleError(Minimal.Replace("window: 1h", $"window: {window}", StringComparison.Ordinal));
+
+        Assert.Equal((12, "txn_count_1h.window"), (error.Line, error.Field));
+        Assert.Contains("must be a duration", error.Message, StringComparison.Ordinal);
+        Assert.Contains(window, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_window_longer_than_seven_days_is_reported()
+    {
+        var error = SingleError(Minimal.Replace("window: 1h", "window: 8d", StringComparison.Ordinal));
+
+        Assert.Equal("txn_count_1h.window", error.Field);
+        Assert.Contains("at most 7d", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_distinct_count_over_24h_is_reported_as_exact_up_to_one_hour()
+    {
+        var error = SingleError(Minimal.Replace(
+            "aggregation: count\n        window: 1h", "aggregation: distinct_count\n        field: ip_address\n        window: 24h",
+            StringComparison.Ordinal));
+
+        Assert.Equal((File, 10, "txn_count_1h.window"), (error.File, error.Line, error.Field));
+        Assert.Contains("distinct_count", error.Message, StringComparison.Ordinal);
+        Assert.Contains("1h", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_entity_is_reported_with_the_declared_ones()
+    {
+        var error = SingleError(Minimal.Replace("    entity: customer", "    entity: account", StringComparison.Ordinal));
+
+        Assert.Equal((8, "feature_views[0].entity"), (error.Line, error.Field));
+        Assert.Contains("unknown entity 'account'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("customer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_duplicate_feature_name_is_reported_at_the_second_declaration()
+    {
+        var error = SingleError(Minimal + """
+                  - name: txn_count_1h
+                    aggregation: count
+                    window: 5m
+
+            """);
+
+        Assert.Equal(13, error.Line);
+        Assert.EndsWith(".name", error.Field, StringComparison.Ordinal);
+        Assert.Contains("'txn_count_1h' is declared twice", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_expression_referring_to_an_unknown_feature_is_reported()
+    {
+        var error = SingleError(Minimal + Derived("ratio", "txn_count_1h / txn_count_2h"));
+
+        Assert.Equal((13, "ratio.expression"), (error.Line, error.Field));
+        Assert.Contains("unknown feature 'txn_count_2h'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_expression_syntax_error_is_reported()
+    {
+        var error = SingleError(Minimal + Derived("ratio", "txn_count_1h / (2 +"));
+
+        Assert.Equal((13, "ratio.expression"), (error.Line, error.Field));
+        Assert.False(string.IsNullOrWhiteSpace(error.Message));
+    }
+
+    [Fact]
+    public void A_cycle_between_derived_features_is_reported()
+    {
+        var errors = Errors(Minimal + Derived("a_score", "b_score + 1") + Derived("b_score", "a_score * 2"));
+
+        var error = Assert.Single(errors);
+        Assert.EndsWith(".expression", error.Field, StringComparison.Ordinal);
+        Assert.Contains("cycle", error.Message, StringComparison.Ordinal);
+        Assert.Contains(error.Line, new[] { 13, 15 });
+    }
+
+    [Theory]
+    [InlineData("lunchtime", "txn_count_1h.filter")]
+    [InlineData("{local_hours: \"9-25\"}", "txn_count_1h.filter.local_hours")]
+    [InlineData("{local_hours: \"09-09\"}", "txn_count_1h.filter.local_hours")]
+    [InlineData("{amount: {min: 100, max: 10}}", "txn_count_1h.filter.amount")]
+    [InlineData("{colour: red}", "txn_count_1h.filter")]
+    public void A_bad_filter_is_reported(string filter, string field)
+    {
+        var error = SingleError(Minimal.Replace("window: 1h\n", $"window: 1h\n        filter: {filter}\n", StringComparison.Ordinal));
+
+        Assert.Equal((13, field), (error.Line, error.Field));
+    }
+
+    [Fact]
+    public void Several_errors_are_reported_at_once_in_file_order()
+    {
+        var text = Minimal
+            .Replace("aggregation: count", "aggregation: median", StringComparison.Ordinal)
+            + """
+                  - name: night_count_1h
+                    aggregation: count
+                    window: 1 hour
+                    filter: lunchtime
+                    colour: red
+                  - name: txn_count_1h
+                    aggregation: count
+                    window: 5m
+
+            """;
+
+        var errors = Errors(text);
+
+        Assert.Equal(
+            ["txn_count_1h.aggregation", "night_count_1h.window", "night_count_1h.filter", "night_count_1h.colour", "feature_views[0].features[2].name"],
+            errors.Select(e => e.Field));
+        Assert.Equal([11, 15, 16, 17, 18], errors.Select(e => e.Line));
+    }
+
+    [Fact]
+    public void Errors_print_as_file_line_field_reason()
+    {
+        var error = SingleError(Minimal.Replace("aggregation: count", "aggregation: median", StringComparison.Ordinal));
+
+        Assert.StartsWith("test.yaml:11: txn_count_1h.aggregation: unknown aggregation 'median'", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_time_zone_names_the_timezone_line()
+    {
+        var error = SingleError(Minimal.Replace("America/Sao_Paulo", "Mars/Olympus_Mons", StringComparison.Ordinal));
+
+        Assert.Equal((2, "timezone"), (error.Line, error.Field));
+        Assert.Contains("Mars/Olympus_Mons", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Text_that_is_not_yaml_is_reported_with_its_line()
+    {
+        var error = SingleError("project: test\nentities: [unclosed\n");
+
+        Assert.Equal("yaml", error.Field);
+        Assert.True(error.Line > 0);
+    }
+
+    [Fact]
+    public void The_acceptance_feature_loads_with_its_local_hours_filter()
+    {
+        var definition = DefinitionsLoader.Parse(DefinitionTexts.WithCustomerFeature(DefinitionTexts.PeakHoursFeature), File);
+
+        var feature = Assert.Single(definition.AllFeatures, f => f.Name == "peak_hours_txn_count_1h");
+        Assert.Equal(("customer", AggregationKind.Count, 3_600_000L, FeatureFilter.LocalHours(9, 17)),
+            (feature.Entity, feature.Aggregation, feature.WindowMs, feature.Filter));
+        Assert.Equal(20, definition.AllFeatures.Count());
+    }
+
+    private static string Derived(string name, string expression) => $"""
+              - name: {name}
+                expression: {expression}
+
+        """;
+
+    private static IReadOnlyList<DefinitionError> Errors(string text) =>
+        Assert.Throws<DefinitionException>(() => DefinitionsLoader.Parse(text, File)).Errors;
+
+    private static DefinitionError SingleError(string text) => Assert.Single(Errors(text));
+}
