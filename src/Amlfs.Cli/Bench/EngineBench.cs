@@ -17,6 +17,9 @@ internal static class EngineBench
         bool threaded, Action<string> progress)
     {
         var plan = FeaturePlan.Compile(definition);
+        progress("measuring memory per entity over the busiest hour");
+        var (bytesPerEntity, bytesPerCustomer, entities) = MeasureMemory(definition, plan, stream);
+
         var options = EngineOptions.From(definition) with
         {
             Threaded = threaded,
@@ -46,9 +49,6 @@ internal static class EngineBench
 
         progress($"reading all features of a customer {Reads:N0} times");
         var (p50, p99, max) = MeasureReads(engine, plan.Entity("customer")!, stream);
-
-        progress("measuring memory per entity over the busiest hour");
-        var (bytesPerEntity, bytesPerCustomer, entities) = MeasureMemory(definition, plan, stream);
         return new EngineBenchResult(
             measured, eventsPerSecond, p50, p99, max, (double)allocated / measured, GC.CollectionCount(0) - gcBefore,
             bytesPerEntity, bytesPerCustomer, entities, engine.Accepted, engine.Duplicates, engine.Late);
@@ -86,18 +86,29 @@ internal static class EngineBench
         const long Hour = 3_600_000;
         var busiest = stream.GroupBy(t => t.TimestampMs / Hour).MaxBy(g => g.Count())!.ToArray();
         var options = EngineOptions.From(definition) with { Threaded = false, ShardCount = 1, ExpectedTransactions = busiest.Length };
-        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var before = HeapBytes();
         using var engine = new FeatureEngine(plan, options);
-        var idTable = GC.GetTotalMemory(forceFullCollection: true) - before;
+        var idTable = HeapBytes() - before;
         foreach (var t in busiest)
             engine.Ingest(t);
-        var after = GC.GetTotalMemory(forceFullCollection: true);
+        var after = HeapBytes();
         var customer = plan.Entity("customer")!;
         var entities = plan.Entities.Sum(engine.EntityCount);
         var perEntity = (double)(after - before - idTable) / entities;
         var perCustomer = (double)engine.EntityBytes(customer) / engine.EntityCount(customer);
         GC.KeepAlive(engine);
+        GC.KeepAlive(busiest);
         return (perEntity, perCustomer, entities);
+    }
+
+    private static long HeapBytes()
+    {
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        return info.HeapSizeBytes - info.FragmentedBytes;
     }
 }
 

@@ -10,8 +10,7 @@ namespace Amlfs.Engine;
 internal sealed class AdmissionGate(EngineOptions options, TimeProvider? clock)
 {
     private readonly TransactionIdSet _ids = new(options.ExpectedTransactions);
-    private readonly long _sweepEveryMs = Math.Max(60_000, options.DedupRetentionMs / 16);
-    private long _nextSweepMs = long.MinValue;
+    private const int SweepSlotsPerAccept = 4;
 
     private long _watermark = long.MinValue;
 
@@ -33,14 +32,8 @@ internal sealed class AdmissionGate(EngineOptions options, TimeProvider? clock)
             return IngestStatus.Late;
         _ids.Add(id, t);
         if (t > _watermark)
-        {
             Volatile.Write(ref _watermark, t);
-            if (t >= _nextSweepMs)
-            {
-                _ids.RemoveOlderThan(t - options.DedupRetentionMs);
-                _nextSweepMs = t + _sweepEveryMs;
-            }
-        }
+        _ids.SweepStep(_watermark - options.DedupRetentionMs, SweepSlotsPerAccept);
 
         return IngestStatus.Accepted;
     }

@@ -34,9 +34,6 @@ internal sealed class EntityState
     internal int Count;
     internal TileLog?[] Tiles;
 
-    /// <summary>Time of the newest event ever added, for the idle sweep.</summary>
-    internal long NewestMs = long.MinValue;
-
     public int Version => Volatile.Read(ref _version);
 
     public void BeginWrite() => Interlocked.Increment(ref _version);
@@ -54,8 +51,6 @@ internal sealed class EntityState
     public void Insert(in CompactEvent e, ReadOnlySpan<ulong> fingerprints)
     {
         var t = e.TimeMs;
-        if (t > NewestMs)
-            NewestMs = t;
         if (First + Count == Events.Length)
             MakeRoom();
         var end = First + Count;
@@ -76,7 +71,10 @@ internal sealed class EntityState
         Count++;
     }
 
-    /// <summary>Drops events before <paramref name="keepFromMs"/> and shrinks storage a burst left oversized.</summary>
+    /// <summary>
+    /// Drops events before <paramref name="keepFromMs"/>. Capacity stays, so that daily cycles of activity do not
+    /// shrink and regrow arrays every day; an entity's memory is released when the sweep removes the idle entity.
+    /// </summary>
     public void TrimEvents(long keepFromMs)
     {
         while (Count > 0 && Events[First].TimeMs < keepFromMs)
@@ -87,8 +85,19 @@ internal sealed class EntityState
 
         if (Count == 0)
             First = 0;
-        if (Events.Length > 64 && Count < Events.Length / 8)
-            Resize(Events.Length / 4);
+    }
+
+    /// <summary>A hint that the end of the event arrays, where the next event goes, will be written soon.</summary>
+    public void PrefetchTail()
+    {
+        var events = Events;
+        var end = First + Count;
+        if ((uint)end < (uint)events.Length)
+            CachePrefetch.Read(ref events[end]);
+        var fingerprints = Fingerprints;
+        var f = end * FieldCount;
+        if ((uint)f < (uint)fingerprints.Length)
+            CachePrefetch.Read(ref fingerprints[f]);
     }
 
     public TileLog Tile(int family) => Tiles[family] ??= new TileLog();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Amlfs.Engine;
@@ -31,7 +32,7 @@ internal sealed class EntityTable
             if (h == hash)
             {
                 var state = Volatile.Read(ref entry.State);
-                if (state is not null && !ReferenceEquals(state, Tombstone) && state.Id == id)
+                if (state is not null && !ReferenceEquals(state, Tombstone) && (ReferenceEquals(state.Id, id) || state.Id == id))
                     return state;
             }
 
@@ -41,26 +42,69 @@ internal sealed class EntityTable
         return null;
     }
 
-    /// <summary>Writer only: the entity's state, created on first sight.</summary>
-    public EntityState GetOrAdd(string id, ulong hash, int distinctFields, int tileFamilies)
+    /// <summary>Writer only: a hint that the slot of <paramref name="hash"/> will be read soon.</summary>
+    public void PrefetchSlot(ulong hash)
     {
-        if (Find(id, hash) is { } existing)
-            return existing;
+        var entries = _entries;
+        CachePrefetch.Read(ref entries[(int)(hash & (ulong)(entries.Length - 1))]);
+    }
+
+    /// <summary>
+    /// Writer only: a hint that the entity will be written soon. Reads its first slot (prefetched earlier) and, when
+    /// that slot holds the entity, prefetches the state and, at <paramref name="depth"/> 2, the end of its event arrays.
+    /// </summary>
+    public void PrefetchState(ulong hash, int depth)
+    {
+        var entries = _entries;
+        ref var entry = ref entries[(int)(hash & (ulong)(entries.Length - 1))];
+        if (entry.Hash != hash || entry.State is not { } state)
+            return;
+        if (depth == 1)
+            CachePrefetch.Read(ref Unsafe.As<RawObject>(state).Data);
+        else
+            state.PrefetchTail();
+    }
+
+    /// <summary>
+    /// Writer only: the entity's state, created on first sight, with its slot's newest event time raised to
+    /// <paramref name="eventTimeMs"/> (the sweep reads idleness from the slot without touching the entity).
+    /// </summary>
+    public EntityState GetOrAdd(string id, ulong hash, long eventTimeMs, int distinctFields, int tileFamilies)
+    {
+        var entries = _entries;
+        var mask = entries.Length - 1;
+        var slot = (int)(hash & (ulong)mask);
+        while (true)
+        {
+            ref var entry = ref entries[slot];
+            if (entry.Hash == 0)
+                break;
+            if (entry.Hash == hash && entry.State is { } found && !ReferenceEquals(found, Tombstone)
+                && (ReferenceEquals(found.Id, id) || found.Id == id))
+            {
+                if (eventTimeMs > entry.NewestMs)
+                    entry.NewestMs = eventTimeMs;
+                return found;
+            }
+
+            slot = (slot + 1) & mask;
+        }
+
         if ((_used + 1) * 2 > _entries.Length)
             Rebuild(Count + 1 > _entries.Length / 4 ? _entries.Length * 2 : _entries.Length);
         var state = new EntityState(id, distinctFields, tileFamilies);
-        Place(_entries, state, hash);
+        Place(_entries, state, hash, eventTimeMs);
         _used++;
         Count++;
         return state;
     }
 
     /// <summary>
-    /// Writer only: visits the next <paramref name="slots"/> slots of the table, cycling, and removes the entities for
-    /// which <paramref name="expired"/> says so. Called a few slots per applied event, it sweeps the whole table once
-    /// every (capacity / slots) events at a constant cost per event.
+    /// Writer only: visits the next <paramref name="slots"/> slots (cycling) and removes entities whose newest event
+    /// is before <paramref name="idleBeforeMs"/>. A few slots per applied event sweep the table at a constant cost
+    /// per event, reading only the table's own array.
     /// </summary>
-    public void SweepStep(int slots, Func<EntityState, bool> expired)
+    public void SweepStep(int slots, long idleBeforeMs)
     {
         var entries = _entries;
         for (var n = 0; n < slots; n++)
@@ -68,8 +112,7 @@ internal sealed class EntityTable
             if (_sweepCursor >= entries.Length)
                 _sweepCursor = 0;
             ref var entry = ref entries[_sweepCursor++];
-            var state = entry.State;
-            if (state is null || ReferenceEquals(state, Tombstone) || !expired(state))
+            if (entry.Hash == 0 || entry.NewestMs >= idleBeforeMs || ReferenceEquals(entry.State, Tombstone))
                 continue;
             Volatile.Write(ref entry.State, Tombstone);
             Count--;
@@ -92,19 +135,20 @@ internal sealed class EntityTable
         foreach (var entry in _entries)
         {
             if (entry.State is { } state && !ReferenceEquals(state, Tombstone))
-                Place(entries, state, entry.Hash);
+                Place(entries, state, entry.Hash, entry.NewestMs);
         }
 
         _used = Count;
         Volatile.Write(ref _entries, entries);
     }
 
-    private static void Place(Entry[] entries, EntityState state, ulong hash)
+    private static void Place(Entry[] entries, EntityState state, ulong hash, long newestMs)
     {
         var mask = entries.Length - 1;
         var slot = (int)(hash & (ulong)mask);
         while (entries[slot].Hash != 0)
             slot = (slot + 1) & mask;
+        entries[slot].NewestMs = newestMs;
         Volatile.Write(ref entries[slot].State, state);
         Volatile.Write(ref entries[slot].Hash, hash);
     }
@@ -114,5 +158,12 @@ internal sealed class EntityTable
     {
         public ulong Hash; // 0 = empty; entity hashes are never 0
         public EntityState? State;
+        public long NewestMs; // newest event time of the entity, for the sweep
+    }
+
+    /// <summary>Layout of any object's first field, to take its address for a prefetch hint.</summary>
+    private sealed class RawObject
+    {
+        public byte Data;
     }
 }

@@ -15,6 +15,7 @@ namespace Amlfs.Engine;
 /// </summary>
 public sealed class FeatureEngine : IDisposable
 {
+    private const int PrefetchDistance = 4;
     private readonly EngineOptions _options;
     private readonly AdmissionGate _gate;
     private readonly LocalCalendar _calendar;
@@ -241,6 +242,13 @@ public sealed class FeatureEngine : IDisposable
             var drained = 0;
             while (queue.TryPeek(out var message))
             {
+                // Memory latency dominates: fetch the slots, states and arrays of the messages a few places ahead.
+                if (queue.TryPeekAhead(PrefetchDistance * 3, out var ahead))
+                    shard.Prefetch(ahead, 3);
+                if (queue.TryPeekAhead(PrefetchDistance * 2, out ahead))
+                    shard.Prefetch(ahead, 2);
+                if (queue.TryPeekAhead(PrefetchDistance, out ahead))
+                    shard.Prefetch(ahead, 1);
                 shard.Apply(message);
                 queue.Advance();
                 drained++;

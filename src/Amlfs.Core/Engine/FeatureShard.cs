@@ -12,14 +12,15 @@ internal sealed class FeatureShard
     private readonly EngineOptions _options;
     private readonly EntityTable[] _tables;
     private long _watermark = long.MinValue;
-    private readonly Func<EntityState, bool>[] _expire;
+    private readonly long[] _idleSpan;
 
     public FeatureShard(FeaturePlan plan, EngineOptions options)
     {
         _plan = plan;
         _options = options;
         _tables = plan.Entities.Select(_ => new EntityTable()).ToArray();
-        _expire = plan.Entities.Select(e => (Func<EntityState, bool>)(state => Expire(e, state))).ToArray();
+        // An entity whose newest event is older than this before the history start holds nothing a read can see.
+        _idleSpan = plan.Entities.Select(e => Math.Max(e.LongestRawSpanMs, e.LongestTiledWindowMs) + options.AllowedLatenessMs).ToArray();
     }
 
     /// <summary>The largest event time applied to this shard; reads may go back <c>QueryHistoryMs</c> from it.</summary>
@@ -33,13 +34,26 @@ internal sealed class FeatureShard
 
     public IEnumerable<EntityState> Entities(int entity) => _tables[entity].All();
 
+    /// <summary>
+    /// Hints for a message that will be applied <paramref name="stage"/> positions later: 3 fetches its table slot,
+    /// 2 its state (the slot is cached by then), 1 the end of its event arrays (the state is cached by then).
+    /// </summary>
+    public void Prefetch(in ShardMessage message, int stage)
+    {
+        var table = _tables[message.Entity];
+        if (stage >= 3)
+            table.PrefetchSlot(message.EntityHash);
+        else
+            table.PrefetchState(message.EntityHash, stage == 2 ? 1 : 2);
+    }
+
     public void Apply(in ShardMessage message)
     {
         var plan = _plan.Entities[message.Entity];
-        var state = _tables[message.Entity].GetOrAdd(
-            message.EntityId, message.EntityHash, plan.DistinctFields.Length, plan.Tiles.Length);
         var e = message.Event;
         var t = e.TimeMs;
+        var state = _tables[message.Entity].GetOrAdd(
+            message.EntityId, message.EntityHash, t, plan.DistinctFields.Length, plan.Tiles.Length);
         if (t > _watermark)
             Volatile.Write(ref _watermark, t);
         var history = _watermark - _options.QueryHistoryMs;
@@ -60,25 +74,6 @@ internal sealed class FeatureShard
 
         state.EndWrite();
         Applied++;
-        _tables[message.Entity].SweepStep(SweepSlotsPerEvent, _expire[message.Entity]);
-    }
-
-    /// <summary>
-    /// Whether an entity holds nothing any allowed read can see (then it is removed); otherwise drops its events and
-    /// tiles that no allowed read can see, so that quiet entities give memory back too.
-    /// </summary>
-    private bool Expire(EntityPlan plan, EntityState state)
-    {
-        var history = _watermark - _options.QueryHistoryMs;
-        var eventsFrom = history - plan.LongestRawSpanMs;
-        var tilesFrom = history - plan.LongestTiledWindowMs;
-        if (state.NewestMs < Math.Min(eventsFrom, tilesFrom) - _options.AllowedLatenessMs)
-            return true;
-        state.BeginWrite();
-        state.TrimEvents(eventsFrom);
-        foreach (var log in state.Tiles)
-            log?.Trim(tilesFrom);
-        state.EndWrite();
-        return false;
+        _tables[message.Entity].SweepStep(SweepSlotsPerEvent, history - _idleSpan[message.Entity]);
     }
 }

@@ -53,6 +53,20 @@ internal sealed class SpscQueue<T>(int capacity) : IDisposable
         return true;
     }
 
+    /// <summary>Consumer: the item <paramref name="ahead"/> places after the next one, if already published.</summary>
+    public bool TryPeekAhead(int ahead, out T item)
+    {
+        var index = _indices.Head + ahead;
+        if (index >= _indices.TailCache)
+        {
+            item = default;
+            return false;
+        }
+
+        item = _items[index & (_items.Length - 1)];
+        return true;
+    }
+
     /// <summary>Consumer: releases the item returned by <see cref="TryPeek"/>.</summary>
     public void Advance()
     {

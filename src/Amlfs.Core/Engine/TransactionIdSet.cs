@@ -12,6 +12,7 @@ internal sealed class TransactionIdSet
     private Entry[] _entries;
     private int _live;
     private int _used;
+    private int _sweepCursor;
 
     public TransactionIdSet(int expected)
     {
@@ -70,16 +71,19 @@ internal sealed class TransactionIdSet
         return false;
     }
 
-    /// <summary>Forgets ids whose event time is before <paramref name="cutoffMs"/>.</summary>
-    public void RemoveOlderThan(long cutoffMs)
+    /// <summary>
+    /// Forgets ids whose event time is before <paramref name="cutoffMs"/>, visiting the next <paramref name="slots"/>
+    /// slots of the table (cycling): a few slots per insert sweep the whole table at a constant cost per insert.
+    /// </summary>
+    public void SweepStep(long cutoffMs, int slots)
     {
         var entries = _entries;
-        for (var i = 0; i < entries.Length; i++)
+        for (var n = 0; n < slots; n++)
         {
-            ref var e = ref entries[i];
-            if (e.Hi == 0 && e.Lo <= Removed)
-                continue;
-            if (e.TimeMs < cutoffMs)
+            if (_sweepCursor >= entries.Length)
+                _sweepCursor = 0;
+            ref var e = ref entries[_sweepCursor++];
+            if ((e.Hi != 0 || e.Lo > Removed) && e.TimeMs < cutoffMs)
             {
                 e = new Entry { Hi = 0, Lo = Removed };
                 _live--;
