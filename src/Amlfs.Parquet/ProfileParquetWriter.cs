@@ -66,8 +66,7 @@ public static class ProfileParquetWriter
     }
 
     private static Task<ParquetWriter> CreateAsync(ParquetSchema schema, Stream stream, CancellationToken cancellationToken) =>
-        ParquetWriter.CreateAsync(schema, stream, new ParquetOptions { CompressionMethod = CompressionMethod.Snappy },
-            cancellationToken: cancellationToken);
+        ParquetWriter.CreateAsync(schema, stream, TransactionParquetWriter.WriteOptions(), cancellationToken: cancellationToken);
 
     private static T[] Slice<T>(IReadOnlyList<T> rows, int offset) =>
         rows.Skip(offset).Take(RowGroupSize).ToArray();

@@ -1,4 +1,5 @@
 using Amlfs.Synthetic;
+using Amlfs.Testing;
 
 namespace Amlfs.Parquet.Tests;
 

@@ -1,4 +1,5 @@
 using Amlfs.Synthetic;
+using Amlfs.Testing;
 using Amlfs.Transactions;
 using Parquet;
 using Parquet.Schema;

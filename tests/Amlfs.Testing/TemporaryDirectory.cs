@@ -1,9 +1,9 @@
-namespace Amlfs.Parquet.Tests;
+namespace Amlfs.Testing;
 
-/// <summary>A fresh directory per test, deleted afterwards.</summary>
+/// <summary>A fresh directory under the system's temporary directory, deleted with everything in it on dispose.</summary>
 public sealed class TemporaryDirectory : IDisposable
 {
-    public string Path { get; } = Directory.CreateTempSubdirectory("amlfs-parquet-").FullName;
+    public string Path { get; } = Directory.CreateTempSubdirectory("amlfs-test-").FullName;
 
     public void Dispose() => Directory.Delete(Path, recursive: true);
 }
