@@ -40,10 +40,11 @@ internal static class GenerateCommand
             Description = "Random seed: the same seed and options give the same files, byte for byte",
             DefaultValueFactory = _ => defaults.Seed,
         };
-        var start = new Option<DateOnly>("--start")
+        // No DefaultValueFactory: help would print the default date in the current culture's ambiguous short form.
+        var start = new Option<DateOnly?>("--start")
         {
-            Description = "First UTC day (YYYY-MM-DD)",
-            DefaultValueFactory = _ => defaults.Start,
+            Description = string.Create(Invariant, $"First UTC day, YYYY-MM-DD [default: {defaults.Start:yyyy-MM-dd}, a Monday]"),
+            HelpName = "YYYY-MM-DD",
         };
         var timeZone = new Option<string>("--timezone")
         {
@@ -77,7 +78,7 @@ internal static class GenerateCommand
                 Merchants = parse.GetValue(merchants),
                 Days = parse.GetValue(days),
                 Seed = parse.GetValue(seed),
-                Start = parse.GetValue(start),
+                Start = parse.GetValue(start) ?? defaults.Start,
                 TimeZone = parse.GetValue(timeZone)!,
             };
             var request = new Request(options, parse.GetValue(output)!, parse.GetValue(force), parse.GetValue(parallelism));
