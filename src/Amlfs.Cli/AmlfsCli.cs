@@ -11,6 +11,7 @@ internal static class AmlfsCli
         var root = new RootCommand("amlfs: a real-time anti-money-laundering feature store");
         root.Subcommands.Add(ApplyCommand.Create(environment));
         root.Subcommands.Add(FeaturesCommand.Create(environment));
+        root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }

@@ -105,5 +105,8 @@ public sealed class SyntheticGenerator
         }
     }
 
-    private Task<DayBatch> Start(int day) => Task.Run(() => _days.Generate(day));
+    // A dedicated thread per day: the consumer blocks on the oldest day, and days must not wait for pool threads
+    // that the consumer (or its own async I/O) holds.
+    private Task<DayBatch> Start(int day) =>
+        Task.Factory.StartNew(() => _days.Generate(day), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 }

@@ -17,12 +17,16 @@ public sealed record SyntheticOptions
     /// <summary>The most normal transactions a day may expect: a day is generated, sorted and held in memory whole.</summary>
     public const double MaxDailyTransactions = 50_000_000;
 
+    /// <summary>Number of customers, 1 to <see cref="MaxEntities"/>.</summary>
     public int Customers { get; init; } = 1_000;
 
+    /// <summary>Number of merchants, 1 to <see cref="MaxEntities"/>; twelve or more give every category a merchant.</summary>
     public int Merchants { get; init; } = 100;
 
+    /// <summary>Number of UTC days, 1 to <see cref="MaxDays"/>.</summary>
     public int Days { get; init; } = 7;
 
+    /// <summary>The seed every random stream of the run derives from.</summary>
     public long Seed { get; init; } = 42;
 
     /// <summary>The first UTC day of the history; a fixed Monday by default.</summary>
@@ -34,6 +38,7 @@ public sealed record SyntheticOptions
     /// <summary>Mean normal transactions per customer on a weekday (weekends are quieter, Fridays busier).</summary>
     public double DailyTransactions { get; init; } = 3.3;
 
+    /// <summary>How often each laundering typology is injected.</summary>
     public TypologyRates Rates { get; init; } = new();
 
     /// <summary>Every problem with these options, each naming the option; empty when they are valid.</summary>
