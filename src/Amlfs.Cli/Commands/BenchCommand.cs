@@ -66,9 +66,10 @@ internal static class BenchCommand
         var result = EngineBench.Run(definition, stream, shards, !inline, message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
 
         var table = new Table().AddColumns("measure", "value", "budget");
-        table.AddRow("events ingested (after warm-up)", result.Events.ToString("N0", CultureInfo.InvariantCulture), "");
-        table.AddRow("ingest throughput", $"{result.EventsPerSecond:N0} events/s", ">= 1,000,000 events/s");
-        table.AddRow("allocated per ingested event", $"{result.AllocatedBytesPerEvent:N2} B ({result.Gen0Collections} gen0 GCs)", "0 B");
+        table.AddRow("events measured (third pass)", result.Events.ToString("N0", CultureInfo.InvariantCulture), "");
+        table.AddRow("ingest throughput, steady state", $"{result.EventsPerSecond:N0} events/s", ">= 1,000,000 events/s");
+        table.AddRow("ingest throughput, first pass (cold)", $"{result.ColdEventsPerSecond:N0} events/s", "");
+        table.AddRow("allocated per event, steady state", $"{result.AllocatedBytesPerEvent:N2} B ({result.Gen0Collections} gen0 GCs)", "0 B");
         table.AddRow("read all customer features p50", $"{result.ReadP50Us:N2} us", "");
         table.AddRow("read all customer features p99", $"{result.ReadP99Us:N2} us", "< 10 us");
         table.AddRow("read all customer features max", $"{result.ReadMaxUs:N2} us", "");

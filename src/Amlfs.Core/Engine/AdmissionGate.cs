@@ -19,10 +19,13 @@ internal sealed class AdmissionGate(EngineOptions options, TimeProvider? clock)
 
     public int RememberedIds => _ids.Count;
 
-    public IngestStatus Admit(Transaction transaction)
+    /// <summary>A hint that <paramref name="id"/> will be admitted soon.</summary>
+    public void Prefetch(UInt128 id) => _ids.Prefetch(id);
+
+    /// <summary>Decides on a transaction whose id fingerprint is <paramref name="id"/>.</summary>
+    public IngestStatus Admit(Transaction transaction, UInt128 id)
     {
         var t = transaction.TimestampMs;
-        var id = Fingerprint.Of128(transaction.TransactionId);
         if (clock is not null && t > clock.GetUtcNow().ToUnixTimeMilliseconds() + options.MaxClockSkewMs)
             return IngestStatus.FutureTimestamp;
         // Exactly the retention: an id swept late by the periodic sweep must not count as a duplicate.

@@ -14,14 +14,17 @@ internal sealed class EntityState
     private const int InitialCapacity = 4;
     private int _version;
 
-    public EntityState(string id, int distinctFields, int tileFamilies)
+    public EntityState(string id, int distinctFields, int tileFamilies, EntityArrays? arrays)
     {
         Id = id;
         FieldCount = distinctFields;
-        Events = new CompactEvent[InitialCapacity];
-        Fingerprints = distinctFields == 0 ? [] : new ulong[InitialCapacity * distinctFields];
+        _arrays = arrays ?? new EntityArrays();
+        Events = _arrays.Events.Rent(InitialCapacity);
+        Fingerprints = _arrays.Fingerprints.Rent(InitialCapacity * distinctFields);
         Tiles = tileFamilies == 0 ? [] : new TileLog?[tileFamilies];
     }
+
+    private readonly EntityArrays _arrays;
 
     public string Id { get; }
 
@@ -33,6 +36,9 @@ internal sealed class EntityState
     internal int First;
     internal int Count;
     internal TileLog?[] Tiles;
+
+    /// <summary>Time of the oldest stored event (long.MaxValue when none), so trimming rarely reads the array head.</summary>
+    private long _oldestMs = long.MaxValue;
 
     public int Version => Volatile.Read(ref _version);
 
@@ -51,6 +57,8 @@ internal sealed class EntityState
     public void Insert(in CompactEvent e, ReadOnlySpan<ulong> fingerprints)
     {
         var t = e.TimeMs;
+        if (t < _oldestMs)
+            _oldestMs = t;
         if (First + Count == Events.Length)
             MakeRoom();
         var end = First + Count;
@@ -77,6 +85,8 @@ internal sealed class EntityState
     /// </summary>
     public void TrimEvents(long keepFromMs)
     {
+        if (_oldestMs >= keepFromMs)
+            return; // the usual case, decided without touching the event array
         while (Count > 0 && Events[First].TimeMs < keepFromMs)
         {
             First++;
@@ -85,6 +95,7 @@ internal sealed class EntityState
 
         if (Count == 0)
             First = 0;
+        _oldestMs = Count > 0 ? Events[First].TimeMs : long.MaxValue;
     }
 
     /// <summary>A hint that the end of the event arrays, where the next event goes, will be written soon.</summary>
@@ -100,7 +111,21 @@ internal sealed class EntityState
             CachePrefetch.Read(ref fingerprints[f]);
     }
 
-    public TileLog Tile(int family) => Tiles[family] ??= new TileLog();
+    public TileLog Tile(int family) => Tiles[family] ??= new TileLog(_arrays);
+
+    /// <summary>Gives every array back to the shard's recyclers when the sweep removes the entity.</summary>
+    public void Release()
+    {
+        BeginWrite();
+        _arrays.Events.Return(Events);
+        _arrays.Fingerprints.Return(Fingerprints);
+        foreach (var tile in Tiles)
+            tile?.Release();
+        Events = [];
+        Fingerprints = [];
+        First = Count = 0;
+        EndWrite();
+    }
 
     /// <summary>Bytes this entity holds on the managed heap (object headers included), for the memory benchmark.</summary>
     public long ApproximateBytes()
@@ -139,11 +164,13 @@ internal sealed class EntityState
     private void Resize(int capacity)
     {
         var k = FieldCount;
-        var events = new CompactEvent[capacity];
+        var events = _arrays.Events.Rent(capacity);
         Array.Copy(Events, First, events, 0, Count);
-        var fingerprints = k == 0 ? [] : new ulong[capacity * k];
+        var fingerprints = _arrays.Fingerprints.Rent(capacity * k);
         if (k > 0)
             Array.Copy(Fingerprints, First * k, fingerprints, 0, Count * k);
+        _arrays.Events.Return(Events);
+        _arrays.Fingerprints.Return(Fingerprints);
         Events = events;
         Fingerprints = fingerprints;
         First = 0;

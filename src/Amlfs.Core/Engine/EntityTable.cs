@@ -11,7 +11,8 @@ namespace Amlfs.Engine;
 /// </summary>
 internal sealed class EntityTable
 {
-    private static readonly EntityState Tombstone = new("", 0, 0);
+    private static readonly EntityState Tombstone = new("", 0, 0, null);
+    private readonly EntityArrays _arrays = new();
     private Entry[] _entries = new Entry[16];
     private int _used; // live entries plus tombstones
     private int _sweepCursor;
@@ -92,7 +93,7 @@ internal sealed class EntityTable
 
         if ((_used + 1) * 2 > _entries.Length)
             Rebuild(Count + 1 > _entries.Length / 4 ? _entries.Length * 2 : _entries.Length);
-        var state = new EntityState(id, distinctFields, tileFamilies);
+        var state = new EntityState(id, distinctFields, tileFamilies, _arrays);
         Place(_entries, state, hash, eventTimeMs);
         _used++;
         Count++;
@@ -114,7 +115,9 @@ internal sealed class EntityTable
             ref var entry = ref entries[_sweepCursor++];
             if (entry.Hash == 0 || entry.NewestMs >= idleBeforeMs || ReferenceEquals(entry.State, Tombstone))
                 continue;
+            var removed = entry.State!;
             Volatile.Write(ref entry.State, Tombstone);
+            removed.Release();
             Count--;
         }
     }

@@ -16,6 +16,8 @@ namespace Amlfs.Engine;
 public sealed class FeatureEngine : IDisposable
 {
     private const int PrefetchDistance = 4;
+    private const int AdmissionChunk = 64;
+    private static readonly int FieldCount = Enum.GetValues<TransactionField>().Length;
     private readonly EngineOptions _options;
     private readonly AdmissionGate _gate;
     private readonly LocalCalendar _calendar;
@@ -82,38 +84,75 @@ public sealed class FeatureEngine : IDisposable
     public IngestStatus Ingest(Transaction transaction)
     {
         ArgumentNullException.ThrowIfNull(transaction);
+        Span<IngestStatus> status = stackalloc IngestStatus[1];
+        IngestBatch(new ReadOnlySpan<Transaction>(ref transaction), status);
+        return status[0];
+    }
+
+    /// <summary>
+    /// Admits a batch in order, writing each transaction's outcome to <paramref name="statuses"/>. Single writer.
+    /// Faster than one call per transaction: the id-table lines of a chunk are fetched together and the shards see
+    /// the chunk at once. Throws before admitting anything when a timestamp is beyond the engine's range.
+    /// </summary>
+    public void IngestBatch(ReadOnlySpan<Transaction> batch, Span<IngestStatus> statuses)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(statuses.Length, batch.Length, nameof(statuses));
+        foreach (var transaction in batch)
+        {
+            ArgumentNullException.ThrowIfNull(transaction, nameof(batch));
+            if (transaction.TimestampMs is < 0 or > CompactEvent.MaxTimeMs)
+                throw new ArgumentOutOfRangeException(nameof(batch), $"transaction '{transaction.TransactionId}' has a timestamp outside 1970-2500");
+        }
+
         if (Interlocked.Exchange(ref _writing, 1) != 0)
             throw new InvalidOperationException("FeatureEngine.Ingest has one writer; serialize calls to it.");
         try
         {
-            if (transaction.TimestampMs > CompactEvent.MaxTimeMs)
-                throw new ArgumentOutOfRangeException(nameof(transaction), "timestamp is beyond the year 2500");
-            var status = _gate.Admit(transaction);
-            switch (status)
+            Span<UInt128> ids = stackalloc UInt128[AdmissionChunk];
+            for (var start = 0; start < batch.Length; start += AdmissionChunk)
             {
-                case IngestStatus.Accepted:
-                    Volatile.Write(ref _accepted, _accepted + 1);
-                    Route(transaction);
-                    break;
-                case IngestStatus.Duplicate:
-                    Volatile.Write(ref _duplicates, _duplicates + 1);
-                    break;
-                case IngestStatus.Late:
-                    Volatile.Write(ref _late, _late + 1);
-                    _rejections?.Rejected(transaction, status);
-                    break;
-                default:
-                    Volatile.Write(ref _future, _future + 1);
-                    _rejections?.Rejected(transaction, status);
-                    break;
-            }
+                var chunk = batch.Slice(start, Math.Min(AdmissionChunk, batch.Length - start));
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    ids[i] = Fingerprint.Of128(chunk[i].TransactionId);
+                    _gate.Prefetch(ids[i]);
+                }
 
-            return status;
+                for (var i = 0; i < chunk.Length; i++)
+                    statuses[start + i] = Admit(chunk[i], ids[i]);
+                foreach (var queue in _queues)
+                    queue.Publish();
+            }
         }
         finally
         {
             Volatile.Write(ref _writing, 0);
         }
+    }
+
+    private IngestStatus Admit(Transaction transaction, UInt128 id)
+    {
+        var status = _gate.Admit(transaction, id);
+        switch (status)
+        {
+            case IngestStatus.Accepted:
+                Volatile.Write(ref _accepted, _accepted + 1);
+                Route(transaction);
+                break;
+            case IngestStatus.Duplicate:
+                Volatile.Write(ref _duplicates, _duplicates + 1);
+                break;
+            case IngestStatus.Late:
+                Volatile.Write(ref _late, _late + 1);
+                _rejections?.Rejected(transaction, status);
+                break;
+            default:
+                Volatile.Write(ref _future, _future + 1);
+                _rejections?.Rejected(transaction, status);
+                break;
+        }
+
+        return status;
     }
 
     /// <summary>Waits until every event accepted so far is applied and visible to reads.</summary>
@@ -202,6 +241,8 @@ public sealed class FeatureEngine : IDisposable
     {
         var (hour, day) = _calendar.Local(transaction.TimestampMs);
         var e = new CompactEvent(transaction.TimestampMs, transaction.AmountCents, hour, day);
+        // Each field is hashed at most once per event, though it may be one entity's key and another's distinct field.
+        Span<ulong> hashes = stackalloc ulong[FieldCount];
         var entities = Plan.Entities;
         for (var i = 0; i < entities.Count; i++)
         {
@@ -209,16 +250,24 @@ public sealed class FeatureEngine : IDisposable
             var id = FieldOf(transaction, plan.JoinKey);
             if (id is null)
                 continue; // e.g. an ip entity and a transaction without IP
-            var message = new ShardMessage { EntityId = id, EntityHash = Fingerprint.Of(id), Entity = i, Event = e };
+            var message = new ShardMessage { EntityId = id, EntityHash = HashOf(transaction, plan.JoinKey, hashes), Entity = i, Event = e };
             var fields = plan.DistinctFields;
             for (var f = 0; f < fields.Length; f++)
-                message.Fingerprints[f] = Fingerprint.Of(FieldOf(transaction, fields[f]));
+                message.Fingerprints[f] = HashOf(transaction, fields[f], hashes);
             var shard = ShardOf(message.EntityHash);
             if (_queues.Length == 0)
                 _shards[shard].Apply(message);
             else
-                _queues[shard].Enqueue(message, _stopping);
+                _queues[shard].Write(message, _stopping);
         }
+    }
+
+    private static ulong HashOf(Transaction transaction, TransactionField field, Span<ulong> hashes)
+    {
+        ref var hash = ref hashes[(int)field];
+        if (hash == 0)
+            hash = Fingerprint.Of(FieldOf(transaction, field)); // a missing value stays 0 and costs a null check
+        return hash;
     }
 
     internal static string? FieldOf(Transaction t, TransactionField field) => field switch

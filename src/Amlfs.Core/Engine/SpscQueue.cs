@@ -16,14 +16,18 @@ internal sealed class SpscQueue<T>(int capacity) : IDisposable
 
     public long Dequeued => Volatile.Read(ref _indices.Head);
 
-    /// <summary>Producer: adds an item, waiting while the ring is full. Returns false only when stopping.</summary>
-    public bool Enqueue(in T item, Func<bool> stopping)
+    /// <summary>
+    /// Producer: adds an item, visible to the consumer at the next <see cref="Publish"/>; waits while the ring is
+    /// full (publishing first, so the consumer can make room). Returns false only when stopping.
+    /// </summary>
+    public bool Write(in T item, Func<bool> stopping)
     {
-        var tail = _indices.Tail;
-        if (tail - _indices.HeadCache >= _items.Length)
+        var write = _indices.WriteIndex;
+        if (write - _indices.HeadCache >= _items.Length)
         {
+            Publish();
             var spinner = default(SpinWait);
-            while (tail - (_indices.HeadCache = Volatile.Read(ref _indices.Head)) >= _items.Length)
+            while (write - (_indices.HeadCache = Volatile.Read(ref _indices.Head)) >= _items.Length)
             {
                 if (stopping())
                     return false;
@@ -31,12 +35,20 @@ internal sealed class SpscQueue<T>(int capacity) : IDisposable
             }
         }
 
-        _items[tail & (_items.Length - 1)] = item;
-        Volatile.Write(ref _indices.Tail, tail + 1);
+        _items[write & (_items.Length - 1)] = item;
+        _indices.WriteIndex = write + 1;
+        return true;
+    }
+
+    /// <summary>Producer: makes every written item visible and wakes the consumer if it sleeps.</summary>
+    public void Publish()
+    {
+        if (_indices.WriteIndex == _indices.Tail)
+            return;
+        Volatile.Write(ref _indices.Tail, _indices.WriteIndex);
         Interlocked.MemoryBarrier(); // order the tail store before the sleeping load (Dekker with the consumer)
         if (Volatile.Read(ref _indices.Sleeping) != 0)
             _wake.Set();
-        return true;
     }
 
     /// <summary>Consumer: the next item, if any. The reference stays valid until <see cref="Advance"/>.</summary>

@@ -5,12 +5,23 @@ namespace Amlfs.Engine;
 /// a quiet entity costs nothing and a busy one at most (window / hop) tiles. Written by the owning shard only; read
 /// under the entity's version check.
 /// </summary>
-internal sealed class TileLog
+internal sealed class TileLog(EntityArrays arrays)
 {
-    internal long[] Starts = new long[2];
-    internal WindowAggregate[] Tiles = new WindowAggregate[2];
+    private const int InitialCapacity = 2;
+    internal long[] Starts = arrays.TileStarts.Rent(InitialCapacity);
+    internal WindowAggregate[] Tiles = arrays.Tiles.Rent(InitialCapacity);
     internal int First;
     internal int Count;
+
+    /// <summary>Gives the arrays back (the owner is inside a write).</summary>
+    public void Release()
+    {
+        arrays.TileStarts.Return(Starts);
+        arrays.Tiles.Return(Tiles);
+        Starts = [];
+        Tiles = [];
+        First = Count = 0;
+    }
 
     public void Add(long tileStart, long timeMs, long amountCents)
     {
@@ -79,10 +90,12 @@ internal sealed class TileLog
         }
         else
         {
-            var starts = new long[Starts.Length * 2];
-            var tiles = new WindowAggregate[Starts.Length * 2];
+            var starts = arrays.TileStarts.Rent(Math.Max(InitialCapacity, Starts.Length * 2));
+            var tiles = arrays.Tiles.Rent(starts.Length);
             Array.Copy(Starts, First, starts, 0, Count);
             Array.Copy(Tiles, First, tiles, 0, Count);
+            arrays.TileStarts.Return(Starts);
+            arrays.Tiles.Return(Tiles);
             Starts = starts;
             Tiles = tiles;
         }

@@ -26,6 +26,9 @@ internal sealed class TransactionIdSet
 
     public long CapacityBytes => _entries.Length * 24L;
 
+    /// <summary>A hint that <paramref name="id"/> will be looked up soon.</summary>
+    public void Prefetch(UInt128 id) => CachePrefetch.Read(ref _entries[(int)((ulong)id & (ulong)(_entries.Length - 1))]);
+
     /// <summary>Whether the id was remembered with an event time at or after <paramref name="sinceMs"/>.</summary>
     public bool Contains(UInt128 id, long sinceMs) => Find(id, out var slot) && _entries[slot].TimeMs >= sinceMs;
 
