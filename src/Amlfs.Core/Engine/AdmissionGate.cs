@@ -17,8 +17,6 @@ internal sealed class AdmissionGate(EngineOptions options, TimeProvider? clock)
     /// <summary>The largest accepted event time; readable from any thread.</summary>
     public long Watermark => Volatile.Read(ref _watermark);
 
-    public int RememberedIds => _ids.Count;
-
     /// <summary>A hint that <paramref name="id"/> will be admitted soon.</summary>
     public void Prefetch(UInt128 id) => _ids.Prefetch(id);
 

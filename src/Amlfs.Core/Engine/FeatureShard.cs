@@ -23,11 +23,6 @@ internal sealed class FeatureShard
         _idleSpan = plan.Entities.Select(e => Math.Max(e.LongestRawSpanMs, e.LongestTiledWindowMs) + options.AllowedLatenessMs).ToArray();
     }
 
-    /// <summary>The largest event time applied to this shard; reads may go back <c>QueryHistoryMs</c> from it.</summary>
-    public long Watermark => Volatile.Read(ref _watermark);
-
-    public long Applied { get; private set; }
-
     public int EntityCount(int entity) => _tables[entity].Count;
 
     public EntityState? Find(int entity, string id, ulong hash) => _tables[entity].Find(id, hash);
@@ -55,7 +50,7 @@ internal sealed class FeatureShard
         var state = _tables[message.Entity].GetOrAdd(
             message.EntityId, message.EntityHash, t, plan.DistinctFields.Length, plan.Tiles.Length);
         if (t > _watermark)
-            Volatile.Write(ref _watermark, t);
+            _watermark = t;
         var history = _watermark - _options.QueryHistoryMs;
 
         state.BeginWrite();
@@ -73,7 +68,6 @@ internal sealed class FeatureShard
         }
 
         state.EndWrite();
-        Applied++;
         _tables[message.Entity].SweepStep(SweepSlotsPerEvent, history - _idleSpan[message.Entity]);
     }
 }

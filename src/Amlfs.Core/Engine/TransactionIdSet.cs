@@ -22,10 +22,6 @@ internal sealed class TransactionIdSet
         _entries = new Entry[capacity];
     }
 
-    public int Count => _live;
-
-    public long CapacityBytes => _entries.Length * 24L;
-
     /// <summary>A hint that <paramref name="id"/> will be looked up soon.</summary>
     public void Prefetch(UInt128 id) => CachePrefetch.Read(ref _entries[(int)((ulong)id & (ulong)(_entries.Length - 1))]);
 
