@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Amlfs.Registry;
 using Amlfs.Registry.Expressions;
 using Amlfs.Transactions;
@@ -26,6 +28,7 @@ public sealed class FeatureEngine : IDisposable
     private readonly Thread[] _threads;
     private readonly Func<bool> _stopping;
     private readonly IRejectionSink? _rejections;
+    private readonly TransactionField[] _routedFields;
     private volatile bool _stop;
     private int _writing;
     private long _accepted;
@@ -45,6 +48,7 @@ public sealed class FeatureEngine : IDisposable
         _calendar = new LocalCalendar(plan.TimeZone);
         _shards = Enumerable.Range(0, options.ShardCount).Select(_ => new FeatureShard(plan, options)).ToArray();
         _stopping = () => _stop;
+        _routedFields = plan.Entities.SelectMany(e => e.DistinctFields.Prepend(e.JoinKey)).Distinct().ToArray();
         if (options.Threaded)
         {
             _queues = _shards.Select(_ => new SpscQueue<ShardMessage>(options.QueueCapacity)).ToArray();
@@ -116,6 +120,7 @@ public sealed class FeatureEngine : IDisposable
                 {
                     ids[i] = Fingerprint.Of128(chunk[i].TransactionId);
                     _gate.Prefetch(ids[i]);
+                    PrefetchRoutedFields(chunk[i]);
                 }
 
                 for (var i = 0; i < chunk.Length; i++)
@@ -262,6 +267,16 @@ public sealed class FeatureEngine : IDisposable
         }
     }
 
+    /// <summary>Hints for the strings routing will hash: ids and distinct fields shared by many transactions.</summary>
+    private void PrefetchRoutedFields(Transaction transaction)
+    {
+        foreach (var field in _routedFields)
+        {
+            if (FieldOf(transaction, field) is { Length: > 0 } value)
+                CachePrefetch.Read(ref MemoryMarshal.GetReference(value.AsSpan()));
+        }
+    }
+
     private static ulong HashOf(Transaction transaction, TransactionField field, Span<ulong> hashes)
     {
         ref var hash = ref hashes[(int)field];
@@ -288,30 +303,40 @@ public sealed class FeatureEngine : IDisposable
         var shard = _shards[index];
         while (true)
         {
-            var drained = 0;
-            while (queue.TryPeek(out var message))
-            {
-                // Memory latency dominates: fetch the slots, states and arrays of the messages a few places ahead.
-                if (queue.TryPeekAhead(PrefetchDistance * 3, out var ahead))
-                    shard.Prefetch(ahead, 3);
-                if (queue.TryPeekAhead(PrefetchDistance * 2, out ahead))
-                    shard.Prefetch(ahead, 2);
-                if (queue.TryPeekAhead(PrefetchDistance, out ahead))
-                    shard.Prefetch(ahead, 1);
-                shard.Apply(message);
-                queue.Advance();
-                drained++;
-            }
-
-            if (drained > 0)
+            if (Drain(queue, shard) > 0)
                 continue;
             if (_stop)
                 return;
             var spinner = default(SpinWait);
-            for (var i = 0; i < 20 && !queue.TryPeek(out _); i++)
+            for (var i = 0; i < 20 && queue.IsEmpty; i++)
                 spinner.SpinOnce(sleep1Threshold: -1);
-            if (!queue.TryPeek(out _))
+            if (queue.IsEmpty)
                 queue.WaitForItems(TimeSpan.FromMilliseconds(50));
+        }
+    }
+
+    /// <summary>Applies what the queue holds; a method of its own so the JIT optimizes it fully (not as a loop patch).</summary>
+    private static int Drain(SpscQueue<ShardMessage> queue, FeatureShard shard)
+    {
+        var drained = 0;
+        while (true)
+        {
+            ref var message = ref queue.Peek(0);
+            if (Unsafe.IsNullRef(ref message))
+                return drained;
+            // Memory latency dominates: fetch the slots, states and arrays of the messages a few places ahead.
+            ref var ahead = ref queue.Peek(PrefetchDistance * 3);
+            if (!Unsafe.IsNullRef(ref ahead))
+                shard.Prefetch(ahead, 3);
+            ahead = ref queue.Peek(PrefetchDistance * 2);
+            if (!Unsafe.IsNullRef(ref ahead))
+                shard.Prefetch(ahead, 2);
+            ahead = ref queue.Peek(PrefetchDistance);
+            if (!Unsafe.IsNullRef(ref ahead))
+                shard.Prefetch(ahead, 1);
+            shard.Apply(message);
+            queue.Advance();
+            drained++;
         }
     }
 }

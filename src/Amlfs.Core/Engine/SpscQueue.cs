@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Amlfs.Engine;
 
 /// <summary>
@@ -51,35 +53,22 @@ internal sealed class SpscQueue<T>(int capacity) : IDisposable
             _wake.Set();
     }
 
-    /// <summary>Consumer: the next item, if any. The reference stays valid until <see cref="Advance"/>.</summary>
-    public bool TryPeek(out T item)
-    {
-        var head = _indices.Head;
-        if (head == _indices.TailCache && head == (_indices.TailCache = Volatile.Read(ref _indices.Tail)))
-        {
-            item = default;
-            return false;
-        }
-
-        item = _items[head & (_items.Length - 1)];
-        return true;
-    }
-
-    /// <summary>Consumer: the item <paramref name="ahead"/> places after the next one, if already published.</summary>
-    public bool TryPeekAhead(int ahead, out T item)
+    /// <summary>
+    /// Consumer: a reference to the item <paramref name="ahead"/> places after the next one (0: the next one), or a
+    /// null reference when it is not published yet. Valid until <see cref="Advance"/> passes it.
+    /// </summary>
+    public ref T Peek(int ahead)
     {
         var index = _indices.Head + ahead;
-        if (index >= _indices.TailCache)
-        {
-            item = default;
-            return false;
-        }
-
-        item = _items[index & (_items.Length - 1)];
-        return true;
+        if (index >= _indices.TailCache && index >= (_indices.TailCache = Volatile.Read(ref _indices.Tail)))
+            return ref Unsafe.NullRef<T>();
+        return ref _items[index & (_items.Length - 1)];
     }
 
-    /// <summary>Consumer: releases the item returned by <see cref="TryPeek"/>.</summary>
+    /// <summary>Consumer: whether an item is waiting.</summary>
+    public bool IsEmpty => Unsafe.IsNullRef(ref Peek(0));
+
+    /// <summary>Consumer: releases the next item (the one <see cref="Peek"/> returned at 0).</summary>
     public void Advance()
     {
         var head = _indices.Head;
