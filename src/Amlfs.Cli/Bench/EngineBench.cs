@@ -40,17 +40,25 @@ internal static class EngineBench
         var statuses = new IngestStatus[Batch];
         progress($"pass 1 of 3 (warm-up): {first.Length:N0} events on {shards} shards");
         var (coldRate, _, _) = Ingest(engine, first, statuses);
-        progress($"pass 2 of 3 (warm-up): the same stream {ShiftWeeks(first)} weeks later");
-        Ingest(engine, ShiftedCopy(first, 1), statuses);
+        progress($"pass 2 of 3 (warm-up): the same stream {ShiftWeeks(first)} weeks later, read by another thread meanwhile");
+        var customer = plan.Entity("customer")!;
+        var ids = first.Select(t => t.CustomerId).Distinct().ToArray();
+        var second = ShiftedCopy(first, 1);
+        using var stopReading = new CancellationTokenSource();
+        var reader = Task.Factory.StartNew(() => ReadWhileIngesting(engine, customer, ids, stopReading.Token),
+            TaskCreationOptions.LongRunning);
+        Ingest(engine, second, statuses);
+        stopReading.Cancel();
+        var (concurrentP50, concurrentP99) = reader.GetAwaiter().GetResult();
         progress($"pass 3 of 3 (measured): the same stream {2 * ShiftWeeks(first)} weeks later");
         var third = ShiftedCopy(first, 2);
         var (eventsPerSecond, allocated, collections) = Ingest(engine, third, statuses);
         var measured = third.Length;
 
         progress($"reading all features of a customer {Reads:N0} times");
-        var (p50, p99, max) = MeasureReads(engine, plan.Entity("customer")!, stream);
+        var (p50, p99, max) = MeasureReads(engine, customer, stream);
         return new EngineBenchResult(
-            measured, eventsPerSecond, coldRate, p50, p99, max, (double)allocated / measured, collections,
+            measured, eventsPerSecond, coldRate, p50, p99, max, concurrentP50, concurrentP99, (double)allocated / measured, collections,
             bytesPerEntity, bytesPerCustomer, entities, engine.Accepted, engine.Duplicates, engine.Late);
     }
 
@@ -80,6 +88,29 @@ internal static class EngineBench
         var shift = pass * ShiftWeeks(events) * 7 * 86_400_000L;
         var suffix = string.Create(CultureInfo.InvariantCulture, $"~{pass}");
         return events.Select(t => t with { TransactionId = t.TransactionId + suffix, TimestampMs = t.TimestampMs + shift }).ToArray();
+    }
+
+    /// <summary>Reads all features of random customers as of the watermark until cancelled; latency percentiles.</summary>
+    private static (double P50, double P99) ReadWhileIngesting(FeatureEngine engine, EntityPlan customer, string[] ids,
+        CancellationToken stop)
+    {
+        var values = new double[customer.Features.Count];
+        var latencies = new double[2_000_000];
+        var random = new Random(7);
+        var n = 0;
+        while (!stop.IsCancellationRequested && n < latencies.Length)
+        {
+            if (engine.Watermark is not { } watermark)
+                continue;
+            var start = Stopwatch.GetTimestamp();
+            engine.Read(customer, ids[random.Next(ids.Length)], watermark.ToUnixTimeMilliseconds() + 1, values);
+            latencies[n++] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+
+        if (n == 0)
+            return (0, 0);
+        Array.Sort(latencies, 0, n);
+        return (latencies[n / 2], latencies[(int)(n * 0.99)]);
     }
 
     private static (double P50, double P99, double Max) MeasureReads(FeatureEngine engine, EntityPlan customer,
@@ -158,6 +189,8 @@ internal sealed record EngineBenchResult(
     double ReadP50Us,
     double ReadP99Us,
     double ReadMaxUs,
+    double ConcurrentReadP50Us,
+    double ConcurrentReadP99Us,
     double AllocatedBytesPerEvent,
     int Gen0Collections,
     double BytesPerEntity,
