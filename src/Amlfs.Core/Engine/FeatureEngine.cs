@@ -70,8 +70,9 @@ public sealed class FeatureEngine : IDisposable
     public FeaturePlan Plan { get; }
 
     /// <summary>The source watermark: the largest accepted event time, or null before the first event.</summary>
-    public DateTimeOffset? Watermark =>
-        _gate.Watermark == long.MinValue ? null : DateTimeOffset.FromUnixTimeMilliseconds(_gate.Watermark);
+    public DateTimeOffset? Watermark => _gate.Watermark is var ms && ms == long.MinValue
+        ? null
+        : DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
     public long Accepted => Volatile.Read(ref _accepted);
 
