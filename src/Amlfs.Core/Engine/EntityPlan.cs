@@ -108,6 +108,10 @@ public sealed class EntityPlan
 
     internal int RequestValue(int r) => Derived.Length + Aggregates.Length + r;
 
+    /// <summary>The request features' values, in <see cref="RequestFeatures"/> order, within an evaluation's values.</summary>
+    public ReadOnlySpan<double> RequestValues(ReadOnlySpan<double> values) =>
+        values.Slice(Derived.Length + Aggregates.Length, Request.Length);
+
     /// <summary>Position of a stored feature in the feature vector, or -1.</summary>
     public int IndexOf(string featureName) => _featureIndex.TryGetValue(featureName, out var i) ? i : -1;
 

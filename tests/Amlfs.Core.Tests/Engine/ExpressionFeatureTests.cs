@@ -1,0 +1,73 @@
+using Amlfs.Registry;
+using Amlfs.Registry.Expressions;
+using Amlfs.Testing;
+
+namespace Amlfs.Core.Tests.Engine;
+
+/// <summary>Derived and request-time features, declared in the definitions file and evaluated by the engine.</summary>
+public sealed class ExpressionFeatureTests
+{
+    private static readonly long Noon = Tx.Utc(2026, 3, 10, 15);
+
+    private const string Extra = """
+        request_features:
+          - name: amount_to_avg_1h_ratio
+            entity: customer
+            expression: request.amount / avg_txn_amount_1h
+            description: The requested amount against the customer's mean of the last hour.
+          - name: txn_count_60s_with_current
+            entity: customer
+            expression: txn_count_60s + 1
+            description: Transactions in the last 60 seconds, the scored one included.
+
+        """;
+
+    private static RegistryDefinition Definitions() => DefinitionsLoader.Parse(
+        DefinitionTexts.WithCustomerFeature("""
+                  - name: share_of_hour_in_last_minute
+                    expression: txn_amount_sum_60s / txn_amount_sum_1h
+                  - name: ips_per_merchant_1h
+                    expression: distinct_count(ip_address, 1h) / max(1, unique_merchants_1h)
+
+            """) + Extra, "test.yaml");
+
+    [Fact]
+    public void Derived_features_combine_other_features_and_inline_aggregations()
+    {
+        using var engine = TestEngines.Inline(Definitions());
+        engine.Ingest(Tx.At(Noon - 30 * 60_000, cents: 300_00, ip: "10.0.0.1", merchant: "M1"));
+        engine.Ingest(Tx.At(Noon - 30_000, cents: 100_00, ip: "10.0.0.2", merchant: "M1"));
+        engine.Ingest(Tx.At(Noon - 20_000, cents: 100_00, ip: "10.0.0.3", merchant: "M2"));
+        var f = engine.Features("customer", "CUST_1", Noon);
+        Assert.Equal(200.0 / 500.0, f["share_of_hour_in_last_minute"]);
+        Assert.Equal(3.0 / 2.0, f["ips_per_merchant_1h"]);
+        Assert.Equal(0, engine.Features("customer", "NOBODY", Noon)["share_of_hour_in_last_minute"]);
+    }
+
+    [Fact]
+    public void Request_features_read_the_request_and_stored_features()
+    {
+        using var engine = TestEngines.Inline(Definitions());
+        engine.Ingest(Tx.At(Noon - 30_000, cents: 100_00));
+        engine.Ingest(Tx.At(Noon - 20_000, cents: 300_00));
+        var customer = engine.Plan.Entity("customer")!;
+        Assert.Equal(["amount_to_avg_1h_ratio", "txn_count_60s_with_current"], customer.RequestFeatures.Select(f => f.Name));
+        var values = new double[customer.ValueCount];
+        engine.Evaluate(customer, "CUST_1", Noon, values, new ExpressionScope(Noon, 8_000.00));
+        var requestValues = customer.RequestValues(values);
+        Assert.Equal(40.0, requestValues[0]); // 8,000 against a mean of 200
+        Assert.Equal(3.0, requestValues[1]);
+    }
+
+    [Fact]
+    public void Request_fields_are_refused_in_stored_features()
+    {
+        var e = Assert.Throws<DefinitionException>(() => DefinitionsLoader.Parse(DefinitionTexts.WithCustomerFeature("""
+                  - name: uses_request
+                    expression: request.amount * 2
+
+            """), "test.yaml"));
+        Assert.Contains(e.Errors, error => error.Field == "uses_request.expression"
+            && error.Message.Contains("only available to request features", StringComparison.Ordinal));
+    }
+}
