@@ -78,14 +78,19 @@ internal static class EntityEvaluator
 
         ranges.Clear();
         var rangeSlots = plan.Ranges;
+        var needsAll = plan.RangeNeedsAll;
         for (var i = lo; i < hi; i++)
         {
             ref readonly var e = ref events[i];
             var t = e.TimeMs;
             for (var r = 0; r < rangeSlots.Length; r++)
             {
-                if (t >= starts[r] && rangeSlots[r].Filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents))
+                if (t < starts[r] || !rangeSlots[r].Filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents))
+                    continue;
+                if (needsAll[r])
                     ranges[r].Add(t, e.AmountCents);
+                else
+                    ranges[r].AddCountAndSum(e.AmountCents);
             }
         }
 

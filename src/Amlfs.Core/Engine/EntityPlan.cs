@@ -51,6 +51,13 @@ public sealed class EntityPlan
         }
 
         Ranges = [.. ranges];
+        RangeNeedsAll = new bool[Ranges.Length];
+        for (var k = 0; k < aggregates.Length; k++)
+        {
+            RangeNeedsAll[AggregateRange[k]] |= aggregates[k].Kind is not (AggregationKind.Count or AggregationKind.Sum
+                or AggregationKind.Avg or AggregationKind.DistinctCount);
+        }
+
         Tiles = [.. tiles];
         DistinctFields = [.. distinctFields];
         var longestExact = ranges.Select(r => r.HopMs > 0 ? r.HopMs : r.WindowMs).DefaultIfEmpty(0).Max();
@@ -87,6 +94,9 @@ public sealed class EntityPlan
     internal BoundExpression[] Request { get; }
 
     internal RangeSlot[] Ranges { get; }
+
+    /// <summary>Per range: whether a feature reads more than its count and sum (extremes, squares, times).</summary>
+    internal bool[] RangeNeedsAll { get; }
 
     internal TileFamily[] Tiles { get; }
 

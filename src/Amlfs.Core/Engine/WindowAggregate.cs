@@ -38,6 +38,13 @@ internal struct WindowAggregate
         SumOfSquares += (Int128)amountCents * amountCents;
     }
 
+    /// <summary>Adds only to the count and the sum, for ranges whose features read nothing else.</summary>
+    public void AddCountAndSum(long amountCents)
+    {
+        Count++;
+        Sum += amountCents;
+    }
+
     public void Merge(in WindowAggregate other)
     {
         if (other.Count == 0)
