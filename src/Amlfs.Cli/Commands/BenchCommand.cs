@@ -75,7 +75,8 @@ internal static class BenchCommand
         table.AddRow("read all customer features max", $"{result.ReadMaxUs:N2} us", "");
         table.AddRow("read during ingest p50 / p99", $"{result.ConcurrentReadP50Us:N2} / {result.ConcurrentReadP99Us:N2} us (ingest threads and the reader on {Environment.ProcessorCount} cores)", "");
         table.AddRow("heap per entity, busiest hour", $"{result.BytesPerEntity:N0} B ({result.EntitiesInBusiestHour:N0} entities)", "< 1 KB");
-        table.AddRow("customer state (counted)", $"{result.BytesPerCustomerState:N0} B", "");
+        table.AddRow("customer state, busiest hour (counted)", $"{result.BytesPerCustomerState:N0} B", "");
+        table.AddRow("customer with 12 payments in the hour (counted)", $"{result.BytesPerBusyCustomer:N0} B", "< 1 KB");
         table.AddRow("accepted / duplicates / late", $"{result.Accepted:N0} / {result.Duplicates:N0} / {result.Late:N0}", "");
         AnsiConsole.Write(table);
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Amlfs.Engine;
 
 /// <summary>
@@ -9,23 +11,34 @@ namespace Amlfs.Engine;
 /// </summary>
 internal sealed class ArrayRecycler<T>
 {
-    private const int MaxPerLength = 4_096;
+    /// <summary>Longer arrays (a busy merchant's) are left to the GC: they are few and rarely reallocated.</summary>
+    private const int MaxLength = 1_024;
+
+    /// <summary>What the recycler may hold at most, so that parked arrays never cost much memory.</summary>
+    private const long MaxBytes = 4 << 20;
+
+    private static readonly int ElementSize = Unsafe.SizeOf<T>();
+    private long _bytes;
     private readonly Dictionary<int, Stack<T[]>> _byLength = [];
 
     public T[] Rent(int length)
     {
         if (length == 0)
             return [];
-        return _byLength.TryGetValue(length, out var stack) && stack.Count > 0 ? stack.Pop() : new T[length];
+        if (!_byLength.TryGetValue(length, out var stack) || stack.Count == 0)
+            return new T[length];
+        _bytes -= (long)length * ElementSize;
+        return stack.Pop();
     }
 
     public void Return(T[] array)
     {
-        if (array.Length == 0)
+        var bytes = (long)array.Length * ElementSize;
+        if (array.Length is 0 or > MaxLength || _bytes + bytes > MaxBytes)
             return;
         if (!_byLength.TryGetValue(array.Length, out var stack))
             _byLength[array.Length] = stack = new Stack<T[]>();
-        if (stack.Count < MaxPerLength)
-            stack.Push(array);
+        stack.Push(array);
+        _bytes += bytes;
     }
 }
