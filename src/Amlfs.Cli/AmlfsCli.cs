@@ -12,7 +12,7 @@ internal static class AmlfsCli
         root.Subcommands.Add(ApplyCommand.Create(environment));
         root.Subcommands.Add(FeaturesCommand.Create(environment));
         root.Subcommands.Add(GenerateCommand.Create());
-        root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create(environment));
         return root;
     }
 

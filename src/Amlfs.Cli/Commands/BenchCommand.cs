@@ -11,14 +11,14 @@ namespace Amlfs.Cli.Commands;
 /// <summary><c>amlfs bench engine</c>: measures the window engine on a generated stream and prints one JSON line last.</summary>
 internal static class BenchCommand
 {
-    public static Command Create()
+    public static Command Create(CliEnvironment environment)
     {
         var command = new Command("bench", "Measure performance; each benchmark prints its figures and, as its last line, one JSON object");
-        command.Subcommands.Add(CreateEngine());
+        command.Subcommands.Add(CreateEngine(environment));
         return command;
     }
 
-    private static Command CreateEngine()
+    private static Command CreateEngine(CliEnvironment environment)
     {
         var customers = new Option<int>("--customers") { Description = "Customers of the generated stream", DefaultValueFactory = _ => 100_000 };
         var merchants = new Option<int>("--merchants") { Description = "Merchants of the generated stream", DefaultValueFactory = _ => 5_000 };
@@ -46,24 +46,25 @@ internal static class BenchCommand
             if (problems.Count > 0)
             {
                 foreach (var problem in problems)
-                    Console.Error.WriteLine($"error: {problem}");
+                    environment.Error.WriteLine($"amlfs bench engine: {problem}");
                 return 1;
             }
 
-            return RunEngine(options, shardCount, parse.GetValue(inline));
+            return RunEngine(environment, options, shardCount, parse.GetValue(inline));
         });
         return command;
     }
 
-    private static int RunEngine(SyntheticOptions options, int shards, bool inline)
+    private static int RunEngine(CliEnvironment environment, SyntheticOptions options, int shards, bool inline)
     {
+        var console = environment.Console;
         var definition = DefinitionsLoader.LoadDefault();
-        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture,
+        console.MarkupLine(CultureInfo.InvariantCulture,
             "[bold]bench engine[/]: {0:N0} customers, {1:N0} merchants, {2} days, seed {3}, {4} shards ({5}), {6} cores",
             options.Customers, options.Merchants, options.Days, options.Seed, shards, inline ? "inline" : "threads", Environment.ProcessorCount);
-        AnsiConsole.MarkupLine("generating the stream in memory (not measured)...");
+        console.MarkupLine("generating the stream in memory (not measured)...");
         var stream = SyntheticGenerator.Stream(options, Environment.ProcessorCount).Select(t => t.Transaction).ToList();
-        var result = EngineBench.Run(definition, stream, shards, !inline, message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
+        var result = EngineBench.Run(definition, stream, shards, !inline, message => console.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
 
         var table = new Table().AddColumns("measure", "value", "budget");
         table.AddRow("events measured (third pass)", result.Events.ToString("N0", CultureInfo.InvariantCulture), "");
@@ -78,9 +79,9 @@ internal static class BenchCommand
         table.AddRow("customer state, busiest hour (counted)", $"{result.BytesPerCustomerState:N0} B", "");
         table.AddRow("customer with 12 payments in the hour (counted)", $"{result.BytesPerBusyCustomer:N0} B", "< 1 KB");
         table.AddRow("accepted / duplicates / late", $"{result.Accepted:N0} / {result.Duplicates:N0} / {result.Late:N0}", "");
-        AnsiConsole.Write(table);
+        console.Write(table);
 
-        Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+        environment.Output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["bench"] = "engine",
             ["events_per_sec"] = Math.Round(result.EventsPerSecond),

@@ -1,0 +1,34 @@
+using System.Text.Json;
+
+namespace Amlfs.Cli.Tests.Commands;
+
+public sealed class BenchCommandTests
+{
+    [Fact]
+    public void Bench_engine_prints_its_figures_and_ends_with_one_json_line()
+    {
+        using var cli = new CliHarness();
+        var result = cli.Run("bench", "engine", "--customers", "300", "--merchants", "30", "--days", "2");
+
+        Assert.Equal(0, result.ExitCode);
+        var last = result.Output.TrimEnd('\n').Split('\n')[^1];
+        using var json = JsonDocument.Parse(last);
+        Assert.Equal("engine", json.RootElement.GetProperty("bench").GetString());
+        Assert.True(json.RootElement.GetProperty("events_per_sec").GetDouble() > 0);
+        Assert.True(json.RootElement.GetProperty("read_p99_us").GetDouble() > 0);
+        Assert.True(json.RootElement.GetProperty("allocated_bytes_per_event").GetDouble() >= 0);
+        Assert.True(json.RootElement.GetProperty("bytes_per_entity").GetDouble() > 0);
+        Assert.Contains("ingest throughput, steady state", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_bench_options_are_named_and_exit_1()
+    {
+        using var cli = new CliHarness();
+        var result = cli.Run("bench", "engine", "--customers", "0", "--shards", "0");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("customers", result.Error, StringComparison.Ordinal);
+        Assert.Contains("shards must be between 1 and 256", result.Error, StringComparison.Ordinal);
+    }
+}
