@@ -6,9 +6,9 @@ using Amlfs.Registry.Expressions;
 namespace Amlfs.Engine;
 
 /// <summary>
-/// Evaluates an entity's features as of a time q from its stored state, without mutating it: one scan over the events
-/// of the longest raw span aggregates every <see cref="RangeSlot"/>; tiled windows add their whole tiles; distinct
-/// counts hash the fingerprints of their range. Safe against a concurrent writer (see <see cref="EntityState"/>).
+/// Evaluates an entity's features as of a time q from its stored state, without mutating it: every
+/// <see cref="RangeSlot"/> aggregates the events from its start (found by binary search) to q; tiled windows add their
+/// whole tiles; distinct counts hash the fingerprints of their range. Safe against a concurrent writer (see <see cref="EntityState"/>).
 /// </summary>
 internal static class EntityEvaluator
 {
@@ -79,18 +79,33 @@ internal static class EntityEvaluator
         ranges.Clear();
         var rangeSlots = plan.Ranges;
         var needsAll = plan.RangeNeedsAll;
-        for (var i = lo; i < hi; i++)
+        Span<int> rangeLo = stackalloc int[rangeSlots.Length];
+        for (var r = 0; r < rangeSlots.Length; r++)
         {
-            ref readonly var e = ref events[i];
-            var t = e.TimeMs;
-            for (var r = 0; r < rangeSlots.Length; r++)
+            // Each range is a suffix [rangeLo, hi) of the scanned events; the common case, no filter and only a count
+            // and a sum, is a count of indices and one tight loop over amounts.
+            var from = rangeLo[r] = LowerBound(events, lo, hi, starts[r]);
+            ref var range = ref ranges[r];
+            var filter = rangeSlots[r].Filter;
+            if (filter.Kind == FilterKind.None && !needsAll[r])
             {
-                if (t < starts[r] || !rangeSlots[r].Filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents))
+                long sum = 0;
+                for (var i = from; i < hi; i++)
+                    sum += events[i].AmountCents;
+                range.Count = hi - from;
+                range.Sum = sum;
+                continue;
+            }
+
+            for (var i = from; i < hi; i++)
+            {
+                ref readonly var e = ref events[i];
+                if (!filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents))
                     continue;
                 if (needsAll[r])
-                    ranges[r].Add(t, e.AmountCents);
+                    range.Add(e.TimeMs, e.AmountCents);
                 else
-                    ranges[r].AddCountAndSum(e.AmountCents);
+                    range.AddCountAndSum(e.AmountCents);
             }
         }
 
@@ -103,7 +118,7 @@ internal static class EntityEvaluator
             var aggregate = ranges[r];
             if (spec.Kind == AggregationKind.DistinctCount)
             {
-                distinct = CountDistinct(events, fingerprints, k, plan.AggregateDistinctField[a], lo, hi, starts[r],
+                distinct = CountDistinct(events, fingerprints, k, plan.AggregateDistinctField[a], rangeLo[r], hi,
                     rangeSlots[r].Filter);
             }
             else if (spec.IsTiled)
@@ -123,7 +138,7 @@ internal static class EntityEvaluator
     }
 
     private static long CountDistinct(CompactEvent[] events, ulong[] fingerprints, int k, int field, int lo, int hi,
-        long start, FeatureFilter filter)
+        FeatureFilter filter)
     {
         var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(8, (hi - lo) * 2));
         ulong[]? rented = null;
@@ -136,7 +151,7 @@ internal static class EntityEvaluator
         for (var i = lo; i < hi; i++)
         {
             ref readonly var e = ref events[i];
-            if (e.TimeMs < start || !filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents))
+            if (filter.Kind != FilterKind.None && !filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents))
                 continue;
             var fp = fingerprints[i * k + field];
             if (fp == 0)
