@@ -52,18 +52,22 @@ internal sealed class EntityTable
 
     /// <summary>
     /// Writer only: a hint that the entity will be written soon. Reads its first slot (prefetched earlier) and, when
-    /// that slot holds the entity, prefetches the state and, at <paramref name="depth"/> 2, the end of its event arrays.
+    /// that slot holds the entity, prefetches the state object.
     /// </summary>
-    public void PrefetchState(ulong hash, int depth)
+    public void PrefetchState(ulong hash)
+    {
+        if (SlotState(hash) is { } state)
+            CachePrefetch.Read(ref Unsafe.As<RawObject>(state).Data);
+    }
+
+    /// <summary>Writer only: as <see cref="PrefetchState"/>, for the end of the event arrays (the state is cached by then).</summary>
+    public void PrefetchTail(ulong hash) => SlotState(hash)?.PrefetchTail();
+
+    private EntityState? SlotState(ulong hash)
     {
         var entries = _entries;
         ref var entry = ref entries[(int)(hash & (ulong)(entries.Length - 1))];
-        if (entry.Hash != hash || entry.State is not { } state)
-            return;
-        if (depth == 1)
-            CachePrefetch.Read(ref Unsafe.As<RawObject>(state).Data);
-        else
-            state.PrefetchTail();
+        return entry.Hash == hash ? entry.State : null;
     }
 
     /// <summary>

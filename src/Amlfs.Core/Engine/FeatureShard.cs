@@ -36,10 +36,18 @@ internal sealed class FeatureShard
     public void Prefetch(in ShardMessage message, int stage)
     {
         var table = _tables[message.Entity];
-        if (stage >= 3)
-            table.PrefetchSlot(message.EntityHash);
-        else
-            table.PrefetchState(message.EntityHash, stage == 2 ? 1 : 2);
+        switch (stage)
+        {
+            case >= 3:
+                table.PrefetchSlot(message.EntityHash);
+                break;
+            case 2:
+                table.PrefetchState(message.EntityHash);
+                break;
+            default:
+                table.PrefetchTail(message.EntityHash);
+                break;
+        }
     }
 
     public void Apply(in ShardMessage message)
