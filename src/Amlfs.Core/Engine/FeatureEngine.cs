@@ -223,6 +223,20 @@ public sealed class FeatureEngine : IDisposable
             features[i] = values[map[i]];
     }
 
+    /// <summary>
+    /// Writes the engine's whole state (admission gate, every shard's entities, counters) to <paramref name="stream"/>.
+    /// The caller is the single writer and must not call Ingest meanwhile; the method flushes the shards first. Reads
+    /// may continue during the write.
+    /// </summary>
+    public void WriteSnapshot(Stream stream) => throw new NotImplementedException("engine snapshots are being built");
+
+    /// <summary>
+    /// Restores a state written by <see cref="WriteSnapshot"/> into this engine, which must not have ingested anything.
+    /// Returns false, leaving the engine empty, when the snapshot was written for a different plan or shard layout;
+    /// throws <see cref="InvalidDataException"/> when the bytes are corrupt.
+    /// </summary>
+    public bool TryRestoreSnapshot(Stream stream) => throw new NotImplementedException("engine snapshots are being built");
+
     /// <summary>Entities of a type held in memory, over all shards.</summary>
     public int EntityCount(EntityPlan entity) => _shards.Sum(s => s.EntityCount(entity.Index));
 
