@@ -13,6 +13,8 @@ internal static class AmlfsCli
         root.Subcommands.Add(FeaturesCommand.Create(environment));
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(BenchCommand.Create(environment));
+        root.Subcommands.Add(ServeCommand.Create(environment, up: true));
+        root.Subcommands.Add(ServeCommand.Create(environment, up: false));
         return root;
     }
 

@@ -12,8 +12,11 @@ internal sealed class CliEnvironment
     // Wide enough that no table of the registry wraps when the output goes to a file or a pipe.
     private const int RedirectedWidth = 320;
 
-    public CliEnvironment(TextWriter output, TextWriter error, string workingDirectory, TimeProvider clock, bool terminal = false)
+    public CliEnvironment(
+        TextWriter output, TextWriter error, string workingDirectory, TimeProvider clock, bool terminal = false,
+        IReadOnlyDictionary<string, string>? variables = null)
     {
+        Variables = variables ?? new Dictionary<string, string>();
         Output = output;
         Error = error;
         WorkingDirectory = workingDirectory;
@@ -48,10 +51,15 @@ internal sealed class CliEnvironment
 
     public TimeProvider Clock { get; }
 
+    /// <summary>Environment variables (the process's own, or a test's).</summary>
+    public IReadOnlyDictionary<string, string> Variables { get; }
+
     /// <summary>The process's own console, working directory and the system clock.</summary>
     public static CliEnvironment ForProcess() => new(
         System.Console.Out, System.Console.Error, Environment.CurrentDirectory, TimeProvider.System,
-        terminal: !System.Console.IsOutputRedirected);
+        terminal: !System.Console.IsOutputRedirected,
+        variables: Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal));
 
     /// <summary>A path given on the command line, resolved against the working directory.</summary>
     public string Resolve(string path) => Path.GetFullPath(path, WorkingDirectory);

@@ -1,0 +1,182 @@
+using System.CommandLine;
+using System.Globalization;
+using Amlfs.Registry;
+using Amlfs.Scoring;
+using Amlfs.Server;
+using Amlfs.Server.Hosting;
+using Amlfs.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Amlfs.Cli.Commands;
+
+/// <summary>
+/// <c>amlfs up</c> and <c>amlfs serve</c>: run the whole system in this process: engine, durable store, HTTP API and,
+/// for <c>up</c>, a synthetic producer. Flags win over the seed's environment variables (API_HOST, API_PORT,
+/// LOG_LEVEL), which win over the defaults.
+/// </summary>
+internal static class ServeCommand
+{
+    private const double DefaultRate = 5.0;
+
+    public static Command Create(CliEnvironment environment, bool up)
+    {
+        var host = new Option<string>("--host")
+        {
+            Description = "Address to listen on [env API_HOST; default 127.0.0.1]",
+            HelpName = "ADDRESS",
+        };
+        var port = new Option<int?>("--port")
+        {
+            Description = "Port to listen on [env API_PORT; default 8000]",
+        };
+        var dataDirectory = DataDirectoryOption.Create();
+        var logLevel = new Option<string>("--log-level")
+        {
+            Description = "trace, debug, information, warning, error or critical [env LOG_LEVEL; default information]",
+            HelpName = "LEVEL",
+        };
+        var flush = new Option<string>("--flush")
+        {
+            Description = "When the write-ahead log is fsynced: always (before every acknowledgement), interval (every 100 ms), none (left to the OS)",
+            DefaultValueFactory = _ => "always",
+            HelpName = "POLICY",
+        };
+        flush.AcceptOnlyFromAmong("always", "interval", "none");
+        var riskModel = new Option<string?>("--risk-model")
+        {
+            Description = "YAML file with the rules model's weights and thresholds [env AMLFS_RISK_MODEL; default built in]; AMLFS_RISK_* variables override entries",
+            HelpName = "FILE",
+        };
+        var rate = new Option<double>("--rate")
+        {
+            Description = "Synthetic transactions per second",
+            DefaultValueFactory = _ => DefaultRate,
+        };
+        var noProducer = new Option<bool>("--no-producer")
+        {
+            Description = "Run without the synthetic producer",
+        };
+
+        var command = up
+            ? new Command("up", "Run the whole system on this machine: engine, durable store, HTTP API, docs and a synthetic producer")
+            : new Command("serve", "Run the engine, the durable store and the HTTP API, without a producer");
+        command.Options.Add(host);
+        command.Options.Add(port);
+        command.Options.Add(dataDirectory);
+        command.Options.Add(logLevel);
+        command.Options.Add(flush);
+        command.Options.Add(riskModel);
+        if (up)
+        {
+            command.Options.Add(rate);
+            command.Options.Add(noProducer);
+        }
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var variables = environment.Variables;
+            var levelText = parse.GetValue(logLevel) ?? variables.GetValueOrDefault("LOG_LEVEL") ?? "information";
+            if (ParseLogLevel(levelText) is not { } level)
+            {
+                await environment.Error.WriteLineAsync($"error: log level '{levelText}' is not one of trace, debug, information, warning, error, critical");
+                return 1;
+            }
+
+            var portText = variables.GetValueOrDefault("API_PORT");
+            int? envPort = null;
+            if (parse.GetValue(port) is null && portText is not null)
+            {
+                if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var p))
+                {
+                    await environment.Error.WriteLineAsync($"error: API_PORT '{portText}' is not a port number");
+                    return 1;
+                }
+
+                envPort = p;
+            }
+
+            var settings = new ServerSettings
+            {
+                Host = parse.GetValue(host) ?? variables.GetValueOrDefault("API_HOST") ?? "127.0.0.1",
+                Port = parse.GetValue(port) ?? envPort ?? 8000,
+                DataDirectory = environment.Resolve(parse.GetValue(dataDirectory)!),
+                LogLevel = level,
+                FlushPolicy = Enum.Parse<WalFlushPolicy>(parse.GetValue(flush)!, ignoreCase: true),
+                RiskModelFile = (parse.GetValue(riskModel) ?? variables.GetValueOrDefault("AMLFS_RISK_MODEL")) is { } file ? environment.Resolve(file) : null,
+                ProducerRate = up && !parse.GetValue(noProducer) ? parse.GetValue(rate) : null,
+                Environment = variables,
+            };
+            return await RunAsync(environment, settings, cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliEnvironment environment, ServerSettings settings, CancellationToken cancellationToken)
+    {
+        WebApplication app;
+        try
+        {
+            app = AmlfsServer.Build(settings, environment.Clock);
+        }
+        catch (Exception e) when (e is ServerSettingsException or RulesModelConfigException or DefinitionException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            await environment.Error.WriteLineAsync("error: the server cannot start:");
+            await environment.Error.WriteLineAsync(e.Message);
+            return 1;
+        }
+
+        await using (app)
+        {
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException e)
+            {
+                await environment.Error.WriteLineAsync($"error: cannot listen on {settings.Host}:{settings.Port}: {e.Message}");
+                return 1;
+            }
+
+            var address = AmlfsServer.Address(app).ToString().TrimEnd('/');
+            var output = environment.Output;
+            await output.WriteLineAsync($"amlfs is running: embedded store in {settings.DataDirectory}");
+            await output.WriteLineAsync($"  API       {address}");
+            await output.WriteLineAsync($"  Docs      {address}/docs");
+            await output.WriteLineAsync($"  Health    {address}/health");
+            await output.WriteLineAsync($"  Metrics   {address}/metrics");
+            await output.WriteLineAsync(settings.ProducerRate is { } r
+                ? string.Create(CultureInfo.InvariantCulture, $"  Producer  {r} synthetic transactions per second")
+                : "  Producer  off");
+            await output.WriteLineAsync("Press Ctrl+C to stop.");
+            await output.FlushAsync(CancellationToken.None);
+            try
+            {
+                await app.WaitForShutdownAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C: the host stops below
+            }
+
+            await output.WriteLineAsync("Stopping: draining ingest and writing a snapshot...");
+            await app.StopAsync(CancellationToken.None);
+        }
+
+        await environment.Output.WriteLineAsync("Stopped.");
+        return 0;
+    }
+
+    private static LogLevel? ParseLogLevel(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "trace" => LogLevel.Trace,
+        "debug" => LogLevel.Debug,
+        "info" or "information" => LogLevel.Information,
+        "warn" or "warning" => LogLevel.Warning,
+        "error" => LogLevel.Error,
+        "critical" or "fatal" => LogLevel.Critical,
+        "none" => LogLevel.None,
+        _ => null,
+    };
+}

@@ -1,0 +1,24 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Amlfs.Server.Api;
+
+/// <summary>Source-generated JSON for every body the API reads or writes: snake_case, no reflection at run time.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    MaxDepth = 16,
+    Converters = [typeof(UtcTimestampConverter)])]
+[JsonSerializable(typeof(TransactionRequest))]
+[JsonSerializable(typeof(List<TransactionRequest>))]
+[JsonSerializable(typeof(PredictRequest))]
+[JsonSerializable(typeof(List<PredictRequest>))]
+[JsonSerializable(typeof(PredictResponse))]
+[JsonSerializable(typeof(List<PredictResponse>))]
+[JsonSerializable(typeof(IngestResponse))]
+[JsonSerializable(typeof(FeaturesResponse))]
+[JsonSerializable(typeof(RegistryResponse))]
+[JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(HttpValidationProblemDetails))]
+internal sealed partial class AmlfsJsonContext : JsonSerializerContext;

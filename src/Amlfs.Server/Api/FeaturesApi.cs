@@ -1,0 +1,108 @@
+using System.Globalization;
+using Amlfs.Engine;
+using Amlfs.Registry;
+using Amlfs.Server.Hosting;
+
+namespace Amlfs.Server.Api;
+
+/// <summary><c>GET /features/...</c> and <c>GET /registry/features</c>: the online store's values and definitions.</summary>
+internal static class FeaturesApi
+{
+    public static void MapFeaturesApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/features/{customer_id}", (string customer_id, string? at, AmlfsRuntime runtime) => Read(runtime, runtime.Customer, "customer", customer_id, at))
+            .WithName("CustomerFeatures")
+            .WithTags("Features")
+            .WithSummary("Every feature of a customer, as of now or as of ?at=<ISO-8601 instant> within the query history")
+            .WithDescription("Windows are half-open [q - W, q): an event at exactly q is not counted. An unknown customer reads as zeros with \"known\": false.")
+            .Produces<FeaturesResponse>()
+            .ProducesValidationProblem();
+        app.MapGet("/features/merchant/{merchant_id}", (string merchant_id, string? at, AmlfsRuntime runtime) => Read(runtime, runtime.Merchant, "merchant", merchant_id, at))
+            .WithName("MerchantFeatures")
+            .WithTags("Features")
+            .WithSummary("Every feature of a merchant, as of now or as of ?at=<ISO-8601 instant> within the query history")
+            .Produces<FeaturesResponse>()
+            .ProducesValidationProblem();
+        app.MapGet("/registry/features", Registry)
+            .WithName("RegistryFeatures")
+            .WithTags("Features")
+            .WithSummary("The active feature definitions and their registry version")
+            .Produces<RegistryResponse>();
+    }
+
+    private static IResult Read(AmlfsRuntime runtime, EntityPlan? entity, string entityName, string id, string? at)
+    {
+        if (entity is null)
+            return Problems.NotFound($"the active definitions have no {entityName} entity");
+        long asOf;
+        if (at is null)
+        {
+            asOf = runtime.NowMs;
+        }
+        else if (DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
+        {
+            asOf = instant.ToUnixTimeMilliseconds();
+        }
+        else
+        {
+            return Problems.Invalid("at", $"'{at}' is not an ISO-8601 instant such as 2026-03-10T14:05:00Z");
+        }
+
+        if (runtime.AsOfProblem(asOf) is { } problem)
+            return Problems.Invalid("at", problem);
+        var values = new double[entity.Features.Count];
+        bool known;
+        try
+        {
+            known = runtime.Engine.Read(entity, id, asOf, values);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // The watermark moved between the check and the read.
+            return Problems.Invalid("at", runtime.AsOfProblem(asOf) ?? "is outside the retained history");
+        }
+
+        var features = new Dictionary<string, double>(values.Length, StringComparer.Ordinal);
+        for (var i = 0; i < values.Length; i++)
+            features[entity.Features[i].Name] = values[i];
+        return TypedResults.Ok(new FeaturesResponse
+        {
+            Entity = entityName,
+            EntityId = id,
+            AsOf = DateTimeOffset.FromUnixTimeMilliseconds(asOf),
+            Known = known,
+            Features = features,
+            RegistryVersion = runtime.Registry.Number,
+        });
+    }
+
+    private static IResult Registry(AmlfsRuntime runtime)
+    {
+        var definition = runtime.Registry.Definition;
+        return TypedResults.Ok(new RegistryResponse
+        {
+            Version = runtime.Registry.Number,
+            AppliedAt = runtime.Registry.Info?.AppliedAt,
+            Sha256 = runtime.Registry.Info?.Sha256,
+            Timezone = definition.TimeZoneId,
+            Features = definition.AllFeatures.Select(Describe).ToArray(),
+        });
+    }
+
+    private static FeatureDescription Describe(FeatureDefinition f) => new()
+    {
+        Name = f.Name,
+        Entity = f.Entity,
+        View = f.View,
+        Kind = f.Kind.ToString().ToLowerInvariant(),
+        Aggregation = f.Kind == FeatureKind.Aggregation ? AggregationNames.Name(f.Aggregation) : null,
+        Field = f.Kind == FeatureKind.Aggregation && f.Field is { } field ? FieldNames.Name(field) : null,
+        Window = f.Kind == FeatureKind.Aggregation ? WindowRules.FormatDuration(f.WindowMs) : null,
+        Hop = f.IsTiled ? WindowRules.FormatDuration(f.HopMs) : null,
+        Filter = f.Filter.Kind == FilterKind.None ? null : f.Filter.ToString(),
+        Expression = f.Expression,
+        Description = f.Description,
+        Owner = f.Owner,
+        Tags = f.Tags,
+    };
+}

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Globalization;
+using Amlfs.Engine;
+using Amlfs.Scoring;
+using Amlfs.Server.Hosting;
+using Amlfs.Transactions;
+
+namespace Amlfs.Server.Api;
+
+/// <summary><c>POST /predict</c> and <c>POST /batch-predict</c>: risk scores with reasons.</summary>
+internal static class PredictApi
+{
+    public static void MapPredictApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/predict", Predict)
+            .WithName("Predict")
+            .WithTags("Scoring")
+            .WithSummary("Score one transaction")
+            .WithDescription("Builds the feature vector as of the transaction's timestamp (the receive time when omitted) from events before it, scores it with the active model and explains the score in the language of Accept-Language (en or pt-BR). No side effect unless \"record\": true, which ingests the transaction after scoring.")
+            .Accepts<PredictRequest>("application/json")
+            .Produces<PredictResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        app.MapPost("/batch-predict", BatchPredict)
+            .WithName("BatchPredict")
+            .WithTags("Scoring")
+            .WithSummary("Score many transactions, one response each, in order")
+            .WithDescription("Every transaction is scored against the state before the batch; those with \"record\": true are ingested after the whole batch is scored. One invalid transaction makes the whole request a 400 naming it by index.")
+            .Accepts<List<PredictRequest>>("application/json")
+            .Produces<List<PredictResponse>>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+    }
+
+    private static async Task<IResult> Predict(HttpContext context, AmlfsRuntime runtime)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var body = await JsonBody.ReadAllAsync(context.Request, runtime.Settings.MaxRequestBodyBytes);
+        PredictRequest? request;
+        IResult? problem;
+        try
+        {
+            request = JsonBody.Parse(body.Buffer, AmlfsJsonContext.Default.PredictRequest, out problem);
+        }
+        finally
+        {
+            context.Request.BodyReader.AdvanceTo(body.Buffer.End);
+        }
+
+        if (request is null)
+            return problem!;
+        if (runtime.Customer is null)
+            return Problems.NotFound("the active definitions have no customer entity, so there is nothing to score");
+        var transaction = Validate(runtime, request, "", out problem);
+        if (transaction is null)
+            return problem!;
+
+        var culture = ExplanationFormatter.ParseAcceptLanguage(context.Request.Headers.AcceptLanguage.ToString());
+        var (response, level) = runtime.Scorer.Score(transaction, culture, start);
+        runtime.Metrics.RecordPrediction((int)level);
+        if (!request.Record)
+            return TypedResults.Ok(response);
+
+        var (statuses, busy) = await TransactionsApi.IngestAsync(context, runtime, [transaction]);
+        return busy ?? TypedResults.Ok(response with
+        {
+            Recorded = DeadLetterFile.Reason(statuses[0]),
+            ProcessingTimeMs = Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 3),
+        });
+    }
+
+    private static async Task<IResult> BatchPredict(HttpContext context, AmlfsRuntime runtime)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var body = await JsonBody.ReadAllAsync(context.Request, runtime.Settings.MaxRequestBodyBytes);
+        List<PredictRequest>? requests;
+        IResult? problem;
+        try
+        {
+            requests = JsonBody.FirstToken(body.Buffer) == (byte)'['
+                ? JsonBody.Parse(body.Buffer, AmlfsJsonContext.Default.ListPredictRequest, out problem)
+                : null;
+            problem ??= requests is null ? Problems.Invalid("body", "must be an array of transactions") : null;
+        }
+        finally
+        {
+            context.Request.BodyReader.AdvanceTo(body.Buffer.End);
+        }
+
+        if (requests is null)
+            return problem!;
+        if (requests.Count > runtime.Settings.MaxBatchTransactions)
+            return Problems.TooLarge($"a request carries at most {runtime.Settings.MaxBatchTransactions} transactions, got {requests.Count}");
+        if (runtime.Customer is null)
+            return Problems.NotFound("the active definitions have no customer entity, so there is nothing to score");
+
+        var transactions = new Transaction[requests.Count];
+        var errors = new List<FieldProblem>();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var prefix = string.Create(CultureInfo.InvariantCulture, $"[{i}].");
+            if (requests[i] is null)
+            {
+                errors.Add(new FieldProblem($"[{i}]", "must be a transaction object, got null"));
+                continue;
+            }
+
+            if (Validate(runtime, requests[i], prefix, out var itemProblem, errors) is { } transaction)
+                transactions[i] = transaction;
+        }
+
+        if (errors.Count > 0)
+            return Problems.Invalid($"{errors.Count} problem(s) in the batch: " + string.Join("; ", errors.Take(10).Select(e => $"{e.Field} {e.Message}")), errors);
+
+        var culture = ExplanationFormatter.ParseAcceptLanguage(context.Request.Headers.AcceptLanguage.ToString());
+        var responses = new List<PredictResponse>(transactions.Length);
+        foreach (var transaction in transactions)
+        {
+            var (response, level) = runtime.Scorer.Score(transaction, culture, start);
+            runtime.Metrics.RecordPrediction((int)level);
+            responses.Add(response);
+        }
+
+        var recorded = Enumerable.Range(0, requests.Count).Where(i => requests[i].Record).ToArray();
+        if (recorded.Length > 0)
+        {
+            var (statuses, busy) = await TransactionsApi.IngestAsync(context, runtime, recorded.Select(i => transactions[i]).ToArray());
+            if (busy is not null)
+                return busy;
+            for (var k = 0; k < recorded.Length; k++)
+                responses[recorded[k]] = responses[recorded[k]] with { Recorded = DeadLetterFile.Reason(statuses[k]) };
+        }
+
+        return TypedResults.Ok(responses);
+    }
+
+    /// <summary>
+    /// Validates a request to score, stamping the receive time when it has no timestamp, and checks that its features
+    /// can be read as of its time. Problems go to <paramref name="errors"/> when given, else into a 400.
+    /// </summary>
+    private static Transaction? Validate(AmlfsRuntime runtime, PredictRequest request, string prefix, out IResult? problem, List<FieldProblem>? errors = null)
+    {
+        problem = null;
+        var found = new List<FieldProblem>();
+        var fieldErrors = TransactionValidator.Validate(request.ToInput(), out var transaction, runtime.Clock.GetUtcNow());
+        found.AddRange(fieldErrors.Select(e => new FieldProblem(prefix + e.Field, e.Message)));
+        if (transaction is not null && runtime.AsOfProblem(transaction.TimestampMs) is { } timing)
+            found.Add(new FieldProblem(prefix + "timestamp", timing));
+        if (found.Count == 0)
+            return transaction;
+        if (errors is not null)
+            errors.AddRange(found);
+        else
+            problem = Problems.Invalid("The transaction cannot be scored: " + string.Join("; ", found.Select(e => $"{e.Field} {e.Message}")), found);
+        return null;
+    }
+}

@@ -1,0 +1,25 @@
+namespace Amlfs.Server.Hosting;
+
+/// <summary>What the in-process synthetic producer has done; written by the producer, read by <c>/health</c>.</summary>
+internal sealed class ProducerStatus
+{
+    private long _sent;
+    private long _accepted;
+
+    /// <summary>disabled, running, stopped or unhealthy.</summary>
+    public string State { get; set; } = "disabled";
+
+    public double Rate { get; set; }
+
+    public string? Error { get; set; }
+
+    public long Sent => Volatile.Read(ref _sent);
+
+    public long Accepted => Volatile.Read(ref _accepted);
+
+    public void Record(int sent, int accepted)
+    {
+        Interlocked.Add(ref _sent, sent);
+        Interlocked.Add(ref _accepted, accepted);
+    }
+}

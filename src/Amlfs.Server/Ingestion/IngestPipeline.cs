@@ -1,0 +1,228 @@
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using Amlfs.Engine;
+using Amlfs.Storage;
+using Amlfs.Transactions;
+using Microsoft.Extensions.Logging;
+
+namespace Amlfs.Server.Ingestion;
+
+/// <summary>
+/// The single writer in front of the engine and the write-ahead log. Callers enqueue batches; one thread takes what
+/// has accumulated (group commit), admits it into the engine, appends the accepted transactions to the log, commits
+/// (fsync per the flush policy), waits until the shards have applied them, and only then completes the callers' tasks.
+/// So an acknowledged transaction is durable and already visible to reads (read-your-writes).
+/// <para>
+/// The queue is bounded in transactions: a full queue refuses new work at once (the API answers 429 with Retry-After)
+/// instead of growing without limit. If the log cannot be written, the pipeline stops accepting (503) rather than
+/// acknowledge transactions it could lose; a restart recovers everything acknowledged before the failure.
+/// </para>
+/// </summary>
+internal sealed partial class IngestPipeline : IDisposable
+{
+    /// <summary>Most transactions one group commit takes.</summary>
+    private const int GroupLimit = 8192;
+
+    private readonly FeatureEngine _engine;
+    private readonly EmbeddedStore? _store;
+    private readonly ILogger _logger;
+    private readonly Channel<IngestWork> _queue = Channel.CreateUnbounded<IngestWork>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Thread _writer;
+    private readonly ManualResetEventSlim _resumed = new(initialState: true);
+    private long _pending;
+    private long _groups;
+    private volatile Exception? _failure;
+
+    public IngestPipeline(FeatureEngine engine, EmbeddedStore? store, int capacity, ILogger logger)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _engine = engine;
+        _store = store;
+        _logger = logger;
+        Capacity = capacity;
+        _writer = new Thread(Run) { IsBackground = true, Name = "amlfs-ingest" };
+        _writer.Start();
+    }
+
+    /// <summary>Transactions the queue holds before it refuses more.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Transactions enqueued and not yet acknowledged.</summary>
+    public long Pending => Volatile.Read(ref _pending);
+
+    /// <summary>Group commits done so far.</summary>
+    public long Groups => Volatile.Read(ref _groups);
+
+    /// <summary>Why the pipeline stopped accepting, or null while it works.</summary>
+    public Exception? Failure => _failure;
+
+    /// <summary>Whether the writer thread runs (it ends only after <see cref="Complete"/>).</summary>
+    public bool IsWriterAlive => _writer.IsAlive;
+
+    /// <summary>
+    /// Queues a batch, or returns <see cref="EnqueueResult.Full"/> / <see cref="EnqueueResult.Failed"/> at once.
+    /// The task completes with one status per transaction, in order, once they are durable and visible.
+    /// </summary>
+    public EnqueueResult TryEnqueue(Transaction[] batch, out Task<IngestStatus[]> completion)
+    {
+        completion = Task.FromResult(Array.Empty<IngestStatus>());
+        if (_failure is not null)
+            return EnqueueResult.Failed;
+        if (batch.Length == 0)
+            return EnqueueResult.Queued;
+        // A batch larger than the whole capacity is admitted alone when the queue is empty, so it can never starve.
+        var pending = Interlocked.Add(ref _pending, batch.Length);
+        if (pending > Capacity && pending != batch.Length)
+        {
+            Interlocked.Add(ref _pending, -batch.Length);
+            return EnqueueResult.Full;
+        }
+
+        var work = new IngestWork(batch);
+        if (!_queue.Writer.TryWrite(work))
+        {
+            Interlocked.Add(ref _pending, -batch.Length);
+            return EnqueueResult.Failed;
+        }
+
+        completion = work.Completion.Task;
+        return EnqueueResult.Queued;
+    }
+
+    /// <summary>
+    /// Holds the writer before its next group until the returned handle is disposed: queued work waits, new work
+    /// queues up to the capacity. For maintenance and for tests of back-pressure.
+    /// </summary>
+    public IDisposable Pause()
+    {
+        _resumed.Reset();
+        return new Resume(_resumed);
+    }
+
+    /// <summary>Stops taking work, applies and commits everything queued, then returns.</summary>
+    public void Complete()
+    {
+        _queue.Writer.TryComplete();
+        _resumed.Set();
+        _writer.Join();
+    }
+
+    public void Dispose()
+    {
+        Complete();
+        _resumed.Dispose();
+    }
+
+    private void Run()
+    {
+        var works = new List<IngestWork>();
+        var transactions = new List<Transaction>(GroupLimit);
+        var statuses = new IngestStatus[GroupLimit];
+        var reader = _queue.Reader;
+        while (true)
+        {
+            _resumed.Wait();
+            if (!reader.TryRead(out var first))
+            {
+                if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                    return;
+                continue;
+            }
+
+            works.Clear();
+            transactions.Clear();
+            Take(first, works, transactions);
+            while (transactions.Count < GroupLimit && reader.TryRead(out var next))
+                Take(next, works, transactions);
+            if (statuses.Length < transactions.Count)
+                statuses = new IngestStatus[transactions.Count];
+            Write(works, CollectionsMarshal.AsSpan(transactions), statuses.AsSpan(0, transactions.Count));
+        }
+    }
+
+    private static void Take(IngestWork work, List<IngestWork> works, List<Transaction> transactions)
+    {
+        works.Add(work);
+        transactions.AddRange(work.Batch);
+    }
+
+    private void Write(List<IngestWork> works, ReadOnlySpan<Transaction> transactions, Span<IngestStatus> statuses)
+    {
+        if (_failure is { } failed)
+        {
+            Fail(works, transactions.Length, failed);
+            return;
+        }
+
+        try
+        {
+            _engine.IngestBatch(transactions, statuses);
+            if (_store is not null)
+            {
+                _store.Append(transactions, statuses);
+                _store.Commit();
+            }
+
+            _engine.Flush();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            _failure = e;
+            LogWriteFailed(_logger, e);
+            Fail(works, transactions.Length, e);
+            return;
+        }
+
+        var offset = 0;
+        foreach (var work in works)
+        {
+            var result = statuses.Slice(offset, work.Batch.Length).ToArray();
+            offset += work.Batch.Length;
+            work.Completion.TrySetResult(result);
+        }
+
+        Interlocked.Add(ref _pending, -transactions.Length);
+        Interlocked.Increment(ref _groups);
+        SnapshotIfDue();
+    }
+
+    private void SnapshotIfDue()
+    {
+        if (_store is null || !_store.SnapshotDue)
+            return;
+        try
+        {
+            _store.WriteSnapshot();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The log still holds everything: a failed snapshot costs recovery time, not data.
+            LogSnapshotFailed(_logger, e);
+        }
+    }
+
+    private void Fail(List<IngestWork> works, int count, Exception cause)
+    {
+        foreach (var work in works)
+            work.Completion.TrySetException(new IngestUnavailableException("the write-ahead log cannot be written: " + cause.Message, cause));
+        Interlocked.Add(ref _pending, -count);
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Critical, Message = "Writing the write-ahead log failed; ingest stops until restart")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Writing a snapshot failed; the log still holds every transaction")]
+    private static partial void LogSnapshotFailed(ILogger logger, Exception exception);
+
+    private sealed class Resume(ManualResetEventSlim resumed) : IDisposable
+    {
+        public void Dispose() => resumed.Set();
+    }
+
+    private sealed class IngestWork(Transaction[] batch)
+    {
+        public Transaction[] Batch { get; } = batch;
+
+        public TaskCompletionSource<IngestStatus[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

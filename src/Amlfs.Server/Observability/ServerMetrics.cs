@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text;
+
+namespace Amlfs.Server.Observability;
+
+/// <summary>
+/// The server's signals: request durations per route, and counters of what ingest and scoring did. Each signal is
+/// also published as a <see cref="System.Diagnostics.Metrics"/> instrument of meter <c>Amlfs.Server</c> (for
+/// dotnet-counters or OpenTelemetry); <c>GET /metrics</c> renders them in the Prometheus text format.
+/// </summary>
+internal sealed class ServerMetrics : IDisposable
+{
+    public const string MeterName = "Amlfs.Server";
+
+    /// <summary>Risk levels in the order of <see cref="RecordPrediction"/>'s argument.</summary>
+    private static readonly string[] LevelNames = ["LOW", "MEDIUM", "HIGH"];
+
+    private readonly ConcurrentDictionary<RouteKey, LatencyHistogram> _routes = new();
+    private readonly Meter _meter = new(MeterName);
+    private readonly Histogram<double> _duration;
+    private readonly Counter<long> _invalid;
+    private readonly Counter<long> _predictions;
+    private long _invalidCount;
+    private readonly long[] _levelCounts = new long[3];
+
+    public ServerMetrics()
+    {
+        _duration = _meter.CreateHistogram<double>("amlfs.http.request.duration", "s", "Duration of HTTP requests");
+        _invalid = _meter.CreateCounter<long>("amlfs.ingest.invalid", description: "Transactions rejected by validation");
+        _predictions = _meter.CreateCounter<long>("amlfs.predictions", description: "Transactions scored");
+    }
+
+    /// <summary>Registers the gauges and counters read from the engine and the pipeline at collection time.</summary>
+    public void Observe(Func<EngineSignals> read)
+    {
+        _meter.CreateObservableCounter("amlfs.ingest.accepted", () => read().Accepted, description: "Transactions accepted");
+        _meter.CreateObservableCounter("amlfs.ingest.duplicates", () => read().Duplicates, description: "Duplicate transactions");
+        _meter.CreateObservableCounter("amlfs.ingest.late", () => read().Late, description: "Transactions rejected as late");
+        _meter.CreateObservableCounter("amlfs.ingest.future", () => read().Future, description: "Transactions rejected for a future timestamp");
+        _meter.CreateObservableGauge("amlfs.ingest.queue_depth", () => read().QueueDepth, description: "Transactions waiting for ingest");
+        _meter.CreateObservableGauge("amlfs.engine.lag", () => read().LagSeconds, "s", "Wall clock minus the engine watermark");
+        Signals = read;
+    }
+
+    private Func<EngineSignals>? Signals { get; set; }
+
+    public void RecordRequest(string route, string method, int status, long startTimestamp)
+    {
+        var seconds = Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds;
+        _routes.GetOrAdd(new RouteKey(route, method, status), static _ => new LatencyHistogram()).Record(seconds);
+        if (_duration.Enabled)
+            _duration.Record(seconds, new("route", route), new("method", method), new("status", status));
+    }
+
+    public void RecordInvalid(int count)
+    {
+        Interlocked.Add(ref _invalidCount, count);
+        _invalid.Add(count);
+    }
+
+    public void RecordPrediction(int level)
+    {
+        Interlocked.Increment(ref _levelCounts[level]);
+        _predictions.Add(1, new KeyValuePair<string, object?>("level", LevelNames[level]));
+    }
+
+    /// <summary>Every signal in the Prometheus text exposition format, version 0.0.4.</summary>
+    public string Render()
+    {
+        var text = new StringBuilder(4096);
+        var c = CultureInfo.InvariantCulture;
+        text.AppendLine("# HELP amlfs_http_request_duration_seconds Duration of HTTP requests by route, method and status.");
+        text.AppendLine("# TYPE amlfs_http_request_duration_seconds histogram");
+        foreach (var (key, histogram) in _routes.OrderBy(r => r.Key.Route, StringComparer.Ordinal).ThenBy(r => r.Key.Method, StringComparer.Ordinal).ThenBy(r => r.Key.Status))
+        {
+            var labels = string.Create(c, $"route=\"{Escape(key.Route)}\",method=\"{key.Method}\",status=\"{key.Status}\"");
+            var (buckets, count, sum) = histogram.Read();
+            long cumulative = 0;
+            for (var i = 0; i < LatencyHistogram.BoundsSeconds.Length; i++)
+            {
+                cumulative += buckets[i];
+                text.Append(c, $"amlfs_http_request_duration_seconds_bucket{{{labels},le=\"{LatencyHistogram.BoundsSeconds[i]}\"}} {cumulative}\n");
+            }
+
+            text.Append(c, $"amlfs_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {count}\n");
+            text.Append(c, $"amlfs_http_request_duration_seconds_sum{{{labels}}} {sum}\n");
+            text.Append(c, $"amlfs_http_request_duration_seconds_count{{{labels}}} {count}\n");
+        }
+
+        var s = Signals?.Invoke() ?? default;
+        Counter(text, "amlfs_ingest_accepted_total", "Transactions accepted by the engine.", s.Accepted);
+        Counter(text, "amlfs_ingest_duplicates_total", "Transactions reported as duplicates (counted once).", s.Duplicates);
+        text.AppendLine("# HELP amlfs_ingest_rejected_total Transactions rejected, by reason.");
+        text.AppendLine("# TYPE amlfs_ingest_rejected_total counter");
+        text.Append(c, $"amlfs_ingest_rejected_total{{reason=\"late\"}} {s.Late}\n");
+        text.Append(c, $"amlfs_ingest_rejected_total{{reason=\"future_timestamp\"}} {s.Future}\n");
+        text.Append(c, $"amlfs_ingest_rejected_total{{reason=\"invalid\"}} {Volatile.Read(ref _invalidCount)}\n");
+        Gauge(text, "amlfs_ingest_queue_depth", "Transactions waiting for the ingest writer and the shards.", s.QueueDepth);
+        Gauge(text, "amlfs_engine_lag_seconds", "Wall clock minus the newest accepted event time (0 before any event).", s.LagSeconds);
+        Gauge(text, "amlfs_engine_entities", "Entities held in memory.", s.Entities);
+        Counter(text, "amlfs_wal_commits_total", "Group commits of the write-ahead log.", s.Commits);
+        text.AppendLine("# HELP amlfs_predictions_total Transactions scored, by risk level.");
+        text.AppendLine("# TYPE amlfs_predictions_total counter");
+        for (var i = 0; i < LevelNames.Length; i++)
+            text.Append(c, $"amlfs_predictions_total{{level=\"{LevelNames[i]}\"}} {Volatile.Read(ref _levelCounts[i])}\n");
+        return text.ToString();
+    }
+
+    public void Dispose() => _meter.Dispose();
+
+    private static void Counter(StringBuilder text, string name, string help, long value) =>
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n");
+
+    private static void Gauge(StringBuilder text, string name, string help, double value) =>
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n");
+
+    private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+
+    private readonly record struct RouteKey(string Route, string Method, int Status);
+}

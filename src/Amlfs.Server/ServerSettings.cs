@@ -1,0 +1,65 @@
+using Amlfs.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Amlfs.Server;
+
+/// <summary>Settings of one server process, built once by the CLI (flags and environment) or by a test.</summary>
+public sealed record ServerSettings
+{
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>TCP port; 0 picks a free one (tests).</summary>
+    public int Port { get; init; } = 8000;
+
+    /// <summary>Holds the registry, the write-ahead log, snapshots and the dead-letter file.</summary>
+    public string DataDirectory { get; init; } = "data";
+
+    /// <summary>Synthetic transactions per second fed to the engine in-process; null runs no producer.</summary>
+    public double? ProducerRate { get; init; }
+
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>Most transactions one <c>POST /transactions</c> or <c>/batch-predict</c> may carry.</summary>
+    public int MaxBatchTransactions { get; init; } = 1000;
+
+    /// <summary>Largest request body; larger ones get 413.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 1 << 20;
+
+    /// <summary>Transactions waiting for the ingest writer before new batches get 429.</summary>
+    public int IngestQueueCapacity { get; init; } = 100_000;
+
+    /// <summary>When the write-ahead log is fsynced; see <see cref="WalFlushPolicy"/>.</summary>
+    public WalFlushPolicy FlushPolicy { get; init; } = WalFlushPolicy.Always;
+
+    public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Engine shards (one thread each).</summary>
+    public int ShardCount { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>The rules model's YAML file; null uses the built-in defaults. Environment variables override either.</summary>
+    public string? RiskModelFile { get; init; }
+
+    /// <summary>Environment variables that may override the risk model's settings (<c>AMLFS_RISK_*</c>).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Each problem with these settings, naming the setting; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(Host))
+            errors.Add("host: must not be empty");
+        if (Port is < 0 or > 65535)
+            errors.Add($"port: must be between 0 and 65535, got {Port}");
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+            errors.Add("data-dir: must not be empty");
+        if (ProducerRate is { } rate && (rate <= 0 || double.IsNaN(rate) || double.IsInfinity(rate)))
+            errors.Add($"rate: must be greater than 0, got {rate}");
+        if (MaxBatchTransactions < 1)
+            errors.Add("max batch: must be at least 1");
+        if (IngestQueueCapacity < MaxBatchTransactions)
+            errors.Add("ingest queue capacity: must hold at least one full batch");
+        if (ShardCount < 1)
+            errors.Add("shards: must be at least 1");
+        return errors;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Amlfs.Server;
+using Amlfs.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Amlfs.Testing;
+
+/// <summary>
+/// An amlfs server running in this process on a free 127.0.0.1 port, with its own data directory and clock, and an
+/// <see cref="HttpClient"/> that talks to it through the real socket.
+/// </summary>
+public sealed class RunningServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TempDirectory? _ownedDirectory;
+
+    private RunningServer(WebApplication app, TempDirectory? ownedDirectory, string dataDirectory)
+    {
+        _app = app;
+        _ownedDirectory = ownedDirectory;
+        DataDirectory = dataDirectory;
+        Address = AmlfsServer.Address(app);
+        Client = new HttpClient { BaseAddress = Address };
+    }
+
+    public Uri Address { get; }
+
+    public HttpClient Client { get; }
+
+    public string DataDirectory { get; }
+
+    internal AmlfsRuntime Runtime => _app.Services.GetRequiredService<AmlfsRuntime>();
+
+    /// <summary>Starts a server; <paramref name="configure"/> adjusts the settings (port and data directory are set).</summary>
+    public static async Task<RunningServer> StartAsync(TimeProvider? clock = null, string? dataDirectory = null, Func<ServerSettings, ServerSettings>? configure = null)
+    {
+        var owned = dataDirectory is null ? new TempDirectory() : null;
+        var directory = dataDirectory ?? owned!.Path;
+        var settings = new ServerSettings { Port = 0, DataDirectory = directory, LogLevel = LogLevel.Warning, ShardCount = 2 };
+        if (configure is not null)
+            settings = configure(settings);
+        var app = AmlfsServer.Build(settings, clock);
+        await app.StartAsync();
+        return new RunningServer(app, owned, directory);
+    }
+
+    /// <summary>POSTs a JSON text with optional headers.</summary>
+    public Task<HttpResponseMessage> PostAsync(string path, string json, string? acceptLanguage = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (acceptLanguage is not null)
+            request.Headers.AcceptLanguage.Add(StringWithQualityHeaderValue.Parse(acceptLanguage));
+        return Client.SendAsync(request);
+    }
+
+    /// <summary>POSTs and parses the answer, asserting nothing about the status.</summary>
+    public async Task<(int Status, JsonElement Body)> PostJsonAsync(string path, string json, string? acceptLanguage = null)
+    {
+        using var response = await PostAsync(path, json, acceptLanguage);
+        return ((int)response.StatusCode, await ReadAsync(response));
+    }
+
+    public async Task<(int Status, JsonElement Body)> GetJsonAsync(string path)
+    {
+        using var response = await Client.GetAsync(new Uri(path, UriKind.Relative));
+        return ((int)response.StatusCode, await ReadAsync(response));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _ownedDirectory?.Dispose();
+    }
+
+    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        if (text.Length == 0)
+            return default;
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+}
