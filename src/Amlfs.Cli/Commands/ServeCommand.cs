@@ -46,7 +46,7 @@ internal static class ServeCommand
         flush.AcceptOnlyFromAmong("always", "interval", "none");
         var riskModel = new Option<string?>("--risk-model")
         {
-            Description = "YAML file with the rules model's weights and thresholds [env AMLFS_RISK_MODEL; default built in]; AMLFS_RISK_* variables override entries",
+            Description = "YAML file with the rules model's weights and thresholds [env AMLFS_MODEL_FILE; default built in]; AMLFS_RISK_* variables override entries",
             HelpName = "FILE",
         };
         var rate = new Option<double>("--rate")
@@ -104,7 +104,7 @@ internal static class ServeCommand
                 DataDirectory = environment.Resolve(parse.GetValue(dataDirectory)!),
                 LogLevel = level,
                 FlushPolicy = Enum.Parse<WalFlushPolicy>(parse.GetValue(flush)!, ignoreCase: true),
-                RiskModelFile = (parse.GetValue(riskModel) ?? variables.GetValueOrDefault("AMLFS_RISK_MODEL")) is { } file ? environment.Resolve(file) : null,
+                RiskModelFile = (parse.GetValue(riskModel) ?? variables.GetValueOrDefault("AMLFS_MODEL_FILE")) is { } file ? environment.Resolve(file) : null,
                 ProducerRate = up && !parse.GetValue(noProducer) ? parse.GetValue(rate) : null,
                 Environment = variables,
             };

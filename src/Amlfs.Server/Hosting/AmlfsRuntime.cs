@@ -140,10 +140,11 @@ internal sealed partial class AmlfsRuntime : IDisposable
         var names = customer is null
             ? []
             : customer.Features.Select(f => f.Name).Concat(customer.RequestFeatures.Select(f => f.Name)).ToArray();
-        var modelSettings = RulesModelConfig.Load(settings.RiskModelFile, settings.Environment);
-        var errors = modelSettings.Validate(names);
-        if (errors.Count > 0)
-            throw new ServerSettingsException(errors.Select(e => "risk model: " + e).ToArray());
+        // Throws RulesModelConfigException naming the file line or environment variable of every bad entry.
+        var environment = new Dictionary<string, string>(settings.Environment, StringComparer.Ordinal);
+        var modelSettings = settings.RiskModelFile is { } file
+            ? RulesModelConfig.LoadFile(file, environment, names)
+            : RulesModelConfig.Parse(RulesModelConfig.DefaultText(), RulesModelConfig.DefaultFileName, environment, names);
         return new RulesRiskModel(modelSettings, names);
     }
 
