@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Amlfs.Server.Api;
 using Amlfs.Server.Hosting;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -38,7 +37,6 @@ public static class AmlfsServer
             ContentRootPath = AppContext.BaseDirectory,
             Args = [],
         });
-        builder.Configuration.Sources.Clear(); // settings arrive fully built; no appsettings.json or env surprises
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {

@@ -34,7 +34,7 @@ public sealed record ServerSettings
     public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Engine shards (one thread each).</summary>
-    public int ShardCount { get; init; } = Environment.ProcessorCount;
+    public int ShardCount { get; init; } = System.Environment.ProcessorCount;
 
     /// <summary>The rules model's YAML file; null uses the built-in defaults. Environment variables override either.</summary>
     public string? RiskModelFile { get; init; }

@@ -17,7 +17,7 @@ public sealed class ApplyCommandTests : IDisposable
         var result = _cli.Run("apply");
 
         Assert.Equal((0, ""), (result.ExitCode, result.Error));
-        Assert.Contains("Applied registry version 1 (20 features)", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Applied registry version 1 (22 features)", result.Output, StringComparison.Ordinal);
         Assert.True(File.Exists(_cli.PathOf("data/registry/v0001.yaml")));
     }
 
@@ -33,7 +33,7 @@ public sealed class ApplyCommandTests : IDisposable
             [
                 "Changes against registry version 0 (the built-in default):",
                 "  + feature peak_hours_txn_count_1h (customer): count [local_hours 09-17] over 1h",
-                "Applied registry version 1 (20 features)",
+                "Applied registry version 1 (22 features)",
             ],
             result.OutputLines);
         Assert.Equal("edited.yaml", new RegistryStore(_cli.PathOf("store")).Active.Info!.SourceFile);
@@ -118,7 +118,7 @@ public sealed class ApplyCommandTests : IDisposable
             [
                 "Changes against registry version 1:",
                 "  - feature peak_hours_txn_count_1h (customer)",
-                "Applied registry version 2 (19 features)",
+                "Applied registry version 2 (21 features)",
             ],
             result.OutputLines);
     }

@@ -15,9 +15,9 @@ public sealed class FeaturesCommandTests : IDisposable
         var result = _cli.Run("features", "list");
 
         Assert.Equal((0, ""), (result.ExitCode, result.Error));
-        Assert.Equal("Registry version 0 (the built-in default): 19 features", result.OutputLines[0]);
+        Assert.Equal("Registry version 0 (the built-in default): 21 features", result.OutputLines[0]);
         Assert.Equal(["name", "entity", "aggregation", "window", "description"], Cells(result.OutputLines[2]));
-        Assert.Equal(19, Rows(result).Count);
+        Assert.Equal(21, Rows(result).Count);
     }
 
     [Theory]
@@ -66,7 +66,7 @@ public sealed class FeaturesCommandTests : IDisposable
 
         var result = _cli.Run("features", "list", "--data-dir", "store");
 
-        Assert.Equal("Registry version 1 (applied 2025-03-14 12:00:00Z from features.yaml): 20 features", result.OutputLines[0]);
+        Assert.Equal("Registry version 1 (applied 2025-03-14 12:00:00Z from features.yaml): 22 features", result.OutputLines[0]);
         Assert.Equal(["peak_hours_txn_count_1h", "customer", "count [local_hours 09-17]", "1h"], Rows(result)["peak_hours_txn_count_1h"][..4]);
     }
 
@@ -78,7 +78,7 @@ public sealed class FeaturesCommandTests : IDisposable
         Assert.DoesNotContain('\u001b', result.Output);
         Assert.All(result.Output, c => Assert.True(c < 128, $"non-ASCII character U+{(int)c:X4}"));
         // Header line, three border lines and the column header line, then one line per feature.
-        Assert.Equal(1 + 4 + 19, result.OutputLines.Length);
+        Assert.Equal(1 + 4 + 21, result.OutputLines.Length);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class FeaturesCommandTests : IDisposable
         using var json = JsonDocument.Parse(result.Output);
         Assert.Equal(0, json.RootElement.GetProperty("version").GetInt32());
         var features = json.RootElement.GetProperty("features").EnumerateArray().ToList();
-        Assert.Equal(19, features.Count);
+        Assert.Equal(21, features.Count);
         var night = features.Single(f => f.GetProperty("name").GetString() == "night_txn_count_24h");
         Assert.Equal(
             ("customer", "aggregation", "count", "24h", "5m", "night"),

@@ -33,7 +33,13 @@ public sealed class RunningServer : IAsyncDisposable
 
     public string DataDirectory { get; }
 
-    internal AmlfsRuntime Runtime => _app.Services.GetRequiredService<AmlfsRuntime>();
+    /// <summary>Transactions queued for ingest and not yet acknowledged.</summary>
+    public long PendingIngest => Runtime.Pipeline.Pending;
+
+    private AmlfsRuntime Runtime => _app.Services.GetRequiredService<AmlfsRuntime>();
+
+    /// <summary>Holds the ingest writer until the handle is disposed, so that the queue fills deterministically.</summary>
+    public IDisposable PauseIngest() => Runtime.Pipeline.Pause();
 
     /// <summary>Starts a server; <paramref name="configure"/> adjusts the settings (port and data directory are set).</summary>
     public static async Task<RunningServer> StartAsync(TimeProvider? clock = null, string? dataDirectory = null, Func<ServerSettings, ServerSettings>? configure = null)

@@ -45,7 +45,7 @@ internal static class OperationsApi
                 ["kind"] = "embedded",
                 ["wal_last_sequence"] = store.LastSequence.ToString(c),
                 ["flush_policy"] = runtime.Settings.FlushPolicy.ToString().ToLowerInvariant(),
-                ["last_snapshot_sequence"] = store.SnapshotSequence?.ToString(c) ?? "none",
+                ["last_snapshot_sequence"] = store.SnapshotSequence > 0 ? store.SnapshotSequence.ToString(c) : "none",
                 ["error"] = pipeline.Failure?.Message ?? "",
             }),
             ["producer"] = new(producer.State is "unhealthy" ? "unhealthy" : producer.State == "disabled" ? "disabled" : "healthy", new Dictionary<string, string>

@@ -74,7 +74,7 @@ internal static class PredictApi
         var start = Stopwatch.GetTimestamp();
         var body = await JsonBody.ReadAllAsync(context.Request, runtime.Settings.MaxRequestBodyBytes);
         List<PredictRequest>? requests;
-        IResult? problem;
+        IResult? problem = null;
         try
         {
             requests = JsonBody.FirstToken(body.Buffer) == (byte)'['

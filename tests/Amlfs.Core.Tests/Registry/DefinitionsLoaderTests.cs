@@ -39,7 +39,7 @@ public sealed class DefinitionsLoaderTests
     {
         var definition = DefinitionsLoader.LoadDefault();
 
-        Assert.Equal(19, definition.AllFeatures.Count());
+        Assert.Equal(21, definition.AllFeatures.Count());
         Assert.Equal(SeedCustomerFeatures, definition.AllFeatures.Where(f => f.Entity == "customer").Select(f => f.Name));
         Assert.Equal(SeedMerchantFeatures, definition.AllFeatures.Where(f => f.Entity == "merchant").Select(f => f.Name));
         Assert.Equal("America/Sao_Paulo", definition.TimeZoneId);

@@ -23,7 +23,7 @@ public sealed class RegistryStoreTests : IDisposable
     {
         var active = _store.Active;
 
-        Assert.Equal((0, true, 19, null), (active.Number, active.IsBuiltIn, active.FeatureCount, active.Info));
+        Assert.Equal((0, true, 21, null), (active.Number, active.IsBuiltIn, active.FeatureCount, active.Info));
         Assert.Empty(_store.Versions);
         Assert.False(Directory.Exists(_store.RegistryDirectory));
     }
@@ -106,9 +106,9 @@ public sealed class RegistryStoreTests : IDisposable
         Assert.Equal((1, 2, ChangeKind.Removed), (back.Previous.Number, back.Active.Number, Assert.Single(back.Diff.Changes).Kind));
         Assert.Equal((2, 3, ChangeKind.Added), (again.Previous.Number, again.Active.Number, Assert.Single(again.Diff.Changes).Kind));
         Assert.Equal([1, 2, 3], _store.Versions.Select(v => v.Version));
-        Assert.Equal([20, 19, 20], _store.Versions.Select(v => v.FeatureCount));
+        Assert.Equal([22, 21, 22], _store.Versions.Select(v => v.FeatureCount));
         Assert.Equal(3, _store.Active.Number);
-        Assert.Equal(19, _store.Version(2).FeatureCount);
+        Assert.Equal(21, _store.Version(2).FeatureCount);
         Assert.Equal(["index.json", "v0001.yaml", "v0002.yaml", "v0003.yaml"], StoredFiles());
     }
 
