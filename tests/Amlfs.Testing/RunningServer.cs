@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Amlfs.Server;
@@ -59,7 +58,7 @@ public sealed class RunningServer : IAsyncDisposable
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         if (acceptLanguage is not null)
-            request.Headers.AcceptLanguage.Add(StringWithQualityHeaderValue.Parse(acceptLanguage));
+            request.Headers.TryAddWithoutValidation("Accept-Language", acceptLanguage);
         return Client.SendAsync(request);
     }
 
