@@ -13,6 +13,8 @@ internal static class AmlfsCli
         root.Subcommands.Add(FeaturesCommand.Create(environment));
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(BenchCommand.Create(environment));
+        root.Subcommands.Add(ProduceCommand.Create(environment));
+        root.Subcommands.Add(LoadTestCommand.Create(environment));
         return root;
     }
 
