@@ -15,6 +15,8 @@ internal static class AmlfsCli
         root.Subcommands.Add(BenchCommand.Create(environment));
         root.Subcommands.Add(ServeCommand.Create(environment, up: true));
         root.Subcommands.Add(ServeCommand.Create(environment, up: false));
+        root.Subcommands.Add(ProduceCommand.Create(environment));
+        root.Subcommands.Add(LoadTestCommand.Create(environment));
         return root;
     }
 

@@ -34,5 +34,17 @@ public sealed class CliHarness : IDisposable
         return new CliResult(code, output.ToString().ReplaceLineEndings("\n"), error.ToString().ReplaceLineEndings("\n"));
     }
 
+    /// <summary>
+    /// Runs a command that waits on the clock (pacing, Retry-After), advancing the fake clock by <paramref name="step"/>
+    /// each time the command has not finished after a millisecond, so that its waits end without real waiting.
+    /// </summary>
+    public CliResult RunAdvancingClock(TimeSpan step, params string[] args)
+    {
+        var run = Task.Run(() => Run(args));
+        while (!run.Wait(1))
+            Clock.Advance(step);
+        return run.Result;
+    }
+
     public void Dispose() => _directory.Dispose();
 }

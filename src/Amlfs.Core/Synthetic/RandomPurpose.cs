@@ -8,4 +8,5 @@ internal enum RandomPurpose
     CustomerDay = 3,
     TypologyCount = 4,
     TypologyInstance = 5,
+    LiveBurst = 6,
 }

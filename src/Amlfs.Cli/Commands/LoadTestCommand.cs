@@ -1,0 +1,167 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Amlfs.Cli.LoadTest;
+using Amlfs.Synthetic;
+using Spectre.Console;
+
+namespace Amlfs.Cli.Commands;
+
+/// <summary>
+/// <c>amlfs loadtest</c>: drives <c>POST /predict</c> of a running server over many keep-alive connections, in a closed
+/// loop or at a target rate, and prints the latency distribution and, as its last line, one JSON object.
+/// </summary>
+internal static class LoadTestCommand
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    private static readonly (string Name, double Percentile)[] Percentiles =
+        [("p50", 50), ("p90", 90), ("p95", 95), ("p99", 99), ("p99.9", 99.9)];
+
+    public static Command Create(CliEnvironment environment)
+    {
+        var defaults = new LoadTestOptions { Url = new Uri(ServerUrlOption.DefaultUrl) };
+        var url = ServerUrlOption.Create();
+        var concurrent = new Option<int>("--concurrent") { Description = "Connections, one request in flight on each", DefaultValueFactory = _ => defaults.Connections };
+        var duration = new Option<double>("--duration") { Description = "Seconds measured, after the warmup", DefaultValueFactory = _ => defaults.Duration.TotalSeconds };
+        var rate = new Option<double>("--rate")
+        {
+            Description = "Target requests per second over all connections, latency measured from each request's scheduled time; 0 = closed loop",
+            DefaultValueFactory = _ => 0,
+        };
+        var warmup = new Option<double>("--warmup") { Description = "Seconds of requests sent before measuring", DefaultValueFactory = _ => defaults.Warmup.TotalSeconds };
+        var pool = new Option<int>("--requests-pool") { Description = "Distinct /predict bodies, built before the run and sent in turn", DefaultValueFactory = _ => defaults.RequestsPool };
+        var timeout = new Option<double>("--timeout") { Description = "Seconds a request may wait for its answer", DefaultValueFactory = _ => defaults.Timeout.TotalSeconds };
+        var seed = new Option<long>("--seed") { Description = "Seed of the synthetic transactions", DefaultValueFactory = _ => defaults.Seed };
+
+        var command = new Command("loadtest", "Load-test POST /predict of an amlfs server; the last line is one JSON object")
+        {
+            url, concurrent, duration, rate, warmup, pool, timeout, seed,
+        };
+        command.SetAction(parse =>
+        {
+            var problems = new List<string>();
+            var serverUrl = ServerUrlOption.Parse(parse.GetValue(url)!, out var urlProblem);
+            if (urlProblem is not null)
+                problems.Add(urlProblem);
+            var options = new LoadTestOptions
+            {
+                Url = serverUrl ?? defaults.Url,
+                Connections = parse.GetValue(concurrent),
+                Duration = Seconds(parse.GetValue(duration)),
+                Rate = parse.GetValue(rate),
+                Warmup = Seconds(parse.GetValue(warmup)),
+                RequestsPool = parse.GetValue(pool),
+                Timeout = Seconds(parse.GetValue(timeout)),
+                Seed = parse.GetValue(seed),
+            };
+            if (serverUrl is not null)
+                problems.AddRange(options.Validate());
+            if (problems.Count > 0)
+            {
+                foreach (var problem in problems)
+                    environment.Error.WriteLine($"amlfs loadtest: {problem}");
+                return 1;
+            }
+
+            return Run(environment, options);
+        });
+        return command;
+    }
+
+    /// <summary>Seconds as a time span; anything not a usable number of seconds becomes one the options refuse.</summary>
+    private static TimeSpan Seconds(double seconds) =>
+        double.IsFinite(seconds) && Math.Abs(seconds) < 1e9 ? TimeSpan.FromSeconds(seconds) : TimeSpan.MinValue;
+
+    private static int Run(CliEnvironment environment, LoadTestOptions options)
+    {
+        var console = environment.Console;
+        if (Reach(environment, options) is not { } endPoint)
+            return 1;
+
+        var traffic = new LiveTraffic(new SyntheticOptions { Seed = options.Seed }, environment.Clock);
+        var requests = PredictRequests.Build(options.Url, traffic, options.RequestsPool);
+        console.MarkupLine(Invariant, "[bold]loadtest[/] POST {0}predict: {1} connections, {2}, {3:0.###} s warmup + {4:0.###} s measured, {5:N0} distinct requests",
+            Markup.Escape(options.Url.ToString()), options.Connections,
+            options.Rate > 0 ? string.Create(Invariant, $"{options.Rate:N0} requests/s (open loop)") : "closed loop",
+            options.Warmup.TotalSeconds, options.Duration.TotalSeconds, requests.Length);
+
+        var result = LoadTestRunner.Run(options, requests, endPoint, StopwatchLoadClock.Instance);
+
+        var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
+        void Row(string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
+        Row("requests (after warmup)", result.Requests.ToString("N0", Invariant));
+        Row("warmup requests (not measured)", result.WarmupRequests.ToString("N0", Invariant));
+        Row("duration", string.Create(Invariant, $"{result.ElapsedSeconds:0.000} s"));
+        Row("requests/s (successful)", string.Create(Invariant, $"{result.RequestsPerSecond:N1}"));
+        foreach (var (name, percentile) in Percentiles)
+            Row($"latency {name}", string.Create(Invariant, $"{result.PercentileMs(percentile):0.000} ms"));
+        Row("latency max", string.Create(Invariant, $"{result.MaxMs:0.000} ms"));
+        Row("errors", result.ErrorCount.ToString("N0", Invariant));
+        foreach (var (kind, count) in result.Errors)
+            Row($"  {kind}", count.ToString("N0", Invariant));
+        if (options.Rate > 0)
+            Row("not sent (behind schedule at the end)", result.Unsent.ToString("N0", Invariant));
+        Row("connections opened", result.Connects.ToString("N0", Invariant));
+        console.Write(table);
+
+        environment.Output.WriteLine(JsonLine(options, result));
+        return 0;
+    }
+
+    /// <summary>
+    /// The server's address when it answers <c>GET /health</c> (any status); null, after saying why naming the URL,
+    /// when it cannot be reached.
+    /// </summary>
+    private static IPEndPoint? Reach(CliEnvironment environment, LoadTestOptions options)
+    {
+        var url = options.Url;
+        try
+        {
+            var address = IPAddress.TryParse(url.DnsSafeHost, out var literal)
+                ? literal
+                : Dns.GetHostAddresses(url.DnsSafeHost).OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).First();
+            var endPoint = new IPEndPoint(address, url.Port);
+            using var connection = new RawHttpConnection(endPoint, options.Timeout);
+            var path = url.AbsolutePath.EndsWith('/') ? url.AbsolutePath + "health" : url.AbsolutePath + "/health";
+            var status = connection.Send(PredictRequests.Encode("GET", path, url.Authority, []));
+            if (status != 200)
+            {
+                environment.Console.MarkupLine(Invariant, "[yellow]GET {0} answered {1}: {2}; testing anyway[/]",
+                    Markup.Escape(path), status, Markup.Escape(Encoding.UTF8.GetString(connection.Body)));
+            }
+
+            return endPoint;
+        }
+        catch (Exception e) when (e is RawHttpException or SocketException or InvalidOperationException)
+        {
+            environment.Error.WriteLine($"amlfs loadtest: cannot reach the amlfs server at {url}: {e.Message} (is `amlfs up` running? set --url or AMLFS_URL)");
+            return null;
+        }
+    }
+
+    private static string JsonLine(LoadTestOptions options, LoadTestResult result)
+    {
+        static double Ms(double value) => Math.Round(value, 3);
+        return JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["bench"] = "predict",
+            ["rps"] = Math.Round(result.RequestsPerSecond, 1),
+            ["p50_ms"] = Ms(result.PercentileMs(50)),
+            ["p90_ms"] = Ms(result.PercentileMs(90)),
+            ["p95_ms"] = Ms(result.PercentileMs(95)),
+            ["p99_ms"] = Ms(result.PercentileMs(99)),
+            ["p999_ms"] = Ms(result.PercentileMs(99.9)),
+            ["max_ms"] = Ms(result.MaxMs),
+            ["errors"] = result.ErrorCount,
+            ["requests"] = result.Requests,
+            ["warmup_requests"] = result.WarmupRequests,
+            ["duration_s"] = Math.Round(result.ElapsedSeconds, 3),
+            ["connections"] = options.Connections,
+            ["target_rps"] = options.Rate > 0 ? options.Rate : null,
+        });
+    }
+}

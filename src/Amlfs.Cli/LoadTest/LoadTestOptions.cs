@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace Amlfs.Cli.LoadTest;
+
+/// <summary>What <c>amlfs loadtest</c> sends to <c>POST /predict</c>, over how many connections and for how long.</summary>
+internal sealed record LoadTestOptions
+{
+    public required Uri Url { get; init; }
+
+    public int Connections { get; init; } = 50;
+
+    /// <summary>How long requests are measured, after the warmup.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Target requests per second over all connections; 0 runs a closed loop.</summary>
+    public double Rate { get; init; }
+
+    /// <summary>How long requests are sent before any is measured.</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Distinct pre-encoded request bodies, sent in turn.</summary>
+    public int RequestsPool { get; init; } = 10_000;
+
+    /// <summary>How long a request may wait for its answer before it counts as a timeout.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public long Seed { get; init; } = 42;
+
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Url.Scheme != Uri.UriSchemeHttp)
+            problems.Add($"--url must be a plain http:// address: the load generator does not speak TLS, got '{Url}'");
+        if (Connections is < 1 or > 10_000)
+            problems.Add(Describe("--concurrent must be between 1 and 10,000", Connections));
+        if (Duration <= TimeSpan.Zero)
+            problems.Add(Describe("--duration must be a positive number of seconds", Duration.TotalSeconds));
+        if (!double.IsFinite(Rate) || Rate < 0)
+            problems.Add(Describe("--rate must be 0 (closed loop) or a positive number of requests per second", Rate));
+        if (Warmup < TimeSpan.Zero)
+            problems.Add(Describe("--warmup must be 0 or a positive number of seconds", Warmup.TotalSeconds));
+        if (RequestsPool is < 1 or > 1_000_000)
+            problems.Add(Describe("--requests-pool must be between 1 and 1,000,000", RequestsPool));
+        if (Timeout <= TimeSpan.Zero)
+            problems.Add(Describe("--timeout must be a positive number of seconds", Timeout.TotalSeconds));
+        return problems;
+    }
+
+    private static string Describe(string rule, object value) => string.Create(CultureInfo.InvariantCulture, $"{rule}, got {value}");
+}

@@ -1,0 +1,68 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Amlfs.Transactions;
+
+namespace Amlfs.Cli.Produce;
+
+/// <summary>
+/// Writes transactions in the server's snake_case JSON: the body of <c>POST /transactions</c> (one array) and of
+/// <c>POST /predict</c> (one object). Missing optional fields are left out rather than sent as null.
+/// </summary>
+internal static class TransactionJson
+{
+    /// <summary>An array of transactions, each with its timestamp.</summary>
+    public static byte[] Batch(IEnumerable<Transaction> transactions)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4_096);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var transaction in transactions)
+                Write(writer, transaction, includeTimestamp: true);
+            writer.WriteEndArray();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// One transaction. Without its timestamp the server stamps the time it received it, which is what a load test
+    /// replaying the same bodies for minutes needs.
+    /// </summary>
+    public static byte[] Single(Transaction transaction, bool includeTimestamp)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
+            Write(writer, transaction, includeTimestamp);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static void Write(Utf8JsonWriter writer, Transaction transaction, bool includeTimestamp)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("transaction_id", transaction.TransactionId);
+        writer.WriteString("customer_id", transaction.CustomerId);
+        writer.WriteString("merchant_id", transaction.MerchantId);
+        writer.WriteNumber("amount", transaction.Amount);
+        writer.WriteString("currency", transaction.Currency);
+        if (includeTimestamp)
+            writer.WriteString("timestamp", Timestamp(transaction.TimestampMs));
+        WriteOptional(writer, "ip_address", transaction.IpAddress);
+        WriteOptional(writer, "channel", transaction.Channel);
+        WriteOptional(writer, "device_id", transaction.DeviceId);
+        WriteOptional(writer, "country", transaction.Country);
+        WriteOptional(writer, "payment_format", transaction.PaymentFormat);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>An ISO-8601 UTC instant with milliseconds, the form the server reads and writes.</summary>
+    public static string Timestamp(long unixMs) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+            writer.WriteString(name, value);
+    }
+}

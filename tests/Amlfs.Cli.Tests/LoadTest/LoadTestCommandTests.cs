@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Amlfs.Cli.Tests.Produce;
+using Amlfs.Testing;
+
+namespace Amlfs.Cli.Tests.LoadTest;
+
+public sealed class LoadTestCommandTests
+{
+    [Fact]
+    public void Loadtest_prints_its_table_and_ends_with_a_json_line_that_counts_what_the_server_received()
+    {
+        using var server = new FakeAmlfsServer();
+        using var cli = new CliHarness();
+
+        var result = cli.Run("loadtest", "--url", server.Url.ToString(), "--concurrent", "4", "--duration", "0.3", "--warmup", "0.2", "--requests-pool", "50");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.OutputLines[^1]);
+        var root = json.RootElement;
+        Assert.Equal("predict", root.GetProperty("bench").GetString());
+        var requests = root.GetProperty("requests").GetInt64();
+        var warmup = root.GetProperty("warmup_requests").GetInt64();
+        Assert.True(requests > 0);
+        Assert.True(warmup > 0);
+        Assert.Equal(server.RequestCount - 1, requests + warmup); // the one other request was GET /health
+        Assert.Equal(0, root.GetProperty("errors").GetInt64());
+        Assert.True(root.GetProperty("rps").GetDouble() > 0);
+        foreach (var name in (string[])["p50_ms", "p90_ms", "p95_ms", "p99_ms", "p999_ms", "max_ms"])
+            Assert.True(root.GetProperty(name).GetDouble() > 0, name);
+        foreach (var row in (string[])["requests (after warmup)", "requests/s", "latency p50", "latency p99.9", "latency max", "errors"])
+            Assert.Contains(row, result.Output, StringComparison.Ordinal);
+
+        var predict = server.Requests.First(r => r.Path == "/predict");
+        using var body = JsonDocument.Parse(predict.Body);
+        Assert.False(body.RootElement.TryGetProperty("timestamp", out _));
+        Assert.StartsWith("CUST_", body.RootElement.GetProperty("customer_id").GetString(), StringComparison.Ordinal);
+        Assert.Equal(4, server.Connections - 1);
+    }
+
+    [Fact]
+    public void Open_loop_sends_at_the_target_rate_and_counts_every_request()
+    {
+        using var server = new FakeAmlfsServer();
+        using var cli = new CliHarness();
+
+        var result = cli.Run("loadtest", "--url", server.Url.ToString(), "--concurrent", "2", "--rate", "200", "--duration", "0.3", "--warmup", "0", "--requests-pool", "10");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.OutputLines[^1]);
+        var requests = json.RootElement.GetProperty("requests").GetInt64();
+        Assert.Equal(server.RequestCount - 1, requests);
+        Assert.InRange(requests, 1, 60); // never more than the schedule holds
+        Assert.Equal(200, json.RootElement.GetProperty("target_rps").GetDouble());
+    }
+
+    [Fact]
+    public void Error_answers_are_counted_by_status()
+    {
+        using var server = new FakeAmlfsServer(r => r.Path == "/predict" ? new FakeResponse(500, """{"title":"boom"}""") : null);
+        using var cli = new CliHarness();
+
+        var result = cli.Run("loadtest", "--url", server.Url.ToString(), "--concurrent", "2", "--duration", "0.2", "--warmup", "0", "--requests-pool", "5");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.OutputLines[^1]);
+        var requests = json.RootElement.GetProperty("requests").GetInt64();
+        Assert.True(requests > 0);
+        Assert.Equal(requests, json.RootElement.GetProperty("errors").GetInt64());
+        Assert.Equal(0, json.RootElement.GetProperty("rps").GetDouble());
+        Assert.Matches(@"http_500\s+\S\s+" + requests.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), result.Output);
+    }
+
+    [Fact]
+    public void Loadtest_exits_1_naming_the_url_when_the_server_is_unreachable()
+    {
+        var url = $"http://127.0.0.1:{ProduceCommandTests.ClosedPort()}/";
+        using var cli = new CliHarness();
+
+        var result = cli.Run("loadtest", "--url", url, "--duration", "1");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"cannot reach the amlfs server at {url}", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_loadtest_options_are_named_and_exit_1()
+    {
+        using var cli = new CliHarness();
+
+        var result = cli.Run("loadtest", "--url", "https://example.org/", "--concurrent", "0", "--rate", "-5", "--duration", "0");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("--url must be a plain http:// address", result.Error, StringComparison.Ordinal);
+        Assert.Contains("--concurrent must be between 1 and 10,000, got 0", result.Error, StringComparison.Ordinal);
+        Assert.Contains("--rate must be 0 (closed loop) or a positive number", result.Error, StringComparison.Ordinal);
+        Assert.Contains("--duration must be a positive number of seconds, got 0", result.Error, StringComparison.Ordinal);
+    }
+}
