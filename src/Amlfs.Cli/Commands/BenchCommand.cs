@@ -15,6 +15,32 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Measure performance; each benchmark prints its figures and, as its last line, one JSON object");
         command.Subcommands.Add(CreateEngine(environment));
+        command.Subcommands.Add(CreateFreshness(environment));
+        return command;
+    }
+
+    private static Command CreateFreshness(CliEnvironment environment)
+    {
+        var url = new Option<Uri?>("--url")
+        {
+            Description = "A running server to measure; by default an embedded server starts on a free port with a temporary data directory",
+        };
+        var samples = new Option<int>("--samples") { Description = "Transactions measured", DefaultValueFactory = _ => 2000 };
+        var warmup = new Option<int>("--warmup") { Description = "Transactions sent first and not measured", DefaultValueFactory = _ => 200 };
+        var command = new Command("freshness", "Time from an acknowledged POST /transactions to the event being visible in GET /features")
+        {
+            url, samples, warmup,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(samples) < 1 || parse.GetValue(warmup) < 0)
+            {
+                await environment.Error.WriteLineAsync("amlfs bench freshness: --samples must be at least 1 and --warmup at least 0");
+                return 1;
+            }
+
+            return await FreshnessCommand.RunAsync(environment, parse.GetValue(url), parse.GetValue(samples), parse.GetValue(warmup), cancellationToken);
+        });
         return command;
     }
 

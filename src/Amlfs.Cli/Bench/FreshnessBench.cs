@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using HdrHistogram;
+
+namespace Amlfs.Cli.Bench;
+
+/// <summary>
+/// Freshness: the time from the moment <c>POST /transactions</c> acknowledges a transaction to the moment
+/// <c>GET /features/{customer}</c> (as of now) counts it. Each sample uses a new customer, so the first read that
+/// shows <c>txn_count_60s</c> = 1 is the one that sees the event. Windows are half-open, so an event stamped in the
+/// current millisecond becomes visible when the server's clock reaches the next one: that wait is part of the figure.
+/// </summary>
+internal static class FreshnessBench
+{
+    private const long MaxMicroseconds = 60_000_000;
+
+    public static async Task<FreshnessResult> RunAsync(Uri server, int samples, int warmup, CancellationToken cancellationToken)
+    {
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1, UseProxy = false };
+        using var client = new HttpClient(handler) { BaseAddress = server, DefaultRequestVersion = HttpVersion.Version11 };
+        var run = DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
+        var histogram = new LongHistogram(MaxMicroseconds, 3);
+        long reads = 0;
+        for (var i = 0; i < warmup + samples; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var customer = string.Create(CultureInfo.InvariantCulture, $"FRESH_{run}_{i:D6}");
+            var body = string.Create(CultureInfo.InvariantCulture,
+                $$"""{"transaction_id":"{{customer}}_T","customer_id":"{{customer}}","merchant_id":"MERCH_FRESH","amount":12.34}""");
+            using (var content = new StringContent(body, Encoding.UTF8, "application/json"))
+            using (var response = await client.PostAsync(new Uri("/transactions", UriKind.Relative), content, cancellationToken))
+            {
+                var text = await response.Content.ReadAsStringAsync(cancellationToken);
+                if (!response.IsSuccessStatusCode || !text.Contains("\"accepted\":1", StringComparison.Ordinal))
+                    throw new InvalidOperationException($"POST /transactions answered {(int)response.StatusCode}: {text}");
+            }
+
+            var acknowledged = Stopwatch.GetTimestamp();
+            var path = new Uri("/features/" + customer, UriKind.Relative);
+            while (true)
+            {
+                reads++;
+                using var response = await client.GetAsync(path, cancellationToken);
+                response.EnsureSuccessStatusCode();
+                using var document = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancellationToken));
+                if (document.RootElement.GetProperty("features").GetProperty("txn_count_60s").GetDouble() >= 1)
+                    break;
+                if (Stopwatch.GetElapsedTime(acknowledged).TotalSeconds > 10)
+                    throw new InvalidOperationException($"transaction of {customer} not visible 10 s after its acknowledgement");
+            }
+
+            if (i >= warmup)
+                histogram.RecordValue(Math.Max(1, (long)Stopwatch.GetElapsedTime(acknowledged).TotalMicroseconds));
+        }
+
+        return new FreshnessResult(samples, reads, histogram);
+    }
+}
