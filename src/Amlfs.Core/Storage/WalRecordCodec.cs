@@ -47,28 +47,34 @@ internal static class WalRecordCodec
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
-    /// The bytes the record of <paramref name="transaction"/> takes, header included.
+    /// An upper bound of the bytes the record of <paramref name="transaction"/> takes, header included, from string
+    /// lengths alone (3 UTF-8 bytes per UTF-16 unit at most): cheaper than measuring the exact size, which encoding
+    /// gives anyway. Checks that every string fits its 16-bit length, so that <see cref="Write"/> cannot fail for that.
     /// </summary>
     /// <exception cref="ArgumentException">A string field is longer than 65,535 UTF-8 bytes.</exception>
-    public static int Measure(Transaction transaction)
+    public static int MaxRecordBytes(Transaction transaction)
     {
         var bytes = RecordHeaderBytes + FixedBytes;
-        bytes += StringBytes(transaction.TransactionId, nameof(Transaction.TransactionId));
-        bytes += StringBytes(transaction.CustomerId, nameof(Transaction.CustomerId));
-        bytes += StringBytes(transaction.MerchantId, nameof(Transaction.MerchantId));
-        bytes += StringBytes(transaction.Currency, nameof(Transaction.Currency));
-        bytes += OptionalBytes(transaction.IpAddress, nameof(Transaction.IpAddress));
-        bytes += OptionalBytes(transaction.Channel, nameof(Transaction.Channel));
-        bytes += OptionalBytes(transaction.DeviceId, nameof(Transaction.DeviceId));
-        bytes += OptionalBytes(transaction.Country, nameof(Transaction.Country));
-        bytes += OptionalBytes(transaction.PaymentFormat, nameof(Transaction.PaymentFormat));
+        bytes += MaxStringBytes(transaction.TransactionId, nameof(Transaction.TransactionId));
+        bytes += MaxStringBytes(transaction.CustomerId, nameof(Transaction.CustomerId));
+        bytes += MaxStringBytes(transaction.MerchantId, nameof(Transaction.MerchantId));
+        bytes += MaxStringBytes(transaction.Currency, nameof(Transaction.Currency));
+        bytes += MaxOptionalBytes(transaction.IpAddress, nameof(Transaction.IpAddress));
+        bytes += MaxOptionalBytes(transaction.Channel, nameof(Transaction.Channel));
+        bytes += MaxOptionalBytes(transaction.DeviceId, nameof(Transaction.DeviceId));
+        bytes += MaxOptionalBytes(transaction.Country, nameof(Transaction.Country));
+        bytes += MaxOptionalBytes(transaction.PaymentFormat, nameof(Transaction.PaymentFormat));
         return bytes;
     }
 
     /// <summary>
-    /// Writes the whole record into <paramref name="destination"/>, which is exactly <see cref="Measure"/> bytes long.
+    /// Writes the whole record at the start of <paramref name="destination"/> (at least <see cref="MaxRecordBytes"/>
+    /// long) and returns its size. Writes nothing beyond the record and changes no state elsewhere, so a failure
+    /// leaves the caller's buffer as it was up to <paramref name="destination"/>.
     /// </summary>
-    public static void Write(Span<byte> destination, long sequence, Transaction transaction)
+    /// <exception cref="ArgumentException">A string is not valid UTF-16 (a lone surrogate): it could not be read back
+    /// as it was, and a transaction id that changed on replay would break deduplication.</exception>
+    public static int Write(Span<byte> destination, long sequence, Transaction transaction)
     {
         var payload = destination[RecordHeaderBytes..];
         BinaryPrimitives.WriteInt64LittleEndian(payload, sequence);
@@ -76,19 +82,28 @@ internal static class WalRecordCodec
         BinaryPrimitives.WriteInt64LittleEndian(payload[16..], transaction.AmountCents);
         byte presence = 0;
         var at = FixedBytes;
-        at = WriteString(payload, at, transaction.TransactionId);
-        at = WriteString(payload, at, transaction.CustomerId);
-        at = WriteString(payload, at, transaction.MerchantId);
-        at = WriteString(payload, at, transaction.Currency);
-        at = WriteOptional(payload, at, transaction.IpAddress, 1, ref presence);
-        at = WriteOptional(payload, at, transaction.Channel, 2, ref presence);
-        at = WriteOptional(payload, at, transaction.DeviceId, 4, ref presence);
-        at = WriteOptional(payload, at, transaction.Country, 8, ref presence);
-        at = WriteOptional(payload, at, transaction.PaymentFormat, 16, ref presence);
+        try
+        {
+            at = WriteString(payload, at, transaction.TransactionId);
+            at = WriteString(payload, at, transaction.CustomerId);
+            at = WriteString(payload, at, transaction.MerchantId);
+            at = WriteString(payload, at, transaction.Currency);
+            at = WriteOptional(payload, at, transaction.IpAddress, 1, ref presence);
+            at = WriteOptional(payload, at, transaction.Channel, 2, ref presence);
+            at = WriteOptional(payload, at, transaction.DeviceId, 4, ref presence);
+            at = WriteOptional(payload, at, transaction.Country, 8, ref presence);
+            at = WriteOptional(payload, at, transaction.PaymentFormat, 16, ref presence);
+        }
+        catch (EncoderFallbackException e)
+        {
+            throw new ArgumentException($"transaction '{transaction.TransactionId}' holds text that is not valid UTF-16", nameof(transaction), e);
+        }
+
         payload[PresenceOffset] = presence;
         payload = payload[..at];
         BinaryPrimitives.WriteUInt32LittleEndian(destination, (uint)payload.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], Crc32.HashToUInt32(payload));
+        return RecordHeaderBytes + at;
     }
 
     /// <summary>The sequence of a payload whose checksum was verified.</summary>
@@ -130,17 +145,23 @@ internal static class WalRecordCodec
         return transaction;
     }
 
-    private static int StringBytes(string value, string field)
+    private static int MaxStringBytes(string value, string field)
     {
         if (value is null)
             throw new ArgumentException($"{field} is null", nameof(value));
-        var count = Utf8.GetByteCount(value);
-        if (count > ushort.MaxValue)
-            throw new ArgumentException($"{field} is {count} UTF-8 bytes long; the log stores at most {ushort.MaxValue}", nameof(value));
-        return sizeof(ushort) + count;
+        var bound = (value.Length + 1) * 3;
+        if (bound > ushort.MaxValue)
+        {
+            // Only long strings pay for an exact count; the bound is then exact enough to size the buffer.
+            var count = Utf8.GetByteCount(value);
+            if (count > ushort.MaxValue)
+                throw new ArgumentException($"{field} is {count} UTF-8 bytes long; the log stores at most {ushort.MaxValue}", nameof(value));
+        }
+
+        return sizeof(ushort) + bound;
     }
 
-    private static int OptionalBytes(string? value, string field) => value is null ? 0 : StringBytes(value, field);
+    private static int MaxOptionalBytes(string? value, string field) => value is null ? 0 : MaxStringBytes(value, field);
 
     private static int WriteString(Span<byte> payload, int at, string value)
     {

@@ -163,33 +163,36 @@ public sealed class WriteAheadLog : IDisposable
     /// Buffers <paramref name="transaction"/> as the next record and returns its sequence. Durable only once
     /// <see cref="Commit"/> returns. Seals the active segment first when the record would overflow it.
     /// </summary>
-    /// <exception cref="ArgumentException">A string field is longer than 65,535 UTF-8 bytes; nothing was appended.</exception>
+    /// <exception cref="ArgumentException">A string field is longer than 65,535 UTF-8 bytes or is not valid UTF-16;
+    /// nothing was appended.</exception>
     public long Append(Transaction transaction)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         ThrowIfUnusable();
-        var size = WalRecordCodec.Measure(transaction);
+        var bound = WalRecordCodec.MaxRecordBytes(transaction);
+        var active = _segments[^1];
         try
         {
-            var active = _segments[^1];
-            if (active.Bytes + size + WalSegmentFormat.TrailerBytes > _options.SegmentBytes && active.Last >= active.First)
+            // The bound, not the exact size, decides the roll: a segment may end a few hundred bytes short of the size.
+            if (active.Bytes + bound + WalSegmentFormat.TrailerBytes > _options.SegmentBytes && active.Last >= active.First)
                 active = Roll();
-            if (_buffer.Length - _buffered < size)
+            if (_buffer.Length - _buffered < bound)
                 WriteBuffered();
-            var sequence = _nextSequence;
-            WalRecordCodec.Write(_buffer.AsSpan(_buffered, size), sequence, transaction);
-            _buffered += size;
-            _nextSequence++;
-            active.Last = sequence;
-            active.MaxTimestampMs = Math.Max(active.MaxTimestampMs, transaction.TimestampMs);
-            active.Bytes += size;
-            return sequence;
         }
         catch
         {
             _failed = true;
             throw;
         }
+
+        var sequence = _nextSequence;
+        var size = WalRecordCodec.Write(_buffer.AsSpan(_buffered), sequence, transaction);
+        _buffered += size;
+        _nextSequence++;
+        active.Last = sequence;
+        active.MaxTimestampMs = Math.Max(active.MaxTimestampMs, transaction.TimestampMs);
+        active.Bytes += size;
+        return sequence;
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using Amlfs.Engine;
-using Amlfs.Registry;
 using Amlfs.Storage;
 using Amlfs.Testing;
 using Amlfs.Transactions;
@@ -101,7 +100,7 @@ public sealed class EmbeddedStoreTests
         using (var store = EmbeddedStore.Open(Options(dir), engine, TimeProvider.System))
             StoreScenario.Feed(engine, store, Stream);
         var last = Directory.GetFiles(Path.Combine(dir.Path, "wal"), "*.wal").Order(StringComparer.Ordinal).Last();
-        var size = WalRecordCodec.Measure(Stream[^1]);
+        var size = WriteAheadLogTests.RecordSize(Stream[^1]);
         using (var file = new FileStream(last, FileMode.Open))
             file.SetLength(file.Length - size / 2); // the last record, half written when the power went
 
@@ -202,6 +201,4 @@ public sealed class EmbeddedStoreTests
         SegmentBytes = WalOptions.MinSegmentBytes,
         FlushPolicy = WalFlushPolicy.None,
     };
-
-    internal static FeatureEngine EngineFor(RegistryDefinition definition) => TestEngines.Inline(definition);
 }

@@ -110,7 +110,7 @@ public sealed class WriteAheadLogTests
 
         var segment = Directory.GetFiles(source.Path, "*.wal").Single();
         var bytes = File.ReadAllBytes(segment);
-        var lastRecord = bytes.Length - WalRecordCodec.Measure(Full(2));
+        var lastRecord = bytes.Length - RecordSize(Full(2));
         for (var cut = lastRecord; cut < bytes.Length; cut++)
         {
             using var dir = new TempDirectory();
@@ -150,7 +150,7 @@ public sealed class WriteAheadLogTests
         using var dir = new TempDirectory();
         var segment = WriteLog(dir.Path, 5);
         var bytes = File.ReadAllBytes(segment);
-        var size = WalRecordCodec.Measure(Full(4));
+        var size = RecordSize(Full(4));
         bytes[^(size / 2)] ^= 0x10;
         File.WriteAllBytes(segment, bytes);
         using (var wal = WriteAheadLog.Open(dir.Path, Small))
@@ -211,10 +211,10 @@ public sealed class WriteAheadLogTests
     {
         using var dir = new TempDirectory();
         var segment = WriteLog(dir.Path, 2);
-        var record = new byte[WalRecordCodec.Measure(Full(9))];
-        WalRecordCodec.Write(record, 9, Full(9));
+        var record = new byte[WalRecordCodec.MaxRecordBytes(Full(9))];
+        var size = WalRecordCodec.Write(record, 9, Full(9));
         using (var file = new FileStream(segment, FileMode.Append))
-            file.Write(record);
+            file.Write(record.AsSpan(0, size));
         var e = Assert.Throws<InvalidDataException>(() => WriteAheadLog.Open(dir.Path, Small));
         Assert.Contains("holds sequence 9 where 3 was expected", e.Message, StringComparison.Ordinal);
     }
@@ -331,14 +331,22 @@ public sealed class WriteAheadLogTests
     }
 
     [Fact]
-    public void A_string_too_long_to_log_is_refused_before_anything_is_appended()
+    public void Text_the_log_cannot_store_exactly_is_refused_before_anything_is_appended()
     {
         using var dir = new TempDirectory();
-        using var wal = WriteAheadLog.Open(dir.Path, Small);
-        var e = Assert.Throws<ArgumentException>(() => wal.Append(Full(1) with { DeviceId = new string('x', 70_000) }));
-        Assert.Contains("DeviceId", e.Message, StringComparison.Ordinal);
-        Assert.Equal(0, wal.LastSequence);
-        Assert.Equal(1, wal.Append(Full(1)));
+        using (var wal = WriteAheadLog.Open(dir.Path, Small))
+        {
+            var e = Assert.Throws<ArgumentException>(() => wal.Append(Full(1) with { DeviceId = new string('x', 70_000) }));
+            Assert.Contains("DeviceId", e.Message, StringComparison.Ordinal);
+            Assert.Throws<ArgumentException>(() => wal.Append(Full(1) with { TransactionId = "T\ud800" })); // lone surrogate
+            Assert.Equal(0, wal.LastSequence);
+            Assert.Equal(1, wal.Append(Full(1)));
+            wal.Append(Full(2) with { DeviceId = new string('é', 30_000) }); // 60,000 UTF-8 bytes: fits
+            wal.Commit();
+        }
+
+        using var reopened = WriteAheadLog.Open(dir.Path, Small);
+        Assert.Equal([Full(1), Full(2) with { DeviceId = new string('é', 30_000) }], reopened.ReadFrom(0).Select(r => r.Transaction));
     }
 
     /// <summary>A transaction with every field set, some optional ones left null by its number.</summary>
@@ -356,6 +364,10 @@ public sealed class WriteAheadLogTests
         Country = "BR",
         PaymentFormat = i % 6 == 0 ? null : "cartão",
     };
+
+    /// <summary>The exact size of a transaction's record, header included.</summary>
+    internal static int RecordSize(Transaction transaction) =>
+        WalRecordCodec.Write(new byte[WalRecordCodec.MaxRecordBytes(transaction)], 1, transaction);
 
     /// <summary>Writes records 1 to <paramref name="count"/> in 4 KiB segments; returns the last segment's path.</summary>
     private static string WriteLog(string directory, int count)
