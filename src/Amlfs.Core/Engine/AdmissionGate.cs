@@ -17,6 +17,31 @@ internal sealed class AdmissionGate(EngineOptions options, TimeProvider? clock)
     /// <summary>The largest accepted event time; readable from any thread.</summary>
     public long Watermark => Volatile.Read(ref _watermark);
 
+    /// <summary>Writes the watermark and the ids that can still make a duplicate.</summary>
+    public void WriteTo(SnapshotWriter writer)
+    {
+        writer.WriteInt64(_watermark);
+        _ids.WriteTo(writer, _watermark == long.MinValue ? long.MinValue : _watermark - options.DedupRetentionMs);
+    }
+
+    /// <summary>
+    /// Reads what <see cref="WriteTo"/> wrote into a gate that has admitted nothing: the ids go into its (empty) id
+    /// table at once, so that a restore needs no second table; the watermark waits for <see cref="Restore"/>, and
+    /// <see cref="ForgetIds"/> undoes a restore that fails later.
+    /// </summary>
+    public long ReadFrom(SnapshotReader reader)
+    {
+        var watermark = reader.ReadInt64();
+        _ids.ReadFrom(reader);
+        return watermark;
+    }
+
+    /// <summary>Empties the id table again after a <see cref="ReadFrom"/> whose snapshot turned out corrupt.</summary>
+    public void ForgetIds() => _ids.Clear();
+
+    /// <summary>Completes a restore: the watermark read by <see cref="ReadFrom"/>. Same thread as <see cref="Admit"/>.</summary>
+    public void Restore(long watermark) => Volatile.Write(ref _watermark, watermark);
+
     /// <summary>A hint that <paramref name="id"/> will be admitted soon.</summary>
     public void Prefetch(UInt128 id) => _ids.Prefetch(id);
 

@@ -15,12 +15,18 @@ internal sealed class EntityState
     private int _version;
 
     public EntityState(string id, int distinctFields, int tileFamilies, EntityArrays? arrays)
+        : this(id, distinctFields, tileFamilies, arrays ?? new EntityArrays(), InitialCapacity)
+    {
+    }
+
+    /// <summary>Invariant: the fingerprint array holds <see cref="FieldCount"/> fingerprints per event slot.</summary>
+    private EntityState(string id, int distinctFields, int tileFamilies, EntityArrays arrays, int capacity)
     {
         Id = id;
         FieldCount = distinctFields;
-        _arrays = arrays ?? new EntityArrays();
-        Events = _arrays.Events.Rent(InitialCapacity);
-        Fingerprints = _arrays.Fingerprints.Rent(InitialCapacity * distinctFields);
+        _arrays = arrays;
+        Events = _arrays.Events.Rent(capacity);
+        Fingerprints = _arrays.Fingerprints.Rent(capacity * distinctFields);
         Tiles = tileFamilies == 0 ? [] : new TileLog?[tileFamilies];
     }
 
@@ -125,6 +131,54 @@ internal sealed class EntityState
         Fingerprints = [];
         First = Count = 0;
         EndWrite();
+    }
+
+    /// <summary>
+    /// Writes everything later writes and reads depend on: the capacity and position of the events (so that the
+    /// restored arrays grow and compact exactly as these would), the stored events and their fingerprints only, the
+    /// oldest event time, and each tile family's log or its absence. The id is the caller's to write.
+    /// </summary>
+    public void WriteTo(SnapshotWriter writer)
+    {
+        var k = FieldCount;
+        writer.WriteCount(Events.Length);
+        writer.WriteCount(First);
+        writer.WriteCount(Count);
+        writer.WriteInt64(_oldestMs);
+        writer.WriteSpan<CompactEvent>(Events.AsSpan(First, Count));
+        writer.WriteSpan<ulong>(Fingerprints.AsSpan(First * k, Count * k));
+        foreach (var tile in Tiles)
+        {
+            writer.WriteByte(tile is null ? (byte)0 : (byte)1);
+            tile?.WriteTo(writer);
+        }
+    }
+
+    /// <summary>An entity as <see cref="WriteTo"/> wrote it, its arrays rented from <paramref name="arrays"/>.</summary>
+    public static EntityState ReadFrom(SnapshotReader reader, string id, int distinctFields, int tileFamilies, EntityArrays arrays)
+    {
+        var capacity = reader.ReadCount(Array.MaxLength / Math.Max(1, distinctFields));
+        var first = reader.ReadCount(capacity);
+        var count = reader.ReadCount(capacity - first);
+        var state = new EntityState(id, distinctFields, tileFamilies, arrays, capacity)
+        {
+            First = first,
+            Count = count,
+            _oldestMs = reader.ReadInt64(),
+        };
+        reader.ReadSpan(state.Events.AsSpan(first, count));
+        reader.ReadSpan(state.Fingerprints.AsSpan(first * distinctFields, count * distinctFields));
+        for (var f = 0; f < tileFamilies; f++)
+        {
+            state.Tiles[f] = reader.ReadByte() switch
+            {
+                0 => null,
+                1 => TileLog.ReadFrom(reader, arrays),
+                var b => throw SnapshotReader.Corrupt($"tile log marker {b}"),
+            };
+        }
+
+        return state;
     }
 
     /// <summary>Bytes this entity holds on the managed heap (object headers included), for the memory benchmark.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -12,10 +13,20 @@ namespace Amlfs.Engine;
 internal sealed class EntityTable
 {
     private static readonly EntityState Tombstone = new("", 0, 0, null);
+    private const int InitialCapacity = 16;
+    private const byte LiveEntry = 1;
+    private const byte RemovedEntry = 2;
     private readonly EntityArrays _arrays = new();
-    private Entry[] _entries = new Entry[16];
+    private Entry[] _entries;
     private int _used; // live entries plus tombstones
     private int _sweepCursor;
+
+    public EntityTable()
+        : this(InitialCapacity)
+    {
+    }
+
+    private EntityTable(int capacity) => _entries = new Entry[capacity];
 
     public int Count { get; private set; }
 
@@ -134,6 +145,84 @@ internal sealed class EntityTable
             if (entry.State is { } state && !ReferenceEquals(state, Tombstone))
                 yield return state;
         }
+    }
+
+    /// <summary>
+    /// Writer only (or a quiescent shard): writes the table slot by slot, tombstones included, with the sweep cursor,
+    /// so that a restored table probes, grows and sweeps idle entities exactly as this one would.
+    /// </summary>
+    public void WriteTo(SnapshotWriter writer)
+    {
+        var entries = _entries;
+        writer.WriteCount(entries.Length);
+        writer.WriteCount(_sweepCursor);
+        writer.WriteCount(Count);
+        writer.WriteCount(_used);
+        var previous = -1;
+        for (var slot = 0; slot < entries.Length; slot++)
+        {
+            ref var entry = ref entries[slot];
+            if (entry.Hash == 0)
+                continue;
+            writer.WriteCount(slot - previous - 1);
+            previous = slot;
+            writer.WriteUInt64(entry.Hash);
+            writer.WriteInt64(entry.NewestMs);
+            if (ReferenceEquals(entry.State, Tombstone))
+            {
+                writer.WriteByte(RemovedEntry);
+                continue;
+            }
+
+            writer.WriteByte(LiveEntry);
+            writer.WriteString(entry.State!.Id);
+            entry.State.WriteTo(writer);
+        }
+    }
+
+    /// <summary>A table as <see cref="WriteTo"/> wrote it, for entities of <paramref name="plan"/>.</summary>
+    public static EntityTable ReadFrom(SnapshotReader reader, EntityPlan plan)
+    {
+        var capacity = reader.ReadCount();
+        if (capacity < InitialCapacity || !int.IsPow2(capacity))
+            throw SnapshotReader.Corrupt(string.Create(CultureInfo.InvariantCulture, $"an entity table of {capacity} slots"));
+        var table = new EntityTable(capacity) { _sweepCursor = reader.ReadCount(capacity) };
+        var count = reader.ReadCount(capacity);
+        var used = reader.ReadCount(capacity);
+        var entries = table._entries;
+        var slot = -1;
+        for (var n = 0; n < used; n++)
+        {
+            if (slot + 1 >= capacity)
+                throw SnapshotReader.Corrupt("more entities than table slots");
+            slot += reader.ReadCount(capacity - slot - 2) + 1;
+            ref var entry = ref entries[slot];
+            entry.Hash = reader.ReadUInt64();
+            entry.NewestMs = reader.ReadInt64();
+            if (entry.Hash == 0)
+                throw SnapshotReader.Corrupt("an entity hash of 0");
+            switch (reader.ReadByte())
+            {
+                case RemovedEntry:
+                    entry.State = Tombstone;
+                    break;
+                case LiveEntry:
+                    var id = reader.ReadString();
+                    // The id must hash as routing hashes it, or the entity would be unreachable in its slot.
+                    if (Fingerprint.Of(id) != entry.Hash)
+                        throw SnapshotReader.Corrupt("an entity id does not match its hash");
+                    entry.State = EntityState.ReadFrom(reader, id, plan.DistinctFields.Length, plan.Tiles.Length, table._arrays);
+                    table.Count++;
+                    break;
+                default:
+                    throw SnapshotReader.Corrupt("an entity slot marker");
+            }
+        }
+
+        if (table.Count != count)
+            throw SnapshotReader.Corrupt("an entity table's count does not match its entries");
+        table._used = used;
+        return table;
     }
 
     private void Rebuild(int capacity)

@@ -228,14 +228,57 @@ public sealed class FeatureEngine : IDisposable
     /// The caller is the single writer and must not call Ingest meanwhile; the method flushes the shards first. Reads
     /// may continue during the write.
     /// </summary>
-    public void WriteSnapshot(Stream stream) => throw new NotImplementedException("engine snapshots are being built");
+    public void WriteSnapshot(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (Interlocked.Exchange(ref _writing, 1) != 0)
+            throw new InvalidOperationException("FeatureEngine.WriteSnapshot runs on the single writer; an Ingest is in progress.");
+        try
+        {
+            // Once the queues are drained the shard threads mutate nothing (the sweep runs inside Apply only), and
+            // this thread holds the writer flag, so the state stays still while it is written.
+            Flush();
+            EngineSnapshot.Write(stream, Plan, _options, new EngineCounters(_accepted, _duplicates, _late, _future), _gate, _shards);
+        }
+        finally
+        {
+            Volatile.Write(ref _writing, 0);
+        }
+    }
 
     /// <summary>
     /// Restores a state written by <see cref="WriteSnapshot"/> into this engine, which must not have ingested anything.
     /// Returns false, leaving the engine empty, when the snapshot was written for a different plan or shard layout;
     /// throws <see cref="InvalidDataException"/> when the bytes are corrupt.
     /// </summary>
-    public bool TryRestoreSnapshot(Stream stream) => throw new NotImplementedException("engine snapshots are being built");
+    public bool TryRestoreSnapshot(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (Interlocked.Exchange(ref _writing, 1) != 0)
+            throw new InvalidOperationException("FeatureEngine.TryRestoreSnapshot runs on the single writer; an Ingest is in progress.");
+        try
+        {
+            if (_accepted + _duplicates + _late + _future != 0 || _gate.Watermark != long.MinValue
+                || Plan.Entities.Any(e => EntityCount(e) > 0))
+            {
+                throw new InvalidOperationException("a snapshot can only be restored into an engine that has ingested nothing");
+            }
+
+            if (EngineSnapshot.Read(stream, Plan, _options, _gate, _shards) is not { } snapshot)
+                return false;
+            snapshot.RestoreInto(_gate, _shards);
+            var counters = snapshot.Counters;
+            Volatile.Write(ref _accepted, counters.Accepted);
+            Volatile.Write(ref _duplicates, counters.Duplicates);
+            Volatile.Write(ref _late, counters.Late);
+            Volatile.Write(ref _future, counters.FutureTimestamps);
+            return true;
+        }
+        finally
+        {
+            Volatile.Write(ref _writing, 0);
+        }
+    }
 
     /// <summary>Entities of a type held in memory, over all shards.</summary>
     public int EntityCount(EntityPlan entity) => _shards.Sum(s => s.EntityCount(entity.Index));

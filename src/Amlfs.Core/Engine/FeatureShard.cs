@@ -25,6 +25,36 @@ internal sealed class FeatureShard
 
     public int EntityCount(int entity) => _tables[entity].Count;
 
+    /// <summary>Quiescent shard only: the shard watermark, then every entity table in plan order.</summary>
+    public void WriteTo(SnapshotWriter writer)
+    {
+        writer.WriteInt64(_watermark);
+        foreach (var table in _tables)
+            table.WriteTo(writer);
+    }
+
+    /// <summary>
+    /// Reads what <see cref="WriteTo"/> wrote without touching this shard: the watermark and the tables that
+    /// <see cref="Restore"/> installs once the whole snapshot has been read.
+    /// </summary>
+    public EntityTable[] ReadTables(SnapshotReader reader, out long watermark)
+    {
+        watermark = reader.ReadInt64();
+        return _plan.Entities.Select(e => EntityTable.ReadFrom(reader, e)).ToArray();
+    }
+
+    /// <summary>
+    /// Installs restored state into a shard that has applied nothing, before any event is routed to it (the queue
+    /// that later carries events to the shard thread publishes these writes to it). Readers see either the empty
+    /// table or the restored one.
+    /// </summary>
+    public void Restore(long watermark, EntityTable[] tables)
+    {
+        _watermark = watermark;
+        for (var i = 0; i < tables.Length; i++)
+            Volatile.Write(ref _tables[i], tables[i]);
+    }
+
     public EntityState? Find(int entity, string id, ulong hash) => _tables[entity].Find(id, hash);
 
     public IEnumerable<EntityState> Entities(int entity) => _tables[entity].All();

@@ -5,19 +5,54 @@ namespace Amlfs.Engine;
 /// a quiet entity costs nothing and a busy one at most (window / hop) tiles. Written by the owning shard only; read
 /// under the entity's version check.
 /// </summary>
-internal sealed class TileLog(EntityArrays arrays)
+internal sealed class TileLog
 {
     private const int InitialCapacity = 2;
-    internal long[] Starts = arrays.TileStarts.Rent(InitialCapacity);
-    internal WindowAggregate[] Tiles = arrays.Tiles.Rent(InitialCapacity);
+    private readonly EntityArrays _arrays;
+    internal long[] Starts;
+    internal WindowAggregate[] Tiles;
     internal int First;
     internal int Count;
+
+    public TileLog(EntityArrays arrays)
+        : this(arrays, InitialCapacity)
+    {
+    }
+
+    private TileLog(EntityArrays arrays, int capacity)
+    {
+        _arrays = arrays;
+        Starts = arrays.TileStarts.Rent(capacity);
+        Tiles = arrays.Tiles.Rent(capacity);
+    }
+
+    /// <summary>Writes the capacity, the position of the live tiles and the live tiles only.</summary>
+    public void WriteTo(SnapshotWriter writer)
+    {
+        writer.WriteCount(Starts.Length);
+        writer.WriteCount(First);
+        writer.WriteCount(Count);
+        writer.WriteSpan<long>(Starts.AsSpan(First, Count));
+        writer.WriteSpan<WindowAggregate>(Tiles.AsSpan(First, Count));
+    }
+
+    /// <summary>A log as <see cref="WriteTo"/> wrote it, with the same capacity and positions, arrays from the recyclers.</summary>
+    public static TileLog ReadFrom(SnapshotReader reader, EntityArrays arrays)
+    {
+        var capacity = reader.ReadCount();
+        var first = reader.ReadCount(capacity);
+        var count = reader.ReadCount(capacity - first);
+        var log = new TileLog(arrays, capacity) { First = first, Count = count };
+        reader.ReadSpan(log.Starts.AsSpan(first, count));
+        reader.ReadSpan(log.Tiles.AsSpan(first, count));
+        return log;
+    }
 
     /// <summary>Gives the arrays back (the owner is inside a write).</summary>
     public void Release()
     {
-        arrays.TileStarts.Return(Starts);
-        arrays.Tiles.Return(Tiles);
+        _arrays.TileStarts.Return(Starts);
+        _arrays.Tiles.Return(Tiles);
         Starts = [];
         Tiles = [];
         First = Count = 0;
@@ -90,12 +125,12 @@ internal sealed class TileLog(EntityArrays arrays)
         }
         else
         {
-            var starts = arrays.TileStarts.Rent(Math.Max(InitialCapacity, Starts.Length * 2));
-            var tiles = arrays.Tiles.Rent(starts.Length);
+            var starts = _arrays.TileStarts.Rent(Math.Max(InitialCapacity, Starts.Length * 2));
+            var tiles = _arrays.Tiles.Rent(starts.Length);
             Array.Copy(Starts, First, starts, 0, Count);
             Array.Copy(Tiles, First, tiles, 0, Count);
-            arrays.TileStarts.Return(Starts);
-            arrays.Tiles.Return(Tiles);
+            _arrays.TileStarts.Return(Starts);
+            _arrays.Tiles.Return(Tiles);
             Starts = starts;
             Tiles = tiles;
         }

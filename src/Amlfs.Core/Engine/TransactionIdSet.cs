@@ -90,6 +90,62 @@ internal sealed class TransactionIdSet
         }
     }
 
+    /// <summary>
+    /// Writes the ids remembered with an event time at or after <paramref name="keepFromMs"/> (the older ones can no
+    /// longer make a duplicate) in chunks: a count, then that many entries; a count of 0 ends the list.
+    /// </summary>
+    public void WriteTo(SnapshotWriter writer, long keepFromMs)
+    {
+        const int ChunkSize = 1_024;
+        var chunk = new Entry[ChunkSize];
+        var n = 0;
+        foreach (var e in _entries)
+        {
+            if ((e.Hi == 0 && e.Lo <= Removed) || e.TimeMs < keepFromMs)
+                continue;
+            chunk[n++] = e;
+            if (n == ChunkSize)
+            {
+                writer.WriteCount(n);
+                writer.WriteSpan<Entry>(chunk);
+                n = 0;
+            }
+        }
+
+        if (n > 0)
+        {
+            writer.WriteCount(n);
+            writer.WriteSpan<Entry>(chunk.AsSpan(0, n));
+        }
+
+        writer.WriteCount(0);
+    }
+
+    /// <summary>Adds the ids <see cref="WriteTo"/> wrote.</summary>
+    public void ReadFrom(SnapshotReader reader)
+    {
+        const int ChunkSize = 1_024;
+        var chunk = new Entry[ChunkSize];
+        while (reader.ReadCount(ChunkSize) is var n and > 0)
+        {
+            var entries = chunk.AsSpan(0, n);
+            reader.ReadSpan(entries);
+            foreach (var e in entries)
+            {
+                if (e.Hi == 0 && e.Lo <= Removed)
+                    throw SnapshotReader.Corrupt("a transaction id fingerprint of 0 or 1");
+                Add(((UInt128)e.Hi << 64) | e.Lo, e.TimeMs);
+            }
+        }
+    }
+
+    /// <summary>Forgets every id, keeping the capacity.</summary>
+    public void Clear()
+    {
+        Array.Clear(_entries);
+        _live = _used = _sweepCursor = 0;
+    }
+
     private void Rehash(int capacity)
     {
         var old = _entries;

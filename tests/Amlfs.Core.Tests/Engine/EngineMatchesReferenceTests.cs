@@ -15,144 +15,23 @@ namespace Amlfs.Core.Tests.Engine;
 /// </summary>
 public sealed class EngineMatchesReferenceTests
 {
-    private static readonly string[] Zones =
-        ["America/Sao_Paulo", "UTC", "America/New_York", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Lord_Howe"];
-
-    private static readonly string[] Customers = ["C1", "C2", "C3"];
-    private static readonly string[] Merchants = ["M1", "M2", "M3"];
-    private static readonly string?[] Ips = ["10.0.0.1", "10.0.0.2", "10.0.0.3", "2001:db8::1", null];
-    private static readonly string?[] Devices = ["D1", "D2", null];
-
-    private static readonly Gen<FeatureFilter> GenFilter = Gen.Frequency(
-        (4, Gen.Const(FeatureFilter.None)),
-        (1, Gen.Const(FeatureFilter.Night)),
-        (1, Gen.Const(FeatureFilter.Weekend)),
-        (1, Gen.Select(Gen.Int[0, 23], Gen.Int[1, 23], (from, span) => FeatureFilter.LocalHours(from, (from + span) % 24))),
-        (1, Gen.Select(Gen.Long[0, 5_000_00], Gen.Long[1, 5_000_00], (min, width) => FeatureFilter.AmountRange(min, min + width))));
-
-    private static readonly Gen<long> GenExactWindow = Gen.Frequency(
-        (3, Gen.OneOf(1_000L, 60_000L, 300_000L, 600_000L, 3_600_000L)),
-        (2, Gen.Long[1, 3_600_000]));
-
-    private static readonly Gen<(long Window, long Hop)> GenTiledWindow = Gen.Select(
-        Gen.Frequency((2, Gen.OneOf(86_400_000L, 7 * 86_400_000L)), (1, Gen.Long[3_600_001, 7 * 86_400_000L])),
-        Gen.OneOf(60_000L, 300_000L, 900_000L, 3_600_000L));
-
-    private static readonly Gen<FeatureDefinition> GenAggregation = Gen.Select(
-        Gen.Enum<AggregationKind>(), Gen.Bool, GenExactWindow, GenTiledWindow, GenFilter,
-        Gen.OneOf(TransactionField.IpAddress, TransactionField.MerchantId, TransactionField.CustomerId,
-            TransactionField.DeviceId),
-        (kind, tiled, exact, tile, filter, field) =>
-        {
-            tiled &= kind != AggregationKind.DistinctCount;
-            return new FeatureDefinition
-            {
-                Name = "",
-                Entity = "",
-                View = "",
-                Kind = FeatureKind.Aggregation,
-                Aggregation = kind,
-                Field = kind switch
-                {
-                    AggregationKind.DistinctCount => field,
-                    AggregationKind.Count or AggregationKind.FirstTime or AggregationKind.LastTime => null,
-                    _ => TransactionField.Amount,
-                },
-                WindowMs = tiled ? tile.Window : exact,
-                HopMs = tiled ? tile.Hop : 0,
-                Filter = filter,
-            };
-        });
-
-    private static readonly string[] ExpressionTemplates =
-    [
-        "{0} / {1}",
-        "max({0}, 1) - {1} * 2",
-        "count(1h) / max(1, (now - first_time(1h)) / 1m)",
-        "sqrt(abs({0} - {1}))",
-        "distinct_count(ip_address, 30m) + sum(24h) - min({0}, {1})",
-        "(now - last_time(10m)) / 1s",
-        "stddev(2h) + avg(90s) * -1",
-    ];
-
-    private static readonly Gen<RegistryDefinition> GenDefinition = Gen.Select(
-        GenAggregation.Array[1, 6], GenAggregation.Array[1, 4], Gen.Int[0, ExpressionTemplates.Length - 1].Array[0, 3],
-        Gen.OneOf(Zones), Gen.OneOf(0L, 1_000L, 300_000L, 1_800_000L), Gen.OneOf(0L, 600_000L, 7_200_000L, 86_400_000L),
-        (customer, merchant, derived, zone, lateness, history) =>
-        {
-            var customerFeatures = Named(customer, "customer", "c");
-            var merchantFeatures = Named(merchant, "merchant", "m");
-            customerFeatures.AddRange(derived.Select((template, i) => new FeatureDefinition
-            {
-                Name = $"d{i}",
-                Entity = "customer",
-                View = "customer_view",
-                Kind = FeatureKind.Derived,
-                Expression = string.Format(System.Globalization.CultureInfo.InvariantCulture, ExpressionTemplates[template],
-                    customerFeatures[i % customer.Length].Name, customerFeatures[(i + 1) % customer.Length].Name),
-            }));
-            return new RegistryDefinition
-            {
-                Project = "property",
-                TimeZoneId = zone,
-                AllowedLatenessMs = lateness,
-                QueryHistoryMs = history,
-                Entities =
-                [
-                    new EntityDefinition("customer", TransactionField.CustomerId, ""),
-                    new EntityDefinition("merchant", TransactionField.MerchantId, ""),
-                ],
-                Views =
-                [
-                    new FeatureViewDefinition { Name = "customer_view", Entity = "customer", Features = customerFeatures },
-                    new FeatureViewDefinition { Name = "merchant_view", Entity = "merchant", Features = merchantFeatures },
-                ],
-            };
-        });
-
-    /// <summary>One step of a stream: how far the event time moves from the newest event, and what it carries.</summary>
-    private sealed record Step(long OffsetMs, int Customer, int Merchant, int Ip, int Device, long Cents, int DuplicateOf, bool Query);
-
-    private static readonly Gen<long> GenOffset = Gen.Frequency(
-        (6, Gen.Long[0, 90_000]),                 // forward, often by little
-        (2, Gen.Const(0L)),                       // equal timestamps
-        (2, Gen.Long[-400_000, -1]),              // out of order: within or beyond the lateness
-        (1, Gen.Long[-4_000_000, -400_000]),      // late
-        (1, Gen.Long[3_000_000, 2 * 86_400_000L])); // long gap: windows empty, state expires
-
-    private static readonly Gen<Step> GenStep = Gen.Select(
-        GenOffset, Gen.Int[0, 2], Gen.Int[0, 2], Gen.Int[0, 4], Gen.Int[0, 2],
-        Gen.Frequency((3, Gen.Long[1, 200_000_00]), (1, Gen.OneOf(1L, 100L, 999_999L, 1_000_000L))),
-        Gen.Frequency((9, Gen.Const(-1)), (1, Gen.Int[0, 400])), Gen.Frequency((9, Gen.Const(false)), (1, Gen.Const(true))),
-        (offset, c, m, ip, d, cents, dup, query) => new Step(offset, c, m, ip, d, cents, dup, query));
-
-    private static readonly Gen<(RegistryDefinition Definition, Step[] Steps, long Start, int Shards, double ClockAt)> GenScenario =
-        Gen.Select(GenDefinition, GenStep.Array[1, 120], Gen.Long[Tx.Utc(2025, 1, 1), Tx.Utc(2027, 1, 1)], Gen.Int[1, 3],
-            Gen.Double[0.5, 1.5]);
-
     [Fact]
     public void The_engine_equals_the_brute_force_reference_for_random_definitions_and_streams()
     {
-        GenScenario.Sample(s => Check(s.Definition, s.Steps, s.Start, s.Shards, s.ClockAt, threaded: false),
-            iter: Iterations(150));
+        EngineScenarios.GenScenario.Sample(s => Check(s.Definition, s.Steps, s.Start, s.Shards, s.ClockAt, threaded: false),
+            iter: EngineScenarios.Iterations(150));
     }
 
     [Fact]
     public void A_threaded_engine_equals_the_reference_once_flushed()
     {
-        GenScenario.Sample(s => Check(s.Definition, s.Steps, s.Start, s.Shards, s.ClockAt, threaded: true),
-            iter: Iterations(25));
+        EngineScenarios.GenScenario.Sample(s => Check(s.Definition, s.Steps, s.Start, s.Shards, s.ClockAt, threaded: true),
+            iter: EngineScenarios.Iterations(25));
     }
 
-    private static int Iterations(int fallback) =>
-        int.TryParse(Environment.GetEnvironmentVariable("AMLFS_PROPERTY_ITERATIONS"), out var n) ? n : fallback;
-
-    private static List<FeatureDefinition> Named(FeatureDefinition[] features, string entity, string prefix) =>
-        features.Select((f, i) => f with { Name = $"{prefix}{i}", Entity = entity, View = entity + "_view" }).ToList();
-
-    private static void Check(RegistryDefinition definition, Step[] steps, long start, int shards, double clockAt, bool threaded)
+    private static void Check(RegistryDefinition definition, EngineScenarioStep[] steps, long start, int shards, double clockAt, bool threaded)
     {
-        var stream = BuildStream(steps, start);
+        var stream = EngineScenarios.BuildStream(steps, start);
         var span = stream.Max(t => t.Transaction.TimestampMs) - start;
         var clockMs = start + (long)(span * clockAt);
         var plan = FeaturePlan.Compile(definition);
@@ -178,62 +57,10 @@ public sealed class EngineMatchesReferenceTests
 
             batch.Clear();
             if (query)
-                CompareAt(engine, reference, definition, plan, QueryTimes(reference, definition, transaction.TimestampMs));
+                CompareAt(engine, reference, definition, plan, EngineScenarios.QueryTimes(reference.Accepted, definition, transaction.TimestampMs));
         }
 
-        CompareAt(engine, reference, definition, plan, QueryTimes(reference, definition, null));
-    }
-
-    private static List<(Transaction Transaction, bool Query)> BuildStream(Step[] steps, long start)
-    {
-        var stream = new List<(Transaction, bool)>();
-        var newest = start;
-        for (var i = 0; i < steps.Length; i++)
-        {
-            var s = steps[i];
-            var time = Math.Max(0, newest + s.OffsetMs);
-            newest = Math.Max(newest, time);
-            var id = s.DuplicateOf >= 0 && stream.Count > 0 ? stream[s.DuplicateOf % stream.Count].Item1.TransactionId : $"T{i}";
-            stream.Add((new Transaction
-            {
-                TransactionId = id,
-                CustomerId = Customers[s.Customer],
-                MerchantId = Merchants[s.Merchant],
-                AmountCents = s.Cents,
-                TimestampMs = time,
-                IpAddress = Ips[s.Ip],
-                DeviceId = Devices[s.Device],
-            }, s.Query));
-        }
-
-        return stream;
-    }
-
-    /// <summary>Query times around every accepted event and every window edge, within the readable history.</summary>
-    private static List<long> QueryTimes(ReferenceModel reference, RegistryDefinition definition, long? around)
-    {
-        var watermark = reference.Accepted.Count == 0 ? 0 : reference.Accepted.Max(t => t.TimestampMs);
-        var earliest = watermark - definition.QueryHistoryMs;
-        var windows = definition.StoredFeatures.Where(f => f.Kind == FeatureKind.Aggregation)
-            .Select(f => f.WindowMs).Append(3_600_000).Append(600_000).Distinct().ToList();
-        var times = new SortedSet<long>();
-        var events = around is { } a
-            ? reference.Accepted.Where(t => Math.Abs(t.TimestampMs - a) < 3_600_000).Select(t => t.TimestampMs)
-            : reference.Accepted.Select(t => t.TimestampMs);
-        foreach (var t in events)
-        {
-            times.Add(t);
-            times.Add(t + 1);
-            foreach (var w in windows)
-            {
-                times.Add(t + w);
-                times.Add(t + w + 1);
-                times.Add(t + w - 1);
-            }
-        }
-
-        times.Add(watermark + 1);
-        return times.Where(q => q >= earliest).Take(300).ToList();
+        CompareAt(engine, reference, definition, plan, EngineScenarios.QueryTimes(reference.Accepted, definition, null));
     }
 
     private static void CompareAt(FeatureEngine engine, ReferenceModel reference, RegistryDefinition definition,
@@ -242,7 +69,7 @@ public sealed class EngineMatchesReferenceTests
         engine.Flush();
         foreach (var entity in plan.Entities)
         {
-            var ids = entity.Name == "customer" ? Customers : Merchants;
+            var ids = entity.Name == "customer" ? EngineScenarios.Customers : EngineScenarios.Merchants;
             var actual = new double[entity.Features.Count];
             foreach (var id in ids)
             {

@@ -1,0 +1,5 @@
+namespace Amlfs.Core.Tests.Engine;
+
+/// <summary>One step of a generated stream: how far the event time moves from the newest event, and what it carries.</summary>
+internal sealed record EngineScenarioStep(
+    long OffsetMs, int Customer, int Merchant, int Ip, int Device, long Cents, int DuplicateOf, bool Query);
