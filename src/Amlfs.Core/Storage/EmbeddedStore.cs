@@ -76,8 +76,8 @@ public sealed class EmbeddedStore : IDisposable
 
     /// <summary>
     /// Opens the store in <see cref="EmbeddedStoreOptions.DataDirectory"/> and recovers <paramref name="engine"/>, which
-    /// must not have ingested anything: the newest snapshot whose checksum holds and that the engine accepts (a damaged
-    /// one falls back to the next older, one for other definitions too, and then to the whole log), then every log
+    /// must not have ingested anything: the newest snapshot whose checksum holds and that the engine restores (a damaged
+    /// one, or one written for other definitions, falls back to the next older one, and then to the whole log), then every log
     /// record after it through <c>IngestBatch</c> in batches of <see cref="ReplayBatch"/>, then <c>engine.Flush()</c>.
     /// </summary>
     /// <param name="options">Validated settings.</param>
@@ -85,8 +85,8 @@ public sealed class EmbeddedStore : IDisposable
     /// <param name="clock">Times snapshots, the interval flush policy and the recovery.</param>
     /// <param name="log">Receives one line per notable step (torn tail cut, snapshot skipped, replay progress).</param>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
-    /// <exception cref="InvalidDataException">The log is damaged beyond a torn tail, or a snapshot that passed its
-    /// checksum could not be read by the engine (whose state is then unknown).</exception>
+    /// <exception cref="InvalidDataException">The log is damaged beyond a torn tail; the message names the segment
+    /// file and byte offset.</exception>
     public static EmbeddedStore Open(EmbeddedStoreOptions options, FeatureEngine engine, TimeProvider clock, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -241,8 +241,10 @@ public sealed class EmbeddedStore : IDisposable
             }
             catch (InvalidDataException e)
             {
-                throw new InvalidDataException(
-                    $"snapshot {candidate.Path} passed its checksum but the engine could not read it, so the engine's state is unknown; delete the file to rebuild from the log: {e.Message}", e);
+                // The checksum held, so the file is as written and the engine's own format is at fault; a failed
+                // restore leaves the engine empty, so the next candidate can still be tried.
+                _log?.Invoke($"skipping snapshot {name}: the engine could not read it: {e.Message}");
+                return false;
             }
         }
 

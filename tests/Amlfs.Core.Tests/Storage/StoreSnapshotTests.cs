@@ -99,24 +99,52 @@ public sealed class StoreSnapshotTests
     public void Snapshots_written_for_other_definitions_lead_to_a_whole_log_rebuild()
     {
         using var dir = new TempDirectory();
-        using (var engine = TestEngines.Inline())
-        using (var store = EmbeddedStore.Open(Options(dir), engine, TimeProvider.System))
-        {
-            StoreScenario.Feed(engine, store, Stream.Take(Stream.Count - 100));
-            store.WriteSnapshot();
-            StoreScenario.Feed(engine, store, Stream.TakeLast(100));
-        }
+        WriteWithSnapshot(dir);
 
-        var edited = DefinitionsLoader.Parse(DefinitionTexts.WithCustomerFeature(DefinitionTexts.PeakHoursFeature), "features.yaml");
+        // A different hop changes the tiles the state holds: the snapshot cannot serve, the log rebuilds everything.
+        var edited = DefinitionsLoader.Parse(DefinitionTexts.DefaultWith("hop: 5m", "hop: 10m"), "features.yaml");
         using var recovered = TestEngines.Inline(edited);
         var lines = new List<string>();
         using var reopened = EmbeddedStore.Open(Options(dir), recovered, TimeProvider.System, lines.Add);
         Assert.Null(reopened.Recovery.SnapshotSequence);
         Assert.Equal(1, reopened.Recovery.SnapshotsSkipped);
         Assert.Equal(Stream.Count, reopened.Recovery.RecordsReplayed);
+        Assert.Equal(0, reopened.Recovery.RecordsNotAccepted);
         Assert.Contains(lines, l => l.Contains("other definitions", StringComparison.Ordinal));
         using var reference = StoreScenario.Reference(Stream, edited);
+        StoreScenario.AssertSameFeatures(reference, recovered, Stream);
+    }
+
+    [Fact]
+    public void A_feature_that_reads_the_stored_state_differently_keeps_the_snapshot_usable()
+    {
+        using var dir = new TempDirectory();
+        WriteWithSnapshot(dir);
+
+        // An exact 1 h window with an hour filter reads the raw events the state already keeps.
+        var edited = DefinitionsLoader.Parse(DefinitionTexts.WithCustomerFeature(DefinitionTexts.PeakHoursFeature), "features.yaml");
+        using var recovered = TestEngines.Inline(edited);
+        using var reopened = EmbeddedStore.Open(Options(dir), recovered, TimeProvider.System);
+        Assert.Equal(Stream.Count - 100, reopened.Recovery.SnapshotSequence);
+        using var reference = StoreScenario.Reference(Stream, edited);
         Assert.Contains(reference.Plan.Entity("customer")!.Features, f => f.Name == "peak_hours_txn_count_1h");
+        StoreScenario.AssertSameFeatures(reference, recovered, Stream);
+    }
+
+    [Fact]
+    public void A_snapshot_whose_checksum_holds_but_that_the_engine_cannot_read_is_skipped()
+    {
+        using var dir = new TempDirectory();
+        WriteWithSnapshot(dir);
+        new SnapshotFiles(Path.Combine(dir.Path, "snapshots")).Write(Stream.Count, s => s.Write("not an engine snapshot"u8));
+
+        using var recovered = TestEngines.Inline();
+        var lines = new List<string>();
+        using var reopened = EmbeddedStore.Open(Options(dir), recovered, TimeProvider.System, lines.Add);
+        Assert.Equal(Stream.Count - 100, reopened.Recovery.SnapshotSequence);
+        Assert.Equal(1, reopened.Recovery.SnapshotsSkipped);
+        Assert.Contains(lines, l => l.Contains("the engine could not read it", StringComparison.Ordinal));
+        using var reference = StoreScenario.Reference(Stream);
         StoreScenario.AssertSameFeatures(reference, recovered, Stream);
     }
 
@@ -170,6 +198,16 @@ public sealed class StoreSnapshotTests
     }
 
     private static EmbeddedStoreOptions Options(TempDirectory dir) => EmbeddedStoreTests.Options(dir);
+
+    /// <summary>Logs the stream with the default definitions and a snapshot 100 records before its end.</summary>
+    private static void WriteWithSnapshot(TempDirectory dir)
+    {
+        using var engine = TestEngines.Inline();
+        using var store = EmbeddedStore.Open(Options(dir), engine, TimeProvider.System);
+        StoreScenario.Feed(engine, store, Stream.Take(Stream.Count - 100));
+        store.WriteSnapshot();
+        StoreScenario.Feed(engine, store, Stream.TakeLast(100));
+    }
 
     private static void Damage(string path)
     {
