@@ -23,7 +23,9 @@ public enum WalFlushPolicy
 
     /// <summary>
     /// Commit only hands the bytes to the operating system, which writes them back when it chooses (typically within
-    /// about 30 s on Linux). A power failure may lose that much acknowledged traffic.
+    /// about 30 s on Linux). A power failure may lose that much acknowledged traffic. Sealing a segment still fsyncs
+    /// it (once per <see cref="WalOptions.SegmentBytes"/>), so that after a power failure only the last segment can be
+    /// torn and the log always opens.
     /// </summary>
     None,
 }

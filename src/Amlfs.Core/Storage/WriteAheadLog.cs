@@ -24,7 +24,7 @@ namespace Amlfs.Storage;
 /// is never skipped silently.
 /// </para>
 /// <para>
-/// Single-threaded: one writer calls every method. An I/O failure while writing leaves the file's tail unknown, so the
+/// Single-threaded: one writer calls every method; only the statistics may be read from other threads. An I/O failure while writing leaves the file's tail unknown, so the
 /// log refuses further use; opening it again cuts whatever was torn.
 /// </para>
 /// </summary>
@@ -43,7 +43,11 @@ public sealed class WriteAheadLog : IDisposable
     private FileStream _active;
     private byte[] _buffer;
     private int _buffered;
+    private SegmentState _activeState;
     private long _nextSequence;
+    private long _sealedBytes;
+    private int _segmentCount;
+    private long _fsyncs;
     private long _lastSync;
     private bool _unsynced;
     private bool _failed;
@@ -58,7 +62,10 @@ public sealed class WriteAheadLog : IDisposable
         _lock = lockFile;
         _segments = segments;
         _active = active;
-        _nextSequence = segments[^1].Last + 1;
+        _activeState = segments[^1];
+        _segmentCount = segments.Count;
+        _sealedBytes = segments.Take(segments.Count - 1).Sum(s => s.Bytes);
+        _nextSequence = _activeState.Last + 1;
         _buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
         _lastSync = clock.GetTimestamp();
         TruncatedBytes = truncatedBytes;
@@ -68,8 +75,12 @@ public sealed class WriteAheadLog : IDisposable
     /// <summary>The directory holding the segment files.</summary>
     public string Directory { get; }
 
-    /// <summary>The sequence of the last record appended (committed or not); 0 while the log has never held one.</summary>
-    public long LastSequence => _nextSequence - 1;
+    /// <summary>
+    /// The sequence of the last record appended (committed or not); 0 while the log has never held one. Like the
+    /// other statistics (<see cref="SegmentCount"/>, <see cref="TotalBytes"/>, <see cref="FsyncCount"/>) it may be read
+    /// from any thread, e.g. by a metrics endpoint.
+    /// </summary>
+    public long LastSequence => Volatile.Read(ref _nextSequence) - 1;
 
     /// <summary>The sequence of the oldest record still in the log; <see cref="LastSequence"/> + 1 when it is empty.</summary>
     public long FirstSequence => _segments[0].First;
@@ -84,15 +95,15 @@ public sealed class WriteAheadLog : IDisposable
     public string? Truncation { get; }
 
     /// <summary>Segment files, the active one included.</summary>
-    public int SegmentCount => _segments.Count;
+    public int SegmentCount => Volatile.Read(ref _segmentCount);
 
     /// <summary>Bytes of every segment, records buffered for the next commit included.</summary>
-    public long TotalBytes => _segments.Sum(s => s.Bytes);
+    public long TotalBytes => Volatile.Read(ref _sealedBytes) + Volatile.Read(ref _activeState).Bytes;
 
     /// <summary>fsyncs of segment files so far: one per committed batch under <see cref="WalFlushPolicy.Always"/>.</summary>
-    public long FsyncCount { get; private set; }
+    public long FsyncCount => Volatile.Read(ref _fsyncs);
 
-    /// <summary>Every segment, oldest first; the last one is the active segment.</summary>
+    /// <summary>Every segment, oldest first; the last one is the active segment. Writer thread only.</summary>
     public IReadOnlyList<WalSegment> Segments => _segments
         .Select((s, i) => new WalSegment(Path.GetFileName(s.Path), s.First, s.Last, s.MaxTimestampMs, s.Bytes, i == _segments.Count - 1))
         .ToArray();
@@ -188,7 +199,7 @@ public sealed class WriteAheadLog : IDisposable
         var sequence = _nextSequence;
         var size = WalRecordCodec.Write(_buffer.AsSpan(_buffered), sequence, transaction);
         _buffered += size;
-        _nextSequence++;
+        Volatile.Write(ref _nextSequence, _nextSequence + 1);
         active.Last = sequence;
         active.MaxTimestampMs = Math.Max(active.MaxTimestampMs, transaction.TimestampMs);
         active.Bytes += size;
@@ -269,6 +280,8 @@ public sealed class WriteAheadLog : IDisposable
             File.Delete(_segments[0].Path);
             // One directory fsync per file: a crash must not bring back an older segment without the newer ones.
             DirectorySync.Flush(Directory);
+            Volatile.Write(ref _sealedBytes, _sealedBytes - _segments[0].Bytes);
+            Volatile.Write(ref _segmentCount, _segmentCount - 1);
             _segments.RemoveAt(0);
             deleted++;
         }
@@ -320,7 +333,7 @@ public sealed class WriteAheadLog : IDisposable
         _active.Flush(flushToDisk: true);
         _unsynced = false;
         _lastSync = _clock.GetTimestamp();
-        FsyncCount++;
+        Volatile.Write(ref _fsyncs, _fsyncs + 1);
     }
 
     /// <summary>Seals the active segment (trailer, write, fsync) and starts the next one.</summary>
@@ -339,6 +352,9 @@ public sealed class WriteAheadLog : IDisposable
         _active = CreateSegment(Directory, _nextSequence);
         var next = new SegmentState(_active.Name, _nextSequence) { Bytes = WalSegmentFormat.HeaderBytes };
         _segments.Add(next);
+        Volatile.Write(ref _sealedBytes, _sealedBytes + sealing.Bytes);
+        Volatile.Write(ref _segmentCount, _segmentCount + 1);
+        Volatile.Write(ref _activeState, next);
         return next;
     }
 
