@@ -200,6 +200,8 @@ public sealed class EmbeddedStore : IDisposable
             skipped++;
         }
 
+        if (used is null && _wal.FirstSequence > 1)
+            _log?.Invoke(Invariant($"rebuilding from the log alone, which starts at sequence {_wal.FirstSequence}: retention deleted the history older than {WindowRules.FormatDuration(_retentionMs)} before its newest event"));
         var (replayed, notAccepted) = Replay(used ?? 0);
         _engine.Flush();
         _snapshotSequence = used ?? 0;

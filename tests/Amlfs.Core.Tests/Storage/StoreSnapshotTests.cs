@@ -175,11 +175,24 @@ public sealed class StoreSnapshotTests
         }
 
         // The newest snapshot and the log after it still rebuild the state exactly.
-        using var recovered = TestEngines.Inline();
-        using var reopened = EmbeddedStore.Open(options, recovered, TimeProvider.System);
-        Assert.Equal(Stream.Count, reopened.Recovery.SnapshotSequence);
-        using var reference = StoreScenario.Reference(Stream);
-        StoreScenario.AssertSameFeatures(reference, recovered, Stream);
+        using (var recovered = TestEngines.Inline())
+        using (var reopened = EmbeddedStore.Open(options, recovered, TimeProvider.System))
+        {
+            Assert.Equal(Stream.Count, reopened.Recovery.SnapshotSequence);
+            using var reference = StoreScenario.Reference(Stream);
+            StoreScenario.AssertSameFeatures(reference, recovered, Stream);
+        }
+
+        // Without snapshots, the rebuild replays what retention kept and says so.
+        foreach (var snapshot in new SnapshotFiles(Path.Combine(dir.Path, "snapshots")).List())
+            Damage(snapshot.Path);
+        using var rebuilt = TestEngines.Inline();
+        var lines = new List<string>();
+        using var fromLog = EmbeddedStore.Open(options, rebuilt, TimeProvider.System, lines.Add);
+        Assert.Null(fromLog.Recovery.SnapshotSequence);
+        Assert.Equal(fromLog.LastSequence - fromLog.Log.FirstSequence + 1, fromLog.Recovery.RecordsReplayed);
+        Assert.Equal(0, fromLog.Recovery.RecordsNotAccepted);
+        Assert.Contains(lines, l => l.Contains("retention deleted the history older than 12h", StringComparison.Ordinal));
     }
 
     [Fact]
