@@ -1,0 +1,299 @@
+using System.Globalization;
+using Amlfs.Engine;
+using Amlfs.Registry;
+using Amlfs.Transactions;
+
+namespace Amlfs.Storage;
+
+/// <summary>
+/// The embedded durable store behind one <see cref="FeatureEngine"/>: a <see cref="WriteAheadLog"/> of the accepted
+/// transactions in <c>DATA/wal/</c> and engine snapshots in <c>DATA/snapshots/</c>.
+/// <para>
+/// The host's single writer thread, per batch: <c>engine.IngestBatch</c>, <see cref="Append"/> (only the accepted
+/// transactions are logged, so the log is exactly the accepted history), <see cref="Commit"/>, then acknowledge; and,
+/// between batches, <see cref="WriteSnapshot"/> when <see cref="SnapshotDue"/>. Replaying the log in order through a
+/// fresh engine accepts every record again with the same watermark, dedup and lateness decisions, which is what makes
+/// recovery exact: restart = newest usable snapshot + the records after it, nothing lost or counted twice.
+/// </para>
+/// <para>Not thread-safe: every method belongs to the writer thread.</para>
+/// </summary>
+public sealed class EmbeddedStore : IDisposable
+{
+    /// <summary>Records fed to the engine per <c>IngestBatch</c> call during recovery.</summary>
+    public const int ReplayBatch = 4096;
+
+    private const long ProgressEvery = 1_000_000;
+    private const int NotAcceptedShown = 10;
+    private readonly EmbeddedStoreOptions _options;
+    private readonly FeatureEngine _engine;
+    private readonly TimeProvider _clock;
+    private readonly Action<string>? _log;
+    private readonly WriteAheadLog _wal;
+    private readonly SnapshotFiles _snapshots;
+    private readonly long _retentionMs;
+    private long _snapshotSequence;
+    private long _lastSnapshotAt;
+
+    private EmbeddedStore(EmbeddedStoreOptions options, FeatureEngine engine, TimeProvider clock, Action<string>? log,
+        WriteAheadLog wal, SnapshotFiles snapshots)
+    {
+        _options = options;
+        _engine = engine;
+        _clock = clock;
+        _log = log;
+        _wal = wal;
+        _snapshots = snapshots;
+        _retentionMs = (long)(options.LogRetention ?? DefaultRetention(engine.Plan.Definition)).TotalMilliseconds;
+        _lastSnapshotAt = clock.GetTimestamp();
+        Recovery = new RecoveryReport(null, 0, 0, 0, 0, 0, TimeSpan.Zero);
+    }
+
+    /// <summary>What opening the store did.</summary>
+    public RecoveryReport Recovery { get; private set; }
+
+    /// <summary>The log, for its statistics and for reading the accepted history (e.g. to roll it into the offline store).</summary>
+    public WriteAheadLog Log => _wal;
+
+    /// <summary>The sequence of the last logged record; the engine's state covers records up to it once committed.</summary>
+    public long LastSequence => _wal.LastSequence;
+
+    /// <summary>The sequence covered by the newest snapshot written or restored, or 0.</summary>
+    public long SnapshotSequence => _snapshotSequence;
+
+    /// <summary>
+    /// Whether the writer should call <see cref="WriteSnapshot"/>: records were logged since the last snapshot, and
+    /// either <see cref="EmbeddedStoreOptions.SnapshotEveryRecords"/> of them or <see cref="EmbeddedStoreOptions.SnapshotInterval"/> passed.
+    /// </summary>
+    public bool SnapshotDue
+    {
+        get
+        {
+            var records = _wal.LastSequence - _snapshotSequence;
+            return records > 0
+                && (records >= _options.SnapshotEveryRecords || _clock.GetElapsedTime(_lastSnapshotAt) >= _options.SnapshotInterval);
+        }
+    }
+
+    /// <summary>
+    /// Opens the store in <see cref="EmbeddedStoreOptions.DataDirectory"/> and recovers <paramref name="engine"/>, which
+    /// must not have ingested anything: the newest snapshot whose checksum holds and that the engine restores (a damaged
+    /// one, or one written for other definitions, falls back to the next older one, and then to the whole log), then every log
+    /// record after it through <c>IngestBatch</c> in batches of <see cref="ReplayBatch"/>, then <c>engine.Flush()</c>.
+    /// </summary>
+    /// <param name="options">Validated settings.</param>
+    /// <param name="engine">A fresh engine; the store does not own it.</param>
+    /// <param name="clock">Times snapshots, the interval flush policy and the recovery.</param>
+    /// <param name="log">Receives one line per notable step (torn tail cut, snapshot skipped, replay progress).</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    /// <exception cref="InvalidDataException">The log is damaged beyond a torn tail; the message names the segment
+    /// file and byte offset.</exception>
+    public static EmbeddedStore Open(EmbeddedStoreOptions options, FeatureEngine engine, TimeProvider clock, Action<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(clock);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+            throw new ArgumentException(string.Join("; ", errors), nameof(options));
+        var started = clock.GetTimestamp();
+        var root = Path.GetFullPath(options.DataDirectory);
+        var wal = WriteAheadLog.Open(Path.Combine(root, "wal"), options.ToWalOptions(), clock);
+        try
+        {
+            if (wal.Truncation is not null)
+                log?.Invoke(Invariant($"cut {wal.TruncatedBytes} bytes of torn tail off the write-ahead log: {wal.Truncation}"));
+            var store = new EmbeddedStore(options, engine, clock, log, wal, new SnapshotFiles(Path.Combine(root, "snapshots")));
+            store.Recover(started);
+            return store;
+        }
+        catch
+        {
+            wal.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Appends to the log the transactions of <paramref name="batch"/> whose status is <see cref="IngestStatus.Accepted"/>,
+    /// in order; durable once <see cref="Commit"/> returns. Returns how many it appended.
+    /// </summary>
+    public int Append(ReadOnlySpan<Transaction> batch, ReadOnlySpan<IngestStatus> statuses)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(statuses.Length, batch.Length, nameof(statuses));
+        var appended = 0;
+        for (var i = 0; i < batch.Length; i++)
+        {
+            if (statuses[i] != IngestStatus.Accepted)
+                continue;
+            _wal.Append(batch[i]);
+            appended++;
+        }
+
+        return appended;
+    }
+
+    /// <summary>Makes the appended records durable per <see cref="EmbeddedStoreOptions.FlushPolicy"/>; acknowledge after it.</summary>
+    public void Commit() => _wal.Commit();
+
+    /// <summary>
+    /// Writes a snapshot of the engine covering every record logged so far, keeps the newest
+    /// <see cref="EmbeddedStoreOptions.KeepSnapshots"/>, and deletes log segments that the oldest kept snapshot covers
+    /// and that lie wholly before the retention horizon. Call it from the writer thread between batches, after
+    /// <see cref="Commit"/>, so that the engine's state covers exactly the records up to <see cref="LastSequence"/>.
+    /// </summary>
+    public SnapshotFile WriteSnapshot()
+    {
+        // A snapshot must never cover records that the log could still lose, whatever the flush policy.
+        _wal.Sync();
+        var sequence = _wal.LastSequence;
+        var started = _clock.GetTimestamp();
+        var file = _snapshots.Write(sequence, _engine.WriteSnapshot);
+        _snapshotSequence = sequence;
+        _lastSnapshotAt = _clock.GetTimestamp();
+        _snapshots.Prune(_options.KeepSnapshots);
+
+        // Segments are deleted up to the OLDEST kept snapshot: each kept snapshot stays usable with the log after it.
+        var covered = _snapshots.List().Min(s => s.Sequence);
+        var newest = _engine.Watermark?.ToUnixTimeMilliseconds() ?? _wal.MaxTimestampMs ?? long.MinValue;
+        var horizon = newest == long.MinValue ? long.MinValue : newest - _retentionMs;
+        var deleted = _wal.DeleteSegmentsBefore(RetentionCut(_wal.Segments, covered, horizon));
+        _log?.Invoke(Invariant($"snapshot at sequence {sequence} written in {_clock.GetElapsedTime(started).TotalMilliseconds:F0} ms; {deleted} log segments deleted, {_wal.SegmentCount} kept"));
+        return file;
+    }
+
+    /// <summary>Closes the log (writing and, unless the policy is None, fsyncing what is buffered). The engine is the caller's.</summary>
+    public void Dispose() => _wal.Dispose();
+
+    /// <summary>
+    /// The first sequence to keep: segments are deletable, oldest first and stopping at the first that is not, when
+    /// they are sealed, all their records are covered by the snapshot, and their newest event is before the horizon.
+    /// </summary>
+    internal static long RetentionCut(IReadOnlyList<WalSegment> segments, long coveredSequence, long horizonMs)
+    {
+        long cut = 0;
+        foreach (var segment in segments)
+        {
+            if (segment.IsActive || segment.LastSequence > coveredSequence || segment.MaxTimestampMs >= horizonMs)
+                break;
+            cut = segment.LastSequence + 1;
+        }
+
+        return cut;
+    }
+
+    /// <summary>The log retention used when none is configured; see <see cref="EmbeddedStoreOptions.LogRetention"/>.</summary>
+    internal static TimeSpan DefaultRetention(RegistryDefinition definition) => TimeSpan.FromMilliseconds(Math.Max(
+        definition.DedupRetentionMs, WindowRules.MaxWindowMs + WindowRules.MaxHopMs + definition.QueryHistoryMs));
+
+    private void Recover(long started)
+    {
+        long? used = null;
+        var skipped = 0;
+        foreach (var candidate in _snapshots.List())
+        {
+            if (TryRestore(candidate))
+            {
+                used = candidate.Sequence;
+                break;
+            }
+
+            skipped++;
+        }
+
+        if (used is null && _wal.FirstSequence > 1)
+            _log?.Invoke(Invariant($"rebuilding from the log alone, which starts at sequence {_wal.FirstSequence}: retention deleted the history older than {WindowRules.FormatDuration(_retentionMs)} before its newest event"));
+        var (replayed, notAccepted) = Replay(used ?? 0);
+        _engine.Flush();
+        _snapshotSequence = used ?? 0;
+        Recovery = new RecoveryReport(used, skipped, replayed, notAccepted, _wal.TruncatedBytes, _wal.LastSequence,
+            _clock.GetElapsedTime(started));
+        _log?.Invoke(Invariant($"recovered to sequence {_wal.LastSequence}: {(used is { } s ? $"snapshot {s}" : "no snapshot")}, {replayed} records replayed ({notAccepted} not accepted) in {Recovery.Elapsed.TotalMilliseconds:F0} ms"));
+    }
+
+    private bool TryRestore(SnapshotFile candidate)
+    {
+        var name = Path.GetFileName(candidate.Path);
+        if (candidate.Sequence > _wal.LastSequence)
+        {
+            _log?.Invoke(Invariant($"skipping snapshot {name}: it covers sequence {candidate.Sequence} but the log ends at {_wal.LastSequence}"));
+            return false;
+        }
+
+        if (candidate.Sequence < _wal.FirstSequence - 1)
+        {
+            _log?.Invoke(Invariant($"skipping snapshot {name}: the log no longer holds the records after it (it starts at {_wal.FirstSequence})"));
+            return false;
+        }
+
+        if (!SnapshotFiles.TryOpen(candidate, out var stream, out var problem))
+        {
+            _log?.Invoke($"skipping snapshot {name}: {problem}");
+            return false;
+        }
+
+        using (stream)
+        {
+            try
+            {
+                if (_engine.TryRestoreSnapshot(stream))
+                {
+                    _log?.Invoke(Invariant($"restored snapshot {name} (sequence {candidate.Sequence})"));
+                    return true;
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                // The checksum held, so the file is as written and the engine's own format is at fault; a failed
+                // restore leaves the engine empty, so the next candidate can still be tried.
+                _log?.Invoke($"skipping snapshot {name}: the engine could not read it: {e.Message}");
+                return false;
+            }
+        }
+
+        _log?.Invoke($"skipping snapshot {name}: written for other definitions or another shard layout");
+        return false;
+    }
+
+    private (long Replayed, long NotAccepted) Replay(long afterSequence)
+    {
+        var batch = new Transaction[ReplayBatch];
+        var statuses = new IngestStatus[ReplayBatch];
+        long replayed = 0;
+        long notAccepted = 0;
+        var progress = ProgressEvery;
+        var count = 0;
+        foreach (var record in _wal.ReadFrom(afterSequence))
+        {
+            batch[count++] = record.Transaction;
+            if (count < batch.Length)
+                continue;
+            Ingest(batch, statuses, count, record.Sequence, ref notAccepted);
+            replayed += count;
+            count = 0;
+            if (replayed >= progress)
+            {
+                _log?.Invoke(Invariant($"replayed {replayed} log records (to sequence {record.Sequence} of {_wal.LastSequence})"));
+                progress += ProgressEvery;
+            }
+        }
+
+        Ingest(batch, statuses, count, _wal.LastSequence, ref notAccepted);
+        return (replayed + count, notAccepted);
+    }
+
+    private void Ingest(Transaction[] batch, IngestStatus[] statuses, int count, long lastSequence, ref long notAccepted)
+    {
+        if (count == 0)
+            return;
+        _engine.IngestBatch(batch.AsSpan(0, count), statuses);
+        for (var i = 0; i < count; i++)
+        {
+            if (statuses[i] == IngestStatus.Accepted)
+                continue;
+            if (notAccepted++ < NotAcceptedShown)
+                _log?.Invoke(Invariant($"replay did not accept transaction '{batch[i].TransactionId}' (sequence {lastSequence - count + 1 + i}): {statuses[i]}"));
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
