@@ -33,6 +33,9 @@ public sealed record ServerSettings
 
     public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Run request handlers on the socket threads instead of the thread pool (fewer context switches).</summary>
+    public bool InlineScheduling { get; init; } = true;
+
     /// <summary>Engine shards (one thread each).</summary>
     public int ShardCount { get; init; } = System.Environment.ProcessorCount;
 
