@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Amlfs.Server.Api;
 using Amlfs.Server.Hosting;
 using Microsoft.AspNetCore.Hosting;
@@ -60,6 +61,7 @@ public static class AmlfsServer
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, AmlfsJsonContext.Default);
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
             o.SerializerOptions.Converters.Add(new UtcTimestampConverter());
         });
         builder.Services.AddProblemDetails();
