@@ -17,6 +17,9 @@ public sealed class CliHarness : IDisposable
 
     public FakeTimeProvider Clock { get; } = new(Start);
 
+    /// <summary>The environment variables commands see.</summary>
+    public Dictionary<string, string> Variables { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Writes a file in the working directory and returns its name.</summary>
     public string Write(string name, string text)
     {
@@ -30,7 +33,7 @@ public sealed class CliHarness : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = AmlfsCli.Run(args, new CliEnvironment(output, error, WorkingDirectory, Clock));
+        var code = AmlfsCli.Run(args, new CliEnvironment(output, error, WorkingDirectory, Clock, variables: Variables));
         return new CliResult(code, output.ToString().ReplaceLineEndings("\n"), error.ToString().ReplaceLineEndings("\n"));
     }
 

@@ -66,6 +66,35 @@ public sealed class CrashRecoveryTests : IDisposable
             health.RootElement.GetProperty("components").GetProperty("engine").GetProperty("details").GetProperty("accepted").GetString());
     }
 
+    [Fact]
+    public async Task Ctrl_c_stops_cleanly_with_a_snapshot_so_the_next_start_replays_nothing()
+    {
+        var data = _directory.File("data");
+        using (var first = await ServerProcess.StartAsync(data))
+        {
+            using var client = new HttpClient { BaseAddress = first.Address };
+            var now = DateTimeOffset.UtcNow.AddSeconds(-1);
+            using var response = await client.PostAsync(new Uri("/transactions", UriKind.Relative),
+                Json(Enumerable.Range(0, 100).Select(i => new Sent($"T{i}", $"CUST_{i % 7:D3}", 10m + i, now))));
+            response.EnsureSuccessStatusCode();
+
+            var exitCode = await first.InterruptAsync();
+
+            Assert.Equal(0, exitCode);
+            Assert.Contains("Stopped.", first.Output, StringComparison.Ordinal);
+        }
+
+        using var second = await ServerProcess.StartAsync(data, "--log-level", "information");
+        using var restarted = new HttpClient { BaseAddress = second.Address };
+        for (var wait = 0; wait < 100 && !second.Output.Contains("records replayed", StringComparison.Ordinal); wait++)
+            await Task.Delay(50); // the console logger writes on its own thread
+        Assert.Contains("snapshot 100, 0 records replayed", second.Output, StringComparison.Ordinal);
+        var total = 0;
+        for (var c = 0; c < 7; c++)
+            total += await CountAsync(restarted, $"CUST_{c:D3}");
+        Assert.Equal(100, total);
+    }
+
     private static async Task SendUntilStopped(HttpClient client, int sender, ConcurrentDictionary<string, Sent> attempted, ConcurrentDictionary<string, Sent> acknowledged, CancellationToken stop)
     {
         var random = new Random(sender);

@@ -40,7 +40,8 @@ public sealed class ServerProcess : IDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "amlfs.dll"));
-        foreach (var arg in new[] { "serve", "--port", "0", "--data-dir", dataDirectory, "--log-level", "warning" }.Concat(extraArgs))
+        string[] defaults = extraArgs.Contains("--log-level") ? [] : ["--log-level", "warning"];
+        foreach (var arg in new[] { "serve", "--port", "0", "--data-dir", dataDirectory }.Concat(defaults).Concat(extraArgs))
             start.ArgumentList.Add(arg);
         var process = new Process { StartInfo = start };
         var server = new ServerProcess(process);
@@ -66,6 +67,16 @@ public sealed class ServerProcess : IDisposable
     {
         _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
+    }
+
+    /// <summary>Sends SIGINT, as Ctrl+C in a terminal does, and waits for the process to exit; returns its exit code.</summary>
+    public async Task<int> InterruptAsync()
+    {
+        using (var kill = Process.Start("kill", ["-s", "INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
     }
 
     public void Dispose()
