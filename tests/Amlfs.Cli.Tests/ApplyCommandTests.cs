@@ -100,7 +100,7 @@ public sealed class ApplyCommandTests : IDisposable
                 "  ~ feature txn_count_10m (customer)",
                 "      window: 10m -> 24h",
                 "      hop: (none) -> 10m",
-                "Applied registry version 1 (18 features)",
+                "Applied registry version 1 (20 features)",
             ],
             result.OutputLines);
     }

@@ -9,16 +9,13 @@ public sealed class ExpressionFeatureTests
 {
     private static readonly long Noon = Tx.Utc(2026, 3, 10, 15);
 
+    // Continues the default file's request_features list, which holds txn_count_60s_with_current and
+    // txn_amount_sum_60s_with_current.
     private const string Extra = """
-        request_features:
           - name: amount_to_avg_1h_ratio
             entity: customer
             expression: request.amount / avg_txn_amount_1h
             description: The requested amount against the customer's mean of the last hour.
-          - name: txn_count_60s_with_current
-            entity: customer
-            expression: txn_count_60s + 1
-            description: Transactions in the last 60 seconds, the scored one included.
 
         """;
 
@@ -51,12 +48,13 @@ public sealed class ExpressionFeatureTests
         engine.Ingest(Tx.At(Noon - 30_000, cents: 100_00));
         engine.Ingest(Tx.At(Noon - 20_000, cents: 300_00));
         var customer = engine.Plan.Entity("customer")!;
-        Assert.Equal(["amount_to_avg_1h_ratio", "txn_count_60s_with_current"], customer.RequestFeatures.Select(f => f.Name));
+        Assert.Equal(["txn_count_60s_with_current", "txn_amount_sum_60s_with_current", "amount_to_avg_1h_ratio"], customer.RequestFeatures.Select(f => f.Name));
         var values = new double[customer.ValueCount];
         engine.Evaluate(customer, "CUST_1", Noon, values, new ExpressionScope(Noon, 8_000.00));
         var requestValues = customer.RequestValues(values);
-        Assert.Equal(40.0, requestValues[0]); // 8,000 against a mean of 200
-        Assert.Equal(3.0, requestValues[1]);
+        Assert.Equal(3.0, requestValues[0]); // two stored, plus the scored one
+        Assert.Equal(8_400.0, requestValues[1]);
+        Assert.Equal(40.0, requestValues[2]); // 8,000 against a mean of 200
     }
 
     [Fact]

@@ -35,12 +35,13 @@ public sealed class DefinitionsLoaderTests
         ["merchant_txn_count_1h", "merchant_txn_amount_sum_1h", "merchant_unique_customers_1h", "merchant_avg_txn_amount_1h"];
 
     [Fact]
-    public void The_default_file_declares_exactly_the_19_seed_features()
+    public void The_default_file_declares_exactly_the_19_seed_features_and_two_request_features()
     {
         var definition = DefinitionsLoader.LoadDefault();
 
         Assert.Equal(21, definition.AllFeatures.Count());
-        Assert.Equal(SeedCustomerFeatures, definition.AllFeatures.Where(f => f.Entity == "customer").Select(f => f.Name));
+        Assert.Equal(SeedCustomerFeatures, definition.StoredFeatures.Where(f => f.Entity == "customer").Select(f => f.Name));
+        Assert.Equal(["txn_count_60s_with_current", "txn_amount_sum_60s_with_current"], definition.RequestFeatures.Select(f => f.Name));
         Assert.Equal(SeedMerchantFeatures, definition.AllFeatures.Where(f => f.Entity == "merchant").Select(f => f.Name));
         Assert.Equal("America/Sao_Paulo", definition.TimeZoneId);
     }
@@ -256,7 +257,7 @@ public sealed class DefinitionsLoaderTests
         var feature = Assert.Single(definition.AllFeatures, f => f.Name == "peak_hours_txn_count_1h");
         Assert.Equal(("customer", AggregationKind.Count, 3_600_000L, FeatureFilter.LocalHours(9, 17)),
             (feature.Entity, feature.Aggregation, feature.WindowMs, feature.Filter));
-        Assert.Equal(20, definition.AllFeatures.Count());
+        Assert.Equal(22, definition.AllFeatures.Count());
     }
 
     private static string Derived(string name, string expression) => $"""

@@ -34,7 +34,7 @@ public sealed class RegistryStoreTests : IDisposable
         var result = _store.Apply(PeakHours, "features.yaml", T0);
 
         Assert.True(result.Stored);
-        Assert.Equal((0, 1, 20), (result.Previous.Number, result.Active.Number, result.Active.FeatureCount));
+        Assert.Equal((0, 1, 22), (result.Previous.Number, result.Active.Number, result.Active.FeatureCount));
         Assert.Equal("peak_hours_txn_count_1h", Assert.Single(result.Diff.Changes).Name);
         Assert.Equal(1, _store.Active.Number);
         Assert.Contains(_store.Active.Definition.AllFeatures, f => f.Name == "peak_hours_txn_count_1h");
@@ -52,7 +52,7 @@ public sealed class RegistryStoreTests : IDisposable
         Assert.Equal(text, _store.Text(1));
         var info = Assert.Single(_store.Versions);
         var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-        Assert.Equal(new RegistryVersionInfo(1, T0, "defs/custom.yaml", sha, 20), info);
+        Assert.Equal(new RegistryVersionInfo(1, T0, "defs/custom.yaml", sha, 22), info);
         Assert.Equal(TimeSpan.Zero, info.AppliedAt.Offset);
     }
 
@@ -65,7 +65,7 @@ public sealed class RegistryStoreTests : IDisposable
         var entry = json.RootElement.GetProperty("versions")[0];
         Assert.Equal(1, entry.GetProperty("version").GetInt32());
         Assert.Equal("features.yaml", entry.GetProperty("source_file").GetString());
-        Assert.Equal(20, entry.GetProperty("feature_count").GetInt32());
+        Assert.Equal(22, entry.GetProperty("feature_count").GetInt32());
         Assert.Equal(64, entry.GetProperty("sha256").GetString()!.Length);
         Assert.Equal(T0, entry.GetProperty("applied_at").GetDateTimeOffset());
     }
@@ -120,7 +120,7 @@ public sealed class RegistryStoreTests : IDisposable
         var reopened = new RegistryStore(_data.Path);
 
         Assert.Equal(1, reopened.Active.Number);
-        Assert.Equal(20, reopened.Active.FeatureCount);
+        Assert.Equal(22, reopened.Active.FeatureCount);
     }
 
     [Fact]
