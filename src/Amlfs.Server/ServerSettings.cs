@@ -33,6 +33,9 @@ public sealed record ServerSettings
 
     public TimeSpan SnapshotInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Size at which a write-ahead log segment is sealed and the next one begins.</summary>
+    public long WalSegmentBytes { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>Run request handlers on the socket threads instead of the thread pool (fewer context switches).</summary>
     public bool InlineScheduling { get; init; } = true;
 

@@ -77,4 +77,28 @@ public sealed class OperationsApiTests : IAsyncLifetime
         Assert.Equal(200, (int)script.StatusCode);
         Assert.Contains("/openapi/v1.json", config, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task When_the_log_cannot_be_written_ingest_answers_503_and_health_says_why()
+    {
+        await using var server = await RunningServer.StartAsync(new FakeTimeProvider(Now), configure: s => s with { WalSegmentBytes = 4096 });
+        Directory.Delete(Path.Combine(server.DataDirectory, "wal"), recursive: true); // the next segment cannot be created
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 100 && !statuses.Contains(503); i++)
+        {
+            var (status, _) = await server.PostJsonAsync("/transactions", Requests.Array(
+                Enumerable.Range(0, 10).Select(k => Requests.Transaction($"T{i}-{k}", "C1", 10m, Now.AddSeconds(-1)))));
+            statuses.Add(status);
+        }
+
+        var (healthStatus, health) = await server.GetJsonAsync("/health");
+        var (after, problem) = await server.PostJsonAsync("/transactions", Requests.Transaction("LAST", "C1", 1m, Now.AddSeconds(-1)));
+
+        Assert.Equal(503, statuses[^1]);
+        Assert.Equal(503, healthStatus);
+        Assert.Equal("unhealthy", health.GetProperty("components").GetProperty("store").GetProperty("status").GetString());
+        Assert.Equal(503, after);
+        Assert.Contains("Nothing of this request was acknowledged", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
 }

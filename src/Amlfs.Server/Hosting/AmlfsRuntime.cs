@@ -41,6 +41,7 @@ internal sealed partial class AmlfsRuntime : IDisposable
                     DataDirectory = settings.DataDirectory,
                     FlushPolicy = settings.FlushPolicy,
                     SnapshotInterval = settings.SnapshotInterval,
+                    SegmentBytes = settings.WalSegmentBytes,
                     LogRetention = TimeSpan.FromMilliseconds(EngineOptions.DedupRetentionMs),
                 },
                 Engine,

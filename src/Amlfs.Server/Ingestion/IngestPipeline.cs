@@ -23,6 +23,8 @@ internal sealed partial class IngestPipeline : IDisposable
     /// <summary>Most transactions one group commit takes.</summary>
     private const int GroupLimit = 8192;
 
+    private static readonly TimeSpan IdleCommitInterval = TimeSpan.FromMilliseconds(100);
+
     private readonly FeatureEngine _engine;
     private readonly EmbeddedStore? _store;
     private readonly ILogger _logger;
@@ -124,7 +126,10 @@ internal sealed partial class IngestPipeline : IDisposable
             _resumed.Wait();
             if (!reader.TryRead(out var first))
             {
-                if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                var waiting = reader.WaitToReadAsync().AsTask();
+                while (!waiting.Wait(IdleCommitInterval))
+                    CommitIdle();
+                if (!waiting.Result)
                     return;
                 continue;
             }
@@ -137,6 +142,25 @@ internal sealed partial class IngestPipeline : IDisposable
             if (statuses.Length < transactions.Count)
                 statuses = new IngestStatus[transactions.Count];
             Write(works, CollectionsMarshal.AsSpan(transactions), statuses.AsSpan(0, transactions.Count));
+        }
+    }
+
+    /// <summary>
+    /// Under the interval flush policy a commit fsyncs only when the interval has passed, so records committed just
+    /// before ingest goes quiet would wait for the next batch; committing while idle bounds their exposure.
+    /// </summary>
+    private void CommitIdle()
+    {
+        if (_store is null || _failure is not null)
+            return;
+        try
+        {
+            _store.Commit();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            _failure = e;
+            LogWriteFailed(_logger, e);
         }
     }
 
