@@ -36,10 +36,11 @@ internal static class LoadTestCommand
         var pool = new Option<int>("--requests-pool") { Description = "Distinct /predict bodies, built before the run and sent in turn", DefaultValueFactory = _ => defaults.RequestsPool };
         var timeout = new Option<double>("--timeout") { Description = "Seconds a request may wait for its answer", DefaultValueFactory = _ => defaults.Timeout.TotalSeconds };
         var seed = new Option<long>("--seed") { Description = "Seed of the synthetic transactions", DefaultValueFactory = _ => defaults.Seed };
+        var threads = new Option<int>("--threads") { Description = "Threads driving the connections; 0 = one per core", DefaultValueFactory = _ => defaults.Threads };
 
         var command = new Command("loadtest", "Load-test POST /predict of an amlfs server; the last line is one JSON object")
         {
-            url, concurrent, duration, rate, warmup, pool, timeout, seed,
+            url, concurrent, duration, rate, warmup, pool, timeout, seed, threads,
         };
         command.SetAction(parse =>
         {
@@ -57,6 +58,7 @@ internal static class LoadTestCommand
                 RequestsPool = parse.GetValue(pool),
                 Timeout = Seconds(parse.GetValue(timeout)),
                 Seed = parse.GetValue(seed),
+                Threads = parse.GetValue(threads),
             };
             if (serverUrl is not null)
                 problems.AddRange(options.Validate());
@@ -161,6 +163,7 @@ internal static class LoadTestCommand
             ["warmup_requests"] = result.WarmupRequests,
             ["duration_s"] = Math.Round(result.ElapsedSeconds, 3),
             ["connections"] = options.Connections,
+            ["threads"] = options.ThreadCount,
             ["target_rps"] = options.Rate > 0 ? options.Rate : null,
         });
     }

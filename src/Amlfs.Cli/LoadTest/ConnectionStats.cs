@@ -4,7 +4,7 @@ using HdrHistogram;
 namespace Amlfs.Cli.LoadTest;
 
 /// <summary>
-/// What one connection measured, written by its worker thread alone (no locks on the hot path) and merged after the
+/// What one worker's connections measured, written by its thread alone (no locks on the hot path) and merged after the
 /// run. Latencies of successful answers go to an HdrHistogram in microseconds; failures are counted by kind.
 /// </summary>
 internal sealed class ConnectionStats

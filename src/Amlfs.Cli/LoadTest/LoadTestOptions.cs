@@ -26,6 +26,12 @@ internal sealed record LoadTestOptions
 
     public long Seed { get; init; } = 42;
 
+    /// <summary>Threads driving the connections, each its share; 0 runs one per core.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>The threads a run uses: <see cref="Threads"/>, or one per core, and never more than the connections.</summary>
+    public int ThreadCount => Math.Min(Connections, Threads > 0 ? Threads : Environment.ProcessorCount);
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
@@ -41,6 +47,8 @@ internal sealed record LoadTestOptions
             problems.Add(Describe("--warmup must be 0 or a positive number of seconds", Warmup.TotalSeconds));
         if (RequestsPool is < 1 or > 1_000_000)
             problems.Add(Describe("--requests-pool must be between 1 and 1,000,000", RequestsPool));
+        if (Threads is < 0 or > 1_000)
+            problems.Add(Describe("--threads must be 0 (one per core) or between 1 and 1,000", Threads));
         if (Timeout <= TimeSpan.Zero)
             problems.Add(Describe("--timeout must be a positive number of seconds", Timeout.TotalSeconds));
         return problems;

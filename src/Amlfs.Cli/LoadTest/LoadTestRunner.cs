@@ -4,38 +4,54 @@ using System.Runtime.ExceptionServices;
 namespace Amlfs.Cli.LoadTest;
 
 /// <summary>
-/// Runs a load test: one thread and one <see cref="RawHttpConnection"/> per connection, all starting together; the
-/// warmup, then the measured duration; then the merge of every connection's figures.
+/// Runs a load test: a few <see cref="ConnectionWorker"/> threads (one per core by default), each driving its share of the connections
+/// (one <see cref="RawHttpConnection"/> each, on non-blocking sockets) through its own <see cref="SocketPoller"/>, all
+/// starting together; the warmup, then the measured duration; then the merge of every worker's figures.
 /// </summary>
 internal static class LoadTestRunner
 {
-    // Time for every thread to start before the first request is due, so that connection 0 is not ahead of the rest.
+    // Time for every thread to start before the first request is due, so that no worker is ahead of the rest.
     private static readonly TimeSpan StartDelay = TimeSpan.FromMilliseconds(50);
 
     public static LoadTestResult Run(LoadTestOptions options, IReadOnlyList<byte[]> requests, EndPoint endPoint, LoadClock clock)
     {
         var count = options.Connections;
+        var threadCount = options.ThreadCount;
+        var pollers = new SocketPoller[threadCount];
         var connections = new RawHttpConnection[count];
-        var workers = new ConnectionWorker[count];
-        var threads = new Thread[count];
-        var failures = new ExceptionDispatchInfo?[count];
+        var workers = new ConnectionWorker[threadCount];
+        var threads = new Thread[threadCount];
+        var failures = new ExceptionDispatchInfo?[threadCount];
         try
         {
             var start = clock.GetTimestamp() + clock.Ticks(StartDelay);
             var warmupEnd = start + clock.Ticks(options.Warmup);
             var end = warmupEnd + clock.Ticks(options.Duration);
+            var shares = new List<ScheduledConnection>[threadCount];
+            for (var t = 0; t < threadCount; t++)
+            {
+                pollers[t] = SocketPoller.Create(clock);
+                shares[t] = [];
+            }
+
             for (var i = 0; i < count; i++)
             {
-                connections[i] = new RawHttpConnection(endPoint, options.Timeout);
+                // Round robin: the connections' staggered send times spread evenly over the workers.
+                var t = i % threadCount;
+                connections[i] = new RawHttpConnection(endPoint, options.Timeout, pollers[t], shares[t].Count);
                 var schedule = options.Rate > 0
                     ? SendSchedule.OpenLoop(start, options.Rate, i, count, clock.Frequency)
                     : SendSchedule.ClosedLoop(start);
                 // Connections start at evenly spaced places in the pool, so they do not send the same body at once.
                 var first = (int)((long)i * requests.Count / count);
-                workers[i] = new ConnectionWorker(connections[i], requests, first, clock, schedule, warmupEnd, end);
-                var worker = workers[i];
-                var index = i;
-                threads[i] = new Thread(() =>
+                shares[t].Add(new ScheduledConnection(connections[i], schedule, first));
+            }
+
+            for (var t = 0; t < threadCount; t++)
+            {
+                var worker = workers[t] = new ConnectionWorker(shares[t], requests, clock, pollers[t], warmupEnd, end, clock.Ticks(options.Timeout));
+                var index = t;
+                threads[t] = new Thread(() =>
                 {
                     try
                     {
@@ -48,9 +64,9 @@ internal static class LoadTestRunner
                 })
                 {
                     IsBackground = true,
-                    Name = $"loadtest-{i}",
+                    Name = $"loadtest-{t}",
                 };
-                threads[i].Start();
+                threads[t].Start();
             }
 
             foreach (var thread in threads)
@@ -65,6 +81,8 @@ internal static class LoadTestRunner
         {
             foreach (var connection in connections)
                 connection?.Dispose();
+            foreach (var poller in pollers)
+                poller?.Dispose();
         }
     }
 }

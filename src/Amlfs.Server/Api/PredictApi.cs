@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Serialization.Metadata;
 using Amlfs.Engine;
 using Amlfs.Scoring;
 using Amlfs.Server.Hosting;
 using Amlfs.Transactions;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace Amlfs.Server.Api;
 
@@ -32,7 +35,7 @@ internal static class PredictApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
     }
 
-    private static async Task<IResult> Predict(HttpContext context, AmlfsRuntime runtime)
+    private static async Task<IResult> Predict(HttpContext context, AmlfsRuntime runtime, IOptions<JsonOptions> json)
     {
         var start = Stopwatch.GetTimestamp();
         var body = await JsonBody.ReadAllAsync(context.Request, runtime.Settings.MaxRequestBodyBytes);
@@ -58,15 +61,17 @@ internal static class PredictApi
         var culture = ExplanationFormatter.ParseAcceptLanguage(context.Request.Headers.AcceptLanguage.ToString());
         var (response, level) = runtime.Scorer.Score(transaction, culture, start);
         runtime.Metrics.RecordPrediction((int)level);
+        // The HTTP API's own options (naming, converters, nulls written), so that this answer reads as every other does.
+        var responseType = (JsonTypeInfo<PredictResponse>)json.Value.SerializerOptions.GetTypeInfo(typeof(PredictResponse));
         if (!request.Record)
-            return TypedResults.Ok(response);
+            return new JsonResponse<PredictResponse>(response, responseType);
 
         var (statuses, busy) = await TransactionsApi.IngestAsync(context, runtime, [transaction]);
-        return busy ?? TypedResults.Ok(response with
+        return busy ?? new JsonResponse<PredictResponse>(response with
         {
             Recorded = DeadLetterFile.Reason(statuses[0]),
             ProcessingTimeMs = Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 3),
-        });
+        }, responseType);
     }
 
     private static async Task<IResult> BatchPredict(HttpContext context, AmlfsRuntime runtime)

@@ -3,7 +3,10 @@ using HdrHistogram;
 
 namespace Amlfs.Cli.Tests.LoadTest;
 
-/// <summary>The worker loop driven by a fake clock in microseconds and a fake connection that takes chosen times.</summary>
+/// <summary>
+/// The worker's event loop driven by a fake clock in microseconds and fake connections that answer after chosen
+/// times; the fake poller moves the clock to the next answer or deadline, as a real wait would.
+/// </summary>
 public sealed class ConnectionWorkerTests
 {
     private static readonly IReadOnlyList<byte[]> Requests = [[1], [2], [3]];
@@ -14,7 +17,7 @@ public sealed class ConnectionWorkerTests
         var clock = new FakeLoadClock();
         // The first answer takes 10 ms, every other 100 us; one request is scheduled every millisecond.
         var connection = new FakeConnection(clock, [10_000, 100]);
-        var worker = new ConnectionWorker(connection, Requests, 0, clock, SendSchedule.OpenLoop(0, 1_000, 0, 1, clock.Frequency), 0, 20_000);
+        var worker = Worker(clock, [(connection, SendSchedule.OpenLoop(0, 1_000, 0, 1, clock.Frequency))], 0, 20_000);
 
         worker.Run();
 
@@ -32,7 +35,7 @@ public sealed class ConnectionWorkerTests
     {
         var clock = new FakeLoadClock();
         var connection = new FakeConnection(clock, [10_000, 100]);
-        var worker = new ConnectionWorker(connection, Requests, 0, clock, SendSchedule.ClosedLoop(0), 0, 11_000);
+        var worker = Worker(clock, [(connection, SendSchedule.ClosedLoop(0))], 0, 11_000);
 
         worker.Run();
 
@@ -51,11 +54,30 @@ public sealed class ConnectionWorkerTests
     }
 
     [Fact]
+    public void A_stalled_connection_does_not_delay_the_others_on_the_same_worker()
+    {
+        var clock = new FakeLoadClock();
+        // Two connections share 1,000 requests/s: each sends every 2 ms, the second 1 ms after the first.
+        var slow = new FakeConnection(clock, [5_000, 100]);
+        var fast = new FakeConnection(clock, [100]);
+        var worker = Worker(clock,
+            [(slow, SendSchedule.OpenLoop(0, 1_000, 0, 2, clock.Frequency)), (fast, SendSchedule.OpenLoop(0, 1_000, 1, 2, clock.Frequency))],
+            0, 8_000);
+
+        worker.Run();
+
+        Assert.Equal([1_000, 3_000, 5_000, 7_000], fast.Sent);
+        Assert.Equal([0, 5_000, 5_100, 6_000], slow.Sent); // the requests due at 2 and 4 ms went when the stall ended
+        Assert.Equal(8, worker.Stats.Requests);
+        Assert.Equal(5, CountBetween(worker.Stats.Latency, 0, 101)); // fast's four and slow's last one
+    }
+
+    [Fact]
     public void Requests_due_before_the_end_of_the_warmup_are_not_measured()
     {
         var clock = new FakeLoadClock();
         var connection = new FakeConnection(clock, [100]);
-        var worker = new ConnectionWorker(connection, Requests, 2, clock, SendSchedule.OpenLoop(0, 1_000, 0, 1, clock.Frequency), 3_000, 8_000);
+        var worker = Worker(clock, [(connection, SendSchedule.OpenLoop(0, 1_000, 0, 1, clock.Frequency))], 3_000, 8_000, firstRequest: 2);
 
         worker.Run();
 
@@ -69,8 +91,8 @@ public sealed class ConnectionWorkerTests
     public void Error_answers_and_failures_are_counted_by_kind_and_not_as_latencies()
     {
         var clock = new FakeLoadClock();
-        var connection = new FakeConnection(clock, [100]) { Outcomes = [500, 200, -1, 503] };
-        var worker = new ConnectionWorker(connection, Requests, 0, clock, SendSchedule.OpenLoop(0, 1_000, 0, 1, clock.Frequency), 0, 4_000);
+        var connection = new FakeConnection(clock, [100]) { Outcomes = [500, 200, Failure, 503] };
+        var worker = Worker(clock, [(connection, SendSchedule.OpenLoop(0, 1_000, 0, 1, clock.Frequency))], 0, 4_000);
 
         worker.Run();
 
@@ -78,8 +100,24 @@ public sealed class ConnectionWorkerTests
         Assert.Equal(3, worker.Stats.ErrorCount);
         Assert.Equal(1, worker.Stats.Latency.TotalCount);
         Assert.Equal(
-            new Dictionary<string, long> { ["http_500"] = 1, ["http_503"] = 1, ["timeout"] = 1 },
+            new Dictionary<string, long> { ["http_500"] = 1, ["http_503"] = 1, ["connection"] = 1 },
             worker.Stats.Errors.ToDictionary(e => e.Key, e => e.Value));
+    }
+
+    [Fact]
+    public void A_request_without_an_answer_times_out_and_its_connection_is_dropped()
+    {
+        var clock = new FakeLoadClock();
+        var connection = new FakeConnection(clock, [100]) { Outcomes = [200, Silence, 200] };
+        var worker = Worker(clock, [(connection, SendSchedule.OpenLoop(0, 1_000, 0, 1, clock.Frequency))], 0, 4_000, timeout: 1_500);
+
+        worker.Run();
+
+        // The second request (due at 1 ms) times out at 2.5 ms; the third, due at 2 ms, goes then.
+        Assert.Equal([0, 1_000, 2_500, 3_000], connection.Sent);
+        Assert.Equal(1, connection.Aborts);
+        Assert.Equal(new Dictionary<string, long> { ["timeout"] = 1 }, worker.Stats.Errors.ToDictionary(e => e.Key, e => e.Value));
+        Assert.Equal(3, worker.Stats.Latency.TotalCount);
     }
 
     [Fact]
@@ -87,7 +125,7 @@ public sealed class ConnectionWorkerTests
     {
         var clock = new FakeLoadClock();
         var connection = new FakeConnection(clock, [5_500]);
-        var worker = new ConnectionWorker(connection, Requests, 0, clock, SendSchedule.OpenLoop(0, 1_000, 0, 1, clock.Frequency), 0, 10_000);
+        var worker = Worker(clock, [(connection, SendSchedule.OpenLoop(0, 1_000, 0, 1, clock.Frequency))], 0, 10_000);
 
         worker.Run();
 
@@ -95,10 +133,37 @@ public sealed class ConnectionWorkerTests
         Assert.Equal(8, worker.Stats.Unsent); // scheduled at 2, 3, ... 9 ms
     }
 
+    [Fact]
+    public void A_refused_connection_waits_before_it_tries_again()
+    {
+        var clock = new FakeLoadClock();
+        var connection = new FakeConnection(clock, [100]) { Outcomes = [Refused, 200] };
+        var worker = Worker(clock, [(connection, SendSchedule.ClosedLoop(0))], 0, 10_200);
+
+        worker.Run();
+
+        Assert.Equal([0, 10_000, 10_100], connection.Sent); // 10 ms later, not thousands of refusals
+        Assert.Equal(new Dictionary<string, long> { ["connect"] = 1 }, worker.Stats.Errors.ToDictionary(e => e.Key, e => e.Value));
+    }
+
+    private const int Failure = -1;
+    private const int Silence = -2;
+    private const int Refused = -3;
+
+    private static ConnectionWorker Worker(
+        FakeLoadClock clock, (FakeConnection Connection, SendSchedule Schedule)[] connections, long warmupEnd, long end,
+        int firstRequest = 0, long timeout = 1_000_000)
+    {
+        var poller = new FakePoller(clock, connections.Select(c => c.Connection).ToList());
+        return new ConnectionWorker(
+            connections.Select(c => new ScheduledConnection(c.Connection, c.Schedule, firstRequest)).ToList(), Requests, clock, poller,
+            warmupEnd, end, timeout, spin: false);
+    }
+
     private static long CountBetween(LongHistogram histogram, long low, long high) =>
         histogram.RecordedValues().Where(v => v.ValueIteratedTo >= low && v.ValueIteratedTo <= high).Sum(v => v.CountAtValueIteratedTo);
 
-    /// <summary>Time in microseconds that moves only when a wait or an answer moves it.</summary>
+    /// <summary>Time in microseconds that moves only when the poller moves it.</summary>
     private sealed class FakeLoadClock : LoadClock
     {
         public long Now { get; set; }
@@ -106,27 +171,74 @@ public sealed class ConnectionWorkerTests
         public override long Frequency => 1_000_000;
 
         public override long GetTimestamp() => Now;
-
-        public override void WaitUntil(long timestamp) => Now = Math.Max(Now, timestamp);
     }
 
-    /// <summary>Answers after the given service times (the last one repeats) with the given statuses (-1: time out).</summary>
+    /// <summary>Waits by moving the clock to the first answer due, or to the deadline when that comes first.</summary>
+    private sealed class FakePoller(FakeLoadClock clock, IReadOnlyList<FakeConnection> connections) : ILoadPoller
+    {
+        public int Wait(long deadline, Span<int> ready)
+        {
+            var first = connections.Min(c => c.AnswerAt);
+            clock.Now = Math.Max(clock.Now, Math.Min(deadline, first));
+            var count = 0;
+            for (var i = 0; i < connections.Count; i++)
+            {
+                if (connections[i].AnswerAt <= clock.Now)
+                    ready[count++] = i;
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>
+    /// Answers after the given service times (the last one repeats) with the given outcomes (the last one repeats): a
+    /// status, or <see cref="Failure"/> (the connection breaks), <see cref="Silence"/> (no answer ever),
+    /// <see cref="Refused"/> (the connection cannot be opened).
+    /// </summary>
     private sealed class FakeConnection(FakeLoadClock clock, long[] serviceTimes) : ILoadConnection
     {
+        private int _outcome;
+
         public List<long> Sent { get; } = [];
 
         public List<int> Bodies { get; } = [];
 
         public int[] Outcomes { get; init; } = [200];
 
-        public int Send(ReadOnlySpan<byte> request)
+        public int Aborts { get; private set; }
+
+        /// <summary>When the answer to the request in flight arrives; never when none is.</summary>
+        public long AnswerAt { get; private set; } = long.MaxValue;
+
+        public void Start(ReadOnlySpan<byte> request)
         {
             var n = Sent.Count;
             Sent.Add(clock.Now);
             Bodies.Add(request[0]);
-            clock.Now += serviceTimes[Math.Min(n, serviceTimes.Length - 1)];
-            var outcome = Outcomes[Math.Min(n, Outcomes.Length - 1)];
-            return outcome >= 0 ? outcome : throw new RawHttpException(RawHttpException.TimeoutKind, "no answer");
+            _outcome = Outcomes[Math.Min(n, Outcomes.Length - 1)];
+            if (_outcome == Refused)
+                throw new RawHttpException(RawHttpException.ConnectKind, "refused");
+            AnswerAt = _outcome == Silence ? long.MaxValue : clock.Now + serviceTimes[Math.Min(n, serviceTimes.Length - 1)];
+        }
+
+        public bool TryReceive(out int status)
+        {
+            if (clock.Now < AnswerAt)
+            {
+                status = 0;
+                return false;
+            }
+
+            AnswerAt = long.MaxValue;
+            status = _outcome;
+            return _outcome >= 0 ? true : throw new RawHttpException(RawHttpException.ConnectionKind, "broken");
+        }
+
+        public void Abort()
+        {
+            Aborts++;
+            AnswerAt = long.MaxValue;
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Amlfs.Cli.LoadTest;
 using Amlfs.Cli.Tests.Produce;
@@ -75,6 +76,76 @@ public sealed class RawHttpConnectionTests
         var failure = Assert.Throws<RawHttpException>(() => connection.Send(Health));
 
         Assert.Equal(RawHttpException.ConnectKind, failure.Kind);
+    }
+
+    [Fact]
+    public void A_polled_connection_completes_an_answer_that_arrives_in_pieces()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var poller = SocketPoller.Create(StopwatchLoadClock.Instance);
+        using var connection = new RawHttpConnection(listener.LocalEndpoint, TimeSpan.FromSeconds(5), poller, 7);
+        var response = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n{\"a\":12345}");
+
+        connection.Start(Health);
+        using var server = listener.AcceptSocket();
+        ReadRequest(server);
+        server.Send(response.AsSpan(0, 30)); // the head cut in the middle
+        Assert.Equal(7, WaitReady(poller));
+        Assert.False(connection.TryReceive(out _));
+        server.Send(response.AsSpan(30));
+        Assert.Equal(7, WaitReady(poller));
+
+        Assert.True(connection.TryReceive(out var status));
+        Assert.Equal(200, status);
+        Assert.Equal("""{"a":12345}""", Encoding.UTF8.GetString(connection.Body));
+        Assert.Equal(1, connection.Connects);
+    }
+
+    [Fact]
+    public void A_polled_connection_closed_before_the_whole_answer_is_a_connection_failure()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var poller = SocketPoller.Create(StopwatchLoadClock.Instance);
+        using var connection = new RawHttpConnection(listener.LocalEndpoint, TimeSpan.FromSeconds(5), poller, 0);
+
+        connection.Start(Health);
+        using (var server = listener.AcceptSocket())
+        {
+            ReadRequest(server);
+            server.Send("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"u8);
+        }
+
+        void ReceiveUntilItFails()
+        {
+            while (true)
+            {
+                WaitReady(poller);
+                connection.TryReceive(out _);
+            }
+        }
+
+        var failure = Assert.Throws<RawHttpException>(ReceiveUntilItFails);
+        Assert.Equal(RawHttpException.ConnectionKind, failure.Kind);
+        Assert.False(connection.IsConnected);
+    }
+
+    private static void ReadRequest(Socket server)
+    {
+        var buffer = new byte[Health.Length];
+        for (var read = 0; read < buffer.Length;)
+            read += server.Receive(buffer.AsSpan(read));
+    }
+
+    /// <summary>The index of the first connection with bytes to read; waits for it as long as a test may take.</summary>
+    private static int WaitReady(SocketPoller poller)
+    {
+        Span<int> ready = stackalloc int[4];
+        var clock = StopwatchLoadClock.Instance;
+        var count = poller.Wait(clock.GetTimestamp() + clock.Ticks(TimeSpan.FromSeconds(30)), ready);
+        Assert.True(count > 0, "no bytes arrived");
+        return ready[0];
     }
 
     private static RawHttpConnection Connect(FakeAmlfsServer server) =>

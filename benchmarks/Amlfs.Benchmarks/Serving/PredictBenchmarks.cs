@@ -1,0 +1,83 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Amlfs.Scoring;
+using Amlfs.Server;
+using Amlfs.Server.Api;
+using Amlfs.Server.Hosting;
+using Amlfs.Transactions;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Amlfs.Benchmarks.Serving;
+
+/// <summary>
+/// The work of one <c>POST /predict</c> that is ours rather than Kestrel's or the kernel's: parse the body, validate,
+/// read the features and score, serialize the answer. Against an empty store, as <c>amlfs loadtest</c> runs against
+/// a fresh server, so the feature reads are the cheapest they get.
+/// </summary>
+[MemoryDiagnoser]
+public class PredictBenchmarks
+{
+    private static readonly byte[] Body = Encoding.UTF8.GetBytes(
+        """{"transaction_id":"TX_000000012345","customer_id":"CUST_000042","merchant_id":"MERCH_00017","amount":1234.56,"currency":"BRL","ip_address":"10.1.2.3","channel":"mobile","device_id":"DEV_00042","country":"BR","payment_format":"pix"}""");
+
+    private readonly ArrayBufferWriter<byte> _output = new(4096);
+    private string _directory = null!;
+    private AmlfsRuntime _runtime = null!;
+    private Transaction _transaction = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _directory = Directory.CreateTempSubdirectory("amlfs-bench-").FullName;
+        _runtime = AmlfsRuntime.Start(new ServerSettings { DataDirectory = _directory, Port = 0 }, TimeProvider.System, NullLoggerFactory.Instance);
+        _transaction = Validate(Parse()!);
+    }
+
+    [Benchmark]
+    public PredictRequest? ParseBody() => Parse();
+
+    [Benchmark]
+    public Transaction ParseAndValidate() => Validate(Parse()!);
+
+    [Benchmark]
+    public PredictResponse Score() => _runtime.Scorer.Score(_transaction, ExplanationFormatter.English, Stopwatch.GetTimestamp()).Response;
+
+    [Benchmark]
+    public int Serialize()
+    {
+        var response = _runtime.Scorer.Score(_transaction, ExplanationFormatter.English, Stopwatch.GetTimestamp()).Response;
+        _output.ResetWrittenCount();
+        using var writer = new Utf8JsonWriter(_output);
+        JsonSerializer.Serialize(writer, response, AmlfsJsonContext.Default.PredictResponse);
+        return _output.WrittenCount;
+    }
+
+    [Benchmark]
+    public int Whole()
+    {
+        var transaction = Validate(Parse()!);
+        var response = _runtime.Scorer.Score(transaction, ExplanationFormatter.English, Stopwatch.GetTimestamp()).Response;
+        _output.ResetWrittenCount();
+        using var writer = new Utf8JsonWriter(_output);
+        JsonSerializer.Serialize(writer, response, AmlfsJsonContext.Default.PredictResponse);
+        return _output.WrittenCount;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _runtime.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private static PredictRequest? Parse() => JsonBody.Parse(new ReadOnlySequence<byte>(Body), AmlfsJsonContext.Default.PredictRequest, out _);
+
+    private Transaction Validate(PredictRequest request)
+    {
+        TransactionValidator.Validate(request.ToInput(), out var transaction, _runtime.Clock.GetUtcNow());
+        return transaction ?? throw new InvalidOperationException("the benchmark's transaction is invalid");
+    }
+}

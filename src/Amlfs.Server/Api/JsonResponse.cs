@@ -1,0 +1,42 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Amlfs.Server.Api;
+
+/// <summary>
+/// A 200 with a JSON body written in one piece with its <c>Content-Length</c>: serialized into a buffer of the thread
+/// first, then copied into the response and flushed once, so headers and body leave in one send. <c>TypedResults.Ok</c>
+/// streams the body chunked instead, which costs a second send per response (the closing chunk), and so a second
+/// wake-up of the client; on a small machine wake-ups are most of what a request costs.
+/// </summary>
+internal sealed class JsonResponse<T>(T value, JsonTypeInfo<T> type) : IResult
+{
+    // No await between filling these and copying out of them, so one per thread is never shared by two requests.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? _writer;
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        var buffer = _buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var writer = _writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = type.Options.Encoder, SkipValidation = true });
+        writer.Reset(buffer);
+        JsonSerializer.Serialize(writer, value, type);
+        writer.Flush();
+
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = buffer.WrittenCount;
+        var body = response.BodyWriter;
+        buffer.WrittenSpan.CopyTo(body.GetSpan(buffer.WrittenCount));
+        body.Advance(buffer.WrittenCount);
+        var flush = body.FlushAsync(httpContext.RequestAborted);
+        return flush.IsCompletedSuccessfully ? Task.CompletedTask : flush.AsTask();
+    }
+}
