@@ -35,7 +35,9 @@ internal sealed class Producer(ProduceOptions options, AmlfsClient client, LiveT
             while (true)
             {
                 var now = clock.GetUtcNow();
-                var due = Math.Min(limit, (long)Math.Floor((now - start).TotalSeconds * options.Rate) + 1);
+                // Past the end, everything due within the duration is still sent: a slow server delays the
+                // transactions, it does not drop them.
+                var due = now >= end ? limit : Math.Min(limit, (long)Math.Floor((now - start).TotalSeconds * options.Rate) + 1);
                 for (; drawn < due; drawn++)
                     pending.Add(traffic.Next().Transaction);
 
