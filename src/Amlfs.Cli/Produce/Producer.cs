@@ -57,7 +57,7 @@ internal sealed class Producer(ProduceOptions options, AmlfsClient client, LiveT
 
                 if (pending.Count > 0)
                     continue;
-                if (drawn >= limit || now >= end)
+                if (drawn >= limit) // a duration sets the limit too: everything due before its end
                     break;
                 var wait = start + TimeSpan.FromSeconds(drawn / options.Rate) - now;
                 if (wait > TimeSpan.Zero)
