@@ -13,6 +13,7 @@ internal static class AmlfsCli
         root.Subcommands.Add(FeaturesCommand.Create(environment));
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(BenchCommand.Create(environment));
+        root.Subcommands.Add(SqlCommand.Create(environment));
         root.Subcommands.Add(ServeCommand.Create(environment, up: true));
         root.Subcommands.Add(ServeCommand.Create(environment, up: false));
         root.Subcommands.Add(ProduceCommand.Create(environment));

@@ -1,0 +1,103 @@
+using System.Globalization;
+using Amlfs.Parquet;
+using DuckDB.NET.Data;
+
+namespace Amlfs.DuckDb;
+
+/// <summary>
+/// SQL over the offline store with DuckDB, in memory and read-only: the store's Parquet files appear as views.
+/// <c>transactions</c> reads every day partition (with its <c>date</c> partition column), <c>customers</c> and
+/// <c>merchants</c> the profiles when the store has them. Nothing is copied; DuckDB scans the files for each query.
+/// </summary>
+public static class OfflineSql
+{
+    /// <summary>Runs <paramref name="sql"/> over the store at <paramref name="root"/> and returns at most <paramref name="maxRows"/> rows.</summary>
+    /// <exception cref="OfflineSqlException">The store holds no data, or DuckDB refused the query (its message).</exception>
+    public static SqlResult Query(string root, string sql, int maxRows = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 0);
+        var views = Views(root);
+        if (views.Count == 0)
+            throw new OfflineSqlException($"the offline store at {root} holds no data: run `amlfs generate` or `amlfs import` first");
+
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        foreach (var (name, source) in views)
+            Execute(connection, $"CREATE VIEW {name} AS SELECT * FROM {source}");
+
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        try
+        {
+            using var reader = command.ExecuteReader();
+            var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
+            // DuckDB.NET returns TIMESTAMPTZ as the UTC time in a DateTime of unspecified kind; say it is an instant.
+            var instants = Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetDataTypeName(i) == "TimestampTz").ToArray();
+            var rows = new List<object?[]>();
+            var truncated = false;
+            while (reader.Read())
+            {
+                if (rows.Count == maxRows)
+                {
+                    truncated = true;
+                    break;
+                }
+
+                var row = new object?[columns.Length];
+                for (var i = 0; i < row.Length; i++)
+                    row[i] = reader.IsDBNull(i) ? null
+                        : instants[i] && reader.GetValue(i) is DateTime utc ? new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc))
+                        : reader.GetValue(i);
+                rows.Add(row);
+            }
+
+            return new SqlResult(columns, rows, truncated);
+        }
+        catch (DuckDBException e)
+        {
+            throw new OfflineSqlException(e.Message, e);
+        }
+    }
+
+    /// <summary>The views a store offers: name and DuckDB table function over its files.</summary>
+    public static IReadOnlyList<(string Name, string Source)> Views(string root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        var views = new List<(string, string)>();
+        if (DatasetLayout.TransactionFiles(root).Count > 0)
+        {
+            var pattern = Path.Combine(Path.GetFullPath(DatasetLayout.TransactionsDirectory(root)), "date=*", "*.parquet");
+            views.Add(("transactions", $"read_parquet({Literal(pattern)}, hive_partitioning = true)"));
+        }
+
+        foreach (var (name, path) in new[] { ("customers", DatasetLayout.CustomersPath(root)), ("merchants", DatasetLayout.MerchantsPath(root)) })
+        {
+            if (File.Exists(path))
+                views.Add((name, $"read_parquet({Literal(Path.GetFullPath(path))})"));
+        }
+
+        return views;
+    }
+
+    private static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    /// <summary>A value as text for tables and CSV: invariant culture, ISO-8601 instants.</summary>
+    public static string Format(object? value) => value switch
+    {
+        null => "",
+        DateTime t => t.ToString("yyyy-MM-dd'T'HH:mm:ss.fff", CultureInfo.InvariantCulture),
+        DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+}

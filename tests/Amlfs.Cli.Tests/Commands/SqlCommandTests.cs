@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Amlfs.Parquet;
+
+namespace Amlfs.Cli.Tests.Commands;
+
+/// <summary><c>amlfs sql</c> with DuckDB over a generated offline store.</summary>
+public sealed class SqlCommandTests : IDisposable
+{
+    private readonly CliHarness _cli = new();
+
+    public SqlCommandTests()
+    {
+        var generated = _cli.Run("generate", "--customers", "300", "--merchants", "30", "--days", "2", "--out", _cli.PathOf("data"));
+        Assert.True(generated.ExitCode == 0, generated.Error);
+    }
+
+    public void Dispose() => _cli.Dispose();
+
+    [Fact]
+    public async Task Counts_and_sums_agree_with_the_parquet_files()
+    {
+        var rows = new List<Amlfs.Synthetic.LabeledTransaction>();
+        foreach (var file in DatasetLayout.TransactionFiles(_cli.PathOf("data")))
+            rows.AddRange(await TransactionParquetReader.ReadFileAsync(file));
+
+        var result = _cli.Run("sql", "select count(*) as n, sum(amount) as total, count(distinct date) as days from transactions", "--format", "csv");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("n,total,days", result.OutputLines[0]);
+        var fields = result.OutputLines[1].Split(',');
+        Assert.Equal(rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), fields[0]);
+        Assert.Equal(rows.Sum(r => r.Transaction.Amount), decimal.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("2", fields[2]);
+    }
+
+    [Fact]
+    public void Json_lines_keep_types_and_instants_in_utc()
+    {
+        var result = _cli.Run("sql", "select transaction_id, amount, timestamp, is_suspicious, date from transactions order by timestamp limit 3", "--format", "json");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(3, result.OutputLines.Length);
+        using var first = JsonDocument.Parse(result.OutputLines[0]);
+        Assert.Equal(JsonValueKind.Number, first.RootElement.GetProperty("amount").ValueKind);
+        Assert.Equal(JsonValueKind.False, first.RootElement.GetProperty("is_suspicious").ValueKind);
+        Assert.Matches(@"^2026-01-05T\d\d:\d\d:\d\d\.\d{3}Z$", first.RootElement.GetProperty("timestamp").GetString());
+        Assert.Equal("2026-01-05", first.RootElement.GetProperty("date").GetString());
+    }
+
+    [Fact]
+    public void A_table_is_printed_with_its_row_count_and_long_results_are_cut_with_a_note()
+    {
+        var result = _cli.Run("sql", "select customer_id from customers order by 1", "--max-rows", "5");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("CUST_000001", result.Output, StringComparison.Ordinal);
+        Assert.Contains("5 rows", result.Output, StringComparison.Ordinal);
+        Assert.Contains("only the first 5 rows are shown", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_sql_exits_1_with_duckdbs_message()
+    {
+        var result = _cli.Run("sql", "selec 1");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("syntax error at or near \"selec\"", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_empty_store_is_named()
+    {
+        var result = _cli.Run("sql", "select 1", "--data-dir", "empty");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("holds no data", result.Error, StringComparison.Ordinal);
+    }
+}
