@@ -28,13 +28,19 @@ internal sealed class DefinitionsReader(string file)
     public RegistryDefinition? Read(string text)
     {
         var stream = new YamlStream();
+        var parser = new LineTrackingParser(new Parser(new StringReader(text)));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             Errors.Add(new(file, (int)e.Start.Line, "yaml", e.InnerException?.Message ?? e.Message));
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            Errors.Add(new(file, parser.Line, "yaml", "malformed YAML, such as an unclosed [ or {"));
             return null;
         }
 

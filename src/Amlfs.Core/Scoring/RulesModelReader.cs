@@ -1,6 +1,6 @@
 using System.Globalization;
+using Amlfs.Registry;
 using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Amlfs.Scoring;
@@ -161,20 +161,4 @@ internal sealed class RulesModelReader(string file)
 
     private string Where(int line, string path, string message) =>
         string.Create(CultureInfo.InvariantCulture, $"{file}:{line}: {path}: {message}");
-
-    /// <summary>A parser that remembers the line of the last event it read.</summary>
-    private sealed class LineTrackingParser(IParser inner) : IParser
-    {
-        public int Line { get; private set; } = 1;
-
-        public ParsingEvent? Current => inner.Current;
-
-        public bool MoveNext()
-        {
-            var moved = inner.MoveNext();
-            if (inner.Current is { } current)
-                Line = (int)current.Start.Line;
-            return moved;
-        }
-    }
 }

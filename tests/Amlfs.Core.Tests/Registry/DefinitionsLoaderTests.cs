@@ -249,6 +249,17 @@ public sealed class DefinitionsLoaderTests
         Assert.True(error.Line > 0);
     }
 
+    [Theory]
+    [InlineData("project: [x\ntimezone: UTC\n")]
+    [InlineData("project: test\nsource: {allowed_lateness: 5m\n")]
+    public void An_unclosed_flow_collection_is_reported_as_yaml_with_a_line(string text)
+    {
+        var error = SingleError(text);
+
+        Assert.Equal("yaml", error.Field);
+        Assert.InRange(error.Line, 1, 3);
+    }
+
     [Fact]
     public void The_acceptance_feature_loads_with_its_local_hours_filter()
     {
