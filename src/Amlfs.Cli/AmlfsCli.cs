@@ -12,6 +12,7 @@ internal static class AmlfsCli
         root.Subcommands.Add(ApplyCommand.Create(environment));
         root.Subcommands.Add(FeaturesCommand.Create(environment));
         root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create(environment));
         root.Subcommands.Add(BenchCommand.Create(environment));
         root.Subcommands.Add(SqlCommand.Create(environment));
         root.Subcommands.Add(ServeCommand.Create(environment, up: true));

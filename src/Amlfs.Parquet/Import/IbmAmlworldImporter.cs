@@ -1,0 +1,161 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using Amlfs.Synthetic;
+using Amlfs.Transactions;
+
+namespace Amlfs.Parquet.Import;
+
+/// <summary>
+/// Reads IBM AMLworld transaction files (Altman et al., NeurIPS 2023; the HI-Small, LI-Large, ... <c>*_Trans.csv</c>
+/// files). Mapping:
+/// <list type="bullet">
+/// <item><c>customer_id</c> = <c>{From Bank}:{Account}</c>, the paying account;
+/// <c>merchant_id</c> = <c>{To Bank}:{Account.1}</c>, the receiving counterparty.</item>
+/// <item><c>amount</c> = Amount Paid, rounded half to even to the cent when it has more decimals (Bitcoin amounts have
+/// six), the rounded rows counted; an amount that rounds to 0.00 is a row error. Amount Received is not kept.</item>
+/// <item><c>currency</c> = Payment Currency as its ISO 4217 code (<see cref="Currencies"/>; Bitcoin is XBT); an unknown
+/// name is a row error.</item>
+/// <item><c>payment_format</c> = Payment Format as written (Reinvestment, Cheque, ACH, Credit Card, Wire, Cash, Bitcoin).</item>
+/// <item><c>timestamp</c> = the Timestamp minute (<c>yyyy/MM/dd HH:mm</c>) read as UTC.</item>
+/// <item><c>transaction_id</c> = <c>ibm-{line}</c>, the 1-based line number in the file (the header is line 1), so that
+/// importing the same file again gives the same ids, which ingest then counts as duplicates.</item>
+/// <item>Is Laundering 1 is suspicious with typology <see cref="Typology"/>; 0 is normal.</item>
+/// </list>
+/// </summary>
+public static class IbmAmlworldImporter
+{
+    /// <summary>The format's name on the command line.</summary>
+    public const string FormatName = "ibm-amlworld";
+
+    /// <summary>The typology of rows the file labels as laundering.</summary>
+    public const string Typology = "ibm_laundering";
+
+    /// <summary>The header the file must start with.</summary>
+    public static IReadOnlyList<string> Header { get; } =
+    [
+        "Timestamp", "From Bank", "Account", "To Bank", "Account.1", "Amount Received", "Receiving Currency",
+        "Amount Paid", "Payment Currency", "Payment Format", "Is Laundering",
+    ];
+
+    /// <summary>The dataset's currency names and their ISO 4217 codes (XBT, the customary code for Bitcoin, is not ISO's).</summary>
+    public static IReadOnlyDictionary<string, string> Currencies { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["US Dollar"] = "USD",
+        ["Euro"] = "EUR",
+        ["Yuan"] = "CNY",
+        ["Yen"] = "JPY",
+        ["UK Pound"] = "GBP",
+        ["Rupee"] = "INR",
+        ["Ruble"] = "RUB",
+        ["Canadian Dollar"] = "CAD",
+        ["Australian Dollar"] = "AUD",
+        ["Swiss Franc"] = "CHF",
+        ["Mexican Peso"] = "MXN",
+        ["Brazil Real"] = "BRL",
+        ["Shekel"] = "ILS",
+        ["Saudi Riyal"] = "SAR",
+        ["Bitcoin"] = "XBT",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private const string TimestampFormat = "yyyy/MM/dd HH:mm";
+
+    /// <summary>Reads the file at <paramref name="path"/>; a missing file or a wrong header is an <see cref="ImportException"/>.</summary>
+    public static IReadOnlyList<LabeledTransaction> ReadFile(string path, ImportReport report)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+            throw new ImportException($"{path}: no such file; expected an IBM AMLworld transactions CSV file");
+        using var reader = new StreamReader(path);
+        return Read(reader, Path.GetFileName(path), report).ToList();
+    }
+
+    /// <summary>
+    /// Reads the rows of <paramref name="reader"/> lazily; <paramref name="fileName"/> names the file in errors. Rejected
+    /// rows are counted in <paramref name="report"/> and not yielded.
+    /// </summary>
+    public static IEnumerable<LabeledTransaction> Read(TextReader reader, string fileName, ImportReport report)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(fileName);
+        ArgumentNullException.ThrowIfNull(report);
+        foreach (var (line, text) in CsvLines.Read(reader, fileName, Header))
+        {
+            report.Read();
+            var row = Parse(line, text, out var suspicious, out var rounded, out var error);
+            if (row is null)
+            {
+                report.Reject(new ImportError(fileName, line, error!), suspicious);
+                continue;
+            }
+
+            report.Accept(row.IsSuspicious, row.Typology, rounded);
+            yield return row;
+        }
+    }
+
+    private static LabeledTransaction? Parse(long line, string text, out bool suspicious, out bool rounded, out string? error)
+    {
+        suspicious = false;
+        rounded = false;
+        var fields = CsvLines.Split(text, Header.Count, out error);
+        if (fields is null)
+            return null;
+
+        // The label first, so that a rejected laundering row is still counted as one.
+        switch (fields[10])
+        {
+            case "1":
+                suspicious = true;
+                break;
+            case "0":
+                break;
+            default:
+                error = $"Is Laundering: '{fields[10]}' must be 0 or 1";
+                return null;
+        }
+
+        if (!DateTime.TryParseExact(fields[0], TimestampFormat, CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var timestamp))
+        {
+            error = $"Timestamp: '{fields[0]}' is not a {TimestampFormat} time";
+            return null;
+        }
+
+        for (var i = 1; i <= 4; i++)
+        {
+            if (fields[i].Length == 0)
+            {
+                error = $"{Header[i]}: is empty";
+                return null;
+            }
+        }
+
+        if (!Currencies.TryGetValue(fields[8], out var currency))
+        {
+            error = $"Payment Currency: '{fields[8]}' is not a known currency name";
+            return null;
+        }
+
+        if (ImportAmount.Parse(fields[7], "Amount Paid", currency, out rounded, out error) is not { } amount)
+            return null;
+
+        var input = new TransactionInput
+        {
+            TransactionId = "ibm-" + line.ToString(CultureInfo.InvariantCulture),
+            CustomerId = fields[1] + ":" + fields[2],
+            MerchantId = fields[3] + ":" + fields[4],
+            Amount = amount,
+            Currency = currency,
+            Timestamp = new DateTimeOffset(timestamp, TimeSpan.Zero),
+            PaymentFormat = fields[9],
+        };
+        var errors = TransactionValidator.Validate(input, out var transaction);
+        if (transaction is null)
+        {
+            error = string.Join("; ", errors);
+            return null;
+        }
+
+        return new LabeledTransaction(transaction, suspicious, suspicious ? Typology : Typologies.None);
+    }
+}
