@@ -31,7 +31,11 @@ public sealed class ServerProcess : IDisposable
     }
 
     /// <summary>Starts <c>amlfs serve --port 0</c> on <paramref name="dataDirectory"/> and waits until it listens.</summary>
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, params string[] extraArgs)
+    public static Task<ServerProcess> StartAsync(string dataDirectory, params string[] extraArgs) =>
+        StartCommandAsync("serve", dataDirectory, extraArgs);
+
+    /// <summary>Starts <c>amlfs COMMAND --port 0</c> (<c>serve</c> or <c>up</c>) and waits until it listens.</summary>
+    public static async Task<ServerProcess> StartCommandAsync(string command, string dataDirectory, params string[] extraArgs)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -41,7 +45,7 @@ public sealed class ServerProcess : IDisposable
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "amlfs.dll"));
         string[] defaults = extraArgs.Contains("--log-level") ? [] : ["--log-level", "warning"];
-        foreach (var arg in new[] { "serve", "--port", "0", "--data-dir", dataDirectory }.Concat(defaults).Concat(extraArgs))
+        foreach (var arg in new[] { command, "--port", "0", "--data-dir", dataDirectory }.Concat(defaults).Concat(extraArgs))
             start.ArgumentList.Add(arg);
         var process = new Process { StartInfo = start };
         var server = new ServerProcess(process);
@@ -55,7 +59,7 @@ public sealed class ServerProcess : IDisposable
         if (first != server._listening.Task)
         {
             server.Dispose();
-            throw new InvalidOperationException("amlfs serve did not start listening:\n" + server.Output);
+            throw new InvalidOperationException($"amlfs {command} did not start listening:\n" + server.Output);
         }
 
         server.Address = await server._listening.Task;

@@ -4,8 +4,8 @@ using Amlfs.Testing;
 
 namespace Amlfs.Server.Tests;
 
-/// <summary>The real server process killed with SIGKILL under load, then restarted on the same data directory.</summary>
-public sealed class CrashRecoveryTests : IDisposable
+/// <summary>The real program: killed with SIGKILL under load and restarted, stopped with Ctrl-C, and run as `up`.</summary>
+public sealed class ServerProcessTests : IDisposable
 {
     private const int Customers = 20;
     private const int Senders = 4;
@@ -93,6 +93,29 @@ public sealed class CrashRecoveryTests : IDisposable
         for (var c = 0; c < 7; c++)
             total += await CountAsync(restarted, $"CUST_{c:D3}");
         Assert.Equal(100, total);
+    }
+
+    [Fact]
+    public async Task Up_runs_the_whole_system_with_its_producer_and_stops_on_ctrl_c()
+    {
+        using var up = await ServerProcess.StartCommandAsync("up", _directory.File("data"), "--rate", "50");
+        using var client = new HttpClient { BaseAddress = up.Address };
+
+        JsonElement producer = default;
+        for (var wait = 0; wait < 200; wait++)
+        {
+            using var health = JsonDocument.Parse(await client.GetStringAsync(new Uri("/health", UriKind.Relative)));
+            producer = health.RootElement.GetProperty("components").GetProperty("producer").Clone();
+            if (long.Parse(producer.GetProperty("details").GetProperty("accepted").GetString()!, System.Globalization.CultureInfo.InvariantCulture) >= 10)
+                break;
+            await Task.Delay(50);
+        }
+
+        Assert.Equal("healthy", producer.GetProperty("status").GetString());
+        Assert.True(long.Parse(producer.GetProperty("details").GetProperty("accepted").GetString()!, System.Globalization.CultureInfo.InvariantCulture) >= 10, producer.ToString());
+        foreach (var url in new[] { "/docs", "/health", "/metrics" })
+            Assert.Contains(up.Address.ToString().TrimEnd('/') + url, up.Output, StringComparison.Ordinal);
+        Assert.Equal(0, await up.InterruptAsync());
     }
 
     private static async Task SendUntilStopped(HttpClient client, int sender, ConcurrentDictionary<string, Sent> attempted, ConcurrentDictionary<string, Sent> acknowledged, CancellationToken stop)
