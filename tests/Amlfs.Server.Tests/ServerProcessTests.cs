@@ -4,7 +4,7 @@ using Amlfs.Testing;
 
 namespace Amlfs.Server.Tests;
 
-/// <summary>The real program: killed with SIGKILL under load and restarted, stopped with Ctrl-C, and run as `up`.</summary>
+/// <summary>The real program: killed with SIGKILL under load and restarted, stopped with Ctrl-C, and run as <c>up</c>.</summary>
 public sealed class ServerProcessTests : IDisposable
 {
     private const int Customers = 20;
