@@ -101,24 +101,19 @@ internal static class FeaturesCommand
         output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
     }
 
-    private static void WriteFeature(Utf8JsonWriter json, FeatureDefinition f)
+    private static void WriteFeature(Utf8JsonWriter json, FeatureDefinition feature)
     {
-        var isAggregation = f.Kind == FeatureKind.Aggregation;
+        var f = FeatureDescription.Of(feature);
         json.WriteStartObject();
         json.WriteString("name", f.Name);
         json.WriteString("entity", f.Entity);
         json.WriteString("view", f.View);
-        json.WriteString("kind", f.Kind switch
-        {
-            FeatureKind.Aggregation => "aggregation",
-            FeatureKind.Derived => "derived",
-            _ => "request",
-        });
-        WriteOptional(json, "aggregation", isAggregation ? AggregationNames.Name(f.Aggregation) : null);
-        WriteOptional(json, "field", isAggregation && f.Field is { } field ? FieldNames.Name(field) : null);
-        WriteOptional(json, "window", isAggregation ? WindowRules.FormatDuration(f.WindowMs) : null);
-        WriteOptional(json, "hop", isAggregation && f.IsTiled ? WindowRules.FormatDuration(f.HopMs) : null);
-        WriteOptional(json, "filter", isAggregation && f.Filter.Kind != FilterKind.None ? f.Filter.ToString() : null);
+        json.WriteString("kind", f.Kind);
+        WriteOptional(json, "aggregation", f.Aggregation);
+        WriteOptional(json, "field", f.Field);
+        WriteOptional(json, "window", f.Window);
+        WriteOptional(json, "hop", f.Hop);
+        WriteOptional(json, "filter", f.Filter);
         WriteOptional(json, "expression", f.Expression);
         json.WriteString("description", f.Description);
         json.WriteString("owner", f.Owner);

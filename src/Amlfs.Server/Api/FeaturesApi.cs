@@ -1,4 +1,3 @@
-using System.Globalization;
 using Amlfs.Engine;
 using Amlfs.Registry;
 using Amlfs.Server.Hosting;
@@ -39,7 +38,7 @@ internal static class FeaturesApi
         {
             asOf = runtime.NowMs;
         }
-        else if (DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
+        else if (UtcTimestampConverter.TryParse(at, out var instant))
         {
             asOf = instant.ToUnixTimeMilliseconds();
         }
@@ -85,24 +84,7 @@ internal static class FeaturesApi
             AppliedAt = runtime.Registry.Info?.AppliedAt,
             Sha256 = runtime.Registry.Info?.Sha256,
             Timezone = definition.TimeZoneId,
-            Features = definition.AllFeatures.Select(Describe).ToArray(),
+            Features = definition.AllFeatures.Select(FeatureDescription.Of).ToArray(),
         });
     }
-
-    private static FeatureDescription Describe(FeatureDefinition f) => new()
-    {
-        Name = f.Name,
-        Entity = f.Entity,
-        View = f.View,
-        Kind = f.Kind.ToString().ToLowerInvariant(),
-        Aggregation = f.Kind == FeatureKind.Aggregation ? AggregationNames.Name(f.Aggregation) : null,
-        Field = f.Kind == FeatureKind.Aggregation && f.Field is { } field ? FieldNames.Name(field) : null,
-        Window = f.Kind == FeatureKind.Aggregation ? WindowRules.FormatDuration(f.WindowMs) : null,
-        Hop = f.IsTiled ? WindowRules.FormatDuration(f.HopMs) : null,
-        Filter = f.Filter.Kind == FilterKind.None ? null : f.Filter.ToString(),
-        Expression = f.Expression,
-        Description = f.Description,
-        Owner = f.Owner,
-        Tags = f.Tags,
-    };
 }

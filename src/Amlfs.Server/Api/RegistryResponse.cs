@@ -1,3 +1,5 @@
+using Amlfs.Registry;
+
 namespace Amlfs.Server.Api;
 
 /// <summary>The definitions the server computes: the active registry version and its features.</summary>

@@ -15,10 +15,14 @@ internal sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
         if (reader.TokenType != JsonTokenType.String)
             throw new JsonException("must be an ISO-8601 string such as 2026-03-10T14:05:00.000Z");
         var text = reader.GetString();
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+        if (!TryParse(text, out var value))
             throw new JsonException($"'{text}' is not an ISO-8601 instant such as 2026-03-10T14:05:00.000Z");
         return value;
     }
+
+    /// <summary>Parses an instant the way request bodies and query strings give it: without an offset it is UTC.</summary>
+    public static bool TryParse(string? text, out DateTimeOffset value) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
         writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));

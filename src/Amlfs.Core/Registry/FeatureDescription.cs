@@ -1,0 +1,63 @@
+namespace Amlfs.Registry;
+
+/// <summary>
+/// A feature in the words its definitions file uses: how <c>amlfs features list --format json</c> and
+/// <c>GET /registry/features</c> describe it. Aggregation, field, window, hop and filter are null for derived and
+/// request features; hop is null for exact windows; expression is null for aggregations.
+/// </summary>
+public sealed record FeatureDescription
+{
+    public required string Name { get; init; }
+
+    public required string Entity { get; init; }
+
+    public required string View { get; init; }
+
+    /// <summary>aggregation, derived or request.</summary>
+    public required string Kind { get; init; }
+
+    public string? Aggregation { get; init; }
+
+    public string? Field { get; init; }
+
+    public string? Window { get; init; }
+
+    public string? Hop { get; init; }
+
+    public string? Filter { get; init; }
+
+    public string? Expression { get; init; }
+
+    public required string Description { get; init; }
+
+    public required string Owner { get; init; }
+
+    public required IReadOnlyList<string> Tags { get; init; }
+
+    public static FeatureDescription Of(FeatureDefinition feature)
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        var isAggregation = feature.Kind == FeatureKind.Aggregation;
+        return new FeatureDescription
+        {
+            Name = feature.Name,
+            Entity = feature.Entity,
+            View = feature.View,
+            Kind = feature.Kind switch
+            {
+                FeatureKind.Aggregation => "aggregation",
+                FeatureKind.Derived => "derived",
+                _ => "request",
+            },
+            Aggregation = isAggregation ? AggregationNames.Name(feature.Aggregation) : null,
+            Field = isAggregation && feature.Field is { } field ? FieldNames.Name(field) : null,
+            Window = isAggregation ? WindowRules.FormatDuration(feature.WindowMs) : null,
+            Hop = isAggregation && feature.IsTiled ? WindowRules.FormatDuration(feature.HopMs) : null,
+            Filter = isAggregation && feature.Filter.Kind != FilterKind.None ? feature.Filter.ToString() : null,
+            Expression = feature.Expression,
+            Description = feature.Description,
+            Owner = feature.Owner,
+            Tags = feature.Tags,
+        };
+    }
+}
