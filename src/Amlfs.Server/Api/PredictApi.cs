@@ -60,7 +60,7 @@ internal static class PredictApi
 
         var culture = ExplanationFormatter.ParseAcceptLanguage(context.Request.Headers.AcceptLanguage.ToString());
         var (response, level) = runtime.Scorer.Score(transaction, culture, start);
-        runtime.Metrics.RecordPrediction((int)level);
+        runtime.Metrics.RecordPrediction(level);
         // The HTTP API's own options (naming, converters, nulls written), so that this answer reads as every other does.
         var responseType = (JsonTypeInfo<PredictResponse>)json.Value.SerializerOptions.GetTypeInfo(typeof(PredictResponse));
         if (!request.Record)
@@ -122,7 +122,7 @@ internal static class PredictApi
         foreach (var transaction in transactions)
         {
             var (response, level) = runtime.Scorer.Score(transaction, culture, start);
-            runtime.Metrics.RecordPrediction((int)level);
+            runtime.Metrics.RecordPrediction(level);
             responses.Add(response);
         }
 

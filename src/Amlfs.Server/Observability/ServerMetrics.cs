@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
+using Amlfs.Scoring;
+using Amlfs.Server.Api;
 
 namespace Amlfs.Server.Observability;
 
@@ -15,8 +17,7 @@ internal sealed class ServerMetrics : IDisposable
 {
     public const string MeterName = "Amlfs.Server";
 
-    /// <summary>Risk levels in the order of <see cref="RecordPrediction"/>'s argument.</summary>
-    private static readonly string[] LevelNames = ["LOW", "MEDIUM", "HIGH"];
+    private static readonly RiskLevel[] Levels = Enum.GetValues<RiskLevel>();
 
     private readonly ConcurrentDictionary<RouteKey, LatencyHistogram> _routes = new();
     private readonly Meter _meter = new(MeterName);
@@ -24,7 +25,7 @@ internal sealed class ServerMetrics : IDisposable
     private readonly Counter<long> _invalid;
     private readonly Counter<long> _predictions;
     private long _invalidCount;
-    private readonly long[] _levelCounts = new long[3];
+    private readonly long[] _levelCounts = new long[Levels.Length];
 
     public ServerMetrics()
     {
@@ -61,10 +62,10 @@ internal sealed class ServerMetrics : IDisposable
         _invalid.Add(count);
     }
 
-    public void RecordPrediction(int level)
+    public void RecordPrediction(RiskLevel level)
     {
-        Interlocked.Increment(ref _levelCounts[level]);
-        _predictions.Add(1, new KeyValuePair<string, object?>("level", LevelNames[level]));
+        Interlocked.Increment(ref _levelCounts[(int)level]);
+        _predictions.Add(1, new KeyValuePair<string, object?>("level", TransactionScorer.LevelName(level)));
     }
 
     /// <summary>Every signal in the Prometheus text exposition format, version 0.0.4.</summary>
@@ -104,8 +105,8 @@ internal sealed class ServerMetrics : IDisposable
         Counter(text, "amlfs_wal_commits_total", "Group commits of the write-ahead log.", s.Commits);
         text.AppendLine("# HELP amlfs_predictions_total Transactions scored, by risk level.");
         text.AppendLine("# TYPE amlfs_predictions_total counter");
-        for (var i = 0; i < LevelNames.Length; i++)
-            text.Append(c, $"amlfs_predictions_total{{level=\"{LevelNames[i]}\"}} {Volatile.Read(ref _levelCounts[i])}\n");
+        foreach (var level in Levels)
+            text.Append(c, $"amlfs_predictions_total{{level=\"{TransactionScorer.LevelName(level)}\"}} {Volatile.Read(ref _levelCounts[(int)level])}\n");
         return text.ToString();
     }
 
