@@ -36,7 +36,7 @@ internal static class OperationsApi
                 ["late"] = engine.Late.ToString(c),
                 ["future_timestamp"] = engine.FutureTimestamps.ToString(c),
                 ["watermark"] = engine.Watermark?.ToString("O", c) ?? "none",
-                ["queue_depth"] = (pipeline.Pending + engine.QueueDepth).ToString(c),
+                ["queue_depth"] = runtime.QueueDepth.ToString(c),
                 ["shards"] = runtime.EngineOptions.ShardCount.ToString(c),
                 ["registry_version"] = runtime.Registry.Number.ToString(c),
             }),

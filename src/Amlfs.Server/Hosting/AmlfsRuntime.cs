@@ -89,6 +89,9 @@ internal sealed partial class AmlfsRuntime : IDisposable
 
     public long NowMs => Clock.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>Transactions waiting: queued for the ingest writer, or admitted and not yet applied by a shard.</summary>
+    public long QueueDepth => Pipeline.Pending + Engine.QueueDepth;
+
     /// <summary>
     /// Why features cannot be read as of <paramref name="asOfMs"/> (older than the retained history, or in the future
     /// beyond the allowed clock skew), or null when they can.
@@ -156,7 +159,7 @@ internal sealed partial class AmlfsRuntime : IDisposable
         var entities = Plan.Entities.Sum(e => (long)Engine.EntityCount(e));
         return new EngineSignals(
             Engine.Accepted, Engine.Duplicates, Engine.Late, Engine.FutureTimestamps,
-            Pipeline.Pending + Engine.QueueDepth, lag, entities, Pipeline.Groups);
+            QueueDepth, lag, entities, Pipeline.Groups);
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Recovery: {Message}")]
