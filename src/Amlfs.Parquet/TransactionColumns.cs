@@ -4,7 +4,8 @@ namespace Amlfs.Parquet;
 
 /// <summary>
 /// The columns of a transaction file, in file order. Amounts are decimal(18,2), exact to the cent; timestamps are
-/// UTC instants with millisecond precision (DuckDB reads them as TIMESTAMP WITH TIME ZONE).
+/// UTC instants with millisecond precision (DuckDB reads them as TIMESTAMP WITH TIME ZONE). <c>is_suspicious</c> is
+/// null for unlabelled rows; <c>log_sequence</c> is the write-ahead log sequence of rows rolled from the log, else null.
 /// </summary>
 internal static class TransactionColumns
 {
@@ -20,10 +21,11 @@ internal static class TransactionColumns
     public static readonly DataField DeviceId = new DataField<string>("device_id", true);
     public static readonly DataField Country = new DataField<string>("country", true);
     public static readonly DataField PaymentFormat = new DataField<string>("payment_format", true);
-    public static readonly DataField IsSuspicious = new DataField<bool>("is_suspicious", false);
+    public static readonly DataField IsSuspicious = new DataField<bool?>("is_suspicious", true);
     public static readonly DataField Typology = new DataField<string>("typology", false);
+    public static readonly DataField LogSequence = new DataField<long?>("log_sequence", true);
 
     public static readonly ParquetSchema Schema = new(
         TransactionId, CustomerId, MerchantId, Amount, Currency, Timestamp, IpAddress, Channel, DeviceId, Country,
-        PaymentFormat, IsSuspicious, Typology);
+        PaymentFormat, IsSuspicious, Typology, LogSequence);
 }

@@ -9,7 +9,7 @@ namespace Amlfs.Parquet;
 /// <summary>
 /// Reads transaction files back, one row group at a time. Columns are found by name, so files written by other tools
 /// (DuckDB's COPY, for one) read too: the five columns a transaction needs are required, the others may be missing
-/// (a missing label reads as normal). Timestamps that Parquet.Net returns without a kind are UTC instants.
+/// (a missing label reads as unlabelled). Timestamps that Parquet.Net returns without a kind are UTC instants.
 /// </summary>
 public static class TransactionParquetReader
 {
@@ -68,10 +68,9 @@ public static class TransactionParquetReader
         var devices = await StringsAsync(group, f.DeviceId, count, cancellationToken).ConfigureAwait(false);
         var countries = await StringsAsync(group, f.Country, count, cancellationToken).ConfigureAwait(false);
         var formats = await StringsAsync(group, f.PaymentFormat, count, cancellationToken).ConfigureAwait(false);
-        var suspicious = f.IsSuspicious is null
-            ? null
-            : await ValuesAsync<bool>(group, f.IsSuspicious, count, cancellationToken).ConfigureAwait(false);
+        var suspicious = await NullablesAsync<bool>(group, f.IsSuspicious, count, cancellationToken).ConfigureAwait(false);
         var typologies = await StringsAsync(group, f.Typology, count, cancellationToken).ConfigureAwait(false);
+        var sequences = await NullablesAsync<long>(group, f.LogSequence, count, cancellationToken).ConfigureAwait(false);
 
         var rows = new LabeledTransaction[count];
         for (var i = 0; i < count; i++)
@@ -90,7 +89,10 @@ public static class TransactionParquetReader
                 Country = countries?[i],
                 PaymentFormat = formats?[i],
             };
-            rows[i] = new LabeledTransaction(transaction, suspicious?[i] ?? false, typologies?[i] ?? Typologies.None);
+            rows[i] = new LabeledTransaction(transaction, suspicious?[i], typologies?[i] ?? Typologies.None)
+            {
+                LogSequence = sequences?[i],
+            };
         }
 
         return rows;
@@ -103,6 +105,27 @@ public static class TransactionParquetReader
             return null;
         var values = new string?[count];
         await group.ReadAsync(field, values.AsMemory(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return values;
+    }
+
+    /// <summary>An optional column of a value type whose nulls are meaningful; null when the file lacks the column.</summary>
+    private static async Task<T?[]?> NullablesAsync<T>(
+        ParquetRowGroupReader group, DataField? field, int count, CancellationToken cancellationToken)
+        where T : struct
+    {
+        if (field is null)
+            return null;
+        var values = new T?[count];
+        if (field.IsNullable)
+        {
+            await group.ReadAsync<T>(field, values.AsMemory(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return values;
+        }
+
+        var required = new T[count];
+        await group.ReadAsync<T>(field, required.AsMemory(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < count; i++)
+            values[i] = required[i];
         return values;
     }
 
@@ -168,6 +191,7 @@ public static class TransactionParquetReader
             PaymentFormat = Optional(TransactionColumns.PaymentFormat);
             IsSuspicious = Optional(TransactionColumns.IsSuspicious);
             Typology = Optional(TransactionColumns.Typology);
+            LogSequence = Optional(TransactionColumns.LogSequence);
         }
 
         public DataField TransactionId { get; }
@@ -183,5 +207,6 @@ public static class TransactionParquetReader
         public DataField? PaymentFormat { get; }
         public DataField? IsSuspicious { get; }
         public DataField? Typology { get; }
+        public DataField? LogSequence { get; }
     }
 }

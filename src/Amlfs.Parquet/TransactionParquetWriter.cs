@@ -103,8 +103,9 @@ public static class TransactionParquetWriter
         private readonly string?[] _deviceIds = new string?[capacity];
         private readonly string?[] _countries = new string?[capacity];
         private readonly string?[] _paymentFormats = new string?[capacity];
-        private readonly bool[] _suspicious = new bool[capacity];
+        private readonly bool?[] _suspicious = new bool?[capacity];
         private readonly string[] _typologies = new string[capacity];
+        private readonly long?[] _sequences = new long?[capacity];
 
         public void Fill(IReadOnlyList<LabeledTransaction> rows, int offset, int count)
         {
@@ -125,6 +126,7 @@ public static class TransactionParquetWriter
                 _paymentFormats[i] = t.PaymentFormat;
                 _suspicious[i] = row.IsSuspicious;
                 _typologies[i] = row.Typology;
+                _sequences[i] = row.LogSequence;
             }
         }
 
@@ -144,6 +146,7 @@ public static class TransactionParquetWriter
             await group.WriteAsync(C.PaymentFormat, Slice(_paymentFormats, count)).ConfigureAwait(false);
             await group.WriteAsync<bool>(C.IsSuspicious, _suspicious.AsMemory(0, count), cancellationToken: cancellationToken).ConfigureAwait(false);
             await group.WriteAsync(C.Typology, Slice(_typologies, count)).ConfigureAwait(false);
+            await group.WriteAsync<long>(C.LogSequence, _sequences.AsMemory(0, count), cancellationToken: cancellationToken).ConfigureAwait(false);
             group.CompleteValidate();
         }
 

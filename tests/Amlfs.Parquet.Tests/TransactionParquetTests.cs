@@ -35,7 +35,7 @@ public sealed class TransactionParquetTests : IDisposable
         var written = days.SelectMany(d => d.Transactions).ToList();
         Assert.Contains(written, r => r.Transaction.IpAddress is null);
         Assert.Contains(written, r => r.Transaction.IpAddress?.Contains(':', StringComparison.Ordinal) == true);
-        Assert.Contains(written, r => r.IsSuspicious);
+        Assert.Contains(written, r => r.IsSuspicious == true);
         Assert.Equal(written, read);
     }
 
@@ -78,7 +78,7 @@ public sealed class TransactionParquetTests : IDisposable
 
         Assert.Equal(
             ["transaction_id", "customer_id", "merchant_id", "amount", "currency", "timestamp", "ip_address", "channel",
-                "device_id", "country", "payment_format", "is_suspicious", "typology"],
+                "device_id", "country", "payment_format", "is_suspicious", "typology", "log_sequence"],
             schema.GetDataFields().Select(f => f.Name));
         var amount = Assert.IsType<DecimalDataField>(schema.GetDataFields()[3]);
         Assert.Equal((18, 2), (amount.Precision, amount.Scale));
@@ -108,7 +108,7 @@ public sealed class TransactionParquetTests : IDisposable
     }
 
     [Fact]
-    public async Task Files_from_other_tools_read_with_timestamps_as_utc_and_missing_labels_as_normal()
+    public async Task Files_from_other_tools_read_with_timestamps_as_utc_and_missing_labels_as_unlabelled()
     {
         // As other writers produce them: every column nullable, no time zone on the timestamp, no label columns.
         var id = new DataField<string>("transaction_id", true);
@@ -137,7 +137,22 @@ public sealed class TransactionParquetTests : IDisposable
             MerchantId = "M1",
             AmountCents = 1234,
             TimestampMs = new DateTimeOffset(2026, 1, 5, 12, 0, 0, 1, TimeSpan.Zero).ToUnixTimeMilliseconds(),
-        }, false, Typologies.None), row);
+        }, null, Typologies.None), row);
+    }
+
+    [Fact]
+    public async Task Unlabelled_rows_and_log_sequences_read_back_as_written()
+    {
+        var rows = Generator.GenerateDay(0).Transactions.Take(3).ToArray();
+        rows[0] = rows[0] with { IsSuspicious = null, Typology = Typologies.None, LogSequence = 41 };
+        rows[1] = rows[1] with { IsSuspicious = false, LogSequence = 42 };
+        var path = await TransactionParquetWriter.WriteDayAsync(_directory.Path, Generator.GenerateDay(0).Date, rows);
+
+        var read = await TransactionParquetReader.ReadFileAsync(path);
+
+        Assert.Equal(rows, read);
+        Assert.Equal([null, false], read.Take(2).Select(r => r.IsSuspicious));
+        Assert.Equal([41L, 42L, null], read.Select(r => r.LogSequence));
     }
 
     [Fact]

@@ -234,7 +234,7 @@ internal static class GenerateCommand
             Transactions += day.Transactions.Count;
             foreach (var row in day.Transactions)
             {
-                if (!row.IsSuspicious)
+                if (row.IsSuspicious != true)
                     continue;
                 Suspicious++;
                 ByTypology[row.Typology] = ByTypology.GetValueOrDefault(row.Typology) + 1;

@@ -115,7 +115,7 @@ public static class AmlsimImporter
                 continue;
             }
 
-            report.Accept(row.IsSuspicious, row.Typology, rounded);
+            report.Accept(row.IsSuspicious == true, row.Typology, rounded);
             result.Add(row);
         }
 

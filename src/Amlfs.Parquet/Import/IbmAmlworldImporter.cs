@@ -88,7 +88,7 @@ public static class IbmAmlworldImporter
                 continue;
             }
 
-            report.Accept(row.IsSuspicious, row.Typology, rounded);
+            report.Accept(row.IsSuspicious == true, row.Typology, rounded);
             yield return row;
         }
     }

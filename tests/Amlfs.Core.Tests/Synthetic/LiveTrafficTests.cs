@@ -33,7 +33,7 @@ public sealed class LiveTrafficTests
 
         // After the last day the history starts over from the first.
         Assert.Equal(history.Concat(history.Take(10)).Select(Strip), live.Select(Strip));
-        Assert.Contains(live, t => t.IsSuspicious);
+        Assert.Contains(live, t => t.IsSuspicious == true);
     }
 
     [Fact]

@@ -160,7 +160,7 @@ public sealed class SyntheticGeneratorTests
         var rows = new SyntheticGenerator(new SyntheticOptions { Customers = 3_000, Merchants = 150, Days = 7, Seed = 5 })
             .Stream(parallelism: 2).ToList();
 
-        var share = rows.Count(r => r.IsSuspicious) / (double)rows.Count;
+        var share = rows.Count(r => r.IsSuspicious == true) / (double)rows.Count;
 
         Assert.InRange(share, 0.01, 0.03);
     }
@@ -171,7 +171,7 @@ public sealed class SyntheticGeneratorTests
         var rows = new SyntheticGenerator(Small with { Rates = TypologyRates.Zero }).Stream().ToList();
 
         Assert.NotEmpty(rows);
-        Assert.DoesNotContain(rows, r => r.IsSuspicious);
+        Assert.DoesNotContain(rows, r => r.IsSuspicious == true);
     }
 
     [Fact]
