@@ -1,4 +1,4 @@
 namespace Amlfs.Engine;
 
-/// <summary>The admission counters of a <see cref="FeatureEngine"/>, as a snapshot carries them.</summary>
-internal readonly record struct EngineCounters(long Accepted, long Duplicates, long Late, long FutureTimestamps);
+/// <summary>The admission counters and the log sequence of a <see cref="FeatureEngine"/>, as a snapshot carries them.</summary>
+internal readonly record struct EngineCounters(long Accepted, long Duplicates, long Late, long FutureTimestamps, long LogSequence);

@@ -10,9 +10,10 @@ namespace Amlfs.Engine;
 /// <c>AMLFSNAP</c>:
 /// <code>
 /// header    format version (int32), layout fingerprint (uint64), shard count (int32)
-/// counters  accepted, duplicates, late, future timestamps (int64 each)
+/// counters  accepted, duplicates, late, future timestamps, log sequence (int64 each)
 /// gate      source watermark (int64), live transaction ids in chunks
-/// shards    per shard: its watermark (int64), then one entity table per entity type, in plan order
+/// shards    per shard: its watermark (int64), then one entity table per entity type, in plan order (each entity
+///           with its log sequence since version 2)
 /// </code>
 /// A snapshot written for another layout (format version, anything in <see cref="LayoutFingerprint"/>) is refused,
 /// not converted: the caller rebuilds from its log. Reading builds the entity tables aside and hands them over only
@@ -22,7 +23,7 @@ namespace Amlfs.Engine;
 internal sealed class EngineSnapshot
 {
     /// <summary>Bump on any change to the sections or to the fields of <see cref="CompactEvent"/> or <see cref="WindowAggregate"/>.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     private readonly long _gateWatermark;
     private readonly long[] _shardWatermarks;
@@ -52,6 +53,7 @@ internal sealed class EngineSnapshot
         writer.WriteInt64(counters.Duplicates);
         writer.WriteInt64(counters.Late);
         writer.WriteInt64(counters.FutureTimestamps);
+        writer.WriteInt64(counters.LogSequence);
         gate.WriteTo(writer);
         foreach (var shard in shards)
             shard.WriteTo(writer);
@@ -72,7 +74,7 @@ internal sealed class EngineSnapshot
             return null;
         }
 
-        var counters = new EngineCounters(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64());
+        var counters = new EngineCounters(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64());
         try
         {
             var gateWatermark = gate.ReadFrom(reader);

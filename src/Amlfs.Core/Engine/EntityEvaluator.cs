@@ -14,15 +14,38 @@ internal static class EntityEvaluator
 {
     private const int StackDistinctLimit = 512;
 
-    /// <summary>Fills aggregates and derived features of <paramref name="values"/> (length plan.ValueCount).</summary>
-    public static void Evaluate(EntityPlan plan, EntityState? state, long q, Span<double> values, in ExpressionScope scope)
+    /// <summary>
+    /// Fills aggregates and derived features of <paramref name="values"/> (length plan.ValueCount). Returns the
+    /// entity's log sequence read consistently with them (0 for no state): the values are those of exactly the
+    /// entity's events with sequences up to it.
+    /// </summary>
+    public static long Evaluate(EntityPlan plan, EntityState? state, long q, Span<double> values, in ExpressionScope scope)
     {
         values.Clear();
-        if (state is not null && plan.Aggregates.Length > 0)
-            EvaluateAggregates(plan, state, q, values);
+        long sequence = 0;
+        if (state is not null)
+            sequence = plan.Aggregates.Length > 0 ? EvaluateAggregates(plan, state, q, values) : ReadSequence(state);
         var derived = plan.Derived;
         foreach (var j in plan.DerivedOrder)
             values[j] = derived[j].Evaluate(values, scope);
+        return sequence;
+    }
+
+    private static long ReadSequence(EntityState state)
+    {
+        var spinner = default(SpinWait);
+        while (true)
+        {
+            var version = state.Version;
+            if ((version & 1) == 0)
+            {
+                var sequence = Volatile.Read(ref state.LogSequence);
+                if (state.Validate(version))
+                    return sequence;
+            }
+
+            spinner.SpinOnce();
+        }
     }
 
     /// <summary>Adds the request features to values already evaluated by <see cref="Evaluate"/>.</summary>
@@ -33,7 +56,7 @@ internal static class EntityEvaluator
             values[plan.RequestValue(r)] = request[r].Evaluate(values, scope);
     }
 
-    private static void EvaluateAggregates(EntityPlan plan, EntityState state, long q, Span<double> values)
+    private static long EvaluateAggregates(EntityPlan plan, EntityState state, long q, Span<double> values)
     {
         var rangeSlots = plan.Ranges;
         Span<long> starts = stackalloc long[rangeSlots.Length];
@@ -56,8 +79,9 @@ internal static class EntityEvaluator
             }
 
             ReadOnce(plan, state, q, minStart, starts, ranges, values);
+            var sequence = Volatile.Read(ref state.LogSequence);
             if (state.Validate(version))
-                return;
+                return sequence;
             spinner.SpinOnce();
         }
     }

@@ -43,6 +43,13 @@ internal sealed class EntityState
     internal int Count;
     internal TileLog?[] Tiles;
 
+    /// <summary>
+    /// The log sequence of the newest-arrived event applied to this entity (0 before any): the state holds exactly
+    /// the entity's accepted events with sequences up to it. Written inside Begin/EndWrite, so a reader gets the value
+    /// that belongs to the features it read.
+    /// </summary>
+    internal long LogSequence;
+
     /// <summary>Time of the oldest stored event (long.MaxValue when none), so trimming rarely reads the array head.</summary>
     private long _oldestMs = long.MaxValue;
 
@@ -136,7 +143,7 @@ internal sealed class EntityState
     /// <summary>
     /// Writes everything later writes and reads depend on: the capacity and position of the events (so that the
     /// restored arrays grow and compact exactly as these would), the stored events and their fingerprints only, the
-    /// oldest event time, and each tile family's log or its absence. The id is the caller's to write.
+    /// oldest event time, the log sequence, and each tile family's log or its absence. The id is the caller's to write.
     /// </summary>
     public void WriteTo(SnapshotWriter writer)
     {
@@ -145,6 +152,7 @@ internal sealed class EntityState
         writer.WriteCount(First);
         writer.WriteCount(Count);
         writer.WriteInt64(_oldestMs);
+        writer.WriteInt64(LogSequence);
         writer.WriteSpan<CompactEvent>(Events.AsSpan(First, Count));
         writer.WriteSpan<ulong>(Fingerprints.AsSpan(First * k, Count * k));
         foreach (var tile in Tiles)
@@ -165,6 +173,7 @@ internal sealed class EntityState
             First = first,
             Count = count,
             _oldestMs = reader.ReadInt64(),
+            LogSequence = reader.ReadInt64(),
         };
         reader.ReadSpan(state.Events.AsSpan(first, count));
         reader.ReadSpan(state.Fingerprints.AsSpan(first * distinctFields, count * distinctFields));
@@ -186,7 +195,7 @@ internal sealed class EntityState
     {
         const int ArrayOverhead = 24;
         const int ObjectOverhead = 16;
-        long bytes = ObjectOverhead + 8 * 6 + ObjectOverhead + Id.Length * 2 + 8;
+        long bytes = ObjectOverhead + 8 * 7 + ObjectOverhead + Id.Length * 2 + 8;
         bytes += ArrayOverhead + Events.Length * 16L;
         bytes += Fingerprints.Length == 0 ? 0 : ArrayOverhead + Fingerprints.Length * 8L;
         bytes += Tiles.Length == 0 ? 0 : ArrayOverhead + Tiles.Length * 8L;

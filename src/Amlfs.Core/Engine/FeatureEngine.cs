@@ -12,7 +12,7 @@ namespace Amlfs.Engine;
 /// entity it touches, and evaluates any entity's features as of any time within the query history.
 /// <para>
 /// Threading: <see cref="Ingest"/> is single-writer (the source calls it from one thread at a time); shards apply on
-/// their own threads without locks; <see cref="Read"/> may be called from any number of threads at once.
+/// their own threads without locks; <see cref="Read(EntityPlan, string, long, Span{double})"/> may be called from any number of threads at once.
 /// </para>
 /// </summary>
 public sealed class FeatureEngine : IDisposable
@@ -35,6 +35,7 @@ public sealed class FeatureEngine : IDisposable
     private long _duplicates;
     private long _late;
     private long _future;
+    private long _logSequence;
 
     public FeatureEngine(FeaturePlan plan, EngineOptions options, TimeProvider? clock = null, IRejectionSink? rejections = null)
     {
@@ -82,6 +83,21 @@ public sealed class FeatureEngine : IDisposable
 
     public long FutureTimestamps => Volatile.Read(ref _future);
 
+    /// <summary>
+    /// The log sequence of the last accepted transaction: the engine numbers accepted transactions 1, 2, 3... in
+    /// acceptance order, as the write-ahead log does, and each entity remembers the sequence of the newest-arrived
+    /// event applied to it (<see cref="Evaluate(EntityPlan, string, long, Span{double}, in ExpressionScope, out long)"/>).
+    /// The store aligns it with the log at recovery; a snapshot carries it.
+    /// </summary>
+    public long LogSequence => Volatile.Read(ref _logSequence);
+
+    /// <summary>Sets <see cref="LogSequence"/>, so that the next accepted transaction gets <paramref name="sequence"/> + 1. Single writer.</summary>
+    public void AlignLogSequence(long sequence)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(sequence);
+        Volatile.Write(ref _logSequence, sequence);
+    }
+
     /// <summary>Events queued for shards and not applied yet.</summary>
     public long QueueDepth => _queues.Sum(q => q.Enqueued - q.Dequeued);
 
@@ -99,9 +115,19 @@ public sealed class FeatureEngine : IDisposable
     /// Faster than one call per transaction: the id-table lines of a chunk are fetched together and the shards see
     /// the chunk at once. Throws before admitting anything when a timestamp is beyond the engine's range.
     /// </summary>
-    public void IngestBatch(ReadOnlySpan<Transaction> batch, Span<IngestStatus> statuses)
+    public void IngestBatch(ReadOnlySpan<Transaction> batch, Span<IngestStatus> statuses) =>
+        IngestBatch(batch, statuses, default);
+
+    /// <summary>
+    /// As <see cref="IngestBatch(ReadOnlySpan{Transaction}, Span{IngestStatus})"/>, for a replay of the log: each
+    /// accepted transaction takes its record's sequence from <paramref name="logSequences"/> (same length as the
+    /// batch) instead of the next number, so entities keep the log's numbering even when a record is not accepted again.
+    /// </summary>
+    public void IngestBatch(ReadOnlySpan<Transaction> batch, Span<IngestStatus> statuses, ReadOnlySpan<long> logSequences)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(statuses.Length, batch.Length, nameof(statuses));
+        if (!logSequences.IsEmpty && logSequences.Length != batch.Length)
+            throw new ArgumentException("one log sequence per transaction", nameof(logSequences));
         foreach (var transaction in batch)
         {
             ArgumentNullException.ThrowIfNull(transaction, nameof(batch));
@@ -125,7 +151,7 @@ public sealed class FeatureEngine : IDisposable
                 }
 
                 for (var i = 0; i < chunk.Length; i++)
-                    statuses[start + i] = Admit(chunk[i], ids[i]);
+                    statuses[start + i] = Admit(chunk[i], ids[i], logSequences.IsEmpty ? 0 : logSequences[start + i]);
                 foreach (var queue in _queues)
                     queue.Publish();
             }
@@ -136,14 +162,15 @@ public sealed class FeatureEngine : IDisposable
         }
     }
 
-    private IngestStatus Admit(Transaction transaction, UInt128 id)
+    private IngestStatus Admit(Transaction transaction, UInt128 id, long logSequence)
     {
         var status = _gate.Admit(transaction, id);
         switch (status)
         {
             case IngestStatus.Accepted:
                 Volatile.Write(ref _accepted, _accepted + 1);
-                Route(transaction);
+                Volatile.Write(ref _logSequence, logSequence > 0 ? logSequence : _logSequence + 1);
+                Route(transaction, _logSequence);
                 break;
             case IngestStatus.Duplicate:
                 Volatile.Write(ref _duplicates, _duplicates + 1);
@@ -181,12 +208,20 @@ public sealed class FeatureEngine : IDisposable
     /// (length <c>entity.Features.Count</c>, in that order). Returns whether the entity has stored state; an unknown
     /// entity reads as all zeros. Thread-safe and allocation-free for plans of up to a few hundred values.
     /// </summary>
-    public bool Read(EntityPlan entity, string id, long asOfMs, Span<double> features)
+    public bool Read(EntityPlan entity, string id, long asOfMs, Span<double> features) =>
+        Read(entity, id, asOfMs, features, out _);
+
+    /// <summary>
+    /// As <see cref="Read(EntityPlan, string, long, Span{double})"/>, also giving the entity's log sequence read with the
+    /// features: they are computed from exactly its events with sequences up to <paramref name="logSequence"/> (0 for
+    /// an unknown entity).
+    /// </summary>
+    public bool Read(EntityPlan entity, string id, long asOfMs, Span<double> features, out long logSequence)
     {
         ArgumentNullException.ThrowIfNull(entity);
         ArgumentNullException.ThrowIfNull(id);
         Span<double> values = entity.ValueCount <= 256 ? stackalloc double[entity.ValueCount] : new double[entity.ValueCount];
-        var known = Evaluate(entity, id, asOfMs, values, new ExpressionScope(asOfMs, null));
+        var known = Evaluate(entity, id, asOfMs, values, new ExpressionScope(asOfMs, null), out logSequence);
         CopyFeatures(entity, values, features);
         return known;
     }
@@ -195,7 +230,14 @@ public sealed class FeatureEngine : IDisposable
     /// Evaluates stored features and, when a request is given, request features into the plan's value layout:
     /// <paramref name="values"/> has length <c>entity.ValueCount</c>.
     /// </summary>
-    public bool Evaluate(EntityPlan entity, string id, long asOfMs, Span<double> values, in ExpressionScope scope)
+    public bool Evaluate(EntityPlan entity, string id, long asOfMs, Span<double> values, in ExpressionScope scope) =>
+        Evaluate(entity, id, asOfMs, values, scope, out _);
+
+    /// <summary>
+    /// As <see cref="Evaluate(EntityPlan, string, long, Span{double}, in ExpressionScope)"/>, also giving the entity's
+    /// log sequence read consistently with the values (see <see cref="Read(EntityPlan, string, long, Span{double}, out long)"/>).
+    /// </summary>
+    public bool Evaluate(EntityPlan entity, string id, long asOfMs, Span<double> values, in ExpressionScope scope, out long logSequence)
     {
         ArgumentNullException.ThrowIfNull(entity);
         var hash = Fingerprint.Of(id);
@@ -208,7 +250,7 @@ public sealed class FeatureEngine : IDisposable
         }
 
         var state = shard.Find(entity.Index, id, hash);
-        EntityEvaluator.Evaluate(entity, state, asOfMs, values, scope);
+        logSequence = EntityEvaluator.Evaluate(entity, state, asOfMs, values, scope);
         if (entity.Request.Length > 0 && scope.RequestAmount is not null)
             EntityEvaluator.EvaluateRequest(entity, values, scope);
         return state is not null;
@@ -238,7 +280,7 @@ public sealed class FeatureEngine : IDisposable
             // Once the queues are drained the shard threads mutate nothing (the sweep runs inside Apply only), and
             // this thread holds the writer flag, so the state stays still while it is written.
             Flush();
-            EngineSnapshot.Write(stream, Plan, _options, new EngineCounters(_accepted, _duplicates, _late, _future), _gate, _shards);
+            EngineSnapshot.Write(stream, Plan, _options, new EngineCounters(_accepted, _duplicates, _late, _future, _logSequence), _gate, _shards);
         }
         finally
         {
@@ -258,7 +300,7 @@ public sealed class FeatureEngine : IDisposable
             throw new InvalidOperationException("FeatureEngine.TryRestoreSnapshot runs on the single writer; an Ingest is in progress.");
         try
         {
-            if (_accepted + _duplicates + _late + _future != 0 || _gate.Watermark != long.MinValue
+            if (_accepted + _duplicates + _late + _future + _logSequence != 0 || _gate.Watermark != long.MinValue
                 || Plan.Entities.Any(e => EntityCount(e) > 0))
             {
                 throw new InvalidOperationException("a snapshot can only be restored into an engine that has ingested nothing");
@@ -272,6 +314,7 @@ public sealed class FeatureEngine : IDisposable
             Volatile.Write(ref _duplicates, counters.Duplicates);
             Volatile.Write(ref _late, counters.Late);
             Volatile.Write(ref _future, counters.FutureTimestamps);
+            Volatile.Write(ref _logSequence, counters.LogSequence);
             return true;
         }
         finally
@@ -300,7 +343,7 @@ public sealed class FeatureEngine : IDisposable
 
     private int ShardOf(ulong hash) => (int)((hash >> 32) % (uint)_shards.Length);
 
-    private void Route(Transaction transaction)
+    private void Route(Transaction transaction, long logSequence)
     {
         var (hour, day) = _calendar.Local(transaction.TimestampMs);
         var e = new CompactEvent(transaction.TimestampMs, transaction.AmountCents, hour, day);
@@ -313,7 +356,7 @@ public sealed class FeatureEngine : IDisposable
             var id = FieldOf(transaction, plan.JoinKey);
             if (id is null)
                 continue; // e.g. an ip entity and a transaction without IP
-            var message = new ShardMessage { EntityId = id, EntityHash = HashOf(transaction, plan.JoinKey, hashes), Entity = i, Event = e };
+            var message = new ShardMessage { EntityId = id, EntityHash = HashOf(transaction, plan.JoinKey, hashes), Entity = i, Sequence = logSequence, Event = e };
             var fields = plan.DistinctFields;
             for (var f = 0; f < fields.Length; f++)
                 message.Fingerprints[f] = HashOf(transaction, fields[f], hashes);

@@ -94,6 +94,7 @@ internal sealed class FeatureShard
         state.BeginWrite();
         state.TrimEvents(history - plan.LongestRawSpanMs);
         state.Insert(e, message.Fingerprints);
+        state.LogSequence = message.Sequence;
         var families = plan.Tiles;
         for (var f = 0; f < families.Length; f++)
         {

@@ -8,6 +8,9 @@ internal struct ShardMessage
     public string EntityId;
     public ulong EntityHash;
     public int Entity;
+
+    /// <summary>The event's log sequence: its position in the engine's acceptance order (see <see cref="FeatureEngine.LogSequence"/>).</summary>
+    public long Sequence;
     public CompactEvent Event;
     public FingerprintBuffer Fingerprints;
 }

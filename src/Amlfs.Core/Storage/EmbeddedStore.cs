@@ -202,7 +202,11 @@ public sealed class EmbeddedStore : IDisposable
 
         if (used is null && _wal.FirstSequence > 1)
             _log?.Invoke(Invariant($"rebuilding from the log alone, which starts at sequence {_wal.FirstSequence}: retention deleted the history older than {WindowRules.FormatDuration(_retentionMs)} before its newest event"));
+        // The engine numbers accepted transactions as the log does; the replay hands it each record's sequence, and
+        // after it the next accepted transaction must get the log's next sequence.
+        _engine.AlignLogSequence(used ?? Math.Max(0, _wal.FirstSequence - 1));
         var (replayed, notAccepted) = Replay(used ?? 0);
+        _engine.AlignLogSequence(_wal.LastSequence);
         _engine.Flush();
         _snapshotSequence = used ?? 0;
         Recovery = new RecoveryReport(used, skipped, replayed, notAccepted, _wal.TruncatedBytes, _wal.LastSequence,
@@ -257,6 +261,7 @@ public sealed class EmbeddedStore : IDisposable
     private (long Replayed, long NotAccepted) Replay(long afterSequence)
     {
         var batch = new Transaction[ReplayBatch];
+        var sequences = new long[ReplayBatch];
         var statuses = new IngestStatus[ReplayBatch];
         long replayed = 0;
         long notAccepted = 0;
@@ -264,10 +269,11 @@ public sealed class EmbeddedStore : IDisposable
         var count = 0;
         foreach (var record in _wal.ReadFrom(afterSequence))
         {
+            sequences[count] = record.Sequence;
             batch[count++] = record.Transaction;
             if (count < batch.Length)
                 continue;
-            Ingest(batch, statuses, count, record.Sequence, ref notAccepted);
+            Ingest(batch, sequences, statuses, count, ref notAccepted);
             replayed += count;
             count = 0;
             if (replayed >= progress)
@@ -277,21 +283,21 @@ public sealed class EmbeddedStore : IDisposable
             }
         }
 
-        Ingest(batch, statuses, count, _wal.LastSequence, ref notAccepted);
+        Ingest(batch, sequences, statuses, count, ref notAccepted);
         return (replayed + count, notAccepted);
     }
 
-    private void Ingest(Transaction[] batch, IngestStatus[] statuses, int count, long lastSequence, ref long notAccepted)
+    private void Ingest(Transaction[] batch, long[] sequences, IngestStatus[] statuses, int count, ref long notAccepted)
     {
         if (count == 0)
             return;
-        _engine.IngestBatch(batch.AsSpan(0, count), statuses);
+        _engine.IngestBatch(batch.AsSpan(0, count), statuses, sequences.AsSpan(0, count));
         for (var i = 0; i < count; i++)
         {
             if (statuses[i] == IngestStatus.Accepted)
                 continue;
             if (notAccepted++ < NotAcceptedShown)
-                _log?.Invoke(Invariant($"replay did not accept transaction '{batch[i].TransactionId}' (sequence {lastSequence - count + 1 + i}): {statuses[i]}"));
+                _log?.Invoke(Invariant($"replay did not accept transaction '{batch[i].TransactionId}' (sequence {sequences[i]}): {statuses[i]}"));
         }
     }
 

@@ -185,6 +185,12 @@ internal sealed partial class IngestPipeline : IDisposable
             {
                 _store.Append(transactions, statuses);
                 _store.Commit();
+                if (_engine.LogSequence != _store.LastSequence)
+                {
+                    // Entities carry the engine's numbering as their read horizon (feature logging); the log's wins.
+                    LogSequenceMismatch(_logger, _engine.LogSequence, _store.LastSequence);
+                    _engine.AlignLogSequence(_store.LastSequence);
+                }
             }
 
             _engine.Flush();
@@ -237,6 +243,9 @@ internal sealed partial class IngestPipeline : IDisposable
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Writing a snapshot failed; the log still holds every transaction")]
     private static partial void LogSnapshotFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "The engine numbered accepted transactions up to {Engine} but the write-ahead log holds {Log}; realigned to the log")]
+    private static partial void LogSequenceMismatch(ILogger logger, long engine, long log);
 
     private sealed class Resume(ManualResetEventSlim resumed) : IDisposable
     {
