@@ -1,0 +1,26 @@
+namespace Amlfs.Consistency;
+
+/// <summary>
+/// One feature vector as the server served it, with what is needed to recompute it offline exactly: the entity, the
+/// as-of time q, and the entity's log sequence H read with the features (they are computed from exactly the entity's
+/// accepted events with time before q and log sequence up to H).
+/// </summary>
+/// <param name="Entity">Entity type, such as customer.</param>
+/// <param name="EntityId">The entity's id.</param>
+/// <param name="AsOfMs">The as-of time q, UTC milliseconds.</param>
+/// <param name="LogSequence">The entity's log sequence H when it was read (0: no state).</param>
+/// <param name="ServedAtMs">When the server answered, UTC milliseconds.</param>
+/// <param name="Kind">Which request served it.</param>
+/// <param name="RequestAmount">The request's amount, for request features; null for <see cref="FeatureLogKind.Features"/>.</param>
+/// <param name="Names">Feature names, shared by the vectors of one entity type and kind.</param>
+/// <param name="Values">One value per name; null where the vector did not carry the feature.</param>
+public sealed record LoggedVector(
+    string Entity,
+    string EntityId,
+    long AsOfMs,
+    long LogSequence,
+    long ServedAtMs,
+    FeatureLogKind Kind,
+    double? RequestAmount,
+    IReadOnlyList<string> Names,
+    double?[] Values);
