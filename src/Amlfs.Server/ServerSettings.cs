@@ -48,6 +48,18 @@ public sealed record ServerSettings
     /// <summary>Environment variables that may override the risk model's settings (<c>AMLFS_RISK_*</c>).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Feature logging: every vector served by <c>/predict</c>, <c>/batch-predict</c> and <c>/features</c> is written,
+    /// with its as-of time and log sequence, to <c>DATA/feature_log/</c> for <c>amlfs consistency</c>.
+    /// </summary>
+    public bool LogFeatures { get; init; }
+
+    /// <summary>How often the feature log's buffer is written to files (and on stop).</summary>
+    public TimeSpan FeatureLogFlushInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Vectors the feature log buffers before it drops (and counts) new ones.</summary>
+    public int FeatureLogCapacity { get; init; } = 65_536;
+
     /// <summary>Each problem with these settings, naming the setting; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -64,6 +76,10 @@ public sealed record ServerSettings
             errors.Add("max batch: must be at least 1");
         if (IngestQueueCapacity < MaxBatchTransactions)
             errors.Add("ingest queue capacity: must hold at least one full batch");
+        if (FeatureLogFlushInterval <= TimeSpan.Zero)
+            errors.Add("feature log flush interval: must be positive");
+        if (FeatureLogCapacity < 1)
+            errors.Add("feature log capacity: must be at least 1");
         if (ShardCount < 1)
             errors.Add("shards: must be at least 1");
         return errors;

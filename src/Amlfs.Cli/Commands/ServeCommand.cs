@@ -49,6 +49,10 @@ internal static class ServeCommand
             Description = "YAML file with the rules model's weights and thresholds [env AMLFS_MODEL_FILE; default built in]; AMLFS_RISK_* variables override entries",
             HelpName = "FILE",
         };
+        var logFeatures = new Option<bool>("--log-features")
+        {
+            Description = "Log every served feature vector (/predict, /features) with its query time to DATA/feature_log/, for amlfs consistency",
+        };
         var rate = new Option<double>("--rate")
         {
             Description = "Synthetic transactions per second",
@@ -68,6 +72,7 @@ internal static class ServeCommand
         command.Options.Add(logLevel);
         command.Options.Add(flush);
         command.Options.Add(riskModel);
+        command.Options.Add(logFeatures);
         if (up)
         {
             command.Options.Add(rate);
@@ -106,6 +111,7 @@ internal static class ServeCommand
                 FlushPolicy = Enum.Parse<WalFlushPolicy>(parse.GetValue(flush)!, ignoreCase: true),
                 RiskModelFile = (parse.GetValue(riskModel) ?? variables.GetValueOrDefault("AMLFS_MODEL_FILE")) is { } file ? environment.Resolve(file) : null,
                 ProducerRate = up && !parse.GetValue(noProducer) ? parse.GetValue(rate) : null,
+                LogFeatures = parse.GetValue(logFeatures),
                 Environment = variables,
             };
             return await RunAsync(environment, settings, cancellationToken);

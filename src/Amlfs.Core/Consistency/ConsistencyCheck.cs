@@ -66,6 +66,7 @@ public static class ConsistencyCheck
         var tally = new Tally(plan);
         var late = new List<int>();
         long missingVectors = 0;
+        long changedByLateArrivals = 0;
         using (var engine = new FeatureEngine(plan, options))
         {
             var newestFed = plan.Entities.Select(_ => new Dictionary<string, long>(StringComparer.Ordinal)).ToArray();
@@ -88,13 +89,16 @@ public static class ConsistencyCheck
                         NoteFed(plan, wanted, newestFed, record);
                 }
 
+                var byEventTime = Recompute(engine, entity, vector);
                 if (newestFed[entity.Index].TryGetValue(vector.EntityId, out var newest) && newest > vector.LogSequence)
                 {
                     late.Add(index);
+                    if (Differs(vector, byEventTime))
+                        changedByLateArrivals++;
                     continue;
                 }
 
-                tally.Compare(vector, Recompute(engine, entity, vector));
+                tally.Compare(vector, byEventTime);
             }
         }
 
@@ -125,6 +129,7 @@ public static class ConsistencyCheck
             MismatchedVectors = tally.MismatchedVectors,
             MissingVectors = missingVectors,
             ServedBeforeLateArrivals = late.Count,
+            ChangedByLateArrivals = changedByLateArrivals,
             Dropped = dropped,
             HistoryEvents = times.Count,
             Features = tally.Features(),
@@ -152,6 +157,21 @@ public static class ConsistencyCheck
             var map = newestFed[entity.Index];
             map[id] = Math.Max(map.GetValueOrDefault(id), record.Sequence);
         }
+    }
+
+    /// <summary>Whether a served value differs from the event-time recomputation.</summary>
+    private static bool Differs(LoggedVector vector, Dictionary<string, double> byEventTime)
+    {
+        for (var i = 0; i < vector.Names.Count; i++)
+        {
+            if (vector.Values[i] is { } value && byEventTime.TryGetValue(vector.Names[i], out var other)
+                && BitConverter.DoubleToInt64Bits(value) != BitConverter.DoubleToInt64Bits(other))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The vector's features as the engine computes them now: stored ones, and request ones when it had a request.</summary>

@@ -34,6 +34,12 @@ public sealed record ConsistencyReport
     /// </summary>
     public required long ServedBeforeLateArrivals { get; init; }
 
+    /// <summary>
+    /// Of <see cref="ServedBeforeLateArrivals"/>, the vectors whose served values a replay by event time alone (what a
+    /// training set built afterwards holds for that instant) contradicts: the training/serving skew in vectors.
+    /// </summary>
+    public required long ChangedByLateArrivals { get; init; }
+
     /// <summary>Vectors served but never logged because the logger's buffer was full (as the log files record it).</summary>
     public required long Dropped { get; init; }
 

@@ -53,7 +53,8 @@ internal static class FeaturesApi
         bool known;
         try
         {
-            known = runtime.Engine.Read(entity, id, asOf, values);
+            known = runtime.Engine.Read(entity, id, asOf, values, out var logSequence);
+            runtime.FeatureLog?.LogFeatures(entity, id, asOf, logSequence, runtime.NowMs, values);
         }
         catch (ArgumentOutOfRangeException)
         {

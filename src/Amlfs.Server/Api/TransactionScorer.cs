@@ -26,9 +26,12 @@ internal sealed class TransactionScorer(AmlfsRuntime runtime, RulesRiskModel mod
         var stored = customer.Features.Count;
         var vector = new double[stored + customer.RequestFeatures.Count];
         Span<double> values = customer.ValueCount <= 256 ? stackalloc double[customer.ValueCount] : new double[customer.ValueCount];
-        engine.Evaluate(customer, transaction.CustomerId, q, values, new ExpressionScope(q, (double)transaction.Amount));
+        var amount = (double)transaction.Amount;
+        engine.Evaluate(customer, transaction.CustomerId, q, values, new ExpressionScope(q, amount), out var customerSequence);
         FeatureEngine.CopyFeatures(customer, values, vector);
         customer.RequestValues(values).CopyTo(vector.AsSpan(stored));
+        var log = runtime.FeatureLog;
+        log?.LogPredict(customer, transaction.CustomerId, q, customerSequence, runtime.NowMs, amount, vector);
         var assessment = model.Score(vector, transaction.Amount);
 
         var merchant = runtime.Merchant;
@@ -40,7 +43,8 @@ internal sealed class TransactionScorer(AmlfsRuntime runtime, RulesRiskModel mod
         if (merchant is not null)
         {
             Span<double> merchantValues = merchant.Features.Count <= 64 ? stackalloc double[merchant.Features.Count] : new double[merchant.Features.Count];
-            engine.Read(merchant, transaction.MerchantId, q, merchantValues);
+            engine.Read(merchant, transaction.MerchantId, q, merchantValues, out var merchantSequence);
+            log?.LogPredict(merchant, transaction.MerchantId, q, merchantSequence, runtime.NowMs, null, merchantValues);
             for (var i = 0; i < merchantValues.Length; i++)
                 used.TryAdd(merchant.Features[i].Name, merchantValues[i]);
         }

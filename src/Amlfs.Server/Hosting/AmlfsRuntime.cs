@@ -2,6 +2,7 @@ using Amlfs.Engine;
 using Amlfs.Registry;
 using Amlfs.Scoring;
 using Amlfs.Server.Api;
+using Amlfs.Server.FeatureLogging;
 using Amlfs.Server.Ingestion;
 using Amlfs.Server.Observability;
 using Amlfs.Storage;
@@ -56,6 +57,12 @@ internal sealed partial class AmlfsRuntime : IDisposable
         }
 
         Pipeline = new IngestPipeline(Engine, Store, settings.IngestQueueCapacity, _logger);
+        if (settings.LogFeatures)
+        {
+            FeatureLog = new FeatureLogger(settings.DataDirectory, Plan, settings.FeatureLogFlushInterval, settings.FeatureLogCapacity, _logger);
+            Metrics.ObserveFeatureLog(FeatureLog);
+        }
+
         Metrics.Observe(ReadSignals);
     }
 
@@ -81,6 +88,9 @@ internal sealed partial class AmlfsRuntime : IDisposable
     public IngestPipeline Pipeline { get; }
 
     public TransactionScorer Scorer { get; }
+
+    /// <summary>The feature log, when <see cref="ServerSettings.LogFeatures"/> is on.</summary>
+    public FeatureLogger? FeatureLog { get; }
 
     public ServerMetrics Metrics { get; } = new();
 
@@ -121,6 +131,7 @@ internal sealed partial class AmlfsRuntime : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         Pipeline.Dispose();
+        FeatureLog?.Dispose();
         if (Pipeline.Failure is null)
         {
             try

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Text;
 using Amlfs.Scoring;
 using Amlfs.Server.Api;
+using Amlfs.Server.FeatureLogging;
 
 namespace Amlfs.Server.Observability;
 
@@ -47,6 +48,17 @@ internal sealed class ServerMetrics : IDisposable
     }
 
     private Func<EngineSignals>? Signals { get; set; }
+
+    private FeatureLogger? FeatureLog { get; set; }
+
+    /// <summary>Adds the feature log's counters (vectors logged, dropped, written).</summary>
+    public void ObserveFeatureLog(FeatureLogger log)
+    {
+        _meter.CreateObservableCounter("amlfs.feature_log.logged", () => log.Logged, description: "Served vectors buffered for the feature log");
+        _meter.CreateObservableCounter("amlfs.feature_log.dropped", () => log.Dropped, description: "Served vectors the feature log dropped");
+        _meter.CreateObservableCounter("amlfs.feature_log.written", () => log.Written, description: "Served vectors written to the feature log");
+        FeatureLog = log;
+    }
 
     public void RecordRequest(string route, string method, int status, long startTimestamp)
     {
@@ -107,6 +119,15 @@ internal sealed class ServerMetrics : IDisposable
         text.AppendLine("# TYPE amlfs_predictions_total counter");
         foreach (var level in Levels)
             text.Append(c, $"amlfs_predictions_total{{level=\"{TransactionScorer.LevelName(level)}\"}} {Volatile.Read(ref _levelCounts[(int)level])}\n");
+        if (FeatureLog is { } log)
+        {
+            text.AppendLine("# HELP amlfs_feature_log_vectors_total Served feature vectors by what the feature log did with them.");
+            text.AppendLine("# TYPE amlfs_feature_log_vectors_total counter");
+            text.Append(c, $"amlfs_feature_log_vectors_total{{outcome=\"logged\"}} {log.Logged}\n");
+            text.Append(c, $"amlfs_feature_log_vectors_total{{outcome=\"dropped\"}} {log.Dropped}\n");
+            text.Append(c, $"amlfs_feature_log_vectors_total{{outcome=\"written\"}} {log.Written}\n");
+        }
+
         return text.ToString();
     }
 

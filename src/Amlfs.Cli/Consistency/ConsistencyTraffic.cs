@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Amlfs.Cli.Consistency;
+
+/// <summary>
+/// Drives a server the way the consistency check needs to be tested: ingest out of event-time order (about a fifth
+/// of the events up to two minutes behind the clock, the rest stamped by the server), duplicate ids (5 %), late events the server
+/// rejects (3 %), interleaved with many <c>/predict</c>
+/// calls (with and without a timestamp, some with <c>"record": true</c>) and <c>/features</c> reads (customers and
+/// merchants, now and <c>?at=</c> a past instant), from several concurrent clients, over a small population so that
+/// entities are read between their events and again after late arrivals.
+/// </summary>
+internal sealed class ConsistencyTraffic(HttpClient http, TimeProvider clock, TrafficOptions options)
+{
+    private const long OutOfOrderMs = 120_000;
+    private const long LateMs = 15 * 60_000;
+    private long _transactions;
+    private long _accepted;
+    private long _duplicates;
+    private long _rejected;
+    private long _predicts;
+    private long _recorded;
+    private long _reads;
+    private long _vectors;
+
+    public async Task<TrafficTotals> RunAsync(CancellationToken cancellationToken)
+    {
+        // One event at the clock first, so that the watermark stands and the late events of every client are late.
+        await PostTransactionsAsync([Transaction(new Random(options.Seed), "warm-up", "C0000", Now)], cancellationToken);
+        var clients = Enumerable.Range(0, options.Clients).Select(c => RunClientAsync(c, cancellationToken)).ToArray();
+        await Task.WhenAll(clients);
+        return new TrafficTotals(_transactions, _accepted, _duplicates, _rejected, _predicts, _recorded, _reads, _vectors);
+    }
+
+    private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private int Customers => Math.Max(8, options.Transactions / 60);
+
+    private int Merchants => Math.Max(4, options.Transactions / 200);
+
+    private async Task RunClientAsync(int client, CancellationToken cancellationToken)
+    {
+        var random = new Random(options.Seed * 1000 + client + 1);
+        var transactions = Share(options.Transactions, client);
+        var requests = Share(options.Requests, client);
+        var sent = new List<string>();
+        var serial = 0;
+        while (transactions > 0 || requests > 0)
+        {
+            if (transactions > 0 && (requests == 0 || random.NextDouble() < transactions / (double)(transactions + requests)))
+            {
+                var batch = new List<Dictionary<string, object?>>();
+                for (var n = Math.Min(transactions, random.Next(1, 6)); n > 0; n--, transactions--)
+                {
+                    var id = sent.Count > 0 && random.NextDouble() < 0.05
+                        ? sent[random.Next(sent.Count)]
+                        : string.Create(CultureInfo.InvariantCulture, $"cc-{options.Seed}-{client}-{serial++}");
+                    sent.Add(id);
+                    var roll = random.NextDouble();
+                    long? at = roll < 0.03 ? Now - LateMs : roll < 0.25 ? Now - random.NextInt64(OutOfOrderMs) : null;
+                    batch.Add(Transaction(random, id, Customer(random), at));
+                }
+
+                await PostTransactionsAsync(batch, cancellationToken);
+                continue;
+            }
+
+            requests--;
+            if (random.NextDouble() < 0.5)
+                await PredictAsync(random, client, serial++, cancellationToken);
+            else
+                await ReadFeaturesAsync(random, cancellationToken);
+        }
+    }
+
+    private int Share(int total, int client) => total / options.Clients + (client < total % options.Clients ? 1 : 0);
+
+    private string Customer(Random random) => string.Create(CultureInfo.InvariantCulture, $"C{random.Next(Customers):D4}");
+
+    private string Merchant(Random random) => string.Create(CultureInfo.InvariantCulture, $"M{random.Next(Merchants):D4}");
+
+    private Dictionary<string, object?> Transaction(Random random, string id, string customer, long? atMs) => new()
+    {
+        ["transaction_id"] = id,
+        ["customer_id"] = customer,
+        ["merchant_id"] = Merchant(random),
+        ["amount"] = Math.Round(random.Next(100, 500_000) / 100m, 2),
+        ["ip_address"] = random.NextDouble() < 0.9 ? string.Create(CultureInfo.InvariantCulture, $"10.0.{random.Next(4)}.{random.Next(1, 6)}") : null,
+        ["timestamp"] = atMs is { } ms ? Iso(ms) : null,
+    };
+
+    private async Task PostTransactionsAsync(List<Dictionary<string, object?>> batch, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync("/transactions", batch, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        Interlocked.Add(ref _transactions, batch.Count);
+        Interlocked.Add(ref _accepted, body.RootElement.GetProperty("accepted").GetInt64());
+        Interlocked.Add(ref _duplicates, body.RootElement.GetProperty("duplicates").GetInt64());
+        Interlocked.Add(ref _rejected, body.RootElement.GetProperty("rejected").GetInt64());
+    }
+
+    private async Task PredictAsync(Random random, int client, int serial, CancellationToken cancellationToken)
+    {
+        var record = random.NextDouble() < 0.3;
+        var transaction = Transaction(random, string.Create(CultureInfo.InvariantCulture, $"cp-{options.Seed}-{client}-{serial}"),
+            Customer(random), random.NextDouble() < 0.5 ? null : Now - random.NextInt64(60_000));
+        transaction["record"] = record;
+        using var response = await http.PostAsJsonAsync("/predict", transaction, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        Interlocked.Increment(ref _predicts);
+        Interlocked.Add(ref _vectors, 2); // the customer's vector and the merchant's
+        if (record)
+        {
+            Interlocked.Increment(ref _recorded);
+            Interlocked.Increment(ref _transactions);
+        }
+    }
+
+    private async Task ReadFeaturesAsync(Random random, CancellationToken cancellationToken)
+    {
+        var path = random.NextDouble() < 0.7 ? "/features/" + Customer(random) : "/features/merchant/" + Merchant(random);
+        if (random.NextDouble() < 0.5)
+            path += "?at=" + Uri.EscapeDataString(Iso(Now - random.NextInt64(10 * 60_000)));
+        using var response = await http.GetAsync(path, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        Interlocked.Increment(ref _reads);
+        Interlocked.Increment(ref _vectors);
+    }
+
+    private static string Iso(long ms) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}
