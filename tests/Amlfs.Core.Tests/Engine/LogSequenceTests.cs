@@ -79,4 +79,18 @@ public sealed class LogSequenceTests
         recovered.Read(customer, "B", Start + 10, new double[customer.Features.Count], out var b);
         Assert.Equal((3L, 3L, 2L), (recovered.LogSequence, a, b));
     }
+
+    [Fact]
+    public void The_log_files_read_beside_the_writer_that_holds_them()
+    {
+        using var dir = new TempDirectory();
+        using var log = WriteAheadLog.Open(dir.Path, new WalOptions { FlushPolicy = WalFlushPolicy.None });
+        log.Append(Tx.At(Start, id: "A"));
+        log.Append(Tx.At(Start + 1, id: "B"));
+        log.Commit();
+
+        var records = WalFiles.ReadCommitted(dir.Path).ToArray();
+
+        Assert.Equal([(1L, "A"), (2L, "B")], records.Select(r => (r.Sequence, r.Transaction.TransactionId)));
+    }
 }

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Amlfs.Parquet.FeatureLog;
+using Amlfs.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Amlfs.Cli.Tests.Commands;
+
+public sealed class ConsistencyCommandTests
+{
+    [Fact]
+    public void The_self_contained_check_recomputes_every_served_vector_without_a_mismatch()
+    {
+        var result = Run("consistency", "--transactions", "300", "--requests", "300", "--clients", "2", "--seed", "7");
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        using var json = JsonDocument.Parse(result.OutputLines[^1]);
+        var root = json.RootElement;
+        Assert.Equal("consistency", root.GetProperty("bench").GetString());
+        Assert.Equal((0, 0, 0, 0), (root.GetProperty("mismatches").GetInt64(), root.GetProperty("missing").GetInt64(),
+            root.GetProperty("extra").GetInt64(), root.GetProperty("dropped").GetInt64()));
+        Assert.True(root.GetProperty("vectors").GetInt64() >= 300);
+        Assert.Contains("txn_count_1h", result.Output, StringComparison.Ordinal);
+        Assert.Contains("merchant_unique_customers_1h", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_corrupted_logged_value_is_reported_as_a_mismatch()
+    {
+        using var directory = new TempDirectory();
+        var now = new DateTimeOffset(2026, 3, 10, 15, 0, 0, TimeSpan.Zero);
+        await using (var server = await RunningServer.StartAsync(new FakeTimeProvider(now), directory.Path, s => s with { LogFeatures = true }))
+        {
+            using var ingest = await server.PostAsync("/transactions",
+                """[{"transaction_id":"T1","customer_id":"C1","merchant_id":"M1","amount":100,"timestamp":"2026-03-10T14:59:00Z"},""" +
+                """{"transaction_id":"T2","customer_id":"C1","merchant_id":"M1","amount":30,"timestamp":"2026-03-10T14:58:00Z"}]""");
+            ingest.EnsureSuccessStatusCode();
+            await server.GetJsonAsync("/features/C1");
+            await server.GetJsonAsync("/features/merchant/M1?at=2026-03-10T14:58:30Z");
+        }
+
+        Assert.Equal(0, Run("consistency", "--data-dir", directory.Path).ExitCode);
+
+        var (vectors, _) = await FeatureLogFiles.ReadAsync(directory.Path);
+        var customer = vectors.Single(v => v.Entity == "customer");
+        var sum = customer.Names.ToList().IndexOf("txn_amount_sum_1h");
+        Assert.Equal(130.0, customer.Values[sum]);
+        customer.Values[sum] = 130.01;
+        Directory.Delete(Path.Combine(FeatureLogFiles.Directory(directory.Path), "customer"), recursive: true);
+        await FeatureLogFiles.WriteAsync(directory.Path, "customer", customer.Names, [customer], dropped: 0);
+
+        var result = Run("consistency", "--data-dir", directory.Path);
+
+        Assert.Equal(1, result.ExitCode);
+        using var json = JsonDocument.Parse(result.OutputLines[^1]);
+        Assert.Equal((2L, 1L), (json.RootElement.GetProperty("vectors").GetInt64(), json.RootElement.GetProperty("mismatches").GetInt64()));
+        Assert.Contains("txn_amount_sum_1h served 130.01, recomputed 130", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_data_directory_without_a_feature_log_is_an_error()
+    {
+        using var directory = new TempDirectory();
+
+        var result = Run("consistency", "--data-dir", directory.Path);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("--log-features", result.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>On the system clock: the self-contained check runs a real server against real time.</summary>
+    private static CliResult Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = AmlfsCli.Run(args, new CliEnvironment(output, error, Path.GetTempPath(), TimeProvider.System));
+        return new CliResult(code, output.ToString().ReplaceLineEndings("\n"), error.ToString().ReplaceLineEndings("\n"));
+    }
+}
