@@ -7,7 +7,8 @@ namespace Amlfs.DuckDb;
 /// <summary>
 /// SQL over the offline store with DuckDB, in memory and read-only: the store's Parquet files appear as views.
 /// <c>transactions</c> reads every day partition (with its <c>date</c> partition column), <c>customers</c> and
-/// <c>merchants</c> the profiles when the store has them. Nothing is copied; DuckDB scans the files for each query.
+/// <c>merchants</c> the profiles when the store has them, <c>feature_log_ENTITY</c> the served feature vectors that
+/// <c>--log-features</c> logged (one column per feature). Nothing is copied; DuckDB scans the files for each query.
 /// </summary>
 public static class OfflineSql
 {
@@ -76,6 +77,23 @@ public static class OfflineSql
         {
             if (File.Exists(path))
                 views.Add((name, $"read_parquet({Literal(Path.GetFullPath(path))})"));
+        }
+
+        // The feature log (amlfs serve --log-features): one wide view per entity type, feature_log_customer and so on.
+        var featureLog = Path.Combine(Path.GetFullPath(root), "feature_log");
+        if (Directory.Exists(featureLog))
+        {
+            foreach (var entity in Directory.EnumerateDirectories(featureLog).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+            {
+                if (entity is null || !entity.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
+                    || !Directory.EnumerateFiles(Path.Combine(featureLog, entity), "*.parquet", SearchOption.AllDirectories).Any())
+                {
+                    continue;
+                }
+
+                var pattern = Path.Combine(featureLog, entity, "date=*", "*.parquet");
+                views.Add(("feature_log_" + entity, $"read_parquet({Literal(pattern)}, hive_partitioning = true, union_by_name = true)"));
+            }
         }
 
         return views;

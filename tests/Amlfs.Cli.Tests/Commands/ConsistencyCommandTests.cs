@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Amlfs.Consistency;
 using Amlfs.Parquet.FeatureLog;
 using Amlfs.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -65,6 +66,21 @@ public sealed class ConsistencyCommandTests
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("--log-features", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sql_reads_the_feature_log_as_one_wide_view_per_entity()
+    {
+        using var directory = new TempDirectory();
+        var at = new DateTimeOffset(2026, 3, 10, 15, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        await FeatureLogFiles.WriteAsync(directory.Path, "customer", ["txn_count_1h", "txn_amount_sum_1h"],
+            [new("customer", "C1", at, 3, at, FeatureLogKind.Features, null, ["txn_count_1h", "txn_amount_sum_1h"], [2, 130])], dropped: 0);
+
+        var result = Run("sql", "select entity_id, log_sequence, txn_count_1h, txn_amount_sum_1h, date from feature_log_customer",
+            "--data-dir", directory.Path, "--format", "csv");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal(["entity_id,log_sequence,txn_count_1h,txn_amount_sum_1h,date", "C1,3,2,130,2026-03-10"], result.OutputLines);
     }
 
     /// <summary>On the system clock: the self-contained check runs a real server against real time.</summary>
