@@ -1,6 +1,9 @@
 using System.Text.Json;
 using Amlfs.Consistency;
+using Amlfs.Parquet;
 using Amlfs.Parquet.FeatureLog;
+using Amlfs.Storage;
+using Amlfs.Synthetic;
 using Amlfs.Testing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -92,6 +95,44 @@ public sealed class ConsistencyCommandTests
         var root = json.RootElement;
         Assert.Equal((16L, 0L, 0L), (root.GetProperty("vectors").GetInt64(), root.GetProperty("mismatches").GetInt64(), root.GetProperty("missing").GetInt64()));
         Assert.True(root.GetProperty("served_before_late_arrivals").GetInt64() > 0);
+    }
+
+    /// <summary>
+    /// After the write-ahead log rolls into the offline store, the history comes from the store's rows and their
+    /// <c>log_sequence</c>; rows the log still holds count once.
+    /// </summary>
+    [Fact]
+    public async Task The_history_may_come_from_the_offline_store_once_the_log_has_rolled()
+    {
+        using var directory = new TempDirectory();
+        var now = new DateTimeOffset(2026, 3, 10, 15, 0, 0, TimeSpan.Zero);
+        await using (var server = await RunningServer.StartAsync(new FakeTimeProvider(now), directory.Path, s => s with { LogFeatures = true }))
+        {
+            using var ingest = await server.PostAsync("/transactions",
+                """[{"transaction_id":"T1","customer_id":"C1","merchant_id":"M1","amount":100,"timestamp":"2026-03-10T14:59:00Z"},""" +
+                """{"transaction_id":"T2","customer_id":"C1","merchant_id":"M1","amount":30,"timestamp":"2026-03-10T14:58:00Z"}]""");
+            ingest.EnsureSuccessStatusCode();
+            await server.GetJsonAsync("/features/C1");
+        }
+
+        var wal = Path.Combine(directory.Path, "wal");
+        var records = WalFiles.ReadCommitted(wal)
+            .Select(r => new LabeledTransaction(r.Transaction, null, Typologies.None) { LogSequence = r.Sequence }).ToArray();
+        var day = new DateOnly(2026, 3, 10);
+        await TransactionParquetWriter.WriteDayAsync(directory.Path, day, records.Take(1).ToArray());
+        var partlyRolled = Run("consistency", "--data-dir", directory.Path);
+        await TransactionParquetWriter.WriteDayAsync(directory.Path, day, records);
+        Directory.Delete(wal, recursive: true);
+        var rolled = Run("consistency", "--data-dir", directory.Path);
+
+        foreach (var result in new[] { partlyRolled, rolled })
+        {
+            Assert.True(result.ExitCode == 0, result.Output + result.Error);
+            using var json = JsonDocument.Parse(result.OutputLines[^1]);
+            var root = json.RootElement;
+            Assert.Equal((2L, 1L, 0L, 0L), (root.GetProperty("history_events").GetInt64(), root.GetProperty("vectors").GetInt64(),
+                root.GetProperty("mismatches").GetInt64(), root.GetProperty("missing").GetInt64()));
+        }
     }
 
     [Fact]
