@@ -26,7 +26,14 @@ internal static class AmlfsCli
     public static int Run(IReadOnlyList<string> args, CliEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var configuration = new InvocationConfiguration { Output = environment.Output, Error = environment.Error };
+        // A clean stop drains ingest, rolls the rest of the log into the offline store and writes a snapshot: give it
+        // the host's own shutdown timeout instead of the default two seconds after Ctrl+C.
+        var configuration = new InvocationConfiguration
+        {
+            Output = environment.Output,
+            Error = environment.Error,
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+        };
         return Create(environment).Parse(args).Invoke(configuration);
     }
 }

@@ -11,8 +11,8 @@ namespace Amlfs.Server.Hosting;
 
 /// <summary>
 /// Everything one server process runs besides HTTP: the active definitions, the engine, the durable store (recovered
-/// on start), the ingest pipeline, the risk model and the metrics. Built once at start; disposing it drains ingest,
-/// writes a final snapshot and closes the log.
+/// on start), the ingest pipeline, the roll of the log into the offline store, the risk model and the metrics. Built once
+/// at start; disposing it drains ingest, rolls the rest of the log, writes a final snapshot and closes the log.
 /// </summary>
 internal sealed partial class AmlfsRuntime : IDisposable
 {
@@ -43,6 +43,7 @@ internal sealed partial class AmlfsRuntime : IDisposable
                     SnapshotInterval = settings.SnapshotInterval,
                     SegmentBytes = settings.WalSegmentBytes,
                     LogRetention = TimeSpan.FromMilliseconds(EngineOptions.DedupRetentionMs),
+                    RetainUnrolledLog = true,
                 },
                 Engine,
                 clock,
@@ -55,7 +56,19 @@ internal sealed partial class AmlfsRuntime : IDisposable
             throw;
         }
 
-        Pipeline = new IngestPipeline(Engine, Store, settings.IngestQueueCapacity, _logger);
+        try
+        {
+            Roll = LogRollService.Start(Store, settings.DataDirectory, _logger);
+        }
+        catch
+        {
+            Store.Dispose();
+            Engine.Dispose();
+            _deadLetters.Dispose();
+            throw;
+        }
+
+        Pipeline = new IngestPipeline(Engine, Store, settings.IngestQueueCapacity, _logger, Roll.SegmentSealed);
         Metrics.Observe(ReadSignals);
     }
 
@@ -79,6 +92,9 @@ internal sealed partial class AmlfsRuntime : IDisposable
     public EmbeddedStore Store { get; }
 
     public IngestPipeline Pipeline { get; }
+
+    /// <summary>The roll of the write-ahead log into the offline store.</summary>
+    public LogRollService Roll { get; }
 
     public TransactionScorer Scorer { get; }
 
@@ -123,6 +139,7 @@ internal sealed partial class AmlfsRuntime : IDisposable
         Pipeline.Dispose();
         if (Pipeline.Failure is null)
         {
+            Roll.RollRemaining(); // before the snapshot, whose retention may then delete the rolled segments
             try
             {
                 Store.WriteSnapshot(); // a clean stop restarts from the snapshot without replaying the log
@@ -133,6 +150,7 @@ internal sealed partial class AmlfsRuntime : IDisposable
             }
         }
 
+        Roll.Dispose();
         Store.Dispose();
         Engine.Dispose();
         _deadLetters.Dispose();
