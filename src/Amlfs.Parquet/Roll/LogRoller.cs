@@ -157,23 +157,36 @@ public sealed class LogRoller
             .GroupBy(r => DateOnly.FromDateTime(r.Transaction.Timestamp.UtcDateTime))
             .OrderBy(g => g.Key)
             .ToList();
-        foreach (var day in days)
+        var written = new List<string>(days.Count);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var rows = day
-                .OrderBy(r => r.Transaction.TimestampMs)
-                .ThenBy(r => r.Sequence)
-                .Select(r => new LabeledTransaction(r.Transaction, null, Typologies.None) { LogSequence = r.Sequence })
-                .ToList();
-            var path = DatasetLayout.LogPartFile(_root, day.Key, first, last);
-            await TransactionParquetWriter.WriteFileAsync(path, async stream =>
+            foreach (var day in days)
             {
-                await TransactionParquetWriter.WriteAsync(stream, rows, TransactionParquetWriter.DefaultRowGroupSize, cancellationToken).ConfigureAwait(false);
-                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                if (stream is FileStream file)
-                    file.Flush(flushToDisk: true); // durable before the rename makes it count
-            }).ConfigureAwait(false);
-            DirectorySync.Flush(Path.GetDirectoryName(path)!);
+                cancellationToken.ThrowIfCancellationRequested();
+                var rows = day
+                    .OrderBy(r => r.Transaction.TimestampMs)
+                    .ThenBy(r => r.Sequence)
+                    .Select(r => new LabeledTransaction(r.Transaction, null, Typologies.None) { LogSequence = r.Sequence })
+                    .ToList();
+                var path = DatasetLayout.LogPartFile(_root, day.Key, first, last);
+                written.Add(path);
+                await TransactionParquetWriter.WriteFileAsync(path, async stream =>
+                {
+                    await TransactionParquetWriter.WriteAsync(stream, rows, TransactionParquetWriter.DefaultRowGroupSize, cancellationToken).ConfigureAwait(false);
+                    await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    if (stream is FileStream file)
+                        file.Flush(flushToDisk: true); // durable before the rename makes it count
+                }).ConfigureAwait(false);
+                DirectorySync.Flush(Path.GetDirectoryName(path)!);
+            }
+        }
+        catch
+        {
+            // A batch is whole or absent: the next roll may cut its records into a different range, and a torn batch
+            // left below a later horizon would be taken for history whose other days were deleted.
+            foreach (var path in written)
+                File.Delete(path);
+            throw;
         }
 
         Volatile.Write(ref _rolled, last);

@@ -101,7 +101,7 @@ internal sealed partial class LogRollService : IDisposable
                     // Several seals since the last roll are one roll.
                 }
 
-                await RollSealedAsync(token).ConfigureAwait(false);
+                await RollSealedAsync().ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -109,14 +109,15 @@ internal sealed partial class LogRollService : IDisposable
         }
     }
 
-    private async Task RollSealedAsync(CancellationToken token)
+    /// <summary>Rolls the sealed segments; a stop waits for it rather than cancel a batch halfway.</summary>
+    private async Task RollSealedAsync()
     {
         var through = _store.Log.SealedThrough;
         if (through <= _roller.RolledSequence)
             return;
         try
         {
-            Rolled(await _roller.RollAsync(WalFiles.Read(_store.Log.Directory, _roller.RolledSequence, through), token).ConfigureAwait(false));
+            Rolled(await _roller.RollAsync(WalFiles.Read(_store.Log.Directory, _roller.RolledSequence, through), CancellationToken.None).ConfigureAwait(false));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {

@@ -91,6 +91,23 @@ public sealed class LogRollerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_batch_that_fails_halfway_leaves_no_file_behind()
+    {
+        var records = Records(Times());
+        var blocked = DatasetLayout.LogPartFile(_directory.Path, DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(Midnight).UtcDateTime), 1, records.Length);
+        Directory.CreateDirectory(blocked); // the second day's file cannot be renamed into place
+        var roller = await LogRoller.OpenAsync(_directory.Path, 1);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => roller.RollAsync(records));
+
+        Assert.Empty(DatasetLayout.TransactionFiles(_directory.Path)); // the first day's file went too
+        Assert.Equal(0, roller.RolledSequence);
+        Directory.Delete(blocked);
+        await roller.RollAsync(records);
+        Assert.Equal(records.Length, await RowCountAsync());
+    }
+
+    [Fact]
     public async Task A_torn_batch_the_log_no_longer_holds_is_kept()
     {
         var records = Records(Times());
