@@ -16,6 +16,7 @@ internal static class AmlfsCli
         root.Subcommands.Add(BenchCommand.Create(environment));
         root.Subcommands.Add(SqlCommand.Create(environment));
         root.Subcommands.Add(ConsistencyCommand.Create(environment));
+        root.Subcommands.Add(MaterializeCommand.Create(environment));
         root.Subcommands.Add(ServeCommand.Create(environment, up: true));
         root.Subcommands.Add(ServeCommand.Create(environment, up: false));
         root.Subcommands.Add(ProduceCommand.Create(environment));
@@ -27,7 +28,14 @@ internal static class AmlfsCli
     public static int Run(IReadOnlyList<string> args, CliEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var configuration = new InvocationConfiguration { Output = environment.Output, Error = environment.Error };
+        // A clean stop drains ingest, rolls the rest of the log into the offline store and writes a snapshot: give it
+        // the host's own shutdown timeout instead of the default two seconds after Ctrl+C.
+        var configuration = new InvocationConfiguration
+        {
+            Output = environment.Output,
+            Error = environment.Error,
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+        };
         return Create(environment).Parse(args).Invoke(configuration);
     }
 }

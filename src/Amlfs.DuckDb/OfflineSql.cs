@@ -70,7 +70,8 @@ public static class OfflineSql
         if (DatasetLayout.TransactionFiles(root).Count > 0)
         {
             var pattern = Path.Combine(Path.GetFullPath(DatasetLayout.TransactionsDirectory(root)), "date=*", "*.parquet");
-            views.Add(("transactions", $"read_parquet({Literal(pattern)}, hive_partitioning = true)"));
+            // By name: files of older layouts lack log_sequence (it reads as null), and rolled files sit beside generated ones.
+            views.Add(("transactions", $"read_parquet({Literal(pattern)}, hive_partitioning = true, union_by_name = true)"));
         }
 
         foreach (var (name, path) in new[] { ("customers", DatasetLayout.CustomersPath(root)), ("merchants", DatasetLayout.MerchantsPath(root)) })

@@ -7,6 +7,7 @@ namespace Amlfs.Parquet;
 /// <c>read_parquet('DIR/transactions/*/*.parquet', hive_partitioning = true)</c>, and one file per profile table.
 /// <code>
 /// DIR/transactions/date=2026-01-05/part-00000.parquet
+/// DIR/transactions/date=2026-01-05/part-log-00000000000000000001-00000000000000052000.parquet   rolled from the log
 /// DIR/customers.parquet
 /// DIR/merchants.parquet
 /// </code>
@@ -18,6 +19,7 @@ public static class DatasetLayout
     public const string MerchantsFile = "merchants.parquet";
 
     private const string PartitionPrefix = "date=";
+    private const string LogPartPrefix = "part-log-";
 
     public static string TransactionsDirectory(string root) => Path.Combine(root, TransactionsFolder);
 
@@ -28,6 +30,54 @@ public static class DatasetLayout
     /// <summary><c>DIR/transactions/date=YYYY-MM-DD/part-NNNNN.parquet</c>.</summary>
     public static string PartitionFile(string root, DateOnly date, int part = 0) =>
         Path.Combine(PartitionDirectory(root, date), string.Create(CultureInfo.InvariantCulture, $"part-{part:D5}.parquet"));
+
+    /// <summary>
+    /// <c>DIR/transactions/date=YYYY-MM-DD/part-log-FIRST-LAST.parquet</c>: that day's rows of the write-ahead log
+    /// records FIRST to LAST (20 digits each, so names sort by sequence), rolled into the offline store.
+    /// </summary>
+    public static string LogPartFile(string root, DateOnly date, long firstSequence, long lastSequence) =>
+        Path.Combine(PartitionDirectory(root, date), string.Create(CultureInfo.InvariantCulture, $"{LogPartPrefix}{firstSequence:D20}-{lastSequence:D20}.parquet"));
+
+    /// <summary>The sequence range in a <see cref="LogPartFile"/> name, or null for any other file.</summary>
+    public static (long First, long Last)? ParseLogPartFile(string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        const int Digits = 20;
+        var name = fileName.AsSpan();
+        if (name.Length != LogPartPrefix.Length + Digits + 1 + Digits + ".parquet".Length || !name.StartsWith(LogPartPrefix, StringComparison.Ordinal)
+            || !name.EndsWith(".parquet", StringComparison.Ordinal) || name[LogPartPrefix.Length + Digits] != '-')
+        {
+            return null;
+        }
+
+        var first = name.Slice(LogPartPrefix.Length, Digits);
+        var last = name.Slice(LogPartPrefix.Length + Digits + 1, Digits);
+        return !first.ContainsAnyExceptInRange('0', '9') && !last.ContainsAnyExceptInRange('0', '9')
+            && long.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var f)
+            && long.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out var l) && f <= l
+            ? (f, l)
+            : null;
+    }
+
+    /// <summary>The UTC days that have a partition directory, in date order.</summary>
+    public static IReadOnlyList<DateOnly> PartitionDates(string root)
+    {
+        var directory = TransactionsDirectory(root);
+        if (!Directory.Exists(directory))
+            return [];
+        return Directory.EnumerateDirectories(directory, PartitionPrefix + "*")
+            .Select(PartitionDate)
+            .OfType<DateOnly>()
+            .Order()
+            .ToArray();
+    }
+
+    /// <summary>The transaction files of one day's partition, by file name; empty when it has none.</summary>
+    public static IReadOnlyList<string> PartitionFiles(string root, DateOnly date)
+    {
+        var directory = PartitionDirectory(root, date);
+        return Directory.Exists(directory) ? Directory.EnumerateFiles(directory, "*.parquet").Order(StringComparer.Ordinal).ToArray() : [];
+    }
 
     public static string CustomersPath(string root) => Path.Combine(root, CustomersFile);
 

@@ -114,9 +114,9 @@ internal static class ConsistencyCommand
         var history = new List<WalRecord>();
         await foreach (var row in TransactionParquetReader.ReadDatasetAsync(directory, cancellationToken))
         {
-            // Rows without a log sequence (generated or imported data) were never accepted by a server.
-            if (row.LogSequence is { } sequence)
-                history.Add(new WalRecord(sequence, row.Transaction));
+            // Rows without a log sequence (generated or imported data) are history from before the log, which a
+            // backfill may have put into the online state: sequence 0, visible to every logged read.
+            history.Add(new WalRecord(row.LogSequence ?? 0, row.Transaction));
         }
 
         history.AddRange(WalFiles.ReadCommitted(Path.Combine(directory, "wal")));

@@ -25,7 +25,8 @@ public static class ConsistencyCheck
     /// <summary>
     /// Runs the check. <paramref name="history"/> is the accepted history with its log sequences, in any order and
     /// possibly with repeats (the offline store and the write-ahead log may both hold a record); records of the same
-    /// sequence are the same transaction.
+    /// sequence are the same transaction. Sequence 0 marks rows from before the log (generated or imported history a
+    /// backfill replayed), each distinct.
     /// </summary>
     public static ConsistencyReport Run(
         FeaturePlan plan,
@@ -52,7 +53,8 @@ public static class ConsistencyCheck
         var events = new List<WalRecord>();
         foreach (var record in history)
         {
-            if (!times.TryAdd(record.Sequence, record.Transaction.TimestampMs))
+            // Sequence 0 is history from before the log (see FeatureEngine.IngestBatch): never repeated by the log.
+            if (record.Sequence != 0 && !times.TryAdd(record.Sequence, record.Transaction.TimestampMs))
                 continue;
             if (Touches(plan, wanted, record.Transaction))
                 events.Add(record);

@@ -122,6 +122,8 @@ public sealed class FeatureEngine : IDisposable
     /// As <see cref="IngestBatch(ReadOnlySpan{Transaction}, Span{IngestStatus})"/>, for a replay of the log: each
     /// accepted transaction takes its record's sequence from <paramref name="logSequences"/> (same length as the
     /// batch) instead of the next number, so entities keep the log's numbering even when a record is not accepted again.
+    /// Sequence 0 marks history from before the log (generated or imported rows a backfill replays): it is always
+    /// visible to a logged read and leaves <see cref="LogSequence"/> as it is.
     /// </summary>
     public void IngestBatch(ReadOnlySpan<Transaction> batch, Span<IngestStatus> statuses, ReadOnlySpan<long> logSequences)
     {
@@ -151,7 +153,7 @@ public sealed class FeatureEngine : IDisposable
                 }
 
                 for (var i = 0; i < chunk.Length; i++)
-                    statuses[start + i] = Admit(chunk[i], ids[i], logSequences.IsEmpty ? 0 : logSequences[start + i]);
+                    statuses[start + i] = Admit(chunk[i], ids[i], logSequences.IsEmpty ? null : logSequences[start + i]);
                 foreach (var queue in _queues)
                     queue.Publish();
             }
@@ -162,15 +164,19 @@ public sealed class FeatureEngine : IDisposable
         }
     }
 
-    private IngestStatus Admit(Transaction transaction, UInt128 id, long logSequence)
+    private IngestStatus Admit(Transaction transaction, UInt128 id, long? logSequence)
     {
         var status = _gate.Admit(transaction, id);
         switch (status)
         {
             case IngestStatus.Accepted:
                 Volatile.Write(ref _accepted, _accepted + 1);
-                Volatile.Write(ref _logSequence, logSequence > 0 ? logSequence : _logSequence + 1);
-                Route(transaction, _logSequence);
+                // A replay gives each record's own sequence (0 for history from before the log, which leaves the
+                // numbering as it is); live ingest takes the next number.
+                var sequence = logSequence ?? _logSequence + 1;
+                if (sequence > _logSequence)
+                    Volatile.Write(ref _logSequence, sequence);
+                Route(transaction, sequence);
                 break;
             case IngestStatus.Duplicate:
                 Volatile.Write(ref _duplicates, _duplicates + 1);

@@ -94,7 +94,8 @@ internal sealed class FeatureShard
         state.BeginWrite();
         state.TrimEvents(history - plan.LongestRawSpanMs);
         state.Insert(e, message.Fingerprints);
-        state.LogSequence = message.Sequence;
+        if (message.Sequence > state.LogSequence)
+            state.LogSequence = message.Sequence; // history from before the log carries 0
         var families = plan.Tiles;
         for (var f = 0; f < families.Length; f++)
         {

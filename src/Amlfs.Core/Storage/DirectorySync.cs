@@ -8,10 +8,11 @@ namespace Amlfs.Storage;
 /// (Windows: NTFS journals metadata) and on file systems that refuse, it does nothing: the fsync of the files
 /// themselves still holds.
 /// </summary>
-internal static partial class DirectorySync
+public static partial class DirectorySync
 {
     private const int ReadOnly = 0;
 
+    /// <summary>fsyncs <paramref name="directory"/> itself where the platform needs and allows it; never throws for lack of support.</summary>
     public static void Flush(string directory)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS() && !OperatingSystem.IsFreeBSD())

@@ -28,16 +28,19 @@ public sealed class EmbeddedStore : IDisposable
     private readonly FeatureEngine _engine;
     private readonly TimeProvider _clock;
     private readonly Action<string>? _log;
+    private readonly DataDirectoryLock _lock;
     private readonly WriteAheadLog _wal;
     private readonly SnapshotFiles _snapshots;
     private readonly long _retentionMs;
     private long _snapshotSequence;
+    private long _rolledSequence;
     private long _lastSnapshotAt;
 
     private EmbeddedStore(EmbeddedStoreOptions options, FeatureEngine engine, TimeProvider clock, Action<string>? log,
-        WriteAheadLog wal, SnapshotFiles snapshots)
+        DataDirectoryLock directoryLock, WriteAheadLog wal, SnapshotFiles snapshots)
     {
         _options = options;
+        _lock = directoryLock;
         _engine = engine;
         _clock = clock;
         _log = log;
@@ -61,6 +64,22 @@ public sealed class EmbeddedStore : IDisposable
     public long SnapshotSequence => _snapshotSequence;
 
     /// <summary>
+    /// The log sequence up to which the records are in the offline store (rolled), as the roller last reported it;
+    /// any thread may set and read it. Under <see cref="EmbeddedStoreOptions.RetainUnrolledLog"/> retention never deletes
+    /// a segment holding a record after it. It only moves forward.
+    /// </summary>
+    public long RolledSequence
+    {
+        get => Volatile.Read(ref _rolledSequence);
+        set
+        {
+            var current = Volatile.Read(ref _rolledSequence);
+            while (value > current && Interlocked.CompareExchange(ref _rolledSequence, value, current) != current)
+                current = Volatile.Read(ref _rolledSequence);
+        }
+    }
+
+    /// <summary>
     /// Whether the writer should call <see cref="WriteSnapshot"/>: records were logged since the last snapshot, and
     /// either <see cref="EmbeddedStoreOptions.SnapshotEveryRecords"/> of them or <see cref="EmbeddedStoreOptions.SnapshotInterval"/> passed.
     /// </summary>
@@ -75,7 +94,8 @@ public sealed class EmbeddedStore : IDisposable
     }
 
     /// <summary>
-    /// Opens the store in <see cref="EmbeddedStoreOptions.DataDirectory"/> and recovers <paramref name="engine"/>, which
+    /// Opens the store in <see cref="EmbeddedStoreOptions.DataDirectory"/>, holding its <see cref="DataDirectoryLock"/>
+    /// until disposed, and recovers <paramref name="engine"/>, which
     /// must not have ingested anything: the newest snapshot whose checksum holds and that the engine restores (a damaged
     /// one, or one written for other definitions, falls back to the next older one, and then to the whole log), then every log
     /// record after it through <c>IngestBatch</c> in batches of <see cref="ReplayBatch"/>, then <c>engine.Flush()</c>.
@@ -87,6 +107,7 @@ public sealed class EmbeddedStore : IDisposable
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
     /// <exception cref="InvalidDataException">The log is damaged beyond a torn tail; the message names the segment
     /// file and byte offset.</exception>
+    /// <exception cref="DataDirectoryInUseException">Another process (or store) holds the data directory.</exception>
     public static EmbeddedStore Open(EmbeddedStoreOptions options, FeatureEngine engine, TimeProvider clock, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -97,18 +118,21 @@ public sealed class EmbeddedStore : IDisposable
             throw new ArgumentException(string.Join("; ", errors), nameof(options));
         var started = clock.GetTimestamp();
         var root = Path.GetFullPath(options.DataDirectory);
-        var wal = WriteAheadLog.Open(Path.Combine(root, "wal"), options.ToWalOptions(), clock);
+        var directoryLock = DataDirectoryLock.Acquire(root);
+        WriteAheadLog? wal = null;
         try
         {
+            wal = WriteAheadLog.Open(Path.Combine(root, "wal"), options.ToWalOptions(), clock);
             if (wal.Truncation is not null)
                 log?.Invoke(Invariant($"cut {wal.TruncatedBytes} bytes of torn tail off the write-ahead log: {wal.Truncation}"));
-            var store = new EmbeddedStore(options, engine, clock, log, wal, new SnapshotFiles(Path.Combine(root, "snapshots")));
+            var store = new EmbeddedStore(options, engine, clock, log, directoryLock, wal, new SnapshotFiles(Path.Combine(root, "snapshots")));
             store.Recover(started);
             return store;
         }
         catch
         {
-            wal.Dispose();
+            wal?.Dispose();
+            directoryLock.Dispose();
             throw;
         }
     }
@@ -156,17 +180,32 @@ public sealed class EmbeddedStore : IDisposable
         var covered = _snapshots.List().Min(s => s.Sequence);
         var newest = _engine.Watermark?.ToUnixTimeMilliseconds() ?? _wal.MaxTimestampMs ?? long.MinValue;
         var horizon = newest == long.MinValue ? long.MinValue : newest - _retentionMs;
-        var deleted = _wal.DeleteSegmentsBefore(RetentionCut(_wal.Segments, covered, horizon));
+        var rolled = _options.RetainUnrolledLog ? RolledSequence : long.MaxValue;
+        var deleted = _wal.DeleteSegmentsBefore(RetentionCut(_wal.Segments, Math.Min(covered, rolled), horizon));
         _log?.Invoke(Invariant($"snapshot at sequence {sequence} written in {_clock.GetElapsedTime(started).TotalMilliseconds:F0} ms; {deleted} log segments deleted, {_wal.SegmentCount} kept"));
         return file;
     }
 
-    /// <summary>Closes the log (writing and, unless the policy is None, fsyncing what is buffered). The engine is the caller's.</summary>
-    public void Dispose() => _wal.Dispose();
+    /// <summary>
+    /// Closes the log (writing and, unless the policy is None, fsyncing what is buffered) and releases the data
+    /// directory. The engine is the caller's.
+    /// </summary>
+    public void Dispose()
+    {
+        try
+        {
+            _wal.Dispose();
+        }
+        finally
+        {
+            _lock.Dispose();
+        }
+    }
 
     /// <summary>
     /// The first sequence to keep: segments are deletable, oldest first and stopping at the first that is not, when
-    /// they are sealed, all their records are covered by the snapshot, and their newest event is before the horizon.
+    /// they are sealed, all their records are covered by the snapshot (and, when the log rolls into the offline store,
+    /// rolled: the caller passes the smaller of the two sequences), and their newest event is before the horizon.
     /// </summary>
     internal static long RetentionCut(IReadOnlyList<WalSegment> segments, long coveredSequence, long horizonMs)
     {

@@ -32,6 +32,12 @@ public sealed record EmbeddedStoreOptions
     /// </summary>
     public TimeSpan? LogRetention { get; init; }
 
+    /// <summary>
+    /// Whether the log rolls into the offline store: retention then also keeps every segment holding a record after
+    /// <see cref="EmbeddedStore.RolledSequence"/>, so that no record is deleted before it is in the offline store.
+    /// </summary>
+    public bool RetainUnrolledLog { get; init; }
+
     /// <summary>Snapshots kept on disk, newest first: the newest is tried first and the older ones are fallbacks.</summary>
     public int KeepSnapshots { get; init; } = 2;
 

@@ -1,8 +1,9 @@
 namespace Amlfs.Storage;
 
 /// <summary>
-/// Reads the records of a write-ahead log directory without opening the log: no lock is taken and nothing is written,
-/// so it may run beside the server that owns the log (the consistency check does).
+/// Reads a log directory's segment files without opening the <see cref="WriteAheadLog"/>: no lock is taken and nothing
+/// is written, so a reader may run beside the server that owns the log (the roll into the offline store, the
+/// consistency check).
 /// </summary>
 public static class WalFiles
 {
@@ -15,13 +16,7 @@ public static class WalFiles
     public static IEnumerable<WalRecord> ReadCommitted(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        if (!Directory.Exists(directory))
-            yield break;
-        var segments = Directory.EnumerateFiles(directory)
-            .Select(path => (Path: path, First: WalSegmentFormat.ParseFileName(Path.GetFileName(path))))
-            .Where(s => s.First is not null)
-            .OrderBy(s => s.First)
-            .ToArray();
+        var segments = Segments(directory);
         var labels = new Utf8LabelCache();
         for (var i = 0; i < segments.Length; i++)
         {
@@ -57,4 +52,34 @@ public static class WalFiles
             }
         }
     }
+
+    /// <summary>
+    /// The records after <paramref name="afterSequence"/> through <paramref name="throughSequence"/>, in order, read
+    /// lazily. Records up to <see cref="WriteAheadLog.SealedThrough"/> lie in sealed segments, which never change again.
+    /// The caller guarantees that those records are written and that their segments are not deleted meanwhile
+    /// (retention keeps the segments that are not rolled yet).
+    /// </summary>
+    /// <exception cref="InvalidDataException">While enumerating: a damaged record, a gap, or a log that ends before
+    /// <paramref name="throughSequence"/>; the message names the file and byte offset.</exception>
+    public static IEnumerable<WalRecord> Read(string directory, long afterSequence, long throughSequence)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (throughSequence <= afterSequence)
+            return [];
+        var segments = Segments(directory).Where(s => s.First <= throughSequence).ToArray();
+        if (segments.Length == 0)
+            return [];
+        var start = Array.FindLastIndex(segments, s => s.First <= afterSequence + 1);
+        return WalSegmentScan.Read(segments, Math.Max(start, 0), afterSequence, throughSequence);
+    }
+
+    /// <summary>The directory's segment files by first sequence; none when it does not exist.</summary>
+    private static (string Path, long First)[] Segments(string directory) => !Directory.Exists(directory)
+        ? []
+        : Directory.EnumerateFiles(directory)
+            .Select(path => (Path: path, First: WalSegmentFormat.ParseFileName(Path.GetFileName(path))))
+            .Where(s => s.First is not null)
+            .Select(s => (s.Path, First: s.First!.Value))
+            .OrderBy(s => s.First)
+            .ToArray();
 }

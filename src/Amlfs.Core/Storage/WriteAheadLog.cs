@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using Amlfs.Transactions;
 
 namespace Amlfs.Storage;
@@ -46,6 +45,7 @@ public sealed class WriteAheadLog : IDisposable
     private SegmentState _activeState;
     private long _nextSequence;
     private long _sealedBytes;
+    private long _sealedThrough;
     private int _segmentCount;
     private long _fsyncs;
     private long _lastSync;
@@ -65,6 +65,7 @@ public sealed class WriteAheadLog : IDisposable
         _activeState = segments[^1];
         _segmentCount = segments.Count;
         _sealedBytes = segments.Take(segments.Count - 1).Sum(s => s.Bytes);
+        _sealedThrough = segments.Count > 1 ? segments[^2].Last : 0;
         _nextSequence = _activeState.Last + 1;
         _buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
         _lastSync = clock.GetTimestamp();
@@ -93,6 +94,12 @@ public sealed class WriteAheadLog : IDisposable
 
     /// <summary>What was wrong with the cut tail, with its file and offset; null when nothing was cut.</summary>
     public string? Truncation { get; }
+
+    /// <summary>
+    /// The last sequence of the newest sealed segment (0 while none is): records up to it lie in files that never
+    /// change again, which <see cref="WalFiles.Read"/> may read from any thread while the writer appends.
+    /// </summary>
+    public long SealedThrough => Volatile.Read(ref _sealedThrough);
 
     /// <summary>Segment files, the active one included.</summary>
     public int SegmentCount => Volatile.Read(ref _segmentCount);
@@ -264,7 +271,7 @@ public sealed class WriteAheadLog : IDisposable
         ThrowIfUnusable();
         var segments = _segments.Select(s => (s.Path, s.First)).ToArray();
         var start = Array.FindLastIndex(segments, s => s.First <= afterSequence + 1);
-        return Read(segments, Math.Max(start, 0), afterSequence);
+        return WalSegmentScan.Read(segments, Math.Max(start, 0), afterSequence, long.MaxValue);
     }
 
     /// <summary>
@@ -353,69 +360,10 @@ public sealed class WriteAheadLog : IDisposable
         var next = new SegmentState(_active.Name, _nextSequence) { Bytes = WalSegmentFormat.HeaderBytes };
         _segments.Add(next);
         Volatile.Write(ref _sealedBytes, _sealedBytes + sealing.Bytes);
+        Volatile.Write(ref _sealedThrough, sealing.Last);
         Volatile.Write(ref _segmentCount, _segmentCount + 1);
         Volatile.Write(ref _activeState, next);
         return next;
-    }
-
-    private IEnumerable<WalRecord> Read((string Path, long First)[] segments, int start, long afterSequence)
-    {
-        var labels = new Utf8LabelCache();
-        var expected = segments[start].First;
-        for (var i = start; i < segments.Length; i++)
-        {
-            var (path, first) = segments[i];
-            using var reader = new WalSegmentReader(path);
-            CheckHeader(reader, first);
-            if (first != expected)
-                throw Damaged(path, 0, $"begins at sequence {first} but the previous segment ended at {expected - 1}");
-            var sealedSegment = false;
-            while (!sealedSegment)
-            {
-                var item = reader.Next();
-                if (item == WalSegmentReader.Item.End)
-                    break;
-                if (item == WalSegmentReader.Item.Damaged)
-                    throw Damaged(path, reader.Offset, reader.Problem);
-                if (item == WalSegmentReader.Item.Trailer)
-                {
-                    if (reader.TrailerLastSequence != expected - 1)
-                        throw Damaged(path, reader.Offset, $"trailer declares last sequence {reader.TrailerLastSequence}, the records end at {expected - 1}");
-                    sealedSegment = true;
-                    continue;
-                }
-
-                var sequence = WalRecordCodec.SequenceOf(reader.Payload);
-                if (sequence != expected)
-                    throw Damaged(path, reader.Offset, $"holds sequence {sequence} where {expected} was expected");
-                expected++;
-                if (sequence > afterSequence)
-                    yield return new WalRecord(sequence, Decode(reader, labels));
-            }
-
-            if (!sealedSegment && i < segments.Length - 1)
-                throw Damaged(path, reader.Limit, "ends without its trailer: the segment was cut short");
-        }
-    }
-
-    private static Transaction Decode(WalSegmentReader reader, Utf8LabelCache labels)
-    {
-        try
-        {
-            return WalRecordCodec.Read(reader.Payload, labels);
-        }
-        catch (InvalidDataException e)
-        {
-            throw Damaged(reader.Path, reader.Offset, e.Message);
-        }
-    }
-
-    private static void CheckHeader(WalSegmentReader reader, long first)
-    {
-        var header = reader.ReadHeader();
-        var problem = header.IsEmpty ? "shorter than a segment header" : WalSegmentFormat.CheckHeader(header, first);
-        if (problem is not null)
-            throw Damaged(reader.Path, 0, problem);
     }
 
     /// <summary>Checks a segment that is not the last: valid header, valid trailer, followed by the next one.</summary>
@@ -424,17 +372,17 @@ public sealed class WriteAheadLog : IDisposable
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
         var length = file.Length;
         if (length < WalSegmentFormat.HeaderBytes + WalSegmentFormat.TrailerBytes)
-            throw Damaged(path, length, "shorter than a header and a trailer: the segment was cut short");
+            throw WalSegmentScan.Damaged(path, length, "shorter than a header and a trailer: the segment was cut short");
         Span<byte> bytes = stackalloc byte[WalSegmentFormat.HeaderBytes];
         file.ReadExactly(bytes);
         if (WalSegmentFormat.CheckHeader(bytes, first) is { } problem)
-            throw Damaged(path, 0, problem);
+            throw WalSegmentScan.Damaged(path, 0, problem);
         file.Position = length - WalSegmentFormat.TrailerBytes;
         file.ReadExactly(bytes[..WalSegmentFormat.TrailerBytes]);
         if (!WalSegmentFormat.TryReadTrailer(bytes, out var last, out var maxTimestamp))
-            throw Damaged(path, file.Position - WalSegmentFormat.TrailerBytes, "no valid trailer: the segment was cut short or damaged");
+            throw WalSegmentScan.Damaged(path, file.Position - WalSegmentFormat.TrailerBytes, "no valid trailer: the segment was cut short or damaged");
         if (last < first || last != nextFirst - 1)
-            throw Damaged(path, length - WalSegmentFormat.TrailerBytes, $"ends at sequence {last} but the next segment begins at {nextFirst}");
+            throw WalSegmentScan.Damaged(path, length - WalSegmentFormat.TrailerBytes, $"ends at sequence {last} but the next segment begins at {nextFirst}");
         return new SegmentState(path, first) { Last = last, MaxTimestampMs = maxTimestamp, Bytes = length, Sealed = true };
     }
 
@@ -463,7 +411,7 @@ public sealed class WriteAheadLog : IDisposable
             else
             {
                 if (WalSegmentFormat.CheckHeader(header, first) is { } problem)
-                    throw Damaged(path, 0, problem);
+                    throw WalSegmentScan.Damaged(path, 0, problem);
                 keep = ScanRecords(reader, state, out var damage);
                 if (damage is not null)
                     truncation = $"{path}: {damage} at byte offset {keep}";
@@ -513,7 +461,7 @@ public sealed class WriteAheadLog : IDisposable
                     return reader.Offset;
                 case WalSegmentReader.Item.Trailer:
                     if (reader.TrailerLastSequence != state.Last || state.Last < state.First)
-                        throw Damaged(reader.Path, reader.Offset, $"trailer declares last sequence {reader.TrailerLastSequence}, the records end at {state.Last}");
+                        throw WalSegmentScan.Damaged(reader.Path, reader.Offset, $"trailer declares last sequence {reader.TrailerLastSequence}, the records end at {state.Last}");
                     state.Sealed = true;
                     var end = reader.Offset + WalSegmentFormat.TrailerBytes;
                     if (end < reader.Limit)
@@ -522,7 +470,7 @@ public sealed class WriteAheadLog : IDisposable
                 default:
                     var sequence = WalRecordCodec.SequenceOf(reader.Payload);
                     if (sequence != state.Last + 1)
-                        throw Damaged(reader.Path, reader.Offset, $"holds sequence {sequence} where {state.Last + 1} was expected");
+                        throw WalSegmentScan.Damaged(reader.Path, reader.Offset, $"holds sequence {sequence} where {state.Last + 1} was expected");
                     state.Last = sequence;
                     state.MaxTimestampMs = Math.Max(state.MaxTimestampMs, WalRecordCodec.TimestampOf(reader.Payload));
                     break;
@@ -562,9 +510,6 @@ public sealed class WriteAheadLog : IDisposable
             throw new IOException($"the write-ahead log in {directory} is already open (in this process or another)", e);
         }
     }
-
-    private static InvalidDataException Damaged(string path, long offset, string problem) =>
-        new(string.Create(CultureInfo.InvariantCulture, $"write-ahead log segment {path} is damaged at byte offset {offset}: {problem}"));
 
     /// <summary>What the log tracks per segment; <see cref="Bytes"/> of the active one counts buffered records.</summary>
     private sealed class SegmentState(string path, long first)

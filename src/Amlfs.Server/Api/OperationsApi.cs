@@ -46,6 +46,9 @@ internal static class OperationsApi
                 ["wal_last_sequence"] = store.LastSequence.ToString(c),
                 ["flush_policy"] = runtime.Settings.FlushPolicy.ToString().ToLowerInvariant(),
                 ["last_snapshot_sequence"] = store.SnapshotSequence > 0 ? store.SnapshotSequence.ToString(c) : "none",
+                ["rolled_sequence"] = runtime.Roll.RolledSequence.ToString(c),
+                ["roll_lag_records"] = Math.Max(0, store.LastSequence - runtime.Roll.RolledSequence).ToString(c),
+                ["roll_error"] = runtime.Roll.Error ?? "",
                 ["error"] = pipeline.Failure?.Message ?? "",
             }),
             ["producer"] = new(producer.State is "unhealthy" ? "unhealthy" : producer.State == "disabled" ? "disabled" : "healthy", new Dictionary<string, string>

@@ -12,8 +12,8 @@ namespace Amlfs.Server.Hosting;
 
 /// <summary>
 /// Everything one server process runs besides HTTP: the active definitions, the engine, the durable store (recovered
-/// on start), the ingest pipeline, the risk model and the metrics. Built once at start; disposing it drains ingest,
-/// writes a final snapshot and closes the log.
+/// on start), the ingest pipeline, the roll of the log into the offline store, the risk model and the metrics. Built once
+/// at start; disposing it drains ingest, rolls the rest of the log, writes a final snapshot and closes the log.
 /// </summary>
 internal sealed partial class AmlfsRuntime : IDisposable
 {
@@ -44,6 +44,7 @@ internal sealed partial class AmlfsRuntime : IDisposable
                     SnapshotInterval = settings.SnapshotInterval,
                     SegmentBytes = settings.WalSegmentBytes,
                     LogRetention = TimeSpan.FromMilliseconds(EngineOptions.DedupRetentionMs),
+                    RetainUnrolledLog = true,
                 },
                 Engine,
                 clock,
@@ -56,7 +57,19 @@ internal sealed partial class AmlfsRuntime : IDisposable
             throw;
         }
 
-        Pipeline = new IngestPipeline(Engine, Store, settings.IngestQueueCapacity, _logger);
+        try
+        {
+            Roll = LogRollService.Start(Store, settings.DataDirectory, _logger);
+        }
+        catch
+        {
+            Store.Dispose();
+            Engine.Dispose();
+            _deadLetters.Dispose();
+            throw;
+        }
+
+        Pipeline = new IngestPipeline(Engine, Store, settings.IngestQueueCapacity, _logger, Roll.SegmentSealed);
         if (settings.LogFeatures)
         {
             FeatureLog = new FeatureLogger(settings.DataDirectory, Plan, settings.FeatureLogFlushInterval, settings.FeatureLogCapacity, _logger);
@@ -86,6 +99,9 @@ internal sealed partial class AmlfsRuntime : IDisposable
     public EmbeddedStore Store { get; }
 
     public IngestPipeline Pipeline { get; }
+
+    /// <summary>The roll of the write-ahead log into the offline store.</summary>
+    public LogRollService Roll { get; }
 
     public TransactionScorer Scorer { get; }
 
@@ -134,6 +150,7 @@ internal sealed partial class AmlfsRuntime : IDisposable
         FeatureLog?.Dispose();
         if (Pipeline.Failure is null)
         {
+            Roll.RollRemaining(); // before the snapshot, whose retention may then delete the rolled segments
             try
             {
                 Store.WriteSnapshot(); // a clean stop restarts from the snapshot without replaying the log
@@ -144,6 +161,7 @@ internal sealed partial class AmlfsRuntime : IDisposable
             }
         }
 
+        Roll.Dispose();
         Store.Dispose();
         Engine.Dispose();
         _deadLetters.Dispose();

@@ -31,15 +31,24 @@ internal sealed partial class IngestPipeline : IDisposable
     private readonly Channel<IngestWork> _queue = Channel.CreateUnbounded<IngestWork>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Thread _writer;
     private readonly ManualResetEventSlim _resumed = new(initialState: true);
+    private readonly Action? _segmentSealed;
+    private long _sealedThrough;
     private long _pending;
     private long _groups;
     private volatile Exception? _failure;
 
-    public IngestPipeline(FeatureEngine engine, EmbeddedStore? store, int capacity, ILogger logger)
+    /// <param name="engine">The engine the writer admits into.</param>
+    /// <param name="store">The durable store, or null for an engine without one.</param>
+    /// <param name="capacity">Transactions the queue holds.</param>
+    /// <param name="logger">For failures.</param>
+    /// <param name="segmentSealed">Called on the writer thread after a group that sealed a log segment; must not block.</param>
+    public IngestPipeline(FeatureEngine engine, EmbeddedStore? store, int capacity, ILogger logger, Action? segmentSealed = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _engine = engine;
         _store = store;
+        _segmentSealed = segmentSealed;
+        _sealedThrough = store?.Log.SealedThrough ?? 0;
         _logger = logger;
         Capacity = capacity;
         _writer = new Thread(Run) { IsBackground = true, Name = "amlfs-ingest" };
@@ -213,7 +222,16 @@ internal sealed partial class IngestPipeline : IDisposable
 
         Interlocked.Add(ref _pending, -transactions.Length);
         Interlocked.Increment(ref _groups);
+        SignalIfSealed();
         SnapshotIfDue();
+    }
+
+    private void SignalIfSealed()
+    {
+        if (_store is null || _segmentSealed is null || _store.Log.SealedThrough == _sealedThrough)
+            return;
+        _sealedThrough = _store.Log.SealedThrough;
+        _segmentSealed();
     }
 
     private void SnapshotIfDue()

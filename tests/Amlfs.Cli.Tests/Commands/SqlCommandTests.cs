@@ -1,5 +1,9 @@
 using System.Text.Json;
 using Amlfs.Parquet;
+using Amlfs.Parquet.Roll;
+using Amlfs.Storage;
+using Amlfs.Testing;
+using DuckDB.NET.Data;
 
 namespace Amlfs.Cli.Tests.Commands;
 
@@ -31,6 +35,36 @@ public sealed class SqlCommandTests : IDisposable
         Assert.Equal(rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), fields[0]);
         Assert.Equal(rows.Sum(r => r.Transaction.Amount), decimal.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("2", fields[2]);
+    }
+
+    [Fact]
+    public async Task Rolled_rows_generated_rows_and_files_of_an_older_layout_read_as_one_table()
+    {
+        var root = _cli.PathOf("data");
+        var day = new DateTimeOffset(2026, 1, 5, 12, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var roller = await LogRoller.OpenAsync(root, 1);
+        await roller.RollAsync(Enumerable.Range(1, 3).Select(i => new WalRecord(i, Tx.At(day + i, id: $"LOG{i}"))));
+        var old = Path.Combine(DatasetLayout.PartitionDirectory(root, new DateOnly(2026, 1, 5)), "part-old.parquet");
+        using (var connection = new DuckDBConnection("DataSource=:memory:"))
+        {
+            connection.Open();
+            using var copy = connection.CreateCommand();
+            copy.CommandText = $"""
+                COPY (SELECT 'OLD1' AS transaction_id, 'CUST_1' AS customer_id, 'MERCH_1' AS merchant_id, 1.50::DECIMAL(18,2) AS amount,
+                  'BRL' AS currency, TIMESTAMPTZ '2026-01-05 12:00:00+00' AS timestamp, true AS is_suspicious, 'old' AS typology)
+                TO '{old}' (FORMAT parquet)
+                """;
+            copy.ExecuteNonQuery();
+        }
+
+        var result = _cli.Run("sql", """
+            select count(*) filter (where log_sequence is not null) as rolled, count(*) filter (where log_sequence is not null and is_suspicious is null) as unlabelled,
+              max(log_sequence) as last, bool_or(transaction_id = 'OLD1' and is_suspicious) as old
+            from transactions
+            """, "--format", "csv");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal(["rolled,unlabelled,last,old", "3,3,3,True"], result.OutputLines);
     }
 
     [Fact]

@@ -38,6 +38,24 @@ public sealed class LogSequenceTests
     }
 
     [Fact]
+    public void History_from_before_the_log_takes_sequence_zero_and_leaves_the_numbering_as_it_is()
+    {
+        using var engine = TestEngines.Inline();
+        var customer = engine.Plan.Entity("customer")!;
+        var values = new double[customer.Features.Count];
+        Transaction[] batch = [Tx.At(Start, customer: "A"), Tx.At(Start + 1, customer: "B"), Tx.At(Start + 2, customer: "A")];
+        engine.IngestBatch(batch, new IngestStatus[3], [7, 0, 0]);
+
+        engine.Read(customer, "A", Start + 10, values, out var a);
+        engine.Read(customer, "B", Start + 10, values, out var b);
+        Assert.Equal((7L, 7L, 0L), (engine.LogSequence, a, b));
+        Assert.Equal(1, values[customer.Features.ToList().FindIndex(f => f.Name == "txn_count_60s")]); // B's event is applied
+        engine.Ingest(Tx.At(Start + 3, customer: "B"));
+        engine.Read(customer, "B", Start + 10, values, out b);
+        Assert.Equal(8, b);
+    }
+
+    [Fact]
     public void A_snapshot_carries_the_engine_and_entity_sequences()
     {
         using var engine = TestEngines.Inline();

@@ -149,6 +149,26 @@ public sealed class StoreSnapshotTests
     }
 
     [Fact]
+    public void Retention_keeps_every_segment_that_is_not_rolled_into_the_offline_store()
+    {
+        using var dir = new TempDirectory();
+        var options = Options(dir) with { LogRetention = TimeSpan.Zero, RetainUnrolledLog = true };
+        using var engine = TestEngines.Inline();
+        using var store = EmbeddedStore.Open(options, engine, TimeProvider.System);
+        StoreScenario.Feed(engine, store, Stream);
+        var segments = store.Log.Segments;
+        Assert.True(segments.Count >= 3, $"only {segments.Count} segments");
+
+        store.WriteSnapshot();
+        Assert.Equal(segments.Count, store.Log.SegmentCount); // nothing rolled: nothing deleted
+
+        store.RolledSequence = segments[1].LastSequence;
+        store.RolledSequence = segments[0].LastSequence; // never moves back
+        store.WriteSnapshot();
+        Assert.Equal(segments[2].FirstSequence, store.Log.FirstSequence);
+    }
+
+    [Fact]
     public void Retention_deletes_only_segments_covered_by_the_kept_snapshots_and_older_than_the_horizon()
     {
         using var dir = new TempDirectory();
