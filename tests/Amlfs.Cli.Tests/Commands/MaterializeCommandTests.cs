@@ -110,6 +110,34 @@ public sealed class MaterializeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Vectors_served_from_a_backfilled_state_recompute_exactly_with_the_history_from_before_the_log()
+    {
+        var rows = await WriteHistoryAsync();
+        Assert.Equal(0, _cli.Run("materialize", "--backfill").ExitCode);
+        var newest = rows.Max(r => r.Transaction.TimestampMs);
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(newest).AddMinutes(1);
+        var customers = rows.Select(r => r.Transaction.CustomerId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(5).ToArray();
+        await using (var server = await RunningServer.StartAsync(new FakeTimeProvider(now), Data, s => s with { LogFeatures = true }))
+        {
+            for (var i = 0; i < customers.Length; i++)
+            {
+                var at = now.AddSeconds(-10 * i).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+                var (status, _) = await server.PostJsonAsync("/predict",
+                    $$"""{"transaction_id":"LIVE{{i}}","customer_id":"{{customers[i]}}","merchant_id":"M1","amount":250.5,"timestamp":"{{at}}","record":true}""");
+                Assert.Equal(200, status);
+                Assert.Equal(200, (await server.GetJsonAsync($"/features/{customers[i]}")).Status);
+            }
+        }
+
+        var check = _cli.Run("consistency", "--data-dir", Data);
+
+        Assert.True(check.ExitCode == 0, check.Output + check.Error);
+        using var json = System.Text.Json.JsonDocument.Parse(check.OutputLines[^1]);
+        Assert.Equal(0, json.RootElement.GetProperty("mismatches").GetInt64());
+        Assert.True(json.RootElement.GetProperty("vectors").GetInt64() >= 3 * customers.Length);
+    }
+
+    [Fact]
     public void Materialize_alone_rolls_the_whole_log_into_the_offline_store()
     {
         var transactions = SyntheticGenerator.Stream(History with { Days = 1 }).Select(t => t.Transaction).ToArray();
