@@ -15,6 +15,7 @@ internal static class AmlfsCli
         root.Subcommands.Add(ImportCommand.Create(environment));
         root.Subcommands.Add(BenchCommand.Create(environment));
         root.Subcommands.Add(SqlCommand.Create(environment));
+        root.Subcommands.Add(TrainingSetCommand.Create(environment));
         root.Subcommands.Add(ServeCommand.Create(environment, up: true));
         root.Subcommands.Add(ServeCommand.Create(environment, up: false));
         root.Subcommands.Add(ProduceCommand.Create(environment));

@@ -85,6 +85,13 @@ public static class PartitionedReplay
         return new PartitionedReplayResult(results, duplicates.Count(d => d));
     }
 
+    /// <summary>The string fields a replay of <paramref name="entity"/> reads: its join key and its distinct-count fields.</summary>
+    public static IReadOnlyList<TransactionField> FieldsRead(EntityPlan entity)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        return [.. entity.DistinctFields.Prepend(entity.JoinKey)];
+    }
+
     /// <summary>The total of the increments <see cref="Run"/> reports for these queries: one per history event per query, one per row.</summary>
     public static long WorkUnits(ReplayHistory history, IReadOnlyList<ReplayQuery> queries)
     {
