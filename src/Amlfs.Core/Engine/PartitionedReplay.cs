@@ -102,37 +102,67 @@ public static class PartitionedReplay
 
     /// <summary>
     /// Marks each transaction whose id occurred before within the retention, as the admission gate decides it (an
-    /// id is remembered with the time of its accepted occurrence). Ids are split into buckets by fingerprint, each
-    /// bucket scanned in time order on its own thread.
+    /// id is remembered with the time of its accepted occurrence). Ids are split by fingerprint into many small
+    /// buckets, each scanned in time order with a table that fits the caches: one table for every id would miss the
+    /// caches and the TLB on nearly every lookup.
     /// </summary>
     private static bool[] Deduplicate(ReplayHistory history, long retentionMs, ParallelOptions parallel)
     {
+        const int BucketBits = 8;
         var n = history.Count;
         var ids = new UInt128[n];
-        Parallel.For(0, (n + Chunk - 1) / Chunk, parallel, c =>
+        var chunks = (n + Chunk - 1) / Chunk;
+        var counts = new int[chunks, 1 << BucketBits];
+        Parallel.For(0, chunks, parallel, c =>
         {
             var end = Math.Min(n, (c + 1) * Chunk);
             for (var i = c * Chunk; i < end; i++)
-                ids[i] = Fingerprint.Of128(history.TransactionIds[i]);
-        });
-        var duplicates = new bool[n];
-        var buckets = Math.Max(1, parallel.MaxDegreeOfParallelism * 2);
-        var times = history.TimesMs;
-        Parallel.For(0, buckets, parallel, b =>
-        {
-            var seen = new TransactionIdSet(n / buckets + 1);
-            for (var i = 0; i < n; i++)
             {
-                var id = ids[i];
-                if ((int)((ulong)(id >> 64) % (ulong)buckets) != b)
-                    continue;
-                if (seen.Contains(id, times[i] - retentionMs))
+                ids[i] = Fingerprint.Of128(history.TransactionIds[i]);
+                counts[c, BucketOf(ids[i])]++;
+            }
+        });
+
+        // Bucket b holds its positions chunk by chunk, so in time order: starts[c, b] is where chunk c writes.
+        var starts = new int[chunks, 1 << BucketBits];
+        var bucketStart = new int[(1 << BucketBits) + 1];
+        var offset = 0;
+        for (var b = 0; b < 1 << BucketBits; b++)
+        {
+            bucketStart[b] = offset;
+            for (var c = 0; c < chunks; c++)
+            {
+                starts[c, b] = offset;
+                offset += counts[c, b];
+            }
+        }
+
+        bucketStart[1 << BucketBits] = offset;
+        var positions = new int[n];
+        Parallel.For(0, chunks, parallel, c =>
+        {
+            var end = Math.Min(n, (c + 1) * Chunk);
+            for (var i = c * Chunk; i < end; i++)
+                positions[starts[c, BucketOf(ids[i])]++] = i;
+        });
+
+        var duplicates = new bool[n];
+        var times = history.TimesMs;
+        Parallel.For(0, 1 << BucketBits, parallel, b =>
+        {
+            var seen = new TransactionIdSet(bucketStart[b + 1] - bucketStart[b]);
+            for (var k = bucketStart[b]; k < bucketStart[b + 1]; k++)
+            {
+                var i = positions[k];
+                if (seen.Contains(ids[i], times[i] - retentionMs))
                     duplicates[i] = true;
                 else
-                    seen.Add(id, times[i]);
+                    seen.Add(ids[i], times[i]);
             }
         });
         return duplicates;
+
+        static int BucketOf(UInt128 id) => (int)((ulong)(id >> 64) >> (64 - BucketBits));
     }
 
     /// <summary>Each transaction as entities store it, with its local hour and day, converted once.</summary>

@@ -31,7 +31,9 @@ internal sealed class ReplayPartition(
     public void Run(IProgress<long>? progress)
     {
         var entity = query.Entity;
-        var shard = new FeatureShard(plan, options);
+        // Rows come in time order and each reads after every event before it: nothing reads the past, so the shard
+        // keeps no query history, only what the windows need, and entities stay small.
+        var shard = new FeatureShard(plan, options with { QueryHistoryMs = 0 });
         var times = history.TimesMs;
         var width = query.Width;
         var featureMap = entity.FeatureValue;

@@ -115,7 +115,7 @@ public static class LabelFileReader
     private static async Task<object?[]> ColumnAsync(ParquetRowGroupReader group, DataField field, int count, CancellationToken cancellationToken)
     {
         var type = field.ClrType;
-        if (type == typeof(string))
+        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
         {
             var strings = new string?[count];
             await group.ReadAsync(field, strings.AsMemory(), cancellationToken: cancellationToken).ConfigureAwait(false);
