@@ -4,7 +4,7 @@ namespace Amlfs.Cli.Bench;
 
 /// <summary>What <see cref="TrainingSetBench"/> measured.</summary>
 internal sealed record TrainingSetBenchResult(
-    TrainingSetSummary Summary, double OurSeconds, double DuckDbSeconds, long DuckDbRows, long ComparedRows, long Mismatches)
+    TrainingSetSummary Summary, double OurSeconds, double DuckDbSeconds, double OurCpuSeconds, double DuckDbCpuSeconds, long DuckDbRows, long ComparedRows, long Mismatches)
 {
     public double RowsPerSecond => Summary.Rows / OurSeconds;
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Amlfs.Engine;
 using Amlfs.Registry;
 using Parquet;
@@ -66,6 +67,8 @@ public static class OfflineHistoryReader
         public bool?[] Suspicious { get; private set; } = new bool?[n];
         public string?[] Typologies { get; private set; } = new string?[n];
 
+        private readonly ConcurrentDictionary<string, string> _interned = new(StringComparer.Ordinal);
+
         public async Task ReadAsync(ParquetRowGroupReader group, ParquetSchema schema, string file, int offset, int count, CancellationToken ct)
         {
             var byName = schema.GetDataFields().ToDictionary(f => f.Name, StringComparer.Ordinal);
@@ -82,10 +85,18 @@ public static class OfflineHistoryReader
             foreach (var (field, values) in Fields)
             {
                 var column = ColumnOf(field);
-                if (byName.GetValueOrDefault(column.Name) is { } present)
+                if (byName.GetValueOrDefault(column.Name) is not { } present)
+                    continue;
+                if (field is TransactionField.CustomerId or TransactionField.MerchantId)
+                    await ReadInternedAsync(group, present, values.AsMemory(offset, count), ct).ConfigureAwait(false);
+                else
                     await group.ReadAsync(present, values.AsMemory(offset, count), cancellationToken: ct).ConfigureAwait(false);
-                else if (!column.IsNullable)
-                    throw new InvalidDataException($"{file}: missing column '{column.Name}'");
+            }
+
+            foreach (var field in Fields.Keys)
+            {
+                if (!byName.ContainsKey(ColumnOf(field).Name) && !ColumnOf(field).IsNullable)
+                    throw new InvalidDataException($"{file}: missing column '{ColumnOf(field).Name}'");
             }
 
             var amounts = await ValuesAsync<decimal>(group, Need(TransactionColumns.Amount), count, ct).ConfigureAwait(false);
@@ -119,7 +130,23 @@ public static class OfflineHistoryReader
             }
 
             if (byName.GetValueOrDefault(TransactionColumns.Typology.Name) is { } typology)
-                await group.ReadAsync(typology, Typologies.AsMemory(offset, count), cancellationToken: ct).ConfigureAwait(false);
+                await ReadInternedAsync(group, typology, Typologies.AsMemory(offset, count), ct).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// A string column of entity ids (customers, merchants) or other repeated values: each value mapped to one shared
+        /// string once read. Ten million rows then keep a few hundred thousand strings alive, not ten million that the
+        /// collector would promote and trace, and the engine finds each id's entity by reference.
+        /// </summary>
+        private async Task ReadInternedAsync(ParquetRowGroupReader group, DataField field, Memory<string?> target, CancellationToken ct)
+        {
+            await group.ReadAsync(field, target, cancellationToken: ct).ConfigureAwait(false);
+            var span = target.Span;
+            for (var i = 0; i < span.Length; i++)
+            {
+                if (span[i] is { } value)
+                    span[i] = _interned.GetOrAdd(value, value);
+            }
         }
 
         /// <summary>Stable sort by time when the files' concatenation is not in time order already.</summary>
