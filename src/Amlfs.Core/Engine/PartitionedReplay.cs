@@ -118,7 +118,7 @@ public static class PartitionedReplay
             var end = Math.Min(n, (c + 1) * Chunk);
             for (var i = c * Chunk; i < end; i++)
             {
-                ids[i] = Fingerprint.Of128(history.TransactionIds[i]);
+                ids[i] = history.TransactionIdFingerprints?[i] ?? Fingerprint.Of128(history.TransactionIds[i]!);
                 counts[c, BucketOf(ids[i])]++;
             }
         });

@@ -19,13 +19,27 @@ public sealed class ReplayHistory
     /// <param name="fields">String columns by field (customer_id, merchant_id, ip_address...), each of the same length.</param>
     /// <exception cref="ArgumentException">Columns differ in length or times go back.</exception>
     public ReplayHistory(long[] timesMs, long[] amountCents, string[] transactionIds, IReadOnlyDictionary<TransactionField, string?[]> fields)
+        : this(timesMs, amountCents, transactionIds, null, fields)
+    {
+    }
+
+    /// <summary>
+    /// A history whose transaction ids may be given as fingerprints (<see cref="TransactionIdFingerprint"/>), so that a
+    /// reader of millions of rows need not make a string of each id: <paramref name="transactionIds"/> then holds only
+    /// the ids the caller wants back (null elsewhere). Without fingerprints every id is required.
+    /// </summary>
+    public ReplayHistory(long[] timesMs, long[] amountCents, string?[] transactionIds, UInt128[]? transactionIdFingerprints,
+        IReadOnlyDictionary<TransactionField, string?[]> fields)
     {
         ArgumentNullException.ThrowIfNull(timesMs);
         ArgumentNullException.ThrowIfNull(amountCents);
         ArgumentNullException.ThrowIfNull(transactionIds);
         ArgumentNullException.ThrowIfNull(fields);
-        if (amountCents.Length != timesMs.Length || transactionIds.Length != timesMs.Length || fields.Values.Any(f => f.Length != timesMs.Length))
+        if (amountCents.Length != timesMs.Length || transactionIds.Length != timesMs.Length || fields.Values.Any(f => f.Length != timesMs.Length)
+            || (transactionIdFingerprints is not null && transactionIdFingerprints.Length != timesMs.Length))
             throw new ArgumentException("every column of a replay history must have one value per transaction", nameof(fields));
+        if (transactionIdFingerprints is null && Array.IndexOf(transactionIds, null) is var missing and >= 0)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"transaction {missing} has no id"), nameof(transactionIds));
         for (var i = 0; i < timesMs.Length; i++)
         {
             if (timesMs[i] is < 0 or > CompactEvent.MaxTimeMs)
@@ -37,6 +51,7 @@ public sealed class ReplayHistory
         TimesMs = timesMs;
         AmountCents = amountCents;
         TransactionIds = transactionIds;
+        TransactionIdFingerprints = transactionIdFingerprints;
         _fields = new Dictionary<TransactionField, string?[]>(fields);
     }
 
@@ -49,8 +64,14 @@ public sealed class ReplayHistory
     /// <summary>Amounts in cents.</summary>
     public long[] AmountCents { get; }
 
-    /// <summary>Transaction ids.</summary>
-    public string[] TransactionIds { get; }
+    /// <summary>Transaction ids; null where the history was given fingerprints only.</summary>
+    public string?[] TransactionIds { get; }
+
+    /// <summary>The ids' fingerprints when the history was built from them, else null (computed from the ids).</summary>
+    public UInt128[]? TransactionIdFingerprints { get; }
+
+    /// <summary>The fingerprint of a transaction id, as the admission gate computes it to recognise duplicates.</summary>
+    public static UInt128 TransactionIdFingerprint(ReadOnlySpan<char> transactionId) => Fingerprint.Of128(transactionId);
 
     /// <summary>The column of a string field, or null when the history does not carry it.</summary>
     public string?[]? Field(TransactionField field) => _fields.GetValueOrDefault(field);

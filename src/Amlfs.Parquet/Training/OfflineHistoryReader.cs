@@ -53,7 +53,7 @@ public static class OfflineHistoryReader
             }).ConfigureAwait(false);
 
         columns.SortByTime();
-        var history = new ReplayHistory(columns.Times, columns.Cents, columns.Ids!, columns.Fields);
+        var history = new ReplayHistory(columns.Times, columns.Cents, columns.Ids, columns.IdFingerprints, columns.Fields);
         return new OfflineHistory(history, columns.Suspicious, columns.Typologies, files.Count);
     }
 
@@ -62,7 +62,8 @@ public static class OfflineHistoryReader
     {
         public long[] Times { get; private set; } = new long[n];
         public long[] Cents { get; private set; } = new long[n];
-        public string[] Ids { get; private set; } = new string[n];
+        public string?[] Ids { get; private set; } = new string?[n];
+        public UInt128[] IdFingerprints { get; private set; } = new UInt128[n];
         public Dictionary<TransactionField, string?[]> Fields { get; } = fields.ToDictionary(f => f, _ => new string?[n]);
         public bool?[] Suspicious { get; private set; } = new bool?[n];
         public string?[] Typologies { get; private set; } = new string?[n];
@@ -75,11 +76,30 @@ public static class OfflineHistoryReader
             DataField Need(DataField field) => byName.GetValueOrDefault(field.Name)
                 ?? throw new InvalidDataException($"{file}: missing column '{field.Name}'");
 
-            await group.ReadAsync(Need(TransactionColumns.TransactionId), Ids.AsMemory(offset, count)!, cancellationToken: ct).ConfigureAwait(false);
-            for (var i = offset; i < offset + count; i++)
+            if (byName.GetValueOrDefault(TransactionColumns.IsSuspicious.Name) is { } labels)
             {
-                if (Ids[i] is null)
+                if (labels.IsNullable)
+                {
+                    await group.ReadAsync<bool>(labels, Suspicious.AsMemory(offset, count), cancellationToken: ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    var required = await ValuesAsync<bool>(group, labels, count, ct).ConfigureAwait(false);
+                    for (var i = 0; i < count; i++)
+                        Suspicious[offset + i] = required[i];
+                }
+            }
+
+            // Ids as characters: a fingerprint for every row, a string only for the labelled rows a training set names.
+            var ids = new ReadOnlyMemory<char>?[count];
+            await group.ReadAsync<ReadOnlyMemory<char>>(Need(TransactionColumns.TransactionId), ids.AsMemory(), cancellationToken: ct).ConfigureAwait(false);
+            for (var i = 0; i < count; i++)
+            {
+                if (ids[i] is not { } id)
                     throw new InvalidDataException($"{file}: column 'transaction_id' has a null value");
+                IdFingerprints[offset + i] = ReplayHistory.TransactionIdFingerprint(id.Span);
+                if (Suspicious[offset + i] is not null)
+                    Ids[offset + i] = id.ToString();
             }
 
             foreach (var (field, values) in Fields)
@@ -113,20 +133,6 @@ public static class OfflineHistoryReader
             {
                 var t = timestamps[i].Kind == DateTimeKind.Local ? timestamps[i].ToUniversalTime() : timestamps[i];
                 Times[offset + i] = (t.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
-            }
-
-            if (byName.GetValueOrDefault(TransactionColumns.IsSuspicious.Name) is { } labels)
-            {
-                if (labels.IsNullable)
-                {
-                    await group.ReadAsync<bool>(labels, Suspicious.AsMemory(offset, count), cancellationToken: ct).ConfigureAwait(false);
-                }
-                else
-                {
-                    var required = await ValuesAsync<bool>(group, labels, count, ct).ConfigureAwait(false);
-                    for (var i = 0; i < count; i++)
-                        Suspicious[offset + i] = required[i];
-                }
             }
 
             if (byName.GetValueOrDefault(TransactionColumns.Typology.Name) is { } typology)
@@ -175,6 +181,7 @@ public static class OfflineHistoryReader
             Times = keys;
             Cents = Permute(Cents, order);
             Ids = Permute(Ids, order);
+            IdFingerprints = Permute(IdFingerprints, order);
             foreach (var field in Fields.Keys.ToArray())
                 Fields[field] = Permute(Fields[field], order);
             Suspicious = Permute(Suspicious, order);

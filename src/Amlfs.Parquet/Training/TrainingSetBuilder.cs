@@ -44,7 +44,7 @@ public static class TrainingSetBuilder
         var rows = new List<int>();
         for (var i = 0; i < history.Count; i++)
         {
-            if (store.IsSuspicious[i] is not null && seen.Add(history.TransactionIds[i]))
+            if (store.IsSuspicious[i] is not null && seen.Add(history.TransactionIds[i]!))
                 rows.Add(i);
         }
 
@@ -68,7 +68,7 @@ public static class TrainingSetBuilder
 
         var columns = new List<(DataField Field, Func<int, int, Array> Values)>
         {
-            (new DataField<string>("transaction_id"), (start, n) => Slice(order, start, n, i => history.TransactionIds[i])),
+            (new DataField<string>("transaction_id"), (start, n) => Slice(order, start, n, i => history.TransactionIds[i]!)),
             (new DataField<string>("customer_id"), (start, n) => Slice(order, start, n, i => customers[i]!)),
             (new DataField<string>("merchant_id"), (start, n) => Slice(order, start, n, i => history.Field(TransactionField.MerchantId)?[i] ?? "")),
             (new DateTimeDataField("timestamp", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis),
