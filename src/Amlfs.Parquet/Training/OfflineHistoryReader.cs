@@ -136,7 +136,7 @@ public static class OfflineHistoryReader
             }
 
             if (byName.GetValueOrDefault(TransactionColumns.Typology.Name) is { } typology)
-                await ReadInternedAsync(group, typology, Typologies.AsMemory(offset, count), ct).ConfigureAwait(false);
+                await ReadFewValuesAsync(group, typology, Typologies.AsMemory(offset, count), ct).ConfigureAwait(false);
         }
 
         /// <summary>
@@ -152,6 +152,31 @@ public static class OfflineHistoryReader
             {
                 if (span[i] is { } value)
                     span[i] = _interned.GetOrAdd(value, value);
+            }
+        }
+
+        /// <summary>
+        /// A column of a handful of values (typologies): read as characters, so no string is made per row, each value
+        /// looked up by its characters.
+        /// </summary>
+        private static async Task ReadFewValuesAsync(ParquetRowGroupReader group, DataField field, Memory<string?> target, CancellationToken ct)
+        {
+            var raw = new ReadOnlyMemory<char>?[target.Length];
+            await group.ReadAsync<ReadOnlyMemory<char>>(field, raw.AsMemory(), cancellationToken: ct).ConfigureAwait(false);
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            var lookup = values.GetAlternateLookup<ReadOnlySpan<char>>();
+            var span = target.Span;
+            for (var i = 0; i < span.Length; i++)
+            {
+                if (raw[i] is not { } chars)
+                    continue;
+                if (!lookup.TryGetValue(chars.Span, out var value))
+                {
+                    value = chars.ToString();
+                    values[value] = value;
+                }
+
+                span[i] = value;
             }
         }
 
