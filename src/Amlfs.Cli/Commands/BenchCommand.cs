@@ -16,6 +16,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Measure performance; each benchmark prints its figures and, as its last line, one JSON object");
         command.Subcommands.Add(CreateEngine(environment));
         command.Subcommands.Add(CreateFreshness(environment));
+        command.Subcommands.Add(TrainingSetBenchCommand.Create(environment));
         return command;
     }
 

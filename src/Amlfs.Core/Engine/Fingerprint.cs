@@ -19,9 +19,12 @@ internal static class Fingerprint
     }
 
     /// <summary>A 128-bit fingerprint for transaction ids, where a collision would lose a payment as a false duplicate.</summary>
-    public static UInt128 Of128(string value)
+    public static UInt128 Of128(string value) => Of128(value.AsSpan());
+
+    /// <summary>As <see cref="Of128(string)"/>, of characters that need not be a string.</summary>
+    public static UInt128 Of128(ReadOnlySpan<char> value)
     {
-        var hash = XxHash128.HashToUInt128(MemoryMarshal.AsBytes(value.AsSpan()));
+        var hash = XxHash128.HashToUInt128(MemoryMarshal.AsBytes(value));
         return hash < 2 ? hash + 2 : hash; // 0 = empty slot, 1 = removed slot in TransactionIdSet
     }
 }

@@ -1,0 +1,176 @@
+using System.CommandLine;
+using System.Globalization;
+using Amlfs.Engine;
+using Amlfs.Parquet;
+using Amlfs.Parquet.Training;
+using Amlfs.Registry;
+using Spectre.Console;
+
+namespace Amlfs.Cli.Commands;
+
+/// <summary>
+/// <c>amlfs training-set</c>: a point-in-time training set from the offline store, by replaying the engine under the
+/// active definitions (<see cref="TrainingSetBuilder"/>).
+/// </summary>
+internal static class TrainingSetCommand
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static Command Create(CliEnvironment environment)
+    {
+        var labels = new Option<string?>("--labels")
+        {
+            Description = "Label rows, CSV or Parquet: entity_id, timestamp (ISO-8601), label (0/1/true/false), optional entity. "
+                + "Without it: every labelled transaction of the store, as of its own time",
+            HelpName = "FILE",
+        };
+        var output = new Option<string>("--out") { Description = "Output Parquet file", Required = true, HelpName = "FILE.parquet" };
+        var entity = new Option<string>("--entity")
+        {
+            Description = "Entity type of the label rows",
+            DefaultValueFactory = _ => "customer",
+        };
+        var dataDirectory = DataDirectoryOption.Create();
+        var parallelism = new Option<int>("--parallelism")
+        {
+            Description = "Threads; the number of cores by default",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        var command = new Command("training-set", "Build a point-in-time training set from the offline store by replaying the engine")
+        {
+            labels, output, entity, dataDirectory, parallelism,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            environment, parse.GetValue(labels), parse.GetValue(output)!, parse.GetValue(entity)!, parse.GetValue(dataDirectory)!,
+            parse.GetValue(parallelism), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        CliEnvironment environment, string? labelsFile, string output, string entityName, string dataDirectory, int parallelism,
+        CancellationToken cancellationToken)
+    {
+        var errors = environment.Error;
+        if (parallelism < 1)
+        {
+            await errors.WriteLineAsync($"amlfs training-set: --parallelism must be at least 1, got {parallelism.ToString(Invariant)}").ConfigureAwait(false);
+            return 1;
+        }
+
+        var root = environment.Resolve(dataDirectory);
+        var definition = new RegistryStore(root).Active.Definition;
+        var plan = FeaturePlan.Compile(definition);
+        if (plan.Entity(entityName) is null)
+        {
+            await errors.WriteLineAsync($"amlfs training-set: --entity must be one of {string.Join(", ", plan.Entities.Select(e => e.Name))}, got '{entityName}'").ConfigureAwait(false);
+            return 1;
+        }
+
+        if (DatasetLayout.TransactionFiles(root).Count == 0)
+        {
+            await errors.WriteLineAsync($"amlfs training-set: the offline store at {root} holds no transactions: run `amlfs generate` or `amlfs import` first").ConfigureAwait(false);
+            return 1;
+        }
+
+        LabelRows? labels = null;
+        if (labelsFile is not null)
+        {
+            try
+            {
+                labels = await LabelFileReader.ReadAsync(environment.Resolve(labelsFile), entityName, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LabelFileException e)
+            {
+                foreach (var problem in e.Problems)
+                    await errors.WriteLineAsync(problem).ConfigureAwait(false);
+                return 1;
+            }
+        }
+
+        var target = environment.Resolve(output);
+        var options = EngineOptions.From(definition);
+        try
+        {
+            var summary = await BuildWithProgressAsync(environment.Console, root, plan, options, labels, target, parallelism, cancellationToken).ConfigureAwait(false);
+            Print(environment.Console, summary, target);
+            return 0;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            await errors.WriteLineAsync($"amlfs training-set: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    /// <summary>Builds the set while a progress bar follows its three stages.</summary>
+    internal static async Task<TrainingSetSummary> BuildWithProgressAsync(
+        IAnsiConsole console, string root, FeaturePlan plan, EngineOptions options, LabelRows? labels, string output, int parallelism,
+        CancellationToken cancellationToken)
+    {
+        var progress = new TrainingSetProgress();
+        var storeRows = await CountRowsAsync(root, cancellationToken).ConfigureAwait(false);
+        TrainingSetSummary? summary = null;
+        await console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var read = context.AddTask("Read the offline store", maxValue: Math.Max(1, storeRows));
+                var replay = context.AddTask("Replay the engine", maxValue: 1);
+                var write = context.AddTask("Write the training set", maxValue: 1);
+                var build = labels is null
+                    ? TrainingSetBuilder.BuildFromStoreAsync(root, plan, options, output, parallelism, progress, cancellationToken)
+                    : TrainingSetBuilder.BuildFromLabelsAsync(root, plan, options, labels, output, parallelism, progress, cancellationToken);
+                while (!build.IsCompleted)
+                {
+                    read.Value = progress.Read;
+                    if (progress.ReplayTotal > 0)
+                    {
+                        replay.MaxValue = progress.ReplayTotal;
+                        replay.Value = progress.Replayed;
+                    }
+
+                    if (progress.WriteTotal > 0)
+                    {
+                        write.MaxValue = progress.WriteTotal;
+                        write.Value = progress.Written;
+                    }
+
+                    await Task.WhenAny(build, Task.Delay(100, cancellationToken)).ConfigureAwait(false);
+                }
+
+                summary = await build.ConfigureAwait(false);
+                foreach (var task in new[] { read, replay, write })
+                    task.Value = task.MaxValue;
+            }).ConfigureAwait(false);
+        return summary!;
+    }
+
+    private static async Task<long> CountRowsAsync(string root, CancellationToken cancellationToken)
+    {
+        var rows = 0L;
+        foreach (var file in DatasetLayout.TransactionFiles(root))
+        {
+            var reader = await global::Parquet.ParquetReader.CreateAsync(file, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await using var _ = reader.ConfigureAwait(false);
+            rows += reader.RowGroups.Sum(g => g.RowCount);
+        }
+
+        return rows;
+    }
+
+    private static void Print(IAnsiConsole console, TrainingSetSummary summary, string output)
+    {
+        var table = new Table().AddColumns("training set", "value");
+        table.AddRow("rows", summary.Rows.ToString("N0", Invariant));
+        table.AddRow("feature columns", summary.Features.ToString(Invariant));
+        table.AddRow("history", string.Create(Invariant,
+            $"{summary.HistoryTransactions:N0} transactions in {summary.Files:N0} files ({summary.Unlabelled:N0} unlabelled, {summary.Duplicates:N0} duplicate ids skipped)"));
+        table.AddRow("time", string.Create(Invariant,
+            $"{summary.Elapsed.TotalSeconds:N2} s (read {summary.Read.TotalSeconds:N2} s, replay {summary.Replay.TotalSeconds:N2} s, write {summary.Write.TotalSeconds:N2} s)"));
+        var rate = summary.Elapsed.TotalSeconds > 0 ? summary.Rows / summary.Elapsed.TotalSeconds : 0;
+        table.AddRow("rate", string.Create(Invariant, $"{rate:N0} rows/s"));
+        table.AddRow("file", Markup.Escape(output));
+        console.Write(table);
+    }
+}

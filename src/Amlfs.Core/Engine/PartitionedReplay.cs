@@ -1,0 +1,261 @@
+using Amlfs.Registry;
+
+namespace Amlfs.Engine;
+
+/// <summary>
+/// Replay mode for large histories: the same shards and evaluator as <see cref="FeatureEngine"/> (and
+/// <see cref="PointInTimeReplay"/>), partitioned by entity across cores. An entity's features depend only on the events
+/// of that entity, so each (entity type, partition) pair runs an independent shard fed only the events of its
+/// entities, in event-time order, and answers only its entities' rows; the partitions share nothing but read-only
+/// columns, and each row's values are written by exactly one partition.
+/// <para>
+/// Semantics are those of the online path for a history it accepted: a row as of q sees exactly the events before q
+/// (an event at q is not counted), whatever order they arrived in; a transaction id repeated within the dedup retention
+/// of its first occurrence counts once, like the admission gate. There is no lateness or clock check: the history is
+/// what was accepted.
+/// </para>
+/// </summary>
+public static class PartitionedReplay
+{
+    private const int Chunk = 1 << 16;
+
+    /// <summary>
+    /// Evaluates every row of every query. Returns one array per query, row-major (<c>rows x query.Width</c>).
+    /// <paramref name="progress"/>, when given, receives increments of work done (thread-safe required); their sum
+    /// reaches <see cref="WorkUnits"/>.
+    /// </summary>
+    /// <param name="plan">The compiled definitions; every query's entity must come from it.</param>
+    /// <param name="options">Engine options: the dedup retention and query history apply; shard settings do not.</param>
+    /// <param name="history">The history, in event-time order.</param>
+    /// <param name="queries">The rows to evaluate, one query per entity type at most once each or more.</param>
+    /// <param name="parallelism">Threads to use; partitions are scheduled on them.</param>
+    /// <param name="progress">Receives increments of work done, from any thread.</param>
+    public static PartitionedReplayResult Run(
+        FeaturePlan plan, EngineOptions options, ReplayHistory history, IReadOnlyList<ReplayQuery> queries,
+        int parallelism, IProgress<long>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(queries);
+        ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
+        foreach (var query in queries)
+        {
+            if (query.Entity.Index >= plan.Entities.Count || !ReferenceEquals(plan.Entities[query.Entity.Index], query.Entity))
+                throw new ArgumentException($"query entity '{query.Entity.Name}' is not from this plan", nameof(queries));
+            if (query.AsOfMs.Length != query.EntityIds.Length || (query.RequestAmounts is { } a && a.Length != query.EntityIds.Length))
+                throw new ArgumentException($"query of '{query.Entity.Name}': every column needs one value per row", nameof(queries));
+            if (history.Field(query.Entity.JoinKey) is null || query.Entity.DistinctFields.Any(f => history.Field(f) is null))
+                throw new ArgumentException($"the history lacks a column that '{query.Entity.Name}' features read", nameof(history));
+        }
+
+        var n = history.Count;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = parallelism };
+        var duplicates = Deduplicate(history, options.DedupRetentionMs, parallel);
+        var events = CompactEvents(plan, history, parallel);
+        var hashes = new Dictionary<TransactionField, ulong[]>();
+        foreach (var field in queries.SelectMany(q => q.Entity.DistinctFields.Prepend(q.Entity.JoinKey)).Distinct())
+            hashes[field] = Hash(history.Field(field)!, parallel);
+
+        // More partitions than threads: each shard's entities fit the caches better, and threads balance the load.
+        var partitions = Math.Max(4, parallelism * 4);
+        var work = new List<ReplayPartition>();
+        var results = new double[queries.Count][];
+        for (var q = 0; q < queries.Count; q++)
+        {
+            var query = queries[q];
+            results[q] = new double[(long)query.EntityIds.Length * query.Width];
+            var keyHashes = hashes[query.Entity.JoinKey];
+            var eventLists = Split(n, i => !duplicates[i] && keyHashes[i] != 0, i => keyHashes[i], partitions);
+            progress?.Report(n - eventLists.Sum(l => (long)l.Length)); // events of no entity of this type
+            var rowHashes = Hash(query.EntityIds, parallel);
+            var order = RowOrder(query.AsOfMs);
+            var rowLists = Split(order.Length, _ => true, k => rowHashes[order[k]], partitions, k => order[k]);
+            var fields = query.Entity.DistinctFields.Select(f => hashes[f]).ToArray();
+            for (var p = 0; p < partitions; p++)
+            {
+                work.Add(new ReplayPartition(plan, options, query, history, events, history.Field(query.Entity.JoinKey)!,
+                    keyHashes, fields, eventLists[p], rowLists[p], rowHashes, results[q]));
+            }
+        }
+
+        // Largest first, so the last partitions to start are short ones.
+        var scheduled = work.OrderByDescending(w => w.Size).ToArray();
+        Parallel.ForEach(scheduled, parallel, partition => partition.Run(progress));
+        return new PartitionedReplayResult(results, duplicates.Count(d => d));
+    }
+
+    /// <summary>The string fields a replay of <paramref name="entity"/> reads: its join key and its distinct-count fields.</summary>
+    public static IReadOnlyList<TransactionField> FieldsRead(EntityPlan entity)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        return [.. entity.DistinctFields.Prepend(entity.JoinKey)];
+    }
+
+    /// <summary>The total of the increments <see cref="Run"/> reports for these queries: one per history event per query, one per row.</summary>
+    public static long WorkUnits(ReplayHistory history, IReadOnlyList<ReplayQuery> queries)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(queries);
+        return queries.Sum(q => (long)history.Count + q.EntityIds.Length);
+    }
+
+    /// <summary>
+    /// Marks each transaction whose id occurred before within the retention, as the admission gate decides it (an
+    /// id is remembered with the time of its accepted occurrence). Ids are split by fingerprint into many small
+    /// buckets, each scanned in time order with a table that fits the caches: one table for every id would miss the
+    /// caches and the TLB on nearly every lookup.
+    /// </summary>
+    private static bool[] Deduplicate(ReplayHistory history, long retentionMs, ParallelOptions parallel)
+    {
+        const int BucketBits = 8;
+        var n = history.Count;
+        var ids = new UInt128[n];
+        var chunks = (n + Chunk - 1) / Chunk;
+        var counts = new int[chunks, 1 << BucketBits];
+        Parallel.For(0, chunks, parallel, c =>
+        {
+            var end = Math.Min(n, (c + 1) * Chunk);
+            for (var i = c * Chunk; i < end; i++)
+            {
+                ids[i] = history.TransactionIdFingerprints?[i] ?? Fingerprint.Of128(history.TransactionIds[i]!);
+                counts[c, BucketOf(ids[i])]++;
+            }
+        });
+
+        // Bucket b holds its positions chunk by chunk, so in time order: starts[c, b] is where chunk c writes.
+        var starts = new int[chunks, 1 << BucketBits];
+        var bucketStart = new int[(1 << BucketBits) + 1];
+        var offset = 0;
+        for (var b = 0; b < 1 << BucketBits; b++)
+        {
+            bucketStart[b] = offset;
+            for (var c = 0; c < chunks; c++)
+            {
+                starts[c, b] = offset;
+                offset += counts[c, b];
+            }
+        }
+
+        bucketStart[1 << BucketBits] = offset;
+        var positions = new int[n];
+        Parallel.For(0, chunks, parallel, c =>
+        {
+            var end = Math.Min(n, (c + 1) * Chunk);
+            for (var i = c * Chunk; i < end; i++)
+                positions[starts[c, BucketOf(ids[i])]++] = i;
+        });
+
+        var duplicates = new bool[n];
+        var times = history.TimesMs;
+        Parallel.For(0, 1 << BucketBits, parallel, b =>
+        {
+            var seen = new TransactionIdSet(bucketStart[b + 1] - bucketStart[b]);
+            for (var k = bucketStart[b]; k < bucketStart[b + 1]; k++)
+            {
+                var i = positions[k];
+                if (seen.Contains(ids[i], times[i] - retentionMs))
+                    duplicates[i] = true;
+                else
+                    seen.Add(ids[i], times[i]);
+            }
+        });
+        return duplicates;
+
+        static int BucketOf(UInt128 id) => (int)((ulong)(id >> 64) >> (64 - BucketBits));
+    }
+
+    /// <summary>Each transaction as entities store it, with its local hour and day, converted once.</summary>
+    private static CompactEvent[] CompactEvents(FeaturePlan plan, ReplayHistory history, ParallelOptions parallel)
+    {
+        var n = history.Count;
+        var events = new CompactEvent[n];
+        Parallel.For(0, (n + Chunk - 1) / Chunk, parallel, c =>
+        {
+            var calendar = new LocalCalendar(plan.TimeZone);
+            var end = Math.Min(n, (c + 1) * Chunk);
+            for (var i = c * Chunk; i < end; i++)
+            {
+                var (hour, day) = calendar.Local(history.TimesMs[i]);
+                events[i] = new CompactEvent(history.TimesMs[i], history.AmountCents[i], hour, day);
+            }
+        });
+        return events;
+    }
+
+    private static ulong[] Hash(string?[] values, ParallelOptions parallel)
+    {
+        var hashes = new ulong[values.Length];
+        Parallel.For(0, (values.Length + Chunk - 1) / Chunk, parallel, c =>
+        {
+            var end = Math.Min(values.Length, (c + 1) * Chunk);
+            for (var i = c * Chunk; i < end; i++)
+                hashes[i] = Fingerprint.Of(values[i]);
+        });
+        return hashes;
+    }
+
+    /// <summary>Row indices by as-of time, ties in row order.</summary>
+    private static int[] RowOrder(long[] asOfMs)
+    {
+        var order = new int[asOfMs.Length];
+        var sorted = true;
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+            sorted &= i == 0 || asOfMs[i] >= asOfMs[i - 1];
+        }
+
+        if (!sorted)
+        {
+            var keys = (long[])asOfMs.Clone();
+            Array.Sort(keys, order);
+            // Array.Sort is not stable: restore row order within runs of equal times.
+            for (var start = 0; start < keys.Length;)
+            {
+                var end = start + 1;
+                while (end < keys.Length && keys[end] == keys[start])
+                    end++;
+                if (end - start > 1)
+                    Array.Sort(order, start, end - start);
+                start = end;
+            }
+        }
+
+        return order;
+    }
+
+    /// <summary>
+    /// Splits positions 0..n-1 that pass <paramref name="include"/> into one list per partition (the partition of a
+    /// hash is the shard the engine would pick for it), keeping their order; <paramref name="value"/> maps a
+    /// position to what the list holds.
+    /// </summary>
+    private static int[][] Split(int n, Func<int, bool> include, Func<int, ulong> hash, int partitions, Func<int, int>? value = null)
+    {
+        var counts = new int[partitions];
+        var target = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            if (!include(i))
+            {
+                target[i] = -1;
+                continue;
+            }
+
+            var p = (int)((hash(i) >> 32) % (uint)partitions);
+            target[i] = p;
+            counts[p]++;
+        }
+
+        var lists = counts.Select(c => new int[c]).ToArray();
+        Array.Clear(counts);
+        for (var i = 0; i < n; i++)
+        {
+            var p = target[i];
+            if (p >= 0)
+                lists[p][counts[p]++] = value is null ? i : value(i);
+        }
+
+        return lists;
+    }
+}

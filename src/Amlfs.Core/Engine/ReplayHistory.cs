@@ -1,0 +1,94 @@
+using System.Globalization;
+using Amlfs.Registry;
+using Amlfs.Transactions;
+
+namespace Amlfs.Engine;
+
+/// <summary>
+/// A transaction history as columns, in event-time order, for <see cref="PartitionedReplay"/>: one array per column
+/// and no object per transaction. Ties (equal times) keep the order the caller gave. Only the string fields that some
+/// entity of the plan reads (its join key, its distinct-count fields) need to be present.
+/// </summary>
+public sealed class ReplayHistory
+{
+    private readonly Dictionary<TransactionField, string?[]> _fields;
+
+    /// <param name="timesMs">Event times in UTC milliseconds, non-decreasing.</param>
+    /// <param name="amountCents">Amounts in cents.</param>
+    /// <param name="transactionIds">Transaction ids: a repeated id within the dedup retention counts once, as online.</param>
+    /// <param name="fields">String columns by field (customer_id, merchant_id, ip_address...), each of the same length.</param>
+    /// <exception cref="ArgumentException">Columns differ in length or times go back.</exception>
+    public ReplayHistory(long[] timesMs, long[] amountCents, string[] transactionIds, IReadOnlyDictionary<TransactionField, string?[]> fields)
+        : this(timesMs, amountCents, transactionIds, null, fields)
+    {
+    }
+
+    /// <summary>
+    /// A history whose transaction ids may be given as fingerprints (<see cref="TransactionIdFingerprint"/>), so that a
+    /// reader of millions of rows need not make a string of each id: <paramref name="transactionIds"/> then holds only
+    /// the ids the caller wants back (null elsewhere). Without fingerprints every id is required.
+    /// </summary>
+    public ReplayHistory(long[] timesMs, long[] amountCents, string?[] transactionIds, UInt128[]? transactionIdFingerprints,
+        IReadOnlyDictionary<TransactionField, string?[]> fields)
+    {
+        ArgumentNullException.ThrowIfNull(timesMs);
+        ArgumentNullException.ThrowIfNull(amountCents);
+        ArgumentNullException.ThrowIfNull(transactionIds);
+        ArgumentNullException.ThrowIfNull(fields);
+        if (amountCents.Length != timesMs.Length || transactionIds.Length != timesMs.Length || fields.Values.Any(f => f.Length != timesMs.Length)
+            || (transactionIdFingerprints is not null && transactionIdFingerprints.Length != timesMs.Length))
+            throw new ArgumentException("every column of a replay history must have one value per transaction", nameof(fields));
+        if (transactionIdFingerprints is null && Array.IndexOf(transactionIds, null) is var missing and >= 0)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"transaction {missing} has no id"), nameof(transactionIds));
+        for (var i = 0; i < timesMs.Length; i++)
+        {
+            if (timesMs[i] is < 0 or > CompactEvent.MaxTimeMs)
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"transaction {i} has a timestamp outside 1970-2500"), nameof(timesMs));
+            if (i > 0 && timesMs[i] < timesMs[i - 1])
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"history must be in event-time order: transaction {i} goes back in time"), nameof(timesMs));
+        }
+
+        TimesMs = timesMs;
+        AmountCents = amountCents;
+        TransactionIds = transactionIds;
+        TransactionIdFingerprints = transactionIdFingerprints;
+        _fields = new Dictionary<TransactionField, string?[]>(fields);
+    }
+
+    /// <summary>Transactions in the history.</summary>
+    public int Count => TimesMs.Length;
+
+    /// <summary>Event times, UTC milliseconds, non-decreasing.</summary>
+    public long[] TimesMs { get; }
+
+    /// <summary>Amounts in cents.</summary>
+    public long[] AmountCents { get; }
+
+    /// <summary>Transaction ids; null where the history was given fingerprints only.</summary>
+    public string?[] TransactionIds { get; }
+
+    /// <summary>The ids' fingerprints when the history was built from them, else null (computed from the ids).</summary>
+    public UInt128[]? TransactionIdFingerprints { get; }
+
+    /// <summary>The fingerprint of a transaction id, as the admission gate computes it to recognise duplicates.</summary>
+    public static UInt128 TransactionIdFingerprint(ReadOnlySpan<char> transactionId) => Fingerprint.Of128(transactionId);
+
+    /// <summary>The column of a string field, or null when the history does not carry it.</summary>
+    public string?[]? Field(TransactionField field) => _fields.GetValueOrDefault(field);
+
+    /// <summary>
+    /// Columns of <paramref name="transactions"/>, sorted by event time (stable: ties keep the given order), with every
+    /// string field.
+    /// </summary>
+    public static ReplayHistory From(IEnumerable<Transaction> transactions)
+    {
+        ArgumentNullException.ThrowIfNull(transactions);
+        var sorted = transactions.Select((t, i) => (t, i)).OrderBy(p => p.t.TimestampMs).ThenBy(p => p.i).Select(p => p.t).ToArray();
+        var fields = new Dictionary<TransactionField, string?[]>();
+        foreach (var field in Enum.GetValues<TransactionField>().Where(f => f != TransactionField.Amount))
+            fields[field] = sorted.Select(t => FeatureEngine.FieldOf(t, field)).ToArray();
+        return new ReplayHistory(
+            sorted.Select(t => t.TimestampMs).ToArray(), sorted.Select(t => t.AmountCents).ToArray(),
+            sorted.Select(t => t.TransactionId).ToArray(), fields);
+    }
+}

@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using Amlfs.Engine;
+using Amlfs.Registry;
+using Parquet;
+using Parquet.Schema;
+
+namespace Amlfs.Parquet.Training;
+
+/// <summary>
+/// Builds point-in-time training sets from the offline store by replaying the engine (<see cref="PartitionedReplay"/>)
+/// over the store's whole history in event-time order: a row at t sees exactly the transactions before t, late
+/// arrivals included, whatever file or order they were written in; a repeated transaction id counts once.
+/// <list type="bullet">
+/// <item>Default (no labels file): one row per labelled transaction of the store (unlabelled ones are history only):
+/// <c>transaction_id, customer_id, merchant_id, timestamp, amount, label, typology</c>, then the customer's stored
+/// features, the request features evaluated with the transaction's amount (what <c>/predict</c> computes), and the
+/// merchant's stored features, all as of the transaction's own time. Sorted by timestamp, then transaction id; a
+/// transaction id that occurs twice gives one row.</item>
+/// <item>With label rows: <c>entity, entity_id, timestamp, label</c>, then the entity's stored features. Sorted by
+/// timestamp, then the rows' order in the labels file.</item>
+/// </list>
+/// Feature columns are doubles named as the features (a name two entities share is prefixed with the entity's).
+/// </summary>
+public static class TrainingSetBuilder
+{
+    private const int RowGroupSize = 250_000;
+
+    /// <summary>The default training set: every labelled transaction of the store at <paramref name="root"/>.</summary>
+    public static async Task<TrainingSetSummary> BuildFromStoreAsync(
+        string root, FeaturePlan plan, EngineOptions options, string output, int parallelism,
+        TrainingSetProgress? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var customer = plan.Entity("customer") ?? throw new ArgumentException("the definitions have no customer entity", nameof(plan));
+        var merchant = plan.Entity("merchant");
+        var entities = merchant is null ? new[] { customer } : [customer, merchant];
+        var clock = Stopwatch.StartNew();
+        var store = await OfflineHistoryReader.ReadAsync(root, FieldsOf(entities), parallelism, progress?.ReadProgress, cancellationToken).ConfigureAwait(false);
+        var read = clock.Elapsed;
+        var history = store.History;
+
+        // One row per labelled transaction id (its first occurrence), in (timestamp, transaction id) order.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var rows = new List<int>();
+        for (var i = 0; i < history.Count; i++)
+        {
+            if (store.IsSuspicious[i] is not null && seen.Add(history.TransactionIds[i]!))
+                rows.Add(i);
+        }
+
+        var order = rows.ToArray();
+        SortTies(order, i => history.TimesMs[i], (a, b) => string.CompareOrdinal(history.TransactionIds[a], history.TransactionIds[b]));
+        var times = order.Select(i => history.TimesMs[i]).ToArray();
+        var customers = history.Field(customer.JoinKey)!;
+        var queries = new List<ReplayQuery>
+        {
+            new(customer, order.Select(i => customers[i]!).ToArray(), times, order.Select(i => history.AmountCents[i] / 100.0).ToArray()),
+        };
+        if (merchant is not null)
+        {
+            var merchants = history.Field(merchant.JoinKey)!;
+            queries.Add(new ReplayQuery(merchant, order.Select(i => merchants[i]!).ToArray(), times));
+        }
+
+        progress?.StartReplay(PartitionedReplay.WorkUnits(history, queries));
+        var result = PartitionedReplay.Run(plan, options, history, queries, parallelism, progress?.ReplayProgress);
+        var replay = clock.Elapsed - read;
+
+        var columns = new List<(DataField Field, Func<int, int, Array> Values)>
+        {
+            (new DataField<string>("transaction_id"), (start, n) => Slice(order, start, n, i => history.TransactionIds[i]!)),
+            (new DataField<string>("customer_id"), (start, n) => Slice(order, start, n, i => customers[i]!)),
+            (new DataField<string>("merchant_id"), (start, n) => Slice(order, start, n, i => history.Field(TransactionField.MerchantId)?[i] ?? "")),
+            (new DateTimeDataField("timestamp", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis),
+                (start, n) => Slice(order, start, n, i => DateTime.UnixEpoch.AddMilliseconds(history.TimesMs[i]))),
+            (new DecimalDataField("amount", 18, 2), (start, n) => Slice(order, start, n, i => history.AmountCents[i] / 100m)),
+            (new DataField<bool>("label"), (start, n) => Slice(order, start, n, i => store.IsSuspicious[i]!.Value)),
+            (new DataField<string>("typology"), (start, n) => Slice(order, start, n, i => store.Typologies[i] ?? "")),
+        };
+        var features = AddFeatureColumns(columns, queries, result.Values);
+        await WriteAsync(output, columns, order.Length, progress, cancellationToken).ConfigureAwait(false);
+        var write = clock.Elapsed - read - replay;
+        var unlabelled = store.IsSuspicious.LongCount(l => l is null);
+        return new TrainingSetSummary(order.Length, features, history.Count, unlabelled, result.Duplicates, store.Files, read, replay, write);
+    }
+
+    /// <summary>A training set of the given label rows over the store at <paramref name="root"/>.</summary>
+    public static async Task<TrainingSetSummary> BuildFromLabelsAsync(
+        string root, FeaturePlan plan, EngineOptions options, LabelRows labels, string output, int parallelism,
+        TrainingSetProgress? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(labels);
+        var entity = plan.Entity(labels.Entity)
+            ?? throw new ArgumentException($"the definitions have no entity '{labels.Entity}'", nameof(labels));
+        var clock = Stopwatch.StartNew();
+        var store = await OfflineHistoryReader.ReadAsync(root, FieldsOf([entity]), parallelism, progress?.ReadProgress, cancellationToken).ConfigureAwait(false);
+        var read = clock.Elapsed;
+        var history = store.History;
+
+        var order = Enumerable.Range(0, labels.Count).ToArray();
+        SortTies(order, i => labels.AsOfMs[i], (a, b) => a.CompareTo(b));
+        var query = new ReplayQuery(entity, order.Select(i => labels.EntityIds[i]).ToArray(), order.Select(i => labels.AsOfMs[i]).ToArray());
+        progress?.StartReplay(PartitionedReplay.WorkUnits(history, [query]));
+        var result = PartitionedReplay.Run(plan, options, history, [query], parallelism, progress?.ReplayProgress);
+        var replay = clock.Elapsed - read;
+
+        var columns = new List<(DataField Field, Func<int, int, Array> Values)>
+        {
+            (new DataField<string>("entity"), (start, n) => Enumerable.Repeat(entity.Name, n).ToArray()),
+            (new DataField<string>("entity_id"), (start, n) => Slice(order, start, n, i => labels.EntityIds[i])),
+            (new DateTimeDataField("timestamp", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis),
+                (start, n) => Slice(order, start, n, i => DateTime.UnixEpoch.AddMilliseconds(labels.AsOfMs[i]))),
+            (new DataField<bool>("label"), (start, n) => Slice(order, start, n, i => labels.Labels[i])),
+        };
+        var features = AddFeatureColumns(columns, [query], result.Values);
+        await WriteAsync(output, columns, order.Length, progress, cancellationToken).ConfigureAwait(false);
+        var write = clock.Elapsed - read - replay;
+        var unlabelled = store.IsSuspicious.LongCount(l => l is null);
+        return new TrainingSetSummary(order.Length, features, history.Count, unlabelled, result.Duplicates, store.Files, read, replay, write);
+    }
+
+    /// <summary>The string columns the entities' features read: join keys and distinct-count fields.</summary>
+    private static TransactionField[] FieldsOf(IEnumerable<EntityPlan> entities) =>
+        entities.SelectMany(PartitionedReplay.FieldsRead).Append(TransactionField.MerchantId).Distinct().ToArray();
+
+    /// <summary>Sorts positions by key; among equal keys by <paramref name="tie"/>. Already sorted input costs one pass.</summary>
+    private static void SortTies(int[] order, Func<int, long> key, Comparison<int> tie)
+    {
+        var keys = order.Select(key).ToArray();
+        var sorted = true;
+        for (var i = 1; i < keys.Length && sorted; i++)
+            sorted = keys[i] >= keys[i - 1];
+        if (!sorted)
+            Array.Sort(keys, order);
+        for (var start = 0; start < keys.Length;)
+        {
+            var end = start + 1;
+            while (end < keys.Length && keys[end] == keys[start])
+                end++;
+            if (end - start > 1)
+                Array.Sort(order, start, end - start, Comparer<int>.Create(tie));
+            start = end;
+        }
+    }
+
+    private static int AddFeatureColumns(List<(DataField Field, Func<int, int, Array> Values)> columns, IReadOnlyList<ReplayQuery> queries, double[][] values)
+    {
+        var names = new HashSet<string>(columns.Select(c => c.Field.Name), StringComparer.Ordinal);
+        var all = queries.SelectMany(q => q.Entity.Features.Select(f => f.Name)
+            .Concat(q.RequestAmounts is null ? [] : q.Entity.RequestFeatures.Select(f => f.Name))).ToList();
+        var features = 0;
+        for (var q = 0; q < queries.Count; q++)
+        {
+            var query = queries[q];
+            var names0 = query.Entity.Features.Select(f => f.Name)
+                .Concat(query.RequestAmounts is null ? [] : query.Entity.RequestFeatures.Select(f => f.Name)).ToArray();
+            var matrix = values[q];
+            var width = query.Width;
+            for (var f = 0; f < names0.Length; f++)
+            {
+                var name = all.Count(n => n == names0[f]) > 1 || names.Contains(names0[f]) ? query.Entity.Name + "_" + names0[f] : names0[f];
+                names.Add(name);
+                var column = f;
+                columns.Add((new DataField<double>(name), (start, n) =>
+                {
+                    var result = new double[n];
+                    for (var r = 0; r < n; r++)
+                        result[r] = matrix[(long)(start + r) * width + column];
+                    return result;
+                }
+                ));
+                features++;
+            }
+        }
+
+        return features;
+    }
+
+    private static T[] Slice<T>(int[] order, int start, int count, Func<int, T> value)
+    {
+        var result = new T[count];
+        for (var r = 0; r < count; r++)
+            result[r] = value(order[start + r]);
+        return result;
+    }
+
+    private static async Task WriteAsync(
+        string output, List<(DataField Field, Func<int, int, Array> Values)> columns, int rows, TrainingSetProgress? progress,
+        CancellationToken cancellationToken)
+    {
+        progress?.StartWrite(rows);
+        var schema = new ParquetSchema(columns.Select(c => (Field)c.Field).ToArray());
+        await TransactionParquetWriter.WriteFileAsync(Path.GetFullPath(output), async stream =>
+        {
+            await using var writer = await ParquetWriter.CreateAsync(schema, stream, TransactionParquetWriter.WriteOptions(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            for (var start = 0; start < rows || start == 0; start += RowGroupSize)
+            {
+                var n = Math.Min(RowGroupSize, rows - start);
+                // Columns of a row group are built in parallel and written in schema order.
+                var arrays = new Array[columns.Count];
+                Parallel.For(0, columns.Count, c => arrays[c] = columns[c].Values(start, n));
+                using var group = writer.CreateRowGroup();
+                for (var c = 0; c < columns.Count; c++)
+                    await WriteColumnAsync(group, columns[c].Field, arrays[c], cancellationToken).ConfigureAwait(false);
+                group.CompleteValidate();
+                progress?.AddWritten(n);
+                if (rows == 0)
+                    break;
+            }
+        }).ConfigureAwait(false);
+    }
+
+    private static Task WriteColumnAsync(ParquetRowGroupWriter group, DataField field, Array values, CancellationToken cancellationToken) => values switch
+    {
+        string[] s => group.WriteAsync(field, new ArraySegment<string>(s)),
+        double[] d => group.WriteAsync<double>(field, d.AsMemory(), cancellationToken: cancellationToken),
+        DateTime[] t => group.WriteAsync<DateTime>(field, t.AsMemory(), cancellationToken: cancellationToken),
+        decimal[] m => group.WriteAsync<decimal>(field, m.AsMemory(), cancellationToken: cancellationToken),
+        bool[] b => group.WriteAsync<bool>(field, b.AsMemory(), cancellationToken: cancellationToken),
+        _ => throw new InvalidOperationException(values.GetType().Name),
+    };
+}
