@@ -130,7 +130,7 @@ public static class TransactionParquetReader
     }
 
     /// <summary>A column of a value type, whether the file declares it nullable or not; a null is an error.</summary>
-    private static async Task<T[]> ValuesAsync<T>(
+    internal static async Task<T[]> ValuesAsync<T>(
         ParquetRowGroupReader group, DataField field, int count, CancellationToken cancellationToken)
         where T : struct
     {

@@ -196,34 +196,7 @@ public static class PartitionedReplay
     }
 
     /// <summary>Row indices by as-of time, ties in row order.</summary>
-    private static int[] RowOrder(long[] asOfMs)
-    {
-        var order = new int[asOfMs.Length];
-        var sorted = true;
-        for (var i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-            sorted &= i == 0 || asOfMs[i] >= asOfMs[i - 1];
-        }
-
-        if (!sorted)
-        {
-            var keys = (long[])asOfMs.Clone();
-            Array.Sort(keys, order);
-            // Array.Sort is not stable: restore row order within runs of equal times.
-            for (var start = 0; start < keys.Length;)
-            {
-                var end = start + 1;
-                while (end < keys.Length && keys[end] == keys[start])
-                    end++;
-                if (end - start > 1)
-                    Array.Sort(order, start, end - start);
-                start = end;
-            }
-        }
-
-        return order;
-    }
+    private static int[] RowOrder(long[] asOfMs) => StableOrder.ByTime(asOfMs) ?? Enumerable.Range(0, asOfMs.Length).ToArray();
 
     /// <summary>
     /// Splits positions 0..n-1 that pass <paramref name="include"/> into one list per partition (the partition of a

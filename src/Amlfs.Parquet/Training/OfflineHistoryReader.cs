@@ -84,7 +84,7 @@ public static class OfflineHistoryReader
                 }
                 else
                 {
-                    var required = await ValuesAsync<bool>(group, labels, count, ct).ConfigureAwait(false);
+                    var required = await TransactionParquetReader.ValuesAsync<bool>(group, labels, count, ct).ConfigureAwait(false);
                     for (var i = 0; i < count; i++)
                         Suspicious[offset + i] = required[i];
                 }
@@ -119,7 +119,7 @@ public static class OfflineHistoryReader
                     throw new InvalidDataException($"{file}: missing column '{ColumnOf(field).Name}'");
             }
 
-            var amounts = await ValuesAsync<decimal>(group, Need(TransactionColumns.Amount), count, ct).ConfigureAwait(false);
+            var amounts = await TransactionParquetReader.ValuesAsync<decimal>(group, Need(TransactionColumns.Amount), count, ct).ConfigureAwait(false);
             for (var i = 0; i < count; i++)
             {
                 var cents = amounts[i] * 100m;
@@ -128,7 +128,7 @@ public static class OfflineHistoryReader
                     : throw new InvalidDataException($"{file}: amount {amounts[i]} has more than 2 decimal places");
             }
 
-            var timestamps = await ValuesAsync<DateTime>(group, Need(TransactionColumns.Timestamp), count, ct).ConfigureAwait(false);
+            var timestamps = await TransactionParquetReader.ValuesAsync<DateTime>(group, Need(TransactionColumns.Timestamp), count, ct).ConfigureAwait(false);
             for (var i = 0; i < count; i++)
             {
                 var t = timestamps[i].Kind == DateTimeKind.Local ? timestamps[i].ToUniversalTime() : timestamps[i];
@@ -183,27 +183,9 @@ public static class OfflineHistoryReader
         /// <summary>Stable sort by time when the files' concatenation is not in time order already.</summary>
         public void SortByTime()
         {
-            var sorted = true;
-            for (var i = 1; i < Times.Length && sorted; i++)
-                sorted = Times[i] >= Times[i - 1];
-            if (sorted)
+            if (StableOrder.ByTime(Times) is not { } order)
                 return;
-            var order = new int[Times.Length];
-            for (var i = 0; i < order.Length; i++)
-                order[i] = i;
-            var keys = (long[])Times.Clone();
-            Array.Sort(keys, order);
-            for (var start = 0; start < keys.Length;)
-            {
-                var end = start + 1;
-                while (end < keys.Length && keys[end] == keys[start])
-                    end++;
-                if (end - start > 1)
-                    Array.Sort(order, start, end - start); // Array.Sort is not stable: restore file order among ties
-                start = end;
-            }
-
-            Times = keys;
+            Times = Permute(Times, order);
             Cents = Permute(Cents, order);
             Ids = Permute(Ids, order);
             IdFingerprints = Permute(IdFingerprints, order);
@@ -232,23 +214,5 @@ public static class OfflineHistoryReader
             TransactionField.PaymentFormat => TransactionColumns.PaymentFormat,
             _ => throw new ArgumentOutOfRangeException(nameof(field)),
         };
-
-        /// <summary>A column of a value type, whether the file declares it nullable or not; a null is an error.</summary>
-        private static async Task<T[]> ValuesAsync<T>(ParquetRowGroupReader group, DataField field, int count, CancellationToken ct)
-            where T : struct
-        {
-            var values = new T[count];
-            if (!field.IsNullable)
-            {
-                await group.ReadAsync<T>(field, values.AsMemory(), cancellationToken: ct).ConfigureAwait(false);
-                return values;
-            }
-
-            var nullable = new T?[count];
-            await group.ReadAsync<T>(field, nullable.AsMemory(), cancellationToken: ct).ConfigureAwait(false);
-            for (var i = 0; i < count; i++)
-                values[i] = nullable[i] ?? throw new InvalidDataException($"column '{field.Name}' has a null in row {i} of its row group");
-            return values;
-        }
     }
 }

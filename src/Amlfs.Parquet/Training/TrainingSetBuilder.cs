@@ -49,7 +49,8 @@ public static class TrainingSetBuilder
         }
 
         var order = rows.ToArray();
-        SortTies(order, i => history.TimesMs[i], (a, b) => string.CompareOrdinal(history.TransactionIds[a], history.TransactionIds[b]));
+        StableOrder.Sort(order, order.Select(i => history.TimesMs[i]).ToArray(),
+            Comparer<int>.Create((a, b) => string.CompareOrdinal(history.TransactionIds[a], history.TransactionIds[b])));
         var times = order.Select(i => history.TimesMs[i]).ToArray();
         var customers = history.Field(customer.JoinKey)!;
         var queries = new List<ReplayQuery>
@@ -98,8 +99,7 @@ public static class TrainingSetBuilder
         var read = clock.Elapsed;
         var history = store.History;
 
-        var order = Enumerable.Range(0, labels.Count).ToArray();
-        SortTies(order, i => labels.AsOfMs[i], (a, b) => a.CompareTo(b));
+        var order = StableOrder.ByTime(labels.AsOfMs) ?? Enumerable.Range(0, labels.Count).ToArray();
         var query = new ReplayQuery(entity, order.Select(i => labels.EntityIds[i]).ToArray(), order.Select(i => labels.AsOfMs[i]).ToArray());
         progress?.StartReplay(PartitionedReplay.WorkUnits(history, [query]));
         var result = PartitionedReplay.Run(plan, options, history, [query], parallelism, progress?.ReplayProgress);
@@ -123,26 +123,6 @@ public static class TrainingSetBuilder
     /// <summary>The string columns the entities' features read: join keys and distinct-count fields.</summary>
     private static TransactionField[] FieldsOf(IEnumerable<EntityPlan> entities) =>
         entities.SelectMany(PartitionedReplay.FieldsRead).Append(TransactionField.MerchantId).Distinct().ToArray();
-
-    /// <summary>Sorts positions by key; among equal keys by <paramref name="tie"/>. Already sorted input costs one pass.</summary>
-    private static void SortTies(int[] order, Func<int, long> key, Comparison<int> tie)
-    {
-        var keys = order.Select(key).ToArray();
-        var sorted = true;
-        for (var i = 1; i < keys.Length && sorted; i++)
-            sorted = keys[i] >= keys[i - 1];
-        if (!sorted)
-            Array.Sort(keys, order);
-        for (var start = 0; start < keys.Length;)
-        {
-            var end = start + 1;
-            while (end < keys.Length && keys[end] == keys[start])
-                end++;
-            if (end - start > 1)
-                Array.Sort(order, start, end - start, Comparer<int>.Create(tie));
-            start = end;
-        }
-    }
 
     private static int AddFeatureColumns(List<(DataField Field, Func<int, int, Array> Values)> columns, IReadOnlyList<ReplayQuery> queries, double[][] values)
     {
