@@ -51,9 +51,10 @@ internal static class GenerateCommand
             Description = "IANA time zone of the customers' daily rhythm and of night activity",
             DefaultValueFactory = _ => defaults.TimeZone,
         };
-        var output = new Option<string>("--out")
+        // --data-dir, as every other command names the data directory; --out stays for scripts that use it.
+        var output = new Option<string>("--data-dir", "--out")
         {
-            Description = "Output directory",
+            Description = "Data directory whose offline store receives the history",
             DefaultValueFactory = _ => "data",
         };
         var force = new Option<bool>("--force")

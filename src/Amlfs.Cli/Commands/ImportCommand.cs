@@ -29,9 +29,10 @@ internal static class ImportCommand
         };
         format.AcceptOnlyFromAmong(IbmAmlworldImporter.FormatName, AmlsimImporter.FormatName);
         var input = new Argument<string>("path") { Description = "The file (ibm-amlworld) or directory (amlsim) to import" };
-        var output = new Option<string>("--out")
+        // --data-dir, as every other command names the data directory; --out stays for scripts that use it.
+        var output = new Option<string>("--data-dir", "--out")
         {
-            Description = "Offline store root: partitions go to OUT/transactions/date=YYYY-MM-DD",
+            Description = "Data directory: partitions go to DIR/transactions/date=YYYY-MM-DD",
             DefaultValueFactory = _ => "data",
         };
         // No DefaultValueFactory: help would print the default date in the current culture's ambiguous short form.
