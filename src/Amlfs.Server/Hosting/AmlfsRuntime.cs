@@ -48,7 +48,7 @@ internal sealed partial class AmlfsRuntime : IDisposable
                 },
                 Engine,
                 clock,
-                message => LogRecovery(_logger, message));
+                message => LogStore(_logger, message));
         }
         catch
         {
@@ -191,8 +191,8 @@ internal sealed partial class AmlfsRuntime : IDisposable
             QueueDepth, lag, entities, Pipeline.Groups);
     }
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Recovery: {Message}")]
-    private static partial void LogRecovery(ILogger logger, string message);
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Store: {Message}")]
+    private static partial void LogStore(ILogger logger, string message);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "The final snapshot could not be written; the next start replays the log")]
     private static partial void LogFinalSnapshotFailed(ILogger logger, Exception exception);
