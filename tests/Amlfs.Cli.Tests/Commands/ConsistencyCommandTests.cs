@@ -31,16 +31,7 @@ public sealed class ConsistencyCommandTests
     public async Task A_corrupted_logged_value_is_reported_as_a_mismatch()
     {
         using var directory = new TempDirectory();
-        var now = new DateTimeOffset(2026, 3, 10, 15, 0, 0, TimeSpan.Zero);
-        await using (var server = await RunningServer.StartAsync(new FakeTimeProvider(now), directory.Path, s => s with { LogFeatures = true }))
-        {
-            using var ingest = await server.PostAsync("/transactions",
-                """[{"transaction_id":"T1","customer_id":"C1","merchant_id":"M1","amount":100,"timestamp":"2026-03-10T14:59:00Z"},""" +
-                """{"transaction_id":"T2","customer_id":"C1","merchant_id":"M1","amount":30,"timestamp":"2026-03-10T14:58:00Z"}]""");
-            ingest.EnsureSuccessStatusCode();
-            await server.GetJsonAsync("/features/C1");
-            await server.GetJsonAsync("/features/merchant/M1?at=2026-03-10T14:58:30Z");
-        }
+        await ServeTwoPaymentsAsync(directory.Path, "/features/C1", "/features/merchant/M1?at=2026-03-10T14:58:30Z");
 
         Assert.Equal(0, Run("consistency", "--data-dir", directory.Path).ExitCode);
 
@@ -105,15 +96,7 @@ public sealed class ConsistencyCommandTests
     public async Task The_history_may_come_from_the_offline_store_once_the_log_has_rolled()
     {
         using var directory = new TempDirectory();
-        var now = new DateTimeOffset(2026, 3, 10, 15, 0, 0, TimeSpan.Zero);
-        await using (var server = await RunningServer.StartAsync(new FakeTimeProvider(now), directory.Path, s => s with { LogFeatures = true }))
-        {
-            using var ingest = await server.PostAsync("/transactions",
-                """[{"transaction_id":"T1","customer_id":"C1","merchant_id":"M1","amount":100,"timestamp":"2026-03-10T14:59:00Z"},""" +
-                """{"transaction_id":"T2","customer_id":"C1","merchant_id":"M1","amount":30,"timestamp":"2026-03-10T14:58:00Z"}]""");
-            ingest.EnsureSuccessStatusCode();
-            await server.GetJsonAsync("/features/C1");
-        }
+        await ServeTwoPaymentsAsync(directory.Path, "/features/C1");
 
         var wal = Path.Combine(directory.Path, "wal");
         var records = WalFiles.ReadCommitted(wal)
@@ -168,5 +151,18 @@ public sealed class ConsistencyCommandTests
         using var error = new StringWriter();
         var code = AmlfsCli.Run(args, new CliEnvironment(output, error, Path.GetTempPath(), TimeProvider.System));
         return new CliResult(code, output.ToString().ReplaceLineEndings("\n"), error.ToString().ReplaceLineEndings("\n"));
+    }
+
+    /// <summary>A server with feature logging on: two payments of C1 at M1, one out of order, then the given reads.</summary>
+    private static async Task ServeTwoPaymentsAsync(string dataDirectory, params string[] reads)
+    {
+        var now = new DateTimeOffset(2026, 3, 10, 15, 0, 0, TimeSpan.Zero);
+        await using var server = await RunningServer.StartAsync(new FakeTimeProvider(now), dataDirectory, s => s with { LogFeatures = true });
+        using var ingest = await server.PostAsync("/transactions",
+            """[{"transaction_id":"T1","customer_id":"C1","merchant_id":"M1","amount":100,"timestamp":"2026-03-10T14:59:00Z"},""" +
+            """{"transaction_id":"T2","customer_id":"C1","merchant_id":"M1","amount":30,"timestamp":"2026-03-10T14:58:00Z"}]""");
+        ingest.EnsureSuccessStatusCode();
+        foreach (var read in reads)
+            await server.GetJsonAsync(read);
     }
 }
