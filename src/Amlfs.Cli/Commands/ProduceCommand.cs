@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Amlfs.Cli.Produce;
+using Amlfs.Kafka;
 using Amlfs.Synthetic;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -13,6 +14,9 @@ namespace Amlfs.Cli.Commands;
 /// </summary>
 internal static class ProduceCommand
 {
+    public const string KafkaBootstrapVariable = "KAFKA_BOOTSTRAP_SERVERS";
+    public const string KafkaTopicVariable = "KAFKA_TOPIC";
+
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     public static Command Create(CliEnvironment environment)
@@ -34,10 +38,22 @@ internal static class ProduceCommand
             HelpName = "CUSTOMER_ID",
         };
         var burstSize = new Option<int>("--burst-size") { Description = "Transactions in the burst", DefaultValueFactory = _ => defaults.BurstSize };
-
-        var command = new Command("produce", "Send live synthetic transactions to an amlfs server")
+        var kafka = new Option<string?>("--kafka")
         {
-            url, rate, duration, count, batch, seed, burstCustomer, burstSize,
+            Description = $"Publish to Kafka at these bootstrap servers instead of posting to a server [env: {KafkaBootstrapVariable}]",
+            HelpName = "BOOTSTRAP",
+        };
+        var topic = new Option<string?>("--topic") { Description = $"Kafka topic [env: {KafkaTopicVariable}; default: {KafkaPublisherOptions.DefaultTopic}]", HelpName = "TOPIC" };
+        var kafkaTimeout = new Option<double>("--kafka-timeout")
+        {
+            Description = "Seconds a Kafka message may wait for its acknowledgement before it counts as failed",
+            DefaultValueFactory = _ => defaults.KafkaTimeout.TotalSeconds,
+            HelpName = "SECONDS",
+        };
+
+        var command = new Command("produce", "Send live synthetic transactions to an amlfs server, or publish them to Kafka")
+        {
+            url, rate, duration, count, batch, seed, burstCustomer, burstSize, kafka, topic, kafkaTimeout,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -55,6 +71,9 @@ internal static class ProduceCommand
                 Seed = parse.GetValue(seed),
                 BurstCustomer = parse.GetValue(burstCustomer),
                 BurstSize = parse.GetValue(burstSize),
+                KafkaBootstrapServers = parse.GetValue(kafka) ?? environment.Variables.GetValueOrDefault(KafkaBootstrapVariable),
+                Topic = parse.GetValue(topic) ?? environment.Variables.GetValueOrDefault(KafkaTopicVariable) ?? KafkaPublisherOptions.DefaultTopic,
+                KafkaTimeout = Seconds(parse.GetValue(kafkaTimeout)),
             };
             problems.AddRange(options.Validate());
             if (problems.Count > 0)
@@ -64,7 +83,9 @@ internal static class ProduceCommand
                 return Task.FromResult(1);
             }
 
-            return RunAsync(environment, options, cancellationToken);
+            return options.KafkaBootstrapServers is null
+                ? RunAsync(environment, options, cancellationToken)
+                : RunKafkaAsync(environment, options, cancellationToken);
         });
         return command;
     }
@@ -122,6 +143,50 @@ internal static class ProduceCommand
         if (error is null)
             return 0;
         await environment.Error.WriteLineAsync($"amlfs produce: {error}").ConfigureAwait(false);
+        return 1;
+    }
+
+    /// <summary>
+    /// Publishes to Kafka; exit code 1 when any message failed, with the number undelivered and the first error, which
+    /// names the bootstrap servers.
+    /// </summary>
+    private static async Task<int> RunKafkaAsync(CliEnvironment environment, ProduceOptions options, CancellationToken cancellationToken)
+    {
+        var console = environment.Console;
+        var traffic = new LiveTraffic(new SyntheticOptions { Seed = options.Seed }, environment.Clock);
+        var publisherOptions = new KafkaPublisherOptions
+        {
+            BootstrapServers = options.KafkaBootstrapServers!,
+            Topic = options.Topic,
+            MessageTimeout = options.KafkaTimeout,
+        };
+        PublishTotals totals;
+        TimeSpan elapsed;
+        using (var publisher = new TransactionPublisher(publisherOptions))
+        {
+            console.MarkupLine(Invariant, "publishing to Kafka [bold]{0}[/] topic [bold]{1}[/] at {2:0.###} transactions/s (ids {3}_...){4}",
+                Markup.Escape(publisherOptions.BootstrapServers), Markup.Escape(publisherOptions.Topic), options.Rate,
+                Markup.Escape(traffic.RunId), Markup.Escape(Limits(options)));
+            var run = new KafkaProduceRun(options, publisher, traffic, environment.Clock, console);
+            totals = await run.RunAsync(cancellationToken).ConfigureAwait(false);
+            elapsed = run.Elapsed;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("Produced").AddColumn(new TableColumn("Value").RightAligned());
+        void Row(string name, string value) => table.AddRow(new IRenderable[] { new Text(name), new Text(value) });
+        Row("Kafka", publisherOptions.BootstrapServers);
+        Row("Topic", publisherOptions.Topic);
+        Row("Sent", totals.Published.ToString("N0", Invariant));
+        Row("Delivered", totals.Delivered.ToString("N0", Invariant));
+        Row("Failed", totals.Failed.ToString("N0", Invariant));
+        Row("Elapsed", string.Create(Invariant, $"{elapsed.TotalSeconds:N1} s"));
+        var rate = elapsed > TimeSpan.Zero ? totals.Published / elapsed.TotalSeconds : 0;
+        Row("Rate", string.Create(Invariant, $"{rate:N1} transactions/s"));
+        console.Write(table);
+        if (totals.Failed == 0)
+            return 0;
+        await environment.Error.WriteLineAsync(string.Create(Invariant,
+            $"amlfs produce: {totals.Failed:N0} of {totals.Published:N0} transactions were not delivered: {totals.FirstError}")).ConfigureAwait(false);
         return 1;
     }
 

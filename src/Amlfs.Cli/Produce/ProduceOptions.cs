@@ -1,4 +1,5 @@
 using System.Globalization;
+using Amlfs.Kafka;
 
 namespace Amlfs.Cli.Produce;
 
@@ -29,6 +30,15 @@ internal sealed record ProduceOptions
 
     public int BurstSize { get; init; } = 30;
 
+    /// <summary>When set, publish to Kafka at these bootstrap servers instead of posting to <see cref="Url"/>.</summary>
+    public string? KafkaBootstrapServers { get; init; }
+
+    /// <summary>The Kafka topic, with <see cref="KafkaBootstrapServers"/>.</summary>
+    public string Topic { get; init; } = KafkaPublisherOptions.DefaultTopic;
+
+    /// <summary>How long a Kafka message may wait for its acknowledgement before it counts as failed.</summary>
+    public TimeSpan KafkaTimeout { get; init; } = new KafkaPublisherOptions { BootstrapServers = "" }.MessageTimeout;
+
     /// <summary>Every problem with these options, each naming the command-line option.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -47,6 +57,18 @@ internal sealed record ProduceOptions
             problems.Add("--burst-customer must be a customer id such as CUST_000001");
         if (BurstCustomer is not null && (Duration is not null || Count is not null))
             problems.Add("--burst-customer sends one burst and scores it; it takes neither --duration nor --count");
+        if (KafkaBootstrapServers is not null)
+        {
+            if (string.IsNullOrWhiteSpace(KafkaBootstrapServers))
+                problems.Add("--kafka must be a bootstrap server list such as localhost:9092");
+            if (string.IsNullOrWhiteSpace(Topic))
+                problems.Add("--topic must name a Kafka topic");
+            if (KafkaTimeout < TimeSpan.FromSeconds(1) || KafkaTimeout > TimeSpan.FromHours(1))
+                problems.Add(Describe("--kafka-timeout must be between 1 and 3,600 seconds", KafkaTimeout.TotalSeconds));
+            if (BurstCustomer is not null)
+                problems.Add("--burst-customer scores its burst over HTTP; it cannot be combined with --kafka");
+        }
+
         return problems;
     }
 
