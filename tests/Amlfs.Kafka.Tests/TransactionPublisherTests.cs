@@ -7,10 +7,12 @@ namespace Amlfs.Kafka.Tests;
 
 public sealed class TransactionPublisherTests
 {
-    [Fact]
-    public void Published_transactions_come_back_keyed_by_customer_and_in_order()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Published_transactions_come_back_keyed_by_customer_and_in_order(int brokers)
     {
-        using var cluster = new KafkaMockCluster();
+        using var cluster = new KafkaMockCluster(brokers);
         var traffic = new LiveTraffic(new SyntheticOptions { Customers = 12, Merchants = 4 }, TimeProvider.System, "kafka");
         var sent = Enumerable.Range(0, 300).Select(_ => traffic.Next().Transaction).ToList();
 
