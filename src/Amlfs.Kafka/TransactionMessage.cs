@@ -28,22 +28,7 @@ public static class TransactionMessage
         ArgumentNullException.ThrowIfNull(transaction);
         var buffer = new ArrayBufferWriter<byte>(384);
         using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("transaction_id", transaction.TransactionId);
-            writer.WriteString("customer_id", transaction.CustomerId);
-            writer.WriteString("merchant_id", transaction.MerchantId);
-            writer.WriteNumber("amount", transaction.Amount);
-            writer.WriteString("currency", transaction.Currency);
-            writer.WriteString("timestamp", DateTimeOffset.FromUnixTimeMilliseconds(transaction.TimestampMs).UtcDateTime
-                .ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-            WriteOptional(writer, "ip_address", transaction.IpAddress);
-            WriteOptional(writer, "channel", transaction.Channel);
-            WriteOptional(writer, "device_id", transaction.DeviceId);
-            WriteOptional(writer, "country", transaction.Country);
-            WriteOptional(writer, "payment_format", transaction.PaymentFormat);
-            writer.WriteEndObject();
-        }
+            TransactionJsonWriter.Write(writer, transaction);
 
         return buffer.WrittenSpan.ToArray();
     }
@@ -100,12 +85,6 @@ public static class TransactionMessage
             transaction = errors.Count == 0 ? valid : null;
             return errors;
         }
-    }
-
-    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is not null)
-            writer.WriteString(name, value);
     }
 
     private static string? ReadString(JsonElement root, string field, List<FieldError> errors)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
 using Amlfs.Transactions;
 
@@ -38,31 +37,9 @@ internal static class TransactionJson
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static void Write(Utf8JsonWriter writer, Transaction transaction, bool includeTimestamp)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("transaction_id", transaction.TransactionId);
-        writer.WriteString("customer_id", transaction.CustomerId);
-        writer.WriteString("merchant_id", transaction.MerchantId);
-        writer.WriteNumber("amount", transaction.Amount);
-        writer.WriteString("currency", transaction.Currency);
-        if (includeTimestamp)
-            writer.WriteString("timestamp", Timestamp(transaction.TimestampMs));
-        WriteOptional(writer, "ip_address", transaction.IpAddress);
-        WriteOptional(writer, "channel", transaction.Channel);
-        WriteOptional(writer, "device_id", transaction.DeviceId);
-        WriteOptional(writer, "country", transaction.Country);
-        WriteOptional(writer, "payment_format", transaction.PaymentFormat);
-        writer.WriteEndObject();
-    }
+    public static void Write(Utf8JsonWriter writer, Transaction transaction, bool includeTimestamp) =>
+        TransactionJsonWriter.Write(writer, transaction, includeTimestamp);
 
     /// <summary>An ISO-8601 UTC instant with milliseconds, the form the server reads and writes.</summary>
-    public static string Timestamp(long unixMs) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
-    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is not null)
-            writer.WriteString(name, value);
-    }
+    public static string Timestamp(long unixMs) => TransactionJsonWriter.Timestamp(unixMs);
 }
