@@ -5,7 +5,7 @@ namespace Amlfs.Redis;
 
 /// <summary>
 /// An <see cref="IOnlineStore"/> on Redis (or any RESP server: Garnet, Valkey). Each entity state is one string,
-/// written with <c>SET key value PX ttl</c>; a batch of writes is pipelined in one round trip and many reads are one
+/// written with <c>SET key value PX ttl</c> (<c>EX</c> for whole seconds); a batch of writes is pipelined in one round trip and many reads are one
 /// <c>MGET</c>. Keys are <see cref="OnlineStoreKey.ToString"/> in UTF-8. Connection failures and timeouts surface as
 /// <see cref="OnlineStoreUnavailableException"/> naming the endpoint.
 /// </summary>
@@ -58,7 +58,7 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         if (entries.Count == 0)
             return;
-        // Whole milliseconds, at least one, so that the server is sent PX (never a rounded EX).
+        // Whole milliseconds, at least one: the client sends SET ... PX ms (EX s when the time is whole seconds), exact either way.
         var expiry = TimeSpan.FromMilliseconds(Math.Max(1, (long)timeToLive.TotalMilliseconds));
         var batch = _database.CreateBatch();
         var writes = new Task[entries.Count];

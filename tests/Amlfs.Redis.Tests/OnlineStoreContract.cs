@@ -24,7 +24,7 @@ public abstract class OnlineStoreContract
 
     private static OnlineStoreEntry Entry(OnlineStoreKey key, params byte[] value) => new(key, value);
 
-    [Fact]
+    [ContractFact]
     public async Task A_written_state_reads_back_as_the_same_bytes()
     {
         var value = Enumerable.Range(0, 5000).Select(i => (byte)(i * 31)).ToArray();
@@ -33,7 +33,7 @@ public abstract class OnlineStoreContract
         Assert.Equal(value, await Store.ReadAsync(Key("C1")));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task A_batch_writes_every_entry()
     {
         var entries = Enumerable.Range(0, 200).Select(i => Entry(Key($"C{i}"), (byte)i, (byte)(i >> 8), 7)).ToArray();
@@ -44,7 +44,7 @@ public abstract class OnlineStoreContract
         Assert.Equal(entries.Select(e => e.Value.ToArray()), read);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Reading_many_keys_gives_null_for_the_missing_ones_in_place()
     {
         await Store.WriteAsync([Entry(Key("A"), 1), Entry(Key("C"), 3)], TimeSpan.FromMinutes(5));
@@ -56,7 +56,7 @@ public abstract class OnlineStoreContract
         Assert.Null(await Store.ReadAsync(Key("B")));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task An_entry_is_gone_once_its_time_to_live_has_passed()
     {
         var ttl = ShortTimeToLive;
@@ -69,7 +69,7 @@ public abstract class OnlineStoreContract
         Assert.Equal([null, [2]], await Store.ReadManyAsync([Key("short"), Key("long")]));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task A_second_write_overwrites_the_bytes_and_the_time_to_live()
     {
         await Store.WriteAsync([Entry(Key("C1"), 1, 2, 3)], ShortTimeToLive);
@@ -80,7 +80,7 @@ public abstract class OnlineStoreContract
         Assert.Equal([9], await Store.ReadAsync(Key("C1")));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task A_deleted_entry_reads_as_missing()
     {
         await Store.WriteAsync([Entry(Key("C1"), 1), Entry(Key("C2"), 2)], TimeSpan.FromMinutes(5));
@@ -92,7 +92,7 @@ public abstract class OnlineStoreContract
         Assert.Equal([2], await Store.ReadAsync(Key("C2")));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Keys_of_different_versions_and_entity_types_never_collide()
     {
         var other = new OnlineStoreKey(Guid.NewGuid().ToString("N")[..16], "customer", "C1");
@@ -101,7 +101,7 @@ public abstract class OnlineStoreContract
         Assert.Equal([[1], [2], [3]], await Store.ReadManyAsync([Key("C1"), other, Key("C1", "merchant")]));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Ids_with_colons_and_unicode_are_keys_of_their_own()
     {
         await Store.WriteAsync([Entry(Key("a:b"), 1), Entry(Key("a"), 2), Entry(Key("São Paulo ✓"), 3)], TimeSpan.FromMinutes(5));
@@ -109,13 +109,13 @@ public abstract class OnlineStoreContract
         Assert.Equal([[1], [2], [3]], await Store.ReadManyAsync([Key("a:b"), Key("a"), Key("São Paulo ✓")]));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task A_ping_answers()
     {
         await Store.PingAsync();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Features_evaluated_from_stored_state_equal_the_engines_to_the_bit()
     {
         using var engine = TestEngines.Inline();
