@@ -117,6 +117,16 @@ internal sealed class EngineSnapshot
         Add(hash, options.AllowedLatenessMs);
         Add(hash, Unsafe.SizeOf<CompactEvent>());
         Add(hash, Unsafe.SizeOf<WindowAggregate>());
+        AddEntityLayouts(hash, plan);
+        return hash.GetCurrentHashAsUInt64();
+    }
+
+    /// <summary>
+    /// Adds what decides the layout of every entity type's state: per entity its name, join key, distinct fields, tile
+    /// families and retention spans. Shared with <see cref="EntityStateFormat"/>, whose bytes hold one entity's state.
+    /// </summary>
+    internal static void AddEntityLayouts(XxHash64 hash, FeaturePlan plan)
+    {
         Add(hash, plan.Entities.Count);
         foreach (var entity in plan.Entities)
         {
@@ -139,18 +149,16 @@ internal sealed class EngineSnapshot
             Add(hash, entity.LongestRawSpanMs);
             Add(hash, entity.LongestTiledWindowMs);
         }
-
-        return hash.GetCurrentHashAsUInt64();
     }
 
-    private static void Add(XxHash64 hash, long value)
+    internal static void Add(XxHash64 hash, long value)
     {
         Span<byte> bytes = stackalloc byte[sizeof(long)];
         BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
         hash.Append(bytes);
     }
 
-    private static void Add(XxHash64 hash, string value)
+    internal static void Add(XxHash64 hash, string value)
     {
         Add(hash, value.Length);
         hash.Append(MemoryMarshal.AsBytes(value.AsSpan()));

@@ -43,6 +43,7 @@ public sealed class FeatureEngine : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ShardCount, 1);
         Plan = plan;
+        StateFormat = new EntityStateFormat(plan);
         _options = options;
         _rejections = rejections;
         _gate = new AdmissionGate(options, clock);
@@ -69,6 +70,9 @@ public sealed class FeatureEngine : IDisposable
     }
 
     public FeaturePlan Plan { get; }
+
+    /// <summary>The byte form of entity states that <see cref="ExportEntityState"/> writes and replicas evaluate.</summary>
+    public EntityStateFormat StateFormat { get; }
 
     /// <summary>The source watermark: the largest accepted event time, or null before the first event.</summary>
     public DateTimeOffset? Watermark => _gate.Watermark is var ms && ms == long.MinValue
@@ -260,6 +264,42 @@ public sealed class FeatureEngine : IDisposable
         if (entity.Request.Length > 0 && scope.RequestAmount is not null)
             EntityEvaluator.EvaluateRequest(entity, values, scope);
         return state is not null;
+    }
+
+    /// <summary>
+    /// The state of one entity as bytes in <see cref="StateFormat"/> (for an online store), or null when the engine
+    /// holds no state for it. Thread-safe: a copy torn by a concurrent shard write is detected and taken again.
+    /// </summary>
+    public byte[]? ExportEntityState(EntityPlan entity, string id)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        ArgumentNullException.ThrowIfNull(id);
+        var hash = Fingerprint.Of(id);
+        var spinner = default(SpinWait);
+        while (true)
+        {
+            var state = _shards[ShardOf(hash)].Find(entity.Index, id, hash);
+            if (state is null)
+                return null;
+            var version = state.Version;
+            if ((version & 1) == 0)
+            {
+                byte[]? bytes = null;
+                try
+                {
+                    bytes = StateFormat.Write(entity, state);
+                }
+                catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException && !state.Validate(version))
+                {
+                    // a torn copy: the writer moved the arrays under it; take it again
+                }
+
+                if (bytes is not null && state.Validate(version))
+                    return bytes;
+            }
+
+            spinner.SpinOnce();
+        }
     }
 
     /// <summary>Copies the stored features out of an evaluation's value layout, in <c>entity.Features</c> order.</summary>

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.IO.Hashing;
+using System.Runtime.CompilerServices;
+using Amlfs.Registry.Expressions;
+
+namespace Amlfs.Engine;
+
+/// <summary>
+/// The byte form of one entity's window state, which workers write to an online store and stateless replicas evaluate
+/// with the engine's own evaluator, so that a replica never holds a second implementation of a feature. Layout, in
+/// <see cref="SnapshotWriter"/> frames (checksummed) after the magic <c>AMLFENT1</c>:
+/// <code>
+/// layout fingerprint (uint64), entity type name, entity id, the entity's state as an engine snapshot holds it
+/// </code>
+/// The fingerprint covers the format version, the time zone, the sizes of the structs copied as bytes and every
+/// entity type's layout (see <see cref="EngineSnapshot.LayoutFingerprint"/>); <see cref="Version"/> is its hex form,
+/// for keys, so that replicas of another definitions layout never even read these bytes.
+/// </summary>
+public sealed class EntityStateFormat
+{
+    /// <summary>Bump on any change to the layout above or to what <see cref="EntityState"/> writes.</summary>
+    public const int FormatVersion = 1;
+
+    private readonly ulong _fingerprint;
+
+    public EntityStateFormat(FeaturePlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        Plan = plan;
+        var hash = new XxHash64();
+        EngineSnapshot.Add(hash, FormatVersion);
+        EngineSnapshot.Add(hash, EngineSnapshot.FormatVersion);
+        EngineSnapshot.Add(hash, plan.TimeZone.Id);
+        EngineSnapshot.Add(hash, Unsafe.SizeOf<CompactEvent>());
+        EngineSnapshot.Add(hash, Unsafe.SizeOf<WindowAggregate>());
+        EngineSnapshot.AddEntityLayouts(hash, plan);
+        _fingerprint = hash.GetCurrentHashAsUInt64();
+        Version = _fingerprint.ToString("x16", CultureInfo.InvariantCulture);
+    }
+
+    private static ReadOnlySpan<byte> Magic => "AMLFENT1"u8;
+
+    /// <summary>The plan whose entity layouts these bytes follow.</summary>
+    public FeaturePlan Plan { get; }
+
+    /// <summary>
+    /// Sixteen hex digits naming the state layout: equal for two plans exactly when each can read the other's bytes.
+    /// Editing a derived feature or an exact window within the retained span leaves it unchanged.
+    /// </summary>
+    public string Version { get; }
+
+    /// <summary>
+    /// Evaluates the stored features of an entity as of <paramref name="asOfMs"/> from bytes a
+    /// <see cref="FeatureEngine.ExportEntityState"/> of the same layout wrote, into <paramref name="features"/> (length
+    /// <c>entity.Features.Count</c>, in that order): bit-equal to what that engine reads as of the same time. Null or
+    /// empty bytes are an unknown entity (all zeros, as the engine reads it). Returns the entity's log sequence held in
+    /// the bytes (0 for none). Throws <see cref="InvalidDataException"/> for corrupt bytes, bytes of another layout or
+    /// of another entity type.
+    /// </summary>
+    public long Evaluate(EntityPlan entity, byte[]? state, long asOfMs, Span<double> features)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        if (!ReferenceEquals(Plan.Entity(entity.Name), entity))
+            throw new ArgumentException($"entity type '{entity.Name}' is not of this format's plan", nameof(entity));
+        var restored = state is { Length: > 0 } ? Read(entity, state) : null;
+        Span<double> values = entity.ValueCount <= 256 ? stackalloc double[entity.ValueCount] : new double[entity.ValueCount];
+        var sequence = EntityEvaluator.Evaluate(entity, restored, asOfMs, values, new ExpressionScope(asOfMs, null));
+        FeatureEngine.CopyFeatures(entity, values, features);
+        return sequence;
+    }
+
+    /// <summary>The bytes of one entity's state; the caller makes sure no writer mutates it meanwhile, or retries.</summary>
+    internal byte[] Write(EntityPlan entity, EntityState state)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new SnapshotWriter(stream, Magic))
+        {
+            writer.WriteUInt64(_fingerprint);
+            writer.WriteString(entity.Name);
+            writer.WriteString(state.Id);
+            state.WriteTo(writer);
+            writer.Complete();
+        }
+
+        return stream.ToArray();
+    }
+
+    private EntityState Read(EntityPlan entity, byte[] bytes)
+    {
+        using var reader = new SnapshotReader(new MemoryStream(bytes, writable: false), Magic);
+        if (reader.ReadUInt64() != _fingerprint)
+            throw new InvalidDataException($"the entity state was written for another state layout than {Version}");
+        var name = reader.ReadString();
+        if (name != entity.Name)
+            throw new InvalidDataException($"the entity state is of entity type '{name}', not '{entity.Name}'");
+        var id = reader.ReadString();
+        var state = EntityState.ReadFrom(reader, id, entity.DistinctFields.Length, entity.Tiles.Length, new EntityArrays());
+        reader.ReadEnd();
+        return state;
+    }
+}

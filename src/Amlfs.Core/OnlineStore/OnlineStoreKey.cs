@@ -1,0 +1,28 @@
+using Amlfs.Engine;
+
+namespace Amlfs.OnlineStore;
+
+/// <summary>
+/// The key of one entity's state: <c>amlfs:{version}:{entity}:{id}</c>, where version is the
+/// <see cref="EntityStateFormat.Version"/> of the definitions that wrote it (16 hex digits), so that replicas of another
+/// state layout look up other keys and never read bytes they cannot evaluate. The id comes last and may hold any
+/// character, colons included; entity type names and versions hold none.
+/// </summary>
+/// <param name="Version">The state layout version (<see cref="EntityStateFormat.Version"/>).</param>
+/// <param name="Entity">The entity type name, e.g. <c>customer</c>.</param>
+/// <param name="Id">The entity id, e.g. a customer id.</param>
+public readonly record struct OnlineStoreKey(string Version, string Entity, string Id)
+{
+    /// <summary>The prefix every key of the store starts with.</summary>
+    public const string Prefix = "amlfs:";
+
+    /// <summary>The key of an entity's state in the layout of <paramref name="format"/>.</summary>
+    public static OnlineStoreKey For(EntityStateFormat format, string entity, string id)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        return new OnlineStoreKey(format.Version, entity, id);
+    }
+
+    /// <summary>The key as stored: <c>amlfs:{version}:{entity}:{id}</c>.</summary>
+    public override string ToString() => string.Concat(Prefix, Version, ":", Entity, ":", Id);
+}
