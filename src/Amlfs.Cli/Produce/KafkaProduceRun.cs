@@ -24,10 +24,8 @@ internal sealed class KafkaProduceRun(ProduceOptions options, TransactionPublish
     public async Task<PublishTotals> RunAsync(CancellationToken cancellationToken)
     {
         var start = clock.GetUtcNow();
-        var end = options.Duration is { } duration ? start + duration : DateTimeOffset.MaxValue;
-        var limit = options.Count ?? long.MaxValue;
-        if (options.Duration is { } d)
-            limit = Math.Min(limit, (long)Math.Ceiling(d.TotalSeconds * options.Rate));
+        var schedule = new ProduceSchedule(options, start);
+        var limit = schedule.Limit;
         var nextProgress = start + ProgressInterval;
         long drawn = 0;
         try
@@ -35,7 +33,7 @@ internal sealed class KafkaProduceRun(ProduceOptions options, TransactionPublish
             while (drawn < limit)
             {
                 var now = clock.GetUtcNow();
-                var due = now >= end ? limit : Math.Min(limit, (long)Math.Floor((now - start).TotalSeconds * options.Rate) + 1);
+                var due = schedule.Due(now);
                 for (; drawn < due; drawn++)
                     publisher.Publish(traffic.Next().Transaction, cancellationToken);
 
@@ -48,7 +46,7 @@ internal sealed class KafkaProduceRun(ProduceOptions options, TransactionPublish
                     nextProgress = now + ProgressInterval;
                 }
 
-                var wait = start + TimeSpan.FromSeconds(drawn / options.Rate) - now;
+                var wait = schedule.WaitFor(drawn, now);
                 if (drawn < limit && wait > TimeSpan.Zero)
                     await Task.Delay(wait, clock, cancellationToken).ConfigureAwait(false);
             }

@@ -22,11 +22,7 @@ internal sealed class Producer(ProduceOptions options, AmlfsClient client, LiveT
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var start = clock.GetUtcNow();
-        var end = options.Duration is { } duration ? start + duration : DateTimeOffset.MaxValue;
-        // Transaction i is due at start + i / rate; within a duration d only those with i / rate < d are.
-        var limit = options.Count ?? long.MaxValue;
-        if (options.Duration is { } d)
-            limit = Math.Min(limit, (long)Math.Ceiling(d.TotalSeconds * options.Rate));
+        var schedule = new ProduceSchedule(options, start);
         var nextProgress = start + ProgressInterval;
         var pending = new List<Transaction>();
         long drawn = 0;
@@ -35,9 +31,7 @@ internal sealed class Producer(ProduceOptions options, AmlfsClient client, LiveT
             while (true)
             {
                 var now = clock.GetUtcNow();
-                // Past the end, everything due within the duration is still sent: a slow server delays the
-                // transactions, it does not drop them.
-                var due = now >= end ? limit : Math.Min(limit, (long)Math.Floor((now - start).TotalSeconds * options.Rate) + 1);
+                var due = schedule.Due(now);
                 for (; drawn < due; drawn++)
                     pending.Add(traffic.Next().Transaction);
 
@@ -57,9 +51,9 @@ internal sealed class Producer(ProduceOptions options, AmlfsClient client, LiveT
 
                 if (pending.Count > 0)
                     continue;
-                if (drawn >= limit) // a duration sets the limit too: everything due before its end
+                if (drawn >= schedule.Limit) // a duration sets the limit too: everything due before its end
                     break;
-                var wait = start + TimeSpan.FromSeconds(drawn / options.Rate) - now;
+                var wait = schedule.WaitFor(drawn, now);
                 if (wait > TimeSpan.Zero)
                     await Task.Delay(wait, clock, cancellationToken).ConfigureAwait(false);
             }
