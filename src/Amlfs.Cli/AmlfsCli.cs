@@ -22,6 +22,7 @@ internal static class AmlfsCli
         root.Subcommands.Add(ServeCommand.Create(environment, up: false));
         root.Subcommands.Add(ProduceCommand.Create(environment));
         root.Subcommands.Add(LoadTestCommand.Create(environment));
+        root.Subcommands.Add(WorkerCommand.Create(environment));
         return root;
     }
 

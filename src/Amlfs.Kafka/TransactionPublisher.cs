@@ -11,6 +11,12 @@ namespace Amlfs.Kafka;
 /// </summary>
 public sealed class TransactionPublisher : IDisposable
 {
+    /// <summary>
+    /// How every amlfs producer maps a key to a partition: murmur2, as Kafka's Java clients do by default, so that a
+    /// customer's (or merchant's) messages land in the same partition whichever client published them.
+    /// </summary>
+    public const Partitioner KeyPartitioner = Partitioner.Murmur2Random;
+
     private readonly KafkaPublisherOptions _options;
     private readonly IProducer<string, byte[]> _producer;
     private readonly Action<DeliveryReport<string, byte[]>> _onDelivery;
@@ -32,6 +38,7 @@ public sealed class TransactionPublisher : IDisposable
             MessageTimeoutMs = (int)options.MessageTimeout.TotalMilliseconds,
             QueueBufferingMaxMessages = options.MaxBufferedMessages,
             LingerMs = 5,
+            Partitioner = KeyPartitioner,
         };
         _producer = new ProducerBuilder<string, byte[]>(config)
             // Connection errors are retried by the client until the message timeout; each message's own delivery

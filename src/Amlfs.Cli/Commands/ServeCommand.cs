@@ -198,7 +198,7 @@ internal static class ServeCommand
         return 0;
     }
 
-    private static LogLevel? ParseLogLevel(string text) => text.Trim().ToLowerInvariant() switch
+    internal static LogLevel? ParseLogLevel(string text) => text.Trim().ToLowerInvariant() switch
     {
         "trace" => LogLevel.Trace,
         "debug" => LogLevel.Debug,

@@ -29,6 +29,16 @@ public sealed record EngineOptions
     /// <summary>Expected transactions within the dedup retention: sizes the id table up front.</summary>
     public int ExpectedTransactions { get; init; } = 1 << 16;
 
+    /// <summary>
+    /// The entity types (names) whose state this engine keeps; null keeps every entity type of the plan. A Kafka
+    /// worker's engine for a partition of the customer-keyed topic keeps customers only, and one for the merchant-keyed
+    /// topic keeps merchants only: each entity's events reach exactly one engine.
+    /// </summary>
+    public IReadOnlySet<string>? Entities { get; init; }
+
+    /// <summary>Whether this engine keeps the state of entity type <paramref name="name"/>.</summary>
+    public bool Keeps(string name) => Entities is null || Entities.Contains(name);
+
     /// <summary>Options with the time rules of <paramref name="definition"/>.</summary>
     public static EngineOptions From(RegistryDefinition definition)
     {

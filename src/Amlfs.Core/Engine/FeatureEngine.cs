@@ -29,6 +29,7 @@ public sealed class FeatureEngine : IDisposable
     private readonly Func<bool> _stopping;
     private readonly IRejectionSink? _rejections;
     private readonly TransactionField[] _routedFields;
+    private readonly bool[] _keeps;
     private volatile bool _stop;
     private int _writing;
     private long _accepted;
@@ -50,7 +51,10 @@ public sealed class FeatureEngine : IDisposable
         _calendar = new LocalCalendar(plan.TimeZone);
         _shards = Enumerable.Range(0, options.ShardCount).Select(_ => new FeatureShard(plan, options)).ToArray();
         _stopping = () => _stop;
-        _routedFields = plan.Entities.SelectMany(e => e.DistinctFields.Prepend(e.JoinKey)).Distinct().ToArray();
+        if (options.Entities?.FirstOrDefault(name => plan.Entity(name) is null) is { } unknown)
+            throw new ArgumentException($"engine options keep entity type '{unknown}', which the definitions do not declare", nameof(options));
+        _keeps = plan.Entities.Select(e => options.Keeps(e.Name)).ToArray();
+        _routedFields = plan.Entities.Where(e => options.Keeps(e.Name)).SelectMany(e => e.DistinctFields.Prepend(e.JoinKey)).Distinct().ToArray();
         if (options.Threaded)
         {
             _queues = _shards.Select(_ => new SpscQueue<ShardMessage>(options.QueueCapacity)).ToArray();
@@ -398,6 +402,8 @@ public sealed class FeatureEngine : IDisposable
         var entities = Plan.Entities;
         for (var i = 0; i < entities.Count; i++)
         {
+            if (!_keeps[i])
+                continue;
             var plan = entities[i];
             var id = FieldOf(transaction, plan.JoinKey);
             if (id is null)
@@ -432,7 +438,8 @@ public sealed class FeatureEngine : IDisposable
         return hash;
     }
 
-    internal static string? FieldOf(Transaction t, TransactionField field) => field switch
+    /// <summary>The value of <paramref name="field"/> in <paramref name="t"/>: an entity's id or a distinct field; null when missing.</summary>
+    public static string? FieldOf(Transaction t, TransactionField field) => field switch
     {
         TransactionField.CustomerId => t.CustomerId,
         TransactionField.MerchantId => t.MerchantId,

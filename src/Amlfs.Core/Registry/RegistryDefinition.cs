@@ -35,4 +35,14 @@ public sealed record RegistryDefinition
 
     /// <summary>Every feature, stored then request-time, in file order.</summary>
     public IEnumerable<FeatureDefinition> AllFeatures => StoredFeatures.Concat(RequestFeatures);
+
+    /// <summary>
+    /// How far back from a query time the longest aggregation reaches: its window plus its hop, since a tiled window
+    /// starts at a hop boundary. 0 when there is no aggregation.
+    /// </summary>
+    public long LongestWindowSpanMs => StoredFeatures
+        .Where(f => f.Kind == FeatureKind.Aggregation)
+        .Select(f => f.WindowMs + f.HopMs)
+        .DefaultIfEmpty(0)
+        .Max();
 }

@@ -98,12 +98,7 @@ public static class OnlineBackfill
     public static long CoverageMs(RegistryDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        var longest = definition.StoredFeatures
-            .Where(f => f.Kind == FeatureKind.Aggregation)
-            .Select(f => f.WindowMs + f.HopMs)
-            .DefaultIfEmpty(0)
-            .Max();
-        return Math.Max(definition.DedupRetentionMs, longest + definition.AllowedLatenessMs + definition.QueryHistoryMs);
+        return Math.Max(definition.DedupRetentionMs, definition.LongestWindowSpanMs + definition.AllowedLatenessMs + definition.QueryHistoryMs);
     }
 
     /// <summary>The first day to read: the newest event is at most the end of <paramref name="newestDay"/>.</summary>

@@ -1,0 +1,159 @@
+using System.CommandLine;
+using System.Globalization;
+using Amlfs.Checkpoints;
+using Amlfs.Kafka;
+using Amlfs.Kafka.Workers;
+using Amlfs.OnlineStore;
+using Amlfs.Redis;
+using Amlfs.Registry;
+using Microsoft.Extensions.Logging;
+
+namespace Amlfs.Cli.Commands;
+
+/// <summary>
+/// <c>amlfs worker --kafka BOOTSTRAP</c>: one member of the consumer group that computes features in the distributed
+/// mode. It owns some partitions of the transaction topics, writes changed entity states to the Redis online store
+/// and checkpoints each partition's state with its offset (in the same Redis, or in a directory).
+/// </summary>
+internal static class WorkerCommand
+{
+    public static Command Create(CliEnvironment environment)
+    {
+        var kafka = new Option<string?>("--kafka")
+        {
+            Description = $"Kafka bootstrap servers [env: {ProduceCommand.KafkaBootstrapVariable}]",
+            HelpName = "BOOTSTRAP",
+        };
+        var topic = new Option<string?>("--topic")
+        {
+            Description = $"The source topic, keyed by customer_id [env: {ProduceCommand.KafkaTopicVariable}; default: {KafkaPublisherOptions.DefaultTopic}]",
+            HelpName = "TOPIC",
+        };
+        var group = new Option<string>("--group")
+        {
+            Description = "The consumer group the workers share",
+            DefaultValueFactory = _ => KafkaWorkerOptions.DefaultGroup,
+            HelpName = "GROUP",
+        };
+        var onlineStore = new Option<string?>("--online-store")
+        {
+            Description = "The Redis online store, redis://[:password@]host[:port] or rediss:// for TLS [env: REDIS_HOST, REDIS_PORT, REDIS_PASSWORD, REDIS_TLS]",
+            HelpName = "URL",
+        };
+        var checkpointDirectory = new Option<string?>("--checkpoint-dir")
+        {
+            Description = "Keep partition checkpoints in this directory (shared by every worker) instead of the online store's Redis",
+            HelpName = "DIR",
+        };
+        var checkpointInterval = new Option<double>("--checkpoint-interval")
+        {
+            Description = "Seconds between checkpoints of each owned partition; a worker taking a partition over replays at most this much",
+            DefaultValueFactory = _ => 5,
+        };
+        var sessionTimeout = new Option<double>("--session-timeout")
+        {
+            Description = "Seconds a silent worker keeps its partitions before the group gives them to the others",
+            DefaultValueFactory = _ => 10,
+        };
+        var dataDirectory = DataDirectoryOption.Create();
+        var logLevel = new Option<string>("--log-level")
+        {
+            Description = "trace, debug, information, warning, error or critical",
+            DefaultValueFactory = _ => "information",
+            HelpName = "LEVEL",
+        };
+        var command = new Command("worker", "Run one Kafka worker: consume transactions, compute features per partition, write them to the Redis online store")
+        {
+            kafka, topic, group, onlineStore, checkpointDirectory, checkpointInterval, sessionTimeout, dataDirectory, logLevel,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var variables = environment.Variables;
+            var errors = new List<string>();
+            if (ServeCommand.ParseLogLevel(parse.GetValue(logLevel)!) is not { } level)
+            {
+                errors.Add($"log level '{parse.GetValue(logLevel)}' is not one of trace, debug, information, warning, error, critical");
+                level = LogLevel.Information;
+            }
+
+            var options = new KafkaWorkerOptions
+            {
+                BootstrapServers = parse.GetValue(kafka) ?? variables.GetValueOrDefault(ProduceCommand.KafkaBootstrapVariable) ?? "",
+                Topic = parse.GetValue(topic) ?? variables.GetValueOrDefault(ProduceCommand.KafkaTopicVariable) ?? KafkaPublisherOptions.DefaultTopic,
+                GroupId = parse.GetValue(group)!,
+                CheckpointInterval = Seconds(parse.GetValue(checkpointInterval)),
+                SessionTimeout = Seconds(parse.GetValue(sessionTimeout)),
+            };
+            if (string.IsNullOrWhiteSpace(options.BootstrapServers))
+                errors.Add($"no Kafka to consume: give --kafka BOOTSTRAP or set {ProduceCommand.KafkaBootstrapVariable}");
+            else
+                errors.AddRange(options.Validate());
+            var redis = OnlineStoreOption.Resolve(parse.GetValue(onlineStore), variables, errors);
+            if (errors.Count > 0)
+            {
+                foreach (var error in errors)
+                    await environment.Error.WriteLineAsync($"amlfs worker: {error}");
+                return 1;
+            }
+
+            var definition = new RegistryStore(environment.Resolve(parse.GetValue(dataDirectory)!)).Active.Definition;
+            return await RunAsync(environment, options, definition, redis!, parse.GetValue(checkpointDirectory) is { } dir ? environment.Resolve(dir) : null, level, cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliEnvironment environment, KafkaWorkerOptions options, RegistryDefinition definition,
+        RedisOnlineStoreOptions redis, string? checkpointDirectory, LogLevel level, CancellationToken cancellationToken)
+    {
+        using var loggers = LoggerFactory.Create(b => b
+            .SetMinimumLevel(level)
+            .AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+                o.UseUtcTimestamp = true;
+            }));
+        var logger = loggers.CreateLogger("Amlfs.Worker");
+        RedisOnlineStore store;
+        IPartitionCheckpointStore checkpoints;
+        try
+        {
+            store = await RedisOnlineStore.ConnectAsync(redis, cancellationToken);
+            checkpoints = checkpointDirectory is null
+                ? await RedisCheckpointStore.ConnectAsync(redis, cancellationToken)
+                : new DirectoryCheckpointStore(checkpointDirectory);
+        }
+        catch (OnlineStoreUnavailableException e)
+        {
+            await environment.Error.WriteLineAsync($"amlfs worker: the online store {redis} is unavailable: {e.Message}");
+            return 1;
+        }
+
+        try
+        {
+            using var worker = new KafkaWorker(options, definition, store, checkpoints, logger, environment.Clock);
+            await environment.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"worker: Kafka {options.BootstrapServers}, group {options.GroupId}; topics {worker.Topics}; dead letters to {worker.Topics.DeadLetter}; online store {redis}; checkpoints in {checkpoints.Location} every {options.CheckpointInterval.TotalSeconds:0.###} s"));
+            // The worker blocks its thread (Kafka's client and the rebalance callbacks run on it); Ctrl-C stops it cleanly.
+            await Task.Factory.StartNew(() => worker.Run(cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var totals = worker.Totals;
+            await environment.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"worker: stopped; {totals.Consumed} messages, {totals.Accepted} accepted, {totals.Duplicates} duplicates, {totals.Late} late, {totals.FutureTimestamps} future, {totals.Malformed} malformed, {totals.Rekeyed} re-keyed, {totals.StatesWritten} states written, {totals.Checkpoints} checkpoints"));
+            return 0;
+        }
+        catch (WorkerFailedException e)
+        {
+            await environment.Error.WriteLineAsync($"amlfs worker: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            if (checkpoints is IAsyncDisposable disposable)
+                await disposable.DisposeAsync();
+            await store.DisposeAsync();
+        }
+    }
+
+    private static TimeSpan Seconds(double seconds) =>
+        double.IsFinite(seconds) && seconds > 0 && seconds < 86_400 ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero;
+}

@@ -1,0 +1,550 @@
+using System.Globalization;
+using System.Text;
+using Amlfs.Checkpoints;
+using Amlfs.Engine;
+using Amlfs.OnlineStore;
+using Amlfs.Registry;
+using Amlfs.Transactions;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Amlfs.Kafka.Workers;
+
+/// <summary>
+/// A member of the workers' consumer group. For each partition the group gives it, it restores the partition's
+/// latest checkpoint (an engine snapshot and the offset after it) and applies the messages from that offset on, in
+/// order, with the engine's own admission rules: so a partition's state holds every message once, whichever workers
+/// owned it before, however they stopped.
+/// <para>
+/// Per message: a malformed, late or future one goes to the dead-letter topic with its reason; a duplicate is
+/// counted; an accepted one updates the entities the partition keeps and, on the source topic, is re-keyed onto the
+/// topic of each other join key (the merchant's). After each batch the changed entities' states are written to the
+/// online store, pipelined. Every <see cref="KafkaWorkerOptions.CheckpointInterval"/>, and when a partition is
+/// revoked, the worker makes the batch's side effects durable (online store written, re-keyed and dead-lettered
+/// messages acknowledged) and only then saves the checkpoint and commits the offset.
+/// </para>
+/// <para>
+/// A crash between checkpoints replays the messages after the last one on whichever worker owns the partition next.
+/// Its state is restored to the checkpoint, so nothing counts twice; re-keyed messages it publishes again are
+/// duplicates the merchant side drops by transaction id; dead letters may repeat, with the same source offset header.
+/// </para>
+/// Single-threaded: <see cref="Run"/> does everything on the caller's thread, rebalance callbacks included.
+/// </summary>
+public sealed partial class KafkaWorker : IDisposable
+{
+    /// <summary>Header of a dead letter: why it was rejected (<c>malformed</c>, <c>late</c>, <c>future_timestamp</c>).</summary>
+    public const string ReasonHeader = "amlfs-reason";
+
+    /// <summary>Header of a dead letter: the rejection in words, naming the field or the times involved.</summary>
+    public const string DetailHeader = "amlfs-detail";
+
+    /// <summary>Header of a dead letter: <c>topic/partition/offset</c> of the message it copies.</summary>
+    public const string SourceHeader = "amlfs-source";
+
+    private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan StoreRetryDelay = TimeSpan.FromMilliseconds(500);
+    private readonly KafkaWorkerOptions _options;
+    private readonly FeaturePlan _plan;
+    private readonly EngineOptions _engineOptions;
+    private readonly IOnlineStore _store;
+    private readonly IPartitionCheckpointStore _checkpoints;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _clock;
+    private readonly TimeSpan _timeToLive;
+    private readonly IConsumer<byte[]?, byte[]> _consumer;
+    private readonly IProducer<byte[]?, byte[]> _producer;
+    private readonly Action<DeliveryReport<byte[]?, byte[]>> _onDelivery;
+    private readonly Dictionary<TopicPartition, OwnedPartition> _owned = [];
+    private readonly IngestStatus[] _status = new IngestStatus[1];
+    private readonly long[] _sequence = new long[1];
+    private long _nextCheckpoint;
+    private long _nextStoreAttempt;
+    private bool _storeDown;
+    private long _consumed;
+    private long _accepted;
+    private long _duplicates;
+    private long _late;
+    private long _future;
+    private long _malformed;
+    private long _rekeyed;
+    private long _statesWritten;
+    private long _checkpointsSaved;
+    private long _deliveryFailures;
+    private int _ownedCount;
+    private string? _firstDeliveryError;
+
+    public KafkaWorker(KafkaWorkerOptions options, RegistryDefinition definition, IOnlineStore store,
+        IPartitionCheckpointStore checkpoints, ILogger logger, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(definition);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+            throw new ArgumentException(string.Join("; ", errors), nameof(options));
+        _options = options;
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _checkpoints = checkpoints ?? throw new ArgumentNullException(nameof(checkpoints));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _clock = clock ?? TimeProvider.System;
+        _plan = FeaturePlan.Compile(definition);
+        // One shard applied on this thread: the partition is the unit of parallelism, and a snapshot needs no hand-off.
+        _engineOptions = EngineOptions.From(definition) with { ShardCount = 1, Threaded = false, ExpectedTransactions = 1 << 12 };
+        _timeToLive = OnlineStateExpiry.TimeToLive(definition);
+        Topics = WorkerTopics.For(_plan, options.Topic, options.DeadLetterTopic);
+        _onDelivery = OnDelivery;
+
+        var consumerConfig = new ConsumerConfig
+        {
+            BootstrapServers = options.BootstrapServers,
+            GroupId = options.GroupId,
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+            SessionTimeoutMs = (int)options.SessionTimeout.TotalMilliseconds,
+            HeartbeatIntervalMs = Math.Max(100, (int)options.SessionTimeout.TotalMilliseconds / 4),
+            FetchWaitMaxMs = Math.Max(1, (int)options.FetchWait.TotalMilliseconds),
+            // The re-keyed topics exist once a worker first writes to them: subscribing may create them where brokers
+            // allow it, and a topic created later is noticed within the refresh interval.
+            AllowAutoCreateTopics = true,
+            TopicMetadataRefreshIntervalMs = 5000,
+        };
+        var producerConfig = new ProducerConfig
+        {
+            BootstrapServers = options.BootstrapServers,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 1,
+            MessageTimeoutMs = (int)options.MessageTimeout.TotalMilliseconds,
+            Partitioner = TransactionPublisher.KeyPartitioner,
+        };
+        if (options.ClientId is { } clientId)
+        {
+            consumerConfig.ClientId = clientId;
+            producerConfig.ClientId = clientId;
+        }
+
+        _producer = new ProducerBuilder<byte[]?, byte[]>(producerConfig)
+            .SetErrorHandler((_, e) => LogKafkaError(_logger, "producer", e.Reason))
+            .SetLogHandler((_, _) => { })
+            .Build();
+        try
+        {
+            _consumer = new ConsumerBuilder<byte[]?, byte[]>(consumerConfig)
+                .SetPartitionsAssignedHandler((_, partitions) => Assign(partitions))
+                .SetPartitionsRevokedHandler((_, partitions) => Revoke(partitions, lost: false))
+                .SetPartitionsLostHandler((_, partitions) => Revoke(partitions, lost: true))
+                .SetErrorHandler((_, e) => LogKafkaError(_logger, "consumer", e.Reason))
+                .SetLogHandler((_, _) => { })
+                .Build();
+        }
+        catch
+        {
+            _producer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The topics this worker consumes and writes.</summary>
+    public WorkerTopics Topics { get; }
+
+    /// <summary>What the worker has done so far; readable from any thread.</summary>
+    public WorkerTotals Totals => new()
+    {
+        Consumed = Interlocked.Read(ref _consumed),
+        Accepted = Interlocked.Read(ref _accepted),
+        Duplicates = Interlocked.Read(ref _duplicates),
+        Late = Interlocked.Read(ref _late),
+        FutureTimestamps = Interlocked.Read(ref _future),
+        Malformed = Interlocked.Read(ref _malformed),
+        Rekeyed = Interlocked.Read(ref _rekeyed),
+        StatesWritten = Interlocked.Read(ref _statesWritten),
+        Checkpoints = Interlocked.Read(ref _checkpointsSaved),
+        Partitions = Volatile.Read(ref _ownedCount),
+    };
+
+    /// <summary>
+    /// Consumes until <paramref name="cancellationToken"/> is cancelled, then checkpoints every owned partition and
+    /// leaves the group, so that the others take its partitions over at once. Throws
+    /// <see cref="WorkerFailedException"/> when it cannot go on without losing something (a re-keyed or dead-lettered
+    /// message was not delivered, a fatal Kafka error); a restarted worker resumes from the last checkpoints.
+    /// </summary>
+    public void Run(CancellationToken cancellationToken)
+    {
+        _consumer.Subscribe(Topics.Roles.Select(r => r.Topic));
+        LogStarted(_logger, _options.GroupId, Topics.ToString(), Topics.DeadLetter, _checkpoints.Location);
+        _nextCheckpoint = _clock.GetTimestamp() + ToTicks(_options.CheckpointInterval);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var applied = 0;
+            var result = Consume(PollTimeout);
+            while (result is not null)
+            {
+                Apply(result);
+                if (++applied >= _options.MaxBatch)
+                    break;
+                result = Consume(TimeSpan.Zero);
+            }
+
+            WriteChangedStates(waitForStore: false);
+            if (_clock.GetTimestamp() >= _nextCheckpoint)
+            {
+                CheckpointAll();
+                _nextCheckpoint = _clock.GetTimestamp() + ToTicks(_options.CheckpointInterval);
+            }
+        }
+
+        CheckpointAll();
+        // Close leaves the group: the revoke callback runs for what is still owned, finds nothing new, and lets go.
+        _consumer.Close();
+        LogStopped(_logger, Totals.Consumed, Totals.Accepted, Totals.Checkpoints);
+    }
+
+    /// <summary>
+    /// Releases the clients. Without a finished <see cref="Run"/> this is what a crash looks like to the group: no
+    /// checkpoint, no goodbye; the group reassigns the partitions once the session times out.
+    /// </summary>
+    public void Dispose()
+    {
+        _consumer.Dispose();
+        _producer.Dispose();
+        foreach (var partition in _owned.Values)
+            partition.Dispose();
+        _owned.Clear();
+    }
+
+    private ConsumeResult<byte[]?, byte[]>? Consume(TimeSpan timeout)
+    {
+        try
+        {
+            return _consumer.Consume(timeout);
+        }
+        catch (ConsumeException e) when (!e.Error.IsFatal)
+        {
+            // E.g. a subscribed topic that does not exist yet: the client keeps trying, and so does the loop.
+            LogKafkaError(_logger, "consumer", e.Error.Reason);
+            return null;
+        }
+        catch (ConsumeException e)
+        {
+            throw new WorkerFailedException($"Kafka at {_options.BootstrapServers} reported a fatal error: {e.Error.Reason}", e);
+        }
+    }
+
+    private void Apply(ConsumeResult<byte[]?, byte[]> result)
+    {
+        if (!_owned.TryGetValue(result.TopicPartition, out var partition))
+            return; // fetched before a revoke; the next owner reads it from the checkpoint's offset
+        Interlocked.Increment(ref _consumed);
+        var offset = result.Offset.Value;
+        var value = result.Message.Value ?? [];
+        var errors = TransactionMessage.Parse(value, out var transaction);
+        if (errors.Count > 0)
+        {
+            Interlocked.Increment(ref _malformed);
+            DeadLetter(result, "malformed", string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")));
+        }
+        else
+        {
+            // The engine numbers an entity's events by offset + 1, so a served vector names the offset it reflects.
+            _sequence[0] = offset + 1;
+            partition.Engine.IngestBatch(new ReadOnlySpan<Transaction>(ref transaction!), _status, _sequence);
+            switch (_status[0])
+            {
+                case IngestStatus.Accepted:
+                    Interlocked.Increment(ref _accepted);
+                    foreach (var entity in partition.Role.Entities)
+                    {
+                        if (FeatureEngine.FieldOf(transaction, entity.JoinKey) is { } id)
+                            partition.Changed.Add((entity.Index, id));
+                    }
+
+                    if (partition.Role.IsSource)
+                        Rekey(transaction, value);
+                    break;
+                case IngestStatus.Duplicate:
+                    Interlocked.Increment(ref _duplicates);
+                    break;
+                case IngestStatus.Late:
+                    Interlocked.Increment(ref _late);
+                    DeadLetter(result, DeadLetterFile.Reason(IngestStatus.Late), string.Create(CultureInfo.InvariantCulture,
+                        $"event time {transaction.Timestamp:O} is more than {WindowRules.FormatDuration(_engineOptions.AllowedLatenessMs)} before the partition's watermark {partition.Engine.Watermark:O}"));
+                    break;
+                default:
+                    Interlocked.Increment(ref _future);
+                    DeadLetter(result, DeadLetterFile.Reason(IngestStatus.FutureTimestamp), string.Create(CultureInfo.InvariantCulture,
+                        $"event time {transaction.Timestamp:O} is more than {WindowRules.FormatDuration(_engineOptions.MaxClockSkewMs)} after the worker's clock {_clock.GetUtcNow():O}"));
+                    break;
+            }
+        }
+
+        partition.NextOffset = offset + 1;
+    }
+
+    private void Rekey(Transaction transaction, byte[] value)
+    {
+        foreach (var role in Topics.Roles)
+        {
+            if (role.IsSource || FeatureEngine.FieldOf(transaction, role.Key) is not { } key)
+                continue;
+            Produce(role.Topic, new Message<byte[]?, byte[]> { Key = Encoding.UTF8.GetBytes(key), Value = value });
+            Interlocked.Increment(ref _rekeyed);
+        }
+    }
+
+    private void DeadLetter(ConsumeResult<byte[]?, byte[]> result, string reason, string detail)
+    {
+        var headers = new Headers
+        {
+            { ReasonHeader, Encoding.UTF8.GetBytes(reason) },
+            { DetailHeader, Encoding.UTF8.GetBytes(detail) },
+            { SourceHeader, Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{result.Topic}/{result.Partition.Value}/{result.Offset.Value}")) },
+        };
+        Produce(Topics.DeadLetter, new Message<byte[]?, byte[]> { Key = result.Message.Key, Value = result.Message.Value ?? [], Headers = headers });
+    }
+
+    private void Produce(string topic, Message<byte[]?, byte[]> message)
+    {
+        while (true)
+        {
+            try
+            {
+                _producer.Produce(topic, message, _onDelivery);
+                return;
+            }
+            catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                _producer.Poll(TimeSpan.FromMilliseconds(50)); // bounded: the queue drains or its messages time out
+            }
+        }
+    }
+
+    private void OnDelivery(DeliveryReport<byte[]?, byte[]> report)
+    {
+        if (!report.Error.IsError)
+            return;
+        Interlocked.Increment(ref _deliveryFailures);
+        Interlocked.CompareExchange(ref _firstDeliveryError, $"{report.Topic}: {report.Error.Reason} ({report.Error.Code})", null);
+    }
+
+    /// <summary>
+    /// Writes the state of every changed entity to the online store in one pipelined batch. Returns false, keeping
+    /// the changes for the next attempt, while the store is unavailable: consumption goes on, checkpoints wait.
+    /// </summary>
+    private bool WriteChangedStates(bool waitForStore)
+    {
+        if (_owned.Values.All(p => p.Changed.Count == 0))
+            return true;
+        if (!waitForStore && _storeDown && _clock.GetTimestamp() < _nextStoreAttempt)
+            return false;
+        var entries = new List<OnlineStoreEntry>();
+        foreach (var partition in _owned.Values)
+        {
+            foreach (var (entityIndex, id) in partition.Changed)
+            {
+                var entity = _plan.Entities[entityIndex];
+                if (partition.Engine.ExportEntityState(entity, id) is { } bytes)
+                    entries.Add(new OnlineStoreEntry(OnlineStoreKey.For(partition.Engine.StateFormat, entity.Name, id), bytes));
+            }
+        }
+
+        try
+        {
+            _store.WriteAsync(entries, _timeToLive).GetAwaiter().GetResult();
+        }
+        catch (OnlineStoreUnavailableException e)
+        {
+            if (!_storeDown)
+                LogStoreUnavailable(_logger, e.Endpoint ?? "(unknown)", e.Message);
+            _storeDown = true;
+            _nextStoreAttempt = _clock.GetTimestamp() + ToTicks(StoreRetryDelay);
+            return false;
+        }
+
+        if (_storeDown)
+            LogStoreBack(_logger);
+        _storeDown = false;
+        foreach (var partition in _owned.Values)
+            partition.Changed.Clear();
+        Interlocked.Add(ref _statesWritten, entries.Count);
+        return true;
+    }
+
+    private void CheckpointAll()
+    {
+        foreach (var partition in _owned.Values.ToArray())
+            TryCheckpoint(partition);
+    }
+
+    /// <summary>
+    /// Saves the partition's state with its offset, once everything the state's messages caused is durable: changed
+    /// states in the online store, re-keyed and dead-lettered messages acknowledged by Kafka. Returns false (the
+    /// previous checkpoint stands) while the online store or the checkpoint store is unavailable.
+    /// </summary>
+    private bool TryCheckpoint(OwnedPartition partition)
+    {
+        if (partition.NextOffset == partition.CheckpointedOffset && partition.Changed.Count == 0)
+            return true;
+        if (!WriteChangedStates(waitForStore: true))
+            return false;
+        FlushProducer();
+        using var snapshot = new MemoryStream();
+        partition.Engine.WriteSnapshot(snapshot);
+        var checkpoint = new PartitionCheckpoint(partition.Partition.Topic, partition.Partition.Partition.Value, partition.NextOffset, snapshot.ToArray());
+        try
+        {
+            _checkpoints.SaveAsync(_options.GroupId, checkpoint).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is OnlineStoreUnavailableException or IOException)
+        {
+            LogCheckpointFailed(_logger, partition.Partition.ToString(), e.Message);
+            return false;
+        }
+
+        partition.CheckpointedOffset = partition.NextOffset;
+        Interlocked.Increment(ref _checkpointsSaved);
+        try
+        {
+            // The checkpoint is what a new owner resumes from; the committed offset shows the group's progress (lag).
+            _consumer.Commit([new TopicPartitionOffset(partition.Partition, partition.NextOffset)]);
+        }
+        catch (KafkaException e)
+        {
+            LogKafkaError(_logger, "commit", e.Error.Reason);
+        }
+
+        return true;
+    }
+
+    /// <summary>Waits until every re-keyed and dead-lettered message so far is acknowledged; throws when one failed.</summary>
+    private void FlushProducer()
+    {
+        var remaining = _producer.Flush(_options.MessageTimeout + TimeSpan.FromSeconds(5));
+        if (remaining > 0 || Interlocked.Read(ref _deliveryFailures) > 0)
+        {
+            throw new WorkerFailedException(
+                $"Kafka at {_options.BootstrapServers} did not take every re-keyed or dead-lettered message ({remaining} without an acknowledgement, {Interlocked.Read(ref _deliveryFailures)} failed; first: {Volatile.Read(ref _firstDeliveryError) ?? "timed out"}); stopping so that a restart replays them from the last checkpoint");
+        }
+    }
+
+    private IEnumerable<TopicPartitionOffset> Assign(List<TopicPartition> partitions)
+    {
+        var offsets = new List<TopicPartitionOffset>(partitions.Count);
+        foreach (var topicPartition in partitions)
+        {
+            var role = Topics.RoleOf(topicPartition.Topic) ?? throw new InvalidOperationException($"assigned {topicPartition}, a topic this worker does not consume");
+            var (engine, nextOffset) = Restore(topicPartition, role);
+            _owned[topicPartition] = new OwnedPartition(topicPartition, role, engine, nextOffset ?? 0);
+            offsets.Add(new TopicPartitionOffset(topicPartition, nextOffset is { } o ? new Offset(o) : Offset.Beginning));
+        }
+
+        Volatile.Write(ref _ownedCount, _owned.Count);
+        LogAssigned(_logger, string.Join(", ", offsets.Select(o => $"{o.Topic}[{o.Partition.Value}]@{(o.Offset == Offset.Beginning ? "start" : o.Offset.Value.ToString(CultureInfo.InvariantCulture))}")));
+        return offsets;
+    }
+
+    /// <summary>
+    /// An engine holding the partition's latest checkpoint and the offset to resume from; or an empty engine and null
+    /// (read from the start) when there is no checkpoint, or one this worker cannot use.
+    /// </summary>
+    private (FeatureEngine Engine, long? NextOffset) Restore(TopicPartition topicPartition, TopicRole role)
+    {
+        var options = _engineOptions with { Entities = role.Entities.Select(e => e.Name).ToHashSet(StringComparer.Ordinal) };
+        var engine = new FeatureEngine(_plan, options, _clock);
+        var checkpoint = LoadCheckpoint(topicPartition);
+        if (checkpoint is null)
+            return (engine, null);
+        try
+        {
+            if (engine.TryRestoreSnapshot(new MemoryStream(checkpoint.State, writable: false)))
+            {
+                LogRestored(_logger, topicPartition.ToString(), checkpoint.NextOffset, checkpoint.State.Length);
+                return (engine, checkpoint.NextOffset);
+            }
+
+            LogCheckpointOtherLayout(_logger, topicPartition.ToString());
+        }
+        catch (InvalidDataException e)
+        {
+            LogCheckpointCorrupt(_logger, topicPartition.ToString(), e.Message);
+            engine.Dispose();
+            engine = new FeatureEngine(_plan, options, _clock);
+        }
+
+        return (engine, null);
+    }
+
+    /// <summary>
+    /// The partition's checkpoint, waiting for the store while it is unavailable: reading the partition from the start
+    /// instead would be correct only while the topic still holds every message, so the worker waits rather than guess.
+    /// </summary>
+    private PartitionCheckpoint? LoadCheckpoint(TopicPartition topicPartition)
+    {
+        var deadline = _clock.GetTimestamp() + ToTicks(TimeSpan.FromMinutes(1));
+        while (true)
+        {
+            try
+            {
+                return _checkpoints.LoadAsync(_options.GroupId, topicPartition.Topic, topicPartition.Partition.Value).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is OnlineStoreUnavailableException or IOException)
+            {
+                if (_clock.GetTimestamp() >= deadline)
+                    throw new WorkerFailedException($"the checkpoint of {topicPartition} could not be read from {_checkpoints.Location} for a minute: {e.Message}", e);
+                LogCheckpointFailed(_logger, topicPartition.ToString(), e.Message);
+                Thread.Sleep(StoreRetryDelay);
+            }
+        }
+    }
+
+    private void Revoke(List<TopicPartitionOffset> partitions, bool lost)
+    {
+        foreach (var topicPartition in partitions.Select(p => p.TopicPartition))
+        {
+            if (!_owned.Remove(topicPartition, out var partition))
+                continue;
+            // A lost partition may already be another member's: its state must not overwrite that member's checkpoint.
+            if (!lost)
+                TryCheckpoint(partition);
+            partition.Dispose();
+        }
+
+        Volatile.Write(ref _ownedCount, _owned.Count);
+        LogRevoked(_logger, lost ? "lost" : "revoked", string.Join(", ", partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]")));
+    }
+
+    private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _clock.TimestampFrequency);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Worker: joined group {Group}; topics {Topics}; dead letters to {DeadLetter}; checkpoints in {Checkpoints}")]
+    private static partial void LogStarted(ILogger logger, string group, string topics, string deadLetter, string checkpoints);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Worker: assigned {Partitions}")]
+    private static partial void LogAssigned(ILogger logger, string partitions);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Worker: {How} {Partitions}")]
+    private static partial void LogRevoked(ILogger logger, string how, string partitions);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Worker: restored {Partition} from its checkpoint at offset {Offset} ({Bytes} bytes)")]
+    private static partial void LogRestored(ILogger logger, string partition, long offset, int bytes);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Worker: the checkpoint of {Partition} was written for other definitions or engine settings; rebuilding it from the start of the partition")]
+    private static partial void LogCheckpointOtherLayout(ILogger logger, string partition);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Worker: the checkpoint of {Partition} is corrupt ({Reason}); rebuilding it from the start of the partition")]
+    private static partial void LogCheckpointCorrupt(ILogger logger, string partition, string reason);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Worker: the checkpoint of {Partition} could not be saved or read: {Reason}; will retry")]
+    private static partial void LogCheckpointFailed(ILogger logger, string partition, string reason);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Worker: the online store at {Endpoint} is unavailable ({Reason}); consuming on, writing changed states when it is back")]
+    private static partial void LogStoreUnavailable(ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Worker: the online store is back; changed states written")]
+    private static partial void LogStoreBack(ILogger logger);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Worker: Kafka {Client}: {Reason}")]
+    private static partial void LogKafkaError(ILogger logger, string client, string reason);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Worker: stopped after {Consumed} messages ({Accepted} accepted), {Checkpoints} checkpoints")]
+    private static partial void LogStopped(ILogger logger, long consumed, long accepted, long checkpoints);
+}

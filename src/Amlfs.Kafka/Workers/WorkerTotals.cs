@@ -1,0 +1,33 @@
+namespace Amlfs.Kafka.Workers;
+
+/// <summary>What a <see cref="KafkaWorker"/> has done since it started.</summary>
+public sealed record WorkerTotals
+{
+    /// <summary>Messages read from the topics.</summary>
+    public long Consumed { get; init; }
+
+    public long Accepted { get; init; }
+
+    public long Duplicates { get; init; }
+
+    /// <summary>Messages sent to the dead-letter topic because they were older than the partition's watermark allows.</summary>
+    public long Late { get; init; }
+
+    /// <summary>Messages sent to the dead-letter topic because their time was too far ahead of the worker's clock.</summary>
+    public long FutureTimestamps { get; init; }
+
+    /// <summary>Messages sent to the dead-letter topic because they were not a valid transaction.</summary>
+    public long Malformed { get; init; }
+
+    /// <summary>Messages published to the re-keyed topics.</summary>
+    public long Rekeyed { get; init; }
+
+    /// <summary>Entity states written to the online store.</summary>
+    public long StatesWritten { get; init; }
+
+    /// <summary>Partition checkpoints saved.</summary>
+    public long Checkpoints { get; init; }
+
+    /// <summary>Partitions this worker owns now.</summary>
+    public int Partitions { get; init; }
+}

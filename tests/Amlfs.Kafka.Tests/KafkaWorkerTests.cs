@@ -1,0 +1,175 @@
+using System.Text;
+using Amlfs.Checkpoints;
+using Amlfs.Engine;
+using Amlfs.Kafka.Workers;
+using Amlfs.OnlineStore;
+using Amlfs.Synthetic;
+using Amlfs.Testing;
+using Amlfs.Transactions;
+using Confluent.Kafka;
+
+namespace Amlfs.Kafka.Tests;
+
+public sealed class KafkaWorkerTests : IDisposable
+{
+    private readonly KafkaMockCluster _cluster = new();
+    private readonly TempDirectory _checkpointDirectory = new();
+    private readonly InMemoryOnlineStore _store = new();
+
+    public void Dispose()
+    {
+        _cluster.Dispose();
+        _checkpointDirectory.Dispose();
+    }
+
+    [Fact]
+    public void Worker_serves_every_customer_and_merchant_as_the_reference_engine_and_dead_letters_rejects()
+    {
+        var topic = Topic();
+        var traffic = Traffic(topic);
+        var sent = Enumerable.Range(0, 240).Select(_ => traffic.Next().Transaction).ToList();
+        var repeated = sent.Take(10).ToList();
+        var late = Tx.At(sent[0].TimestampMs - 3_600_000, customer: sent[^1].CustomerId, merchant: sent[^1].MerchantId, id: "late-1");
+        Publish(topic, [.. sent, .. repeated, late]);
+        PublishRaw(topic, "CUST_X", "{\"transaction_id\": \"bad-1\", \"amount\": -5}");
+
+        var reference = Reference([.. sent, .. repeated, late]);
+        using (var worker = StartWorker(topic))
+        {
+            // Every source message once, then every accepted one again through the merchant-keyed topic.
+            worker.WaitFor(t => t.Consumed == sent.Count + repeated.Count + 2 + sent.Count);
+            var totals = worker.Stop();
+            Assert.Equal(2 * sent.Count, totals.Accepted);
+            Assert.Equal(repeated.Count, totals.Duplicates);
+            Assert.Equal(1, totals.Late);
+            Assert.Equal(1, totals.Malformed);
+            Assert.Equal(sent.Count, totals.Rekeyed);
+        }
+
+        AssertStoreEquals(reference, sent);
+        var deadLetters = _cluster.ReadAll($"{topic}.dead-letter");
+        Assert.Equal(2, deadLetters.Count);
+        var byReason = deadLetters.ToDictionary(m => Header(m, KafkaWorker.ReasonHeader));
+        Assert.Contains("late-1", Encoding.UTF8.GetString(byReason["late"].Message.Value), StringComparison.Ordinal);
+        Assert.Contains("before the partition's watermark", Header(byReason["late"], KafkaWorker.DetailHeader), StringComparison.Ordinal);
+        Assert.Contains("amount", Header(byReason["malformed"], KafkaWorker.DetailHeader), StringComparison.Ordinal);
+        Assert.StartsWith($"{topic}/", Header(byReason["malformed"], KafkaWorker.SourceHeader), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_worker_that_takes_over_resumes_from_the_checkpoints_and_counts_nothing_twice()
+    {
+        var topic = Topic();
+        var traffic = Traffic(topic);
+        var first = Enumerable.Range(0, 150).Select(_ => traffic.Next().Transaction).ToList();
+        Publish(topic, first);
+        using (var worker = StartWorker(topic))
+        {
+            worker.WaitFor(t => t.Consumed == 2 * first.Count);
+            Assert.True(worker.Stop().Checkpoints > 0);
+        }
+
+        var second = Enumerable.Range(0, 150).Select(_ => traffic.Next().Transaction).ToList();
+        // The first batch again, as a producer retrying after a timeout would: duplicates by transaction id.
+        Publish(topic, [.. second, .. first.Take(20)]);
+        using (var worker = StartWorker(topic))
+        {
+            worker.WaitFor(t => t.Consumed == second.Count + 20 + second.Count);
+            var totals = worker.Stop();
+            Assert.Equal(2 * second.Count, totals.Accepted);
+            Assert.Equal(20, totals.Duplicates);
+        }
+
+        AssertStoreEquals(Reference([.. first, .. second]), [.. first, .. second]);
+    }
+
+    [Fact]
+    public void Two_workers_share_the_partitions_and_together_serve_what_one_engine_would()
+    {
+        var topic = Topic();
+        var traffic = Traffic(topic);
+        var sent = Enumerable.Range(0, 300).Select(_ => traffic.Next().Transaction).ToList();
+        Publish(topic, sent.Take(10).ToList()); // the topic exists once written to
+        using var a = StartWorker(topic);
+        using var b = StartWorker(topic);
+        a.WaitFor(t => t.Partitions > 0);
+        b.WaitFor(t => t.Partitions > 0);
+        Publish(topic, sent.Skip(10).ToList());
+        WorkerRun.WaitFor(() => a.Totals.Consumed + b.Totals.Consumed == 2 * sent.Count, a, b);
+        var totals = new[] { a.Stop(), b.Stop() };
+        Assert.Equal(2 * sent.Count, totals.Sum(t => t.Accepted));
+        Assert.All(totals, t => Assert.True(t.Consumed > 0));
+        AssertStoreEquals(Reference(sent), sent);
+    }
+
+    private static string Topic() => "tx-" + Guid.NewGuid().ToString("N")[..8];
+
+    private static LiveTraffic Traffic(string runId) =>
+        new(new SyntheticOptions { Customers = 25, Merchants = 6 }, TimeProvider.System, runId);
+
+    private WorkerRun StartWorker(string topic)
+    {
+        var log = new LineLogger();
+        return new WorkerRun(new KafkaWorker(
+        new KafkaWorkerOptions
+        {
+            BootstrapServers = _cluster.BootstrapServers,
+            Topic = topic,
+            GroupId = "g-" + topic,
+            CheckpointInterval = TimeSpan.FromMilliseconds(300),
+            SessionTimeout = TimeSpan.FromSeconds(6),
+        },
+        TestEngines.Default, _store, new DirectoryCheckpointStore(_checkpointDirectory.Path), log), log);
+    }
+
+    private void Publish(string topic, IReadOnlyList<Transaction> transactions)
+    {
+        using var publisher = new TransactionPublisher(new KafkaPublisherOptions { BootstrapServers = _cluster.BootstrapServers, Topic = topic });
+        foreach (var transaction in transactions)
+            publisher.Publish(transaction);
+        Assert.Equal(0, publisher.Flush().Failed);
+    }
+
+    private void PublishRaw(string topic, string key, string value)
+    {
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = _cluster.BootstrapServers }).Build();
+        producer.Produce(topic, new Message<string, string> { Key = key, Value = value });
+        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(10)));
+    }
+
+    private static FeatureEngine Reference(IReadOnlyList<Transaction> transactions)
+    {
+        var engine = TestEngines.Inline(clock: TimeProvider.System);
+        foreach (var transaction in transactions)
+            engine.Ingest(transaction);
+        return engine;
+    }
+
+    /// <summary>Every entity of <paramref name="sent"/>, read from the store's bytes, bit-equal to the reference engine.</summary>
+    private void AssertStoreEquals(FeatureEngine reference, IReadOnlyList<Transaction> sent)
+    {
+        using (reference)
+        {
+            var q = sent.Max(t => t.TimestampMs) + 1;
+            foreach (var (entity, ids) in new[] { ("customer", sent.Select(t => t.CustomerId)), ("merchant", sent.Select(t => t.MerchantId)) })
+            {
+                var plan = reference.Plan.Entity(entity)!;
+                foreach (var id in ids.Distinct())
+                {
+                    var bytes = _store.ReadAsync(OnlineStoreKey.For(reference.StateFormat, entity, id)).GetAwaiter().GetResult();
+                    Assert.True(bytes is not null, $"{entity} {id} is not in the online store");
+                    var served = new double[plan.Features.Count];
+                    reference.StateFormat.Evaluate(plan, bytes, q, served);
+                    var expected = new double[plan.Features.Count];
+                    reference.Read(plan, id, q, expected);
+                    for (var i = 0; i < expected.Length; i++)
+                        Assert.True(BitConverter.DoubleToInt64Bits(expected[i]) == BitConverter.DoubleToInt64Bits(served[i]),
+                            $"{entity} {id} {plan.Features[i].Name}: expected {expected[i]}, served {served[i]}");
+                }
+            }
+        }
+    }
+
+    private static string Header(ConsumeResult<string, byte[]> message, string name) =>
+        Encoding.UTF8.GetString(message.Message.Headers.GetLastBytes(name));
+}
