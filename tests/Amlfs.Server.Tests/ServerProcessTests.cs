@@ -5,7 +5,7 @@ using Amlfs.Testing;
 namespace Amlfs.Server.Tests;
 
 /// <summary>The real program: killed with SIGKILL under load and restarted, stopped with Ctrl-C, and run as <c>up</c>.</summary>
-public sealed class ServerProcessTests : IDisposable
+public sealed class AmlfsProcessTests : IDisposable
 {
     private const int Customers = 20;
     private const int Senders = 4;
@@ -20,7 +20,7 @@ public sealed class ServerProcessTests : IDisposable
         var data = _directory.File("data");
         var attempted = new ConcurrentDictionary<string, Sent>();
         var acknowledged = new ConcurrentDictionary<string, Sent>();
-        using (var first = await ServerProcess.StartAsync(data))
+        using (var first = await AmlfsProcess.StartAsync(data))
         {
             using var client = new HttpClient { BaseAddress = first.Address };
             using var stop = new CancellationTokenSource();
@@ -32,7 +32,7 @@ public sealed class ServerProcessTests : IDisposable
             await Task.WhenAll(senders);
         }
 
-        using var second = await ServerProcess.StartAsync(data);
+        using var second = await AmlfsProcess.StartAsync(data);
         using var restarted = new HttpClient { BaseAddress = second.Address };
 
         // Nothing acknowledged was lost and nothing was counted twice.
@@ -70,7 +70,7 @@ public sealed class ServerProcessTests : IDisposable
     public async Task Ctrl_c_stops_cleanly_with_a_snapshot_so_the_next_start_replays_nothing()
     {
         var data = _directory.File("data");
-        using (var first = await ServerProcess.StartAsync(data))
+        using (var first = await AmlfsProcess.StartAsync(data))
         {
             using var client = new HttpClient { BaseAddress = first.Address };
             var now = DateTimeOffset.UtcNow.AddSeconds(-1);
@@ -84,7 +84,7 @@ public sealed class ServerProcessTests : IDisposable
             Assert.Contains("Stopped.", first.Output, StringComparison.Ordinal);
         }
 
-        using var second = await ServerProcess.StartAsync(data, "--log-level", "information");
+        using var second = await AmlfsProcess.StartAsync(data, "--log-level", "information");
         using var restarted = new HttpClient { BaseAddress = second.Address };
         for (var wait = 0; wait < 100 && !second.Output.Contains("records replayed", StringComparison.Ordinal); wait++)
             await Task.Delay(50); // the console logger writes on its own thread
@@ -98,7 +98,7 @@ public sealed class ServerProcessTests : IDisposable
     [Fact]
     public async Task Up_runs_the_whole_system_with_its_producer_and_stops_on_ctrl_c()
     {
-        using var up = await ServerProcess.StartCommandAsync("up", _directory.File("data"), "--rate", "50");
+        using var up = await AmlfsProcess.StartCommandAsync("up", _directory.File("data"), "--rate", "50");
         using var client = new HttpClient { BaseAddress = up.Address };
 
         JsonElement producer = default;

@@ -4,20 +4,26 @@ using System.Text;
 namespace Amlfs.Testing;
 
 /// <summary>
-/// The built <c>amlfs</c> program running <c>serve</c> as a separate process on a free port, for tests that must kill
-/// a real server. The test project must reference the CLI so that <c>amlfs.dll</c> sits next to the tests.
+/// The built <c>amlfs</c> program running as a separate process (<c>serve</c> on a free port, or a Kafka
+/// <c>worker</c>), for tests that must kill a real process. The test project must reference the CLI so that
+/// <c>amlfs.dll</c> sits next to the tests.
 /// </summary>
-public sealed class ServerProcess : IDisposable
+public sealed class AmlfsProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<(string Text, TaskCompletionSource Seen)> _awaited = [];
 
-    private ServerProcess(Process process)
+    private AmlfsProcess(Process process, string readyPrefix)
     {
         _process = process;
+        _readyPrefix = readyPrefix;
     }
 
+    private readonly string _readyPrefix;
+
+    /// <summary>Where a server listens; <c>about:blank</c> for a process that does not.</summary>
     public Uri Address { get; private set; } = null!;
 
     /// <summary>Everything the process wrote so far (standard output and error), for failure messages.</summary>
@@ -31,11 +37,37 @@ public sealed class ServerProcess : IDisposable
     }
 
     /// <summary>Starts <c>amlfs serve --port 0</c> on <paramref name="dataDirectory"/> and waits until it listens.</summary>
-    public static Task<ServerProcess> StartAsync(string dataDirectory, params string[] extraArgs) =>
+    public static Task<AmlfsProcess> StartAsync(string dataDirectory, params string[] extraArgs) =>
         StartCommandAsync("serve", dataDirectory, extraArgs);
 
     /// <summary>Starts <c>amlfs COMMAND --port 0</c> (<c>serve</c> or <c>up</c>) and waits until it listens.</summary>
-    public static async Task<ServerProcess> StartCommandAsync(string command, string dataDirectory, params string[] extraArgs)
+    public static Task<AmlfsProcess> StartCommandAsync(string command, string dataDirectory, params string[] extraArgs)
+    {
+        string[] defaults = extraArgs.Contains("--log-level") ? [] : ["--log-level", "warning"];
+        return StartAsync([command, "--port", "0", "--data-dir", dataDirectory, .. defaults, .. extraArgs], "API ");
+    }
+
+    /// <summary>Starts <c>amlfs worker</c> with <paramref name="args"/> and waits until it says what it consumes.</summary>
+    public static Task<AmlfsProcess> StartWorkerAsync(params string[] args) => StartAsync(["worker", .. args], "worker:");
+
+    /// <summary>Waits until the process has written a line containing <paramref name="text"/> (from its start on).</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        Task seen;
+        lock (_output)
+        {
+            if (_output.ToString().Contains(text, StringComparison.Ordinal))
+                return;
+            var entry = (text, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            _awaited.Add(entry);
+            seen = entry.Item2.Task;
+        }
+
+        if (await Task.WhenAny(seen, Task.Delay(timeout)) != seen)
+            throw new TimeoutException($"the process did not write '{text}' within {timeout.TotalSeconds} s:\n{Output}");
+    }
+
+    private static async Task<AmlfsProcess> StartAsync(IEnumerable<string> args, string readyPrefix)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -44,11 +76,10 @@ public sealed class ServerProcess : IDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "amlfs.dll"));
-        string[] defaults = extraArgs.Contains("--log-level") ? [] : ["--log-level", "warning"];
-        foreach (var arg in new[] { command, "--port", "0", "--data-dir", dataDirectory }.Concat(defaults).Concat(extraArgs))
+        foreach (var arg in args)
             start.ArgumentList.Add(arg);
         var process = new Process { StartInfo = start };
-        var server = new ServerProcess(process);
+        var server = new AmlfsProcess(process, readyPrefix);
         process.OutputDataReceived += (_, e) => server.Line(e.Data);
         process.ErrorDataReceived += (_, e) => server.Line(e.Data);
         process.Start();
@@ -59,7 +90,7 @@ public sealed class ServerProcess : IDisposable
         if (first != server._listening.Task)
         {
             server.Dispose();
-            throw new InvalidOperationException($"amlfs {command} did not start listening:\n" + server.Output);
+            throw new InvalidOperationException($"amlfs {string.Join(' ', args)} did not start:\n" + server.Output);
         }
 
         server.Address = await server._listening.Task;
@@ -95,9 +126,19 @@ public sealed class ServerProcess : IDisposable
         if (line is null)
             return;
         lock (_output)
+        {
             _output.AppendLine(line);
+            foreach (var (text, seen) in _awaited)
+            {
+                if (line.Contains(text, StringComparison.Ordinal))
+                    seen.TrySetResult();
+            }
+        }
+
         var trimmed = line.Trim();
-        if (trimmed.StartsWith("API ", StringComparison.Ordinal))
-            _listening.TrySetResult(new Uri(trimmed[4..].Trim()));
+        if (!trimmed.StartsWith(_readyPrefix, StringComparison.Ordinal))
+            return;
+        // A server's ready line is "API <address>"; other commands' ready lines carry no address.
+        _listening.TrySetResult(_readyPrefix == "API " ? new Uri(trimmed[4..].Trim()) : new Uri("about:blank"));
     }
 }

@@ -1,0 +1,111 @@
+using System.Globalization;
+using Amlfs.Engine;
+using Amlfs.Kafka;
+using Amlfs.OnlineStore;
+using Amlfs.Redis;
+using Amlfs.Synthetic;
+using Amlfs.Testing;
+using Amlfs.Transactions;
+
+namespace Amlfs.Cli.Tests.Distributed;
+
+/// <summary>Real <c>amlfs worker</c> processes against librdkafka's mock cluster and an in-process RESP server.</summary>
+public sealed class WorkerProcessTests : IDisposable
+{
+    private readonly KafkaMockCluster _cluster = new();
+    private readonly GarnetServerFixture _redis = new();
+    private readonly TempDirectory _data = new();
+
+    public void Dispose()
+    {
+        _cluster.Dispose();
+        _redis.Dispose();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task Killing_one_of_two_workers_mid_stream_loses_no_event_and_counts_none_twice()
+    {
+        var topic = "tx-" + Guid.NewGuid().ToString("N")[..8];
+        var traffic = new LiveTraffic(new SyntheticOptions { Customers = 30, Merchants = 6 }, TimeProvider.System, topic);
+        var sent = new List<Transaction>();
+        using var publisher = new TransactionPublisher(new KafkaPublisherOptions { BootstrapServers = _cluster.BootstrapServers, Topic = topic });
+        Publish(publisher, traffic, sent, 20); // the topic exists once written to
+
+        string[] args =
+        [
+            "--kafka", _cluster.BootstrapServers, "--topic", topic, "--group", "workers-" + topic,
+            "--online-store", string.Create(CultureInfo.InvariantCulture, $"redis://{_redis.Host}:{_redis.Port}"),
+            "--checkpoint-interval", "0.3", "--session-timeout", "6", "--data-dir", _data.Path,
+        ];
+        using var doomed = await AmlfsProcess.StartWorkerAsync(args);
+        using var survivor = await AmlfsProcess.StartWorkerAsync(args);
+        await doomed.WaitForOutputAsync("Worker: assigned", TimeSpan.FromSeconds(60));
+        await survivor.WaitForOutputAsync("Worker: assigned", TimeSpan.FromSeconds(60));
+
+        for (var batch = 0; batch < 30; batch++)
+        {
+            Publish(publisher, traffic, sent, 20);
+            if (batch == 12)
+                doomed.Kill(); // SIGKILL while it consumes: no final checkpoint, no goodbye to the group
+            await Task.Delay(40);
+        }
+
+        // Any transaction again, as a retrying producer would send it: a duplicate by id on whichever worker owns it.
+        foreach (var transaction in sent.Take(15))
+            publisher.Publish(transaction);
+        Assert.Equal(0, publisher.Flush().Failed);
+
+        using var reference = TestEngines.Inline(clock: TimeProvider.System);
+        foreach (var transaction in sent)
+            reference.Ingest(transaction);
+        await using var store = await RedisOnlineStore.ConnectAsync(new RedisOnlineStoreOptions { Host = _redis.Host, Port = _redis.Port });
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        IReadOnlyList<string> differences;
+        while ((differences = await DifferencesAsync(store, reference, sent)).Count > 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(250);
+
+        Assert.True(differences.Count == 0, string.Join(Environment.NewLine, differences.Take(10)) + Environment.NewLine + survivor.Output);
+        // The survivor took the killed worker's partitions over from their checkpoints, not from the start.
+        Assert.Contains("from its checkpoint at offset", survivor.Output, StringComparison.Ordinal);
+    }
+
+    private static void Publish(TransactionPublisher publisher, LiveTraffic traffic, List<Transaction> sent, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var transaction = traffic.Next().Transaction;
+            publisher.Publish(transaction);
+            sent.Add(transaction);
+        }
+
+        Assert.Equal(0, publisher.Flush().Failed);
+    }
+
+    /// <summary>Every customer and merchant whose state in the store differs from the reference engine's, feature by feature.</summary>
+    private static async Task<IReadOnlyList<string>> DifferencesAsync(IOnlineStore store, FeatureEngine reference, IReadOnlyList<Transaction> sent)
+    {
+        var q = sent.Max(t => t.TimestampMs) + 1;
+        var differences = new List<string>();
+        foreach (var (entity, ids) in new[] { ("customer", sent.Select(t => t.CustomerId)), ("merchant", sent.Select(t => t.MerchantId)) })
+        {
+            var plan = reference.Plan.Entity(entity)!;
+            var distinct = ids.Distinct().ToArray();
+            var states = await store.ReadManyAsync(distinct.Select(id => OnlineStoreKey.For(reference.StateFormat, entity, id)).ToArray());
+            var served = new double[plan.Features.Count];
+            var expected = new double[plan.Features.Count];
+            for (var k = 0; k < distinct.Length; k++)
+            {
+                reference.StateFormat.Evaluate(plan, states[k], q, served);
+                reference.Read(plan, distinct[k], q, expected);
+                for (var i = 0; i < expected.Length; i++)
+                {
+                    if (BitConverter.DoubleToInt64Bits(expected[i]) != BitConverter.DoubleToInt64Bits(served[i]))
+                        differences.Add($"{entity} {distinct[k]} {plan.Features[i].Name}: expected {expected[i]}, served {served[i]}");
+                }
+            }
+        }
+
+        return differences;
+    }
+}
