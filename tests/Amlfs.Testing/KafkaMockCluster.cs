@@ -1,28 +1,24 @@
+using Amlfs.Kafka.Development;
 using Confluent.Kafka;
 
 namespace Amlfs.Testing;
 
 /// <summary>
-/// librdkafka's in-process mock cluster: an admin client created with <c>test.mock.num.brokers</c> starts brokers on
-/// 127.0.0.1 ports that any other client joins through <see cref="BootstrapServers"/>. Topics auto-create with 4
-/// partitions on first use; each partition keeps only about 5 MB, so tests stay small. The cluster lives as long as
-/// this object.
+/// The product's <see cref="MockKafkaCluster"/> (librdkafka's in-process mock brokers) for tests, with a way to read a
+/// topic back. Topics auto-create with 4 partitions on first use; each partition keeps only about 5 MB, so tests stay
+/// small. The cluster lives as long as this object.
 /// </summary>
 public sealed class KafkaMockCluster : IDisposable
 {
-    private readonly IAdminClient _admin;
+    private readonly MockKafkaCluster _cluster;
 
     public KafkaMockCluster(int brokers = 1)
     {
-        var config = new AdminClientConfig();
-        config.Set("test.mock.num.brokers", brokers.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        _admin = new AdminClientBuilder(config).SetLogHandler((_, _) => { }).Build();
-        var metadata = _admin.GetMetadata(TimeSpan.FromSeconds(10));
-        BootstrapServers = string.Join(",", metadata.Brokers.Select(b => $"{b.Host}:{b.Port}"));
+        _cluster = new MockKafkaCluster(brokers);
     }
 
     /// <summary>The mock brokers as a <c>bootstrap.servers</c> list.</summary>
-    public string BootstrapServers { get; }
+    public string BootstrapServers => _cluster.BootstrapServers;
 
     /// <summary>
     /// Every message now on <paramref name="topic"/>, partition by partition in offset order, read by assigning the
@@ -30,8 +26,7 @@ public sealed class KafkaMockCluster : IDisposable
     /// </summary>
     public IReadOnlyList<ConsumeResult<string, byte[]>> ReadAll(string topic)
     {
-        var metadata = _admin.GetMetadata(topic, TimeSpan.FromSeconds(10));
-        var partitions = metadata.Topics.Single().Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
+        var partitions = _cluster.Partitions(topic);
         var config = new ConsumerConfig
         {
             BootstrapServers = BootstrapServers,
@@ -56,5 +51,5 @@ public sealed class KafkaMockCluster : IDisposable
         return messages;
     }
 
-    public void Dispose() => _admin.Dispose();
+    public void Dispose() => _cluster.Dispose();
 }
