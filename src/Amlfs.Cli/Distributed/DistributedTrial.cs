@@ -1,0 +1,145 @@
+using Amlfs.Cli.Produce;
+using Amlfs.Kafka;
+using Amlfs.Kafka.Development;
+using Amlfs.Kafka.Workers;
+using Amlfs.Redis;
+using Amlfs.Registry;
+using Amlfs.Synthetic;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Amlfs.Cli.Distributed;
+
+/// <summary>
+/// The distributed topology on one machine, for a trial of <c>up --distributed</c>: librdkafka's mock Kafka cluster,
+/// an in-process Redis-protocol server (Garnet), a consumer group of Kafka workers on threads of their own and,
+/// optionally, a synthetic producer publishing to Kafka. The API replica runs beside it, reading the Redis. Every
+/// piece is a development stand-in: in memory, gone when the process ends. Disposing stops the producer, then the
+/// workers (each checkpoints and leaves the group), then the servers.
+/// </summary>
+internal sealed class DistributedTrial : IAsyncDisposable
+{
+    private readonly MockKafkaCluster _kafka;
+    private readonly EmbeddedRedisServer _redis;
+    private readonly List<(KafkaWorker Worker, Thread Thread, RedisOnlineStore Store, RedisCheckpointStore Checkpoints)> _workers = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Exception> _failures = [];
+    private Task? _producer;
+    private TransactionPublisher? _publisher;
+
+    private DistributedTrial(MockKafkaCluster kafka, EmbeddedRedisServer redis)
+    {
+        _kafka = kafka;
+        _redis = redis;
+    }
+
+    /// <summary>The mock brokers; other processes (<c>amlfs worker</c>, <c>amlfs produce --kafka</c>) may join them.</summary>
+    public string BootstrapServers => _kafka.BootstrapServers;
+
+    /// <summary>The in-process Redis-protocol server.</summary>
+    public RedisOnlineStoreOptions Redis => new() { Host = _redis.Host, Port = _redis.Port };
+
+    /// <summary>The topics the workers consume and write.</summary>
+    public WorkerTopics? Topics => _workers.Count > 0 ? _workers[0].Worker.Topics : null;
+
+    /// <summary>The workers' consumer group.</summary>
+    public string Group { get; private set; } = KafkaWorkerOptions.DefaultGroup;
+
+    /// <summary>What each worker has done so far.</summary>
+    public IReadOnlyList<WorkerTotals> WorkerTotals => [.. _workers.Select(w => w.Worker.Totals)];
+
+    /// <summary>What the producer has published so far, or null without one.</summary>
+    public PublishTotals? Published => _publisher?.Totals;
+
+    /// <summary>Why a worker stopped on its own, if one did.</summary>
+    public IReadOnlyList<Exception> Failures
+    {
+        get
+        {
+            lock (_failures)
+                return [.. _failures];
+        }
+    }
+
+    /// <summary>Starts Kafka, the Redis-protocol server and <paramref name="workers"/> workers over <paramref name="definition"/>.</summary>
+    public static async Task<DistributedTrial> StartAsync(RegistryDefinition definition, int workers, ILoggerFactory loggers, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        var kafka = new MockKafkaCluster();
+        EmbeddedRedisServer redis;
+        try
+        {
+            redis = new EmbeddedRedisServer();
+        }
+        catch
+        {
+            kafka.Dispose();
+            throw;
+        }
+
+        var trial = new DistributedTrial(kafka, redis);
+        try
+        {
+            for (var i = 0; i < workers; i++)
+                await trial.StartWorkerAsync(definition, i + 1, loggers.CreateLogger($"Amlfs.Worker{i + 1}"), clock, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await trial.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return trial;
+    }
+
+    /// <summary>Publishes synthetic transactions to the source topic at <paramref name="rate"/> per second until disposed.</summary>
+    public void StartProducer(double rate, TimeProvider clock)
+    {
+        _publisher = new TransactionPublisher(new KafkaPublisherOptions { BootstrapServers = BootstrapServers });
+        var traffic = new LiveTraffic(new SyntheticOptions(), clock);
+        var run = new KafkaProduceRun(new ProduceOptions { Url = new Uri("kafka://" + BootstrapServers.Split(',')[0]), Rate = rate, KafkaBootstrapServers = BootstrapServers }, _publisher, traffic, clock, AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) }));
+        _producer = Task.Run(() => run.RunAsync(_stop.Token));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_producer is not null)
+            await _producer.ConfigureAwait(false);
+        _publisher?.Dispose();
+        foreach (var (worker, thread, store, checkpoints) in _workers)
+        {
+            thread.Join();
+            worker.Dispose();
+            await checkpoints.DisposeAsync().ConfigureAwait(false);
+            await store.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _redis.Dispose();
+        _kafka.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task StartWorkerAsync(RegistryDefinition definition, int number, ILogger logger, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var store = await RedisOnlineStore.ConnectAsync(Redis, cancellationToken).ConfigureAwait(false);
+        var checkpoints = await RedisCheckpointStore.ConnectAsync(Redis, cancellationToken).ConfigureAwait(false);
+        var worker = new KafkaWorker(new KafkaWorkerOptions { BootstrapServers = BootstrapServers, ClientId = $"amlfs-worker-{number}" }, definition, store, checkpoints, logger, clock);
+        Group = KafkaWorkerOptions.DefaultGroup;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                worker.Run(_stop.Token);
+            }
+            catch (Exception e) when (e is WorkerFailedException or Confluent.Kafka.KafkaException)
+            {
+                lock (_failures)
+                    _failures.Add(e);
+            }
+        })
+        { IsBackground = true, Name = $"amlfs-worker-{number}" };
+        _workers.Add((worker, thread, store, checkpoints));
+        thread.Start();
+    }
+}
