@@ -22,7 +22,10 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
         _endpoint = endpoint;
     }
 
-    /// <summary>Connects; throws <see cref="OnlineStoreUnavailableException"/> when the server cannot be reached.</summary>
+    /// <summary>
+    /// Connects; throws <see cref="OnlineStoreUnavailableException"/> when the server cannot be reached, unless
+    /// <see cref="RedisOnlineStoreOptions.ReconnectInBackground"/> is on, which returns a store that connects later.
+    /// </summary>
     public static async Task<RedisOnlineStore> ConnectAsync(RedisOnlineStoreOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -32,13 +35,21 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
             EndPoints = { { options.Host, options.Port } },
             Password = options.Password,
             Ssl = options.Tls,
-            AbortOnConnectFail = true,
+            AbortOnConnectFail = !options.ReconnectInBackground,
             ConnectRetry = 1,
             ConnectTimeout = (int)options.ConnectTimeout.TotalMilliseconds,
             SyncTimeout = (int)options.OperationTimeout.TotalMilliseconds,
             AsyncTimeout = (int)options.OperationTimeout.TotalMilliseconds,
             ClientName = "amlfs",
         };
+        if (options.ReconnectInBackground)
+        {
+            // A reader that answers 503 while the server is down wants the failure now, not after the timeout; the
+            // heartbeat (every second) retries the connection whenever a second has passed since the last attempt.
+            configuration.BacklogPolicy = BacklogPolicy.FailFast;
+            configuration.ReconnectRetryPolicy = new LinearRetry(1000);
+        }
+
         try
         {
             var connection = await ConnectionMultiplexer.ConnectAsync(configuration).WaitAsync(cancellationToken).ConfigureAwait(false);
