@@ -51,6 +51,16 @@ internal sealed class ServerMetrics : IDisposable
 
     private FeatureLogger? FeatureLog { get; set; }
 
+    private OnlineStoreSignals? OnlineStore { get; set; }
+
+    /// <summary>Adds a replica's online store counters (reads, failed reads) and its read latency.</summary>
+    public void ObserveOnlineStore(OnlineStoreSignals signals)
+    {
+        _meter.CreateObservableCounter("amlfs.online_store.reads", () => signals.Reads, description: "Round trips to the online store that answered");
+        _meter.CreateObservableCounter("amlfs.online_store.errors", () => signals.Errors, description: "Round trips to the online store that failed");
+        OnlineStore = signals;
+    }
+
     /// <summary>Adds the feature log's counters (vectors logged, dropped, written).</summary>
     public void ObserveFeatureLog(FeatureLogger log)
     {
@@ -128,10 +138,31 @@ internal sealed class ServerMetrics : IDisposable
             text.Append(c, $"amlfs_feature_log_vectors_total{{outcome=\"written\"}} {log.Written}\n");
         }
 
+        if (OnlineStore is { } store)
+            RenderOnlineStore(text, store);
         return text.ToString();
     }
 
     public void Dispose() => _meter.Dispose();
+
+    private static void RenderOnlineStore(StringBuilder text, OnlineStoreSignals store)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Counter(text, "amlfs_online_store_errors_total", "Round trips to the online store that failed (each answered 503).", store.Errors);
+        text.AppendLine("# HELP amlfs_online_store_read_duration_seconds Duration of the online store reads that answered (one round trip each).");
+        text.AppendLine("# TYPE amlfs_online_store_read_duration_seconds histogram");
+        var (buckets, count, sum) = store.ReadLatency.Read();
+        long cumulative = 0;
+        for (var i = 0; i < LatencyHistogram.BoundsSeconds.Length; i++)
+        {
+            cumulative += buckets[i];
+            text.Append(c, $"amlfs_online_store_read_duration_seconds_bucket{{le=\"{LatencyHistogram.BoundsSeconds[i]}\"}} {cumulative}\n");
+        }
+
+        text.Append(c, $"amlfs_online_store_read_duration_seconds_bucket{{le=\"+Inf\"}} {count}\n");
+        text.Append(c, $"amlfs_online_store_read_duration_seconds_sum {sum}\n");
+        text.Append(c, $"amlfs_online_store_read_duration_seconds_count {count}\n");
+    }
 
     private static void Counter(StringBuilder text, string name, string help, long value) =>
         text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n");
