@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Amlfs.OnlineStore;
+using Amlfs.Redis;
 using Amlfs.Registry;
 using Amlfs.Scoring;
 using Amlfs.Server;
@@ -13,7 +15,8 @@ namespace Amlfs.Cli.Commands;
 
 /// <summary>
 /// <c>amlfs up</c> and <c>amlfs serve</c>: run the whole system in this process: engine, durable store, HTTP API and,
-/// for <c>up</c>, a synthetic producer. Flags win over the seed's environment variables (API_HOST, API_PORT,
+/// for <c>up</c>, a synthetic producer; or, for <c>serve --online-store</c>, a stateless API replica that reads entity
+/// states from Redis and ingests nothing. Flags win over the seed's environment variables (API_HOST, API_PORT,
 /// LOG_LEVEL), which win over the defaults.
 /// </summary>
 internal static class ServeCommand
@@ -53,6 +56,14 @@ internal static class ServeCommand
         {
             Description = "Log every served feature vector (/predict, /features) with its query time to DATA/feature_log/, for amlfs consistency",
         };
+        var onlineStore = new Option<string?>("--online-store")
+        {
+            Description = "Run as a stateless API replica that serves features from the entity states Kafka workers write to this online store: "
+                + "redis://[:PASSWORD@]HOST[:PORT] or rediss://... (TLS); without a value, or 'env', from REDIS_HOST, REDIS_PORT, REDIS_PASSWORD, REDIS_TLS. "
+                + "No engine, no write-ahead log; only the registry is read from --data-dir",
+            HelpName = "URL",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var rate = new Option<double>("--rate")
         {
             Description = "Synthetic transactions per second",
@@ -78,6 +89,10 @@ internal static class ServeCommand
             command.Options.Add(rate);
             command.Options.Add(noProducer);
         }
+        else
+        {
+            command.Options.Add(onlineStore);
+        }
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -102,6 +117,28 @@ internal static class ServeCommand
                 envPort = p;
             }
 
+            RedisOnlineStoreOptions? storeOptions = null;
+            if (!up && parse.GetResult(onlineStore) is not null)
+            {
+                var url = parse.GetValue(onlineStore);
+                try
+                {
+                    storeOptions = url is null || url == "env"
+                        ? RedisOnlineStoreOptions.FromSettings(name => variables.GetValueOrDefault(name))
+                        : RedisOnlineStoreOptions.FromUrl(url);
+                }
+                catch (ArgumentException e)
+                {
+                    await environment.Error.WriteLineAsync(url is null || url == "env"
+                        ? $"error: --online-store without a URL reads REDIS_HOST, REDIS_PORT, REDIS_PASSWORD and REDIS_TLS: {e.Message}"
+                        : $"error: --online-store '{RedactPassword(url)}' is not a redis://[:PASSWORD@]HOST[:PORT] or rediss:// URL ({e.Message})");
+                    return 1;
+                }
+
+                // A replica must start, and keep running, while the store is down: it answers 503 until the store is up.
+                storeOptions = storeOptions with { ReconnectInBackground = true };
+            }
+
             var settings = new ServerSettings
             {
                 Host = parse.GetValue(host) ?? variables.GetValueOrDefault("API_HOST") ?? "127.0.0.1",
@@ -114,7 +151,9 @@ internal static class ServeCommand
                 LogFeatures = parse.GetValue(logFeatures),
                 Environment = variables,
             };
-            return await RunAsync(environment, settings, cancellationToken);
+            if (storeOptions is null)
+                return await RunAsync(environment, settings, cancellationToken);
+            return await RunReplicaAsync(environment, settings, storeOptions, cancellationToken);
         });
         return command;
     }
@@ -143,7 +182,38 @@ internal static class ServeCommand
         }
     }
 
-    private static async Task<int> RunAsync(CliEnvironment environment, ServerSettings settings, CancellationToken cancellationToken)
+    /// <summary>Connects the online store (in the background when it is down), serves until stopped, then closes it.</summary>
+    private static async Task<int> RunReplicaAsync(CliEnvironment environment, ServerSettings settings, RedisOnlineStoreOptions options, CancellationToken cancellationToken)
+    {
+        RedisOnlineStore store;
+        try
+        {
+            store = await RedisOnlineStore.ConnectAsync(options, cancellationToken);
+        }
+        catch (OnlineStoreUnavailableException e)
+        {
+            await environment.Error.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
+
+        await using (store)
+        {
+            string? unavailable = null;
+            try
+            {
+                await store.PingAsync(cancellationToken);
+            }
+            catch (OnlineStoreUnavailableException e)
+            {
+                unavailable = e.Message;
+            }
+
+            var replica = settings with { OnlineStore = store, OnlineStoreEndpoint = options.ToString() };
+            return await RunAsync(environment, replica, cancellationToken, unavailable);
+        }
+    }
+
+    private static async Task<int> RunAsync(CliEnvironment environment, ServerSettings settings, CancellationToken cancellationToken, string? storeUnavailable = null)
     {
         WebApplication app;
         try
@@ -171,7 +241,17 @@ internal static class ServeCommand
 
             var address = AmlfsServer.Address(app).ToString().TrimEnd('/');
             var output = environment.Output;
-            await output.WriteLineAsync($"amlfs is running: embedded store in {settings.DataDirectory}");
+            if (settings.OnlineStore is null)
+            {
+                await output.WriteLineAsync($"amlfs is running: embedded store in {settings.DataDirectory}");
+            }
+            else
+            {
+                await output.WriteLineAsync($"amlfs is running: API replica of the online store {settings.OnlineStoreEndpoint} (definitions from {settings.DataDirectory})");
+                if (storeUnavailable is not null)
+                    await output.WriteLineAsync($"  warning: {storeUnavailable}; feature reads answer 503 until it answers");
+            }
+
             await output.WriteLineAsync($"  API       {address}");
             await output.WriteLineAsync($"  Docs      {address}/docs");
             await output.WriteLineAsync($"  Health    {address}/health");
@@ -190,12 +270,20 @@ internal static class ServeCommand
                 // Ctrl+C: the host stops below
             }
 
-            await output.WriteLineAsync("Stopping: draining ingest and writing a snapshot...");
+            await output.WriteLineAsync(settings.OnlineStore is null ? "Stopping: draining ingest and writing a snapshot..." : "Stopping...");
             await app.StopAsync(CancellationToken.None);
         }
 
         await environment.Output.WriteLineAsync("Stopped.");
         return 0;
+    }
+
+    /// <summary>The URL as an error may show it: any password replaced by <c>***</c>.</summary>
+    private static string RedactPassword(string url)
+    {
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        var at = url.LastIndexOf('@');
+        return scheme >= 0 && at > scheme ? string.Concat(url.AsSpan(0, scheme + 3), "***", url.AsSpan(at)) : url;
     }
 
     private static LogLevel? ParseLogLevel(string text) => text.Trim().ToLowerInvariant() switch
