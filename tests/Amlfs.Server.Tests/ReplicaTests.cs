@@ -3,6 +3,7 @@ using System.Text.Json;
 using Amlfs.Engine;
 using Amlfs.OnlineStore;
 using Amlfs.Redis;
+using Amlfs.Registry;
 using Amlfs.Testing;
 using Amlfs.Transactions;
 using Microsoft.Extensions.Time.Testing;
@@ -49,7 +50,8 @@ public sealed class ReplicaTests : IAsyncLifetime
     {
         await using var embedded = await StartEmbeddedAsync();
         await WriteStatesAsync();
-        await using var replica = await StartReplicaAsync();
+        // On the embedded server's own data directory while it runs: a replica takes no lock and reads only the registry.
+        await using var replica = await StartReplicaAsync(dataDirectory: embedded.DataDirectory);
 
         var at = Uri.EscapeDataString((Now - TimeSpan.FromMinutes(90)).ToString("O", CultureInfo.InvariantCulture));
         foreach (var path in Customers.Select(c => $"/features/{c}").Concat(Merchants.Select(m => $"/features/merchant/{m}"))
@@ -93,6 +95,24 @@ public sealed class ReplicaTests : IAsyncLifetime
         Assert.Equal(requests.Length, batch.GetArrayLength());
         for (var i = 0; i < requests.Length; i++)
             AssertSameScore(expectedBatch[i], batch[i]);
+    }
+
+    [Fact]
+    public async Task A_replica_reads_the_active_definitions_from_its_data_directory()
+    {
+        using var directory = new TempDirectory();
+        var registry = new RegistryStore(directory.Path);
+        var text = DefinitionTexts.WithCustomerFeature(DefinitionTexts.PeakHoursFeature);
+        registry.Apply(text, "features.yaml", Now);
+        await WriteStatesAsync(definition: DefinitionsLoader.Parse(text, "features.yaml"));
+        await using var replica = await StartReplicaAsync(dataDirectory: directory.Path);
+
+        var (_, features) = await replica.GetJsonAsync("/features/C1");
+        var (_, definitions) = await replica.GetJsonAsync("/registry/features");
+
+        Assert.Equal(1, definitions.GetProperty("version").GetInt32());
+        Assert.True(features.GetProperty("known").GetBoolean());
+        Assert.True(features.GetProperty("features").TryGetProperty("peak_hours_txn_count_1h", out _));
     }
 
     [Fact]
@@ -265,13 +285,13 @@ public sealed class ReplicaTests : IAsyncLifetime
         return server;
     }
 
-    private Task<RunningServer> StartReplicaAsync(IOnlineStore? store = null) =>
-        RunningServer.StartAsync(_clock, configure: s => s with { OnlineStore = store ?? _store, OnlineStoreEndpoint = StoreOptions.ToString() });
+    private Task<RunningServer> StartReplicaAsync(IOnlineStore? store = null, string? dataDirectory = null) =>
+        RunningServer.StartAsync(_clock, dataDirectory, s => s with { OnlineStore = store ?? _store, OnlineStoreEndpoint = StoreOptions.ToString() });
 
     /// <summary>What a worker does: applies the events with an engine and writes every entity's state to the store.</summary>
-    private async Task WriteStatesAsync(IOnlineStore? store = null)
+    private async Task WriteStatesAsync(IOnlineStore? store = null, RegistryDefinition? definition = null)
     {
-        using var engine = TestEngines.Inline(clock: _clock);
+        using var engine = TestEngines.Inline(definition, _clock);
         foreach (var transaction in _history)
             Assert.Equal(IngestStatus.Accepted, engine.Ingest(transaction));
         var entries = new List<OnlineStoreEntry>();

@@ -9,10 +9,15 @@ namespace Amlfs.Testing;
 /// </summary>
 public sealed class RestartableGarnetServer : IDisposable
 {
+    private readonly string? _password;
     private GarnetServer? _server;
 
-    /// <summary>Reserves a free port; the server runs once <see cref="Start"/> is called.</summary>
-    public RestartableGarnetServer() => Port = GarnetServerFixture.FreeTcpPort();
+    /// <summary>Reserves a free port; the server runs once <see cref="Start"/> is called, asking for the password when given.</summary>
+    public RestartableGarnetServer(string? password = null)
+    {
+        Port = GarnetServerFixture.FreeTcpPort();
+        _password = password;
+    }
 
     public string Host => "127.0.0.1";
 
@@ -28,7 +33,8 @@ public sealed class RestartableGarnetServer : IDisposable
     {
         if (_server is not null)
             throw new InvalidOperationException("the server is already running");
-        var server = new GarnetServer(["--bind", Host, "--port", Port.ToString(CultureInfo.InvariantCulture)]);
+        string[] auth = _password is null ? [] : ["--auth", "Password", "--password", _password];
+        var server = new GarnetServer(["--bind", Host, "--port", Port.ToString(CultureInfo.InvariantCulture), .. auth]);
         try
         {
             server.Start();

@@ -198,14 +198,14 @@ internal static class ServeCommand
 
         await using (store)
         {
-            string? unavailable = null;
+            var unavailable = false;
             try
             {
                 await store.PingAsync(cancellationToken);
             }
-            catch (OnlineStoreUnavailableException e)
+            catch (OnlineStoreUnavailableException)
             {
-                unavailable = e.Message;
+                unavailable = true;
             }
 
             var replica = settings with { OnlineStore = store, OnlineStoreEndpoint = options.ToString() };
@@ -213,7 +213,7 @@ internal static class ServeCommand
         }
     }
 
-    private static async Task<int> RunAsync(CliEnvironment environment, ServerSettings settings, CancellationToken cancellationToken, string? storeUnavailable = null)
+    private static async Task<int> RunAsync(CliEnvironment environment, ServerSettings settings, CancellationToken cancellationToken, bool storeUnavailable = false)
     {
         WebApplication app;
         try
@@ -248,17 +248,19 @@ internal static class ServeCommand
             else
             {
                 await output.WriteLineAsync($"amlfs is running: API replica of the online store {settings.OnlineStoreEndpoint} (definitions from {settings.DataDirectory})");
-                if (storeUnavailable is not null)
-                    await output.WriteLineAsync($"  warning: {storeUnavailable}; feature reads answer 503 until it answers");
+                if (storeUnavailable)
+                    await output.WriteLineAsync("  Store     not answering yet: feature reads answer 503 until it does (details in /health)");
             }
 
             await output.WriteLineAsync($"  API       {address}");
             await output.WriteLineAsync($"  Docs      {address}/docs");
             await output.WriteLineAsync($"  Health    {address}/health");
             await output.WriteLineAsync($"  Metrics   {address}/metrics");
-            await output.WriteLineAsync(settings.ProducerRate is { } r
-                ? string.Create(CultureInfo.InvariantCulture, $"  Producer  {r} synthetic transactions per second")
-                : "  Producer  off");
+            await output.WriteLineAsync(settings.OnlineStore is not null
+                ? "  Ingest    off: transactions go to Kafka (amlfs produce --kafka)"
+                : settings.ProducerRate is { } r
+                    ? string.Create(CultureInfo.InvariantCulture, $"  Producer  {r} synthetic transactions per second")
+                    : "  Producer  off");
             await output.WriteLineAsync("Press Ctrl+C to stop.");
             await output.FlushAsync(CancellationToken.None);
             try

@@ -84,7 +84,7 @@ internal sealed partial class OnlineStoreFeatureSource(
         catch (OnlineStoreUnavailableException e)
         {
             if (signals.RecordError(e.Message))
-                LogUnavailable(logger, e);
+                LogUnavailable(logger, e.Message); // once per outage; each failed read is counted in /metrics
             throw;
         }
 
@@ -93,8 +93,8 @@ internal sealed partial class OnlineStoreFeatureSource(
         return states;
     }
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "The online store is unavailable; feature reads answer 503 until it is back")]
-    private static partial void LogUnavailable(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Feature reads answer 503 until the online store is back: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "The online store answers again")]
     private static partial void LogAvailableAgain(ILogger logger);
