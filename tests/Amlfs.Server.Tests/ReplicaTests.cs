@@ -190,6 +190,7 @@ public sealed class ReplicaTests : IAsyncLifetime
         Assert.False(health.GetProperty("components").TryGetProperty("engine", out _));
         Assert.Contains("amlfs_online_store_errors_total 0", metrics, StringComparison.Ordinal);
         Assert.Contains("amlfs_online_store_read_duration_seconds_count 1", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("amlfs_ingest_accepted_total", metrics, StringComparison.Ordinal);
     }
 
     [Fact]

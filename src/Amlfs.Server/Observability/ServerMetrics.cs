@@ -113,18 +113,9 @@ internal sealed class ServerMetrics : IDisposable
             text.Append(c, $"amlfs_http_request_duration_seconds_count{{{labels}}} {count}\n");
         }
 
-        var s = Signals?.Invoke() ?? default;
-        Counter(text, "amlfs_ingest_accepted_total", "Transactions accepted by the engine.", s.Accepted);
-        Counter(text, "amlfs_ingest_duplicates_total", "Transactions reported as duplicates (counted once).", s.Duplicates);
-        text.AppendLine("# HELP amlfs_ingest_rejected_total Transactions rejected, by reason.");
-        text.AppendLine("# TYPE amlfs_ingest_rejected_total counter");
-        text.Append(c, $"amlfs_ingest_rejected_total{{reason=\"late\"}} {s.Late}\n");
-        text.Append(c, $"amlfs_ingest_rejected_total{{reason=\"future_timestamp\"}} {s.Future}\n");
-        text.Append(c, $"amlfs_ingest_rejected_total{{reason=\"invalid\"}} {Volatile.Read(ref _invalidCount)}\n");
-        Gauge(text, "amlfs_ingest_queue_depth", "Transactions waiting for the ingest writer and the shards.", s.QueueDepth);
-        Gauge(text, "amlfs_engine_lag_seconds", "Wall clock minus the newest accepted event time (0 before any event).", s.LagSeconds);
-        Gauge(text, "amlfs_engine_entities", "Entities held in memory.", s.Entities);
-        Counter(text, "amlfs_wal_commits_total", "Group commits of the write-ahead log.", s.Commits);
+        // A replica runs no engine and ingests nothing: it has none of these signals, rather than zeros that look real.
+        if (Signals is { } read)
+            RenderEngine(text, read(), Volatile.Read(ref _invalidCount));
         text.AppendLine("# HELP amlfs_predictions_total Transactions scored, by risk level.");
         text.AppendLine("# TYPE amlfs_predictions_total counter");
         foreach (var level in Levels)
@@ -144,6 +135,22 @@ internal sealed class ServerMetrics : IDisposable
     }
 
     public void Dispose() => _meter.Dispose();
+
+    private static void RenderEngine(StringBuilder text, EngineSignals s, long invalid)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Counter(text, "amlfs_ingest_accepted_total", "Transactions accepted by the engine.", s.Accepted);
+        Counter(text, "amlfs_ingest_duplicates_total", "Transactions reported as duplicates (counted once).", s.Duplicates);
+        text.AppendLine("# HELP amlfs_ingest_rejected_total Transactions rejected, by reason.");
+        text.AppendLine("# TYPE amlfs_ingest_rejected_total counter");
+        text.Append(c, $"amlfs_ingest_rejected_total{{reason=\"late\"}} {s.Late}\n");
+        text.Append(c, $"amlfs_ingest_rejected_total{{reason=\"future_timestamp\"}} {s.Future}\n");
+        text.Append(c, $"amlfs_ingest_rejected_total{{reason=\"invalid\"}} {invalid}\n");
+        Gauge(text, "amlfs_ingest_queue_depth", "Transactions waiting for the ingest writer and the shards.", s.QueueDepth);
+        Gauge(text, "amlfs_engine_lag_seconds", "Wall clock minus the newest accepted event time (0 before any event).", s.LagSeconds);
+        Gauge(text, "amlfs_engine_entities", "Entities held in memory.", s.Entities);
+        Counter(text, "amlfs_wal_commits_total", "Group commits of the write-ahead log.", s.Commits);
+    }
 
     private static void RenderOnlineStore(StringBuilder text, OnlineStoreSignals store)
     {
