@@ -60,6 +60,26 @@ public sealed class RedisOnlineStoreReconnectTests : IDisposable
         await Assert.ThrowsAsync<OnlineStoreUnavailableException>(() => RedisOnlineStore.ConnectAsync(options));
     }
 
+    [Fact]
+    public async Task A_server_that_refuses_the_password_leaves_the_store_unavailable_without_showing_it()
+    {
+        using var guarded = new RestartableGarnetServer(password: "right");
+        guarded.Start();
+        await using var store = await RedisOnlineStore.ConnectAsync(new RedisOnlineStoreOptions
+        {
+            Host = guarded.Host,
+            Port = guarded.Port,
+            Password = "x9-not-the-password",
+            ReconnectInBackground = true,
+            ConnectTimeout = TimeSpan.FromSeconds(2),
+        });
+
+        var error = await Assert.ThrowsAsync<OnlineStoreUnavailableException>(() => store.ReadManyAsync([Key]));
+
+        Assert.Equal(guarded.Endpoint, error.Endpoint);
+        Assert.DoesNotContain("x9-not-the-password", error.ToString(), StringComparison.Ordinal);
+    }
+
     private RedisOnlineStoreOptions Options() => new()
     {
         Host = _server.Host,
