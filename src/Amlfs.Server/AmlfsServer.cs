@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Amlfs.OnlineStore;
 using Amlfs.Server.Api;
 using Amlfs.Server.Hosting;
+using Amlfs.Server.Serving;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -106,6 +107,11 @@ public static class AmlfsServer
                 // once the store does (the store reconnects by itself).
                 context.Response.Clear();
                 await Problems.OnlineStoreUnavailable(context, replica.OnlineStoreEndpoint).ExecuteAsync(context);
+            }
+            catch (UnreadableEntityStateException e) when (!context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                await Results.Problem(e.Message, statusCode: StatusCodes.Status502BadGateway, title: "The online store holds an unreadable entity state").ExecuteAsync(context);
             }
             finally
             {

@@ -132,6 +132,21 @@ public sealed class ReplicaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Unreadable_bytes_in_the_store_answer_502_naming_the_entity()
+    {
+        using var engine = TestEngines.Inline(clock: _clock);
+        var key = OnlineStoreKey.For(engine.StateFormat, "customer", "C1");
+        await _store.WriteAsync([new OnlineStoreEntry(key, "not an entity state"u8.ToArray())], TimeSpan.FromHours(1));
+        await using var replica = await StartReplicaAsync();
+
+        var (status, problem) = await replica.GetJsonAsync("/features/C1");
+        var (predictStatus, _) = await replica.PostJsonAsync("/predict", Requests.Transaction("P1", "C1", 10m));
+
+        Assert.Equal((502, 502), (status, predictStatus));
+        Assert.Contains("customer 'C1'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_as_of_time_in_the_future_or_older_than_the_query_history_is_refused()
     {
         await using var replica = await StartReplicaAsync();

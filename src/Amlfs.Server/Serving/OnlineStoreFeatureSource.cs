@@ -15,6 +15,7 @@ namespace Amlfs.Server.Serving;
 /// engine's evaluator. A replica sees no global watermark, so the query history is measured from its own clock. Every
 /// call is one round trip (<see cref="IOnlineStore.ReadManyAsync"/> for many keys); a failure is counted, logged when
 /// the store goes from answering to failing (and back), and rethrown as <see cref="OnlineStoreUnavailableException"/>.
+/// Bytes that cannot be evaluated throw <see cref="UnreadableEntityStateException"/> naming the entity.
 /// </summary>
 internal sealed partial class OnlineStoreFeatureSource(
     IOnlineStore store, EntityStateFormat format, EngineOptions options, TimeProvider clock, OnlineStoreSignals signals, ILogger logger)
@@ -36,8 +37,15 @@ internal sealed partial class OnlineStoreFeatureSource(
     public async ValueTask<EntityRead> ReadAsync(EntityPlan entity, string id, long asOfMs, double[] features, CancellationToken cancellationToken)
     {
         var bytes = await ReadManyAsync([OnlineStoreKey.For(format, entity.Name, id)], cancellationToken).ConfigureAwait(false);
-        var sequence = format.Evaluate(entity, bytes[0], asOfMs, features);
-        return new EntityRead(bytes[0] is { Length: > 0 }, sequence);
+        try
+        {
+            var sequence = format.Evaluate(entity, bytes[0], asOfMs, features);
+            return new EntityRead(bytes[0] is { Length: > 0 }, sequence);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new UnreadableEntityStateException(entity.Name, id, e);
+        }
     }
 
     public async ValueTask<ScoringInputs[]> ReadForScoringAsync(IReadOnlyList<Transaction> transactions, CancellationToken cancellationToken)
@@ -54,20 +62,30 @@ internal sealed partial class OnlineStoreFeatureSource(
 
         var states = await ReadManyAsync(keys, cancellationToken).ConfigureAwait(false);
         var inputs = new ScoringInputs[transactions.Count];
-        for (var i = 0; i < inputs.Length; i++)
+        var (entity, id) = (customer.Name, ""); // what is being evaluated, for the error
+        try
         {
-            var transaction = transactions[i];
-            var q = transaction.TimestampMs;
-            var input = inputs[i] = new ScoringInputs(customer, _merchant);
-            var state = states[i * perTransaction];
-            var sequence = format.Evaluate(customer, state, q, input.CustomerValues, new ExpressionScope(q, (double)transaction.Amount));
-            input.Customer = new EntityRead(state is { Length: > 0 }, sequence);
-            if (_merchant is not null)
+            for (var i = 0; i < inputs.Length; i++)
             {
-                state = states[(i * perTransaction) + 1];
-                sequence = format.Evaluate(_merchant, state, q, input.MerchantFeatures);
-                input.Merchant = new EntityRead(state is { Length: > 0 }, sequence);
+                var transaction = transactions[i];
+                var q = transaction.TimestampMs;
+                var input = inputs[i] = new ScoringInputs(customer, _merchant);
+                var state = states[i * perTransaction];
+                (entity, id) = (customer.Name, transaction.CustomerId);
+                var sequence = format.Evaluate(customer, state, q, input.CustomerValues, new ExpressionScope(q, (double)transaction.Amount));
+                input.Customer = new EntityRead(state is { Length: > 0 }, sequence);
+                if (_merchant is not null)
+                {
+                    state = states[(i * perTransaction) + 1];
+                    (entity, id) = (_merchant.Name, transaction.MerchantId);
+                    sequence = format.Evaluate(_merchant, state, q, input.MerchantFeatures);
+                    input.Merchant = new EntityRead(state is { Length: > 0 }, sequence);
+                }
             }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new UnreadableEntityStateException(entity, id, e);
         }
 
         return inputs;
