@@ -101,27 +101,7 @@ public sealed class RedisCheckpointStore : IPartitionCheckpointStore, IAsyncDisp
 
     public ValueTask DisposeAsync() => new(_connection.CloseAsync());
 
-    private async Task Guard(Task task)
-    {
-        try
-        {
-            await task.ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or ObjectDisposedException)
-        {
-            throw new OnlineStoreUnavailableException(_endpoint, e.Message, e);
-        }
-    }
+    private Task Guard(Task task) => RedisConnection.Guard(task, _endpoint);
 
-    private async Task<T> Guard<T>(Task<T> task)
-    {
-        try
-        {
-            return await task.ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or ObjectDisposedException)
-        {
-            throw new OnlineStoreUnavailableException(_endpoint, e.Message, e);
-        }
-    }
+    private Task<T> Guard<T>(Task<T> task) => RedisConnection.Guard(task, _endpoint);
 }

@@ -22,32 +22,15 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
         _endpoint = endpoint;
     }
 
-    /// <summary>Connects; throws <see cref="OnlineStoreUnavailableException"/> when the server cannot be reached.</summary>
+    /// <summary>
+    /// Connects; throws <see cref="OnlineStoreUnavailableException"/> when the server cannot be reached, unless
+    /// <see cref="RedisOnlineStoreOptions.ReconnectInBackground"/> is on, which returns a store that connects later.
+    /// </summary>
     public static async Task<RedisOnlineStore> ConnectAsync(RedisOnlineStoreOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        var configuration = new ConfigurationOptions
-        {
-            EndPoints = { { options.Host, options.Port } },
-            Password = options.Password,
-            Ssl = options.Tls,
-            AbortOnConnectFail = true,
-            ConnectRetry = 1,
-            ConnectTimeout = (int)options.ConnectTimeout.TotalMilliseconds,
-            SyncTimeout = (int)options.OperationTimeout.TotalMilliseconds,
-            AsyncTimeout = (int)options.OperationTimeout.TotalMilliseconds,
-            ClientName = "amlfs",
-        };
-        try
-        {
-            var connection = await ConnectionMultiplexer.ConnectAsync(configuration).WaitAsync(cancellationToken).ConfigureAwait(false);
-            return new RedisOnlineStore(connection, options.Endpoint);
-        }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or TimeoutException)
-        {
-            throw new OnlineStoreUnavailableException(options.Endpoint, e.Message, e);
-        }
+        var connection = await RedisConnection.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+        return new RedisOnlineStore(connection, options.Endpoint);
     }
 
     /// <inheritdoc/>
@@ -105,27 +88,7 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
 
     public ValueTask DisposeAsync() => new(_connection.CloseAsync());
 
-    private async Task Guard(Task task)
-    {
-        try
-        {
-            await task.ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or ObjectDisposedException)
-        {
-            throw new OnlineStoreUnavailableException(_endpoint, e.Message, e);
-        }
-    }
+    private Task Guard(Task task) => RedisConnection.Guard(task, _endpoint);
 
-    private async Task<T> Guard<T>(Task<T> task)
-    {
-        try
-        {
-            return await task.ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException or ObjectDisposedException)
-        {
-            throw new OnlineStoreUnavailableException(_endpoint, e.Message, e);
-        }
-    }
+    private Task<T> Guard<T>(Task<T> task) => RedisConnection.Guard(task, _endpoint);
 }

@@ -25,6 +25,16 @@ public sealed record RedisOnlineStoreOptions
     /// <summary>How long one command may take before the store is reported unavailable.</summary>
     public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// For long-running readers such as an API replica: <see cref="RedisOnlineStore.ConnectAsync"/> returns even while
+    /// the server is down, every command fails at once with <see cref="OnlineStore.OnlineStoreUnavailableException"/>
+    /// while no connection is up (instead of queueing until the operation timeout), and the connection is retried in
+    /// the background about once a second, so that the store answers again as soon as the server does. Off (the
+    /// default): connecting throws when the server cannot be reached, and commands issued during a reconnect wait for it
+    /// up to <see cref="OperationTimeout"/>.
+    /// </summary>
+    public bool ReconnectInBackground { get; init; }
+
     /// <summary>host:port, as error messages name it.</summary>
     public string Endpoint => string.Create(CultureInfo.InvariantCulture, $"{Host}:{Port}");
 

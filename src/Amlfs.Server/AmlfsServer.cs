@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Amlfs.OnlineStore;
 using Amlfs.Server.Api;
 using Amlfs.Server.Hosting;
+using Amlfs.Server.Serving;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -14,7 +16,9 @@ namespace Amlfs.Server;
 
 /// <summary>
 /// Builds the amlfs server: one process with the engine, the embedded durable store (recovered before the port
-/// opens), the HTTP API with its OpenAPI document and docs at <c>/docs</c>, and optionally a synthetic producer.
+/// opens), the HTTP API with its OpenAPI document and docs at <c>/docs</c>, and optionally a synthetic producer; or,
+/// with <see cref="ServerSettings.OnlineStore"/>, a stateless replica that serves the same read and scoring API from
+/// the entity states in an online store.
 /// </summary>
 public static class AmlfsServer
 {
@@ -48,7 +52,7 @@ public static class AmlfsServer
         builder.Logging.AddFilter("Microsoft", settings.LogLevel > LogLevel.Warning ? settings.LogLevel : LogLevel.Warning);
         logging?.Invoke(builder.Logging);
         builder.WebHost.UseUrls($"http://{settings.Host}:{settings.Port}");
-        // Handlers never block (scoring and reads are CPU-only and short; ingest awaits its acknowledgement), so
+        // Handlers never block (scoring and reads are CPU-only and short; ingest and a replica's store reads await), so
         // requests run on the socket threads: no hop to the thread pool, far fewer context switches per request.
         builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = settings.InlineScheduling);
         builder.WebHost.ConfigureKestrel(k =>
@@ -75,7 +79,11 @@ public static class AmlfsServer
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton(sp => AmlfsRuntime.Start(settings, clock, sp.GetRequiredService<ILoggerFactory>()));
         if (settings.ProducerRate is not null)
-            builder.Services.AddHostedService<SyntheticProducer>();
+        {
+            // Validate() refuses a producer on a replica, so the runtime is the embedded one here.
+            builder.Services.AddHostedService(sp => new SyntheticProducer(
+                (EmbeddedRuntime)sp.GetRequiredService<AmlfsRuntime>(), sp.GetRequiredService<ILogger<SyntheticProducer>>()));
+        }
 
         var app = builder.Build();
         var runtime = app.Services.GetRequiredService<AmlfsRuntime>(); // recovery runs here, before the port opens
@@ -92,6 +100,18 @@ public static class AmlfsServer
                 context.Response.Clear();
                 await Results.Problem(e.Message, statusCode: e.StatusCode,
                     title: e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request is too large" : "Bad request").ExecuteAsync(context);
+            }
+            catch (OnlineStoreUnavailableException) when (!context.Response.HasStarted && runtime is ReplicaRuntime replica)
+            {
+                // A replica's store is down: every feature-reading endpoint answers 503, never 500, and works again
+                // once the store does (the store reconnects by itself).
+                context.Response.Clear();
+                await Problems.OnlineStoreUnavailable(context, replica.OnlineStoreEndpoint).ExecuteAsync(context);
+            }
+            catch (UnreadableEntityStateException e) when (!context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                await Results.Problem(e.Message, statusCode: StatusCodes.Status502BadGateway, title: "The online store holds an unreadable entity state").ExecuteAsync(context);
             }
             finally
             {

@@ -1,3 +1,4 @@
+using Amlfs.OnlineStore;
 using Amlfs.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -60,6 +61,16 @@ public sealed record ServerSettings
     /// <summary>Vectors the feature log buffers before it drops (and counts) new ones.</summary>
     public int FeatureLogCapacity { get; init; } = 65_536;
 
+    /// <summary>
+    /// The online store a stateless replica reads entity states from (workers write them); null runs the embedded engine
+    /// and durable store. The caller connects it, keeps it for the server's life and disposes it after; the server starts
+    /// whether or not it answers and reports it through <c>/health</c>. A replica ingests nothing and keeps no files.
+    /// </summary>
+    public IOnlineStore? OnlineStore { get; init; }
+
+    /// <summary>How messages and <c>/health</c> name <see cref="OnlineStore"/>, e.g. <c>redis://cache:6379</c>; never a password.</summary>
+    public string? OnlineStoreEndpoint { get; init; }
+
     /// <summary>Each problem with these settings, naming the setting; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -82,6 +93,10 @@ public sealed record ServerSettings
             errors.Add("feature log capacity: must be at least 1");
         if (ShardCount < 1)
             errors.Add("shards: must be at least 1");
+        if (OnlineStore is not null && ProducerRate is not null)
+            errors.Add("rate: a replica (--online-store) ingests nothing, so it runs no synthetic producer");
+        if (OnlineStore is not null && LogFeatures)
+            errors.Add("log-features: not supported by a replica (--online-store), which keeps no files; log features on the embedded server");
         return errors;
     }
 }

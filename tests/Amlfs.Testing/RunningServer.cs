@@ -35,7 +35,8 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>Transactions queued for ingest and not yet acknowledged.</summary>
     public long PendingIngest => Runtime.Pipeline.Pending;
 
-    private AmlfsRuntime Runtime => _app.Services.GetRequiredService<AmlfsRuntime>();
+    /// <summary>The embedded runtime; a replica has no ingest to inspect.</summary>
+    private EmbeddedRuntime Runtime => (EmbeddedRuntime)_app.Services.GetRequiredService<AmlfsRuntime>();
 
     /// <summary>Holds the ingest writer until the handle is disposed, so that the queue fills deterministically.</summary>
     public IDisposable PauseIngest() => Runtime.Pipeline.Pause();

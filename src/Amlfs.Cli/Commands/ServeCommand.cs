@@ -1,5 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Amlfs.Cli.Distributed;
+using Amlfs.OnlineStore;
+using Amlfs.Redis;
 using Amlfs.Registry;
 using Amlfs.Scoring;
 using Amlfs.Server;
@@ -13,7 +16,8 @@ namespace Amlfs.Cli.Commands;
 
 /// <summary>
 /// <c>amlfs up</c> and <c>amlfs serve</c>: run the whole system in this process: engine, durable store, HTTP API and,
-/// for <c>up</c>, a synthetic producer. Flags win over the seed's environment variables (API_HOST, API_PORT,
+/// for <c>up</c>, a synthetic producer; or, for <c>serve --online-store</c>, a stateless API replica that reads entity
+/// states from Redis and ingests nothing. Flags win over the seed's environment variables (API_HOST, API_PORT,
 /// LOG_LEVEL), which win over the defaults.
 /// </summary>
 internal static class ServeCommand
@@ -53,6 +57,8 @@ internal static class ServeCommand
         {
             Description = "Log every served feature vector (/predict, /features) with its query time to DATA/feature_log/, for amlfs consistency",
         };
+        var onlineStore = OnlineStoreOption.Create(
+            "Run as a stateless API replica (no engine, no write-ahead log; only the registry is read from --data-dir) that serves features from the entity states Kafka workers write to this online store");
         var rate = new Option<double>("--rate")
         {
             Description = "Synthetic transactions per second",
@@ -61,6 +67,15 @@ internal static class ServeCommand
         var noProducer = new Option<bool>("--no-producer")
         {
             Description = "Run without the synthetic producer",
+        };
+        var distributed = new Option<bool>("--distributed")
+        {
+            Description = "Try the distributed mode on this machine: a mock Kafka cluster, an in-process Redis-protocol server, Kafka workers and an API replica (development stand-ins)",
+        };
+        var workers = new Option<int>("--workers")
+        {
+            Description = "Kafka workers with --distributed",
+            DefaultValueFactory = _ => 2,
         };
 
         var command = up
@@ -77,6 +92,12 @@ internal static class ServeCommand
         {
             command.Options.Add(rate);
             command.Options.Add(noProducer);
+            command.Options.Add(distributed);
+            command.Options.Add(workers);
+        }
+        else
+        {
+            command.Options.Add(onlineStore);
         }
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -102,6 +123,20 @@ internal static class ServeCommand
                 envPort = p;
             }
 
+            RedisOnlineStoreOptions? storeOptions = null;
+            if (!up && parse.GetResult(onlineStore) is not null)
+            {
+                storeOptions = OnlineStoreOption.Parse(parse.GetValue(onlineStore), variables, out var error);
+                if (storeOptions is null)
+                {
+                    await environment.Error.WriteLineAsync($"error: {error}");
+                    return 1;
+                }
+
+                // A replica must start, and keep running, while the store is down: it answers 503 until the store is up.
+                storeOptions = storeOptions with { ReconnectInBackground = true };
+            }
+
             var settings = new ServerSettings
             {
                 Host = parse.GetValue(host) ?? variables.GetValueOrDefault("API_HOST") ?? "127.0.0.1",
@@ -114,7 +149,11 @@ internal static class ServeCommand
                 LogFeatures = parse.GetValue(logFeatures),
                 Environment = variables,
             };
-            return await RunAsync(environment, settings, cancellationToken);
+            if (up && parse.GetValue(distributed))
+                return await DistributedUp.RunAsync(environment, settings, parse.GetValue(workers), cancellationToken);
+            if (storeOptions is null)
+                return await RunAsync(environment, settings, cancellationToken);
+            return await RunReplicaAsync(environment, settings, storeOptions, cancellationToken);
         });
         return command;
     }
@@ -143,7 +182,38 @@ internal static class ServeCommand
         }
     }
 
-    private static async Task<int> RunAsync(CliEnvironment environment, ServerSettings settings, CancellationToken cancellationToken)
+    /// <summary>Connects the online store (in the background when it is down), serves until stopped, then closes it.</summary>
+    internal static async Task<int> RunReplicaAsync(CliEnvironment environment, ServerSettings settings, RedisOnlineStoreOptions options, CancellationToken cancellationToken)
+    {
+        RedisOnlineStore store;
+        try
+        {
+            store = await RedisOnlineStore.ConnectAsync(options, cancellationToken);
+        }
+        catch (OnlineStoreUnavailableException e)
+        {
+            await environment.Error.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
+
+        await using (store)
+        {
+            var unavailable = false;
+            try
+            {
+                await store.PingAsync(cancellationToken);
+            }
+            catch (OnlineStoreUnavailableException)
+            {
+                unavailable = true;
+            }
+
+            var replica = settings with { OnlineStore = store, OnlineStoreEndpoint = options.ToString() };
+            return await RunAsync(environment, replica, cancellationToken, unavailable);
+        }
+    }
+
+    private static async Task<int> RunAsync(CliEnvironment environment, ServerSettings settings, CancellationToken cancellationToken, bool storeUnavailable = false)
     {
         WebApplication app;
         try
@@ -171,14 +241,26 @@ internal static class ServeCommand
 
             var address = AmlfsServer.Address(app).ToString().TrimEnd('/');
             var output = environment.Output;
-            await output.WriteLineAsync($"amlfs is running: embedded store in {settings.DataDirectory}");
+            if (settings.OnlineStore is null)
+            {
+                await output.WriteLineAsync($"amlfs is running: embedded store in {settings.DataDirectory}");
+            }
+            else
+            {
+                await output.WriteLineAsync($"amlfs is running: API replica of the online store {settings.OnlineStoreEndpoint} (definitions from {settings.DataDirectory})");
+                if (storeUnavailable)
+                    await output.WriteLineAsync("  Store     not answering yet: feature reads answer 503 until it does (details in /health)");
+            }
+
             await output.WriteLineAsync($"  API       {address}");
             await output.WriteLineAsync($"  Docs      {address}/docs");
             await output.WriteLineAsync($"  Health    {address}/health");
             await output.WriteLineAsync($"  Metrics   {address}/metrics");
-            await output.WriteLineAsync(settings.ProducerRate is { } r
-                ? string.Create(CultureInfo.InvariantCulture, $"  Producer  {r} synthetic transactions per second")
-                : "  Producer  off");
+            await output.WriteLineAsync(settings.OnlineStore is not null
+                ? "  Ingest    off: transactions go to Kafka (amlfs produce --kafka)"
+                : settings.ProducerRate is { } r
+                    ? string.Create(CultureInfo.InvariantCulture, $"  Producer  {r} synthetic transactions per second")
+                    : "  Producer  off");
             await output.WriteLineAsync("Press Ctrl+C to stop.");
             await output.FlushAsync(CancellationToken.None);
             try
@@ -190,7 +272,7 @@ internal static class ServeCommand
                 // Ctrl+C: the host stops below
             }
 
-            await output.WriteLineAsync("Stopping: draining ingest and writing a snapshot...");
+            await output.WriteLineAsync(settings.OnlineStore is null ? "Stopping: draining ingest and writing a snapshot..." : "Stopping...");
             await app.StopAsync(CancellationToken.None);
         }
 

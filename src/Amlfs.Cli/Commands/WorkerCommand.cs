@@ -35,11 +35,7 @@ internal static class WorkerCommand
             DefaultValueFactory = _ => KafkaWorkerOptions.DefaultGroup,
             HelpName = "GROUP",
         };
-        var onlineStore = new Option<string?>("--online-store")
-        {
-            Description = "The Redis online store, redis://[:password@]host[:port] or rediss:// for TLS [env: REDIS_HOST, REDIS_PORT, REDIS_PASSWORD, REDIS_TLS]",
-            HelpName = "URL",
-        };
+        var onlineStore = OnlineStoreOption.Create("The Redis online store the worker writes entity states to (and keeps checkpoints in, unless --checkpoint-dir)");
         var checkpointDirectory = new Option<string?>("--checkpoint-dir")
         {
             Description = "Keep partition checkpoints in this directory (shared by every worker) instead of the online store's Redis",
@@ -88,7 +84,11 @@ internal static class WorkerCommand
                 errors.Add($"no Kafka to consume: give --kafka BOOTSTRAP or set {ProduceCommand.KafkaBootstrapVariable}");
             else
                 errors.AddRange(options.Validate());
-            var redis = OnlineStoreOption.Resolve(parse.GetValue(onlineStore), variables, errors);
+            RedisOnlineStoreOptions? redis = null;
+            if (parse.GetResult(onlineStore) is null && !variables.ContainsKey("REDIS_HOST"))
+                errors.Add("no online store to write: give --online-store redis://HOST:PORT or set REDIS_HOST");
+            else if ((redis = OnlineStoreOption.Parse(parse.GetValue(onlineStore), variables, out var storeError)) is null)
+                errors.Add(storeError!);
             if (errors.Count > 0)
             {
                 foreach (var error in errors)
@@ -118,7 +118,8 @@ internal static class WorkerCommand
         IPartitionCheckpointStore checkpoints;
         try
         {
-            store = await RedisOnlineStore.ConnectAsync(redis, cancellationToken);
+            // Fail fast while Redis is down: the worker consumes on and writes the changed states once it is back.
+            store = await RedisOnlineStore.ConnectAsync(redis with { ReconnectInBackground = true }, cancellationToken);
             checkpoints = checkpointDirectory is null
                 ? await RedisCheckpointStore.ConnectAsync(redis, cancellationToken)
                 : new DirectoryCheckpointStore(checkpointDirectory);

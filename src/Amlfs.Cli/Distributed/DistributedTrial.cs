@@ -1,4 +1,5 @@
 using Amlfs.Cli.Produce;
+using Amlfs.Engine;
 using Amlfs.Kafka;
 using Amlfs.Kafka.Development;
 using Amlfs.Kafka.Workers;
@@ -80,6 +81,8 @@ internal sealed class DistributedTrial : IAsyncDisposable
         var trial = new DistributedTrial(kafka, redis);
         try
         {
+            var topics = WorkerTopics.For(FeaturePlan.Compile(definition), KafkaPublisherOptions.DefaultTopic);
+            kafka.CreateTopics([.. topics.Roles.Select(r => r.Topic), topics.DeadLetter]);
             for (var i = 0; i < workers; i++)
                 await trial.StartWorkerAsync(definition, i + 1, loggers.CreateLogger($"Amlfs.Worker{i + 1}"), clock, cancellationToken).ConfigureAwait(false);
         }

@@ -60,12 +60,31 @@ public sealed class EntityStateFormat
     public long Evaluate(EntityPlan entity, byte[]? state, long asOfMs, Span<double> features)
     {
         ArgumentNullException.ThrowIfNull(entity);
+        Span<double> values = entity.ValueCount <= 256 ? stackalloc double[entity.ValueCount] : new double[entity.ValueCount];
+        var sequence = Evaluate(entity, state, asOfMs, values, new ExpressionScope(asOfMs, null));
+        FeatureEngine.CopyFeatures(entity, values, features);
+        return sequence;
+    }
+
+    /// <summary>
+    /// Evaluates stored features and, when <paramref name="scope"/> carries a request amount, request features into the
+    /// plan's value layout (<paramref name="values"/> has length <c>entity.ValueCount</c>): bit-equal to
+    /// <see cref="FeatureEngine.Evaluate(EntityPlan, string, long, Span{double}, in ExpressionScope, out long)"/> on the
+    /// engine that wrote the bytes. Null or empty bytes are an unknown entity. Returns the log sequence held in the bytes
+    /// (0 for none); throws <see cref="InvalidDataException"/> as the other overload does.
+    /// </summary>
+    public long Evaluate(EntityPlan entity, byte[]? state, long asOfMs, Span<double> values, in ExpressionScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
         if (!ReferenceEquals(Plan.Entity(entity.Name), entity))
             throw new ArgumentException($"entity type '{entity.Name}' is not of this format's plan", nameof(entity));
+        if (values.Length < entity.ValueCount)
+            throw new ArgumentException($"values holds {values.Length} slots; entity type '{entity.Name}' has {entity.ValueCount}", nameof(values));
         var restored = state is { Length: > 0 } ? Read(entity, state) : null;
-        Span<double> values = entity.ValueCount <= 256 ? stackalloc double[entity.ValueCount] : new double[entity.ValueCount];
-        var sequence = EntityEvaluator.Evaluate(entity, restored, asOfMs, values, new ExpressionScope(asOfMs, null));
-        FeatureEngine.CopyFeatures(entity, values, features);
+        // The same two steps, in the same order, as FeatureEngine.Evaluate: the bits of every value follow.
+        var sequence = EntityEvaluator.Evaluate(entity, restored, asOfMs, values, scope);
+        if (entity.Request.Length > 0 && scope.RequestAmount is not null)
+            EntityEvaluator.EvaluateRequest(entity, values, scope);
         return sequence;
     }
 

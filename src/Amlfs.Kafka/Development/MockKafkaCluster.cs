@@ -38,5 +38,26 @@ public sealed class MockKafkaCluster : IDisposable
             : [];
     }
 
+    /// <summary>
+    /// Creates <paramref name="topics"/> now (with <see cref="PartitionsPerTopic"/> partitions) rather than on first
+    /// use, so that consumers subscribed to them are assigned their partitions at once: a producer's metadata request
+    /// for a missing topic makes the mock cluster create it.
+    /// </summary>
+    public void CreateTopics(params string[] topics)
+    {
+        using var producer = new ProducerBuilder<Null, Null>(new ProducerConfig { BootstrapServers = BootstrapServers }).SetLogHandler((_, _) => { }).Build();
+        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
+        foreach (var topic in topics)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (Partitions(topic).Count == 0)
+            {
+                if (DateTime.UtcNow > deadline)
+                    throw new InvalidOperationException($"the mock cluster did not create topic {topic}");
+                admin.GetMetadata(topic, TimeSpan.FromSeconds(5));
+            }
+        }
+    }
+
     public void Dispose() => _admin.Dispose();
 }

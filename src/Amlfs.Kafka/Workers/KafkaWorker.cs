@@ -410,7 +410,7 @@ public sealed partial class KafkaWorker : IDisposable
         }
         catch (KafkaException e)
         {
-            LogKafkaError(_logger, "commit", e.Error.Reason);
+            LogCommitRefused(_logger, partition.Partition.ToString(), e.Error.Reason);
         }
 
         return true;
@@ -544,6 +544,9 @@ public sealed partial class KafkaWorker : IDisposable
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Worker: Kafka {Client}: {Reason}")]
     private static partial void LogKafkaError(ILogger logger, string client, string reason);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Debug, Message = "Worker: the offset commit of {Partition} was refused ({Reason}), as during a rebalance; the checkpoint stands")]
+    private static partial void LogCommitRefused(ILogger logger, string partition, string reason);
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Worker: stopped after {Consumed} messages ({Accepted} accepted), {Checkpoints} checkpoints")]
     private static partial void LogStopped(ILogger logger, long consumed, long accepted, long checkpoints);

@@ -9,19 +9,23 @@ internal static class FeaturesApi
 {
     public static void MapFeaturesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/features/{customer_id}", (string customer_id, string? at, AmlfsRuntime runtime) => Read(runtime, runtime.Customer, "customer", customer_id, at))
+        app.MapGet("/features/{customer_id}", (string customer_id, string? at, AmlfsRuntime runtime, CancellationToken cancellationToken) =>
+                ReadAsync(runtime, runtime.Customer, "customer", customer_id, at, cancellationToken))
             .WithName("CustomerFeatures")
             .WithTags("Features")
             .WithSummary("Every feature of a customer, as of now or as of ?at=<ISO-8601 instant> within the query history")
-            .WithDescription("Windows are half-open [q - W, q): an event at exactly q is not counted. An unknown customer reads as zeros with \"known\": false.")
+            .WithDescription("Windows are half-open [q - W, q): an event at exactly q is not counted. An unknown customer reads as zeros with \"known\": false. A replica answers 503 while its online store is unavailable.")
             .Produces<FeaturesResponse>()
-            .ProducesValidationProblem();
-        app.MapGet("/features/merchant/{merchant_id}", (string merchant_id, string? at, AmlfsRuntime runtime) => Read(runtime, runtime.Merchant, "merchant", merchant_id, at))
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/features/merchant/{merchant_id}", (string merchant_id, string? at, AmlfsRuntime runtime, CancellationToken cancellationToken) =>
+                ReadAsync(runtime, runtime.Merchant, "merchant", merchant_id, at, cancellationToken))
             .WithName("MerchantFeatures")
             .WithTags("Features")
             .WithSummary("Every feature of a merchant, as of now or as of ?at=<ISO-8601 instant> within the query history")
             .Produces<FeaturesResponse>()
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/registry/features", Registry)
             .WithName("RegistryFeatures")
             .WithTags("Features")
@@ -29,7 +33,7 @@ internal static class FeaturesApi
             .Produces<RegistryResponse>();
     }
 
-    private static IResult Read(AmlfsRuntime runtime, EntityPlan? entity, string entityName, string id, string? at)
+    private static async Task<IResult> ReadAsync(AmlfsRuntime runtime, EntityPlan? entity, string entityName, string id, string? at, CancellationToken cancellationToken)
     {
         if (entity is null)
             return Problems.NotFound($"the active definitions have no {entityName} entity");
@@ -47,19 +51,21 @@ internal static class FeaturesApi
             return Problems.Invalid("at", $"'{at}' is not an ISO-8601 instant such as 2026-03-10T14:05:00Z");
         }
 
-        if (runtime.AsOfProblem(asOf) is { } problem)
+        var source = runtime.Features;
+        if (source.AsOfProblem(asOf) is { } problem)
             return Problems.Invalid("at", problem);
         var values = new double[entity.Features.Count];
         bool known;
         try
         {
-            known = runtime.Engine.Read(entity, id, asOf, values, out var logSequence);
-            runtime.FeatureLog?.LogFeatures(entity, id, asOf, logSequence, runtime.NowMs, values);
+            var read = await source.ReadAsync(entity, id, asOf, values, cancellationToken);
+            known = read.Known;
+            runtime.FeatureLog?.LogFeatures(entity, id, asOf, read.LogSequence, runtime.NowMs, values);
         }
         catch (ArgumentOutOfRangeException)
         {
             // The watermark moved between the check and the read.
-            return Problems.Invalid("at", runtime.AsOfProblem(asOf) ?? "is outside the retained history");
+            return Problems.Invalid("at", source.AsOfProblem(asOf) ?? "is outside the retained history");
         }
 
         var features = new Dictionary<string, double>(values.Length, StringComparer.Ordinal);

@@ -19,11 +19,12 @@ internal static class PredictApi
             .WithName("Predict")
             .WithTags("Scoring")
             .WithSummary("Score one transaction")
-            .WithDescription("Builds the feature vector as of the transaction's timestamp (the receive time when omitted) from events before it, scores it with the active model and explains the score in the language of Accept-Language (en or pt-BR). No side effect unless \"record\": true, which ingests the transaction after scoring.")
+            .WithDescription("Builds the feature vector as of the transaction's timestamp (the receive time when omitted) from events before it, scores it with the active model and explains the score in the language of Accept-Language (en or pt-BR). No side effect unless \"record\": true, which ingests the transaction after scoring (a replica, serve --online-store, answers 503 to it). A replica answers 503 while its online store is unavailable.")
             .Accepts<PredictRequest>("application/json")
             .Produces<PredictResponse>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapPost("/batch-predict", BatchPredict)
             .WithName("BatchPredict")
             .WithTags("Scoring")
@@ -32,10 +33,11 @@ internal static class PredictApi
             .Accepts<List<PredictRequest>>("application/json")
             .Produces<List<PredictResponse>>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<IResult> Predict(HttpContext context, AmlfsRuntime runtime, IOptions<JsonOptions> json)
+    private static async Task<IResult> Predict(HttpContext context, AmlfsRuntime runtime, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
         var body = await JsonBody.ReadAllAsync(context.Request, runtime.Settings.MaxRequestBodyBytes);
@@ -54,19 +56,22 @@ internal static class PredictApi
             return problem!;
         if (runtime.Customer is null)
             return Problems.NotFound("the active definitions have no customer entity, so there is nothing to score");
+        if (request.Record && runtime is ReplicaRuntime replica)
+            return Problems.ReplicaIngest(replica.OnlineStoreEndpoint);
         var transaction = Validate(runtime, request, "", out problem);
         if (transaction is null)
             return problem!;
 
         var culture = ExplanationFormatter.ParseAcceptLanguage(context.Request.Headers.AcceptLanguage.ToString());
-        var (response, level) = runtime.Scorer.Score(transaction, culture, start);
+        var inputs = await runtime.Features.ReadForScoringAsync([transaction], cancellationToken);
+        var (response, level) = runtime.Scorer.Score(transaction, inputs[0], culture, start, runtime.FeatureLog, runtime.NowMs);
         runtime.Metrics.RecordPrediction(level);
         // The HTTP API's own options (naming, converters, nulls written), so that this answer reads as every other does.
         var responseType = (JsonTypeInfo<PredictResponse>)json.Value.SerializerOptions.GetTypeInfo(typeof(PredictResponse));
         if (!request.Record)
             return new JsonResponse<PredictResponse>(response, responseType);
 
-        var (statuses, busy) = await TransactionsApi.IngestAsync(context, runtime, [transaction]);
+        var (statuses, busy) = await TransactionsApi.IngestAsync(context, (EmbeddedRuntime)runtime, [transaction]);
         return busy ?? new JsonResponse<PredictResponse>(response with
         {
             Recorded = DeadLetterFile.Reason(statuses[0]),
@@ -74,7 +79,7 @@ internal static class PredictApi
         }, responseType);
     }
 
-    private static async Task<IResult> BatchPredict(HttpContext context, AmlfsRuntime runtime)
+    private static async Task<IResult> BatchPredict(HttpContext context, AmlfsRuntime runtime, CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
         var body = await JsonBody.ReadAllAsync(context.Request, runtime.Settings.MaxRequestBodyBytes);
@@ -98,6 +103,8 @@ internal static class PredictApi
             return Problems.TooLarge($"a request carries at most {runtime.Settings.MaxBatchTransactions} transactions, got {requests.Count}");
         if (runtime.Customer is null)
             return Problems.NotFound("the active definitions have no customer entity, so there is nothing to score");
+        if (runtime is ReplicaRuntime replica && requests.Exists(r => r is { Record: true }))
+            return Problems.ReplicaIngest(replica.OnlineStoreEndpoint);
 
         var transactions = new Transaction[requests.Count];
         var errors = new List<FieldProblem>();
@@ -119,9 +126,11 @@ internal static class PredictApi
 
         var culture = ExplanationFormatter.ParseAcceptLanguage(context.Request.Headers.AcceptLanguage.ToString());
         var responses = new List<PredictResponse>(transactions.Length);
-        foreach (var transaction in transactions)
+        var inputs = await runtime.Features.ReadForScoringAsync(transactions, cancellationToken); // one round trip for the batch
+        var now = runtime.NowMs;
+        for (var i = 0; i < transactions.Length; i++)
         {
-            var (response, level) = runtime.Scorer.Score(transaction, culture, start);
+            var (response, level) = runtime.Scorer.Score(transactions[i], inputs[i], culture, start, runtime.FeatureLog, now);
             runtime.Metrics.RecordPrediction(level);
             responses.Add(response);
         }
@@ -129,7 +138,7 @@ internal static class PredictApi
         var recorded = Enumerable.Range(0, requests.Count).Where(i => requests[i].Record).ToArray();
         if (recorded.Length > 0)
         {
-            var (statuses, busy) = await TransactionsApi.IngestAsync(context, runtime, recorded.Select(i => transactions[i]).ToArray());
+            var (statuses, busy) = await TransactionsApi.IngestAsync(context, (EmbeddedRuntime)runtime, recorded.Select(i => transactions[i]).ToArray());
             if (busy is not null)
                 return busy;
             for (var k = 0; k < recorded.Length; k++)
@@ -149,7 +158,7 @@ internal static class PredictApi
         var found = new List<FieldProblem>();
         var fieldErrors = TransactionValidator.Validate(request.ToInput(), out var transaction, runtime.Clock.GetUtcNow());
         found.AddRange(fieldErrors.Select(e => new FieldProblem(prefix + e.Field, e.Message)));
-        if (transaction is not null && runtime.AsOfProblem(transaction.TimestampMs) is { } timing)
+        if (transaction is not null && runtime.Features.AsOfProblem(transaction.TimestampMs) is { } timing)
             found.Add(new FieldProblem(prefix + "timestamp", timing));
         if (found.Count == 0)
             return transaction;

@@ -14,7 +14,7 @@ internal static class TransactionsApi
             .WithName("IngestTransactions")
             .WithTags("Ingest")
             .WithSummary("Ingest one transaction or an array of them")
-            .WithDescription("Each transaction is accepted, reported as a duplicate (same transaction_id within the dedup retention; counted once), or rejected: late (older than the watermark minus the allowed lateness), future_timestamp, or invalid (with one error per bad field). An acknowledged transaction is durable and visible to /features. A single invalid transaction answers 400; in an array, invalid items are reported and the rest ingested.")
+            .WithDescription("A replica (serve --online-store) answers 503: transactions go to Kafka. Each transaction is accepted, reported as a duplicate (same transaction_id within the dedup retention; counted once), or rejected: late (older than the watermark minus the allowed lateness), future_timestamp, or invalid (with one error per bad field). An acknowledged transaction is durable and visible to /features. A single invalid transaction answers 400; in an array, invalid items are reported and the rest ingested.")
             .Accepts<List<TransactionRequest>>("application/json")
             .Produces<IngestResponse>()
             .ProducesValidationProblem()
@@ -25,6 +25,9 @@ internal static class TransactionsApi
 
     private static async Task<IResult> Ingest(HttpContext context, AmlfsRuntime runtime)
     {
+        if (runtime is ReplicaRuntime replica)
+            return Problems.ReplicaIngest(replica.OnlineStoreEndpoint);
+        var embedded = (EmbeddedRuntime)runtime;
         var body = await JsonBody.ReadAllAsync(context.Request, runtime.Settings.MaxRequestBodyBytes);
         List<TransactionRequest>? items;
         bool single;
@@ -90,7 +93,7 @@ internal static class TransactionsApi
         }
 
         runtime.Metrics.RecordInvalid(items.Count - valid.Count);
-        var outcome = await IngestAsync(context, runtime, valid.ToArray());
+        var outcome = await IngestAsync(context, embedded, valid.ToArray());
         if (outcome.Problem is not null)
             return outcome.Problem;
         for (var k = 0; k < positions.Count; k++)
@@ -108,7 +111,7 @@ internal static class TransactionsApi
     }
 
     /// <summary>Enqueues and waits for the acknowledgement, or returns the 429 / 503 problem.</summary>
-    internal static async Task<(IngestStatus[] Statuses, IResult? Problem)> IngestAsync(HttpContext context, AmlfsRuntime runtime, Transaction[] batch)
+    internal static async Task<(IngestStatus[] Statuses, IResult? Problem)> IngestAsync(HttpContext context, EmbeddedRuntime runtime, Transaction[] batch)
     {
         switch (runtime.Pipeline.TryEnqueue(batch, out var completion))
         {
@@ -129,7 +132,7 @@ internal static class TransactionsApi
         }
     }
 
-    private static IResult Unavailable(HttpContext context, AmlfsRuntime runtime) =>
+    private static IResult Unavailable(HttpContext context, EmbeddedRuntime runtime) =>
         Problems.Busy(context, StatusCodes.Status503ServiceUnavailable,
             "ingest is unavailable: " + (runtime.Pipeline.Failure?.Message ?? "the server is stopping") + ". Nothing of this request was acknowledged.", 5);
 }

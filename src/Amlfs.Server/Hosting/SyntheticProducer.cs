@@ -12,7 +12,7 @@ namespace Amlfs.Server.Hosting;
 /// same write-ahead log) as the API. It paces by the injected clock, sends what is due a few times a second, and
 /// backs off when the ingest queue is full.
 /// </summary>
-internal sealed partial class SyntheticProducer(AmlfsRuntime runtime, ILogger<SyntheticProducer> logger) : BackgroundService
+internal sealed partial class SyntheticProducer(EmbeddedRuntime runtime, ILogger<SyntheticProducer> logger) : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
 

@@ -51,6 +51,16 @@ internal sealed class ServerMetrics : IDisposable
 
     private FeatureLogger? FeatureLog { get; set; }
 
+    private OnlineStoreSignals? OnlineStore { get; set; }
+
+    /// <summary>Adds a replica's online store counters (reads, failed reads) and its read latency.</summary>
+    public void ObserveOnlineStore(OnlineStoreSignals signals)
+    {
+        _meter.CreateObservableCounter("amlfs.online_store.reads", () => signals.Reads, description: "Round trips to the online store that answered");
+        _meter.CreateObservableCounter("amlfs.online_store.errors", () => signals.Errors, description: "Round trips to the online store that failed");
+        OnlineStore = signals;
+    }
+
     /// <summary>Adds the feature log's counters (vectors logged, dropped, written).</summary>
     public void ObserveFeatureLog(FeatureLogger log)
     {
@@ -103,18 +113,9 @@ internal sealed class ServerMetrics : IDisposable
             text.Append(c, $"amlfs_http_request_duration_seconds_count{{{labels}}} {count}\n");
         }
 
-        var s = Signals?.Invoke() ?? default;
-        Counter(text, "amlfs_ingest_accepted_total", "Transactions accepted by the engine.", s.Accepted);
-        Counter(text, "amlfs_ingest_duplicates_total", "Transactions reported as duplicates (counted once).", s.Duplicates);
-        text.AppendLine("# HELP amlfs_ingest_rejected_total Transactions rejected, by reason.");
-        text.AppendLine("# TYPE amlfs_ingest_rejected_total counter");
-        text.Append(c, $"amlfs_ingest_rejected_total{{reason=\"late\"}} {s.Late}\n");
-        text.Append(c, $"amlfs_ingest_rejected_total{{reason=\"future_timestamp\"}} {s.Future}\n");
-        text.Append(c, $"amlfs_ingest_rejected_total{{reason=\"invalid\"}} {Volatile.Read(ref _invalidCount)}\n");
-        Gauge(text, "amlfs_ingest_queue_depth", "Transactions waiting for the ingest writer and the shards.", s.QueueDepth);
-        Gauge(text, "amlfs_engine_lag_seconds", "Wall clock minus the newest accepted event time (0 before any event).", s.LagSeconds);
-        Gauge(text, "amlfs_engine_entities", "Entities held in memory.", s.Entities);
-        Counter(text, "amlfs_wal_commits_total", "Group commits of the write-ahead log.", s.Commits);
+        // A replica runs no engine and ingests nothing: it has none of these signals, rather than zeros that look real.
+        if (Signals is { } read)
+            RenderEngine(text, read(), Volatile.Read(ref _invalidCount));
         text.AppendLine("# HELP amlfs_predictions_total Transactions scored, by risk level.");
         text.AppendLine("# TYPE amlfs_predictions_total counter");
         foreach (var level in Levels)
@@ -128,10 +129,47 @@ internal sealed class ServerMetrics : IDisposable
             text.Append(c, $"amlfs_feature_log_vectors_total{{outcome=\"written\"}} {log.Written}\n");
         }
 
+        if (OnlineStore is { } store)
+            RenderOnlineStore(text, store);
         return text.ToString();
     }
 
     public void Dispose() => _meter.Dispose();
+
+    private static void RenderEngine(StringBuilder text, EngineSignals s, long invalid)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Counter(text, "amlfs_ingest_accepted_total", "Transactions accepted by the engine.", s.Accepted);
+        Counter(text, "amlfs_ingest_duplicates_total", "Transactions reported as duplicates (counted once).", s.Duplicates);
+        text.AppendLine("# HELP amlfs_ingest_rejected_total Transactions rejected, by reason.");
+        text.AppendLine("# TYPE amlfs_ingest_rejected_total counter");
+        text.Append(c, $"amlfs_ingest_rejected_total{{reason=\"late\"}} {s.Late}\n");
+        text.Append(c, $"amlfs_ingest_rejected_total{{reason=\"future_timestamp\"}} {s.Future}\n");
+        text.Append(c, $"amlfs_ingest_rejected_total{{reason=\"invalid\"}} {invalid}\n");
+        Gauge(text, "amlfs_ingest_queue_depth", "Transactions waiting for the ingest writer and the shards.", s.QueueDepth);
+        Gauge(text, "amlfs_engine_lag_seconds", "Wall clock minus the newest accepted event time (0 before any event).", s.LagSeconds);
+        Gauge(text, "amlfs_engine_entities", "Entities held in memory.", s.Entities);
+        Counter(text, "amlfs_wal_commits_total", "Group commits of the write-ahead log.", s.Commits);
+    }
+
+    private static void RenderOnlineStore(StringBuilder text, OnlineStoreSignals store)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Counter(text, "amlfs_online_store_errors_total", "Round trips to the online store that failed (each answered 503).", store.Errors);
+        text.AppendLine("# HELP amlfs_online_store_read_duration_seconds Duration of the online store reads that answered (one round trip each).");
+        text.AppendLine("# TYPE amlfs_online_store_read_duration_seconds histogram");
+        var (buckets, count, sum) = store.ReadLatency.Read();
+        long cumulative = 0;
+        for (var i = 0; i < LatencyHistogram.BoundsSeconds.Length; i++)
+        {
+            cumulative += buckets[i];
+            text.Append(c, $"amlfs_online_store_read_duration_seconds_bucket{{le=\"{LatencyHistogram.BoundsSeconds[i]}\"}} {cumulative}\n");
+        }
+
+        text.Append(c, $"amlfs_online_store_read_duration_seconds_bucket{{le=\"+Inf\"}} {count}\n");
+        text.Append(c, $"amlfs_online_store_read_duration_seconds_sum {sum}\n");
+        text.Append(c, $"amlfs_online_store_read_duration_seconds_count {count}\n");
+    }
 
     private static void Counter(StringBuilder text, string name, string help, long value) =>
         text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n");

@@ -1,4 +1,5 @@
 using Amlfs.Engine;
+using Amlfs.Registry.Expressions;
 using Amlfs.Testing;
 
 namespace Amlfs.Core.Tests.Engine;
@@ -43,6 +44,51 @@ public sealed class EntityStateFormatTests
         var final = new double[customer.Features.Count];
         engine.StateFormat.Evaluate(customer, engine.ExportEntityState(customer, "C0"), q, final);
         Assert.Equal(Events, final[count]);
+    }
+
+    [Fact]
+    public void Values_with_request_features_from_bytes_are_bit_equal_to_the_engine()
+    {
+        using var engine = TestEngines.Inline();
+        var random = new Random(7);
+        var hours = 20 * 3_600_000L;
+        foreach (var time in Enumerable.Range(0, 2_000).Select(_ => Start + random.NextInt64(0, hours)).Order())
+        {
+            engine.Ingest(Tx.At(time, customer: $"C{random.Next(5)}", merchant: $"M{random.Next(3)}",
+                cents: random.NextInt64(1, 5_000_00), ip: $"10.0.0.{random.Next(9)}"));
+        }
+
+        engine.Flush();
+        foreach (var entity in engine.Plan.Entities)
+        {
+            for (var e = 0; e < 6; e++)
+            {
+                var id = (entity.Name == "merchant" ? "M" : "C") + e.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var bytes = engine.ExportEntityState(entity, id);
+                foreach (var q in new[] { Start + 3_600_000, Start + 6 * 3_600_000L + 12_345, Start + hours, Start + hours + 3_600_001 })
+                {
+                    foreach (double? amount in new double?[] { null, 0.01, 1234.56 })
+                    {
+                        var scope = new ExpressionScope(q, amount);
+                        var expected = new double[entity.ValueCount];
+                        var actual = new double[entity.ValueCount];
+                        var known = engine.Evaluate(entity, id, q, expected, scope, out var expectedSequence);
+
+                        var sequence = engine.StateFormat.Evaluate(entity, bytes, q, actual, scope);
+
+                        Assert.Equal(known, bytes is not null);
+                        Assert.Equal(expectedSequence, sequence);
+                        Assert.Equal(expected.Select(BitConverter.DoubleToInt64Bits), actual.Select(BitConverter.DoubleToInt64Bits));
+                    }
+                }
+            }
+        }
+
+        var customer = engine.Plan.Entity("customer")!;
+        Assert.NotEmpty(customer.RequestFeatures);
+        var withRequest = new double[customer.ValueCount];
+        engine.StateFormat.Evaluate(customer, engine.ExportEntityState(customer, "C1"), Start + 60_000, withRequest, new ExpressionScope(Start + 60_000, 10));
+        Assert.Contains(customer.RequestValues(withRequest).ToArray(), v => v != 0);
     }
 
     [Fact]

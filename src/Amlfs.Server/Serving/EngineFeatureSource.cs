@@ -1,0 +1,54 @@
+using Amlfs.Engine;
+using Amlfs.Registry;
+using Amlfs.Registry.Expressions;
+using Amlfs.Transactions;
+
+namespace Amlfs.Server.Serving;
+
+/// <summary>
+/// Features from the embedded engine: reads are in memory and every call completes before it returns. The retained
+/// history is measured from the engine's watermark, the newest event it accepted.
+/// </summary>
+internal sealed class EngineFeatureSource(FeatureEngine engine, EngineOptions options, TimeProvider clock) : IFeatureSource
+{
+    private readonly EntityPlan? _customer = engine.Plan.Entity("customer");
+    private readonly EntityPlan? _merchant = engine.Plan.Entity("merchant");
+
+    public string? AsOfProblem(long asOfMs)
+    {
+        if (AsOfRules.FutureProblem(asOfMs, clock, options) is { } future)
+            return future;
+        if (engine.Watermark is { } watermark && asOfMs < watermark.ToUnixTimeMilliseconds() - options.QueryHistoryMs)
+            return $"is older than the retained history: features are kept for {WindowRules.FormatDuration(options.QueryHistoryMs)} before the newest event ({watermark:O})";
+        return null;
+    }
+
+    /// <remarks>Throws <see cref="ArgumentOutOfRangeException"/> when the watermark moved past the as-of time since it was checked.</remarks>
+    public ValueTask<EntityRead> ReadAsync(EntityPlan entity, string id, long asOfMs, double[] features, CancellationToken cancellationToken)
+    {
+        var known = engine.Read(entity, id, asOfMs, features, out var sequence);
+        return ValueTask.FromResult(new EntityRead(known, sequence));
+    }
+
+    public ValueTask<ScoringInputs[]> ReadForScoringAsync(IReadOnlyList<Transaction> transactions, CancellationToken cancellationToken)
+    {
+        var customer = _customer ?? throw new InvalidOperationException("the definitions have no customer entity");
+        var inputs = new ScoringInputs[transactions.Count];
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var transaction = transactions[i];
+            var q = transaction.TimestampMs;
+            var input = inputs[i] = new ScoringInputs(customer, _merchant);
+            var known = engine.Evaluate(customer, transaction.CustomerId, q, input.CustomerValues,
+                new ExpressionScope(q, (double)transaction.Amount), out var sequence);
+            input.Customer = new EntityRead(known, sequence);
+            if (_merchant is not null)
+            {
+                known = engine.Read(_merchant, transaction.MerchantId, q, input.MerchantFeatures, out sequence);
+                input.Merchant = new EntityRead(known, sequence);
+            }
+        }
+
+        return ValueTask.FromResult(inputs);
+    }
+}

@@ -1,0 +1,348 @@
+using System.Globalization;
+using System.Text.Json;
+using Amlfs.Engine;
+using Amlfs.OnlineStore;
+using Amlfs.Redis;
+using Amlfs.Registry;
+using Amlfs.Testing;
+using Amlfs.Transactions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Amlfs.Server.Tests;
+
+/// <summary>
+/// <c>serve --online-store</c>: a stateless replica over a real RESP server (Garnet, in process) on a real port answers
+/// what the engine-backed server answers for the same events, bit for bit, once a worker has written the entity states.
+/// </summary>
+public sealed class ReplicaTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2026, 3, 10, 15, 0, 0, TimeSpan.Zero);
+    private static readonly string[] Customers = ["C1", "C2", "C3", "C4"];
+    private static readonly string[] Merchants = ["M1", "M2", "M3"];
+
+    private readonly FakeTimeProvider _clock = new(Now);
+    private readonly RestartableGarnetServer _garnet = new();
+    private readonly List<Transaction> _history = History();
+    private RedisOnlineStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        _garnet.Start();
+        _store = await RedisOnlineStore.ConnectAsync(StoreOptions);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        _garnet.Dispose();
+    }
+
+    private RedisOnlineStoreOptions StoreOptions => new()
+    {
+        Host = _garnet.Host,
+        Port = _garnet.Port,
+        ReconnectInBackground = true,
+        ConnectTimeout = TimeSpan.FromSeconds(2),
+    };
+
+    [Fact]
+    public async Task A_replica_serves_the_features_the_embedded_server_serves()
+    {
+        await using var embedded = await StartEmbeddedAsync();
+        await WriteStatesAsync();
+        // On the embedded server's own data directory while it runs: a replica takes no lock and reads only the registry.
+        await using var replica = await StartReplicaAsync(dataDirectory: embedded.DataDirectory);
+
+        var at = Uri.EscapeDataString((Now - TimeSpan.FromMinutes(90)).ToString("O", CultureInfo.InvariantCulture));
+        foreach (var path in Customers.Select(c => $"/features/{c}").Concat(Merchants.Select(m => $"/features/merchant/{m}"))
+            .SelectMany(p => new[] { p, $"{p}?at={at}" }))
+        {
+            var (expectedStatus, expected) = await embedded.GetJsonAsync(path);
+            var (status, actual) = await replica.GetJsonAsync(path);
+
+            Assert.Equal((200, 200), (expectedStatus, status));
+            Assert.True(actual.GetProperty("known").GetBoolean(), path);
+            Assert.Equal(expected.GetProperty("as_of").GetString(), actual.GetProperty("as_of").GetString());
+            Assert.Equal(expected.GetProperty("features").GetRawText(), actual.GetProperty("features").GetRawText());
+        }
+
+        var (_, c1) = await replica.GetJsonAsync("/features/C1");
+        Assert.Contains(c1.GetProperty("features").EnumerateObject(), f => f.Value.GetDouble() != 0);
+    }
+
+    [Fact]
+    public async Task A_replica_scores_predict_and_batch_predict_as_the_embedded_server_does()
+    {
+        await using var embedded = await StartEmbeddedAsync();
+        await WriteStatesAsync();
+        await using var replica = await StartReplicaAsync();
+        var requests = Customers.Select((c, i) => Requests.Transaction($"P{i}", c, 3_000m + (i * 1_234.5m), Now - TimeSpan.FromMinutes(i), Merchants[i % Merchants.Length]))
+            .Append(Requests.Transaction("P9", "C1", 25m)) // at the receive time
+            .ToArray();
+
+        foreach (var request in requests)
+        {
+            var (expectedStatus, expected) = await embedded.PostJsonAsync("/predict", request);
+            var (status, actual) = await replica.PostJsonAsync("/predict", request);
+
+            Assert.Equal((200, 200), (expectedStatus, status));
+            AssertSameScore(expected, actual);
+        }
+
+        var (batchStatus, batch) = await replica.PostJsonAsync("/batch-predict", Requests.Array(requests));
+        var (_, expectedBatch) = await embedded.PostJsonAsync("/batch-predict", Requests.Array(requests));
+        Assert.Equal(200, batchStatus);
+        Assert.Equal(requests.Length, batch.GetArrayLength());
+        for (var i = 0; i < requests.Length; i++)
+            AssertSameScore(expectedBatch[i], batch[i]);
+    }
+
+    [Fact]
+    public async Task A_replica_reads_the_active_definitions_from_its_data_directory()
+    {
+        using var directory = new TempDirectory();
+        var registry = new RegistryStore(directory.Path);
+        var text = DefinitionTexts.WithCustomerFeature(DefinitionTexts.PeakHoursFeature);
+        registry.Apply(text, "features.yaml", Now);
+        await WriteStatesAsync(definition: DefinitionsLoader.Parse(text, "features.yaml"));
+        await using var replica = await StartReplicaAsync(dataDirectory: directory.Path);
+
+        var (_, features) = await replica.GetJsonAsync("/features/C1");
+        var (_, definitions) = await replica.GetJsonAsync("/registry/features");
+
+        Assert.Equal(1, definitions.GetProperty("version").GetInt32());
+        Assert.True(features.GetProperty("known").GetBoolean());
+        Assert.True(features.GetProperty("features").TryGetProperty("peak_hours_txn_count_1h", out _));
+    }
+
+    [Fact]
+    public async Task An_unknown_entity_reads_as_zeros_and_known_false()
+    {
+        await WriteStatesAsync();
+        await using var replica = await StartReplicaAsync();
+
+        var (status, body) = await replica.GetJsonAsync("/features/NOBODY");
+        var (merchantStatus, merchant) = await replica.GetJsonAsync("/features/merchant/NOWHERE");
+
+        Assert.Equal((200, 200), (status, merchantStatus));
+        Assert.False(body.GetProperty("known").GetBoolean());
+        Assert.False(merchant.GetProperty("known").GetBoolean());
+        Assert.All(body.GetProperty("features").EnumerateObject(), f => Assert.Equal(0, f.Value.GetDouble()));
+        Assert.NotEmpty(body.GetProperty("features").EnumerateObject());
+    }
+
+    [Fact]
+    public async Task Unreadable_bytes_in_the_store_answer_502_naming_the_entity()
+    {
+        using var engine = TestEngines.Inline(clock: _clock);
+        var key = OnlineStoreKey.For(engine.StateFormat, "customer", "C1");
+        await _store.WriteAsync([new OnlineStoreEntry(key, "not an entity state"u8.ToArray())], TimeSpan.FromHours(1));
+        await using var replica = await StartReplicaAsync();
+
+        var (status, problem) = await replica.GetJsonAsync("/features/C1");
+        var (predictStatus, _) = await replica.PostJsonAsync("/predict", Requests.Transaction("P1", "C1", 10m));
+
+        Assert.Equal((502, 502), (status, predictStatus));
+        Assert.Contains("customer 'C1'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_as_of_time_in_the_future_or_older_than_the_query_history_is_refused()
+    {
+        await using var replica = await StartReplicaAsync();
+        var future = Uri.EscapeDataString((Now + TimeSpan.FromHours(1)).ToString("O", CultureInfo.InvariantCulture));
+        var old = Uri.EscapeDataString((Now - TimeSpan.FromDays(30)).ToString("O", CultureInfo.InvariantCulture));
+
+        var (futureStatus, futureBody) = await replica.GetJsonAsync($"/features/C1?at={future}");
+        var (oldStatus, oldBody) = await replica.GetJsonAsync($"/features/C1?at={old}");
+
+        Assert.Equal((400, 400), (futureStatus, oldStatus));
+        Assert.Contains("is in the future", futureBody.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("is older than the query history", oldBody.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ingest_endpoints_of_a_replica_answer_503_pointing_to_kafka()
+    {
+        await using var replica = await StartReplicaAsync();
+
+        var answers = new[]
+        {
+            await replica.PostJsonAsync("/transactions", Requests.Transaction("T1", "C1", 10m)),
+            await replica.PostJsonAsync("/predict", Requests.Transaction("T2", "C1", 10m, record: true)),
+            await replica.PostJsonAsync("/batch-predict", Requests.Array([Requests.Transaction("T3", "C1", 10m), Requests.Transaction("T4", "C1", 10m, record: true)])),
+        };
+
+        Assert.All(answers, answer =>
+        {
+            Assert.Equal(503, answer.Status);
+            Assert.Equal("This replica does not ingest transactions", answer.Body.GetProperty("title").GetString());
+            Assert.Contains("amlfs produce --kafka", answer.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        });
+        var (predictStatus, _) = await replica.PostJsonAsync("/predict", Requests.Transaction("T5", "C1", 10m));
+        Assert.Equal(200, predictStatus);
+    }
+
+    [Fact]
+    public async Task Registry_docs_health_and_metrics_are_served_by_a_replica()
+    {
+        await WriteStatesAsync();
+        await using var replica = await StartReplicaAsync();
+        await replica.GetJsonAsync("/features/C1");
+
+        var (registryStatus, registry) = await replica.GetJsonAsync("/registry/features");
+        using var docs = await replica.Client.GetAsync(new Uri("/docs/index.html", UriKind.Relative));
+        var (healthStatus, health) = await replica.GetJsonAsync("/health");
+        var metrics = await replica.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        Assert.Equal(200, registryStatus);
+        Assert.NotEmpty(registry.GetProperty("features").EnumerateArray());
+        Assert.Equal(System.Net.HttpStatusCode.OK, docs.StatusCode);
+        Assert.Equal(200, healthStatus);
+        var store = health.GetProperty("components").GetProperty("online_store");
+        Assert.Equal("healthy", store.GetProperty("status").GetString());
+        Assert.Equal(StoreOptions.ToString(), store.GetProperty("details").GetProperty("endpoint").GetString());
+        Assert.False(health.GetProperty("components").TryGetProperty("engine", out _));
+        Assert.Contains("amlfs_online_store_errors_total 0", metrics, StringComparison.Ordinal);
+        Assert.Contains("amlfs_online_store_read_duration_seconds_count 1", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("amlfs_ingest_accepted_total", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task While_the_online_store_is_down_reads_answer_503_and_they_succeed_again_once_it_is_back()
+    {
+        await WriteStatesAsync();
+        await using var replica = await StartReplicaAsync();
+        var (_, before) = await replica.GetJsonAsync("/features/C1");
+
+        _garnet.Stop();
+        using var down = await WaitForStatusAsync(replica, "/features/C1", 503);
+        var problem = await ReadJsonAsync(down);
+        var (predictStatus, predictProblem) = await replica.PostJsonAsync("/predict", Requests.Transaction("P1", "C1", 10m));
+        var (batchStatus, _) = await replica.PostJsonAsync("/batch-predict", Requests.Array([Requests.Transaction("P2", "C1", 10m)]));
+        var (merchantStatus, _) = await replica.GetJsonAsync("/features/merchant/M1");
+        var (healthStatus, health) = await replica.GetJsonAsync("/health");
+        var metrics = await replica.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        Assert.Equal("application/problem+json", down.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("1", string.Join(",", down.Headers.GetValues("Retry-After")));
+        Assert.Equal("The online store is unavailable", problem.GetProperty("title").GetString());
+        Assert.Contains($"the online store at {StoreOptions} is unavailable", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("can be retried", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal((503, 503, 503), (predictStatus, batchStatus, merchantStatus));
+        Assert.Equal("The online store is unavailable", predictProblem.GetProperty("title").GetString());
+        Assert.Equal(503, healthStatus);
+        Assert.Equal("unhealthy", health.GetProperty("status").GetString());
+        var store = health.GetProperty("components").GetProperty("online_store");
+        Assert.Equal("unhealthy", store.GetProperty("status").GetString());
+        Assert.Contains(_garnet.Endpoint, store.GetProperty("details").GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("amlfs_online_store_errors_total 0\n", metrics, StringComparison.Ordinal);
+
+        _garnet.Start(); // an empty server on the same port, as after a restart without persistence
+        using (await WaitForStatusAsync(replica, "/features/C1", 200))
+        {
+        }
+
+        await WriteStatesAsync();
+        var (afterStatus, after) = await replica.GetJsonAsync("/features/C1");
+        var (healthAfter, _) = await replica.GetJsonAsync("/health");
+        Assert.Equal((200, 200), (afterStatus, healthAfter));
+        Assert.Equal(before.GetProperty("features").GetRawText(), after.GetProperty("features").GetRawText());
+    }
+
+    [Fact]
+    public async Task A_replica_started_while_the_online_store_is_down_serves_once_it_is_up()
+    {
+        _garnet.Stop();
+        await using var store = await RedisOnlineStore.ConnectAsync(StoreOptions);
+        await using var replica = await StartReplicaAsync(store);
+
+        var (status, _) = await replica.GetJsonAsync("/features/C1");
+        var (healthStatus, _) = await replica.GetJsonAsync("/health");
+        Assert.Equal((503, 503), (status, healthStatus));
+
+        _garnet.Start();
+        using (await WaitForStatusAsync(replica, "/features/C1", 200))
+        {
+        }
+
+        await WriteStatesAsync(store);
+        var (_, body) = await replica.GetJsonAsync("/features/C1");
+        var (healthAfter, _) = await replica.GetJsonAsync("/health");
+        Assert.True(body.GetProperty("known").GetBoolean());
+        Assert.Equal(200, healthAfter);
+    }
+
+    /// <summary>Events of the three hours before <see cref="Now"/>, in time order, over a few customers and merchants.</summary>
+    private static List<Transaction> History()
+    {
+        var random = new Random(11);
+        var start = (Now - TimeSpan.FromHours(3)).ToUnixTimeMilliseconds();
+        return Enumerable.Range(0, 400)
+            .Select(_ => start + random.NextInt64(0, 3 * 3_600_000L - 60_000))
+            .Order()
+            .Select(time => Tx.At(time, Customers[random.Next(Customers.Length)], Merchants[random.Next(Merchants.Length)],
+                random.NextInt64(1_00, 9_000_00), $"10.0.0.{random.Next(6)}"))
+            .ToList();
+    }
+
+    private async Task<RunningServer> StartEmbeddedAsync()
+    {
+        var server = await RunningServer.StartAsync(_clock);
+        foreach (var chunk in _history.Chunk(200))
+        {
+            var body = Requests.Array(chunk.Select(t => Requests.Transaction(t.TransactionId, t.CustomerId, t.AmountCents / 100m,
+                DateTimeOffset.FromUnixTimeMilliseconds(t.TimestampMs), t.MerchantId, t.IpAddress)));
+            var (status, answer) = await server.PostJsonAsync("/transactions", body);
+            Assert.Equal(200, status);
+            Assert.Equal(chunk.Length, answer.GetProperty("accepted").GetInt32());
+        }
+
+        return server;
+    }
+
+    private Task<RunningServer> StartReplicaAsync(IOnlineStore? store = null, string? dataDirectory = null) =>
+        RunningServer.StartAsync(_clock, dataDirectory, s => s with { OnlineStore = store ?? _store, OnlineStoreEndpoint = StoreOptions.ToString() });
+
+    /// <summary>What a worker does: applies the events with an engine and writes every entity's state to the store.</summary>
+    private async Task WriteStatesAsync(IOnlineStore? store = null, RegistryDefinition? definition = null)
+    {
+        using var engine = TestEngines.Inline(definition, _clock);
+        foreach (var transaction in _history)
+            Assert.Equal(IngestStatus.Accepted, engine.Ingest(transaction));
+        var entries = new List<OnlineStoreEntry>();
+        foreach (var (entity, ids) in new[] { ("customer", Customers), ("merchant", Merchants) })
+        {
+            var plan = engine.Plan.Entity(entity)!;
+            foreach (var id in ids)
+                entries.Add(new OnlineStoreEntry(OnlineStoreKey.For(engine.StateFormat, entity, id), engine.ExportEntityState(plan, id)!));
+        }
+
+        await (store ?? _store).WriteAsync(entries, TimeSpan.FromHours(1));
+    }
+
+    private static void AssertSameScore(JsonElement expected, JsonElement actual)
+    {
+        foreach (var field in new[] { "transaction_id", "risk_score", "risk_level", "features_used", "explanation", "model_version", "scored_at" })
+            Assert.Equal(expected.GetProperty(field).GetRawText(), actual.GetProperty(field).GetRawText());
+    }
+
+    /// <summary>Polls until the path answers <paramref name="status"/>; the bound only keeps a broken replica from hanging the run.</summary>
+    private static async Task<HttpResponseMessage> WaitForStatusAsync(RunningServer server, string path, int status)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var response = await server.Client.GetAsync(new Uri(path, UriKind.Relative));
+            if ((int)response.StatusCode == status || attempt == 300)
+                return response;
+            response.Dispose();
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response)
+    {
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.Clone();
+    }
+}
