@@ -23,4 +23,10 @@ public sealed record KafkaPublisherOptions
     /// the brokers waits for deliveries instead of growing memory.
     /// </summary>
     public int MaxBufferedMessages { get; init; } = 100_000;
+
+    /// <summary>
+    /// How long the client may hold a message to batch it with the next ones (<c>linger.ms</c>): more throughput for
+    /// that much latency. Zero sends at once.
+    /// </summary>
+    public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(5);
 }

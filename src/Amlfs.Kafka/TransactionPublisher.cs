@@ -37,7 +37,7 @@ public sealed class TransactionPublisher : IDisposable
             Acks = Acks.All,
             MessageTimeoutMs = (int)options.MessageTimeout.TotalMilliseconds,
             QueueBufferingMaxMessages = options.MaxBufferedMessages,
-            LingerMs = 5,
+            LingerMs = options.Linger.TotalMilliseconds,
             Partitioner = KeyPartitioner,
         };
         _producer = new ProducerBuilder<string, byte[]>(config)

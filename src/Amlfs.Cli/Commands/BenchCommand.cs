@@ -28,9 +28,13 @@ internal static class BenchCommand
         };
         var samples = new Option<int>("--samples") { Description = "Transactions measured", DefaultValueFactory = _ => 2000 };
         var warmup = new Option<int>("--warmup") { Description = "Transactions sent first and not measured", DefaultValueFactory = _ => 200 };
-        var command = new Command("freshness", "Time from an acknowledged POST /transactions to the event being visible in GET /features")
+        var distributed = new Option<bool>("--distributed")
         {
-            url, samples, warmup,
+            Description = "Measure the distributed mode instead: publish to Kafka, visible through an API replica reading Redis (mock Kafka, in-process Redis and two workers on this machine)",
+        };
+        var command = new Command("freshness", "Time from an acknowledged POST /transactions (or, --distributed, a publish to Kafka) to the event being visible in GET /features")
+        {
+            url, samples, warmup, distributed,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -38,6 +42,17 @@ internal static class BenchCommand
             {
                 await environment.Error.WriteLineAsync("amlfs bench freshness: --samples must be at least 1 and --warmup at least 0");
                 return 1;
+            }
+
+            if (parse.GetValue(distributed))
+            {
+                if (parse.GetValue(url) is not null)
+                {
+                    await environment.Error.WriteLineAsync("amlfs bench freshness: --distributed runs its own topology; it does not take --url");
+                    return 1;
+                }
+
+                return await FreshnessCommand.RunDistributedAsync(environment, parse.GetValue(samples), parse.GetValue(warmup), cancellationToken);
             }
 
             return await FreshnessCommand.RunAsync(environment, parse.GetValue(url), parse.GetValue(samples), parse.GetValue(warmup), cancellationToken);
