@@ -16,7 +16,7 @@ internal sealed class EmbeddedRedisServer : IDisposable
     public EmbeddedRedisServer(int port = 0)
     {
         Port = port == 0 ? FreePort() : port;
-        _server = new GarnetServer(["--bind", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture), "--quiet"]);
+        _server = new GarnetServer(["--bind", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture), "-q"]);
         _server.Start();
     }
 
