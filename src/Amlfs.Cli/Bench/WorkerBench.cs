@@ -75,7 +75,9 @@ internal static class WorkerBench
         thread.Start();
         try
         {
-            WaitFor(() => worker.Totals.Partitions > 0, worker, () => failure, cancellationToken);
+            // Both topics exist already, so the first assignment gives the worker all their partitions.
+            var partitionsOwned = worker.Topics.Roles.Count * MockKafkaCluster.PartitionsPerTopic;
+            WaitFor(() => worker.Totals.Partitions == partitionsOwned, worker, () => failure, cancellationToken);
             var joinSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             WaitFor(() => worker.Totals.Consumed > 0, worker, () => failure, cancellationToken);
             var first = Stopwatch.GetTimestamp();
@@ -83,10 +85,9 @@ internal static class WorkerBench
             progress($"worker owns {worker.Totals.Partitions} partitions after {joinSeconds:N2} s; measuring from its first message");
 
             // Sampled every couple of milliseconds: the time the last source message was applied (each accepted one is
-            // re-keyed once), the merchant messages applied by then, and when the merchant partitions were assigned.
-            double? sourceSeconds = null, merchantAssigned = null;
+            // re-keyed once) and the merchant messages applied by then.
+            double? sourceSeconds = null;
             long merchantBySourceEnd = 0;
-            var partitionsOwned = 0;
             var target = 2L * messages;
             var lastProgress = Stopwatch.GetTimestamp();
             long lastConsumed = 0;
@@ -94,9 +95,6 @@ internal static class WorkerBench
             {
                 var totals = worker.Totals;
                 var now = Stopwatch.GetElapsedTime(first).TotalSeconds;
-                partitionsOwned = Math.Max(partitionsOwned, totals.Partitions);
-                if (merchantAssigned is null && totals.Partitions >= 2 * MockKafkaCluster.PartitionsPerTopic)
-                    merchantAssigned = now;
                 if (sourceSeconds is null && totals.Rekeyed >= messages)
                 {
                     sourceSeconds = now;
@@ -130,7 +128,7 @@ internal static class WorkerBench
             var stopSeconds = Stopwatch.GetElapsedTime(stopping).TotalSeconds;
             ThrowIfFailed(() => failure);
             return new WorkerBenchResult(messages, target, publishSeconds, joinSeconds, seconds, sourceSeconds ?? seconds, merchantBySourceEnd,
-                merchantAssigned, partitionsOwned, stopSeconds, cpuSeconds, worker.Totals);
+                partitionsOwned, stopSeconds, cpuSeconds, worker.Totals);
         }
         finally
         {

@@ -14,7 +14,6 @@ internal sealed record WorkerBenchResult(
     double Seconds,
     double SourceSeconds,
     long MerchantMessagesBySourceEnd,
-    double? MerchantAssignedSeconds,
     int PartitionsOwned,
     double StopSeconds,
     double CpuSeconds,

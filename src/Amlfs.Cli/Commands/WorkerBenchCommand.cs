@@ -128,9 +128,6 @@ internal static class WorkerBenchCommand
         table.AddRow("merchant topic, after the last source message", double.IsNaN(result.MerchantTailPerSecond)
             ? "none left"
             : string.Create(Invariant, $"{result.SourceMessages - result.MerchantMessagesBySourceEnd:N0} messages in {result.Seconds - result.SourceSeconds:N2} s, {result.MerchantTailPerSecond:N0} messages/s"));
-        table.AddRow("merchant partitions assigned", result.MerchantAssignedSeconds is { } assigned
-            ? string.Create(Invariant, $"{assigned:N2} s after the first message")
-            : "before the first message");
         table.AddRow("accepted / duplicates / rejected", string.Create(Invariant,
             $"{totals.Accepted:N0} / {totals.Duplicates:N0} / {totals.Late + totals.FutureTimestamps + totals.Malformed:N0}"));
         table.AddRow("entity states written", string.Create(Invariant, $"{totals.StatesWritten:N0} ({storeName})"));
