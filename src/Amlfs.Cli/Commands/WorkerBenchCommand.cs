@@ -29,6 +29,11 @@ internal static class WorkerBenchCommand
             Description = $"Messages published to the source topic; the worker consumes each twice (source, then merchant topic); at most {WorkerBench.MaxMessages:N0}, what the mock brokers keep",
             DefaultValueFactory = _ => 40_000,
         };
+        var warmup = new Option<int>("--warmup")
+        {
+            Description = "Messages another worker consumes first, on other topics, so that the measured one runs JIT-optimized code; 0 measures a cold process",
+            DefaultValueFactory = _ => 20_000,
+        };
         var onlineStore = new Option<string>("--online-store")
         {
             Description = $"{Garnet}: an embedded Garnet server, written through the Redis online store, checkpoints in it too; {Memory}: the in-memory store, checkpoints in a temporary directory",
@@ -42,16 +47,19 @@ internal static class WorkerBenchCommand
         };
         var command = new Command("worker", "Consume generated transactions from the mock Kafka cluster with one worker; measure messages per second")
         {
-            messages, onlineStore, checkpointInterval,
+            messages, warmup, onlineStore, checkpointInterval,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var count = parse.GetValue(messages);
+            var warmupCount = parse.GetValue(warmup);
             var store = parse.GetValue(onlineStore)!;
             var interval = parse.GetValue(checkpointInterval);
             var errors = new List<string>();
             if (count is < 1 or > WorkerBench.MaxMessages)
                 errors.Add($"--messages must be between 1 and {WorkerBench.MaxMessages.ToString("N0", Invariant)} (a mock partition keeps about 5 MB), got {count.ToString(Invariant)}");
+            if (warmupCount is < 0 or > WorkerBench.MaxMessages)
+                errors.Add($"--warmup must be between 0 and {WorkerBench.MaxMessages.ToString("N0", Invariant)}, got {warmupCount.ToString(Invariant)}");
             if (store is not (Garnet or Memory))
                 errors.Add($"--online-store must be {Garnet} or {Memory}, got '{store}'");
             if (!double.IsFinite(interval) || interval <= 0 || interval > 3600)
@@ -63,12 +71,12 @@ internal static class WorkerBenchCommand
                 return 1;
             }
 
-            return await RunAsync(environment, count, store, TimeSpan.FromSeconds(interval), cancellationToken);
+            return await RunAsync(environment, count, warmupCount, store, TimeSpan.FromSeconds(interval), cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliEnvironment environment, int messages, string storeName, TimeSpan checkpointInterval, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliEnvironment environment, int messages, int warmup, string storeName, TimeSpan checkpointInterval, CancellationToken cancellationToken)
     {
         var console = environment.Console;
         var definition = DefinitionsLoader.LoadDefault();
@@ -94,12 +102,12 @@ internal static class WorkerBenchCommand
 
         try
         {
-            console.MarkupLine(Invariant, "[bold]bench worker[/]: {0:N0} messages, {1} partitions per topic on the mock Kafka cluster, checkpoints every {2:0.###} s, {3} cores",
-                messages, MockKafkaCluster.PartitionsPerTopic, checkpointInterval.TotalSeconds, Environment.ProcessorCount);
+            console.MarkupLine(Invariant, "[bold]bench worker[/]: {0:N0} messages after {1:N0} of warm-up, {2} partitions per topic on the mock Kafka cluster, checkpoints every {3:0.###} s, {4} cores",
+                messages, warmup, MockKafkaCluster.PartitionsPerTopic, checkpointInterval.TotalSeconds, Environment.ProcessorCount);
             console.MarkupLine(Invariant, "{0}", Markup.Escape(storeText));
-            var result = WorkerBench.Run(definition, messages, store, checkpoints, checkpointInterval,
+            var (result, warm) = WorkerBench.Run(definition, messages, warmup, store, checkpoints, checkpointInterval,
                 message => console.MarkupLine($"[grey]{Markup.Escape(message)}[/]"), cancellationToken);
-            Print(environment, result, storeName);
+            Print(environment, result, warm, storeName);
             return 0;
         }
         finally
@@ -114,7 +122,7 @@ internal static class WorkerBenchCommand
         }
     }
 
-    private static void Print(CliEnvironment environment, WorkerBenchResult result, string storeName)
+    private static void Print(CliEnvironment environment, WorkerBenchResult result, WorkerBenchResult? warm, string storeName)
     {
         var totals = result.Totals;
         var table = new Table().AddColumns("measure", "value");
@@ -133,6 +141,9 @@ internal static class WorkerBenchCommand
         table.AddRow("entity states written", string.Create(Invariant, $"{totals.StatesWritten:N0} ({storeName})"));
         table.AddRow("checkpoints saved", string.Create(Invariant, $"{totals.Checkpoints:N0}, the last ones on stop"));
         table.AddRow("stop: final checkpoints and leaving the group", string.Create(Invariant, $"{result.StopSeconds:N2} s"));
+        table.AddRow("not measured: warm-up worker, cold", warm is null
+            ? "none (--warmup 0): the figures above include JIT warm-up"
+            : string.Create(Invariant, $"{warm.Messages:N0} messages in {warm.Seconds:N2} s, {warm.MessagesPerSecond:N0} messages/s"));
         table.AddRow("not measured: publish / join the group", string.Create(Invariant, $"{result.PublishSeconds:N2} s / {result.JoinSeconds:N2} s"));
         environment.Console.Write(table);
 
@@ -142,6 +153,7 @@ internal static class WorkerBenchCommand
             ["online_store"] = storeName,
             ["messages"] = result.SourceMessages,
             ["messages_consumed"] = result.Messages,
+            ["warmup_messages"] = warm?.SourceMessages ?? 0,
             ["partitions"] = MockKafkaCluster.PartitionsPerTopic,
             ["partitions_owned"] = result.PartitionsOwned,
             ["seconds"] = Math.Round(result.Seconds, 3),
@@ -151,6 +163,7 @@ internal static class WorkerBenchCommand
             ["states_written"] = totals.StatesWritten,
             ["checkpoints"] = totals.Checkpoints,
             ["stop_seconds"] = Math.Round(result.StopSeconds, 3),
+            ["cold_messages_per_sec"] = warm is null ? Math.Round(result.MessagesPerSecond) : Math.Round(warm.MessagesPerSecond),
         }));
     }
 }
