@@ -17,6 +17,7 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateEngine(environment));
         command.Subcommands.Add(CreateFreshness(environment));
         command.Subcommands.Add(TrainingSetBenchCommand.Create(environment));
+        command.Subcommands.Add(WorkerBenchCommand.Create(environment));
         return command;
     }
 

@@ -16,7 +16,8 @@ internal sealed class EmbeddedRedisServer : IDisposable
     public EmbeddedRedisServer(int port = 0)
     {
         Port = port == 0 ? FreePort() : port;
-        _server = new GarnetServer(["--bind", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture)]);
+        // -q: no banner on the console the amlfs output shares.
+        _server = new GarnetServer(["--bind", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture), "-q"]);
         _server.Start();
     }
 

@@ -104,9 +104,8 @@ public sealed partial class KafkaWorker : IDisposable
             SessionTimeoutMs = (int)options.SessionTimeout.TotalMilliseconds,
             HeartbeatIntervalMs = Math.Max(100, (int)options.SessionTimeout.TotalMilliseconds / 4),
             FetchWaitMaxMs = Math.Max(1, (int)options.FetchWait.TotalMilliseconds),
-            // The re-keyed topics exist once a worker first writes to them: subscribing may create them where brokers
-            // allow it, and a topic created later is noticed within the refresh interval.
-            AllowAutoCreateTopics = true,
+            // A topic created after the subscription (a re-keyed topic no worker has asked for yet) is noticed within
+            // the refresh interval.
             TopicMetadataRefreshIntervalMs = 5000,
         };
         var producerConfig = new ProducerConfig
@@ -171,6 +170,7 @@ public sealed partial class KafkaWorker : IDisposable
     /// </summary>
     public void Run(CancellationToken cancellationToken)
     {
+        RequestTopicsWritten();
         _consumer.Subscribe(Topics.Roles.Select(r => r.Topic));
         LogStarted(_logger, _options.GroupId, Topics.ToString(), Topics.DeadLetter, _checkpoints.Location);
         _nextCheckpoint = _clock.GetTimestamp() + ToTicks(_options.CheckpointInterval);
@@ -198,6 +198,27 @@ public sealed partial class KafkaWorker : IDisposable
         // Close leaves the group: the revoke callback runs for what is still owned, finds nothing new, and lets go.
         _consumer.Close();
         LogStopped(_logger, Totals.Consumed, Totals.Accepted, Totals.Checkpoints);
+    }
+
+    /// <summary>
+    /// Asks the brokers for the re-keyed and dead-letter topics this worker writes, which creates them where brokers
+    /// create topics on first use: subscribed to at once, their partitions are assigned now rather than after the
+    /// first re-keyed message and a metadata refresh. Where brokers do not, the topics must be created beforehand.
+    /// </summary>
+    private void RequestTopicsWritten()
+    {
+        using var admin = new DependentAdminClientBuilder(_producer.Handle).Build();
+        foreach (var topic in Topics.Roles.Where(r => !r.IsSource).Select(r => r.Topic).Append(Topics.DeadLetter))
+        {
+            try
+            {
+                admin.GetMetadata(topic, TimeSpan.FromSeconds(5));
+            }
+            catch (KafkaException e)
+            {
+                LogKafkaError(_logger, "metadata", e.Error.Reason);
+            }
+        }
     }
 
     /// <summary>

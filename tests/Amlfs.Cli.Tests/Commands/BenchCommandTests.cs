@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Amlfs.Cli.Tests.Commands;
@@ -19,6 +20,47 @@ public sealed class BenchCommandTests
         Assert.True(json.RootElement.GetProperty("allocated_bytes_per_event").GetDouble() >= 0);
         Assert.True(json.RootElement.GetProperty("bytes_per_entity").GetDouble() > 0);
         Assert.Contains("ingest throughput, steady state", result.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("memory", 100)]
+    [InlineData("garnet", 0)]
+    public void Bench_worker_prints_its_figures_and_ends_with_one_json_line(string store, int warmup)
+    {
+        using var cli = new CliHarness();
+        var result = cli.Run("bench", "worker", "--messages", "400", "--warmup", warmup.ToString(CultureInfo.InvariantCulture), "--online-store", store);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var last = result.Output.TrimEnd('\n').Split('\n')[^1];
+        using var json = JsonDocument.Parse(last);
+        var root = json.RootElement;
+        Assert.Equal("worker", root.GetProperty("bench").GetString());
+        Assert.Equal(store, root.GetProperty("online_store").GetString());
+        Assert.Equal(400, root.GetProperty("messages").GetInt64());
+        Assert.Equal(800, root.GetProperty("messages_consumed").GetInt64());
+        Assert.Equal(warmup, root.GetProperty("warmup_messages").GetInt64());
+        Assert.Equal(4, root.GetProperty("partitions").GetInt32());
+        Assert.Equal(8, root.GetProperty("partitions_owned").GetInt32());
+        Assert.True(root.GetProperty("seconds").GetDouble() > 0);
+        Assert.True(root.GetProperty("messages_per_sec").GetDouble() > 0);
+        Assert.True(root.GetProperty("per_partition_per_sec").GetDouble() > 0);
+        Assert.True(root.GetProperty("states_written").GetInt64() > 0);
+        Assert.True(root.GetProperty("checkpoints").GetInt64() > 0);
+        Assert.True(root.GetProperty("cold_messages_per_sec").GetDouble() > 0);
+        Assert.Contains("worker throughput, both topics", result.Output, StringComparison.Ordinal);
+        Assert.Contains("800 (400 + 400)", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_bench_worker_options_are_named_and_exit_1()
+    {
+        using var cli = new CliHarness();
+        var result = cli.Run("bench", "worker", "--messages", "100000", "--warmup", "-1", "--online-store", "disk");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("--messages must be between 1 and 48,000", result.Error, StringComparison.Ordinal);
+        Assert.Contains("--warmup must be between 0 and 48,000", result.Error, StringComparison.Ordinal);
+        Assert.Contains("--online-store must be garnet or memory", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

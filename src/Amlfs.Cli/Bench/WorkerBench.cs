@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using Amlfs.Checkpoints;
+using Amlfs.Kafka;
+using Amlfs.Kafka.Development;
+using Amlfs.Kafka.Workers;
+using Amlfs.OnlineStore;
+using Amlfs.Registry;
+using Amlfs.Synthetic;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Amlfs.Cli.Bench;
+
+/// <summary>
+/// The Kafka worker's throughput: a fresh topic on librdkafka's mock cluster gets the messages first (not measured),
+/// then one <see cref="KafkaWorker"/> on its own thread consumes them, writes the changed entity states to the online
+/// store, re-keys each accepted one onto the merchant topic and consumes it again from there. The clock runs from the
+/// first consumed message to the last, so the figure is the worker's whole loop: parse, engine, online store writes,
+/// re-keyed produces and checkpoints, with the mock brokers (and an embedded store) on the same cores.
+/// <para>
+/// The worker reads both topics on one thread, so the source and merchant figures are not separate runs: the source
+/// figure is the time until the last source message was applied, merchant messages applied meanwhile included in that
+/// time. In practice those are few, since the client has prefetched most source messages before the first re-keyed
+/// one exists. Totals are sampled every 2 ms, which bounds the error of each time taken.
+/// </para>
+/// </summary>
+internal static class WorkerBench
+{
+    /// <summary>
+    /// A mock partition keeps about 5 MB and a message is about 300 bytes: 48,000 messages over 4 partitions stay under
+    /// 4 MB each, on the source topic and on the merchant topic, so none is dropped before the worker reads it.
+    /// </summary>
+    public const int MaxMessages = 48_000;
+
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>
+    /// Measures one worker over <paramref name="messages"/> messages. When <paramref name="warmup"/> is positive,
+    /// another worker first consumes that many on other topics of the same cluster, into the same stores, so that the
+    /// measured one runs code the JIT has already tiered up: a few seconds of a cold process are otherwise mostly
+    /// unoptimized code and compilation on the other core. Returns the warm-up's own figures too.
+    /// </summary>
+    public static (WorkerBenchResult Measured, WorkerBenchResult? Warmup) Run(
+        RegistryDefinition definition, int messages, int warmup, IOnlineStore store, IPartitionCheckpointStore checkpoints,
+        TimeSpan checkpointInterval, Action<string> progress, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(messages, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(messages, MaxMessages);
+        ArgumentOutOfRangeException.ThrowIfNegative(warmup);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(warmup, MaxMessages);
+        using var cluster = new MockKafkaCluster();
+        var run = Guid.NewGuid().ToString("N")[..8];
+        WorkerBenchResult? warm = null;
+        if (warmup > 0)
+        {
+            warm = Measure(cluster, "bench-warmup-" + run, definition, warmup, store, checkpoints, checkpointInterval, _ => { }, cancellationToken);
+            progress($"warm-up: another worker consumed {warm.Messages:N0} messages in {warm.Seconds:N2} s, {warm.MessagesPerSecond:N0} messages/s (not measured)");
+        }
+
+        return (Measure(cluster, "bench-worker-" + run, definition, messages, store, checkpoints, checkpointInterval, progress, cancellationToken), warm);
+    }
+
+    private static WorkerBenchResult Measure(
+        MockKafkaCluster cluster, string topic, RegistryDefinition definition, int messages, IOnlineStore store,
+        IPartitionCheckpointStore checkpoints, TimeSpan checkpointInterval, Action<string> progress, CancellationToken cancellationToken)
+    {
+        var publishSeconds = Publish(cluster.BootstrapServers, topic, messages, cancellationToken);
+        progress($"published {messages:N0} messages to {topic} in {publishSeconds:N2} s (not measured)");
+
+        var options = new KafkaWorkerOptions
+        {
+            BootstrapServers = cluster.BootstrapServers,
+            Topic = topic,
+            GroupId = "bench-" + topic,
+            CheckpointInterval = checkpointInterval,
+        };
+        // The worker's clock is the system's whatever the command's: transactions carry the wall-clock time they were
+        // generated at, and checkpoints are due by real time.
+        using var worker = new KafkaWorker(options, definition, store, checkpoints, NullLogger.Instance, TimeProvider.System);
+        // Created up front, as a deployment would: left to the first re-keyed message, the merchant topic would reach
+        // the worker only at its next metadata refresh and rebalance, and the figure would measure that wait.
+        cluster.CreateTopics([.. worker.Topics.Roles.Select(r => r.Topic).Where(t => t != topic), worker.Topics.DeadLetter]);
+        using var stop = new CancellationTokenSource();
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                worker.Run(stop.Token);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        })
+        { IsBackground = true, Name = "bench-worker" };
+
+        var started = Stopwatch.GetTimestamp();
+        thread.Start();
+        try
+        {
+            // Both topics exist already, so the first assignment gives the worker all their partitions.
+            var partitionsOwned = worker.Topics.Roles.Count * MockKafkaCluster.PartitionsPerTopic;
+            WaitFor(() => worker.Totals.Partitions == partitionsOwned, worker, () => failure, cancellationToken);
+            var joinSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            WaitFor(() => worker.Totals.Consumed > 0, worker, () => failure, cancellationToken);
+            var first = Stopwatch.GetTimestamp();
+            var cpuAtFirst = Process.GetCurrentProcess().TotalProcessorTime;
+            progress($"worker owns {worker.Totals.Partitions} partitions after {joinSeconds:N2} s; measuring from its first message");
+
+            // Sampled every couple of milliseconds: the time the last source message was applied (each accepted one is
+            // re-keyed once) and the merchant messages applied by then.
+            double? sourceSeconds = null;
+            long merchantBySourceEnd = 0;
+            var target = 2L * messages;
+            var lastProgress = Stopwatch.GetTimestamp();
+            long lastConsumed = 0;
+            while (true)
+            {
+                var totals = worker.Totals;
+                var now = Stopwatch.GetElapsedTime(first).TotalSeconds;
+                if (sourceSeconds is null && totals.Rekeyed >= messages)
+                {
+                    sourceSeconds = now;
+                    merchantBySourceEnd = totals.Consumed - totals.Rekeyed;
+                }
+
+                if (totals.Consumed >= target)
+                    break;
+                ThrowIfFailed(() => failure);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (totals.Consumed != lastConsumed)
+                {
+                    lastConsumed = totals.Consumed;
+                    lastProgress = Stopwatch.GetTimestamp();
+                }
+                else if (Stopwatch.GetElapsedTime(lastProgress) > Patience)
+                {
+                    throw new TimeoutException($"the worker consumed nothing for {Patience.TotalSeconds:N0} s: {totals}");
+                }
+
+                Thread.Sleep(PollInterval);
+            }
+
+            var seconds = Stopwatch.GetElapsedTime(first).TotalSeconds;
+            var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtFirst).TotalSeconds;
+            progress($"all {target:N0} messages consumed after {seconds:N2} s; stopping the worker (final checkpoints)");
+            var stopping = Stopwatch.GetTimestamp();
+            stop.Cancel();
+            if (!thread.Join(Patience))
+                throw new TimeoutException($"the worker did not stop within {Patience.TotalSeconds:N0} s");
+            var stopSeconds = Stopwatch.GetElapsedTime(stopping).TotalSeconds;
+            ThrowIfFailed(() => failure);
+            return new WorkerBenchResult(messages, target, publishSeconds, joinSeconds, seconds, sourceSeconds ?? seconds, merchantBySourceEnd,
+                partitionsOwned, stopSeconds, cpuSeconds, worker.Totals);
+        }
+        finally
+        {
+            if (thread.IsAlive)
+            {
+                stop.Cancel();
+                thread.Join(Patience);
+            }
+        }
+    }
+
+    private static double Publish(string bootstrapServers, string topic, int messages, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        // 5,000 customers and 500 merchants: the worker keeps thousands of entities and writes many per batch.
+        var traffic = new LiveTraffic(new SyntheticOptions { Customers = 5_000, Merchants = 500 }, TimeProvider.System);
+        using var publisher = new TransactionPublisher(new KafkaPublisherOptions { BootstrapServers = bootstrapServers, Topic = topic });
+        for (var i = 0; i < messages; i++)
+            publisher.Publish(traffic.Next().Transaction, cancellationToken);
+        var totals = publisher.Flush(cancellationToken);
+        if (totals.Failed > 0)
+            throw new InvalidOperationException($"{totals.Failed} of {messages} messages were not published: {totals.FirstError}");
+        return Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+
+    private static void WaitFor(Func<bool> done, KafkaWorker worker, Func<Exception?> failure, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(Patience.TotalSeconds * Stopwatch.Frequency);
+        while (!done())
+        {
+            ThrowIfFailed(failure);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (Stopwatch.GetTimestamp() > deadline)
+                throw new TimeoutException($"the worker did not get there within {Patience.TotalSeconds:N0} s: {worker.Totals}");
+            Thread.Sleep(PollInterval);
+        }
+    }
+
+    private static void ThrowIfFailed(Func<Exception?> failure)
+    {
+        if (failure() is { } e)
+            throw new WorkerFailedException("the worker failed: " + e.Message, e);
+    }
+}

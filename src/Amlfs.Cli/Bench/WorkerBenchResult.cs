@@ -1,0 +1,33 @@
+using Amlfs.Kafka.Workers;
+
+namespace Amlfs.Cli.Bench;
+
+/// <summary>
+/// What <see cref="WorkerBench"/> measured. <see cref="Seconds"/> runs from the first consumed message to the last
+/// of <see cref="Messages"/> (the source messages, then each again from the merchant-keyed topic).
+/// </summary>
+internal sealed record WorkerBenchResult(
+    int SourceMessages,
+    long Messages,
+    double PublishSeconds,
+    double JoinSeconds,
+    double Seconds,
+    double SourceSeconds,
+    long MerchantMessagesBySourceEnd,
+    int PartitionsOwned,
+    double StopSeconds,
+    double CpuSeconds,
+    WorkerTotals Totals)
+{
+    public double MessagesPerSecond => Messages / Seconds;
+
+    /// <summary>Messages of each owned partition per second, on average; every message belongs to one partition.</summary>
+    public double PerPartitionPerSecond => MessagesPerSecond / PartitionsOwned;
+
+    /// <summary>Source messages per second until the last was applied, merchant messages applied meanwhile not counted.</summary>
+    public double SourcePerSecond => SourceMessages / SourceSeconds;
+
+    /// <summary>Merchant-topic messages per second over the part of the run after the last source message.</summary>
+    public double MerchantTailPerSecond =>
+        Seconds > SourceSeconds ? (SourceMessages - MerchantMessagesBySourceEnd) / (Seconds - SourceSeconds) : double.NaN;
+}
