@@ -102,6 +102,30 @@ public sealed class KafkaWorkerTests : IDisposable
         AssertStoreEquals(Reference(sent), sent);
     }
 
+    [Fact]
+    public void A_worker_whose_kafka_went_away_still_stops_when_asked()
+    {
+        var topic = Topic();
+        var cluster = new KafkaMockCluster();
+        using (var publisher = new TransactionPublisher(new KafkaPublisherOptions { BootstrapServers = cluster.BootstrapServers, Topic = topic }))
+        {
+            publisher.Publish(Traffic(topic).Next().Transaction);
+            Assert.Equal(0, publisher.Flush().Failed);
+        }
+
+        var log = new LineLogger();
+        using var worker = new WorkerRun(new KafkaWorker(
+            new KafkaWorkerOptions { BootstrapServers = cluster.BootstrapServers, Topic = topic, GroupId = "g-" + topic },
+            TestEngines.Default, _store, new DirectoryCheckpointStore(_checkpointDirectory.Path), log), log);
+        worker.WaitFor(t => t.Consumed == 2);
+        cluster.Dispose(); // the brokers, and with them the group coordinator, are gone
+
+        var totals = worker.Stop(); // returns: no step of the stop waits for the coordinator without a bound
+
+        Assert.Equal(2, totals.Consumed);
+        Assert.Equal(0, totals.Partitions);
+    }
+
     private static string Topic() => "tx-" + Guid.NewGuid().ToString("N")[..8];
 
     private static LiveTraffic Traffic(string runId) =>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Amlfs.Checkpoints;
 using Amlfs.Engine;
 using Amlfs.OnlineStore;
@@ -7,6 +6,7 @@ using Amlfs.Registry;
 using Amlfs.Transactions;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using static Amlfs.Kafka.Workers.WorkerLog;
 
 namespace Amlfs.Kafka.Workers;
 
@@ -43,17 +43,19 @@ public sealed partial class KafkaWorker : IDisposable
 
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan StoreRetryDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(10);
     private readonly KafkaWorkerOptions _options;
     private readonly FeaturePlan _plan;
     private readonly EngineOptions _engineOptions;
     private readonly IOnlineStore _store;
     private readonly IPartitionCheckpointStore _checkpoints;
+    private readonly PartitionRestorer _restorer;
+    private readonly ThrottledLog _kafkaErrors;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _timeToLive;
     private readonly IConsumer<byte[]?, byte[]> _consumer;
-    private readonly IProducer<byte[]?, byte[]> _producer;
-    private readonly Action<DeliveryReport<byte[]?, byte[]>> _onDelivery;
+    private readonly WorkerProducer _producer;
     private readonly Dictionary<TopicPartition, OwnedPartition> _owned = [];
     private readonly IngestStatus[] _status = new IngestStatus[1];
     private readonly long[] _sequence = new long[1];
@@ -69,9 +71,8 @@ public sealed partial class KafkaWorker : IDisposable
     private long _rekeyed;
     private long _statesWritten;
     private long _checkpointsSaved;
-    private long _deliveryFailures;
     private int _ownedCount;
-    private string? _firstDeliveryError;
+    private Task? _closing;
 
     public KafkaWorker(KafkaWorkerOptions options, RegistryDefinition definition, IOnlineStore store,
         IPartitionCheckpointStore checkpoints, ILogger logger, TimeProvider? clock = null)
@@ -91,13 +92,17 @@ public sealed partial class KafkaWorker : IDisposable
         _engineOptions = EngineOptions.From(definition) with { ShardCount = 1, Threaded = false, ExpectedTransactions = 1 << 12 };
         _timeToLive = OnlineStateExpiry.TimeToLive(definition);
         Topics = WorkerTopics.For(_plan, options.Topic, options.DeadLetterTopic);
-        _onDelivery = OnDelivery;
+        _restorer = new PartitionRestorer(_checkpoints, options.GroupId, _plan, _engineOptions, _clock, _logger);
+        _kafkaErrors = new ThrottledLog(_clock, TimeSpan.FromSeconds(10), (client, reason, suppressed) => LogKafkaError(_logger, client, reason, suppressed));
 
         var consumerConfig = new ConsumerConfig
         {
             BootstrapServers = options.BootstrapServers,
             GroupId = options.GroupId,
-            EnableAutoCommit = false,
+            // Offsets are stored only after a checkpoint and committed by the client in the background: the committed
+            // offset shows the group's progress (lag) without a worker ever waiting for the group coordinator.
+            EnableAutoCommit = true,
+            AutoCommitIntervalMs = 1000,
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
@@ -108,32 +113,16 @@ public sealed partial class KafkaWorker : IDisposable
             // the refresh interval.
             TopicMetadataRefreshIntervalMs = 5000,
         };
-        var producerConfig = new ProducerConfig
-        {
-            BootstrapServers = options.BootstrapServers,
-            EnableIdempotence = true,
-            Acks = Acks.All,
-            LingerMs = 1,
-            MessageTimeoutMs = (int)options.MessageTimeout.TotalMilliseconds,
-            Partitioner = TransactionPublisher.KeyPartitioner,
-        };
         if (options.ClientId is { } clientId)
-        {
             consumerConfig.ClientId = clientId;
-            producerConfig.ClientId = clientId;
-        }
-
-        _producer = new ProducerBuilder<byte[]?, byte[]>(producerConfig)
-            .SetErrorHandler((_, e) => LogKafkaError(_logger, "producer", e.Reason))
-            .SetLogHandler((_, _) => { })
-            .Build();
+        _producer = new WorkerProducer(options, Topics, _kafkaErrors);
         try
         {
             _consumer = new ConsumerBuilder<byte[]?, byte[]>(consumerConfig)
                 .SetPartitionsAssignedHandler((_, partitions) => Assign(partitions))
                 .SetPartitionsRevokedHandler((_, partitions) => Revoke(partitions, lost: false))
                 .SetPartitionsLostHandler((_, partitions) => Revoke(partitions, lost: true))
-                .SetErrorHandler((_, e) => LogKafkaError(_logger, "consumer", e.Reason))
+                .SetErrorHandler((_, e) => _kafkaErrors.Write("consumer", e.Reason))
                 .SetLogHandler((_, _) => { })
                 .Build();
         }
@@ -195,8 +184,11 @@ public sealed partial class KafkaWorker : IDisposable
         }
 
         CheckpointAll();
-        // Close leaves the group: the revoke callback runs for what is still owned, finds nothing new, and lets go.
-        _consumer.Close();
+        // Close leaves the group: the revoke callback runs for what is still owned, finds nothing new, and lets go. It
+        // waits for the group coordinator, which may be gone; then the group notices at the session timeout instead.
+        _closing = Task.Factory.StartNew(_consumer.Close, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        if (!_closing.Wait(CloseTimeout))
+            LogCloseTimedOut(_logger, CloseTimeout.TotalSeconds);
         LogStopped(_logger, Totals.Consumed, Totals.Accepted, Totals.Checkpoints);
     }
 
@@ -216,7 +208,7 @@ public sealed partial class KafkaWorker : IDisposable
             }
             catch (KafkaException e)
             {
-                LogKafkaError(_logger, "metadata", e.Error.Reason);
+                _kafkaErrors.Write("metadata", e.Error.Reason);
             }
         }
     }
@@ -227,7 +219,9 @@ public sealed partial class KafkaWorker : IDisposable
     /// </summary>
     public void Dispose()
     {
-        _consumer.Dispose();
+        // A close still waiting for an unreachable coordinator holds the consumer; the process is stopping anyway.
+        if (_closing is null or { IsCompleted: true })
+            _consumer.Dispose();
         _producer.Dispose();
         foreach (var partition in _owned.Values)
             partition.Dispose();
@@ -243,7 +237,7 @@ public sealed partial class KafkaWorker : IDisposable
         catch (ConsumeException e) when (!e.Error.IsFatal)
         {
             // E.g. a subscribed topic that does not exist yet: the client keeps trying, and so does the loop.
-            LogKafkaError(_logger, "consumer", e.Error.Reason);
+            _kafkaErrors.Write("consumer", e.Error.Reason);
             return null;
         }
         catch (ConsumeException e)
@@ -263,7 +257,7 @@ public sealed partial class KafkaWorker : IDisposable
         if (errors.Count > 0)
         {
             Interlocked.Increment(ref _malformed);
-            DeadLetter(result, "malformed", string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")));
+            _producer.DeadLetter(result, "malformed", string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")));
         }
         else
         {
@@ -281,71 +275,25 @@ public sealed partial class KafkaWorker : IDisposable
                     }
 
                     if (partition.Role.IsSource)
-                        Rekey(transaction, value);
+                        Interlocked.Add(ref _rekeyed, _producer.Rekey(transaction, value));
                     break;
                 case IngestStatus.Duplicate:
                     Interlocked.Increment(ref _duplicates);
                     break;
                 case IngestStatus.Late:
                     Interlocked.Increment(ref _late);
-                    DeadLetter(result, DeadLetterFile.Reason(IngestStatus.Late), string.Create(CultureInfo.InvariantCulture,
+                    _producer.DeadLetter(result, DeadLetterFile.Reason(IngestStatus.Late), string.Create(CultureInfo.InvariantCulture,
                         $"event time {transaction.Timestamp:O} is more than {WindowRules.FormatDuration(_engineOptions.AllowedLatenessMs)} before the partition's watermark {partition.Engine.Watermark:O}"));
                     break;
                 default:
                     Interlocked.Increment(ref _future);
-                    DeadLetter(result, DeadLetterFile.Reason(IngestStatus.FutureTimestamp), string.Create(CultureInfo.InvariantCulture,
+                    _producer.DeadLetter(result, DeadLetterFile.Reason(IngestStatus.FutureTimestamp), string.Create(CultureInfo.InvariantCulture,
                         $"event time {transaction.Timestamp:O} is more than {WindowRules.FormatDuration(_engineOptions.MaxClockSkewMs)} after the worker's clock {_clock.GetUtcNow():O}"));
                     break;
             }
         }
 
         partition.NextOffset = offset + 1;
-    }
-
-    private void Rekey(Transaction transaction, byte[] value)
-    {
-        foreach (var role in Topics.Roles)
-        {
-            if (role.IsSource || FeatureEngine.FieldOf(transaction, role.Key) is not { } key)
-                continue;
-            Produce(role.Topic, new Message<byte[]?, byte[]> { Key = Encoding.UTF8.GetBytes(key), Value = value });
-            Interlocked.Increment(ref _rekeyed);
-        }
-    }
-
-    private void DeadLetter(ConsumeResult<byte[]?, byte[]> result, string reason, string detail)
-    {
-        var headers = new Headers
-        {
-            { ReasonHeader, Encoding.UTF8.GetBytes(reason) },
-            { DetailHeader, Encoding.UTF8.GetBytes(detail) },
-            { SourceHeader, Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{result.Topic}/{result.Partition.Value}/{result.Offset.Value}")) },
-        };
-        Produce(Topics.DeadLetter, new Message<byte[]?, byte[]> { Key = result.Message.Key, Value = result.Message.Value ?? [], Headers = headers });
-    }
-
-    private void Produce(string topic, Message<byte[]?, byte[]> message)
-    {
-        while (true)
-        {
-            try
-            {
-                _producer.Produce(topic, message, _onDelivery);
-                return;
-            }
-            catch (ProduceException<byte[]?, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-            {
-                _producer.Poll(TimeSpan.FromMilliseconds(50)); // bounded: the queue drains or its messages time out
-            }
-        }
-    }
-
-    private void OnDelivery(DeliveryReport<byte[]?, byte[]> report)
-    {
-        if (!report.Error.IsError)
-            return;
-        Interlocked.Increment(ref _deliveryFailures);
-        Interlocked.CompareExchange(ref _firstDeliveryError, $"{report.Topic}: {report.Error.Reason} ({report.Error.Code})", null);
     }
 
     /// <summary>
@@ -408,7 +356,7 @@ public sealed partial class KafkaWorker : IDisposable
             return true;
         if (!WriteChangedStates(waitForStore: true))
             return false;
-        FlushProducer();
+        _producer.Flush();
         using var snapshot = new MemoryStream();
         partition.Engine.WriteSnapshot(snapshot);
         var checkpoint = new PartitionCheckpoint(partition.Partition.Topic, partition.Partition.Partition.Value, partition.NextOffset, snapshot.ToArray());
@@ -427,25 +375,14 @@ public sealed partial class KafkaWorker : IDisposable
         try
         {
             // The checkpoint is what a new owner resumes from; the committed offset shows the group's progress (lag).
-            _consumer.Commit([new TopicPartitionOffset(partition.Partition, partition.NextOffset)]);
+            _consumer.StoreOffset(new TopicPartitionOffset(partition.Partition, partition.NextOffset));
         }
         catch (KafkaException e)
         {
-            LogCommitRefused(_logger, partition.Partition.ToString(), e.Error.Reason);
+            LogOffsetNotStored(_logger, partition.Partition.ToString(), e.Error.Reason);
         }
 
         return true;
-    }
-
-    /// <summary>Waits until every re-keyed and dead-lettered message so far is acknowledged; throws when one failed.</summary>
-    private void FlushProducer()
-    {
-        var remaining = _producer.Flush(_options.MessageTimeout + TimeSpan.FromSeconds(5));
-        if (remaining > 0 || Interlocked.Read(ref _deliveryFailures) > 0)
-        {
-            throw new WorkerFailedException(
-                $"Kafka at {_options.BootstrapServers} did not take every re-keyed or dead-lettered message ({remaining} without an acknowledgement, {Interlocked.Read(ref _deliveryFailures)} failed; first: {Volatile.Read(ref _firstDeliveryError) ?? "timed out"}); stopping so that a restart replays them from the last checkpoint");
-        }
     }
 
     private IEnumerable<TopicPartitionOffset> Assign(List<TopicPartition> partitions)
@@ -454,7 +391,7 @@ public sealed partial class KafkaWorker : IDisposable
         foreach (var topicPartition in partitions)
         {
             var role = Topics.RoleOf(topicPartition.Topic) ?? throw new InvalidOperationException($"assigned {topicPartition}, a topic this worker does not consume");
-            var (engine, nextOffset) = Restore(topicPartition, role);
+            var (engine, nextOffset) = _restorer.Restore(topicPartition, role);
             _owned[topicPartition] = new OwnedPartition(topicPartition, role, engine, nextOffset ?? 0);
             offsets.Add(new TopicPartitionOffset(topicPartition, nextOffset is { } o ? new Offset(o) : Offset.Beginning));
         }
@@ -462,60 +399,6 @@ public sealed partial class KafkaWorker : IDisposable
         Volatile.Write(ref _ownedCount, _owned.Count);
         LogAssigned(_logger, string.Join(", ", offsets.Select(o => $"{o.Topic}[{o.Partition.Value}]@{(o.Offset == Offset.Beginning ? "start" : o.Offset.Value.ToString(CultureInfo.InvariantCulture))}")));
         return offsets;
-    }
-
-    /// <summary>
-    /// An engine holding the partition's latest checkpoint and the offset to resume from; or an empty engine and null
-    /// (read from the start) when there is no checkpoint, or one this worker cannot use.
-    /// </summary>
-    private (FeatureEngine Engine, long? NextOffset) Restore(TopicPartition topicPartition, TopicRole role)
-    {
-        var options = _engineOptions with { Entities = role.Entities.Select(e => e.Name).ToHashSet(StringComparer.Ordinal) };
-        var engine = new FeatureEngine(_plan, options, _clock);
-        var checkpoint = LoadCheckpoint(topicPartition);
-        if (checkpoint is null)
-            return (engine, null);
-        try
-        {
-            if (engine.TryRestoreSnapshot(new MemoryStream(checkpoint.State, writable: false)))
-            {
-                LogRestored(_logger, topicPartition.ToString(), checkpoint.NextOffset, checkpoint.State.Length);
-                return (engine, checkpoint.NextOffset);
-            }
-
-            LogCheckpointOtherLayout(_logger, topicPartition.ToString());
-        }
-        catch (InvalidDataException e)
-        {
-            LogCheckpointCorrupt(_logger, topicPartition.ToString(), e.Message);
-            engine.Dispose();
-            engine = new FeatureEngine(_plan, options, _clock);
-        }
-
-        return (engine, null);
-    }
-
-    /// <summary>
-    /// The partition's checkpoint, waiting for the store while it is unavailable: reading the partition from the start
-    /// instead would be correct only while the topic still holds every message, so the worker waits rather than guess.
-    /// </summary>
-    private PartitionCheckpoint? LoadCheckpoint(TopicPartition topicPartition)
-    {
-        var deadline = _clock.GetTimestamp() + ToTicks(TimeSpan.FromMinutes(1));
-        while (true)
-        {
-            try
-            {
-                return _checkpoints.LoadAsync(_options.GroupId, topicPartition.Topic, topicPartition.Partition.Value).GetAwaiter().GetResult();
-            }
-            catch (Exception e) when (e is OnlineStoreUnavailableException or IOException)
-            {
-                if (_clock.GetTimestamp() >= deadline)
-                    throw new WorkerFailedException($"the checkpoint of {topicPartition} could not be read from {_checkpoints.Location} for a minute: {e.Message}", e);
-                LogCheckpointFailed(_logger, topicPartition.ToString(), e.Message);
-                Thread.Sleep(StoreRetryDelay);
-            }
-        }
     }
 
     private void Revoke(List<TopicPartitionOffset> partitions, bool lost)
@@ -535,40 +418,4 @@ public sealed partial class KafkaWorker : IDisposable
     }
 
     private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _clock.TimestampFrequency);
-
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Worker: joined group {Group}; topics {Topics}; dead letters to {DeadLetter}; checkpoints in {Checkpoints}")]
-    private static partial void LogStarted(ILogger logger, string group, string topics, string deadLetter, string checkpoints);
-
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Worker: assigned {Partitions}")]
-    private static partial void LogAssigned(ILogger logger, string partitions);
-
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Worker: {How} {Partitions}")]
-    private static partial void LogRevoked(ILogger logger, string how, string partitions);
-
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Worker: restored {Partition} from its checkpoint at offset {Offset} ({Bytes} bytes)")]
-    private static partial void LogRestored(ILogger logger, string partition, long offset, int bytes);
-
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Worker: the checkpoint of {Partition} was written for other definitions or engine settings; rebuilding it from the start of the partition")]
-    private static partial void LogCheckpointOtherLayout(ILogger logger, string partition);
-
-    [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Worker: the checkpoint of {Partition} is corrupt ({Reason}); rebuilding it from the start of the partition")]
-    private static partial void LogCheckpointCorrupt(ILogger logger, string partition, string reason);
-
-    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Worker: the checkpoint of {Partition} could not be saved or read: {Reason}; will retry")]
-    private static partial void LogCheckpointFailed(ILogger logger, string partition, string reason);
-
-    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Worker: the online store at {Endpoint} is unavailable ({Reason}); consuming on, writing changed states when it is back")]
-    private static partial void LogStoreUnavailable(ILogger logger, string endpoint, string reason);
-
-    [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Worker: the online store is back; changed states written")]
-    private static partial void LogStoreBack(ILogger logger);
-
-    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Worker: Kafka {Client}: {Reason}")]
-    private static partial void LogKafkaError(ILogger logger, string client, string reason);
-
-    [LoggerMessage(EventId = 2012, Level = LogLevel.Debug, Message = "Worker: the offset commit of {Partition} was refused ({Reason}), as during a rebalance; the checkpoint stands")]
-    private static partial void LogCommitRefused(ILogger logger, string partition, string reason);
-
-    [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Worker: stopped after {Consumed} messages ({Accepted} accepted), {Checkpoints} checkpoints")]
-    private static partial void LogStopped(ILogger logger, long consumed, long accepted, long checkpoints);
 }
