@@ -1,0 +1,55 @@
+namespace Amlfs.Cli.Tests.Commands;
+
+/// <summary><c>amlfs worker</c> refuses bad settings before connecting to anything, naming what is wrong.</summary>
+public sealed class WorkerCommandTests : IDisposable
+{
+    private readonly CliHarness _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    [Fact]
+    public void Without_kafka_or_an_online_store_both_are_named()
+    {
+        var result = _cli.Run("worker");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("no Kafka to consume: give --kafka BOOTSTRAP or set KAFKA_BOOTSTRAP_SERVERS", result.Error, StringComparison.Ordinal);
+        Assert.Contains("no online store to write: give --online-store redis://HOST:PORT or set REDIS_HOST", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bad_online_store_url_is_named_without_its_password()
+    {
+        var result = _cli.Run("worker", "--kafka", "127.0.0.1:9", "--online-store", "http://:secret@cache:6379");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("--online-store 'http://***@cache:6379'", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_redis_variables_stand_in_for_the_url_and_a_bad_port_is_named()
+    {
+        _cli.Variables["KAFKA_BOOTSTRAP_SERVERS"] = "127.0.0.1:9";
+        _cli.Variables["REDIS_HOST"] = "cache";
+        _cli.Variables["REDIS_PORT"] = "sixty";
+
+        var result = _cli.Run("worker");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("REDIS_PORT is not a port number", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--group", "bad/group", "group: 'bad/group' is not a valid Kafka name")]
+    [InlineData("--topic", "tx space", "topic: 'tx space' is not a valid Kafka name")]
+    [InlineData("--checkpoint-interval", "0", "checkpoint interval: must be positive")]
+    [InlineData("--session-timeout", "0.5", "session timeout: must be at least 1 s")]
+    public void A_bad_worker_setting_is_named(string flag, string value, string message)
+    {
+        var result = _cli.Run("worker", "--kafka", "127.0.0.1:9", "--online-store", "redis://cache:6379", flag, value);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+    }
+}
