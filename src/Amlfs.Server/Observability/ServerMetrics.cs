@@ -100,17 +100,7 @@ internal sealed class ServerMetrics : IDisposable
         foreach (var (key, histogram) in _routes.OrderBy(r => r.Key.Route, StringComparer.Ordinal).ThenBy(r => r.Key.Method, StringComparer.Ordinal).ThenBy(r => r.Key.Status))
         {
             var labels = string.Create(c, $"route=\"{Escape(key.Route)}\",method=\"{key.Method}\",status=\"{key.Status}\"");
-            var (buckets, count, sum) = histogram.Read();
-            long cumulative = 0;
-            for (var i = 0; i < LatencyHistogram.BoundsSeconds.Length; i++)
-            {
-                cumulative += buckets[i];
-                text.Append(c, $"amlfs_http_request_duration_seconds_bucket{{{labels},le=\"{LatencyHistogram.BoundsSeconds[i]}\"}} {cumulative}\n");
-            }
-
-            text.Append(c, $"amlfs_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {count}\n");
-            text.Append(c, $"amlfs_http_request_duration_seconds_sum{{{labels}}} {sum}\n");
-            text.Append(c, $"amlfs_http_request_duration_seconds_count{{{labels}}} {count}\n");
+            Histogram(text, "amlfs_http_request_duration_seconds", labels, histogram);
         }
 
         // A replica runs no engine and ingests nothing: it has none of these signals, rather than zeros that look real.
@@ -154,21 +144,29 @@ internal sealed class ServerMetrics : IDisposable
 
     private static void RenderOnlineStore(StringBuilder text, OnlineStoreSignals store)
     {
-        var c = CultureInfo.InvariantCulture;
         Counter(text, "amlfs_online_store_errors_total", "Round trips to the online store that failed (each answered 503).", store.Errors);
         text.AppendLine("# HELP amlfs_online_store_read_duration_seconds Duration of the online store reads that answered (one round trip each).");
         text.AppendLine("# TYPE amlfs_online_store_read_duration_seconds histogram");
-        var (buckets, count, sum) = store.ReadLatency.Read();
+        Histogram(text, "amlfs_online_store_read_duration_seconds", "", store.ReadLatency);
+    }
+
+    /// <summary>The bucket, sum and count lines of one histogram series; <paramref name="labels"/> without braces, may be empty.</summary>
+    private static void Histogram(StringBuilder text, string name, string labels, LatencyHistogram histogram)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var prefix = labels.Length == 0 ? "" : labels + ",";
+        var series = labels.Length == 0 ? "" : "{" + labels + "}";
+        var (buckets, count, sum) = histogram.Read();
         long cumulative = 0;
         for (var i = 0; i < LatencyHistogram.BoundsSeconds.Length; i++)
         {
             cumulative += buckets[i];
-            text.Append(c, $"amlfs_online_store_read_duration_seconds_bucket{{le=\"{LatencyHistogram.BoundsSeconds[i]}\"}} {cumulative}\n");
+            text.Append(c, $"{name}_bucket{{{prefix}le=\"{LatencyHistogram.BoundsSeconds[i]}\"}} {cumulative}\n");
         }
 
-        text.Append(c, $"amlfs_online_store_read_duration_seconds_bucket{{le=\"+Inf\"}} {count}\n");
-        text.Append(c, $"amlfs_online_store_read_duration_seconds_sum {sum}\n");
-        text.Append(c, $"amlfs_online_store_read_duration_seconds_count {count}\n");
+        text.Append(c, $"{name}_bucket{{{prefix}le=\"+Inf\"}} {count}\n");
+        text.Append(c, $"{name}_sum{series} {sum}\n");
+        text.Append(c, $"{name}_count{series} {count}\n");
     }
 
     private static void Counter(StringBuilder text, string name, string help, long value) =>
