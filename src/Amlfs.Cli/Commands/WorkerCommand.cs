@@ -51,6 +51,11 @@ internal static class WorkerCommand
             Description = "Seconds a silent worker keeps its partitions before the group gives them to the others",
             DefaultValueFactory = _ => 10,
         };
+        var fetchWait = new Option<double>("--fetch-wait")
+        {
+            Description = "Milliseconds a broker may hold a fetch while it has no new message (fetch.wait.max.ms): the idle latency floor; lower costs more fetch requests",
+            DefaultValueFactory = _ => 10,
+        };
         var dataDirectory = DataDirectoryOption.Create();
         var logLevel = new Option<string>("--log-level")
         {
@@ -60,7 +65,7 @@ internal static class WorkerCommand
         };
         var command = new Command("worker", "Run one Kafka worker: consume transactions, compute features per partition, write them to the Redis online store")
         {
-            kafka, topic, group, onlineStore, checkpointDirectory, checkpointInterval, sessionTimeout, dataDirectory, logLevel,
+            kafka, topic, group, onlineStore, checkpointDirectory, checkpointInterval, sessionTimeout, fetchWait, dataDirectory, logLevel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -79,6 +84,7 @@ internal static class WorkerCommand
                 GroupId = parse.GetValue(group)!,
                 CheckpointInterval = Seconds(parse.GetValue(checkpointInterval)),
                 SessionTimeout = Seconds(parse.GetValue(sessionTimeout)),
+                FetchWait = Seconds(parse.GetValue(fetchWait) / 1000),
             };
             if (string.IsNullOrWhiteSpace(options.BootstrapServers))
                 errors.Add($"no Kafka to consume: give --kafka BOOTSTRAP or set {ProduceCommand.KafkaBootstrapVariable}");

@@ -55,6 +55,8 @@ public sealed record KafkaWorkerOptions
             errors.Add("checkpoint interval: must be positive");
         if (SessionTimeout < TimeSpan.FromSeconds(1))
             errors.Add("session timeout: must be at least 1 s");
+        if (FetchWait < TimeSpan.FromMilliseconds(1) || FetchWait > TimeSpan.FromSeconds(5))
+            errors.Add("fetch wait: must be between 1 ms and 5 s");
         if (MaxBatch < 1)
             errors.Add("max batch: must be at least 1");
         return errors;

@@ -45,6 +45,7 @@ public sealed class WorkerCommandTests : IDisposable
     [InlineData("--topic", "tx space", "topic: 'tx space' is not a valid Kafka name")]
     [InlineData("--checkpoint-interval", "0", "checkpoint interval: must be positive")]
     [InlineData("--session-timeout", "0.5", "session timeout: must be at least 1 s")]
+    [InlineData("--fetch-wait", "0", "fetch wait: must be between 1 ms and 5 s")]
     public void A_bad_worker_setting_is_named(string flag, string value, string message)
     {
         var result = _cli.Run("worker", "--kafka", "127.0.0.1:9", "--online-store", "redis://cache:6379", flag, value);
