@@ -33,6 +33,8 @@ internal sealed class WorkerProducer : IDisposable
             LingerMs = 1,
             MessageTimeoutMs = (int)options.MessageTimeout.TotalMilliseconds,
             Partitioner = TransactionPublisher.KeyPartitioner,
+            // A delivery report is read for its error only: the client need not copy each key and value back.
+            DeliveryReportFields = "status",
         };
         if (options.ClientId is { } clientId)
             config.ClientId = clientId;
