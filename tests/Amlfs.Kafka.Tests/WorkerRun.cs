@@ -2,33 +2,22 @@ using Amlfs.Kafka.Workers;
 
 namespace Amlfs.Kafka.Tests;
 
-/// <summary>A <see cref="KafkaWorker"/> running on a thread of its own, as <c>amlfs worker</c> runs it.</summary>
+/// <summary>A <see cref="KafkaWorker"/> running on a thread of its own (<see cref="KafkaWorker.Start"/>), as <c>amlfs worker</c> runs it.</summary>
 internal sealed class WorkerRun : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly KafkaWorker _worker;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Thread _thread;
-    private Exception? _failure;
+    private readonly Task _running;
 
     public WorkerRun(KafkaWorker worker, LineLogger log)
     {
         _worker = worker;
         Log = log;
-        _thread = new Thread(() =>
-        {
-            try
-            {
-                _worker.Run(_stop.Token);
-            }
-            catch (Exception e)
-            {
-                _failure = e;
-            }
-        })
-        { IsBackground = true, Name = "worker" };
-        _thread.Start();
+        _running = worker.Start(_stop.Token);
     }
+
+    private Exception? Failure => _running.Exception?.GetBaseException();
 
     public WorkerTotals Totals => _worker.Totals;
 
@@ -37,8 +26,8 @@ internal sealed class WorkerRun : IDisposable
     /// <summary>Waits until the worker's totals satisfy <paramref name="done"/>; fails after a minute or when the worker failed.</summary>
     public void WaitFor(Func<WorkerTotals, bool> done) => WaitFor(() =>
     {
-        if (_failure is not null)
-            throw new InvalidOperationException("the worker failed", _failure);
+        if (Failure is { } failure)
+            throw new InvalidOperationException("the worker failed", failure);
         return done(_worker.Totals);
     }, this);
 
@@ -61,22 +50,24 @@ internal sealed class WorkerRun : IDisposable
     public WorkerTotals Stop()
     {
         _stop.Cancel();
-        if (!_thread.Join(Patience))
+        if (!Stopped())
             throw new TimeoutException("the worker did not stop within a minute");
-        if (_failure is not null)
-            throw new InvalidOperationException("the worker failed", _failure);
+        if (Failure is { } failure)
+            throw new InvalidOperationException("the worker failed", failure);
         return _worker.Totals;
     }
 
     public void Dispose()
     {
-        if (_thread.IsAlive)
+        if (!_running.IsCompleted)
         {
             _stop.Cancel();
-            _thread.Join(Patience);
+            Stopped();
         }
 
         _worker.Dispose();
         _stop.Dispose();
     }
+
+    private bool Stopped() => _running.ContinueWith(_ => { }, TaskScheduler.Default).Wait(Patience);
 }

@@ -77,33 +77,18 @@ internal static class WorkerBench
         // The worker's clock is the system's whatever the command's: transactions carry the wall-clock time they were
         // generated at, and checkpoints are due by real time.
         using var worker = new KafkaWorker(options, definition, store, checkpoints, NullLogger.Instance, TimeProvider.System);
-        // Created up front, as a deployment would: left to the first re-keyed message, the merchant topic would reach
-        // the worker only at its next metadata refresh and rebalance, and the figure would measure that wait.
-        cluster.CreateTopics([.. worker.Topics.Roles.Select(r => r.Topic).Where(t => t != topic), worker.Topics.DeadLetter]);
         using var stop = new CancellationTokenSource();
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                worker.Run(stop.Token);
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-        })
-        { IsBackground = true, Name = "bench-worker" };
-
         var started = Stopwatch.GetTimestamp();
-        thread.Start();
+        // The worker asks for the merchant and dead-letter topics before it subscribes, so its first assignment holds
+        // all their partitions too.
+        var running = worker.Start(stop.Token);
+        Func<Exception?> failure = () => running.Exception?.GetBaseException();
         try
         {
-            // Both topics exist already, so the first assignment gives the worker all their partitions.
             var partitionsOwned = worker.Topics.Roles.Count * MockKafkaCluster.PartitionsPerTopic;
-            WaitFor(() => worker.Totals.Partitions == partitionsOwned, worker, () => failure, cancellationToken);
+            WaitFor(() => worker.Totals.Partitions == partitionsOwned, worker, failure, cancellationToken);
             var joinSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            WaitFor(() => worker.Totals.Consumed > 0, worker, () => failure, cancellationToken);
+            WaitFor(() => worker.Totals.Consumed > 0, worker, failure, cancellationToken);
             var first = Stopwatch.GetTimestamp();
             var cpuAtFirst = Process.GetCurrentProcess().TotalProcessorTime;
             progress($"worker owns {worker.Totals.Partitions} partitions after {joinSeconds:N2} s; measuring from its first message");
@@ -127,7 +112,7 @@ internal static class WorkerBench
 
                 if (totals.Consumed >= target)
                     break;
-                ThrowIfFailed(() => failure);
+                ThrowIfFailed(failure);
                 cancellationToken.ThrowIfCancellationRequested();
                 if (totals.Consumed != lastConsumed)
                 {
@@ -147,19 +132,19 @@ internal static class WorkerBench
             progress($"all {target:N0} messages consumed after {seconds:N2} s; stopping the worker (final checkpoints)");
             var stopping = Stopwatch.GetTimestamp();
             stop.Cancel();
-            if (!thread.Join(Patience))
+            if (!Stopped(running))
                 throw new TimeoutException($"the worker did not stop within {Patience.TotalSeconds:N0} s");
             var stopSeconds = Stopwatch.GetElapsedTime(stopping).TotalSeconds;
-            ThrowIfFailed(() => failure);
+            ThrowIfFailed(failure);
             return new WorkerBenchResult(messages, target, publishSeconds, joinSeconds, seconds, sourceSeconds ?? seconds, merchantBySourceEnd,
                 partitionsOwned, stopSeconds, cpuSeconds, worker.Totals);
         }
         finally
         {
-            if (thread.IsAlive)
+            if (!running.IsCompleted)
             {
                 stop.Cancel();
-                thread.Join(Patience);
+                Stopped(running);
             }
         }
     }
@@ -190,6 +175,9 @@ internal static class WorkerBench
             Thread.Sleep(PollInterval);
         }
     }
+
+    /// <summary>Waits for the worker to stop, failed or not, for at most <see cref="Patience"/>; returns whether it did.</summary>
+    private static bool Stopped(Task running) => running.ContinueWith(_ => { }, TaskScheduler.Default).Wait(Patience);
 
     private static void ThrowIfFailed(Func<Exception?> failure)
     {

@@ -141,8 +141,7 @@ internal static class WorkerCommand
             using var worker = new KafkaWorker(options, definition, store, checkpoints, logger, environment.Clock);
             await environment.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"worker: Kafka {options.BootstrapServers}, group {options.GroupId}; topics {worker.Topics}; dead letters to {worker.Topics.DeadLetter}; online store {redis}; checkpoints in {checkpoints.Location} every {options.CheckpointInterval.TotalSeconds:0.###} s"));
-            // The worker blocks its thread (Kafka's client and the rebalance callbacks run on it); Ctrl-C stops it cleanly.
-            await Task.Factory.StartNew(() => worker.Run(cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            await worker.Start(cancellationToken); // Ctrl-C stops it cleanly
             var totals = worker.Totals;
             await environment.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"worker: stopped; {totals.Consumed} messages, {totals.Accepted} accepted, {totals.Duplicates} duplicates, {totals.Late} late, {totals.FutureTimestamps} future, {totals.Malformed} malformed, {totals.Rekeyed} re-keyed, {totals.StatesWritten} states written, {totals.Checkpoints} checkpoints"));

@@ -1,5 +1,4 @@
 using Amlfs.Cli.Produce;
-using Amlfs.Engine;
 using Amlfs.Kafka;
 using Amlfs.Kafka.Development;
 using Amlfs.Kafka.Workers;
@@ -22,9 +21,8 @@ internal sealed class DistributedTrial : IAsyncDisposable
 {
     private readonly MockKafkaCluster _kafka;
     private readonly EmbeddedRedisServer _redis;
-    private readonly List<(KafkaWorker Worker, Thread Thread, RedisOnlineStore Store, RedisCheckpointStore Checkpoints)> _workers = [];
+    private readonly List<(KafkaWorker Worker, Task Running, RedisOnlineStore Store, RedisCheckpointStore Checkpoints)> _workers = [];
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<Exception> _failures = [];
     private Task? _producer;
     private TransactionPublisher? _publisher;
 
@@ -44,7 +42,7 @@ internal sealed class DistributedTrial : IAsyncDisposable
     public WorkerTopics? Topics => _workers.Count > 0 ? _workers[0].Worker.Topics : null;
 
     /// <summary>The workers' consumer group.</summary>
-    public string Group { get; private set; } = KafkaWorkerOptions.DefaultGroup;
+    public static string Group => KafkaWorkerOptions.DefaultGroup;
 
     /// <summary>What each worker has done so far.</summary>
     public IReadOnlyList<WorkerTotals> WorkerTotals => [.. _workers.Select(w => w.Worker.Totals)];
@@ -53,14 +51,8 @@ internal sealed class DistributedTrial : IAsyncDisposable
     public PublishTotals? Published => _publisher?.Totals;
 
     /// <summary>Why a worker stopped on its own, if one did.</summary>
-    public IReadOnlyList<Exception> Failures
-    {
-        get
-        {
-            lock (_failures)
-                return [.. _failures];
-        }
-    }
+    public IReadOnlyList<Exception> Failures =>
+        [.. _workers.Where(w => w.Running.IsFaulted).Select(w => w.Running.Exception!.GetBaseException())];
 
     /// <summary>Starts Kafka, the Redis-protocol server and <paramref name="workers"/> workers over <paramref name="definition"/>.</summary>
     public static async Task<DistributedTrial> StartAsync(RegistryDefinition definition, int workers, ILoggerFactory loggers, TimeProvider clock, CancellationToken cancellationToken)
@@ -81,8 +73,8 @@ internal sealed class DistributedTrial : IAsyncDisposable
         var trial = new DistributedTrial(kafka, redis);
         try
         {
-            var topics = WorkerTopics.For(FeaturePlan.Compile(definition), KafkaPublisherOptions.DefaultTopic);
-            kafka.CreateTopics([.. topics.Roles.Select(r => r.Topic), topics.DeadLetter]);
+            // The source topic now, so that the workers are assigned it at once; they ask for the topics they write.
+            kafka.CreateTopics(KafkaPublisherOptions.DefaultTopic);
             for (var i = 0; i < workers; i++)
                 await trial.StartWorkerAsync(definition, i + 1, loggers.CreateLogger($"Amlfs.Worker{i + 1}"), clock, cancellationToken).ConfigureAwait(false);
         }
@@ -110,9 +102,10 @@ internal sealed class DistributedTrial : IAsyncDisposable
         if (_producer is not null)
             await _producer.ConfigureAwait(false);
         _publisher?.Dispose();
-        foreach (var (worker, thread, store, checkpoints) in _workers)
+        foreach (var (worker, running, store, checkpoints) in _workers)
         {
-            thread.Join();
+            // A worker that failed has said why (Failures); the others stop cleanly here.
+            await running.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             worker.Dispose();
             await checkpoints.DisposeAsync().ConfigureAwait(false);
             await store.DisposeAsync().ConfigureAwait(false);
@@ -128,21 +121,6 @@ internal sealed class DistributedTrial : IAsyncDisposable
         var store = await RedisOnlineStore.ConnectAsync(Redis, cancellationToken).ConfigureAwait(false);
         var checkpoints = await RedisCheckpointStore.ConnectAsync(Redis, cancellationToken).ConfigureAwait(false);
         var worker = new KafkaWorker(new KafkaWorkerOptions { BootstrapServers = BootstrapServers, ClientId = $"amlfs-worker-{number}" }, definition, store, checkpoints, logger, clock);
-        Group = KafkaWorkerOptions.DefaultGroup;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                worker.Run(_stop.Token);
-            }
-            catch (Exception e) when (e is WorkerFailedException or Confluent.Kafka.KafkaException)
-            {
-                lock (_failures)
-                    _failures.Add(e);
-            }
-        })
-        { IsBackground = true, Name = $"amlfs-worker-{number}" };
-        _workers.Add((worker, thread, store, checkpoints));
-        thread.Start();
+        _workers.Add((worker, worker.Start(_stop.Token), store, checkpoints));
     }
 }

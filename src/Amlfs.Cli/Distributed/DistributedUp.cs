@@ -55,14 +55,16 @@ internal static class DistributedUp
             await output.WriteLineAsync($"  Kafka     librdkafka mock cluster at {trial.BootstrapServers}: in memory, 4 partitions a topic; other processes may join it (amlfs worker --kafka {trial.BootstrapServers})");
             await output.WriteLineAsync($"  Topics    {trial.Topics}; dead letters to {trial.Topics!.DeadLetter}");
             await output.WriteLineAsync($"  Redis     Garnet in this process at {trial.Redis}: in memory");
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  Workers   {workers} in consumer group {trial.Group}, checkpoints in that Redis"));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  Workers   {workers} in consumer group {DistributedTrial.Group}, checkpoints in that Redis"));
             await output.WriteLineAsync(settings.ProducerRate is { } r
                 ? string.Create(CultureInfo.InvariantCulture, $"  Producer  {r} synthetic transactions per second to Kafka")
                 : "  Producer  off");
             var code = await ServeCommand.RunReplicaAsync(environment, settings with { ProducerRate = null },
                 trial.Redis with { ReconnectInBackground = true }, cancellationToken);
             await output.WriteLineAsync("Stopping the producer and the workers (each checkpoints and leaves the group)...");
-            return code;
+            foreach (var failure in trial.Failures)
+                await environment.Error.WriteLineAsync($"error: a worker stopped on its own: {failure.Message}");
+            return trial.Failures.Count > 0 ? 1 : code;
         }
     }
 }

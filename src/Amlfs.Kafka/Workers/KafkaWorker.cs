@@ -152,6 +152,13 @@ public sealed partial class KafkaWorker : IDisposable
     };
 
     /// <summary>
+    /// <see cref="Run"/> on a thread of its own (the Kafka client and the rebalance callbacks block it); the task
+    /// ends when the worker stops, and faults with what stopped it.
+    /// </summary>
+    public Task Start(CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(() => Run(cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>
     /// Consumes until <paramref name="cancellationToken"/> is cancelled, then checkpoints every owned partition and
     /// leaves the group, so that the others take its partitions over at once. Throws
     /// <see cref="WorkerFailedException"/> when it cannot go on without losing something (a re-keyed or dead-lettered
