@@ -111,14 +111,7 @@ internal static class WorkerCommand
     private static async Task<int> RunAsync(CliEnvironment environment, KafkaWorkerOptions options, RegistryDefinition definition,
         RedisOnlineStoreOptions redis, string? checkpointDirectory, LogLevel level, CancellationToken cancellationToken)
     {
-        using var loggers = LoggerFactory.Create(b => b
-            .SetMinimumLevel(level)
-            .AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss.fff ";
-                o.UseUtcTimestamp = true;
-            }));
+        using var loggers = ConsoleLoggers(level);
         var logger = loggers.CreateLogger("Amlfs.Worker");
         RedisOnlineStore store;
         IPartitionCheckpointStore checkpoints;
@@ -159,6 +152,16 @@ internal static class WorkerCommand
             await store.DisposeAsync();
         }
     }
+
+    /// <summary>Workers log one line per message to the console, UTC timestamps to the millisecond.</summary>
+    internal static ILoggerFactory ConsoleLoggers(LogLevel level) => LoggerFactory.Create(b => b
+        .SetMinimumLevel(level)
+        .AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+            o.UseUtcTimestamp = true;
+        }));
 
     private static TimeSpan Seconds(double seconds) =>
         double.IsFinite(seconds) && seconds > 0 && seconds < 86_400 ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero;

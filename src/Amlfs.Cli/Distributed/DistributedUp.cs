@@ -2,7 +2,6 @@ using System.Globalization;
 using Amlfs.Cli.Commands;
 using Amlfs.Registry;
 using Amlfs.Server;
-using Microsoft.Extensions.Logging;
 
 namespace Amlfs.Cli.Distributed;
 
@@ -38,14 +37,7 @@ internal static class DistributedUp
             return 1;
         }
 
-        using var loggers = LoggerFactory.Create(b => b
-            .SetMinimumLevel(settings.LogLevel)
-            .AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss ";
-                o.UseUtcTimestamp = true;
-            }));
+        using var loggers = WorkerCommand.ConsoleLoggers(settings.LogLevel);
         await output.WriteLineAsync("Starting the distributed mode on this machine with development stand-ins (in memory, not for production)...");
         var trial = await DistributedTrial.StartAsync(definition, workers, loggers, environment.Clock, cancellationToken);
         await using (trial)
