@@ -3,6 +3,7 @@ using Amlfs.Testing;
 namespace Amlfs.Server.Tests;
 
 /// <summary><c>amlfs serve --online-store</c> as a separate process against a Redis-compatible server that is down at first.</summary>
+[Trait("Category", "Process")]
 public sealed class ReplicaProcessTests
 {
     [Fact]

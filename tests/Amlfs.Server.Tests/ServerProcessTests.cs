@@ -5,7 +5,8 @@ using Amlfs.Testing;
 namespace Amlfs.Server.Tests;
 
 /// <summary>The real program: killed with SIGKILL under load and restarted, stopped with Ctrl-C, and run as <c>up</c>.</summary>
-public sealed class AmlfsProcessTests : IDisposable
+[Trait("Category", "Process")]
+public sealed class ServerProcessTests : IDisposable
 {
     private const int Customers = 20;
     private const int Senders = 4;

@@ -69,12 +69,17 @@ public sealed class AmlfsProcess : IDisposable
 
     private static async Task<AmlfsProcess> StartAsync(IEnumerable<string> args, string readyPrefix)
     {
-        var start = new ProcessStartInfo("dotnet")
+        // A test run started as a background job of a non-interactive shell (or under nohup) inherits SIGINT ignored,
+        // and an ignored SIGINT would be inherited by the child, which then never sees the Ctrl+C the tests send.
+        // env(1) resets it to the default disposition, so the child is interruptible however the tests were started.
+        var start = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "amlfs.dll"));
         foreach (var arg in args)
             start.ArgumentList.Add(arg);

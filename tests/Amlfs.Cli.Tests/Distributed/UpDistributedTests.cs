@@ -7,6 +7,7 @@ using Amlfs.Testing;
 namespace Amlfs.Cli.Tests.Distributed;
 
 /// <summary><c>amlfs up --distributed</c> as a separate process: mock Kafka, in-process Redis, workers and a replica.</summary>
+[Trait("Category", "Process")]
 public sealed partial class UpDistributedTests
 {
     [Fact]

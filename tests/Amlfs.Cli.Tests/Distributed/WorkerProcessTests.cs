@@ -10,6 +10,7 @@ using Amlfs.Transactions;
 namespace Amlfs.Cli.Tests.Distributed;
 
 /// <summary>Real <c>amlfs worker</c> processes against librdkafka's mock cluster and an in-process RESP server.</summary>
+[Trait("Category", "Process")]
 public sealed class WorkerProcessTests : IDisposable
 {
     private readonly KafkaMockCluster _cluster = new();
