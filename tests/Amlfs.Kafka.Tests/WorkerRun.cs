@@ -1,4 +1,5 @@
 using Amlfs.Kafka.Workers;
+using Amlfs.Testing;
 
 namespace Amlfs.Kafka.Tests;
 

@@ -37,6 +37,7 @@ public sealed class FeatureEngine : IDisposable
     private long _late;
     private long _future;
     private long _logSequence;
+    private long _watermark = long.MinValue;
 
     public FeatureEngine(FeaturePlan plan, EngineOptions options, TimeProvider? clock = null, IRejectionSink? rejections = null)
     {
@@ -78,8 +79,11 @@ public sealed class FeatureEngine : IDisposable
     /// <summary>The byte form of entity states that <see cref="ExportEntityState"/> writes and replicas evaluate.</summary>
     public EntityStateFormat StateFormat { get; }
 
-    /// <summary>The source watermark: the largest accepted event time, or null before the first event.</summary>
-    public DateTimeOffset? Watermark => _gate.Watermark is var ms && ms == long.MinValue
+    /// <summary>
+    /// The watermark readers see: the largest event time published to the shards, or null before the first event.
+    /// The admission gate keeps its own, which may run ahead of it between <see cref="Admit"/> and <see cref="Publish"/>.
+    /// </summary>
+    public DateTimeOffset? Watermark => Volatile.Read(ref _watermark) is var ms && ms == long.MinValue
         ? null
         : DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
@@ -92,19 +96,14 @@ public sealed class FeatureEngine : IDisposable
     public long FutureTimestamps => Volatile.Read(ref _future);
 
     /// <summary>
-    /// The log sequence of the last accepted transaction: the engine numbers accepted transactions 1, 2, 3... in
-    /// acceptance order, as the write-ahead log does, and each entity remembers the sequence of the newest-arrived
-    /// event applied to it (<see cref="Evaluate(EntityPlan, string, long, Span{double}, in ExpressionScope, out long)"/>).
-    /// The store aligns it with the log at recovery; a snapshot carries it.
+    /// The sequence of the newest transaction published to the shards. Whoever keeps the log assigns the sequences
+    /// (the write-ahead log, a Kafka partition's offsets) and the engine keeps them: each entity remembers the
+    /// sequence of the newest-arrived event applied to it
+    /// (<see cref="Evaluate(EntityPlan, string, long, Span{double}, in ExpressionScope, out long)"/>), and a snapshot
+    /// carries it. Without a log (<see cref="IngestBatch(ReadOnlySpan{Transaction}, Span{IngestStatus})"/>) the
+    /// engine numbers accepted transactions 1, 2, 3... itself.
     /// </summary>
     public long LogSequence => Volatile.Read(ref _logSequence);
-
-    /// <summary>Sets <see cref="LogSequence"/>, so that the next accepted transaction gets <paramref name="sequence"/> + 1. Single writer.</summary>
-    public void AlignLogSequence(long sequence)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(sequence);
-        Volatile.Write(ref _logSequence, sequence);
-    }
 
     /// <summary>Events queued for shards and not applied yet.</summary>
     public long QueueDepth => _queues.Sum(q => q.Enqueued - q.Dequeued);
@@ -119,72 +118,158 @@ public sealed class FeatureEngine : IDisposable
     }
 
     /// <summary>
-    /// Admits a batch in order, writing each transaction's outcome to <paramref name="statuses"/>. Single writer.
-    /// Faster than one call per transaction: the id-table lines of a chunk are fetched together and the shards see
-    /// the chunk at once. Throws before admitting anything when a timestamp is beyond the engine's range.
+    /// Admits a batch in order, writing each transaction's outcome to <paramref name="statuses"/>, and publishes the
+    /// accepted ones to the shards at once, numbered after <see cref="LogSequence"/>: for an engine that no log stands
+    /// behind (tests, benchmarks, offline replays). Single writer. Faster than one call per transaction: the id-table
+    /// lines of a chunk are fetched together and the shards see the chunk at once. Throws before admitting anything
+    /// when a timestamp is beyond the engine's range.
     /// </summary>
     public void IngestBatch(ReadOnlySpan<Transaction> batch, Span<IngestStatus> statuses) =>
         IngestBatch(batch, statuses, default);
 
     /// <summary>
-    /// As <see cref="IngestBatch(ReadOnlySpan{Transaction}, Span{IngestStatus})"/>, for a replay of the log: each
-    /// accepted transaction takes its record's sequence from <paramref name="logSequences"/> (same length as the
-    /// batch) instead of the next number, so entities keep the log's numbering even when a record is not accepted again.
-    /// Sequence 0 marks history from before the log (generated or imported rows a backfill replays): it is always
-    /// visible to a logged read and leaves <see cref="LogSequence"/> as it is.
+    /// As <see cref="IngestBatch(ReadOnlySpan{Transaction}, Span{IngestStatus})"/>, for transactions that a log already
+    /// holds (a replay of the write-ahead log, a Kafka partition): each accepted transaction takes its record's
+    /// sequence from <paramref name="logSequences"/> (same length as the batch), so entities keep the log's numbering
+    /// even when a record is not accepted again. Sequence 0 marks history from before the log (generated or imported
+    /// rows a backfill replays): it is always visible to a logged read and leaves <see cref="LogSequence"/> as it is.
     /// </summary>
     public void IngestBatch(ReadOnlySpan<Transaction> batch, Span<IngestStatus> statuses, ReadOnlySpan<long> logSequences)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(statuses.Length, batch.Length, nameof(statuses));
+        Validate(batch, statuses.Length);
         if (!logSequences.IsEmpty && logSequences.Length != batch.Length)
             throw new ArgumentException("one log sequence per transaction", nameof(logSequences));
-        foreach (var transaction in batch)
-        {
-            ArgumentNullException.ThrowIfNull(transaction, nameof(batch));
-            if (transaction.TimestampMs is < 0 or > CompactEvent.MaxTimeMs)
-                throw new ArgumentOutOfRangeException(nameof(batch), $"transaction '{transaction.TransactionId}' has a timestamp outside 1970-2500");
-        }
-
-        if (Interlocked.Exchange(ref _writing, 1) != 0)
-            throw new InvalidOperationException("FeatureEngine.Ingest has one writer; serialize calls to it.");
+        EnterWriter(nameof(IngestBatch));
         try
         {
             Span<UInt128> ids = stackalloc UInt128[AdmissionChunk];
             for (var start = 0; start < batch.Length; start += AdmissionChunk)
             {
                 var chunk = batch.Slice(start, Math.Min(AdmissionChunk, batch.Length - start));
+                var chunkStatuses = statuses.Slice(start, chunk.Length);
+                AdmitChunk(chunk, ids, chunkStatuses);
                 for (var i = 0; i < chunk.Length; i++)
                 {
-                    ids[i] = Fingerprint.Of128(chunk[i].TransactionId);
-                    _gate.Prefetch(ids[i]);
-                    PrefetchRoutedFields(chunk[i]);
+                    if (chunkStatuses[i] == IngestStatus.Accepted)
+                        Route(chunk[i], logSequences.IsEmpty ? _logSequence + 1 : logSequences[start + i]);
                 }
 
-                for (var i = 0; i < chunk.Length; i++)
-                    statuses[start + i] = Admit(chunk[i], ids[i], logSequences.IsEmpty ? null : logSequences[start + i]);
-                foreach (var queue in _queues)
-                    queue.Publish();
+                PublishQueues();
             }
         }
         finally
         {
-            Volatile.Write(ref _writing, 0);
+            ExitWriter();
         }
     }
 
-    private IngestStatus Admit(Transaction transaction, UInt128 id, long? logSequence)
+    /// <summary>
+    /// The first half of durable ingest: decides each transaction's outcome (future timestamp, duplicate, late,
+    /// accepted) into <paramref name="statuses"/>, counts and dead-letters the rejected ones, and makes nothing
+    /// visible. The writer then appends the accepted transactions to its log, makes them durable, and hands them
+    /// with the sequences the log gave them to <see cref="Publish"/>; a read never sees a transaction before that.
+    /// If the log cannot be written, the admitted transactions are never published, and ingest must stop: the
+    /// admission decisions taken meanwhile (ids seen, the lateness watermark) assume that they were. Single writer.
+    /// </summary>
+    public void Admit(ReadOnlySpan<Transaction> batch, Span<IngestStatus> statuses)
+    {
+        Validate(batch, statuses.Length);
+        EnterWriter(nameof(Admit));
+        try
+        {
+            Span<UInt128> ids = stackalloc UInt128[AdmissionChunk];
+            for (var start = 0; start < batch.Length; start += AdmissionChunk)
+            {
+                var length = Math.Min(AdmissionChunk, batch.Length - start);
+                AdmitChunk(batch.Slice(start, length), ids, statuses.Slice(start, length));
+            }
+        }
+        finally
+        {
+            ExitWriter();
+        }
+    }
+
+    /// <summary>
+    /// The second half of durable ingest: routes the transactions of an admitted batch whose status is
+    /// <see cref="IngestStatus.Accepted"/> to their shards, each under the sequence its log gave it (same length as
+    /// the batch; increasing over the accepted ones). Call <see cref="Flush"/> after it to wait until they are
+    /// visible. Single writer.
+    /// </summary>
+    public void Publish(ReadOnlySpan<Transaction> batch, ReadOnlySpan<IngestStatus> statuses, ReadOnlySpan<long> logSequences)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(statuses.Length, batch.Length, nameof(statuses));
+        if (logSequences.Length != batch.Length)
+            throw new ArgumentException("one log sequence per transaction", nameof(logSequences));
+        EnterWriter(nameof(Publish));
+        try
+        {
+            for (var start = 0; start < batch.Length; start += AdmissionChunk)
+            {
+                var end = Math.Min(start + AdmissionChunk, batch.Length);
+                for (var i = start; i < end; i++)
+                {
+                    if (statuses[i] != IngestStatus.Accepted)
+                        continue;
+                    if (logSequences[i] <= _logSequence)
+                        throw new ArgumentException($"log sequence {logSequences[i]} of transaction '{batch[i].TransactionId}' is not after the last published, {_logSequence}", nameof(logSequences));
+                    Route(batch[i], logSequences[i]);
+                }
+
+                PublishQueues();
+            }
+        }
+        finally
+        {
+            ExitWriter();
+        }
+    }
+
+    private static void Validate(ReadOnlySpan<Transaction> batch, int statuses)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(statuses, batch.Length, nameof(statuses));
+        foreach (var transaction in batch)
+        {
+            ArgumentNullException.ThrowIfNull(transaction, nameof(batch));
+            if (transaction.TimestampMs is < 0 or > CompactEvent.MaxTimeMs)
+                throw new ArgumentOutOfRangeException(nameof(batch), $"transaction '{transaction.TransactionId}' has a timestamp outside 1970-2500");
+        }
+    }
+
+    private void EnterWriter(string operation)
+    {
+        if (Interlocked.Exchange(ref _writing, 1) != 0)
+            throw new InvalidOperationException($"FeatureEngine.{operation} runs on the single writer; serialize calls to it.");
+    }
+
+    private void ExitWriter() => Volatile.Write(ref _writing, 0);
+
+    /// <summary>Admits up to <see cref="AdmissionChunk"/> transactions, their id-table lines and routed fields fetched first.</summary>
+    private void AdmitChunk(ReadOnlySpan<Transaction> chunk, Span<UInt128> ids, Span<IngestStatus> statuses)
+    {
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            ids[i] = Fingerprint.Of128(chunk[i].TransactionId);
+            _gate.Prefetch(ids[i]);
+            PrefetchRoutedFields(chunk[i]);
+        }
+
+        for (var i = 0; i < chunk.Length; i++)
+            statuses[i] = AdmitOne(chunk[i], ids[i]);
+    }
+
+    private void PublishQueues()
+    {
+        foreach (var queue in _queues)
+            queue.Publish();
+    }
+
+    private IngestStatus AdmitOne(Transaction transaction, UInt128 id)
     {
         var status = _gate.Admit(transaction, id);
         switch (status)
         {
             case IngestStatus.Accepted:
-                Volatile.Write(ref _accepted, _accepted + 1);
-                // A replay gives each record's own sequence (0 for history from before the log, which leaves the
-                // numbering as it is); live ingest takes the next number.
-                var sequence = logSequence ?? _logSequence + 1;
-                if (sequence > _logSequence)
-                    Volatile.Write(ref _logSequence, sequence);
-                Route(transaction, sequence);
                 break;
             case IngestStatus.Duplicate:
                 Volatile.Write(ref _duplicates, _duplicates + 1);
@@ -256,7 +341,7 @@ public sealed class FeatureEngine : IDisposable
         ArgumentNullException.ThrowIfNull(entity);
         var hash = Fingerprint.Of(id);
         var shard = _shards[ShardOf(hash)];
-        var watermark = _gate.Watermark;
+        var watermark = Volatile.Read(ref _watermark);
         if (watermark != long.MinValue && asOfMs < watermark - _options.QueryHistoryMs)
         {
             throw new ArgumentOutOfRangeException(nameof(asOfMs), string.Create(CultureInfo.InvariantCulture,
@@ -365,6 +450,7 @@ public sealed class FeatureEngine : IDisposable
             Volatile.Write(ref _late, counters.Late);
             Volatile.Write(ref _future, counters.FutureTimestamps);
             Volatile.Write(ref _logSequence, counters.LogSequence);
+            Volatile.Write(ref _watermark, _gate.Watermark);
             return true;
         }
         finally
@@ -393,8 +479,14 @@ public sealed class FeatureEngine : IDisposable
 
     private int ShardOf(ulong hash) => (int)((hash >> 32) % (uint)_shards.Length);
 
+    /// <summary>Makes one accepted transaction visible: counts it, keeps its sequence, and queues it for its entities' shards.</summary>
     private void Route(Transaction transaction, long logSequence)
     {
+        Volatile.Write(ref _accepted, _accepted + 1);
+        if (logSequence > _logSequence)
+            Volatile.Write(ref _logSequence, logSequence);
+        if (transaction.TimestampMs > _watermark)
+            Volatile.Write(ref _watermark, transaction.TimestampMs);
         var (hour, day) = _calendar.Local(transaction.TimestampMs);
         var e = new CompactEvent(transaction.TimestampMs, transaction.AmountCents, hour, day);
         // Each field is hashed at most once per event, though it may be one entity's key and another's distinct field.

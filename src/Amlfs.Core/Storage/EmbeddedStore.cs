@@ -1,7 +1,8 @@
-using System.Globalization;
 using Amlfs.Engine;
 using Amlfs.Registry;
 using Amlfs.Transactions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Amlfs.Storage;
 
@@ -9,15 +10,16 @@ namespace Amlfs.Storage;
 /// The embedded durable store behind one <see cref="FeatureEngine"/>: a <see cref="WriteAheadLog"/> of the accepted
 /// transactions in <c>DATA/wal/</c> and engine snapshots in <c>DATA/snapshots/</c>.
 /// <para>
-/// The host's single writer thread, per batch: <c>engine.IngestBatch</c>, <see cref="Append"/> (only the accepted
-/// transactions are logged, so the log is exactly the accepted history), <see cref="Commit"/>, then acknowledge; and,
+/// The host's single writer thread, per batch: <see cref="Ingest"/> (admit, append the accepted transactions to the
+/// log, make them durable, publish them to the shards: so the log is exactly the accepted history, and a read never
+/// sees a transaction that the log could still lose), wait for the engine to apply them, then acknowledge; and,
 /// between batches, <see cref="WriteSnapshot"/> when <see cref="SnapshotDue"/>. Replaying the log in order through a
 /// fresh engine accepts every record again with the same watermark, dedup and lateness decisions, which is what makes
 /// recovery exact: restart = newest usable snapshot + the records after it, nothing lost or counted twice.
 /// </para>
 /// <para>Not thread-safe: every method belongs to the writer thread.</para>
 /// </summary>
-public sealed class EmbeddedStore : IDisposable
+public sealed partial class EmbeddedStore : IDisposable
 {
     /// <summary>Records fed to the engine per <c>IngestBatch</c> call during recovery.</summary>
     public const int ReplayBatch = 4096;
@@ -27,7 +29,7 @@ public sealed class EmbeddedStore : IDisposable
     private readonly EmbeddedStoreOptions _options;
     private readonly FeatureEngine _engine;
     private readonly TimeProvider _clock;
-    private readonly Action<string>? _log;
+    private readonly ILogger _logger;
     private readonly DataDirectoryLock _lock;
     private readonly WriteAheadLog _wal;
     private readonly SnapshotFiles _snapshots;
@@ -35,15 +37,16 @@ public sealed class EmbeddedStore : IDisposable
     private long _snapshotSequence;
     private long _rolledSequence;
     private long _lastSnapshotAt;
+    private long[] _sequences = new long[256];
 
-    private EmbeddedStore(EmbeddedStoreOptions options, FeatureEngine engine, TimeProvider clock, Action<string>? log,
+    private EmbeddedStore(EmbeddedStoreOptions options, FeatureEngine engine, TimeProvider clock, ILogger logger,
         DataDirectoryLock directoryLock, WriteAheadLog wal, SnapshotFiles snapshots)
     {
         _options = options;
         _lock = directoryLock;
         _engine = engine;
         _clock = clock;
-        _log = log;
+        _logger = logger;
         _wal = wal;
         _snapshots = snapshots;
         _retentionMs = (long)(options.LogRetention ?? DefaultRetention(engine.Plan.Definition)).TotalMilliseconds;
@@ -103,13 +106,14 @@ public sealed class EmbeddedStore : IDisposable
     /// <param name="options">Validated settings.</param>
     /// <param name="engine">A fresh engine; the store does not own it.</param>
     /// <param name="clock">Times snapshots, the interval flush policy and the recovery.</param>
-    /// <param name="log">Receives one line per notable step (torn tail cut, snapshot skipped, replay progress).</param>
+    /// <param name="logger">Receives each notable step (torn tail cut, snapshot skipped, replay progress, recovered).</param>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
     /// <exception cref="InvalidDataException">The log is damaged beyond a torn tail; the message names the segment
     /// file and byte offset.</exception>
     /// <exception cref="DataDirectoryInUseException">Another process (or store) holds the data directory.</exception>
-    public static EmbeddedStore Open(EmbeddedStoreOptions options, FeatureEngine engine, TimeProvider clock, Action<string>? log = null)
+    public static EmbeddedStore Open(EmbeddedStoreOptions options, FeatureEngine engine, TimeProvider clock, ILogger? logger = null)
     {
+        logger ??= NullLogger.Instance;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(clock);
@@ -124,8 +128,8 @@ public sealed class EmbeddedStore : IDisposable
         {
             wal = WriteAheadLog.Open(Path.Combine(root, "wal"), options.ToWalOptions(), clock);
             if (wal.Truncation is not null)
-                log?.Invoke(Invariant($"cut {wal.TruncatedBytes} bytes of torn tail off the write-ahead log: {wal.Truncation}"));
-            var store = new EmbeddedStore(options, engine, clock, log, directoryLock, wal, new SnapshotFiles(Path.Combine(root, "snapshots")));
+                LogTailCut(logger, wal.TruncatedBytes, wal.Truncation);
+            var store = new EmbeddedStore(options, engine, clock, logger, directoryLock, wal, new SnapshotFiles(Path.Combine(root, "snapshots")));
             store.Recover(started);
             return store;
         }
@@ -138,25 +142,43 @@ public sealed class EmbeddedStore : IDisposable
     }
 
     /// <summary>
-    /// Appends to the log the transactions of <paramref name="batch"/> whose status is <see cref="IngestStatus.Accepted"/>,
-    /// in order; durable once <see cref="Commit"/> returns. Returns how many it appended.
+    /// Ingests a batch durably, writing each transaction's outcome to <paramref name="statuses"/>, in the one order
+    /// that keeps every read durable: the engine admits the batch (nothing visible yet); the accepted transactions
+    /// are appended to the log, which gives each its sequence; the log commits them (fsync per
+    /// <see cref="EmbeddedStoreOptions.FlushPolicy"/>); only then does the engine publish them to its shards under
+    /// the log's sequences. Returns how many were accepted. Acknowledge after <c>engine.Flush()</c>.
+    /// <para>
+    /// When the log cannot be written this throws (<see cref="IOException"/> and the like) with nothing of the
+    /// batch published: the caller must stop ingest, since the engine admitted what it will never see.
+    /// </para>
     /// </summary>
-    public int Append(ReadOnlySpan<Transaction> batch, ReadOnlySpan<IngestStatus> statuses)
+    public int Ingest(ReadOnlySpan<Transaction> batch, Span<IngestStatus> statuses)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(statuses.Length, batch.Length, nameof(statuses));
+        _engine.Admit(batch, statuses);
+        if (_sequences.Length < batch.Length)
+            _sequences = new long[Math.Max(batch.Length, _sequences.Length * 2)];
+        var sequences = _sequences.AsSpan(0, batch.Length);
         var appended = 0;
         for (var i = 0; i < batch.Length; i++)
         {
             if (statuses[i] != IngestStatus.Accepted)
                 continue;
-            _wal.Append(batch[i]);
+            sequences[i] = _wal.Append(batch[i]);
             appended++;
         }
 
+        if (appended == 0)
+            return 0;
+        _wal.Commit();
+        _engine.Publish(batch, statuses, sequences);
         return appended;
     }
 
-    /// <summary>Makes the appended records durable per <see cref="EmbeddedStoreOptions.FlushPolicy"/>; acknowledge after it.</summary>
+    /// <summary>
+    /// Makes what the log holds durable per <see cref="EmbeddedStoreOptions.FlushPolicy"/>: under the interval policy
+    /// the writer calls it while idle, so the last records before a pause do not wait for the next batch.
+    /// </summary>
     public void Commit() => _wal.Commit();
 
     /// <summary>
@@ -182,7 +204,7 @@ public sealed class EmbeddedStore : IDisposable
         var horizon = newest == long.MinValue ? long.MinValue : newest - _retentionMs;
         var rolled = _options.RetainUnrolledLog ? RolledSequence : long.MaxValue;
         var deleted = _wal.DeleteSegmentsBefore(RetentionCut(_wal.Segments, Math.Min(covered, rolled), horizon));
-        _log?.Invoke(Invariant($"snapshot at sequence {sequence} written in {_clock.GetElapsedTime(started).TotalMilliseconds:F0} ms; {deleted} log segments deleted, {_wal.SegmentCount} kept"));
+        LogSnapshotWritten(_logger, sequence, (long)_clock.GetElapsedTime(started).TotalMilliseconds, deleted, _wal.SegmentCount);
         return file;
     }
 
@@ -240,17 +262,14 @@ public sealed class EmbeddedStore : IDisposable
         }
 
         if (used is null && _wal.FirstSequence > 1)
-            _log?.Invoke(Invariant($"rebuilding from the log alone, which starts at sequence {_wal.FirstSequence}: retention deleted the history older than {WindowRules.FormatDuration(_retentionMs)} before its newest event"));
-        // The engine numbers accepted transactions as the log does; the replay hands it each record's sequence, and
-        // after it the next accepted transaction must get the log's next sequence.
-        _engine.AlignLogSequence(used ?? Math.Max(0, _wal.FirstSequence - 1));
+            LogRebuildingFromShortenedLog(_logger, _wal.FirstSequence, WindowRules.FormatDuration(_retentionMs));
+        // The replay hands the engine each record's own sequence, and live ingest later takes the log's next ones.
         var (replayed, notAccepted) = Replay(used ?? 0);
-        _engine.AlignLogSequence(_wal.LastSequence);
         _engine.Flush();
         _snapshotSequence = used ?? 0;
         Recovery = new RecoveryReport(used, skipped, replayed, notAccepted, _wal.TruncatedBytes, _wal.LastSequence,
             _clock.GetElapsedTime(started));
-        _log?.Invoke(Invariant($"recovered to sequence {_wal.LastSequence}: {(used is { } s ? $"snapshot {s}" : "no snapshot")}, {replayed} records replayed ({notAccepted} not accepted) in {Recovery.Elapsed.TotalMilliseconds:F0} ms"));
+        LogRecovered(_logger, _wal.LastSequence, used is { } s ? $"snapshot {s}" : "no snapshot", replayed, notAccepted, (long)Recovery.Elapsed.TotalMilliseconds);
     }
 
     private bool TryRestore(SnapshotFile candidate)
@@ -258,19 +277,19 @@ public sealed class EmbeddedStore : IDisposable
         var name = Path.GetFileName(candidate.Path);
         if (candidate.Sequence > _wal.LastSequence)
         {
-            _log?.Invoke(Invariant($"skipping snapshot {name}: it covers sequence {candidate.Sequence} but the log ends at {_wal.LastSequence}"));
+            LogSnapshotSkipped(_logger, name, $"it covers sequence {candidate.Sequence} but the log ends at {_wal.LastSequence}");
             return false;
         }
 
         if (candidate.Sequence < _wal.FirstSequence - 1)
         {
-            _log?.Invoke(Invariant($"skipping snapshot {name}: the log no longer holds the records after it (it starts at {_wal.FirstSequence})"));
+            LogSnapshotSkipped(_logger, name, $"the log no longer holds the records after it (it starts at {_wal.FirstSequence})");
             return false;
         }
 
         if (!SnapshotFiles.TryOpen(candidate, out var stream, out var problem))
         {
-            _log?.Invoke($"skipping snapshot {name}: {problem}");
+            LogSnapshotSkipped(_logger, name, problem);
             return false;
         }
 
@@ -280,7 +299,7 @@ public sealed class EmbeddedStore : IDisposable
             {
                 if (_engine.TryRestoreSnapshot(stream))
                 {
-                    _log?.Invoke(Invariant($"restored snapshot {name} (sequence {candidate.Sequence})"));
+                    LogSnapshotRestored(_logger, name, candidate.Sequence);
                     return true;
                 }
             }
@@ -288,12 +307,12 @@ public sealed class EmbeddedStore : IDisposable
             {
                 // The checksum held, so the file is as written and the engine's own format is at fault; a failed
                 // restore leaves the engine empty, so the next candidate can still be tried.
-                _log?.Invoke($"skipping snapshot {name}: the engine could not read it: {e.Message}");
+                LogSnapshotSkipped(_logger, name, $"the engine could not read it: {e.Message}");
                 return false;
             }
         }
 
-        _log?.Invoke($"skipping snapshot {name}: written for other definitions or another shard layout");
+        LogSnapshotSkipped(_logger, name, "written for other definitions or another shard layout");
         return false;
     }
 
@@ -312,21 +331,21 @@ public sealed class EmbeddedStore : IDisposable
             batch[count++] = record.Transaction;
             if (count < batch.Length)
                 continue;
-            Ingest(batch, sequences, statuses, count, ref notAccepted);
+            ReplayChunk(batch, sequences, statuses, count, ref notAccepted);
             replayed += count;
             count = 0;
             if (replayed >= progress)
             {
-                _log?.Invoke(Invariant($"replayed {replayed} log records (to sequence {record.Sequence} of {_wal.LastSequence})"));
+                LogReplayProgress(_logger, replayed, record.Sequence, _wal.LastSequence);
                 progress += ProgressEvery;
             }
         }
 
-        Ingest(batch, sequences, statuses, count, ref notAccepted);
+        ReplayChunk(batch, sequences, statuses, count, ref notAccepted);
         return (replayed + count, notAccepted);
     }
 
-    private void Ingest(Transaction[] batch, long[] sequences, IngestStatus[] statuses, int count, ref long notAccepted)
+    private void ReplayChunk(Transaction[] batch, long[] sequences, IngestStatus[] statuses, int count, ref long notAccepted)
     {
         if (count == 0)
             return;
@@ -336,9 +355,7 @@ public sealed class EmbeddedStore : IDisposable
             if (statuses[i] == IngestStatus.Accepted)
                 continue;
             if (notAccepted++ < NotAcceptedShown)
-                _log?.Invoke(Invariant($"replay did not accept transaction '{batch[i].TransactionId}' (sequence {sequences[i]}): {statuses[i]}"));
+                LogReplayNotAccepted(_logger, batch[i].TransactionId, sequences[i], statuses[i]);
         }
     }
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

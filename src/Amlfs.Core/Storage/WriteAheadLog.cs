@@ -44,6 +44,7 @@ public sealed class WriteAheadLog : IDisposable
     private int _buffered;
     private SegmentState _activeState;
     private long _nextSequence;
+    private long _committedSequence;
     private long _sealedBytes;
     private long _sealedThrough;
     private int _segmentCount;
@@ -67,6 +68,7 @@ public sealed class WriteAheadLog : IDisposable
         _sealedBytes = segments.Take(segments.Count - 1).Sum(s => s.Bytes);
         _sealedThrough = segments.Count > 1 ? segments[^2].Last : 0;
         _nextSequence = _activeState.Last + 1;
+        _committedSequence = _activeState.Last; // what an open finds on disk was committed before
         _buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
         _lastSync = clock.GetTimestamp();
         TruncatedBytes = truncatedBytes;
@@ -82,6 +84,12 @@ public sealed class WriteAheadLog : IDisposable
     /// from any thread, e.g. by a metrics endpoint.
     /// </summary>
     public long LastSequence => Volatile.Read(ref _nextSequence) - 1;
+
+    /// <summary>
+    /// The sequence of the last record that <see cref="Commit"/> made durable (as <see cref="WalOptions.FlushPolicy"/>
+    /// defines it); readable from any thread. Records after it are appended and not yet committed.
+    /// </summary>
+    public long CommittedSequence => Volatile.Read(ref _committedSequence);
 
     /// <summary>The sequence of the oldest record still in the log; <see cref="LastSequence"/> + 1 when it is empty.</summary>
     public long FirstSequence => _segments[0].First;
@@ -225,17 +233,20 @@ public sealed class WriteAheadLog : IDisposable
         {
             if (_buffered > 0)
                 WriteBuffered();
-            if (!_unsynced)
-                return;
-            switch (_options.FlushPolicy)
+            if (_unsynced)
             {
-                case WalFlushPolicy.Always:
-                    SyncActive();
-                    break;
-                case WalFlushPolicy.Interval when _clock.GetElapsedTime(_lastSync) >= _options.FlushInterval:
-                    SyncActive();
-                    break;
+                switch (_options.FlushPolicy)
+                {
+                    case WalFlushPolicy.Always:
+                        SyncActive();
+                        break;
+                    case WalFlushPolicy.Interval when _clock.GetElapsedTime(_lastSync) >= _options.FlushInterval:
+                        SyncActive();
+                        break;
+                }
             }
+
+            Volatile.Write(ref _committedSequence, _nextSequence - 1);
         }
         catch
         {

@@ -1,46 +1,47 @@
+using Amlfs.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace Amlfs.Kafka.Workers;
 
-/// <summary>The log messages of <see cref="KafkaWorker"/>, with stable event ids (2001-2099).</summary>
+/// <summary>The log messages of <see cref="KafkaWorker"/>, with their ids from <see cref="AmlfsEventId"/>.</summary>
 internal static partial class WorkerLog
 {
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Worker: joined group {Group}; topics {Topics}; dead letters to {DeadLetter}; checkpoints in {Checkpoints}")]
+    [LoggerMessage(EventId = AmlfsEventId.WorkerStarted, Level = LogLevel.Information, Message = "Worker: joined group {Group}; topics {Topics}; dead letters to {DeadLetter}; checkpoints in {Checkpoints}")]
     public static partial void LogStarted(ILogger logger, string group, string topics, string deadLetter, string checkpoints);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Worker: assigned {Partitions}")]
+    [LoggerMessage(EventId = AmlfsEventId.PartitionsAssigned, Level = LogLevel.Information, Message = "Worker: assigned {Partitions}")]
     public static partial void LogAssigned(ILogger logger, string partitions);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Worker: {How} {Partitions}")]
+    [LoggerMessage(EventId = AmlfsEventId.PartitionsRevoked, Level = LogLevel.Information, Message = "Worker: {How} {Partitions}")]
     public static partial void LogRevoked(ILogger logger, string how, string partitions);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Worker: restored {Partition} from its checkpoint at offset {Offset} ({Bytes} bytes)")]
+    [LoggerMessage(EventId = AmlfsEventId.PartitionRestored, Level = LogLevel.Information, Message = "Worker: restored {Partition} from its checkpoint at offset {Offset} ({Bytes} bytes)")]
     public static partial void LogRestored(ILogger logger, string partition, long offset, int bytes);
 
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Worker: the checkpoint of {Partition} was written for other definitions or engine settings; rebuilding it from the start of the partition")]
+    [LoggerMessage(EventId = AmlfsEventId.CheckpointOtherLayout, Level = LogLevel.Warning, Message = "Worker: the checkpoint of {Partition} was written for other definitions or engine settings; rebuilding it from the start of the partition")]
     public static partial void LogCheckpointOtherLayout(ILogger logger, string partition);
 
-    [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Worker: the checkpoint of {Partition} is corrupt ({Reason}); rebuilding it from the start of the partition")]
+    [LoggerMessage(EventId = AmlfsEventId.CheckpointCorrupt, Level = LogLevel.Error, Message = "Worker: the checkpoint of {Partition} is corrupt ({Reason}); rebuilding it from the start of the partition")]
     public static partial void LogCheckpointCorrupt(ILogger logger, string partition, string reason);
 
-    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Worker: the checkpoint of {Partition} could not be saved or read: {Reason}; will retry")]
+    [LoggerMessage(EventId = AmlfsEventId.CheckpointFailed, Level = LogLevel.Warning, Message = "Worker: the checkpoint of {Partition} could not be saved or read: {Reason}; will retry")]
     public static partial void LogCheckpointFailed(ILogger logger, string partition, string reason);
 
-    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Worker: the online store at {Endpoint} is unavailable ({Reason}); consuming on, writing changed states when it is back")]
+    [LoggerMessage(EventId = AmlfsEventId.WorkerStoreUnavailable, Level = LogLevel.Warning, Message = "Worker: the online store at {Endpoint} is unavailable ({Reason}); consuming on, writing changed states when it is back")]
     public static partial void LogStoreUnavailable(ILogger logger, string endpoint, string reason);
 
-    [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Worker: the online store is back; changed states written")]
+    [LoggerMessage(EventId = AmlfsEventId.WorkerStoreBack, Level = LogLevel.Information, Message = "Worker: the online store is back; changed states written")]
     public static partial void LogStoreBack(ILogger logger);
 
-    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Worker: Kafka {Client}: {Reason} ({Suppressed} more such messages in the last seconds not shown)")]
+    [LoggerMessage(EventId = AmlfsEventId.KafkaError, Level = LogLevel.Warning, Message = "Worker: Kafka {Client}: {Reason} ({Suppressed} more such messages in the last seconds not shown)")]
     public static partial void LogKafkaError(ILogger logger, string client, string reason, int suppressed);
 
-    [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "Worker: could not leave the consumer group within {Seconds} s (is Kafka reachable?); the group reassigns the partitions after its session timeout")]
+    [LoggerMessage(EventId = AmlfsEventId.GroupLeaveTimedOut, Level = LogLevel.Warning, Message = "Worker: could not leave the consumer group within {Seconds} s (is Kafka reachable?); the group reassigns the partitions after its session timeout")]
     public static partial void LogCloseTimedOut(ILogger logger, double seconds);
 
-    [LoggerMessage(EventId = 2012, Level = LogLevel.Debug, Message = "Worker: the offset of {Partition} could not be stored for commit ({Reason}); the checkpoint stands")]
+    [LoggerMessage(EventId = AmlfsEventId.OffsetNotStored, Level = LogLevel.Debug, Message = "Worker: the offset of {Partition} could not be stored for commit ({Reason}); the checkpoint stands")]
     public static partial void LogOffsetNotStored(ILogger logger, string partition, string reason);
 
-    [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Worker: stopped after {Consumed} messages ({Accepted} accepted), {Checkpoints} checkpoints")]
+    [LoggerMessage(EventId = AmlfsEventId.WorkerStopped, Level = LogLevel.Information, Message = "Worker: stopped after {Consumed} messages ({Accepted} accepted), {Checkpoints} checkpoints")]
     public static partial void LogStopped(ILogger logger, long consumed, long accepted, long checkpoints);
 }

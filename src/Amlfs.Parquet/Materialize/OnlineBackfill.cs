@@ -71,7 +71,6 @@ public static class OnlineBackfill
         }
 
         engine.Flush();
-        engine.AlignLogSequence(wal.LastSequence); // the server's next accepted transaction continues the log
         var snapshots = new SnapshotFiles(Path.Combine(root, "snapshots"));
         var snapshot = snapshots.Write(wal.LastSequence, engine.WriteSnapshot);
         snapshots.Prune(new EmbeddedStoreOptions().KeepSnapshots);

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Amlfs.Consistency;
 using Amlfs.Engine;
+using Amlfs.Logging;
 using Amlfs.Parquet.FeatureLog;
 using Microsoft.Extensions.Logging;
 
@@ -134,6 +135,6 @@ internal sealed partial class FeatureLogger : IDisposable
         }
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Writing {Count} vectors to the feature log failed; they are counted as dropped")]
+    [LoggerMessage(EventId = AmlfsEventId.FeatureLogWriteFailed, Level = LogLevel.Warning, Message = "Writing {Count} vectors to the feature log failed; they are counted as dropped")]
     private static partial void LogWriteFailed(ILogger logger, int count, Exception exception);
 }

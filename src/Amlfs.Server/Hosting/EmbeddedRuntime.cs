@@ -1,4 +1,5 @@
 using Amlfs.Engine;
+using Amlfs.Logging;
 using Amlfs.Server.FeatureLogging;
 using Amlfs.Server.Ingestion;
 using Amlfs.Server.Observability;
@@ -38,7 +39,7 @@ internal sealed partial class EmbeddedRuntime : AmlfsRuntime
                 },
                 Engine,
                 clock,
-                message => LogStore(Logger, message));
+                Logger);
         }
         catch
         {
@@ -125,9 +126,6 @@ internal sealed partial class EmbeddedRuntime : AmlfsRuntime
             QueueDepth, lag, entities, Pipeline.Groups);
     }
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Store: {Message}")]
-    private static partial void LogStore(ILogger logger, string message);
-
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "The final snapshot could not be written; the next start replays the log")]
+    [LoggerMessage(EventId = AmlfsEventId.FinalSnapshotFailed, Level = LogLevel.Warning, Message = "The final snapshot could not be written; the next start replays the log")]
     private static partial void LogFinalSnapshotFailed(ILogger logger, Exception exception);
 }

@@ -1,3 +1,4 @@
+using Amlfs.Logging;
 using Amlfs.Parquet.Roll;
 using Amlfs.Storage;
 using Microsoft.Extensions.Logging;
@@ -135,12 +136,12 @@ internal sealed partial class LogRollService : IDisposable
             LogRolled(_logger, result.Records, result.Files, result.RolledSequence);
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Rolled {Records} log records into the offline store ({Files} files); rolled through sequence {Sequence}")]
+    [LoggerMessage(EventId = AmlfsEventId.LogRolled, Level = LogLevel.Information, Message = "Rolled {Records} log records into the offline store ({Files} files); rolled through sequence {Sequence}")]
     private static partial void LogRolled(ILogger logger, long records, int files, long sequence);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Rolling the log into the offline store failed; the log keeps the records and the next roll tries again")]
+    [LoggerMessage(EventId = AmlfsEventId.LogRollFailed, Level = LogLevel.Warning, Message = "Rolling the log into the offline store failed; the log keeps the records and the next roll tries again")]
     private static partial void LogRollFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Offline store: {Message}")]
+    [LoggerMessage(EventId = AmlfsEventId.RollRepaired, Level = LogLevel.Warning, Message = "Offline store: {Message}")]
     private static partial void LogRepaired(ILogger logger, string message);
 }

@@ -1,4 +1,5 @@
 using Amlfs.Engine;
+using Amlfs.Logging;
 using Amlfs.Server.Ingestion;
 using Amlfs.Synthetic;
 using Amlfs.Transactions;
@@ -64,9 +65,9 @@ internal sealed partial class SyntheticProducer(EmbeddedRuntime runtime, ILogger
         status.State = "stopped";
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Synthetic producer streaming {Rate} transactions per second")]
+    [LoggerMessage(EventId = AmlfsEventId.ProducerStarted, Level = LogLevel.Information, Message = "Synthetic producer streaming {Rate} transactions per second")]
     private static partial void LogStarted(ILogger logger, double rate);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Synthetic producer stopped: ingest is unavailable")]
+    [LoggerMessage(EventId = AmlfsEventId.ProducerFailed, Level = LogLevel.Error, Message = "Synthetic producer stopped: ingest is unavailable")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }

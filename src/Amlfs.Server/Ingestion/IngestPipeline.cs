@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Amlfs.Engine;
+using Amlfs.Logging;
 using Amlfs.Storage;
 using Amlfs.Transactions;
 using Microsoft.Extensions.Logging;
@@ -10,8 +11,9 @@ namespace Amlfs.Server.Ingestion;
 /// <summary>
 /// The single writer in front of the engine and the write-ahead log. Callers enqueue batches; one thread takes what
 /// has accumulated (group commit), admits it into the engine, appends the accepted transactions to the log, commits
-/// (fsync per the flush policy), waits until the shards have applied them, and only then completes the callers' tasks.
-/// So an acknowledged transaction is durable and already visible to reads (read-your-writes).
+/// (fsync per the flush policy), publishes them to the shards, waits until the shards have applied them, and only
+/// then completes the callers' tasks. So an acknowledged transaction is durable and already visible to reads
+/// (read-your-writes), and no read sees a transaction before it is durable.
 /// <para>
 /// The queue is bounded in transactions: a full queue refuses new work at once (the API answers 429 with Retry-After)
 /// instead of growing without limit. If the log cannot be written, the pipeline stops accepting (503) rather than
@@ -189,19 +191,11 @@ internal sealed partial class IngestPipeline : IDisposable
 
         try
         {
-            _engine.IngestBatch(transactions, statuses);
+            // Admit, append, commit, publish: nothing becomes visible to a read before the log holds it durably.
             if (_store is not null)
-            {
-                _store.Append(transactions, statuses);
-                _store.Commit();
-                if (_engine.LogSequence != _store.LastSequence)
-                {
-                    // Entities carry the engine's numbering as their read horizon (feature logging); the log's wins.
-                    LogSequenceMismatch(_logger, _engine.LogSequence, _store.LastSequence);
-                    _engine.AlignLogSequence(_store.LastSequence);
-                }
-            }
-
+                _store.Ingest(transactions, statuses);
+            else
+                _engine.IngestBatch(transactions, statuses);
             _engine.Flush();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
@@ -256,14 +250,11 @@ internal sealed partial class IngestPipeline : IDisposable
         Interlocked.Add(ref _pending, -count);
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Critical, Message = "Writing the write-ahead log failed; ingest stops until restart")]
+    [LoggerMessage(EventId = AmlfsEventId.LogWriteFailed, Level = LogLevel.Critical, Message = "Writing the write-ahead log failed; ingest stops until restart")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Writing a snapshot failed; the log still holds every transaction")]
+    [LoggerMessage(EventId = AmlfsEventId.SnapshotFailed, Level = LogLevel.Warning, Message = "Writing a snapshot failed; the log still holds every transaction")]
     private static partial void LogSnapshotFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "The engine numbered accepted transactions up to {Engine} but the write-ahead log holds {Log}; realigned to the log")]
-    private static partial void LogSequenceMismatch(ILogger logger, long engine, long log);
 
     private sealed class Resume(ManualResetEventSlim resumed) : IDisposable
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Amlfs.Engine;
+using Amlfs.Logging;
 using Amlfs.OnlineStore;
 using Amlfs.Registry;
 using Amlfs.Registry.Expressions;
@@ -111,9 +112,9 @@ internal sealed partial class OnlineStoreFeatureSource(
         return states;
     }
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Feature reads answer 503 until the online store is back: {Reason}")]
+    [LoggerMessage(EventId = AmlfsEventId.OnlineStoreUnavailable, Level = LogLevel.Warning, Message = "Feature reads answer 503 until the online store is back: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "The online store answers again")]
+    [LoggerMessage(EventId = AmlfsEventId.OnlineStoreAvailableAgain, Level = LogLevel.Information, Message = "The online store answers again")]
     private static partial void LogAvailableAgain(ILogger logger);
 }

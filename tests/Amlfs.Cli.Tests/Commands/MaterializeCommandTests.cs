@@ -70,10 +70,8 @@ public sealed class MaterializeCommandTests : IDisposable
         using (var store = EmbeddedStore.Open(new EmbeddedStoreOptions { DataDirectory = Data, SegmentBytes = WalOptions.MinSegmentBytes }, engine, TimeProvider.System))
         {
             var statuses = new IngestStatus[live.Count];
-            engine.IngestBatch(live.ToArray(), statuses);
+            store.Ingest(live.ToArray(), statuses);
             Assert.All(statuses, s => Assert.Equal(IngestStatus.Accepted, s));
-            store.Append(live.ToArray(), statuses);
-            store.Commit();
             last = store.LastSequence;
         }
 
@@ -145,9 +143,7 @@ public sealed class MaterializeCommandTests : IDisposable
         using (var store = EmbeddedStore.Open(new EmbeddedStoreOptions { DataDirectory = Data, SegmentBytes = WalOptions.MinSegmentBytes }, engine, TimeProvider.System))
         {
             var statuses = new IngestStatus[transactions.Length];
-            engine.IngestBatch(transactions, statuses);
-            store.Append(transactions, statuses);
-            store.Commit();
+            store.Ingest(transactions, statuses);
         }
 
         var first = _cli.Run("materialize");

@@ -85,9 +85,7 @@ public sealed class LogSequenceTests
         {
             Transaction[] batch = [Tx.At(Start, customer: "A"), Tx.At(Start + 1, customer: "B"), Tx.At(Start + 2, customer: "A")];
             var statuses = new IngestStatus[batch.Length];
-            engine.IngestBatch(batch, statuses);
-            store.Append(batch, statuses);
-            store.Commit();
+            store.Ingest(batch, statuses);
         }
 
         using var recovered = TestEngines.Inline();

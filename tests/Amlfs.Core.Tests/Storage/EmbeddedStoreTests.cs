@@ -23,8 +23,8 @@ public sealed class EmbeddedStoreTests
         }
 
         using var recovered = TestEngines.Inline();
-        var lines = new List<string>();
-        using var reopened = EmbeddedStore.Open(options, recovered, TimeProvider.System, lines.Add);
+        var log = new LineLogger();
+        using var reopened = EmbeddedStore.Open(options, recovered, TimeProvider.System, log);
         using var reference = StoreScenario.Reference(Stream);
         var report = reopened.Recovery;
         Assert.Null(report.SnapshotSequence);
@@ -32,7 +32,7 @@ public sealed class EmbeddedStoreTests
         Assert.Equal(0, report.RecordsNotAccepted);
         Assert.Equal(0, report.TornBytesTruncated);
         Assert.Equal(reference.Accepted, report.LastSequence);
-        Assert.Contains(lines, l => l.Contains("no snapshot", StringComparison.Ordinal));
+        Assert.Contains(log.Messages, l => l.Contains("no snapshot", StringComparison.Ordinal));
         StoreScenario.AssertSameFeatures(reference, recovered, Stream);
     }
 
@@ -60,10 +60,8 @@ public sealed class EmbeddedStoreTests
         var statuses = new IngestStatus[batch.Length];
         using var engine = TestEngines.Inline();
         using var store = EmbeddedStore.Open(Options(dir), engine, TimeProvider.System);
-        engine.IngestBatch(batch, statuses);
+        Assert.Equal(2, store.Ingest(batch, statuses));
         Assert.Equal([IngestStatus.Accepted, IngestStatus.Duplicate, IngestStatus.Late, IngestStatus.Accepted], statuses);
-        Assert.Equal(2, store.Append(batch, statuses));
-        store.Commit();
         Assert.Equal(["A", "B"], store.Log.ReadFrom(0).Select(r => r.Transaction.TransactionId));
     }
 
@@ -87,9 +85,10 @@ public sealed class EmbeddedStoreTests
         Assert.Equal(withSnapshot ? Stream.Count / 2 : null, reopened.Recovery.SnapshotSequence);
         var again = new[] { Stream[0], Stream[Stream.Count / 2 - 1], Stream[^1] };
         var statuses = new IngestStatus[again.Length];
-        recovered.IngestBatch(again, statuses);
+        var lastSequence = reopened.LastSequence;
+        Assert.Equal(0, reopened.Ingest(again, statuses));
         Assert.All(statuses, s => Assert.Equal(IngestStatus.Duplicate, s));
-        Assert.Equal(0, reopened.Append(again, statuses));
+        Assert.Equal(lastSequence, reopened.LastSequence);
     }
 
     [Fact]

@@ -16,15 +16,13 @@ internal static class StoreScenario
         .Select(t => t.Transaction)
         .ToList();
 
-    /// <summary>The writer thread's loop: ingest a batch, log the accepted, commit.</summary>
+    /// <summary>The writer thread's loop: ingest each batch durably (admit, log the accepted, commit, publish).</summary>
     public static void Feed(FeatureEngine engine, EmbeddedStore store, IEnumerable<Transaction> transactions, int batchSize = 50)
     {
         var statuses = new IngestStatus[batchSize];
         foreach (var chunk in transactions.Chunk(batchSize))
         {
-            engine.IngestBatch(chunk, statuses);
-            store.Append(chunk, statuses.AsSpan(0, chunk.Length));
-            store.Commit();
+            store.Ingest(chunk, statuses.AsSpan(0, chunk.Length));
         }
     }
 

@@ -75,12 +75,12 @@ public sealed class StoreSnapshotTests
         using var reference = StoreScenario.Reference(Stream);
         using (var recovered = TestEngines.Inline())
         {
-            var lines = new List<string>();
-            using var reopened = EmbeddedStore.Open(Options(dir), recovered, TimeProvider.System, lines.Add);
+            var log = new LineLogger();
+            using var reopened = EmbeddedStore.Open(Options(dir), recovered, TimeProvider.System, log);
             Assert.Equal(third, reopened.Recovery.SnapshotSequence);
             Assert.Equal(1, reopened.Recovery.SnapshotsSkipped);
             Assert.Equal(Stream.Count - third, reopened.Recovery.RecordsReplayed);
-            Assert.Contains(lines, l => l.Contains("checksum mismatch", StringComparison.Ordinal));
+            Assert.Contains(log.Messages, l => l.Contains("checksum mismatch", StringComparison.Ordinal));
             StoreScenario.AssertSameFeatures(reference, recovered, Stream);
         }
 
@@ -104,13 +104,13 @@ public sealed class StoreSnapshotTests
         // A different hop changes the tiles the state holds: the snapshot cannot serve, the log rebuilds everything.
         var edited = DefinitionsLoader.Parse(DefinitionTexts.DefaultWith("hop: 5m", "hop: 10m"), "features.yaml");
         using var recovered = TestEngines.Inline(edited);
-        var lines = new List<string>();
-        using var reopened = EmbeddedStore.Open(Options(dir), recovered, TimeProvider.System, lines.Add);
+        var log = new LineLogger();
+        using var reopened = EmbeddedStore.Open(Options(dir), recovered, TimeProvider.System, log);
         Assert.Null(reopened.Recovery.SnapshotSequence);
         Assert.Equal(1, reopened.Recovery.SnapshotsSkipped);
         Assert.Equal(Stream.Count, reopened.Recovery.RecordsReplayed);
         Assert.Equal(0, reopened.Recovery.RecordsNotAccepted);
-        Assert.Contains(lines, l => l.Contains("other definitions", StringComparison.Ordinal));
+        Assert.Contains(log.Messages, l => l.Contains("other definitions", StringComparison.Ordinal));
         using var reference = StoreScenario.Reference(Stream, edited);
         StoreScenario.AssertSameFeatures(reference, recovered, Stream);
     }
@@ -139,11 +139,11 @@ public sealed class StoreSnapshotTests
         new SnapshotFiles(Path.Combine(dir.Path, "snapshots")).Write(Stream.Count, s => s.Write("not an engine snapshot"u8));
 
         using var recovered = TestEngines.Inline();
-        var lines = new List<string>();
-        using var reopened = EmbeddedStore.Open(Options(dir), recovered, TimeProvider.System, lines.Add);
+        var log = new LineLogger();
+        using var reopened = EmbeddedStore.Open(Options(dir), recovered, TimeProvider.System, log);
         Assert.Equal(Stream.Count - 100, reopened.Recovery.SnapshotSequence);
         Assert.Equal(1, reopened.Recovery.SnapshotsSkipped);
-        Assert.Contains(lines, l => l.Contains("the engine could not read it", StringComparison.Ordinal));
+        Assert.Contains(log.Messages, l => l.Contains("the engine could not read it", StringComparison.Ordinal));
         using var reference = StoreScenario.Reference(Stream);
         StoreScenario.AssertSameFeatures(reference, recovered, Stream);
     }
@@ -207,12 +207,12 @@ public sealed class StoreSnapshotTests
         foreach (var snapshot in new SnapshotFiles(Path.Combine(dir.Path, "snapshots")).List())
             Damage(snapshot.Path);
         using var rebuilt = TestEngines.Inline();
-        var lines = new List<string>();
-        using var fromLog = EmbeddedStore.Open(options, rebuilt, TimeProvider.System, lines.Add);
+        var log = new LineLogger();
+        using var fromLog = EmbeddedStore.Open(options, rebuilt, TimeProvider.System, log);
         Assert.Null(fromLog.Recovery.SnapshotSequence);
         Assert.Equal(fromLog.LastSequence - fromLog.Log.FirstSequence + 1, fromLog.Recovery.RecordsReplayed);
         Assert.Equal(0, fromLog.Recovery.RecordsNotAccepted);
-        Assert.Contains(lines, l => l.Contains("retention deleted the history older than 12h", StringComparison.Ordinal));
+        Assert.Contains(log.Messages, l => l.Contains("retention deleted the history older than 12h", StringComparison.Ordinal));
     }
 
     [Fact]

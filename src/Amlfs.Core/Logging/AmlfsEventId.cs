@@ -1,0 +1,124 @@
+namespace Amlfs.Logging;
+
+/// <summary>
+/// The event id of every log message the system writes, one named id per message, in a range of its own per area, so
+/// that an operator can filter or alert on an id and a new message never takes an id another area uses. Ids are
+/// stable: a message that goes away leaves its id unused rather than handing it to another.
+/// </summary>
+/// <remarks>
+/// Ranges: 1000-1099 the embedded store (write-ahead log, snapshots, recovery); 1100-1199 ingest; 1200-1299 serving
+/// from an online store; 2000-2099 Kafka workers; 3000-3099 synthetic traffic; 3100-3199 the feature log; 4000-4099 the
+/// offline store; 5000-5099 server hosting.
+/// </remarks>
+public static class AmlfsEventId
+{
+    // The embedded store, 1000-1099
+
+    /// <summary>A torn tail was cut off the write-ahead log at open.</summary>
+    public const int LogTailCut = 1001;
+
+    /// <summary>A snapshot was skipped at recovery (damaged, other definitions, or not matching the log).</summary>
+    public const int SnapshotSkipped = 1002;
+
+    /// <summary>A snapshot was restored at recovery.</summary>
+    public const int SnapshotRestored = 1003;
+
+    /// <summary>Recovery rebuilds from the log alone, which retention has already shortened.</summary>
+    public const int RebuildingFromShortenedLog = 1004;
+
+    /// <summary>Recovery progress, every million records replayed.</summary>
+    public const int ReplayProgress = 1005;
+
+    /// <summary>A record of the log was not accepted again on replay.</summary>
+    public const int ReplayNotAccepted = 1006;
+
+    /// <summary>Recovery finished.</summary>
+    public const int Recovered = 1007;
+
+    /// <summary>A snapshot was written and retention applied.</summary>
+    public const int SnapshotWritten = 1008;
+
+    // Ingest, 1100-1199
+
+    /// <summary>Writing the write-ahead log failed; ingest stops until restart.</summary>
+    public const int LogWriteFailed = 1101;
+
+    /// <summary>Writing a periodic snapshot failed.</summary>
+    public const int SnapshotFailed = 1102;
+
+    /// <summary>The final snapshot at a clean stop could not be written.</summary>
+    public const int FinalSnapshotFailed = 1103;
+
+    // Serving from an online store, 1200-1299
+
+    /// <summary>Feature reads answer 503 until the online store is back.</summary>
+    public const int OnlineStoreUnavailable = 1201;
+
+    /// <summary>The online store answers again.</summary>
+    public const int OnlineStoreAvailableAgain = 1202;
+
+    // Kafka workers, 2000-2099
+
+    /// <summary>A worker joined its group.</summary>
+    public const int WorkerStarted = 2001;
+
+    /// <summary>Partitions were assigned to a worker.</summary>
+    public const int PartitionsAssigned = 2002;
+
+    /// <summary>Partitions were revoked from (or lost by) a worker.</summary>
+    public const int PartitionsRevoked = 2003;
+
+    /// <summary>A partition was restored from its checkpoint.</summary>
+    public const int PartitionRestored = 2004;
+
+    /// <summary>A checkpoint was written for other definitions; the partition is rebuilt.</summary>
+    public const int CheckpointOtherLayout = 2005;
+
+    /// <summary>A checkpoint is corrupt; the partition is rebuilt.</summary>
+    public const int CheckpointCorrupt = 2006;
+
+    /// <summary>A checkpoint could not be saved or read.</summary>
+    public const int CheckpointFailed = 2007;
+
+    /// <summary>The online store is unavailable to a worker, which consumes on.</summary>
+    public const int WorkerStoreUnavailable = 2008;
+
+    /// <summary>The online store is back for a worker.</summary>
+    public const int WorkerStoreBack = 2009;
+
+    /// <summary>A Kafka client error (throttled).</summary>
+    public const int KafkaError = 2010;
+
+    /// <summary>A worker stopped.</summary>
+    public const int WorkerStopped = 2011;
+
+    /// <summary>An offset could not be stored for the background commit.</summary>
+    public const int OffsetNotStored = 2012;
+
+    /// <summary>A worker could not leave its group in time.</summary>
+    public const int GroupLeaveTimedOut = 2013;
+
+    // Synthetic traffic, 3000-3099
+
+    /// <summary>The in-process synthetic producer started.</summary>
+    public const int ProducerStarted = 3001;
+
+    /// <summary>The in-process synthetic producer stopped because ingest is unavailable.</summary>
+    public const int ProducerFailed = 3002;
+
+    // The feature log, 3100-3199
+
+    /// <summary>Writing vectors to the feature log failed; they are counted as dropped.</summary>
+    public const int FeatureLogWriteFailed = 3101;
+
+    // The offline store, 4000-4099
+
+    /// <summary>Log records were rolled into the offline store.</summary>
+    public const int LogRolled = 4001;
+
+    /// <summary>Rolling the log into the offline store failed; the next roll tries again.</summary>
+    public const int LogRollFailed = 4002;
+
+    /// <summary>The roll found and repaired a partial file of an earlier roll.</summary>
+    public const int RollRepaired = 4003;
+}
