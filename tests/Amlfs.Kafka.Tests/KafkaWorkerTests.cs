@@ -52,8 +52,8 @@ public sealed class KafkaWorkerTests : IDisposable
         var byReason = deadLetters.ToDictionary(m => Header(m, KafkaWorker.ReasonHeader));
         Assert.Contains("late-1", Encoding.UTF8.GetString(byReason["late"].Message.Value), StringComparison.Ordinal);
         Assert.Contains("before the partition's watermark", Header(byReason["late"], KafkaWorker.DetailHeader), StringComparison.Ordinal);
-        Assert.Contains("amount", Header(byReason["malformed"], KafkaWorker.DetailHeader), StringComparison.Ordinal);
-        Assert.StartsWith($"{topic}/", Header(byReason["malformed"], KafkaWorker.SourceHeader), StringComparison.Ordinal);
+        Assert.Contains("amount", Header(byReason["invalid"], KafkaWorker.DetailHeader), StringComparison.Ordinal);
+        Assert.StartsWith($"{topic}/", Header(byReason["invalid"], KafkaWorker.SourceHeader), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,21 +20,12 @@ public sealed class DeadLetterFile : IRejectionSink, IDisposable
         _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
     }
 
-    /// <summary>The reason as the API and the dead-letter file spell it.</summary>
-    public static string Reason(IngestStatus status) => status switch
-    {
-        IngestStatus.Late => "late",
-        IngestStatus.FutureTimestamp => "future_timestamp",
-        IngestStatus.Duplicate => "duplicate",
-        _ => "accepted",
-    };
-
     public void Rejected(Transaction transaction, IngestStatus reason)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         var line = JsonSerializer.Serialize(new Dictionary<string, object?>
         {
-            ["reason"] = Reason(reason),
+            ["reason"] = reason.WireName(),
             ["transaction_id"] = transaction.TransactionId,
             ["customer_id"] = transaction.CustomerId,
             ["merchant_id"] = transaction.MerchantId,

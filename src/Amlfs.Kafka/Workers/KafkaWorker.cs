@@ -32,7 +32,7 @@ namespace Amlfs.Kafka.Workers;
 /// </summary>
 public sealed partial class KafkaWorker : IDisposable
 {
-    /// <summary>Header of a dead letter: why it was rejected (<c>malformed</c>, <c>late</c>, <c>future_timestamp</c>).</summary>
+    /// <summary>Header of a dead letter: why it was rejected (<c>invalid</c>, <c>late</c>, <c>future_timestamp</c>: <see cref="IngestStatusNames.WireName"/>).</summary>
     public const string ReasonHeader = "amlfs-reason";
 
     /// <summary>Header of a dead letter: the rejection in words, naming the field or the times involved.</summary>
@@ -264,7 +264,7 @@ public sealed partial class KafkaWorker : IDisposable
         if (errors.Count > 0)
         {
             Interlocked.Increment(ref _malformed);
-            _producer.DeadLetter(result, "malformed", string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")));
+            _producer.DeadLetter(result, IngestStatus.Invalid.WireName(), string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")));
         }
         else
         {
@@ -289,12 +289,12 @@ public sealed partial class KafkaWorker : IDisposable
                     break;
                 case IngestStatus.Late:
                     Interlocked.Increment(ref _late);
-                    _producer.DeadLetter(result, DeadLetterFile.Reason(IngestStatus.Late), string.Create(CultureInfo.InvariantCulture,
+                    _producer.DeadLetter(result, IngestStatus.Late.WireName(), string.Create(CultureInfo.InvariantCulture,
                         $"event time {transaction.Timestamp:O} is more than {WindowRules.FormatDuration(_engineOptions.AllowedLatenessMs)} before the partition's watermark {partition.Engine.Watermark:O}"));
                     break;
                 default:
                     Interlocked.Increment(ref _future);
-                    _producer.DeadLetter(result, DeadLetterFile.Reason(IngestStatus.FutureTimestamp), string.Create(CultureInfo.InvariantCulture,
+                    _producer.DeadLetter(result, IngestStatus.FutureTimestamp.WireName(), string.Create(CultureInfo.InvariantCulture,
                         $"event time {transaction.Timestamp:O} is more than {WindowRules.FormatDuration(_engineOptions.MaxClockSkewMs)} after the worker's clock {_clock.GetUtcNow():O}"));
                     break;
             }

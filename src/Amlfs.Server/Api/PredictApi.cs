@@ -74,7 +74,7 @@ internal static class PredictApi
         var (statuses, busy) = await TransactionsApi.IngestAsync(context, (EmbeddedRuntime)runtime, [transaction]);
         return busy ?? new JsonResponse<PredictResponse>(response with
         {
-            Recorded = DeadLetterFile.Reason(statuses[0]),
+            Recorded = statuses[0].WireName(),
             ProcessingTimeMs = Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 3),
         }, responseType);
     }
@@ -142,7 +142,7 @@ internal static class PredictApi
             if (busy is not null)
                 return busy;
             for (var k = 0; k < recorded.Length; k++)
-                responses[recorded[k]] = responses[recorded[k]] with { Recorded = DeadLetterFile.Reason(statuses[k]) };
+                responses[recorded[k]] = responses[recorded[k]] with { Recorded = statuses[k].WireName() };
         }
 
         return TypedResults.Ok(responses);

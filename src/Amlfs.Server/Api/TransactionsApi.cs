@@ -65,7 +65,7 @@ internal static class TransactionsApi
             var item = items[i];
             if (item is null)
             {
-                results[i] = new IngestResult { TransactionId = null, Status = "invalid", Errors = [new("body", "must be a transaction object, got null")] };
+                results[i] = new IngestResult { TransactionId = null, Status = IngestStatus.Invalid.WireName(), Errors = [new("body", "must be a transaction object, got null")] };
                 continue;
             }
 
@@ -82,7 +82,7 @@ internal static class TransactionsApi
                 results[i] = new IngestResult
                 {
                     TransactionId = item.TransactionId,
-                    Status = "invalid",
+                    Status = IngestStatus.Invalid.WireName(),
                     Errors = errors.Select(e => new FieldProblem(e.Field, e.Message)).ToArray(),
                 };
                 continue;
@@ -97,7 +97,7 @@ internal static class TransactionsApi
         if (outcome.Problem is not null)
             return outcome.Problem;
         for (var k = 0; k < positions.Count; k++)
-            results[positions[k]] = new IngestResult { TransactionId = valid[k].TransactionId, Status = DeadLetterFile.Reason(outcome.Statuses[k]) };
+            results[positions[k]] = new IngestResult { TransactionId = valid[k].TransactionId, Status = outcome.Statuses[k].WireName() };
 
         var accepted = outcome.Statuses.Count(s => s == IngestStatus.Accepted);
         var duplicates = outcome.Statuses.Count(s => s == IngestStatus.Duplicate);
