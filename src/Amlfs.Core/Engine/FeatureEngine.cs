@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Amlfs.Registry;
 using Amlfs.Registry.Expressions;
@@ -15,22 +13,17 @@ namespace Amlfs.Engine;
 /// their own threads without locks; <see cref="Read(EntityPlan, string, long, Span{double})"/> may be called from any number of threads at once.
 /// </para>
 /// </summary>
-public sealed class FeatureEngine : IDisposable
+public sealed partial class FeatureEngine : IDisposable
 {
-    private const int PrefetchDistance = 4;
     private const int AdmissionChunk = 64;
     private static readonly int FieldCount = Enum.GetValues<TransactionField>().Length;
     private readonly EngineOptions _options;
     private readonly AdmissionGate _gate;
     private readonly LocalCalendar _calendar;
-    private readonly FeatureShard[] _shards;
-    private readonly SpscQueue<ShardMessage>[] _queues;
-    private readonly Thread[] _threads;
-    private readonly Func<bool> _stopping;
+    private readonly ShardSet _shards;
     private readonly IRejectionSink? _rejections;
     private readonly TransactionField[] _routedFields;
     private readonly bool[] _keeps;
-    private volatile bool _stop;
     private int _writing;
     private long _accepted;
     private long _duplicates;
@@ -50,28 +43,11 @@ public sealed class FeatureEngine : IDisposable
         _rejections = rejections;
         _gate = new AdmissionGate(options, clock);
         _calendar = new LocalCalendar(plan.TimeZone);
-        _shards = Enumerable.Range(0, options.ShardCount).Select(_ => new FeatureShard(plan, options)).ToArray();
-        _stopping = () => _stop;
         if (options.Entities?.FirstOrDefault(name => plan.Entity(name) is null) is { } unknown)
             throw new ArgumentException($"engine options keep entity type '{unknown}', which the definitions do not declare", nameof(options));
         _keeps = plan.Entities.Select(e => options.Keeps(e.Name)).ToArray();
         _routedFields = plan.Entities.Where(e => options.Keeps(e.Name)).SelectMany(e => e.DistinctFields.Prepend(e.JoinKey)).Distinct().ToArray();
-        if (options.Threaded)
-        {
-            _queues = _shards.Select(_ => new SpscQueue<ShardMessage>(options.QueueCapacity)).ToArray();
-            _threads = _shards.Select((shard, i) => new Thread(() => RunShard(i))
-            {
-                IsBackground = true,
-                Name = string.Create(CultureInfo.InvariantCulture, $"amlfs-shard-{i}"),
-            }).ToArray();
-            foreach (var thread in _threads)
-                thread.Start();
-        }
-        else
-        {
-            _queues = [];
-            _threads = [];
-        }
+        _shards = new ShardSet(plan, options);
     }
 
     public FeaturePlan Plan { get; }
@@ -106,7 +82,7 @@ public sealed class FeatureEngine : IDisposable
     public long LogSequence => Volatile.Read(ref _logSequence);
 
     /// <summary>Events queued for shards and not applied yet.</summary>
-    public long QueueDepth => _queues.Sum(q => q.Enqueued - q.Dequeued);
+    public long QueueDepth => _shards.QueueDepth;
 
     /// <summary>Admits one transaction and, when accepted, routes it to its entities' shards. Single writer.</summary>
     public IngestStatus Ingest(Transaction transaction)
@@ -258,11 +234,7 @@ public sealed class FeatureEngine : IDisposable
             statuses[i] = AdmitOne(chunk[i], ids[i]);
     }
 
-    private void PublishQueues()
-    {
-        foreach (var queue in _queues)
-            queue.Publish();
-    }
+    private void PublishQueues() => _shards.Publish();
 
     private IngestStatus AdmitOne(Transaction transaction, UInt128 id)
     {
@@ -287,197 +259,17 @@ public sealed class FeatureEngine : IDisposable
         return status;
     }
 
-    /// <summary>Waits until every event accepted so far is applied and visible to reads.</summary>
-    public void Flush()
-    {
-        var spinner = default(SpinWait);
-        foreach (var queue in _queues)
-        {
-            var target = queue.Enqueued;
-            while (queue.Dequeued < target)
-            {
-                queue.Wake();
-                spinner.SpinOnce();
-            }
-        }
-    }
-
-    /// <summary>
-    /// Evaluates every stored feature of an entity as of <paramref name="asOfMs"/> into <paramref name="features"/>
-    /// (length <c>entity.Features.Count</c>, in that order). Returns whether the entity has stored state; an unknown
-    /// entity reads as all zeros. Thread-safe and allocation-free for plans of up to a few hundred values.
-    /// </summary>
-    public bool Read(EntityPlan entity, string id, long asOfMs, Span<double> features) =>
-        Read(entity, id, asOfMs, features, out _);
-
-    /// <summary>
-    /// As <see cref="Read(EntityPlan, string, long, Span{double})"/>, also giving the entity's log sequence read with the
-    /// features: they are computed from exactly its events with sequences up to <paramref name="logSequence"/> (0 for
-    /// an unknown entity).
-    /// </summary>
-    public bool Read(EntityPlan entity, string id, long asOfMs, Span<double> features, out long logSequence)
-    {
-        ArgumentNullException.ThrowIfNull(entity);
-        ArgumentNullException.ThrowIfNull(id);
-        Span<double> values = entity.ValueCount <= 256 ? stackalloc double[entity.ValueCount] : new double[entity.ValueCount];
-        var known = Evaluate(entity, id, asOfMs, values, new ExpressionScope(asOfMs, null), out logSequence);
-        CopyFeatures(entity, values, features);
-        return known;
-    }
-
-    /// <summary>
-    /// Evaluates stored features and, when a request is given, request features into the plan's value layout:
-    /// <paramref name="values"/> has length <c>entity.ValueCount</c>.
-    /// </summary>
-    public bool Evaluate(EntityPlan entity, string id, long asOfMs, Span<double> values, in ExpressionScope scope) =>
-        Evaluate(entity, id, asOfMs, values, scope, out _);
-
-    /// <summary>
-    /// As <see cref="Evaluate(EntityPlan, string, long, Span{double}, in ExpressionScope)"/>, also giving the entity's
-    /// log sequence read consistently with the values (see <see cref="Read(EntityPlan, string, long, Span{double}, out long)"/>).
-    /// </summary>
-    public bool Evaluate(EntityPlan entity, string id, long asOfMs, Span<double> values, in ExpressionScope scope, out long logSequence)
-    {
-        ArgumentNullException.ThrowIfNull(entity);
-        var hash = Fingerprint.Of(id);
-        var shard = _shards[ShardOf(hash)];
-        var watermark = Volatile.Read(ref _watermark);
-        if (watermark != long.MinValue && asOfMs < watermark - _options.QueryHistoryMs)
-        {
-            throw new ArgumentOutOfRangeException(nameof(asOfMs), string.Create(CultureInfo.InvariantCulture,
-                $"as-of time {DateTimeOffset.FromUnixTimeMilliseconds(asOfMs):O} is older than the retained history ({WindowRules.FormatDuration(_options.QueryHistoryMs)} before {DateTimeOffset.FromUnixTimeMilliseconds(watermark):O})"));
-        }
-
-        var state = shard.Find(entity.Index, id, hash);
-        logSequence = EntityEvaluator.Evaluate(entity, state, asOfMs, values, scope);
-        if (entity.Request.Length > 0 && scope.RequestAmount is not null)
-            EntityEvaluator.EvaluateRequest(entity, values, scope);
-        return state is not null;
-    }
-
-    /// <summary>
-    /// The state of one entity as bytes in <see cref="StateFormat"/> (for an online store), or null when the engine
-    /// holds no state for it. Thread-safe: a copy torn by a concurrent shard write is detected and taken again.
-    /// </summary>
-    public byte[]? ExportEntityState(EntityPlan entity, string id)
-    {
-        ArgumentNullException.ThrowIfNull(entity);
-        ArgumentNullException.ThrowIfNull(id);
-        var hash = Fingerprint.Of(id);
-        var spinner = default(SpinWait);
-        while (true)
-        {
-            var state = _shards[ShardOf(hash)].Find(entity.Index, id, hash);
-            if (state is null)
-                return null;
-            var version = state.Version;
-            if ((version & 1) == 0)
-            {
-                byte[]? bytes = null;
-                try
-                {
-                    bytes = StateFormat.Write(entity, state);
-                }
-                catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException && !state.Validate(version))
-                {
-                    // a torn copy: the writer moved the arrays under it; take it again
-                }
-
-                if (bytes is not null && state.Validate(version))
-                    return bytes;
-            }
-
-            spinner.SpinOnce();
-        }
-    }
-
-    /// <summary>Copies the stored features out of an evaluation's value layout, in <c>entity.Features</c> order.</summary>
-    public static void CopyFeatures(EntityPlan entity, ReadOnlySpan<double> values, Span<double> features)
-    {
-        ArgumentNullException.ThrowIfNull(entity);
-        var map = entity.FeatureValue;
-        for (var i = 0; i < map.Length; i++)
-            features[i] = values[map[i]];
-    }
-
-    /// <summary>
-    /// Writes the engine's whole state (admission gate, every shard's entities, counters) to <paramref name="stream"/>.
-    /// The caller is the single writer and must not call Ingest meanwhile; the method flushes the shards first. Reads
-    /// may continue during the write.
-    /// </summary>
-    public void WriteSnapshot(Stream stream)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        if (Interlocked.Exchange(ref _writing, 1) != 0)
-            throw new InvalidOperationException("FeatureEngine.WriteSnapshot runs on the single writer; an Ingest is in progress.");
-        try
-        {
-            // Once the queues are drained the shard threads mutate nothing (the sweep runs inside Apply only), and
-            // this thread holds the writer flag, so the state stays still while it is written.
-            Flush();
-            EngineSnapshot.Write(stream, Plan, _options, new EngineCounters(_accepted, _duplicates, _late, _future, _logSequence), _gate, _shards);
-        }
-        finally
-        {
-            Volatile.Write(ref _writing, 0);
-        }
-    }
-
-    /// <summary>
-    /// Restores a state written by <see cref="WriteSnapshot"/> into this engine, which must not have ingested anything.
-    /// Returns false, leaving the engine empty, when the snapshot was written for a different plan or shard layout;
-    /// throws <see cref="InvalidDataException"/> when the bytes are corrupt.
-    /// </summary>
-    public bool TryRestoreSnapshot(Stream stream)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        if (Interlocked.Exchange(ref _writing, 1) != 0)
-            throw new InvalidOperationException("FeatureEngine.TryRestoreSnapshot runs on the single writer; an Ingest is in progress.");
-        try
-        {
-            if (_accepted + _duplicates + _late + _future + _logSequence != 0 || _gate.Watermark != long.MinValue
-                || Plan.Entities.Any(e => EntityCount(e) > 0))
-            {
-                throw new InvalidOperationException("a snapshot can only be restored into an engine that has ingested nothing");
-            }
-
-            if (EngineSnapshot.Read(stream, Plan, _options, _gate, _shards) is not { } snapshot)
-                return false;
-            snapshot.RestoreInto(_gate, _shards);
-            var counters = snapshot.Counters;
-            Volatile.Write(ref _accepted, counters.Accepted);
-            Volatile.Write(ref _duplicates, counters.Duplicates);
-            Volatile.Write(ref _late, counters.Late);
-            Volatile.Write(ref _future, counters.FutureTimestamps);
-            Volatile.Write(ref _logSequence, counters.LogSequence);
-            Volatile.Write(ref _watermark, _gate.Watermark);
-            return true;
-        }
-        finally
-        {
-            Volatile.Write(ref _writing, 0);
-        }
-    }
+    /// <summary>Waits until every event published so far is applied and visible to reads.</summary>
+    public void Flush() => _shards.Flush();
 
     /// <summary>Entities of a type held in memory, over all shards.</summary>
-    public int EntityCount(EntityPlan entity) => _shards.Sum(s => s.EntityCount(entity.Index));
+    public int EntityCount(EntityPlan entity) => _shards.EntityCount(entity.Index);
 
     /// <summary>Approximate managed bytes held by the entities of a type (events, fingerprints, tiles, ids).</summary>
     public long EntityBytes(EntityPlan entity) =>
-        _shards.Sum(s => s.Entities(entity.Index).Sum(e => e.ApproximateBytes()));
+        _shards.Entities(entity.Index).Sum(e => e.ApproximateBytes());
 
-    public void Dispose()
-    {
-        _stop = true;
-        foreach (var queue in _queues)
-            queue.Wake();
-        foreach (var thread in _threads)
-            thread.Join();
-        foreach (var queue in _queues)
-            queue.Dispose();
-    }
-
-    private int ShardOf(ulong hash) => (int)((hash >> 32) % (uint)_shards.Length);
+    public void Dispose() => _shards.Dispose();
 
     /// <summary>Makes one accepted transaction visible: counts it, keeps its sequence, and queues it for its entities' shards.</summary>
     private void Route(Transaction transaction, long logSequence)
@@ -504,11 +296,7 @@ public sealed class FeatureEngine : IDisposable
             var fields = plan.DistinctFields;
             for (var f = 0; f < fields.Length; f++)
                 message.Fingerprints[f] = HashOf(transaction, fields[f], hashes);
-            var shard = ShardOf(message.EntityHash);
-            if (_queues.Length == 0)
-                _shards[shard].Apply(message);
-            else
-                _queues[shard].Write(message, _stopping);
+            _shards.Route(message);
         }
     }
 
@@ -543,46 +331,4 @@ public sealed class FeatureEngine : IDisposable
         _ => null,
     };
 
-    private void RunShard(int index)
-    {
-        var queue = _queues[index];
-        var shard = _shards[index];
-        while (true)
-        {
-            if (Drain(queue, shard) > 0)
-                continue;
-            if (_stop)
-                return;
-            var spinner = default(SpinWait);
-            for (var i = 0; i < 20 && queue.IsEmpty; i++)
-                spinner.SpinOnce(sleep1Threshold: -1);
-            if (queue.IsEmpty)
-                queue.WaitForItems(TimeSpan.FromMilliseconds(50));
-        }
-    }
-
-    /// <summary>Applies what the queue holds; a method of its own so the JIT optimizes it fully (not as a loop patch).</summary>
-    private static int Drain(SpscQueue<ShardMessage> queue, FeatureShard shard)
-    {
-        var drained = 0;
-        while (true)
-        {
-            ref var message = ref queue.Peek(0);
-            if (Unsafe.IsNullRef(ref message))
-                return drained;
-            // Memory latency dominates: fetch the slots, states and arrays of the messages a few places ahead.
-            ref var ahead = ref queue.Peek(PrefetchDistance * 3);
-            if (!Unsafe.IsNullRef(ref ahead))
-                shard.Prefetch(ahead, 3);
-            ahead = ref queue.Peek(PrefetchDistance * 2);
-            if (!Unsafe.IsNullRef(ref ahead))
-                shard.Prefetch(ahead, 2);
-            ahead = ref queue.Peek(PrefetchDistance);
-            if (!Unsafe.IsNullRef(ref ahead))
-                shard.Prefetch(ahead, 1);
-            shard.Apply(message);
-            queue.Advance();
-            drained++;
-        }
-    }
 }
