@@ -1,4 +1,5 @@
 using Amlfs.Registry;
+using Amlfs.Storage;
 using Amlfs.Testing;
 
 namespace Amlfs.Cli.Tests;

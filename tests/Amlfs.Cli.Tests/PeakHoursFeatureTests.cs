@@ -1,5 +1,5 @@
 using Amlfs.Engine;
-using Amlfs.Registry;
+using Amlfs.Storage;
 using Amlfs.Testing;
 using Amlfs.Transactions;
 

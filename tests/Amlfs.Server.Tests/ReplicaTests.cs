@@ -4,6 +4,7 @@ using Amlfs.Engine;
 using Amlfs.OnlineStore;
 using Amlfs.Redis;
 using Amlfs.Registry;
+using Amlfs.Storage;
 using Amlfs.Testing;
 using Amlfs.Transactions;
 using Microsoft.Extensions.Time.Testing;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Amlfs.Registry;
+using Amlfs.Storage;
 using Spectre.Console;
 
 namespace Amlfs.Cli.Commands;

@@ -6,7 +6,6 @@ using Amlfs.Consistency;
 using Amlfs.Engine;
 using Amlfs.Parquet;
 using Amlfs.Parquet.FeatureLog;
-using Amlfs.Registry;
 using Amlfs.Server;
 using Amlfs.Storage;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Amlfs.Registry;
+using Amlfs.Storage;
 
 namespace Amlfs.Cli.Commands;
 

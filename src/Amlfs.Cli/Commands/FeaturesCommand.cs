@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Amlfs.Registry;
+using Amlfs.Storage;
 using Spectre.Console;
 
 namespace Amlfs.Cli.Commands;

@@ -3,7 +3,7 @@ using System.Globalization;
 using Amlfs.Engine;
 using Amlfs.Parquet;
 using Amlfs.Parquet.Training;
-using Amlfs.Registry;
+using Amlfs.Storage;
 using Spectre.Console;
 
 namespace Amlfs.Cli.Commands;

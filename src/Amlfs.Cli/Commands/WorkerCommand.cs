@@ -6,6 +6,7 @@ using Amlfs.Kafka.Workers;
 using Amlfs.OnlineStore;
 using Amlfs.Redis;
 using Amlfs.Registry;
+using Amlfs.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Amlfs.Cli.Commands;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Amlfs.Cli.Commands;
 using Amlfs.Registry;
 using Amlfs.Server;
+using Amlfs.Storage;
 
 namespace Amlfs.Cli.Distributed;
 

@@ -25,7 +25,17 @@ public sealed class FeaturePlan
     /// <summary>The plan of an entity type by name, or null.</summary>
     public EntityPlan? Entity(string name) => Entities.FirstOrDefault(e => e.Name == name);
 
-    /// <summary>Compiles definitions; every problem is reported in one <see cref="DefinitionException"/>.</summary>
+    /// <summary>
+    /// Reads definitions text and compiles it: the whole validation of a definitions file, every problem (the
+    /// reader's and the compiler's) reported with its line in one <see cref="DefinitionException"/>.
+    /// </summary>
+    public static FeaturePlan Load(string text, string file) => Compile(DefinitionsLoader.Parse(text, file), file);
+
+    /// <summary>
+    /// Compiles definitions, checking what reading could not (windows against their aggregations, fields, expressions,
+    /// cycles among derived features, the time zone); every problem is reported in one <see cref="DefinitionException"/>,
+    /// each with the line where the definitions declared it.
+    /// </summary>
     public static FeaturePlan Compile(RegistryDefinition definition, string file = "definitions")
     {
         ArgumentNullException.ThrowIfNull(definition);
@@ -49,7 +59,12 @@ public sealed class FeaturePlan
         }
 
         if (errors.Count > 0)
-            throw new DefinitionException(errors);
+        {
+            // Compiling knows names, not lines: settings and entities take the line that declares them.
+            throw new DefinitionException(DefinitionException.InLineOrder(errors.Select(e =>
+                e.Line == 0 && definition.SourceLines.TryGetValue(e.Field, out var line) ? e with { Line = line } : e)));
+        }
+
         return new FeaturePlan(definition, timeZone, [.. entities]);
     }
 

@@ -1,11 +1,11 @@
-using Amlfs.Engine;
-
 namespace Amlfs.Registry;
 
 /// <summary>
-/// Reads a YAML definitions file into a <see cref="RegistryDefinition"/> and validates it completely: unknown keys,
-/// missing or malformed values, unresolved names, invalid windows and expressions. Every problem is reported at once,
-/// each with file, line, field and reason, in one <see cref="DefinitionException"/>.
+/// Reads a YAML definitions file into a <see cref="RegistryDefinition"/>, checking what the file alone can tell:
+/// unknown keys, missing or malformed values, duplicate or unresolved names of entities and views, durations, filters.
+/// Every problem is reported at once, each with file, line, field and reason, in one <see cref="DefinitionException"/>.
+/// The registry describes; the engine compiles: <c>FeaturePlan.Compile</c> (or <c>FeaturePlan.Load</c>, which reads
+/// and compiles) checks windows, fields and expressions, with the lines this reader recorded.
 /// </summary>
 public static class DefinitionsLoader
 {
@@ -21,7 +21,7 @@ public static class DefinitionsLoader
         return reader.ReadToEnd();
     }
 
-    /// <summary>The built-in default definitions.</summary>
+    /// <summary>The built-in default definitions (valid: a test compiles them).</summary>
     public static RegistryDefinition LoadDefault() => Parse(DefaultText(), DefaultFileName);
 
     public static RegistryDefinition LoadFile(string path)
@@ -32,29 +32,14 @@ public static class DefinitionsLoader
         return Parse(File.ReadAllText(path), path);
     }
 
-    /// <summary>Parses and validates definitions text; <paramref name="file"/> names it in messages.</summary>
+    /// <summary>Reads definitions text; <paramref name="file"/> names it in messages.</summary>
     public static RegistryDefinition Parse(string text, string file)
     {
         ArgumentNullException.ThrowIfNull(text);
         var reader = new DefinitionsReader(file);
         var definition = reader.Read(text);
         if (reader.Errors.Count > 0 || definition is null)
-            throw new DefinitionException(InLineOrder(reader.Errors));
-        try
-        {
-            FeaturePlan.Compile(definition, file);
-        }
-        catch (DefinitionException e)
-        {
-            // The plan knows names, not lines: give settings and entities the line that declares them.
-            throw new DefinitionException(InLineOrder(
-                e.Errors.Select(x => x.Line == 0 && reader.Lines.TryGetValue(x.Field, out var line) ? x with { Line = line } : x)));
-        }
-
+            throw new DefinitionException(DefinitionException.InLineOrder(reader.Errors));
         return definition;
     }
-
-    // Errors read top to bottom like the file (the sort is stable); errors without a line come last.
-    private static List<DefinitionError> InLineOrder(IEnumerable<DefinitionError> errors) =>
-        errors.OrderBy(e => e.Line == 0 ? int.MaxValue : e.Line).ToList();
 }

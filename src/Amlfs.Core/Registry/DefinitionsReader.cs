@@ -6,7 +6,7 @@ namespace Amlfs.Registry;
 
 /// <summary>
 /// Reads the YAML of a definitions file into a <see cref="RegistryDefinition"/>, collecting every problem with its
-/// line and field instead of stopping at the first. <see cref="DefinitionsLoader"/> then compiles the result.
+/// line and field instead of stopping at the first.
 /// </summary>
 internal sealed class DefinitionsReader(string file)
 {
@@ -69,6 +69,7 @@ internal sealed class DefinitionsReader(string file)
             Entities = entities,
             Views = views,
             RequestFeatures = requestFeatures,
+            SourceLines = Lines,
         };
     }
 

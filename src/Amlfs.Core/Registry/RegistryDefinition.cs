@@ -2,7 +2,9 @@ namespace Amlfs.Registry;
 
 /// <summary>
 /// The whole content of a definitions file: project settings, entities, feature views and request-time features.
-/// Built by <see cref="DefinitionsLoader"/>, which guarantees that every name resolves and every window is valid.
+/// <see cref="DefinitionsLoader"/> reads it and checks what the file alone can tell (keys, types, names, durations);
+/// compiling it for the engine (<c>FeaturePlan.Compile</c>) checks the rest (windows, fields, expressions), so a
+/// definition that compiled is valid, and the registry stores only such definitions.
 /// </summary>
 public sealed record RegistryDefinition
 {
@@ -24,6 +26,12 @@ public sealed record RegistryDefinition
     public long QueryHistoryMs { get; init; } = 86_400_000L;
 
     public required IReadOnlyList<EntityDefinition> Entities { get; init; }
+
+    /// <summary>
+    /// Where settings and entities were declared, for errors found after reading: the line of <c>timezone</c> and of
+    /// each <c>entities.NAME</c> in the file read (features carry their own <see cref="FeatureDefinition.Line"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, int> SourceLines { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
 
     public required IReadOnlyList<FeatureViewDefinition> Views { get; init; }
 

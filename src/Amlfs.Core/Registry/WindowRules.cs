@@ -27,9 +27,20 @@ public static class WindowRules
             split++;
         if (split == 0 || split == t.Length || split > 12)
             return null;
-        var unit = Expressions.ExpressionParser.UnitMilliseconds(t[split..]);
+        var unit = UnitMilliseconds(t[split..]);
         return unit is { } ms ? long.Parse(t.AsSpan(0, split), System.Globalization.CultureInfo.InvariantCulture) * ms : null;
     }
+
+    /// <summary>Duration in milliseconds for a unit suffix (ms, s, m, h, d), or null when the text is not a unit.</summary>
+    public static long? UnitMilliseconds(string unit) => unit switch
+    {
+        "ms" => 1,
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => null,
+    };
 
     /// <summary>The spelling used in feature names: 60s, 5m, 10m, 1h, 24h, 7d.</summary>
     public static string FormatDuration(long ms) => ms switch

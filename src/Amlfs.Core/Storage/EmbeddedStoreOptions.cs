@@ -1,5 +1,4 @@
 using System.Globalization;
-using Amlfs.Registry;
 
 namespace Amlfs.Storage;
 

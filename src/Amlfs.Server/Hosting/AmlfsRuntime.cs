@@ -1,10 +1,10 @@
 using Amlfs.Engine;
-using Amlfs.Registry;
 using Amlfs.Scoring;
 using Amlfs.Server.Api;
 using Amlfs.Server.FeatureLogging;
 using Amlfs.Server.Observability;
 using Amlfs.Server.Serving;
+using Amlfs.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Amlfs.Server.Hosting;

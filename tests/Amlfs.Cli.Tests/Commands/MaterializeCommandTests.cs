@@ -2,7 +2,6 @@ using System.Globalization;
 using Amlfs.Engine;
 using Amlfs.Parquet;
 using Amlfs.Parquet.Roll;
-using Amlfs.Registry;
 using Amlfs.Storage;
 using Amlfs.Synthetic;
 using Amlfs.Testing;

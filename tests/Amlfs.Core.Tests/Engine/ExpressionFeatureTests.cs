@@ -1,3 +1,4 @@
+using Amlfs.Engine;
 using Amlfs.Registry;
 using Amlfs.Registry.Expressions;
 using Amlfs.Testing;
@@ -60,7 +61,7 @@ public sealed class ExpressionFeatureTests
     [Fact]
     public void Request_fields_are_refused_in_stored_features()
     {
-        var e = Assert.Throws<DefinitionException>(() => DefinitionsLoader.Parse(DefinitionTexts.WithCustomerFeature("""
+        var e = Assert.Throws<DefinitionException>(() => FeaturePlan.Load(DefinitionTexts.WithCustomerFeature("""
                   - name: uses_request
                     expression: request.amount * 2
 

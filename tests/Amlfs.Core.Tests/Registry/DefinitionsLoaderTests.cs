@@ -1,8 +1,13 @@
+using Amlfs.Engine;
 using Amlfs.Registry;
 using Amlfs.Testing;
 
 namespace Amlfs.Core.Tests.Registry;
 
+/// <summary>
+/// The validation of a definitions file: what the registry's reader checks, and what compiling the definitions for
+/// the engine checks (<see cref="FeaturePlan.Load"/>), every error with its line.
+/// </summary>
 public sealed class DefinitionsLoaderTests
 {
     private const string File = "test.yaml";
@@ -271,14 +276,35 @@ public sealed class DefinitionsLoaderTests
         Assert.Equal(22, definition.AllFeatures.Count());
     }
 
+    [Fact]
+    public void The_registry_reads_what_only_the_engine_can_refuse_and_compiling_refuses_it_with_its_line()
+    {
+        var text = Minimal + Derived("uses_unknown", "no_such_feature * 2");
+
+        var read = DefinitionsLoader.Parse(text, File);
+        var error = Assert.Single(Assert.Throws<DefinitionException>(() => FeaturePlan.Compile(read, File)).Errors);
+
+        Assert.Contains(read.StoredFeatures, f => f.Name == "uses_unknown");
+        Assert.Equal(("uses_unknown.expression", 13), (error.Field, error.Line));
+    }
+
+    [Fact]
+    public void The_default_definitions_compile()
+    {
+        var plan = FeaturePlan.Load(DefinitionsLoader.DefaultText(), DefinitionsLoader.DefaultFileName);
+
+        Assert.Equal(["customer", "merchant"], plan.Entities.Select(e => e.Name));
+    }
+
     private static string Derived(string name, string expression) => $"""
               - name: {name}
                 expression: {expression}
 
         """;
 
+    /// <summary>The whole validation of a definitions file: read by the registry, then compiled by the engine.</summary>
     private static IReadOnlyList<DefinitionError> Errors(string text) =>
-        Assert.Throws<DefinitionException>(() => DefinitionsLoader.Parse(text, File)).Errors;
+        Assert.Throws<DefinitionException>(() => FeaturePlan.Load(text, File)).Errors;
 
     private static DefinitionError SingleError(string text) => Assert.Single(Errors(text));
 }

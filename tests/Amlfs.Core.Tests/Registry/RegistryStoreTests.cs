@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Amlfs.Registry;
+using Amlfs.Storage;
 using Amlfs.Testing;
 
 namespace Amlfs.Core.Tests.Registry;

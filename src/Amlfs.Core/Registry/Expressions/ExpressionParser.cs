@@ -25,17 +25,6 @@ public static class ExpressionParser
         return expression;
     }
 
-    /// <summary>Duration in milliseconds for a unit suffix, or null when the text is not a unit.</summary>
-    public static long? UnitMilliseconds(string unit) => unit switch
-    {
-        "ms" => 1,
-        "s" => 1_000,
-        "m" => 60_000,
-        "h" => 3_600_000,
-        "d" => 86_400_000,
-        _ => null,
-    };
-
     private sealed class Reader(string text)
     {
         private int _position;
@@ -166,7 +155,7 @@ public static class ExpressionParser
             if (_position == unitStart)
                 return new NumberSyntax(value, false, column);
             var unit = text[unitStart.._position];
-            if (UnitMilliseconds(unit) is not { } ms)
+            if (WindowRules.UnitMilliseconds(unit) is not { } ms)
                 throw new ExpressionException($"unknown duration unit '{unit}' at column {unitStart + 1} (use ms, s, m, h or d)", unitStart + 1);
             return new NumberSyntax(value * ms, true, column);
         }

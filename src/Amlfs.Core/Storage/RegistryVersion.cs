@@ -1,4 +1,6 @@
-namespace Amlfs.Registry;
+using Amlfs.Registry;
+
+namespace Amlfs.Storage;
 
 /// <summary>
 /// A registry version and its definitions. Version 0 is the built-in default file, active while nothing has been

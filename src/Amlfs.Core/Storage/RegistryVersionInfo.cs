@@ -1,4 +1,4 @@
-namespace Amlfs.Registry;
+namespace Amlfs.Storage;
 
 /// <summary>
 /// One stored registry version, as the store's index records it: its number (1, 2, ...), when it was applied (UTC),

@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Amlfs.Engine;
+using Amlfs.Registry;
 
-namespace Amlfs.Registry;
+namespace Amlfs.Storage;
 
 /// <summary>
 /// The versioned feature registry of a data directory. <c>DIR/registry/</c> holds the text of every applied version
@@ -60,7 +62,8 @@ public sealed class RegistryStore
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(fileName);
-        var definition = DefinitionsLoader.Parse(text, fileName);
+        // Only definitions that compile are stored: the registry describes, the engine's compiler validates.
+        var definition = FeaturePlan.Load(text, fileName).Definition;
 
         // Compare without the lock first, so that applying unchanged definitions writes nothing, not even the lock file;
         // then compare again under the lock, since another apply may have stored a version in between.
@@ -101,7 +104,7 @@ public sealed class RegistryStore
         ?? throw new ArgumentOutOfRangeException(nameof(number), number, $"registry version {number} does not exist in {RegistryDirectory}");
 
     private RegistryVersion Load(RegistryVersionInfo info) =>
-        new(info.Version, DefinitionsLoader.Parse(ReadVerified(info), VersionPath(info.Version)), info);
+        new(info.Version, FeaturePlan.Load(ReadVerified(info), VersionPath(info.Version)).Definition, info);
 
     private string ReadVerified(RegistryVersionInfo info)
     {

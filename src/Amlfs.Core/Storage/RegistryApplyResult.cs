@@ -1,4 +1,6 @@
-namespace Amlfs.Registry;
+using Amlfs.Registry;
+
+namespace Amlfs.Storage;
 
 /// <summary>
 /// The outcome of <see cref="RegistryStore.Apply"/>: the diff from the previously active version, and the version now

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Amlfs.Registry;
+namespace Amlfs.Storage;
 
 /// <summary>The JSON index of a <see cref="RegistryStore"/>: every stored version, oldest first.</summary>
 internal sealed record RegistryIndex(IReadOnlyList<RegistryVersionInfo> Versions);
