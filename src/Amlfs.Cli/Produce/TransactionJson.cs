@@ -41,5 +41,5 @@ internal static class TransactionJson
         TransactionJsonWriter.Write(writer, transaction, includeTimestamp);
 
     /// <summary>An ISO-8601 UTC instant with milliseconds, the form the server reads and writes.</summary>
-    public static string Timestamp(long unixMs) => TransactionJsonWriter.Timestamp(unixMs);
+    public static string Timestamp(long unixMs) => TransactionTimestamps.Format(unixMs);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace Amlfs.Transactions;
@@ -22,7 +21,7 @@ public static class TransactionJsonWriter
         writer.WriteNumber("amount", transaction.Amount);
         writer.WriteString("currency", transaction.Currency);
         if (includeTimestamp)
-            writer.WriteString("timestamp", Timestamp(transaction.TimestampMs));
+            writer.WriteString("timestamp", TransactionTimestamps.Format(transaction.TimestampMs));
         WriteOptional(writer, "ip_address", transaction.IpAddress);
         WriteOptional(writer, "channel", transaction.Channel);
         WriteOptional(writer, "device_id", transaction.DeviceId);
@@ -30,10 +29,6 @@ public static class TransactionJsonWriter
         WriteOptional(writer, "payment_format", transaction.PaymentFormat);
         writer.WriteEndObject();
     }
-
-    /// <summary>An ISO-8601 UTC instant with milliseconds, the form the API reads and writes.</summary>
-    public static string Timestamp(long unixMs) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
     {
