@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Amlfs.OnlineStore;
 using Amlfs.Server.Api;
+using Amlfs.Server.Contracts;
 using Amlfs.Server.Hosting;
 using Amlfs.Server.Serving;
 using Microsoft.AspNetCore.Hosting;

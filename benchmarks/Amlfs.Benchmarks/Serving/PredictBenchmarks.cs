@@ -5,6 +5,7 @@ using System.Text.Json;
 using Amlfs.Scoring;
 using Amlfs.Server;
 using Amlfs.Server.Api;
+using Amlfs.Server.Contracts;
 using Amlfs.Server.Hosting;
 using Amlfs.Transactions;
 using BenchmarkDotNet.Attributes;

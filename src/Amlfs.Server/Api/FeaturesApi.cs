@@ -1,5 +1,6 @@
 using Amlfs.Engine;
 using Amlfs.Registry;
+using Amlfs.Server.Contracts;
 using Amlfs.Server.Hosting;
 
 namespace Amlfs.Server.Api;

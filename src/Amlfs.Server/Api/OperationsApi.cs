@@ -1,4 +1,5 @@
 using System.Globalization;
+using Amlfs.Server.Contracts;
 using Amlfs.Server.Hosting;
 
 namespace Amlfs.Server.Api;

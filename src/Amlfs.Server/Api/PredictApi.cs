@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Serialization.Metadata;
 using Amlfs.Engine;
 using Amlfs.Scoring;
+using Amlfs.Server.Contracts;
 using Amlfs.Server.Hosting;
 using Amlfs.Transactions;
 using Microsoft.AspNetCore.Http.Json;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Amlfs.Server.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Amlfs.Server.Api;

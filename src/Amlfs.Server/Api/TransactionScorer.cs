@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Amlfs.Engine;
 using Amlfs.Scoring;
+using Amlfs.Server.Contracts;
 using Amlfs.Server.FeatureLogging;
 using Amlfs.Server.Serving;
 using Amlfs.Transactions;

@@ -1,4 +1,5 @@
 using Amlfs.Engine;
+using Amlfs.Server.Contracts;
 using Amlfs.Server.Hosting;
 using Amlfs.Server.Ingestion;
 using Amlfs.Transactions;
