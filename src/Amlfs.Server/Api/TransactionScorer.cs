@@ -57,7 +57,7 @@ internal sealed class TransactionScorer(EntityPlan? customerPlan, EntityPlan? me
             MerchantId = transaction.MerchantId,
             Amount = transaction.Amount,
             RiskScore = assessment.Score,
-            RiskLevel = LevelName(assessment.Level),
+            RiskLevel = assessment.Level.WireName(),
             FeaturesUsed = used,
             Explanation = ExplanationFormatter.Format(assessment, culture),
             ModelVersion = assessment.ModelVersion,
@@ -66,11 +66,4 @@ internal sealed class TransactionScorer(EntityPlan? customerPlan, EntityPlan? me
         };
         return (response, assessment.Level);
     }
-
-    public static string LevelName(RiskLevel level) => level switch
-    {
-        RiskLevel.Low => "LOW",
-        RiskLevel.Medium => "MEDIUM",
-        _ => "HIGH",
-    };
 }
