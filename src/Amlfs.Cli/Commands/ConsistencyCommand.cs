@@ -8,6 +8,7 @@ using Amlfs.Parquet;
 using Amlfs.Parquet.FeatureLog;
 using Amlfs.Registry;
 using Amlfs.Server;
+using Amlfs.Server.Hosting;
 using Amlfs.Storage;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;

@@ -7,6 +7,7 @@ using Amlfs.Kafka.Development;
 using Amlfs.Redis;
 using Amlfs.Registry;
 using Amlfs.Server;
+using Amlfs.Server.Hosting;
 using Amlfs.Transactions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;

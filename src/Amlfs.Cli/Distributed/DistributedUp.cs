@@ -1,7 +1,7 @@
 using System.Globalization;
 using Amlfs.Cli.Commands;
 using Amlfs.Registry;
-using Amlfs.Server;
+using Amlfs.Server.Hosting;
 
 namespace Amlfs.Cli.Distributed;
 
