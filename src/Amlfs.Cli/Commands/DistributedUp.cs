@@ -1,9 +1,9 @@
 using System.Globalization;
-using Amlfs.Cli.Commands;
+using Amlfs.Cli.Distributed;
 using Amlfs.Registry;
 using Amlfs.Server.Hosting;
 
-namespace Amlfs.Cli.Distributed;
+namespace Amlfs.Cli.Commands;
 
 /// <summary>
 /// <c>amlfs up --distributed</c>: the distributed topology on one machine with development stand-ins (a
