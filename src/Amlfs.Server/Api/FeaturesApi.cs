@@ -3,6 +3,7 @@ using Amlfs.Registry;
 using Amlfs.Server.Contracts;
 using Amlfs.Server.Serving;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Amlfs.Server.Api;
 
@@ -34,12 +35,12 @@ internal static class FeaturesApi
     }
 
     private static Task<Results<Ok<FeaturesResponse>, ValidationProblem, ProblemHttpResult>> CustomerFeatures(
-        string customer_id, string? at, [AsParameters] FeatureServices services, CancellationToken cancellationToken) =>
-        ReadAsync(services, services.Definitions.Customer, "customer", customer_id, at, cancellationToken);
+        [FromRoute(Name = "customer_id")] string customerId, string? at, [AsParameters] FeatureServices services, CancellationToken cancellationToken) =>
+        ReadAsync(services, services.Definitions.Customer, "customer", customerId, at, cancellationToken);
 
     private static Task<Results<Ok<FeaturesResponse>, ValidationProblem, ProblemHttpResult>> MerchantFeatures(
-        string merchant_id, string? at, [AsParameters] FeatureServices services, CancellationToken cancellationToken) =>
-        ReadAsync(services, services.Definitions.Merchant, "merchant", merchant_id, at, cancellationToken);
+        [FromRoute(Name = "merchant_id")] string merchantId, string? at, [AsParameters] FeatureServices services, CancellationToken cancellationToken) =>
+        ReadAsync(services, services.Definitions.Merchant, "merchant", merchantId, at, cancellationToken);
 
     private static Ok<RegistryResponse> RegistryFeatures(ActiveDefinitions definitions)
     {
