@@ -1,3 +1,4 @@
+using Amlfs.Cli.Commands;
 using Amlfs.Testing;
 using Microsoft.Extensions.Time.Testing;
 

@@ -4,6 +4,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Amlfs.Engine;
+using Amlfs.Server.Contracts;
 
 namespace Amlfs.Testing;
 
@@ -12,7 +14,7 @@ namespace Amlfs.Testing;
 /// HTTP/1.1 keep-alive server, one thread per connection. It records every request and answers with
 /// <see cref="Respond"/>, which by default plays the real API: <c>POST /transactions</c> accepts every new
 /// transaction id and reports repeated ones as duplicates, <c>POST /predict</c> scores every transaction 0.87 HIGH,
-/// <c>GET /health</c> is healthy.
+/// <c>GET /health</c> is healthy. The bodies are written with the server's own contracts.
 /// </summary>
 public sealed class FakeAmlfsServer : IDisposable
 {
@@ -233,7 +235,7 @@ public sealed class FakeAmlfsServer : IDisposable
         var transactions = json.RootElement.ValueKind == JsonValueKind.Array
             ? json.RootElement.EnumerateArray().ToList()
             : [json.RootElement];
-        var results = new List<object>();
+        var results = new List<IngestResult>();
         int accepted = 0, duplicates = 0;
         foreach (var transaction in transactions)
         {
@@ -243,34 +245,32 @@ public sealed class FakeAmlfsServer : IDisposable
                 accepted++;
             else
                 duplicates++;
-            results.Add(new Dictionary<string, object> { ["transaction_id"] = id, ["status"] = fresh ? "accepted" : "duplicate", ["errors"] = Array.Empty<object>() });
+            results.Add(new IngestResult { TransactionId = id, Status = (fresh ? IngestStatus.Accepted : IngestStatus.Duplicate).WireName() });
         }
 
-        return FakeResponse.Json(JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["accepted"] = accepted,
-            ["duplicates"] = duplicates,
-            ["rejected"] = 0,
-            ["results"] = results,
-        }));
+        return FakeResponse.Json(JsonSerializer.Serialize(
+            new IngestResponse { Accepted = accepted, Duplicates = duplicates, Rejected = 0, Results = results },
+            AmlfsJsonContext.Default.IngestResponse));
     }
 
     private static FakeResponse Predict(FakeRequest request)
     {
-        using var json = JsonDocument.Parse(request.Body);
-        var root = json.RootElement;
-        return FakeResponse.Json(JsonSerializer.Serialize(new Dictionary<string, object?>
-        {
-            ["transaction_id"] = root.GetProperty("transaction_id").GetString(),
-            ["customer_id"] = root.GetProperty("customer_id").GetString(),
-            ["merchant_id"] = root.GetProperty("merchant_id").GetString(),
-            ["amount"] = root.GetProperty("amount").GetDecimal(),
-            ["risk_score"] = 0.87,
-            ["risk_level"] = "HIGH",
-            ["features_used"] = new Dictionary<string, double> { ["txn_count_1h"] = 31.0, ["unique_ips_1h"] = 4.0 },
-            ["explanation"] = new[] { "31 transactions in the last hour", "4 IP addresses in the last hour" },
-            ["processing_time_ms"] = 0.05,
-            ["model_version"] = "rules-1",
-        }));
+        var transaction = JsonSerializer.Deserialize(request.Body, AmlfsJsonContext.Default.PredictRequest)!;
+        return FakeResponse.Json(JsonSerializer.Serialize(
+            new PredictResponse
+            {
+                TransactionId = transaction.TransactionId!,
+                CustomerId = transaction.CustomerId!,
+                MerchantId = transaction.MerchantId!,
+                Amount = transaction.Amount ?? 0,
+                RiskScore = 0.87,
+                RiskLevel = RiskLevelNames.High,
+                FeaturesUsed = new Dictionary<string, double> { ["txn_count_1h"] = 31.0, ["unique_ips_1h"] = 4.0 },
+                Explanation = ["31 transactions in the last hour", "4 IP addresses in the last hour"],
+                ProcessingTimeMs = 0.05,
+                ModelVersion = "rules-1",
+                ScoredAt = transaction.Timestamp ?? DateTimeOffset.UnixEpoch, // the real server says its receive time; the fake has no clock
+            },
+            AmlfsJsonContext.Default.PredictResponse));
     }
 }

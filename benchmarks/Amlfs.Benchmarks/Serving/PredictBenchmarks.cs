@@ -3,9 +3,11 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Amlfs.Scoring;
-using Amlfs.Server;
 using Amlfs.Server.Api;
+using Amlfs.Server.Contracts;
 using Amlfs.Server.Hosting;
+using Amlfs.Server.Observability;
+using Amlfs.Server.Serving;
 using Amlfs.Transactions;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,14 +27,17 @@ public class PredictBenchmarks
 
     private readonly ArrayBufferWriter<byte> _output = new(4096);
     private string _directory = null!;
+    private readonly ServerMetrics _metrics = new();
     private AmlfsRuntime _runtime = null!;
+    private TransactionScorer _scorer = null!;
     private Transaction _transaction = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _directory = Directory.CreateTempSubdirectory("amlfs-bench-").FullName;
-        _runtime = AmlfsRuntime.Start(new ServerSettings { DataDirectory = _directory, Port = 0 }, TimeProvider.System, NullLoggerFactory.Instance);
+        _runtime = AmlfsRuntime.Start(new ServerSettings { DataDirectory = _directory, Port = 0 }, TimeProvider.System, _metrics, new ProducerStatus(), NullLoggerFactory.Instance);
+        _scorer = new TransactionScorer(_runtime.Definitions, _runtime.Model, _runtime.Features, _metrics, log: null, TimeProvider.System);
         _transaction = Validate(Parse()!);
     }
 
@@ -70,21 +75,19 @@ public class PredictBenchmarks
     public void Cleanup()
     {
         _runtime.Dispose();
+        _metrics.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
 
-    /// <summary>Reads as /predict does; the embedded source completes synchronously, so nothing waits here.</summary>
-    private PredictResponse ScoreOnce(Transaction transaction)
-    {
-        var inputs = _runtime.Features.ReadForScoringAsync([transaction], CancellationToken.None).Result;
-        return _runtime.Scorer.Score(transaction, inputs[0], ExplanationFormatter.English, Stopwatch.GetTimestamp()).Response;
-    }
+    /// <summary>Reads and scores as /predict does; the embedded source completes synchronously, so nothing waits here.</summary>
+    private PredictResponse ScoreOnce(Transaction transaction) =>
+        _scorer.ScoreAsync([transaction], ExplanationFormatter.English, Stopwatch.GetTimestamp(), CancellationToken.None).Result[0];
 
     private static PredictRequest? Parse() => JsonBody.Parse(new ReadOnlySequence<byte>(Body), AmlfsJsonContext.Default.PredictRequest, out _);
 
     private Transaction Validate(PredictRequest request)
     {
-        TransactionValidator.Validate(request.ToInput(), out var transaction, _runtime.Clock.GetUtcNow());
+        TransactionValidator.Validate(request.ToInput(), out var transaction, TimeProvider.System.GetUtcNow());
         return transaction ?? throw new InvalidOperationException("the benchmark's transaction is invalid");
     }
 }

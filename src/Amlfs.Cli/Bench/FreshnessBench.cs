@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text;
+using System.Net.Http.Json;
 using System.Text.Json;
+using Amlfs.Server.Contracts;
 using HdrHistogram;
 
 namespace Amlfs.Cli.Bench;
@@ -49,8 +50,8 @@ internal static class FreshnessBench
                 reads++;
                 using var response = await client.GetAsync(path, cancellationToken);
                 response.EnsureSuccessStatusCode();
-                using var document = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancellationToken));
-                if (document.RootElement.GetProperty("features").GetProperty("txn_count_60s").GetDouble() >= 1)
+                var read = await response.Content.ReadFromJsonAsync(AmlfsJsonContext.Default.FeaturesResponse, cancellationToken);
+                if (read!.Features["txn_count_60s"] >= 1)
                     break;
                 if (Stopwatch.GetElapsedTime(acknowledged).TotalSeconds > 10)
                     throw new InvalidOperationException($"transaction of {customer} not visible 10 s after its acknowledgement");
@@ -65,12 +66,10 @@ internal static class FreshnessBench
 
     private static async Task PostAsync(HttpClient client, string customer, CancellationToken cancellationToken)
     {
-        var body = string.Create(CultureInfo.InvariantCulture,
-            $$"""{"transaction_id":"{{customer}}_T","customer_id":"{{customer}}","merchant_id":"MERCH_FRESH","amount":12.34}""");
-        using var content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await client.PostAsync(new Uri("/transactions", UriKind.Relative), content, cancellationToken);
+        var transaction = new TransactionRequest { TransactionId = customer + "_T", CustomerId = customer, MerchantId = "MERCH_FRESH", Amount = 12.34m };
+        using var response = await client.PostAsJsonAsync(new Uri("/transactions", UriKind.Relative), transaction, AmlfsJsonContext.Default.TransactionRequest, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (!response.IsSuccessStatusCode || !text.Contains("\"accepted\":1", StringComparison.Ordinal))
+        if (!response.IsSuccessStatusCode || JsonSerializer.Deserialize(text, AmlfsJsonContext.Default.IngestResponse) is not { Accepted: 1 })
             throw new InvalidOperationException($"POST /transactions answered {(int)response.StatusCode}: {text}");
     }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Amlfs.Cli.Commands;
+using Amlfs.Cli.Training;
 using Amlfs.DuckDb;
 using Amlfs.Engine;
 using Amlfs.Parquet;
@@ -50,7 +50,7 @@ internal static class TrainingSetBench
         using var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        var summary = await TrainingSetCommand.BuildWithProgressAsync(
+        var summary = await TrainingSetProgressBars.BuildAsync(
             console, root, plan, EngineOptions.From(definition), null, ours, parallelism, cancellationToken).ConfigureAwait(false);
         var ourSeconds = clock.Elapsed.TotalSeconds;
         process.Refresh();

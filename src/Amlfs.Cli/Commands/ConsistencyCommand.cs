@@ -7,6 +7,7 @@ using Amlfs.Engine;
 using Amlfs.Parquet;
 using Amlfs.Parquet.FeatureLog;
 using Amlfs.Server;
+using Amlfs.Server.Hosting;
 using Amlfs.Storage;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;

@@ -6,6 +6,7 @@ using Amlfs.Kafka;
 using Amlfs.Kafka.Development;
 using Amlfs.Redis;
 using Amlfs.Server;
+using Amlfs.Server.Hosting;
 using Amlfs.Storage;
 using Amlfs.Transactions;
 using Microsoft.AspNetCore.Builder;

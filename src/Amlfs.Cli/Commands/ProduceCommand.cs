@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Amlfs.Cli.Produce;
 using Amlfs.Kafka;
+using Amlfs.Server.Contracts;
 using Amlfs.Synthetic;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -104,7 +105,7 @@ internal static class ProduceCommand
 
         var traffic = new LiveTraffic(new SyntheticOptions { Seed = options.Seed }, environment.Clock);
         var producer = new Producer(options, client, traffic, environment.Clock, console);
-        Prediction? prediction = null;
+        PredictResponse? prediction = null;
         string? error = null;
         try
         {
@@ -243,13 +244,13 @@ internal static class ProduceCommand
         return table;
     }
 
-    private static void WritePrediction(IAnsiConsole console, Prediction prediction)
+    private static void WritePrediction(IAnsiConsole console, PredictResponse prediction)
     {
-        var colour = prediction.RiskLevel switch { "HIGH" => "red", "MEDIUM" => "yellow", _ => "green" };
+        var colour = prediction.RiskLevel switch { RiskLevelNames.High => "red", RiskLevelNames.Medium => "yellow", _ => "green" };
         console.MarkupLine(Invariant, "[bold]{0}[/] of {1} at {2}: risk [{3}]{4}[/], score {5:0.000} (model {6}, {7:0.###} ms)",
-            Markup.Escape(prediction.TransactionId ?? "?"), Markup.Escape(prediction.CustomerId ?? "?"), Markup.Escape(prediction.MerchantId ?? "?"),
-            colour, Markup.Escape(prediction.RiskLevel ?? "?"), prediction.RiskScore, Markup.Escape(prediction.ModelVersion ?? "?"), prediction.ProcessingTimeMs);
-        foreach (var reason in prediction.Explanation ?? [])
+            Markup.Escape(prediction.TransactionId), Markup.Escape(prediction.CustomerId), Markup.Escape(prediction.MerchantId),
+            colour, Markup.Escape(prediction.RiskLevel), prediction.RiskScore, Markup.Escape(prediction.ModelVersion), prediction.ProcessingTimeMs);
+        foreach (var reason in prediction.Explanation)
             console.MarkupLine("  - " + Markup.Escape(reason));
         if (prediction.FeaturesUsed is { Count: > 0 } features)
         {

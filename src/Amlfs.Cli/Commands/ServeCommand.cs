@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Amlfs.Cli.Distributed;
 using Amlfs.OnlineStore;
 using Amlfs.Redis;
 using Amlfs.Registry;

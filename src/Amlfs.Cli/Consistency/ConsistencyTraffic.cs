@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Text.Json;
+using Amlfs.Server.Contracts;
 
 namespace Amlfs.Cli.Consistency;
 
@@ -28,7 +28,7 @@ internal sealed class ConsistencyTraffic(HttpClient http, TimeProvider clock, Tr
     public async Task<TrafficTotals> RunAsync(CancellationToken cancellationToken)
     {
         // One event at the clock first, so that the watermark stands and the late events of every client are late.
-        await PostTransactionsAsync([Transaction(new Random(options.Seed), "warm-up", "C0000", Now)], cancellationToken);
+        await PostTransactionsAsync([Transaction<TransactionRequest>(new Random(options.Seed), "warm-up", "C0000", Now)], cancellationToken);
         var clients = Enumerable.Range(0, options.Clients).Select(c => RunClientAsync(c, cancellationToken)).ToArray();
         await Task.WhenAll(clients);
         return new TrafficTotals(_transactions, _accepted, _duplicates, _rejected, _predicts, _recorded, _reads, _vectors);
@@ -51,7 +51,7 @@ internal sealed class ConsistencyTraffic(HttpClient http, TimeProvider clock, Tr
         {
             if (transactions > 0 && (requests == 0 || random.NextDouble() < transactions / (double)(transactions + requests)))
             {
-                var batch = new List<Dictionary<string, object?>>();
+                var batch = new List<TransactionRequest>();
                 for (var n = Math.Min(transactions, random.Next(1, 6)); n > 0; n--, transactions--)
                 {
                     var id = sent.Count > 0 && random.NextDouble() < 0.05
@@ -60,7 +60,7 @@ internal sealed class ConsistencyTraffic(HttpClient http, TimeProvider clock, Tr
                     sent.Add(id);
                     var roll = random.NextDouble();
                     long? at = roll < 0.03 ? Now - LateMs : roll < 0.25 ? Now - random.NextInt64(OutOfOrderMs) : null;
-                    batch.Add(Transaction(random, id, Customer(random), at));
+                    batch.Add(Transaction<TransactionRequest>(random, id, Customer(random), at));
                 }
 
                 await PostTransactionsAsync(batch, cancellationToken);
@@ -81,34 +81,40 @@ internal sealed class ConsistencyTraffic(HttpClient http, TimeProvider clock, Tr
 
     private string Merchant(Random random) => string.Create(CultureInfo.InvariantCulture, $"M{random.Next(Merchants):D4}");
 
-    private Dictionary<string, object?> Transaction(Random random, string id, string customer, long? atMs) => new()
+    /// <summary>A transaction to send; without <paramref name="atMs"/> the server stamps the time it receives it.</summary>
+    private T Transaction<T>(Random random, string id, string customer, long? atMs)
+        where T : TransactionRequest, new()
     {
-        ["transaction_id"] = id,
-        ["customer_id"] = customer,
-        ["merchant_id"] = Merchant(random),
-        ["amount"] = Math.Round(random.Next(100, 500_000) / 100m, 2),
-        ["ip_address"] = random.NextDouble() < 0.9 ? string.Create(CultureInfo.InvariantCulture, $"10.0.{random.Next(4)}.{random.Next(1, 6)}") : null,
-        ["timestamp"] = atMs is { } ms ? Iso(ms) : null,
-    };
+        return new T
+        {
+            TransactionId = id,
+            CustomerId = customer,
+            MerchantId = Merchant(random),
+            Amount = Math.Round(random.Next(100, 500_000) / 100m, 2),
+            IpAddress = random.NextDouble() < 0.9 ? string.Create(CultureInfo.InvariantCulture, $"10.0.{random.Next(4)}.{random.Next(1, 6)}") : null,
+            Timestamp = atMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null,
+        };
+    }
 
-    private async Task PostTransactionsAsync(List<Dictionary<string, object?>> batch, CancellationToken cancellationToken)
+    private async Task PostTransactionsAsync(List<TransactionRequest> batch, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync("/transactions", batch, cancellationToken);
+        using var response = await http.PostAsJsonAsync("/transactions", batch, AmlfsJsonContext.Default.ListTransactionRequest, cancellationToken);
         response.EnsureSuccessStatusCode();
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        var body = await response.Content.ReadFromJsonAsync(AmlfsJsonContext.Default.IngestResponse, cancellationToken)
+            ?? throw new InvalidOperationException("POST /transactions answered 200 without a body");
         Interlocked.Add(ref _transactions, batch.Count);
-        Interlocked.Add(ref _accepted, body.RootElement.GetProperty("accepted").GetInt64());
-        Interlocked.Add(ref _duplicates, body.RootElement.GetProperty("duplicates").GetInt64());
-        Interlocked.Add(ref _rejected, body.RootElement.GetProperty("rejected").GetInt64());
+        Interlocked.Add(ref _accepted, body.Accepted);
+        Interlocked.Add(ref _duplicates, body.Duplicates);
+        Interlocked.Add(ref _rejected, body.Rejected);
     }
 
     private async Task PredictAsync(Random random, int client, int serial, CancellationToken cancellationToken)
     {
         var record = random.NextDouble() < 0.3;
-        var transaction = Transaction(random, string.Create(CultureInfo.InvariantCulture, $"cp-{options.Seed}-{client}-{serial}"),
+        var transaction = Transaction<PredictRequest>(random, string.Create(CultureInfo.InvariantCulture, $"cp-{options.Seed}-{client}-{serial}"),
             Customer(random), random.NextDouble() < 0.5 ? null : Now - random.NextInt64(60_000));
-        transaction["record"] = record;
-        using var response = await http.PostAsJsonAsync("/predict", transaction, cancellationToken);
+        transaction.Record = record;
+        using var response = await http.PostAsJsonAsync("/predict", transaction, AmlfsJsonContext.Default.PredictRequest, cancellationToken);
         response.EnsureSuccessStatusCode();
         Interlocked.Increment(ref _predicts);
         Interlocked.Add(ref _vectors, 2); // the customer's vector and the merchant's

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Amlfs.Server.Contracts;
 
 namespace Amlfs.Cli.Produce;
 
@@ -9,7 +11,8 @@ namespace Amlfs.Cli.Produce;
 /// The amlfs server's HTTP API as <c>produce</c> uses it: one <see cref="HttpClient"/> over one
 /// <see cref="SocketsHttpHandler"/>, so batches reuse keep-alive connections. A full ingest queue (429 or 503) is
 /// waited out on the injected clock for as long as <c>Retry-After</c> asks, and the same batch is sent again: ingest is
-/// idempotent by transaction id, so a retry never counts a transaction twice.
+/// idempotent by transaction id, so a retry never counts a transaction twice. Bodies are read with the server's own
+/// contracts (<see cref="AmlfsJsonContext"/>).
 /// </summary>
 internal sealed class AmlfsClient : IDisposable
 {
@@ -19,11 +22,6 @@ internal sealed class AmlfsClient : IDisposable
     // A server asking for longer than this is waited for this long and asked again, so Ctrl-C is never far away.
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MinRetryDelay = TimeSpan.FromMilliseconds(50);
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-    };
 
     private static readonly MediaTypeHeaderValue JsonType = new("application/json");
 
@@ -56,12 +54,11 @@ internal sealed class AmlfsClient : IDisposable
         try
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            using var json = JsonDocument.Parse(body);
-            if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("status", out var value))
-                status = value.GetString();
+            status = JsonSerializer.Deserialize(body, AmlfsJsonContext.Default.HealthResponse)?.Status;
         }
         catch (JsonException)
         {
+            // Not the health of an amlfs server: the caller reports the status code alone.
         }
 
         return ((int)response.StatusCode, status);
@@ -85,16 +82,16 @@ internal sealed class AmlfsClient : IDisposable
                 continue;
             }
 
-            return await ReadAsync<IngestResponse>(response, "POST /transactions", cancellationToken).ConfigureAwait(false);
+            return await ReadAsync(response, "POST /transactions", AmlfsJsonContext.Default.IngestResponse, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Scores one transaction (a JSON object).</summary>
     /// <exception cref="AmlfsServerException">The server did not answer 200 with a prediction.</exception>
-    public async Task<Prediction> PredictAsync(byte[] transaction, CancellationToken cancellationToken)
+    public async Task<PredictResponse> PredictAsync(byte[] transaction, CancellationToken cancellationToken)
     {
         using var response = await PostAsync("predict", transaction, cancellationToken).ConfigureAwait(false);
-        return await ReadAsync<Prediction>(response, "POST /predict", cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, "POST /predict", AmlfsJsonContext.Default.PredictResponse, cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose() => _http.Dispose();
@@ -118,14 +115,14 @@ internal sealed class AmlfsClient : IDisposable
         return delay < MinRetryDelay ? MinRetryDelay : delay > MaxRetryDelay ? MaxRetryDelay : delay;
     }
 
-    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, string request, CancellationToken cancellationToken)
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, string request, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
             throw new AmlfsServerException($"{request} answered {(int)response.StatusCode} {response.ReasonPhrase}{ProblemText(body)}");
         try
         {
-            return JsonSerializer.Deserialize<T>(body, Json)
+            return JsonSerializer.Deserialize(body, type)
                 ?? throw new AmlfsServerException($"{request} answered 200 with an empty body");
         }
         catch (JsonException e)

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Amlfs.Engine;
+using Amlfs.Server.Contracts;
 
 namespace Amlfs.Cli.Produce;
 
@@ -35,9 +37,9 @@ internal sealed class ProduceTotals
         Accepted += response.Accepted;
         Duplicates += response.Duplicates;
         Rejected += response.Rejected;
-        foreach (var result in response.Results ?? [])
+        foreach (var result in response.Results)
         {
-            if (result.Status is null or "accepted" or "duplicate")
+            if (result.Status == IngestStatus.Accepted.WireName() || result.Status == IngestStatus.Duplicate.WireName())
                 continue;
             RejectedByReason[result.Status] = RejectedByReason.GetValueOrDefault(result.Status) + 1;
             if (result.Errors is { Count: > 0 } errors && InvalidSamples.Count < 3)

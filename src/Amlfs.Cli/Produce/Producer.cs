@@ -1,4 +1,5 @@
 using System.Globalization;
+using Amlfs.Server.Contracts;
 using Amlfs.Synthetic;
 using Amlfs.Transactions;
 using Spectre.Console;
@@ -68,7 +69,7 @@ internal sealed class Producer(ProduceOptions options, AmlfsClient client, LiveT
     /// Sends a burst of <see cref="ProduceOptions.BurstCustomer"/>'s transactions, then scores one more transaction of
     /// the same burst, a few milliseconds after the last one sent.
     /// </summary>
-    public async Task<Prediction> RunBurstAsync(CancellationToken cancellationToken)
+    public async Task<PredictResponse> RunBurstAsync(CancellationToken cancellationToken)
     {
         var start = clock.GetUtcNow();
         var burst = traffic.Burst(options.BurstCustomer!, options.BurstSize + 1);

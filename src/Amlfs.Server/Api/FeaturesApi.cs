@@ -1,6 +1,9 @@
 using Amlfs.Engine;
 using Amlfs.Registry;
-using Amlfs.Server.Hosting;
+using Amlfs.Server.Contracts;
+using Amlfs.Server.Serving;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Amlfs.Server.Api;
 
@@ -9,8 +12,7 @@ internal static class FeaturesApi
 {
     public static void MapFeaturesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/features/{customer_id}", (string customer_id, string? at, AmlfsRuntime runtime, CancellationToken cancellationToken) =>
-                ReadAsync(runtime, runtime.Customer, "customer", customer_id, at, cancellationToken))
+        app.MapGet("/features/{customer_id}", CustomerFeatures)
             .WithName("CustomerFeatures")
             .WithTags("Features")
             .WithSummary("Every feature of a customer, as of now or as of ?at=<ISO-8601 instant> within the query history")
@@ -18,29 +20,50 @@ internal static class FeaturesApi
             .Produces<FeaturesResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        app.MapGet("/features/merchant/{merchant_id}", (string merchant_id, string? at, AmlfsRuntime runtime, CancellationToken cancellationToken) =>
-                ReadAsync(runtime, runtime.Merchant, "merchant", merchant_id, at, cancellationToken))
+        app.MapGet("/features/merchant/{merchant_id}", MerchantFeatures)
             .WithName("MerchantFeatures")
             .WithTags("Features")
             .WithSummary("Every feature of a merchant, as of now or as of ?at=<ISO-8601 instant> within the query history")
             .Produces<FeaturesResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        app.MapGet("/registry/features", Registry)
+        app.MapGet("/registry/features", RegistryFeatures)
             .WithName("RegistryFeatures")
             .WithTags("Features")
             .WithSummary("The active feature definitions and their registry version")
             .Produces<RegistryResponse>();
     }
 
-    private static async Task<IResult> ReadAsync(AmlfsRuntime runtime, EntityPlan? entity, string entityName, string id, string? at, CancellationToken cancellationToken)
+    private static Task<Results<Ok<FeaturesResponse>, ValidationProblem, ProblemHttpResult>> CustomerFeatures(
+        [FromRoute(Name = "customer_id")] string customerId, string? at, [AsParameters] FeatureServices services, CancellationToken cancellationToken) =>
+        ReadAsync(services, services.Definitions.Customer, "customer", customerId, at, cancellationToken);
+
+    private static Task<Results<Ok<FeaturesResponse>, ValidationProblem, ProblemHttpResult>> MerchantFeatures(
+        [FromRoute(Name = "merchant_id")] string merchantId, string? at, [AsParameters] FeatureServices services, CancellationToken cancellationToken) =>
+        ReadAsync(services, services.Definitions.Merchant, "merchant", merchantId, at, cancellationToken);
+
+    private static Ok<RegistryResponse> RegistryFeatures(ActiveDefinitions definitions)
+    {
+        var registry = definitions.Registry;
+        return TypedResults.Ok(new RegistryResponse
+        {
+            Version = registry.Number,
+            AppliedAt = registry.Info?.AppliedAt,
+            Sha256 = registry.Info?.Sha256,
+            Timezone = registry.Definition.TimeZoneId,
+            Features = registry.Definition.AllFeatures.Select(FeatureDescription.Of).ToArray(),
+        });
+    }
+
+    private static async Task<Results<Ok<FeaturesResponse>, ValidationProblem, ProblemHttpResult>> ReadAsync(
+        FeatureServices services, EntityPlan? entity, string entityName, string id, string? at, CancellationToken cancellationToken)
     {
         if (entity is null)
             return Problems.NotFound($"the active definitions have no {entityName} entity");
         long asOf;
         if (at is null)
         {
-            asOf = runtime.NowMs;
+            asOf = services.Clock.GetUtcNow().ToUnixTimeMilliseconds();
         }
         else if (UtcTimestampConverter.TryParse(at, out var instant))
         {
@@ -51,47 +74,17 @@ internal static class FeaturesApi
             return Problems.Invalid("at", $"'{at}' is not an ISO-8601 instant such as 2026-03-10T14:05:00Z");
         }
 
-        var source = runtime.Features;
-        if (source.AsOfProblem(asOf) is { } problem)
+        var reader = services.Reader;
+        if (reader.AsOfProblem(asOf) is { } problem)
             return Problems.Invalid("at", problem);
-        var values = new double[entity.Features.Count];
-        bool known;
         try
         {
-            var read = await source.ReadAsync(entity, id, asOf, values, cancellationToken);
-            known = read.Known;
-            runtime.FeatureLog?.LogFeatures(entity, id, asOf, read.LogSequence, runtime.NowMs, values);
+            return TypedResults.Ok(await reader.ReadAsync(entity, id, asOf, cancellationToken));
         }
         catch (ArgumentOutOfRangeException)
         {
             // The watermark moved between the check and the read.
-            return Problems.Invalid("at", source.AsOfProblem(asOf) ?? "is outside the retained history");
+            return Problems.Invalid("at", reader.AsOfProblem(asOf) ?? "is outside the retained history");
         }
-
-        var features = new Dictionary<string, double>(values.Length, StringComparer.Ordinal);
-        for (var i = 0; i < values.Length; i++)
-            features[entity.Features[i].Name] = values[i];
-        return TypedResults.Ok(new FeaturesResponse
-        {
-            Entity = entityName,
-            EntityId = id,
-            AsOf = DateTimeOffset.FromUnixTimeMilliseconds(asOf),
-            Known = known,
-            Features = features,
-            RegistryVersion = runtime.Registry.Number,
-        });
-    }
-
-    private static IResult Registry(AmlfsRuntime runtime)
-    {
-        var definition = runtime.Registry.Definition;
-        return TypedResults.Ok(new RegistryResponse
-        {
-            Version = runtime.Registry.Number,
-            AppliedAt = runtime.Registry.Info?.AppliedAt,
-            Sha256 = runtime.Registry.Info?.Sha256,
-            Timezone = definition.TimeZoneId,
-            Features = definition.AllFeatures.Select(FeatureDescription.Of).ToArray(),
-        });
     }
 }

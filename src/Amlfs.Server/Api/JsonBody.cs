@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Amlfs.Server.Api;
 
@@ -44,7 +45,7 @@ internal static class JsonBody
     }
 
     /// <summary>Deserializes, or returns the problem: the JSON path of the bad token becomes the field name.</summary>
-    public static T? Parse<T>(ReadOnlySequence<byte> body, JsonTypeInfo<T> type, out IResult? problem)
+    public static T? Parse<T>(ReadOnlySequence<byte> body, JsonTypeInfo<T> type, out ValidationProblem? problem)
     {
         problem = null;
         if (FirstToken(body) == 0)

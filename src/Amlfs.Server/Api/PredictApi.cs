@@ -3,10 +3,9 @@ using System.Globalization;
 using System.Text.Json.Serialization.Metadata;
 using Amlfs.Engine;
 using Amlfs.Scoring;
-using Amlfs.Server.Hosting;
+using Amlfs.Server.Contracts;
 using Amlfs.Transactions;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Amlfs.Server.Api;
 
@@ -37,12 +36,13 @@ internal static class PredictApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<IResult> Predict(HttpContext context, AmlfsRuntime runtime, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    private static async Task<Results<JsonResponse<PredictResponse>, ValidationProblem, ProblemHttpResult>> Predict(
+        HttpContext context, [AsParameters] PredictServices services, CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
-        var body = await JsonBody.ReadAllAsync(context.Request, runtime.Settings.MaxRequestBodyBytes);
+        var body = await JsonBody.ReadAllAsync(context.Request, services.Settings.MaxRequestBodyBytes);
         PredictRequest? request;
-        IResult? problem;
+        ValidationProblem? problem;
         try
         {
             request = JsonBody.Parse(body.Buffer, AmlfsJsonContext.Default.PredictRequest, out problem);
@@ -54,37 +54,38 @@ internal static class PredictApi
 
         if (request is null)
             return problem!;
-        if (runtime.Customer is null)
+        if (services.Definitions.Customer is null)
             return Problems.NotFound("the active definitions have no customer entity, so there is nothing to score");
-        if (request.Record && runtime is ReplicaRuntime replica)
-            return Problems.ReplicaIngest(replica.OnlineStoreEndpoint);
-        var transaction = Validate(runtime, request, "", out problem);
+        if (request.Record && services.Ingest.Refusal is { } refusal)
+            return Problems.NotIngesting(refusal);
+        var transaction = Validate(services, request, "", out problem);
         if (transaction is null)
             return problem!;
 
         var culture = ExplanationFormatter.ParseAcceptLanguage(context.Request.Headers.AcceptLanguage.ToString());
-        var inputs = await runtime.Features.ReadForScoringAsync([transaction], cancellationToken);
-        var (response, level) = runtime.Scorer.Score(transaction, inputs[0], culture, start, runtime.FeatureLog, runtime.NowMs);
-        runtime.Metrics.RecordPrediction(level);
+        var response = (await services.Scorer.ScoreAsync([transaction], culture, start, cancellationToken))[0];
         // The HTTP API's own options (naming, converters, nulls written), so that this answer reads as every other does.
-        var responseType = (JsonTypeInfo<PredictResponse>)json.Value.SerializerOptions.GetTypeInfo(typeof(PredictResponse));
+        var responseType = (JsonTypeInfo<PredictResponse>)services.Json.Value.SerializerOptions.GetTypeInfo(typeof(PredictResponse));
         if (!request.Record)
             return new JsonResponse<PredictResponse>(response, responseType);
 
-        var (statuses, busy) = await TransactionsApi.IngestAsync(context, (EmbeddedRuntime)runtime, [transaction]);
-        return busy ?? new JsonResponse<PredictResponse>(response with
+        var outcome = await services.Ingest.IngestAsync([transaction]);
+        if (Problems.NotIngested(context, outcome) is { } busy)
+            return busy;
+        return new JsonResponse<PredictResponse>(response with
         {
-            Recorded = statuses[0].WireName(),
+            Recorded = outcome.Statuses[0].WireName(),
             ProcessingTimeMs = Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 3),
         }, responseType);
     }
 
-    private static async Task<IResult> BatchPredict(HttpContext context, AmlfsRuntime runtime, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<PredictResponse>>, ValidationProblem, ProblemHttpResult>> BatchPredict(
+        HttpContext context, [AsParameters] PredictServices services, CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
-        var body = await JsonBody.ReadAllAsync(context.Request, runtime.Settings.MaxRequestBodyBytes);
+        var body = await JsonBody.ReadAllAsync(context.Request, services.Settings.MaxRequestBodyBytes);
         List<PredictRequest>? requests;
-        IResult? problem = null;
+        ValidationProblem? problem = null;
         try
         {
             requests = JsonBody.FirstToken(body.Buffer) == (byte)'['
@@ -99,12 +100,12 @@ internal static class PredictApi
 
         if (requests is null)
             return problem!;
-        if (requests.Count > runtime.Settings.MaxBatchTransactions)
-            return Problems.TooLarge($"a request carries at most {runtime.Settings.MaxBatchTransactions} transactions, got {requests.Count}");
-        if (runtime.Customer is null)
+        if (requests.Count > services.Settings.MaxBatchTransactions)
+            return Problems.TooLarge($"a request carries at most {services.Settings.MaxBatchTransactions} transactions, got {requests.Count}");
+        if (services.Definitions.Customer is null)
             return Problems.NotFound("the active definitions have no customer entity, so there is nothing to score");
-        if (runtime is ReplicaRuntime replica && requests.Exists(r => r is { Record: true }))
-            return Problems.ReplicaIngest(replica.OnlineStoreEndpoint);
+        if (services.Ingest.Refusal is { } refusal && requests.Exists(r => r is { Record: true }))
+            return Problems.NotIngesting(refusal);
 
         var transactions = new Transaction[requests.Count];
         var errors = new List<FieldProblem>();
@@ -117,7 +118,7 @@ internal static class PredictApi
                 continue;
             }
 
-            if (Validate(runtime, requests[i], prefix, out var itemProblem, errors) is { } transaction)
+            if (Validate(services, requests[i], prefix, out _, errors) is { } transaction)
                 transactions[i] = transaction;
         }
 
@@ -125,24 +126,15 @@ internal static class PredictApi
             return Problems.Invalid($"{errors.Count} problem(s) in the batch: " + string.Join("; ", errors.Take(10).Select(e => $"{e.Field} {e.Message}")), errors);
 
         var culture = ExplanationFormatter.ParseAcceptLanguage(context.Request.Headers.AcceptLanguage.ToString());
-        var responses = new List<PredictResponse>(transactions.Length);
-        var inputs = await runtime.Features.ReadForScoringAsync(transactions, cancellationToken); // one round trip for the batch
-        var now = runtime.NowMs;
-        for (var i = 0; i < transactions.Length; i++)
-        {
-            var (response, level) = runtime.Scorer.Score(transactions[i], inputs[i], culture, start, runtime.FeatureLog, now);
-            runtime.Metrics.RecordPrediction(level);
-            responses.Add(response);
-        }
-
+        var responses = new List<PredictResponse>(await services.Scorer.ScoreAsync(transactions, culture, start, cancellationToken));
         var recorded = Enumerable.Range(0, requests.Count).Where(i => requests[i].Record).ToArray();
         if (recorded.Length > 0)
         {
-            var (statuses, busy) = await TransactionsApi.IngestAsync(context, (EmbeddedRuntime)runtime, recorded.Select(i => transactions[i]).ToArray());
-            if (busy is not null)
+            var outcome = await services.Ingest.IngestAsync(recorded.Select(i => transactions[i]).ToArray());
+            if (Problems.NotIngested(context, outcome) is { } busy)
                 return busy;
             for (var k = 0; k < recorded.Length; k++)
-                responses[recorded[k]] = responses[recorded[k]] with { Recorded = statuses[k].WireName() };
+                responses[recorded[k]] = responses[recorded[k]] with { Recorded = outcome.Statuses[k].WireName() };
         }
 
         return TypedResults.Ok(responses);
@@ -152,13 +144,13 @@ internal static class PredictApi
     /// Validates a request to score, stamping the receive time when it has no timestamp, and checks that its features
     /// can be read as of its time. Problems go to <paramref name="errors"/> when given, else into a 400.
     /// </summary>
-    private static Transaction? Validate(AmlfsRuntime runtime, PredictRequest request, string prefix, out IResult? problem, List<FieldProblem>? errors = null)
+    private static Transaction? Validate(PredictServices services, PredictRequest request, string prefix, out ValidationProblem? problem, List<FieldProblem>? errors = null)
     {
         problem = null;
         var found = new List<FieldProblem>();
-        var fieldErrors = TransactionValidator.Validate(request.ToInput(), out var transaction, runtime.Clock.GetUtcNow());
+        var fieldErrors = TransactionValidator.Validate(request.ToInput(), out var transaction, services.Clock.GetUtcNow());
         found.AddRange(fieldErrors.Select(e => new FieldProblem(prefix + e.Field, e.Message)));
-        if (transaction is not null && runtime.Features.AsOfProblem(transaction.TimestampMs) is { } timing)
+        if (transaction is not null && services.Features.AsOfProblem(transaction.TimestampMs) is { } timing)
             found.Add(new FieldProblem(prefix + "timestamp", timing));
         if (found.Count == 0)
             return transaction;

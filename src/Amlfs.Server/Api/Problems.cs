@@ -1,4 +1,6 @@
 using System.Globalization;
+using Amlfs.Server.Contracts;
+using Amlfs.Server.Ingestion;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Amlfs.Server.Api;
@@ -22,7 +24,7 @@ internal static class Problems
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
     /// <summary>A replica's online store does not answer: nothing is wrong with the request, which can be retried.</summary>
-    public static IResult OnlineStoreUnavailable(HttpContext context, string endpoint)
+    public static ProblemHttpResult OnlineStoreUnavailable(HttpContext context, string endpoint)
     {
         context.Response.Headers.RetryAfter = "1";
         return TypedResults.Problem(
@@ -31,15 +33,24 @@ internal static class Problems
             title: "The online store is unavailable");
     }
 
-    /// <summary>A replica records no transaction: ingest goes through Kafka to the workers that fill the online store.</summary>
-    public static ProblemHttpResult ReplicaIngest(string endpoint) =>
-        TypedResults.Problem(
-            $"this replica serves features from the online store at {endpoint} only and records no transaction; send transactions to Kafka (amlfs produce --kafka), where the workers apply them and write the online store",
-            statusCode: StatusCodes.Status503ServiceUnavailable,
-            title: "This replica does not ingest transactions");
+    /// <summary>
+    /// Why ingest did not take a batch: a full queue (429, retry after 1 s), ingest unavailable (503, retry after 5 s), or
+    /// a process that records no transaction (503: a replica, whose transactions go to Kafka). Null when it took it.
+    /// </summary>
+    public static ProblemHttpResult? NotIngested(HttpContext context, IngestOutcome outcome) => outcome.Failure switch
+    {
+        IngestFailure.None => null,
+        IngestFailure.QueueFull => Busy(context, StatusCodes.Status429TooManyRequests, outcome.Detail + "; retry after 1 s", 1),
+        IngestFailure.Unavailable => Busy(context, StatusCodes.Status503ServiceUnavailable, outcome.Detail + ". Nothing of this request was acknowledged.", 5),
+        _ => NotIngesting(outcome.Detail ?? "this process records no transaction"),
+    };
+
+    /// <summary>This process records no transaction (a replica: ingest goes through Kafka to the workers that fill its store).</summary>
+    public static ProblemHttpResult NotIngesting(string refusal) =>
+        TypedResults.Problem(refusal, statusCode: StatusCodes.Status503ServiceUnavailable, title: "This replica does not ingest transactions");
 
     /// <summary>The ingest queue is full or the store cannot write: the caller retries after the given seconds.</summary>
-    public static IResult Busy(HttpContext context, int status, string detail, int retryAfterSeconds)
+    private static ProblemHttpResult Busy(HttpContext context, int status, string detail, int retryAfterSeconds)
     {
         context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Problem(detail, statusCode: status,

@@ -1,7 +1,7 @@
 using Amlfs.Engine;
-using Amlfs.Server.Hosting;
-using Amlfs.Server.Ingestion;
+using Amlfs.Server.Contracts;
 using Amlfs.Transactions;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Amlfs.Server.Api;
 
@@ -23,15 +23,14 @@ internal static class TransactionsApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<IResult> Ingest(HttpContext context, AmlfsRuntime runtime)
+    private static async Task<Results<Ok<IngestResponse>, ValidationProblem, ProblemHttpResult>> Ingest(HttpContext context, [AsParameters] IngestServices services)
     {
-        if (runtime is ReplicaRuntime replica)
-            return Problems.ReplicaIngest(replica.OnlineStoreEndpoint);
-        var embedded = (EmbeddedRuntime)runtime;
-        var body = await JsonBody.ReadAllAsync(context.Request, runtime.Settings.MaxRequestBodyBytes);
+        if (services.Ingest.Refusal is { } refusal)
+            return Problems.NotIngesting(refusal);
+        var body = await JsonBody.ReadAllAsync(context.Request, services.Settings.MaxRequestBodyBytes);
         List<TransactionRequest>? items;
         bool single;
-        IResult? problem;
+        ValidationProblem? problem;
         try
         {
             single = JsonBody.FirstToken(body.Buffer) != (byte)'[';
@@ -52,11 +51,11 @@ internal static class TransactionsApi
 
         if (problem is not null || items is null)
             return problem ?? Problems.Invalid("body", "must be a transaction or an array of transactions");
-        var limit = runtime.Settings.MaxBatchTransactions;
+        var limit = services.Settings.MaxBatchTransactions;
         if (items.Count > limit)
             return Problems.TooLarge($"a request carries at most {limit} transactions, got {items.Count}");
 
-        var now = runtime.Clock.GetUtcNow();
+        var now = services.Clock.GetUtcNow();
         var results = new IngestResult?[items.Count];
         var valid = new List<Transaction>(items.Count);
         var positions = new List<int>(items.Count);
@@ -74,7 +73,7 @@ internal static class TransactionsApi
             {
                 if (single)
                 {
-                    runtime.Metrics.RecordInvalid(1);
+                    services.Metrics.RecordInvalid(1);
                     return Problems.Invalid("The transaction is invalid: " + string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}")),
                         errors.Select(e => new FieldProblem(e.Field, e.Message)));
                 }
@@ -92,15 +91,16 @@ internal static class TransactionsApi
             positions.Add(i);
         }
 
-        runtime.Metrics.RecordInvalid(items.Count - valid.Count);
-        var outcome = await IngestAsync(context, embedded, valid.ToArray());
-        if (outcome.Problem is not null)
-            return outcome.Problem;
+        services.Metrics.RecordInvalid(items.Count - valid.Count);
+        var outcome = await services.Ingest.IngestAsync(valid.ToArray());
+        if (Problems.NotIngested(context, outcome) is { } busy)
+            return busy;
+        var statuses = outcome.Statuses;
         for (var k = 0; k < positions.Count; k++)
-            results[positions[k]] = new IngestResult { TransactionId = valid[k].TransactionId, Status = outcome.Statuses[k].WireName() };
+            results[positions[k]] = new IngestResult { TransactionId = valid[k].TransactionId, Status = statuses[k].WireName() };
 
-        var accepted = outcome.Statuses.Count(s => s == IngestStatus.Accepted);
-        var duplicates = outcome.Statuses.Count(s => s == IngestStatus.Duplicate);
+        var accepted = statuses.Count(s => s == IngestStatus.Accepted);
+        var duplicates = statuses.Count(s => s == IngestStatus.Duplicate);
         return TypedResults.Ok(new IngestResponse
         {
             Accepted = accepted,
@@ -109,30 +109,4 @@ internal static class TransactionsApi
             Results = results!,
         });
     }
-
-    /// <summary>Enqueues and waits for the acknowledgement, or returns the 429 / 503 problem.</summary>
-    internal static async Task<(IngestStatus[] Statuses, IResult? Problem)> IngestAsync(HttpContext context, EmbeddedRuntime runtime, Transaction[] batch)
-    {
-        switch (runtime.Pipeline.TryEnqueue(batch, out var completion))
-        {
-            case EnqueueResult.Full:
-                return ([], Problems.Busy(context, StatusCodes.Status429TooManyRequests,
-                    $"the ingest queue holds {runtime.Pipeline.Capacity} transactions and is full; retry after 1 s", 1));
-            case EnqueueResult.Failed:
-                return ([], Unavailable(context, runtime));
-        }
-
-        try
-        {
-            return (await completion, null);
-        }
-        catch (IngestUnavailableException)
-        {
-            return ([], Unavailable(context, runtime));
-        }
-    }
-
-    private static IResult Unavailable(HttpContext context, EmbeddedRuntime runtime) =>
-        Problems.Busy(context, StatusCodes.Status503ServiceUnavailable,
-            "ingest is unavailable: " + (runtime.Pipeline.Failure?.Message ?? "the server is stopping") + ". Nothing of this request was acknowledged.", 5);
 }

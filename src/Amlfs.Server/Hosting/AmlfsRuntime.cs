@@ -1,7 +1,7 @@
 using Amlfs.Engine;
 using Amlfs.Scoring;
-using Amlfs.Server.Api;
 using Amlfs.Server.FeatureLogging;
+using Amlfs.Server.Ingestion;
 using Amlfs.Server.Observability;
 using Amlfs.Server.Serving;
 using Amlfs.Storage;
@@ -10,10 +10,12 @@ using Microsoft.Extensions.Logging;
 namespace Amlfs.Server.Hosting;
 
 /// <summary>
-/// Everything one server process runs besides HTTP. Two kinds: <see cref="EmbeddedRuntime"/> (the engine, the durable
-/// store, ingest) and <see cref="ReplicaRuntime"/> (a stateless reader of an online store). Both hold the active
-/// definitions, the risk model, the metrics and an <see cref="IFeatureSource"/> that the read and scoring endpoints use
-/// without knowing which kind runs. Built once at start.
+/// Everything one server process runs besides HTTP, built once at start and disposed after the host stops, in the order
+/// its parts need. Two kinds: <see cref="EmbeddedRuntime"/> (the engine, the durable store, ingest) and
+/// <see cref="ReplicaRuntime"/> (a stateless reader of an online store). Both hold the active definitions and the risk
+/// model, and provide the same capabilities (a feature source, an ingest service, the components of <c>/health</c>),
+/// which <see cref="RuntimeServices.AddAmlfsRuntime"/> registers as services: nothing outside this namespace knows
+/// which kind runs.
 /// </summary>
 internal abstract class AmlfsRuntime : IDisposable
 {
@@ -22,40 +24,32 @@ internal abstract class AmlfsRuntime : IDisposable
         Settings = settings;
         Clock = clock;
         Logger = loggers.CreateLogger("Amlfs.Server");
-        Registry = new RegistryStore(settings.DataDirectory).Active;
-        Plan = FeaturePlan.Compile(Registry.Definition);
-        Customer = Plan.Entity("customer");
-        Merchant = Plan.Entity("merchant");
-        EngineOptions = EngineOptions.From(Registry.Definition) with { ShardCount = settings.ShardCount };
-        Scorer = new TransactionScorer(Customer, Merchant, LoadRiskModel(settings, Customer));
+        Definitions = new ActiveDefinitions(new RegistryStore(settings.DataDirectory).Active);
+        EngineOptions = EngineOptions.From(Definitions.Registry.Definition) with { ShardCount = settings.ShardCount };
+        Model = LoadRiskModel(settings, Definitions.Customer);
     }
 
     public ServerSettings Settings { get; }
 
     public TimeProvider Clock { get; }
 
-    public RegistryVersion Registry { get; }
-
-    public FeaturePlan Plan { get; }
+    public ActiveDefinitions Definitions { get; }
 
     public EngineOptions EngineOptions { get; }
 
-    /// <summary>The customer entity of the plan, or null when the definitions have none (scoring is then off).</summary>
-    public EntityPlan? Customer { get; }
-
-    public EntityPlan? Merchant { get; }
-
-    public TransactionScorer Scorer { get; }
-
-    public ServerMetrics Metrics { get; } = new();
+    public RulesRiskModel Model { get; }
 
     /// <summary>Where feature values come from.</summary>
     public abstract IFeatureSource Features { get; }
 
+    /// <summary>Where transactions go.</summary>
+    public abstract IIngestService Ingest { get; }
+
     /// <summary>The feature log, when <see cref="ServerSettings.LogFeatures"/> is on (embedded only).</summary>
     public virtual FeatureLogger? FeatureLog => null;
 
-    public long NowMs => Clock.GetUtcNow().ToUnixTimeMilliseconds();
+    /// <summary>The components this kind reports in <c>/health</c>, in report order.</summary>
+    public abstract IReadOnlyList<IComponentHealthCheck> HealthChecks { get; }
 
     private protected ILogger Logger { get; }
 
@@ -63,16 +57,16 @@ internal abstract class AmlfsRuntime : IDisposable
     /// Builds the runtime the settings ask for: a replica when <see cref="ServerSettings.OnlineStore"/> is set, else
     /// the embedded engine with its store recovered. Throws with a clear message when settings are invalid.
     /// </summary>
-    public static AmlfsRuntime Start(ServerSettings settings, TimeProvider clock, ILoggerFactory loggers)
+    public static AmlfsRuntime Start(ServerSettings settings, TimeProvider clock, ServerMetrics metrics, ProducerStatus producer, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var errors = settings.Validate();
         if (errors.Count > 0)
             throw new ServerSettingsException(errors);
         if (settings.OnlineStore is { } store)
-            return new ReplicaRuntime(settings, store, clock, loggers);
+            return new ReplicaRuntime(settings, store, clock, metrics, loggers);
         Directory.CreateDirectory(settings.DataDirectory);
-        return new EmbeddedRuntime(settings, clock, loggers);
+        return new EmbeddedRuntime(settings, clock, metrics, producer, loggers);
     }
 
     public abstract void Dispose();

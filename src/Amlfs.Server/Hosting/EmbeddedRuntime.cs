@@ -10,9 +10,9 @@ using Microsoft.Extensions.Logging;
 namespace Amlfs.Server.Hosting;
 
 /// <summary>
-/// The embedded runtime: the engine, the durable store (recovered on start), the ingest pipeline and the roll of the
-/// log into the offline store. Disposing it drains ingest, rolls the rest of the log, writes a final snapshot and
-/// closes the log.
+/// The embedded runtime: the engine, the durable store (recovered on start), the ingest pipeline, the roll of the log
+/// into the offline store and, when asked, the feature log. Disposing it drains ingest, closes the feature log, rolls
+/// the rest of the log, writes a final snapshot and closes the log.
 /// </summary>
 internal sealed partial class EmbeddedRuntime : AmlfsRuntime
 {
@@ -20,11 +20,11 @@ internal sealed partial class EmbeddedRuntime : AmlfsRuntime
     private readonly FeatureLogger? _featureLog;
     private int _disposed;
 
-    public EmbeddedRuntime(ServerSettings settings, TimeProvider clock, ILoggerFactory loggers)
+    public EmbeddedRuntime(ServerSettings settings, TimeProvider clock, ServerMetrics metrics, ProducerStatus producer, ILoggerFactory loggers)
         : base(settings, clock, loggers)
     {
         _deadLetters = new DeadLetterFile(Path.Combine(settings.DataDirectory, "dead-letter", "rejected.jsonl"));
-        Engine = new FeatureEngine(Plan, EngineOptions, clock, _deadLetters);
+        Engine = new FeatureEngine(Definitions.Plan, EngineOptions, clock, _deadLetters);
         try
         {
             Store = EmbeddedStore.Open(
@@ -62,13 +62,15 @@ internal sealed partial class EmbeddedRuntime : AmlfsRuntime
 
         Pipeline = new IngestPipeline(Engine, Store, settings.IngestQueueCapacity, Logger, Roll.SegmentSealed);
         Features = new EngineFeatureSource(Engine, EngineOptions, clock);
+        Ingest = new PipelineIngest(Pipeline);
+        HealthChecks = [new EngineHealthCheck(this), new EmbeddedStoreHealthCheck(this), new ProducerHealthCheck(producer)];
         if (settings.LogFeatures)
         {
-            _featureLog = new FeatureLogger(settings.DataDirectory, Plan, settings.FeatureLogFlushInterval, settings.FeatureLogCapacity, Logger);
-            Metrics.ObserveFeatureLog(_featureLog);
+            _featureLog = new FeatureLogger(settings.DataDirectory, Definitions.Plan, settings.FeatureLogFlushInterval, settings.FeatureLogCapacity, Logger);
+            metrics.ObserveFeatureLog(_featureLog);
         }
 
-        Metrics.Observe(ReadSignals);
+        metrics.Observe(ReadSignals);
     }
 
     public FeatureEngine Engine { get; }
@@ -82,10 +84,11 @@ internal sealed partial class EmbeddedRuntime : AmlfsRuntime
 
     public override IFeatureSource Features { get; }
 
+    public override IIngestService Ingest { get; }
+
     public override FeatureLogger? FeatureLog => _featureLog;
 
-    /// <summary>The synthetic producer's state, when one runs in this process.</summary>
-    public ProducerStatus Producer { get; } = new();
+    public override IReadOnlyList<IComponentHealthCheck> HealthChecks { get; }
 
     /// <summary>Transactions waiting: queued for the ingest writer, or admitted and not yet applied by a shard.</summary>
     public long QueueDepth => Pipeline.Pending + Engine.QueueDepth;
@@ -113,14 +116,13 @@ internal sealed partial class EmbeddedRuntime : AmlfsRuntime
         Store.Dispose();
         Engine.Dispose();
         _deadLetters.Dispose();
-        Metrics.Dispose();
     }
 
     private EngineSignals ReadSignals()
     {
         var watermark = Engine.Watermark;
         var lag = watermark is { } w ? Math.Max(0, (Clock.GetUtcNow() - w).TotalSeconds) : 0;
-        var entities = Plan.Entities.Sum(e => (long)Engine.EntityCount(e));
+        var entities = Definitions.Plan.Entities.Sum(e => (long)Engine.EntityCount(e));
         return new EngineSignals(
             Engine.Accepted, Engine.Duplicates, Engine.Late, Engine.FutureTimestamps,
             QueueDepth, lag, entities, Pipeline.Groups);

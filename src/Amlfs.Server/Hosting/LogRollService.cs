@@ -1,4 +1,3 @@
-using Amlfs.Logging;
 using Amlfs.Parquet.Roll;
 using Amlfs.Storage;
 using Microsoft.Extensions.Logging;
@@ -135,13 +134,4 @@ internal sealed partial class LogRollService : IDisposable
         if (result.Records > 0)
             LogRolled(_logger, result.Records, result.Files, result.RolledSequence);
     }
-
-    [LoggerMessage(EventId = AmlfsEventId.LogRolled, Level = LogLevel.Information, Message = "Rolled {Records} log records into the offline store ({Files} files); rolled through sequence {Sequence}")]
-    private static partial void LogRolled(ILogger logger, long records, int files, long sequence);
-
-    [LoggerMessage(EventId = AmlfsEventId.LogRollFailed, Level = LogLevel.Warning, Message = "Rolling the log into the offline store failed; the log keeps the records and the next roll tries again")]
-    private static partial void LogRollFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = AmlfsEventId.RollRepaired, Level = LogLevel.Warning, Message = "Offline store: {Message}")]
-    private static partial void LogRepaired(ILogger logger, string message);
 }

@@ -1,5 +1,6 @@
 using Amlfs.Engine;
 using Amlfs.OnlineStore;
+using Amlfs.Server.Ingestion;
 using Amlfs.Server.Observability;
 using Amlfs.Server.Serving;
 using Microsoft.Extensions.Logging;
@@ -10,17 +11,20 @@ namespace Amlfs.Server.Hosting;
 /// A stateless API replica: no engine, no write-ahead log, no lock on the data directory (only its registry is read).
 /// Features come from the entity states that workers write to the online store, evaluated as of the request time.
 /// The store is the caller's: the replica never connects, closes or disposes it, and starts whether or not it answers.
+/// Transactions go to Kafka, so its ingest refuses every batch.
 /// </summary>
 internal sealed class ReplicaRuntime : AmlfsRuntime
 {
-    public ReplicaRuntime(ServerSettings settings, IOnlineStore store, TimeProvider clock, ILoggerFactory loggers)
+    public ReplicaRuntime(ServerSettings settings, IOnlineStore store, TimeProvider clock, ServerMetrics metrics, ILoggerFactory loggers)
         : base(settings, clock, loggers)
     {
         OnlineStore = store;
         OnlineStoreEndpoint = settings.OnlineStoreEndpoint ?? store.GetType().Name;
-        StateFormat = new EntityStateFormat(Plan);
-        Features = new OnlineStoreFeatureSource(store, StateFormat, EngineOptions, clock, StoreSignals, Logger);
-        Metrics.ObserveOnlineStore(StoreSignals);
+        StateFormat = new EntityStateFormat(Definitions.Plan);
+        Features = new OnlineStoreFeatureSource(store, OnlineStoreEndpoint, StateFormat, EngineOptions, clock, StoreSignals, Logger);
+        Ingest = new ReplicaIngest(OnlineStoreEndpoint);
+        HealthChecks = [new OnlineStoreHealthCheck(this)];
+        metrics.ObserveOnlineStore(StoreSignals);
     }
 
     public IOnlineStore OnlineStore { get; }
@@ -35,23 +39,12 @@ internal sealed class ReplicaRuntime : AmlfsRuntime
 
     public override IFeatureSource Features { get; }
 
-    /// <summary>Pings the store; null when it answers, else why not.</summary>
-    public async Task<string?> CheckOnlineStoreAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await OnlineStore.PingAsync(cancellationToken).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-        catch (OnlineStoreUnavailableException e)
-        {
-            return e.Message;
-        }
-        catch (TimeoutException)
-        {
-            return $"the online store at {OnlineStoreEndpoint} did not answer a ping within {timeout.TotalSeconds:0.#} s";
-        }
-    }
+    public override IIngestService Ingest { get; }
 
-    public override void Dispose() => Metrics.Dispose();
+    public override IReadOnlyList<IComponentHealthCheck> HealthChecks { get; }
+
+    /// <summary>Nothing to release: the store is the caller's and the metrics are the host's.</summary>
+    public override void Dispose()
+    {
+    }
 }

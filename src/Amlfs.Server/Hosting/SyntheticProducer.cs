@@ -1,5 +1,4 @@
 using Amlfs.Engine;
-using Amlfs.Logging;
 using Amlfs.Server.Ingestion;
 using Amlfs.Synthetic;
 using Amlfs.Transactions;
@@ -9,21 +8,21 @@ using Microsoft.Extensions.Logging;
 namespace Amlfs.Server.Hosting;
 
 /// <summary>
-/// Feeds the engine realistic synthetic traffic at the configured rate, through the same ingest pipeline (and so the
-/// same write-ahead log) as the API. It paces by the injected clock, sends what is due a few times a second, and
-/// backs off when the ingest queue is full.
+/// Feeds the engine realistic synthetic traffic at the configured rate, through the same ingest as the API (and so the
+/// same write-ahead log). It paces by the injected clock, sends what is due a few times a second, backs off while the
+/// ingest queue is full, and stops, unhealthy, once ingest is unavailable.
 /// </summary>
-internal sealed partial class SyntheticProducer(EmbeddedRuntime runtime, ILogger<SyntheticProducer> logger) : BackgroundService
+internal sealed partial class SyntheticProducer(
+    IIngestService ingest, ProducerStatus status, ServerSettings settings, TimeProvider clock, ILogger<SyntheticProducer> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var rate = runtime.Settings.ProducerRate ?? 0;
-        var status = runtime.Producer;
+        var rate = settings.ProducerRate ?? 0;
         status.Rate = rate;
-        status.State = "running";
-        var clock = runtime.Clock;
+        status.State = ProducerStatus.Running;
         var traffic = new LiveTraffic(new SyntheticOptions(), clock);
         LogStarted(logger, rate);
         var started = clock.GetTimestamp();
@@ -35,15 +34,23 @@ internal sealed partial class SyntheticProducer(EmbeddedRuntime runtime, ILogger
                 var due = (long)(clock.GetElapsedTime(started).TotalSeconds * rate) + 1 - sent;
                 if (due > 0)
                 {
-                    var batch = new Transaction[(int)Math.Min(due, runtime.Settings.MaxBatchTransactions)];
+                    var batch = new Transaction[(int)Math.Min(due, settings.MaxBatchTransactions)];
                     for (var i = 0; i < batch.Length; i++)
                         batch[i] = traffic.Next().Transaction;
-                    if (runtime.Pipeline.TryEnqueue(batch, out var completion) == EnqueueResult.Queued)
+                    var outcome = await ingest.IngestAsync(batch).WaitAsync(stoppingToken);
+                    switch (outcome.Failure)
                     {
-                        var statuses = await completion.WaitAsync(stoppingToken);
-                        status.Record(batch.Length, statuses.Count(s => s == IngestStatus.Accepted));
-                        sent += batch.Length;
-                        continue;
+                        case IngestFailure.None:
+                            status.Record(batch.Length, outcome.Statuses.Count(s => s == IngestStatus.Accepted));
+                            sent += batch.Length;
+                            continue;
+                        case IngestFailure.QueueFull:
+                            break; // the same number is due again after the tick
+                        default:
+                            status.State = ProducerStatus.Unhealthy;
+                            status.Error = outcome.Detail;
+                            LogFailed(logger, outcome.Detail);
+                            return;
                     }
                 }
 
@@ -54,20 +61,7 @@ internal sealed partial class SyntheticProducer(EmbeddedRuntime runtime, ILogger
         {
             // stopping
         }
-        catch (IngestUnavailableException e)
-        {
-            status.State = "unhealthy";
-            status.Error = e.Message;
-            LogFailed(logger, e);
-            return;
-        }
 
-        status.State = "stopped";
+        status.State = ProducerStatus.Stopped;
     }
-
-    [LoggerMessage(EventId = AmlfsEventId.ProducerStarted, Level = LogLevel.Information, Message = "Synthetic producer streaming {Rate} transactions per second")]
-    private static partial void LogStarted(ILogger logger, double rate);
-
-    [LoggerMessage(EventId = AmlfsEventId.ProducerFailed, Level = LogLevel.Error, Message = "Synthetic producer stopped: ingest is unavailable")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

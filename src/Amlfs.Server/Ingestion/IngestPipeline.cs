@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Amlfs.Engine;
-using Amlfs.Logging;
 using Amlfs.Storage;
 using Amlfs.Transactions;
 using Microsoft.Extensions.Logging;
@@ -249,12 +248,6 @@ internal sealed partial class IngestPipeline : IDisposable
             work.Completion.TrySetException(new IngestUnavailableException("the write-ahead log cannot be written: " + cause.Message, cause));
         Interlocked.Add(ref _pending, -count);
     }
-
-    [LoggerMessage(EventId = AmlfsEventId.LogWriteFailed, Level = LogLevel.Critical, Message = "Writing the write-ahead log failed; ingest stops until restart")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = AmlfsEventId.SnapshotFailed, Level = LogLevel.Warning, Message = "Writing a snapshot failed; the log still holds every transaction")]
-    private static partial void LogSnapshotFailed(ILogger logger, Exception exception);
 
     private sealed class Resume(ManualResetEventSlim resumed) : IDisposable
     {

@@ -4,7 +4,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 using Amlfs.Scoring;
-using Amlfs.Server.Api;
+using Amlfs.Server.Contracts;
 using Amlfs.Server.FeatureLogging;
 
 namespace Amlfs.Server.Observability;
@@ -87,7 +87,7 @@ internal sealed class ServerMetrics : IDisposable
     public void RecordPrediction(RiskLevel level)
     {
         Interlocked.Increment(ref _levelCounts[(int)level]);
-        _predictions.Add(1, new KeyValuePair<string, object?>("level", TransactionScorer.LevelName(level)));
+        _predictions.Add(1, new KeyValuePair<string, object?>("level", level.WireName()));
     }
 
     /// <summary>Every signal in the Prometheus text exposition format, version 0.0.4.</summary>
@@ -109,7 +109,7 @@ internal sealed class ServerMetrics : IDisposable
         text.AppendLine("# HELP amlfs_predictions_total Transactions scored, by risk level.");
         text.AppendLine("# TYPE amlfs_predictions_total counter");
         foreach (var level in Levels)
-            text.Append(c, $"amlfs_predictions_total{{level=\"{TransactionScorer.LevelName(level)}\"}} {Volatile.Read(ref _levelCounts[(int)level])}\n");
+            text.Append(c, $"amlfs_predictions_total{{level=\"{level.WireName()}\"}} {Volatile.Read(ref _levelCounts[(int)level])}\n");
         if (FeatureLog is { } log)
         {
             text.AppendLine("# HELP amlfs_feature_log_vectors_total Served feature vectors by what the feature log did with them.");

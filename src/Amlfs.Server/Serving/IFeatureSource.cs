@@ -7,7 +7,7 @@ namespace Amlfs.Server.Serving;
 /// Where the API's feature values come from, so that handlers do not care: the embedded engine (every call completes
 /// synchronously) or entity states that workers wrote to an online store (a stateless replica, one store round trip per
 /// call). Both evaluate with the engine's own evaluator, so the same state gives the same bits. A source that cannot
-/// reach its store throws <see cref="OnlineStore.OnlineStoreUnavailableException"/>, which the API answers with 503.
+/// reach its store throws <see cref="FeaturesUnavailableException"/>, which the API answers with 503.
 /// </summary>
 internal interface IFeatureSource
 {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Amlfs.Engine;
-using Amlfs.Logging;
 using Amlfs.OnlineStore;
 using Amlfs.Registry;
 using Amlfs.Registry.Expressions;
@@ -15,11 +14,12 @@ namespace Amlfs.Server.Serving;
 /// under the key of this plan's <see cref="EntityStateFormat.Version"/>) and evaluated as of the request time with the
 /// engine's evaluator. A replica sees no global watermark, so the query history is measured from its own clock. Every
 /// call is one round trip (<see cref="IOnlineStore.ReadManyAsync"/> for many keys); a failure is counted, logged when
-/// the store goes from answering to failing (and back), and rethrown as <see cref="OnlineStoreUnavailableException"/>.
-/// Bytes that cannot be evaluated throw <see cref="UnreadableEntityStateException"/> naming the entity.
+/// the store goes from answering to failing (and back), and thrown as <see cref="FeaturesUnavailableException"/> naming
+/// the store's <paramref name="endpoint"/>. Bytes that cannot be evaluated throw <see cref="UnreadableEntityStateException"/>
+/// naming the entity.
 /// </summary>
 internal sealed partial class OnlineStoreFeatureSource(
-    IOnlineStore store, EntityStateFormat format, EngineOptions options, TimeProvider clock, OnlineStoreSignals signals, ILogger logger)
+    IOnlineStore store, string endpoint, EntityStateFormat format, EngineOptions options, TimeProvider clock, OnlineStoreSignals signals, ILogger logger)
     : IFeatureSource
 {
     private readonly EntityPlan? _customer = format.Plan.Entity("customer");
@@ -104,17 +104,11 @@ internal sealed partial class OnlineStoreFeatureSource(
         {
             if (signals.RecordError(e.Message))
                 LogUnavailable(logger, e.Message); // once per outage; each failed read is counted in /metrics
-            throw;
+            throw new FeaturesUnavailableException(endpoint, e);
         }
 
         if (signals.RecordRead(start))
             LogAvailableAgain(logger);
         return states;
     }
-
-    [LoggerMessage(EventId = AmlfsEventId.OnlineStoreUnavailable, Level = LogLevel.Warning, Message = "Feature reads answer 503 until the online store is back: {Reason}")]
-    private static partial void LogUnavailable(ILogger logger, string reason);
-
-    [LoggerMessage(EventId = AmlfsEventId.OnlineStoreAvailableAgain, Level = LogLevel.Information, Message = "The online store answers again")]
-    private static partial void LogAvailableAgain(ILogger logger);
 }

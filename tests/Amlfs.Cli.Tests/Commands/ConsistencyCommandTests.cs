@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Amlfs.Cli.Commands;
 using Amlfs.Consistency;
 using Amlfs.Parquet;
 using Amlfs.Parquet.FeatureLog;

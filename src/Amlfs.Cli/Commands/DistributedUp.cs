@@ -1,10 +1,10 @@
 using System.Globalization;
-using Amlfs.Cli.Commands;
+using Amlfs.Cli.Distributed;
 using Amlfs.Registry;
-using Amlfs.Server;
+using Amlfs.Server.Hosting;
 using Amlfs.Storage;
 
-namespace Amlfs.Cli.Distributed;
+namespace Amlfs.Cli.Commands;
 
 /// <summary>
 /// <c>amlfs up --distributed</c>: the distributed topology on one machine with development stand-ins (a

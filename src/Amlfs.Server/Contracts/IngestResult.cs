@@ -1,4 +1,4 @@
-namespace Amlfs.Server.Api;
+namespace Amlfs.Server.Contracts;
 
 /// <summary>The outcome of one transaction: accepted, duplicate, late, future_timestamp or invalid (with errors).</summary>
 public sealed class IngestResult

@@ -2,7 +2,7 @@ using Amlfs.OnlineStore;
 using Amlfs.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace Amlfs.Server;
+namespace Amlfs.Server.Hosting;
 
 /// <summary>Settings of one server process, built once by the CLI (flags and environment) or by a test.</summary>
 public sealed record ServerSettings

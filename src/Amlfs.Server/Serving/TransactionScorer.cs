@@ -2,30 +2,49 @@ using System.Diagnostics;
 using System.Globalization;
 using Amlfs.Engine;
 using Amlfs.Scoring;
+using Amlfs.Server.Contracts;
 using Amlfs.Server.FeatureLogging;
-using Amlfs.Server.Serving;
+using Amlfs.Server.Observability;
 using Amlfs.Transactions;
 
-namespace Amlfs.Server.Api;
+namespace Amlfs.Server.Serving;
 
 /// <summary>
-/// Scores one transaction: the customer's stored features as of the transaction's time (which never include the
+/// Scores transactions: the customer's stored features as of each transaction's time (which never include the
 /// transaction itself, contract rule 2), the request features, the merchant's stored features, then the risk model and
-/// its explanation. The values come in as <see cref="ScoringInputs"/> from whichever <see cref="IFeatureSource"/> runs.
-/// Reads only; ingesting a recorded transaction is the caller's next step.
+/// its explanation. The values come from whichever <see cref="IFeatureSource"/> runs, in one read for all the
+/// transactions; every vector scored goes to the feature log when there is one, and every score to the metrics. Reads
+/// only: recording a transaction is the caller's next step.
 /// </summary>
-internal sealed class TransactionScorer(EntityPlan? customerPlan, EntityPlan? merchant, RulesRiskModel model)
+internal sealed class TransactionScorer(
+    ActiveDefinitions definitions, RulesRiskModel model, IFeatureSource features, ServerMetrics metrics, FeatureLogger? log, TimeProvider clock)
 {
     public string ModelVersion => model.Settings.Version;
 
     /// <summary>
-    /// Scores <paramref name="transaction"/> from <paramref name="inputs"/> read as of its time; logs the vectors to
-    /// <paramref name="log"/> when given.
+    /// Reads the features of every transaction as of its own time (one round trip to an online store) and scores them,
+    /// in order. <paramref name="startTimestamp"/> is when the request began, for <see cref="PredictResponse.ProcessingTimeMs"/>.
     /// </summary>
-    public (PredictResponse Response, RiskLevel Level) Score(Transaction transaction, ScoringInputs inputs, CultureInfo culture, long startTimestamp,
-        FeatureLogger? log = null, long servedAtMs = 0)
+    public async ValueTask<PredictResponse[]> ScoreAsync(Transaction[] transactions, CultureInfo culture, long startTimestamp, CancellationToken cancellationToken)
     {
-        var customer = customerPlan ?? throw new InvalidOperationException("the definitions have no customer entity");
+        var inputs = await features.ReadForScoringAsync(transactions, cancellationToken).ConfigureAwait(false);
+        var servedAtMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var responses = new PredictResponse[transactions.Length];
+        for (var i = 0; i < transactions.Length; i++)
+        {
+            var (response, level) = Score(transactions[i], inputs[i], culture, startTimestamp, servedAtMs);
+            metrics.RecordPrediction(level);
+            responses[i] = response;
+        }
+
+        return responses;
+    }
+
+    /// <summary>Scores <paramref name="transaction"/> from <paramref name="inputs"/> read as of its time.</summary>
+    public (PredictResponse Response, RiskLevel Level) Score(Transaction transaction, ScoringInputs inputs, CultureInfo culture, long startTimestamp, long servedAtMs)
+    {
+        var customer = definitions.Customer ?? throw new InvalidOperationException("the definitions have no customer entity");
+        var merchant = definitions.Merchant;
         var q = transaction.TimestampMs;
         var stored = customer.Features.Count;
         var vector = new double[stored + customer.RequestFeatures.Count];
@@ -56,7 +75,7 @@ internal sealed class TransactionScorer(EntityPlan? customerPlan, EntityPlan? me
             MerchantId = transaction.MerchantId,
             Amount = transaction.Amount,
             RiskScore = assessment.Score,
-            RiskLevel = LevelName(assessment.Level),
+            RiskLevel = assessment.Level.WireName(),
             FeaturesUsed = used,
             Explanation = ExplanationFormatter.Format(assessment, culture),
             ModelVersion = assessment.ModelVersion,
@@ -65,11 +84,4 @@ internal sealed class TransactionScorer(EntityPlan? customerPlan, EntityPlan? me
         };
         return (response, assessment.Level);
     }
-
-    public static string LevelName(RiskLevel level) => level switch
-    {
-        RiskLevel.Low => "LOW",
-        RiskLevel.Medium => "MEDIUM",
-        _ => "HIGH",
-    };
 }

@@ -1,4 +1,4 @@
-namespace Amlfs.Server.Api;
+namespace Amlfs.Server.Contracts;
 
 /// <summary>The risk of one transaction, with the features it was decided on and the reasons.</summary>
 public sealed record PredictResponse

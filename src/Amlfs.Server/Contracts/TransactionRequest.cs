@@ -1,6 +1,6 @@
 using Amlfs.Transactions;
 
-namespace Amlfs.Server.Api;
+namespace Amlfs.Server.Contracts;
 
 /// <summary>A transaction as JSON carries it (snake_case); every field may be missing or wrong until validated.</summary>
 public class TransactionRequest

@@ -1,4 +1,4 @@
-namespace Amlfs.Server.Api;
+namespace Amlfs.Server.Contracts;
 
 /// <summary>Overall status (healthy or unhealthy) and each component's.</summary>
 public sealed class HealthResponse

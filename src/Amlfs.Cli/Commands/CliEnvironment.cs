@@ -1,6 +1,6 @@
 using Spectre.Console;
 
-namespace Amlfs.Cli;
+namespace Amlfs.Cli.Commands;
 
 /// <summary>
 /// What a command reads from and writes to: standard output (raw, and as a Spectre console for tables and colour),

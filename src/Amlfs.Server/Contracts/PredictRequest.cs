@@ -1,4 +1,4 @@
-namespace Amlfs.Server.Api;
+namespace Amlfs.Server.Contracts;
 
 /// <summary>A transaction to score. Scoring has no side effect unless <see cref="Record"/> is true.</summary>
 public sealed class PredictRequest : TransactionRequest

@@ -1,6 +1,6 @@
 using Amlfs.Registry;
 
-namespace Amlfs.Server.Api;
+namespace Amlfs.Server.Contracts;
 
 /// <summary>The definitions the server computes: the active registry version and its features.</summary>
 public sealed class RegistryResponse

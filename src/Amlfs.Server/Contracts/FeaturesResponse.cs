@@ -1,4 +1,4 @@
-namespace Amlfs.Server.Api;
+namespace Amlfs.Server.Contracts;
 
 /// <summary>Every stored feature of one entity as of a time.</summary>
 public sealed class FeaturesResponse

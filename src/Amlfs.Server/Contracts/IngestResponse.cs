@@ -1,4 +1,4 @@
-namespace Amlfs.Server.Api;
+namespace Amlfs.Server.Contracts;
 
 /// <summary>What happened to each transaction of a <c>POST /transactions</c>, in request order.</summary>
 public sealed class IngestResponse

@@ -1,9 +1,12 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Amlfs.Server.Api;
+namespace Amlfs.Server.Contracts;
 
-/// <summary>Source-generated JSON for every body the API reads or writes: snake_case, no reflection at run time.</summary>
+/// <summary>
+/// Source-generated JSON for every body the API reads or writes: snake_case, no reflection at run time. Clients of the
+/// API (the CLI) read and write the same bodies through this context, so the wire format has one definition.
+/// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -21,4 +24,4 @@ namespace Amlfs.Server.Api;
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
-internal sealed partial class AmlfsJsonContext : JsonSerializerContext;
+public sealed partial class AmlfsJsonContext : JsonSerializerContext;

@@ -1,0 +1,40 @@
+using Amlfs.Server.Observability;
+using Amlfs.Server.Serving;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Amlfs.Server.Hosting;
+
+/// <summary>Registers what a server process runs besides HTTP, as the capabilities the API asks for.</summary>
+internal static class RuntimeServices
+{
+    /// <summary>
+    /// Registers the settings, the clock, the metrics and the runtime the settings ask for, with the capabilities it
+    /// provides: the active definitions, the feature source, the ingest service, the scorer, the feature reader and the
+    /// health of the process; with a producer rate, the synthetic producer too. The runtime is built when first asked
+    /// for, which recovers the store: the host asks before it opens the port.
+    /// </summary>
+    public static IServiceCollection AddAmlfsRuntime(this IServiceCollection services, ServerSettings settings, TimeProvider clock)
+    {
+        services.AddSingleton(settings);
+        services.AddSingleton(clock);
+        services.AddSingleton<ServerMetrics>();
+        services.AddSingleton<ProducerStatus>();
+        services.AddSingleton(sp => AmlfsRuntime.Start(
+            settings, clock, sp.GetRequiredService<ServerMetrics>(), sp.GetRequiredService<ProducerStatus>(), sp.GetRequiredService<ILoggerFactory>()));
+        // The runtime owns these and releases them in its own order when the container disposes it; none of them is
+        // disposable, so the container, which disposes what its factories return, leaves them to it.
+        services.AddSingleton(sp => Runtime(sp).Definitions);
+        services.AddSingleton(sp => Runtime(sp).Features);
+        services.AddSingleton(sp => Runtime(sp).Ingest);
+        services.AddSingleton(sp => new TransactionScorer(
+            Runtime(sp).Definitions, Runtime(sp).Model, Runtime(sp).Features, sp.GetRequiredService<ServerMetrics>(), Runtime(sp).FeatureLog, clock));
+        services.AddSingleton(sp => new FeatureReader(Runtime(sp).Definitions, Runtime(sp).Features, Runtime(sp).FeatureLog, clock));
+        services.AddSingleton(sp => new ServerHealth([.. Runtime(sp).HealthChecks, new ModelHealthCheck(Runtime(sp).Model, Runtime(sp).Definitions)]));
+        if (settings.ProducerRate is not null)
+            services.AddHostedService<SyntheticProducer>();
+        return services;
+    }
+
+    private static AmlfsRuntime Runtime(IServiceProvider services) => services.GetRequiredService<AmlfsRuntime>();
+}
