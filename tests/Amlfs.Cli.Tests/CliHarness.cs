@@ -51,4 +51,28 @@ public sealed class CliHarness : IDisposable
     }
 
     public void Dispose() => _directory.Dispose();
+
+    /// <summary>
+    /// Runs the built <c>amlfs</c> program as a process of its own in the working directory, as scripts run it: for
+    /// commands whose figures the tests' other threads would disturb (heap measurements), and for exit codes and
+    /// output as a shell sees them.
+    /// </summary>
+    public CliResult RunProcess(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = WorkingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "amlfs.dll"));
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return new CliResult(process.ExitCode, output.ReplaceLineEndings("\n"), error.Result.ReplaceLineEndings("\n"));
+    }
 }

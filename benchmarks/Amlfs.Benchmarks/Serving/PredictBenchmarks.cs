@@ -42,7 +42,7 @@ public class PredictBenchmarks
     }
 
     [Benchmark]
-    public PredictRequest? ParseBody() => Parse();
+    public bool ParseBody() => Parse() is not null;
 
     [Benchmark]
     public Transaction ParseAndValidate() => Validate(Parse()!);
@@ -83,11 +83,11 @@ public class PredictBenchmarks
     private PredictResponse ScoreOnce(Transaction transaction) =>
         _scorer.ScoreAsync([transaction], ExplanationFormatter.English, Stopwatch.GetTimestamp(), CancellationToken.None).Result[0];
 
-    private static PredictRequest? Parse() => JsonBody.Parse(new ReadOnlySequence<byte>(Body), AmlfsJsonContext.Default.PredictRequest, out _);
+    private static BodyTransaction? Parse() => TransactionBody.Read(new ReadOnlySequence<byte>(Body), acceptRecord: true, out _, out _)?[0];
 
-    private Transaction Validate(PredictRequest request)
+    private Transaction Validate(BodyTransaction request)
     {
-        TransactionValidator.Validate(request.ToInput(), out var transaction, TimeProvider.System.GetUtcNow());
+        TransactionJsonReader.Validate(request.Input, request.Errors, out var transaction, TimeProvider.System.GetUtcNow());
         return transaction ?? throw new InvalidOperationException("the benchmark's transaction is invalid");
     }
 }

@@ -112,12 +112,15 @@ public static class TransactionJsonReader
     /// <summary>
     /// Validates what <see cref="Read"/> gave, adding the validator's problems to the reader's. A field of the wrong
     /// type reads as missing, and the validator would then say "is required" of it too, so its errors are kept only
-    /// for fields that read well.
+    /// for fields that read well; a value that was not an object at all has that one error.
     /// </summary>
     public static IReadOnlyList<FieldError> Validate(
         TransactionInput input, List<FieldError> readErrors, out Transaction? transaction, DateTimeOffset? timestampWhenMissing = null)
     {
         ArgumentNullException.ThrowIfNull(readErrors);
+        transaction = null;
+        if (readErrors.Exists(e => e.Field == "body"))
+            return readErrors;
         var validation = TransactionValidator.Validate(input, out var valid, timestampWhenMissing);
         var badFields = readErrors.Select(e => e.Field).ToHashSet(StringComparer.Ordinal);
         var errors = new List<FieldError>(readErrors);

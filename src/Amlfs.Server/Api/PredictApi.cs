@@ -41,19 +41,23 @@ internal static class PredictApi
     {
         var start = Stopwatch.GetTimestamp();
         var body = await JsonBody.ReadAllAsync(context.Request, services.Settings.MaxRequestBodyBytes);
-        PredictRequest? request;
+        List<BodyTransaction>? items;
+        bool isArray;
         ValidationProblem? problem;
         try
         {
-            request = JsonBody.Parse(body.Buffer, AmlfsJsonContext.Default.PredictRequest, out problem);
+            items = TransactionBody.Read(body.Buffer, acceptRecord: true, out isArray, out problem);
         }
         finally
         {
             context.Request.BodyReader.AdvanceTo(body.Buffer.End);
         }
 
-        if (request is null)
+        if (items is null)
             return problem!;
+        if (isArray)
+            return Problems.Invalid("body", "must be one transaction object; send an array to /batch-predict");
+        var request = items[0];
         if (services.Definitions.Customer is null)
             return Problems.NotFound("the active definitions have no customer entity, so there is nothing to score");
         if (request.Record && services.Ingest.Refusal is { } refusal)
@@ -84,14 +88,12 @@ internal static class PredictApi
     {
         var start = Stopwatch.GetTimestamp();
         var body = await JsonBody.ReadAllAsync(context.Request, services.Settings.MaxRequestBodyBytes);
-        List<PredictRequest>? requests;
-        ValidationProblem? problem = null;
+        List<BodyTransaction>? requests;
+        bool isArray;
+        ValidationProblem? problem;
         try
         {
-            requests = JsonBody.FirstToken(body.Buffer) == (byte)'['
-                ? JsonBody.Parse(body.Buffer, AmlfsJsonContext.Default.ListPredictRequest, out problem)
-                : null;
-            problem ??= requests is null ? Problems.Invalid("body", "must be an array of transactions") : null;
+            requests = TransactionBody.Read(body.Buffer, acceptRecord: true, out isArray, out problem);
         }
         finally
         {
@@ -100,11 +102,13 @@ internal static class PredictApi
 
         if (requests is null)
             return problem!;
+        if (!isArray)
+            return Problems.Invalid("body", "must be an array of transactions");
         if (requests.Count > services.Settings.MaxBatchTransactions)
             return Problems.TooLarge($"a request carries at most {services.Settings.MaxBatchTransactions} transactions, got {requests.Count}");
         if (services.Definitions.Customer is null)
             return Problems.NotFound("the active definitions have no customer entity, so there is nothing to score");
-        if (services.Ingest.Refusal is { } refusal && requests.Exists(r => r is { Record: true }))
+        if (services.Ingest.Refusal is { } refusal && requests.Exists(r => r.Record))
             return Problems.NotIngesting(refusal);
 
         var transactions = new Transaction[requests.Count];
@@ -112,12 +116,6 @@ internal static class PredictApi
         for (var i = 0; i < requests.Count; i++)
         {
             var prefix = string.Create(CultureInfo.InvariantCulture, $"[{i}].");
-            if (requests[i] is null)
-            {
-                errors.Add(new FieldProblem($"[{i}]", "must be a transaction object, got null"));
-                continue;
-            }
-
             if (Validate(services, requests[i], prefix, out _, errors) is { } transaction)
                 transactions[i] = transaction;
         }
@@ -141,15 +139,22 @@ internal static class PredictApi
     }
 
     /// <summary>
-    /// Validates a request to score, stamping the receive time when it has no timestamp, and checks that its features
-    /// can be read as of its time. Problems go to <paramref name="errors"/> when given, else into a 400.
+    /// Validates a request to score, stamping the receive time when it has no timestamp and making its id when it has
+    /// none (the seed's requests carry none: <see cref="TransactionIds"/>), and checks that its features can be read as
+    /// of its time. Problems go to <paramref name="errors"/> when given, else into a 400; a request that is not an
+    /// object is named by <paramref name="prefix"/> alone.
     /// </summary>
-    private static Transaction? Validate(PredictServices services, PredictRequest request, string prefix, out ValidationProblem? problem, List<FieldProblem>? errors = null)
+    private static Transaction? Validate(PredictServices services, BodyTransaction request, string prefix, out ValidationProblem? problem, List<FieldProblem>? errors = null)
     {
         problem = null;
+        var now = services.Clock.GetUtcNow();
+        var input = request.Input;
+        if (input.TransactionId is null && !request.Errors.Exists(e => e.Field == "transaction_id"))
+            input = input with { TransactionId = TransactionIds.New(now) };
         var found = new List<FieldProblem>();
-        var fieldErrors = TransactionValidator.Validate(request.ToInput(), out var transaction, services.Clock.GetUtcNow());
-        found.AddRange(fieldErrors.Select(e => new FieldProblem(prefix + e.Field, e.Message)));
+        var fieldErrors = TransactionJsonReader.Validate(input, request.Errors, out var transaction, now);
+        found.AddRange(fieldErrors.Select(e => new FieldProblem(
+            e.Field == "body" && prefix.Length > 0 ? prefix.TrimEnd('.') : prefix + e.Field, e.Message)));
         if (transaction is not null && services.Features.AsOfProblem(transaction.TimestampMs) is { } timing)
             found.Add(new FieldProblem(prefix + "timestamp", timing));
         if (found.Count == 0)

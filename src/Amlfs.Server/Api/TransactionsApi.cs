@@ -28,29 +28,20 @@ internal static class TransactionsApi
         if (services.Ingest.Refusal is { } refusal)
             return Problems.NotIngesting(refusal);
         var body = await JsonBody.ReadAllAsync(context.Request, services.Settings.MaxRequestBodyBytes);
-        List<TransactionRequest>? items;
-        bool single;
+        List<BodyTransaction>? items;
+        bool isArray;
         ValidationProblem? problem;
         try
         {
-            single = JsonBody.FirstToken(body.Buffer) != (byte)'[';
-            if (single)
-            {
-                var one = JsonBody.Parse(body.Buffer, AmlfsJsonContext.Default.TransactionRequest, out problem);
-                items = one is null ? null : [one];
-            }
-            else
-            {
-                items = JsonBody.Parse(body.Buffer, AmlfsJsonContext.Default.ListTransactionRequest, out problem);
-            }
+            items = TransactionBody.Read(body.Buffer, acceptRecord: false, out isArray, out problem);
         }
         finally
         {
             context.Request.BodyReader.AdvanceTo(body.Buffer.End);
         }
 
-        if (problem is not null || items is null)
-            return problem ?? Problems.Invalid("body", "must be a transaction or an array of transactions");
+        if (items is null)
+            return problem!;
         var limit = services.Settings.MaxBatchTransactions;
         if (items.Count > limit)
             return Problems.TooLarge($"a request carries at most {limit} transactions, got {items.Count}");
@@ -62,16 +53,10 @@ internal static class TransactionsApi
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
-            if (item is null)
-            {
-                results[i] = new IngestResult { TransactionId = null, Status = IngestStatus.Invalid.WireName(), Errors = [new("body", "must be a transaction object, got null")] };
-                continue;
-            }
-
-            var errors = TransactionValidator.Validate(item.ToInput(), out var transaction, now);
+            var errors = TransactionJsonReader.Validate(item.Input, item.Errors, out var transaction, now);
             if (transaction is null)
             {
-                if (single)
+                if (!isArray)
                 {
                     services.Metrics.RecordInvalid(1);
                     return Problems.Invalid("The transaction is invalid: " + string.Join("; ", errors.Select(e => $"{e.Field} {e.Message}")),
@@ -80,7 +65,7 @@ internal static class TransactionsApi
 
                 results[i] = new IngestResult
                 {
-                    TransactionId = item.TransactionId,
+                    TransactionId = item.Input.TransactionId,
                     Status = IngestStatus.Invalid.WireName(),
                     Errors = errors.Select(e => new FieldProblem(e.Field, e.Message)).ToArray(),
                 };
