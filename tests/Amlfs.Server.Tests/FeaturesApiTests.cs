@@ -71,7 +71,7 @@ public sealed class FeaturesApiTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("/features/C1?at=yesterday", "not an ISO-8601 instant")]
+    [InlineData("/features/C1?at=yesterday", "must be an ISO-8601 instant such as 2026-03-10T14:05:00.000Z, got 'yesterday'")]
     [InlineData("/features/C1?at=2026-03-09T14:00:00Z", "older than the retained history")]
     [InlineData("/features/merchant/M1?at=2026-03-10T15:05:00Z", "in the future")]
     public async Task An_unusable_as_of_time_answers_400_naming_at(string path, string reason)

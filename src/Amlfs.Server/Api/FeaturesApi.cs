@@ -2,6 +2,7 @@ using Amlfs.Engine;
 using Amlfs.Registry;
 using Amlfs.Server.Contracts;
 using Amlfs.Server.Serving;
+using Amlfs.Transactions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -65,13 +66,13 @@ internal static class FeaturesApi
         {
             asOf = services.Clock.GetUtcNow().ToUnixTimeMilliseconds();
         }
-        else if (UtcTimestampConverter.TryParse(at, out var instant))
+        else if (TransactionTimestamps.TryParse(at, out var instant))
         {
             asOf = instant.ToUnixTimeMilliseconds();
         }
         else
         {
-            return Problems.Invalid("at", $"'{at}' is not an ISO-8601 instant such as 2026-03-10T14:05:00Z");
+            return Problems.Invalid("at", TransactionTimestamps.Problem(at));
         }
 
         var reader = services.Reader;
