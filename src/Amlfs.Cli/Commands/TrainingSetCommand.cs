@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Amlfs.Engine;
-using Amlfs.Parquet;
+using Amlfs.OfflineStore;
 using Amlfs.Parquet.Training;
 using Amlfs.Registry;
 using Spectre.Console;

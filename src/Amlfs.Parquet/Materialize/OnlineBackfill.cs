@@ -1,4 +1,5 @@
 using Amlfs.Engine;
+using Amlfs.OfflineStore;
 using Amlfs.Parquet.Roll;
 using Amlfs.Registry;
 using Amlfs.Storage;

@@ -1,6 +1,6 @@
 using System.Globalization;
+using Amlfs.OfflineStore;
 using Amlfs.Storage;
-using Amlfs.Synthetic;
 using Parquet;
 
 namespace Amlfs.Parquet.Roll;

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Amlfs.Consistency;
+using Amlfs.OfflineStore;
 using Amlfs.Parquet;
 using Amlfs.Parquet.FeatureLog;
 using Amlfs.Storage;
-using Amlfs.Synthetic;
 using Amlfs.Testing;
 using Microsoft.Extensions.Time.Testing;
 

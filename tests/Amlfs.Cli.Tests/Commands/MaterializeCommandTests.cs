@@ -1,5 +1,6 @@
 using System.Globalization;
 using Amlfs.Engine;
+using Amlfs.OfflineStore;
 using Amlfs.Parquet;
 using Amlfs.Parquet.Roll;
 using Amlfs.Registry;

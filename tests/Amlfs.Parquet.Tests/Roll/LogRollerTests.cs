@@ -1,6 +1,6 @@
+using Amlfs.OfflineStore;
 using Amlfs.Parquet.Roll;
 using Amlfs.Storage;
-using Amlfs.Synthetic;
 using Amlfs.Testing;
 
 namespace Amlfs.Parquet.Tests.Roll;
