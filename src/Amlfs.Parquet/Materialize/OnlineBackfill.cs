@@ -4,6 +4,7 @@ using Amlfs.Parquet.Roll;
 using Amlfs.Registry;
 using Amlfs.Storage;
 using Amlfs.Transactions;
+using Microsoft.Extensions.Logging;
 
 namespace Amlfs.Parquet.Materialize;
 
@@ -38,16 +39,17 @@ public static class OnlineBackfill
     /// <param name="definition">The active definitions.</param>
     /// <param name="shardCount">The engine's shards, as the server will run.</param>
     /// <param name="progress">Called after each day with the days done and the days in all.</param>
+    /// <param name="logger">Receives what opening the offline store's roll repaired (<see cref="LogRoller.OpenAsync"/>).</param>
     /// <param name="cancellationToken">Stops between days; no snapshot is written then.</param>
     public static async Task<BackfillResult> RunAsync(DataDirectoryLock held, RegistryDefinition definition, int shardCount,
-        Action<int, int>? progress = null, CancellationToken cancellationToken = default)
+        Action<int, int>? progress = null, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(held);
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
         var root = held.Directory;
         using var wal = WriteAheadLog.Open(Path.Combine(root, "wal"), new WalOptions { FlushPolicy = WalFlushPolicy.None });
-        var roller = await LogRoller.OpenAsync(root, wal.FirstSequence, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var roller = await LogRoller.OpenAsync(root, wal.FirstSequence, logger: logger, cancellationToken: cancellationToken).ConfigureAwait(false);
         var unrolled = new Dictionary<DateOnly, List<WalRecord>>();
         foreach (var record in wal.ReadFrom(roller.RolledSequence))
         {
