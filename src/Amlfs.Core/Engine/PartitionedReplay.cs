@@ -4,7 +4,7 @@ namespace Amlfs.Engine;
 
 /// <summary>
 /// Replay mode for large histories: the same shards and evaluator as <see cref="FeatureEngine"/> (and
-/// <see cref="PointInTimeReplay"/>), partitioned by entity across cores. An entity's features depend only on the events
+/// <see cref="Replay"/>), partitioned by entity across cores. An entity's features depend only on the events
 /// of that entity, so each (entity type, partition) pair runs an independent shard fed only the events of its
 /// entities, in event-time order, and answers only its entities' rows; the partitions share nothing but read-only
 /// columns, and each row's values are written by exactly one partition.
