@@ -8,7 +8,9 @@ namespace Amlfs.Engine;
 /// <summary>
 /// The replay loop: feeds an ordered source of events through a <see cref="FeatureEngine"/> in batches and reads
 /// features as of instants that move forward, each read seeing exactly the events before its instant
-/// (<see cref="IsVisible"/>).
+/// (<see cref="IsVisible"/>). Recovery (the write-ahead log after a snapshot), the backfill of the online state and the
+/// consistency check all run on it; the partitioned replay of training sets (<see cref="PartitionedReplay"/>) shares
+/// its visibility rule and the engine's admission gate.
 /// <para>
 /// Events reach the engine through
 /// <see cref="FeatureEngine.IngestBatch(ReadOnlySpan{Transaction}, Span{IngestStatus}, ReadOnlySpan{long})"/> with
