@@ -1,5 +1,5 @@
 using System.Globalization;
-using Amlfs.Parquet;
+using Amlfs.OfflineStore;
 using DuckDB.NET.Data;
 
 namespace Amlfs.DuckDb;
@@ -81,7 +81,7 @@ public static class OfflineSql
         }
 
         // The feature log (amlfs serve --log-features): one wide view per entity type, feature_log_customer and so on.
-        var featureLog = Path.Combine(Path.GetFullPath(root), "feature_log");
+        var featureLog = DatasetLayout.FeatureLogDirectory(Path.GetFullPath(root));
         if (Directory.Exists(featureLog))
         {
             foreach (var entity in Directory.EnumerateDirectories(featureLog).Select(Path.GetFileName).Order(StringComparer.Ordinal))

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Amlfs.Synthetic;
+using Amlfs.OfflineStore;
 using Amlfs.Transactions;
 using Parquet;
 using Parquet.Schema;

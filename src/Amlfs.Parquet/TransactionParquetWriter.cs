@@ -1,4 +1,4 @@
-using Amlfs.Synthetic;
+using Amlfs.OfflineStore;
 using Parquet;
 using C = Amlfs.Parquet.TransactionColumns;
 

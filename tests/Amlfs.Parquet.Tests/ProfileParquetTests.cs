@@ -1,3 +1,4 @@
+using Amlfs.OfflineStore;
 using Amlfs.Synthetic;
 using Amlfs.Testing;
 

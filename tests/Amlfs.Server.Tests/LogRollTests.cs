@@ -1,3 +1,4 @@
+using Amlfs.OfflineStore;
 using Amlfs.Parquet;
 using Amlfs.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -30,7 +31,7 @@ public sealed class LogRollTests
             Assert.Equal(200, (await server.PostJsonAsync("/transactions", Requests.Transaction("T0-0", "C1", 10m, Now))).Status);
         }
 
-        var rows = new List<Synthetic.LabeledTransaction>();
+        var rows = new List<LabeledTransaction>();
         foreach (var file in DatasetLayout.TransactionFiles(dir.Path))
             rows.AddRange(await TransactionParquetReader.ReadFileAsync(file));
         Assert.Equal(ids.Order(StringComparer.Ordinal), rows.Select(r => r.Transaction.TransactionId).Order(StringComparer.Ordinal));

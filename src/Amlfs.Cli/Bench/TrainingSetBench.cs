@@ -4,6 +4,7 @@ using System.Text.Json;
 using Amlfs.Cli.Training;
 using Amlfs.DuckDb;
 using Amlfs.Engine;
+using Amlfs.OfflineStore;
 using Amlfs.Parquet;
 using Amlfs.Registry;
 using Amlfs.Synthetic;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Amlfs.OfflineStore;
 using Amlfs.Parquet;
 using Amlfs.Synthetic;
 using Spectre.Console;

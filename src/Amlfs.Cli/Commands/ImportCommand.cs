@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Amlfs.Parquet;
+using Amlfs.OfflineStore;
 using Amlfs.Parquet.Import;
-using Amlfs.Synthetic;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 

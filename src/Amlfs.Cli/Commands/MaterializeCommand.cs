@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Amlfs.Parquet;
+using Amlfs.OfflineStore;
 using Amlfs.Parquet.Materialize;
 using Amlfs.Parquet.Roll;
 using Amlfs.Registry;
 using Amlfs.Storage;
+using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -77,7 +78,7 @@ internal static class MaterializeCommand
     {
         var clock = Stopwatch.StartNew();
         using var wal = WriteAheadLog.Open(Path.Combine(held.Directory, "wal"), new WalOptions { FlushPolicy = WalFlushPolicy.None });
-        var roller = await LogRoller.OpenAsync(held.Directory, wal.FirstSequence, log: environment.Console.WriteLine, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var roller = await LogRoller.OpenAsync(held.Directory, wal.FirstSequence, logger: new ConsoleLogger(environment.Console), cancellationToken: cancellationToken).ConfigureAwait(false);
         var before = roller.RolledSequence;
         var result = await roller.RollAsync(wal.ReadFrom(before), cancellationToken).ConfigureAwait(false);
         var table = Table("Roll");
@@ -105,7 +106,7 @@ internal static class MaterializeCommand
                 {
                     days.MaxValue = total;
                     days.Value = done;
-                }, cancellationToken).ConfigureAwait(false);
+                }, new ConsoleLogger(environment.Console), cancellationToken).ConfigureAwait(false);
                 days.Value = days.MaxValue;
             }).ConfigureAwait(false);
 
@@ -129,4 +130,19 @@ internal static class MaterializeCommand
 
     private static void Row(Table table, string name, string value) =>
         table.AddRow(new IRenderable[] { new Text(name), new Text(value) });
+
+    /// <summary>Prints each message of the roll (a batch repaired or kept) as a line of the command's output.</summary>
+    private sealed class ConsoleLogger(IAnsiConsole console) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information && logLevel != LogLevel.None;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+                console.WriteLine(formatter(state, exception));
+        }
+    }
 }

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Amlfs.Cli.Training;
 using Amlfs.Engine;
-using Amlfs.Parquet;
+using Amlfs.OfflineStore;
 using Amlfs.Parquet.Training;
 using Amlfs.Storage;
 using Spectre.Console;

@@ -1,5 +1,5 @@
 using Amlfs.Engine;
-using Amlfs.Parquet;
+using Amlfs.OfflineStore;
 using Amlfs.Parquet.Training;
 using Spectre.Console;
 

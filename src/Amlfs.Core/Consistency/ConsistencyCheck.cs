@@ -1,5 +1,4 @@
 using Amlfs.Engine;
-using Amlfs.Registry.Expressions;
 using Amlfs.Storage;
 using Amlfs.Transactions;
 
@@ -10,11 +9,12 @@ namespace Amlfs.Consistency;
 /// compares them with what was served, value by value, bit for bit.
 /// <para>
 /// A vector served as of q with log sequence H was computed from exactly its entity's accepted events with time before
-/// q and sequence up to H. The main pass replays the history in event-time order, as the training-set path does, and
-/// reads each vector at its q once every event before q has been applied. That is exact unless an event with time
-/// before q arrived after the vector was served (sequence above H, accepted within the allowed lateness): such a
-/// vector is recomputed by a replay of its entity's events with time before q and sequence up to H alone, and
-/// counted in <see cref="ConsistencyReport.ServedBeforeLateArrivals"/>, not as a mismatch. No tolerance is applied.
+/// q and sequence up to H. The main pass replays the history in event-time order (<see cref="Replay"/>), as the
+/// training-set path does, and reads each vector at its q once every event before q has been applied. That is exact
+/// unless an event with time before q arrived after the vector was served (sequence above H, accepted within the
+/// allowed lateness): such a vector is recomputed by a replay of its entity's events with time before q and sequence up
+/// to H alone, and counted in <see cref="ConsistencyReport.ServedBeforeLateArrivals"/>, not as a mismatch. No tolerance
+/// is applied.
 /// </para>
 /// </summary>
 public static class ConsistencyCheck
@@ -72,7 +72,14 @@ public static class ConsistencyCheck
         using (var engine = new FeatureEngine(plan, options))
         {
             var newestFed = plan.Entities.Select(_ => new Dictionary<string, long>(StringComparer.Ordinal)).ToArray();
-            var next = 0;
+            using var replay = new Replay(engine, events.Select(r => new ReplayEvent(r.Transaction, r.Sequence)), (transactions, sequences, statuses) =>
+            {
+                for (var i = 0; i < statuses.Length; i++)
+                {
+                    if (statuses[i] == IngestStatus.Accepted)
+                        NoteFed(plan, wanted, newestFed, transactions[i], sequences[i]);
+                }
+            });
             foreach (var index in Enumerable.Range(0, vectors.Count).OrderBy(i => vectors[i].AsOfMs))
             {
                 var vector = vectors[index];
@@ -84,14 +91,7 @@ public static class ConsistencyCheck
                     continue;
                 }
 
-                for (; next < events.Count && events[next].Transaction.TimestampMs < vector.AsOfMs; next++)
-                {
-                    var record = events[next];
-                    if (engine.Ingest(record.Transaction) == IngestStatus.Accepted)
-                        NoteFed(plan, wanted, newestFed, record);
-                }
-
-                var byEventTime = Recompute(engine, entity, vector);
+                var byEventTime = Recompute(replay, entity, vector);
                 if (newestFed[entity.Index].TryGetValue(vector.EntityId, out var newest) && newest > vector.LogSequence)
                 {
                     late.Add(index);
@@ -110,17 +110,11 @@ public static class ConsistencyCheck
             var own = events.Where(r => FeatureEngine.FieldOf(r.Transaction, entity.JoinKey) == group.Key.EntityId).ToArray();
             foreach (var index in group)
             {
+                // The entity's events as the server had them when it served the vector: sequences up to H.
                 var vector = vectors[index];
                 using var engine = new FeatureEngine(plan, options);
-                foreach (var record in own)
-                {
-                    if (record.Transaction.TimestampMs >= vector.AsOfMs)
-                        break;
-                    if (record.Sequence <= vector.LogSequence)
-                        engine.Ingest(record.Transaction);
-                }
-
-                tally.Compare(vector, Recompute(engine, entity, vector));
+                using var replay = new Replay(engine, own.Where(r => r.Sequence <= vector.LogSequence).Select(r => new ReplayEvent(r.Transaction, r.Sequence)));
+                tally.Compare(vector, Recompute(replay, entity, vector));
             }
         }
 
@@ -150,14 +144,14 @@ public static class ConsistencyCheck
         return false;
     }
 
-    private static void NoteFed(FeaturePlan plan, HashSet<string>[] wanted, Dictionary<string, long>[] newestFed, WalRecord record)
+    private static void NoteFed(FeaturePlan plan, HashSet<string>[] wanted, Dictionary<string, long>[] newestFed, Transaction transaction, long sequence)
     {
         foreach (var entity in plan.Entities)
         {
-            if (FeatureEngine.FieldOf(record.Transaction, entity.JoinKey) is not { } id || !wanted[entity.Index].Contains(id))
+            if (FeatureEngine.FieldOf(transaction, entity.JoinKey) is not { } id || !wanted[entity.Index].Contains(id))
                 continue;
             var map = newestFed[entity.Index];
-            map[id] = Math.Max(map.GetValueOrDefault(id), record.Sequence);
+            map[id] = Math.Max(map.GetValueOrDefault(id), sequence);
         }
     }
 
@@ -176,11 +170,11 @@ public static class ConsistencyCheck
         return false;
     }
 
-    /// <summary>The vector's features as the engine computes them now: stored ones, and request ones when it had a request.</summary>
-    private static Dictionary<string, double> Recompute(FeatureEngine engine, EntityPlan entity, LoggedVector vector)
+    /// <summary>The vector's features as the replay computes them as of its q: stored ones, and request ones when it had a request.</summary>
+    private static Dictionary<string, double> Recompute(Replay replay, EntityPlan entity, LoggedVector vector)
     {
         var values = new double[entity.ValueCount];
-        engine.Evaluate(entity, vector.EntityId, vector.AsOfMs, values, new ExpressionScope(vector.AsOfMs, vector.RequestAmount));
+        replay.Evaluate(entity, vector.EntityId, vector.AsOfMs, vector.RequestAmount, values);
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
         var stored = new double[entity.Features.Count];
         FeatureEngine.CopyFeatures(entity, values, stored);

@@ -5,7 +5,8 @@ namespace Amlfs.Engine;
 /// <summary>
 /// Decides, once per transaction and before any shard sees it, whether it is accepted: future timestamps against the clock,
 /// then duplicates by transaction id (a re-sent old payment is reported as a duplicate, not as late), then lateness against the source watermark (the largest accepted event
-/// time). Deciding once keeps the customer's and the merchant's shards in agreement. Single-threaded.
+/// time). Deciding once keeps the customer's and the merchant's shards in agreement. Single-threaded. The partitioned
+/// replay of training sets takes its decisions through the same gate (<see cref="PartitionedReplay"/>).
 /// </summary>
 internal sealed class AdmissionGate(EngineOptions options, TimeProvider? clock)
 {
@@ -39,24 +40,32 @@ internal sealed class AdmissionGate(EngineOptions options, TimeProvider? clock)
     /// <summary>Empties the id table again after a <see cref="ReadFrom"/> whose snapshot turned out corrupt.</summary>
     public void ForgetIds() => _ids.Clear();
 
-    /// <summary>Completes a restore: the watermark read by <see cref="ReadFrom"/>. Same thread as <see cref="Admit"/>.</summary>
+    /// <summary>Completes a restore: the watermark read by <see cref="ReadFrom"/>. Same thread as <see cref="Admit(Transaction, UInt128)"/>.</summary>
     public void Restore(long watermark) => Volatile.Write(ref _watermark, watermark);
 
     /// <summary>A hint that <paramref name="id"/> will be admitted soon.</summary>
     public void Prefetch(UInt128 id) => _ids.Prefetch(id);
 
     /// <summary>Decides on a transaction whose id fingerprint is <paramref name="id"/>.</summary>
-    public IngestStatus Admit(Transaction transaction, UInt128 id)
+    public IngestStatus Admit(Transaction transaction, UInt128 id) => Admit(transaction.TimestampMs, id, idRecurs: true);
+
+    /// <summary>
+    /// Decides on a transaction at <paramref name="t"/> (UTC milliseconds) whose id fingerprint is <paramref name="id"/>: the one
+    /// admission rule, for live ingest and for the partitioned replay of a history alike. <paramref name="idRecurs"/>
+    /// false says that the id occurs nowhere else in the caller's history: the gate then neither looks it up nor
+    /// remembers it, which changes no decision (it could only match itself) and keeps the id table to the ids that recur.
+    /// </summary>
+    public IngestStatus Admit(long t, UInt128 id, bool idRecurs)
     {
-        var t = transaction.TimestampMs;
         if (clock is not null && t > clock.GetUtcNow().ToUnixTimeMilliseconds() + options.MaxClockSkewMs)
             return IngestStatus.FutureTimestamp;
         // Exactly the retention: an id swept late by the periodic sweep must not count as a duplicate.
-        if (_ids.Contains(id, _watermark == long.MinValue ? long.MinValue : _watermark - options.DedupRetentionMs))
+        if (idRecurs && _ids.Contains(id, _watermark == long.MinValue ? long.MinValue : _watermark - options.DedupRetentionMs))
             return IngestStatus.Duplicate;
         if (_watermark != long.MinValue && t < _watermark - options.AllowedLatenessMs)
             return IngestStatus.Late;
-        _ids.Add(id, t);
+        if (idRecurs)
+            _ids.Add(id, t);
         if (t > _watermark)
             Volatile.Write(ref _watermark, t);
         _ids.SweepStep(_watermark - options.DedupRetentionMs, SweepSlotsPerAccept);

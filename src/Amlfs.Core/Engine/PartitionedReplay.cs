@@ -3,16 +3,17 @@ using Amlfs.Registry;
 namespace Amlfs.Engine;
 
 /// <summary>
-/// Replay mode for large histories: the same shards and evaluator as <see cref="FeatureEngine"/> (and
-/// <see cref="PointInTimeReplay"/>), partitioned by entity across cores. An entity's features depend only on the events
-/// of that entity, so each (entity type, partition) pair runs an independent shard fed only the events of its
-/// entities, in event-time order, and answers only its entities' rows; the partitions share nothing but read-only
-/// columns, and each row's values are written by exactly one partition.
+/// Replay mode for large histories: the same admission gate, shards and evaluator as <see cref="FeatureEngine"/>,
+/// partitioned by entity across cores. An entity's features depend only on the events of that entity, so each (entity
+/// type, partition) pair runs an independent shard fed only the events of its entities, in event-time order, and
+/// answers only its entities' rows; the partitions share nothing but read-only columns, and each row's values are
+/// written by exactly one partition.
 /// <para>
-/// Semantics are those of the online path for a history it accepted: a row as of q sees exactly the events before q
-/// (an event at q is not counted), whatever order they arrived in; a transaction id repeated within the dedup retention
-/// of its first occurrence counts once, like the admission gate. There is no lateness or clock check: the history is
-/// what was accepted.
+/// Semantics are those of the online engine fed the history in the order it was admitted (time order, or the
+/// history's <see cref="ReplayHistory.AdmissionOrder"/>), with no clock: the engine's own admission gate decides every
+/// transaction first (a transaction id repeated within the dedup retention is a duplicate, an event older than the
+/// watermark minus the allowed lateness is late; in time order none is), and a row as of q then sees exactly the
+/// accepted events before q (<see cref="Replay.IsVisible"/>), whatever order they arrived in.
 /// </para>
 /// </summary>
 public static class PartitionedReplay
@@ -51,7 +52,7 @@ public static class PartitionedReplay
 
         var n = history.Count;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = parallelism };
-        var duplicates = Deduplicate(history, options.DedupRetentionMs, parallel);
+        var statuses = Admit(history, options, parallel);
         var events = CompactEvents(plan, history, parallel);
         var hashes = new Dictionary<TransactionField, ulong[]>();
         foreach (var field in queries.SelectMany(q => q.Entity.DistinctFields.Prepend(q.Entity.JoinKey)).Distinct())
@@ -66,7 +67,7 @@ public static class PartitionedReplay
             var query = queries[q];
             results[q] = new double[(long)query.EntityIds.Length * query.Width];
             var keyHashes = hashes[query.Entity.JoinKey];
-            var eventLists = Split(n, i => !duplicates[i] && keyHashes[i] != 0, i => keyHashes[i], partitions);
+            var eventLists = Split(n, i => statuses[i] == IngestStatus.Accepted && keyHashes[i] != 0, i => keyHashes[i], partitions);
             progress?.Report(n - eventLists.Sum(l => (long)l.Length)); // events of no entity of this type
             var rowHashes = Hash(query.EntityIds, parallel);
             var order = RowOrder(query.AsOfMs);
@@ -82,7 +83,7 @@ public static class PartitionedReplay
         // Largest first, so the last partitions to start are short ones.
         var scheduled = work.OrderByDescending(w => w.Size).ToArray();
         Parallel.ForEach(scheduled, parallel, partition => partition.Run(progress));
-        return new PartitionedReplayResult(results, duplicates.Count(d => d));
+        return new PartitionedReplayResult(results, statuses);
     }
 
     /// <summary>The string fields a replay of <paramref name="entity"/> reads: its join key and its distinct-count fields.</summary>
@@ -101,29 +102,39 @@ public static class PartitionedReplay
     }
 
     /// <summary>
-    /// Marks each transaction whose id occurred before within the retention, as the admission gate decides it (an
-    /// id is remembered with the time of its accepted occurrence). Ids are split by fingerprint into many small
-    /// buckets, each scanned in time order with a table that fits the caches: one table for every id would miss the
-    /// caches and the TLB on nearly every lookup.
+    /// The admission gate's decision on each transaction, in column order, taken in the history's admission order by
+    /// the engine's own gate (<see cref="AdmissionGate"/>, without a clock). Only ids that occur more than once need
+    /// the gate's id table: they are found first, in parallel, by splitting the ids by fingerprint into many small
+    /// buckets each scanned with a table that fits the caches (one table for every id would miss the caches and the TLB
+    /// on nearly every lookup). The gate then runs once over the history, sequentially, with a table of those ids alone.
     /// </summary>
-    private static bool[] Deduplicate(ReplayHistory history, long retentionMs, ParallelOptions parallel)
+    private static IngestStatus[] Admit(ReplayHistory history, EngineOptions options, ParallelOptions parallel)
     {
         const int BucketBits = 8;
         var n = history.Count;
-        var ids = new UInt128[n];
+        var ids = history.TransactionIdFingerprints;
+        if (ids is null)
+        {
+            var computed = new UInt128[n];
+            Parallel.For(0, (n + Chunk - 1) / Chunk, parallel, c =>
+            {
+                var end = Math.Min(n, (c + 1) * Chunk);
+                for (var i = c * Chunk; i < end; i++)
+                    computed[i] = Fingerprint.Of128(history.TransactionIds[i]!);
+            });
+            ids = computed;
+        }
+
         var chunks = (n + Chunk - 1) / Chunk;
         var counts = new int[chunks, 1 << BucketBits];
         Parallel.For(0, chunks, parallel, c =>
         {
             var end = Math.Min(n, (c + 1) * Chunk);
             for (var i = c * Chunk; i < end; i++)
-            {
-                ids[i] = history.TransactionIdFingerprints?[i] ?? Fingerprint.Of128(history.TransactionIds[i]!);
                 counts[c, BucketOf(ids[i])]++;
-            }
         });
 
-        // Bucket b holds its positions chunk by chunk, so in time order: starts[c, b] is where chunk c writes.
+        // Bucket b holds its positions chunk by chunk: starts[c, b] is where chunk c writes.
         var starts = new int[chunks, 1 << BucketBits];
         var bucketStart = new int[(1 << BucketBits) + 1];
         var offset = 0;
@@ -146,21 +157,39 @@ public static class PartitionedReplay
                 positions[starts[c, BucketOf(ids[i])]++] = i;
         });
 
-        var duplicates = new bool[n];
-        var times = history.TimesMs;
+        // Each bucket's table remembers an id with 0 when seen once and 1 once seen again.
+        var recurs = new bool[n];
+        var recurring = new int[1 << BucketBits];
         Parallel.For(0, 1 << BucketBits, parallel, b =>
         {
             var seen = new TransactionIdSet(bucketStart[b + 1] - bucketStart[b]);
             for (var k = bucketStart[b]; k < bucketStart[b + 1]; k++)
             {
-                var i = positions[k];
-                if (seen.Contains(ids[i], times[i] - retentionMs))
-                    duplicates[i] = true;
-                else
-                    seen.Add(ids[i], times[i]);
+                var id = ids[positions[k]];
+                seen.Add(id, seen.Contains(id, long.MinValue) ? 1 : 0);
+            }
+
+            for (var k = bucketStart[b]; k < bucketStart[b + 1]; k++)
+            {
+                if (seen.Contains(ids[positions[k]], 1))
+                {
+                    recurs[positions[k]] = true;
+                    recurring[b]++;
+                }
             }
         });
-        return duplicates;
+
+        var gate = new AdmissionGate(options with { ExpectedTransactions = Math.Max(1, recurring.Sum()) }, clock: null);
+        var statuses = new IngestStatus[n];
+        var times = history.TimesMs;
+        var order = history.AdmissionOrder;
+        for (var k = 0; k < n; k++)
+        {
+            var i = order is null ? k : order[k];
+            statuses[i] = gate.Admit(times[i], ids[i], recurs[i]);
+        }
+
+        return statuses;
 
         static int BucketOf(UInt128 id) => (int)((ulong)(id >> 64) >> (64 - BucketBits));
     }

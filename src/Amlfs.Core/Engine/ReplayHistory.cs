@@ -7,7 +7,8 @@ namespace Amlfs.Engine;
 /// <summary>
 /// A transaction history as columns, in event-time order, for <see cref="PartitionedReplay"/>: one array per column
 /// and no object per transaction. Ties (equal times) keep the order the caller gave. Only the string fields that some
-/// entity of the plan reads (its join key, its distinct-count fields) need to be present.
+/// entity of the plan reads (its join key, its distinct-count fields) need to be present. The replay admits the
+/// transactions in time order unless the history gives the order they arrived in (<see cref="AdmissionOrder"/>).
 /// </summary>
 public sealed class ReplayHistory
 {
@@ -27,9 +28,10 @@ public sealed class ReplayHistory
     /// A history whose transaction ids may be given as fingerprints (<see cref="TransactionIdFingerprint"/>), so that a
     /// reader of millions of rows need not make a string of each id: <paramref name="transactionIds"/> then holds only
     /// the ids the caller wants back (null elsewhere). Without fingerprints every id is required.
+    /// <paramref name="admissionOrder"/>, when given, is the order the transactions arrived in (see <see cref="AdmissionOrder"/>).
     /// </summary>
     public ReplayHistory(long[] timesMs, long[] amountCents, string?[] transactionIds, UInt128[]? transactionIdFingerprints,
-        IReadOnlyDictionary<TransactionField, string?[]> fields)
+        IReadOnlyDictionary<TransactionField, string?[]> fields, int[]? admissionOrder = null)
     {
         ArgumentNullException.ThrowIfNull(timesMs);
         ArgumentNullException.ThrowIfNull(amountCents);
@@ -48,8 +50,12 @@ public sealed class ReplayHistory
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"history must be in event-time order: transaction {i} goes back in time"), nameof(timesMs));
         }
 
+        if (admissionOrder is not null && !IsPermutation(admissionOrder, timesMs.Length))
+            throw new ArgumentException("the admission order must name every transaction exactly once", nameof(admissionOrder));
+
         TimesMs = timesMs;
         AmountCents = amountCents;
+        AdmissionOrder = admissionOrder;
         TransactionIds = transactionIds;
         TransactionIdFingerprints = transactionIdFingerprints;
         _fields = new Dictionary<TransactionField, string?[]>(fields);
@@ -70,6 +76,13 @@ public sealed class ReplayHistory
     /// <summary>The ids' fingerprints when the history was built from them, else null (computed from the ids).</summary>
     public UInt128[]? TransactionIdFingerprints { get; }
 
+    /// <summary>
+    /// The positions of the transactions in the order they arrived and were admitted, when that is not time order: a
+    /// log's order, in which a transaction may come after later ones within the allowed lateness. The replay admits
+    /// them in this order, as the engine's admission gate did. Null: they were admitted in time order.
+    /// </summary>
+    public int[]? AdmissionOrder { get; }
+
     /// <summary>The fingerprint of a transaction id, as the admission gate computes it to recognise duplicates.</summary>
     public static UInt128 TransactionIdFingerprint(ReadOnlySpan<char> transactionId) => Fingerprint.Of128(transactionId);
 
@@ -80,15 +93,49 @@ public sealed class ReplayHistory
     /// Columns of <paramref name="transactions"/>, sorted by event time (stable: ties keep the given order), with every
     /// string field.
     /// </summary>
-    public static ReplayHistory From(IEnumerable<Transaction> transactions)
+    public static ReplayHistory From(IEnumerable<Transaction> transactions) => Columns(transactions, inAdmissionOrder: false);
+
+    /// <summary>
+    /// Columns of <paramref name="arrivals"/>, sorted by event time (stable), with every string field; the replay admits
+    /// them in the order given, as the engine admitted them when they arrived (<see cref="AdmissionOrder"/>).
+    /// </summary>
+    public static ReplayHistory FromArrivals(IEnumerable<Transaction> arrivals) => Columns(arrivals, inAdmissionOrder: true);
+
+    private static ReplayHistory Columns(IEnumerable<Transaction> transactions, bool inAdmissionOrder)
     {
         ArgumentNullException.ThrowIfNull(transactions);
-        var sorted = transactions.Select((t, i) => (t, i)).OrderBy(p => p.t.TimestampMs).ThenBy(p => p.i).Select(p => p.t).ToArray();
+        var given = transactions.ToArray();
+        var order = StableOrder.ByTime(given.Select(t => t.TimestampMs).ToArray()) ?? Enumerable.Range(0, given.Length).ToArray();
+        var sorted = order.Select(i => given[i]).ToArray();
         var fields = new Dictionary<TransactionField, string?[]>();
         foreach (var field in Enum.GetValues<TransactionField>().Where(f => f != TransactionField.Amount))
             fields[field] = sorted.Select(t => FeatureEngine.FieldOf(t, field)).ToArray();
+        int[]? admission = null;
+        if (inAdmissionOrder)
+        {
+            // The k-th transaction given sits at the position p of the columns where order[p] = k.
+            admission = new int[order.Length];
+            for (var p = 0; p < order.Length; p++)
+                admission[order[p]] = p;
+        }
+
         return new ReplayHistory(
             sorted.Select(t => t.TimestampMs).ToArray(), sorted.Select(t => t.AmountCents).ToArray(),
-            sorted.Select(t => t.TransactionId).ToArray(), fields);
+            sorted.Select(t => t.TransactionId).ToArray(), null, fields, admission);
+    }
+
+    private static bool IsPermutation(int[] order, int count)
+    {
+        if (order.Length != count)
+            return false;
+        var seen = new bool[count];
+        foreach (var position in order)
+        {
+            if ((uint)position >= (uint)count || seen[position])
+                return false;
+            seen[position] = true;
+        }
+
+        return true;
     }
 }

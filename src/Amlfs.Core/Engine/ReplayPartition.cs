@@ -3,9 +3,10 @@ using Amlfs.Registry.Expressions;
 namespace Amlfs.Engine;
 
 /// <summary>
-/// One partition of a <see cref="PartitionedReplay"/>: a shard of its own, fed the events of the entities that hash to
-/// the partition in time order, answering those entities' rows as each row's instant is reached. Events after the
-/// last row are never applied: nothing could read them.
+/// One partition of a <see cref="PartitionedReplay"/>: a shard of its own, fed the accepted events of the entities that
+/// hash to the partition in time order, answering those entities' rows as each row's instant is reached, once every
+/// event visible to it (<see cref="Replay.IsVisible"/>) has been applied. Events after the last row are never applied:
+/// nothing could read them.
 /// </summary>
 internal sealed class ReplayPartition(
     FeaturePlan plan,
@@ -47,7 +48,7 @@ internal sealed class ReplayPartition(
         foreach (var row in rowList)
         {
             var q = query.AsOfMs[row];
-            while (next < eventList.Length && times[eventList[next]] < q)
+            while (next < eventList.Length && Replay.IsVisible(times[eventList[next]], q))
             {
                 // Memory latency dominates, as on the shard threads: fetch the slot, state and arrays ahead.
                 var horizon = Math.Min(eventList.Length, next + 3 * PrefetchDistance + 1);

@@ -119,6 +119,9 @@ public static class AmlfsEventId
     /// <summary>Rolling the log into the offline store failed; the next roll tries again.</summary>
     public const int LogRollFailed = 4002;
 
-    /// <summary>The roll found and repaired a partial file of an earlier roll.</summary>
+    /// <summary>The roll found a batch of an earlier roll torn by a crash and deleted it; the batch rolls again from the log.</summary>
     public const int RollRepaired = 4003;
+
+    /// <summary>The roll found an incomplete batch of an earlier roll whose records the log no longer holds, and kept it.</summary>
+    public const int RollIncompleteBatchKept = 4004;
 }

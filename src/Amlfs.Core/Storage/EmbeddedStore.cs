@@ -101,7 +101,8 @@ public sealed partial class EmbeddedStore : IDisposable
     /// until disposed, and recovers <paramref name="engine"/>, which
     /// must not have ingested anything: the newest snapshot whose checksum holds and that the engine restores (a damaged
     /// one, or one written for other definitions, falls back to the next older one, and then to the whole log), then every log
-    /// record after it through <c>IngestBatch</c> in batches of <see cref="ReplayBatch"/>, then <c>engine.Flush()</c>.
+    /// record after it through a <see cref="Replay"/> (<c>IngestBatch</c> in batches of <see cref="ReplayBatch"/>), then
+    /// <c>engine.Flush()</c>.
     /// </summary>
     /// <param name="options">Validated settings.</param>
     /// <param name="engine">A fresh engine; the store does not own it.</param>
@@ -264,7 +265,7 @@ public sealed partial class EmbeddedStore : IDisposable
         if (used is null && _wal.FirstSequence > 1)
             LogRebuildingFromShortenedLog(_logger, _wal.FirstSequence, WindowRules.FormatDuration(_retentionMs));
         // The replay hands the engine each record's own sequence, and live ingest later takes the log's next ones.
-        var (replayed, notAccepted) = Replay(used ?? 0);
+        var (replayed, notAccepted) = ReplayLog(used ?? 0);
         _engine.Flush();
         _snapshotSequence = used ?? 0;
         Recovery = new RecoveryReport(used, skipped, replayed, notAccepted, _wal.TruncatedBytes, _wal.LastSequence,
@@ -316,46 +317,29 @@ public sealed partial class EmbeddedStore : IDisposable
         return false;
     }
 
-    private (long Replayed, long NotAccepted) Replay(long afterSequence)
+    /// <summary>Feeds every log record after <paramref name="afterSequence"/> to the engine, each under its own sequence.</summary>
+    private (long Replayed, long NotAccepted) ReplayLog(long afterSequence)
     {
-        var batch = new Transaction[ReplayBatch];
-        var sequences = new long[ReplayBatch];
-        var statuses = new IngestStatus[ReplayBatch];
-        long replayed = 0;
         long notAccepted = 0;
         var progress = ProgressEvery;
-        var count = 0;
-        foreach (var record in _wal.ReadFrom(afterSequence))
+        long replayed = 0;
+        var records = _wal.ReadFrom(afterSequence).Select(r => new ReplayEvent(r.Transaction, r.Sequence));
+        using var replay = new Replay(_engine, records, (transactions, sequences, statuses) =>
         {
-            sequences[count] = record.Sequence;
-            batch[count++] = record.Transaction;
-            if (count < batch.Length)
-                continue;
-            ReplayChunk(batch, sequences, statuses, count, ref notAccepted);
-            replayed += count;
-            count = 0;
+            for (var i = 0; i < statuses.Length; i++)
+            {
+                if (statuses[i] != IngestStatus.Accepted && notAccepted++ < NotAcceptedShown)
+                    LogReplayNotAccepted(_logger, transactions[i].TransactionId, sequences[i], statuses[i]);
+            }
+
+            replayed += transactions.Length;
             if (replayed >= progress)
             {
-                LogReplayProgress(_logger, replayed, record.Sequence, _wal.LastSequence);
+                LogReplayProgress(_logger, replayed, sequences[^1], _wal.LastSequence);
                 progress += ProgressEvery;
             }
-        }
-
-        ReplayChunk(batch, sequences, statuses, count, ref notAccepted);
-        return (replayed + count, notAccepted);
-    }
-
-    private void ReplayChunk(Transaction[] batch, long[] sequences, IngestStatus[] statuses, int count, ref long notAccepted)
-    {
-        if (count == 0)
-            return;
-        _engine.IngestBatch(batch.AsSpan(0, count), statuses, sequences.AsSpan(0, count));
-        for (var i = 0; i < count; i++)
-        {
-            if (statuses[i] == IngestStatus.Accepted)
-                continue;
-            if (notAccepted++ < NotAcceptedShown)
-                LogReplayNotAccepted(_logger, batch[i].TransactionId, sequences[i], statuses[i]);
-        }
+        }, ReplayBatch);
+        replay.FeedRemaining();
+        return (replay.Fed, replay.Fed - replay.Accepted);
     }
 }

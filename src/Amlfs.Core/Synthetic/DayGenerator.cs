@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Amlfs.OfflineStore;
 using Amlfs.Transactions;
 
 namespace Amlfs.Synthetic;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Amlfs.OfflineStore;
 using Amlfs.Transactions;
 
 namespace Amlfs.Synthetic;

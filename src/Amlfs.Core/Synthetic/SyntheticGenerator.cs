@@ -1,3 +1,5 @@
+using Amlfs.OfflineStore;
+
 namespace Amlfs.Synthetic;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Amlfs.OfflineStore;
 
 namespace Amlfs.Synthetic;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Amlfs.Consistency;
+using Amlfs.OfflineStore;
 using Parquet;
 using Parquet.Schema;
 
@@ -15,7 +16,7 @@ namespace Amlfs.Parquet.FeatureLog;
 /// </summary>
 public static class FeatureLogFiles
 {
-    public const string Folder = "feature_log";
+    public const string Folder = DatasetLayout.FeatureLogFolder;
     public const string DroppedKey = "amlfs.dropped";
 
     private static readonly DataField EntityId = new DataField<string>("entity_id", false);
@@ -28,7 +29,7 @@ public static class FeatureLogFiles
     private static long _files;
 
     /// <summary>The feature log's directory under a data directory.</summary>
-    public static string Directory(string root) => Path.Combine(root, Folder);
+    public static string Directory(string root) => DatasetLayout.FeatureLogDirectory(root);
 
     /// <summary>
     /// Writes vectors of one entity type, one new file per UTC day of their as-of times, with columns for

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Amlfs.Synthetic;
+using Amlfs.OfflineStore;
 using Amlfs.Transactions;
 
 namespace Amlfs.Parquet.Import;

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
-using Amlfs.Synthetic;
+using Amlfs.OfflineStore;
 using Amlfs.Transactions;
 
 namespace Amlfs.Parquet.Import;

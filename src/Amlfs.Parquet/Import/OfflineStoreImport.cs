@@ -1,5 +1,5 @@
 using System.Globalization;
-using Amlfs.Synthetic;
+using Amlfs.OfflineStore;
 
 namespace Amlfs.Parquet.Import;
 

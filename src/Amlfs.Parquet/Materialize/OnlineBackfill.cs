@@ -1,8 +1,9 @@
 using Amlfs.Engine;
+using Amlfs.OfflineStore;
 using Amlfs.Parquet.Roll;
 using Amlfs.Registry;
 using Amlfs.Storage;
-using Amlfs.Transactions;
+using Microsoft.Extensions.Logging;
 
 namespace Amlfs.Parquet.Materialize;
 
@@ -12,11 +13,12 @@ namespace Amlfs.Parquet.Materialize;
 /// <para>
 /// History is the offline store's rows (generated, imported and rolled from the log) plus the write-ahead log records
 /// not rolled yet. A rolled row and its log record are the same transaction: a log record is replayed only when its
-/// sequence is after the rolled horizon and no rolled row of its day carries it. Rows without a log sequence are history
-/// from before or outside the log. Everything is replayed day partition by day partition, each sorted by (event time,
-/// log sequence), through the same <see cref="FeatureEngine"/> the server runs: never a second implementation of a
-/// feature. Only the days that can matter are read: from the newest day back over <see cref="CoverageMs"/> (the dedup
-/// retention, or the longest window plus its hop, the allowed lateness and the query history when that is longer).
+/// sequence is after the rolled horizon and no rolled row of its day carries it. Rows without a log sequence are
+/// history from before or outside the log. Everything is replayed day partition by day partition, each sorted by (event
+/// time, log sequence), through the same <see cref="FeatureEngine"/> the server runs (a <see cref="Replay"/> per day):
+/// never a second implementation of a feature. Only the days that can matter are read: from the newest day back over
+/// <see cref="CoverageMs"/> (the dedup retention, or the longest window plus its hop, the allowed lateness and the
+/// query history when that is longer).
 /// </para>
 /// <para>
 /// The engine's whole state is then written as the snapshot for the log's last sequence, which the server's recovery
@@ -27,8 +29,6 @@ namespace Amlfs.Parquet.Materialize;
 /// </summary>
 public static class OnlineBackfill
 {
-    private const int Batch = 4096;
-
     /// <summary>
     /// Replays the history under the locked data directory through a fresh engine for <paramref name="definition"/> and
     /// writes its snapshot. <paramref name="shardCount"/> must be the server's, or the server refuses the snapshot.
@@ -37,16 +37,17 @@ public static class OnlineBackfill
     /// <param name="definition">The active definitions.</param>
     /// <param name="shardCount">The engine's shards, as the server will run.</param>
     /// <param name="progress">Called after each day with the days done and the days in all.</param>
+    /// <param name="logger">Receives what opening the offline store's roll repaired (<see cref="LogRoller.OpenAsync"/>).</param>
     /// <param name="cancellationToken">Stops between days; no snapshot is written then.</param>
     public static async Task<BackfillResult> RunAsync(DataDirectoryLock held, RegistryDefinition definition, int shardCount,
-        Action<int, int>? progress = null, CancellationToken cancellationToken = default)
+        Action<int, int>? progress = null, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(held);
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
         var root = held.Directory;
         using var wal = WriteAheadLog.Open(Path.Combine(root, "wal"), new WalOptions { FlushPolicy = WalFlushPolicy.None });
-        var roller = await LogRoller.OpenAsync(root, wal.FirstSequence, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var roller = await LogRoller.OpenAsync(root, wal.FirstSequence, logger: logger, cancellationToken: cancellationToken).ConfigureAwait(false);
         var unrolled = new Dictionary<DateOnly, List<WalRecord>>();
         foreach (var record in wal.ReadFrom(roller.RolledSequence))
         {
@@ -66,7 +67,8 @@ public static class OnlineBackfill
         {
             cancellationToken.ThrowIfCancellationRequested();
             var rows = await ReadDayAsync(root, days[i], unrolled.GetValueOrDefault(days[i]) ?? [], counts, cancellationToken).ConfigureAwait(false);
-            Replay(engine, rows, counts);
+            using (var replay = new Replay(engine, rows))
+                replay.FeedRemaining();
             progress?.Invoke(i + 1, days.Count);
         }
 
@@ -110,17 +112,20 @@ public static class OnlineBackfill
     private static DateOnly DayOf(long timestampMs) =>
         DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(timestampMs).UtcDateTime);
 
-    /// <summary>One day's history: the partition's rows, then the log records none of them carries, sorted.</summary>
-    private static async Task<List<(Transaction Transaction, long? Sequence)>> ReadDayAsync(
+    /// <summary>
+    /// One day's history: the partition's rows, then the log records none of them carries, sorted. A row without a log
+    /// sequence replays under sequence 0: history from before the log.
+    /// </summary>
+    private static async Task<List<ReplayEvent>> ReadDayAsync(
         string root, DateOnly day, List<WalRecord> unrolled, Counts counts, CancellationToken cancellationToken)
     {
-        var rows = new List<(Transaction, long?)>();
+        var rows = new List<ReplayEvent>();
         var rolled = new HashSet<long>();
         foreach (var file in DatasetLayout.PartitionFiles(root, day))
         {
             await foreach (var row in TransactionParquetReader.ReadFileRowsAsync(file, cancellationToken).ConfigureAwait(false))
             {
-                rows.Add((row.Transaction, row.LogSequence));
+                rows.Add(new ReplayEvent(row.Transaction, row.LogSequence ?? 0));
                 if (row.LogSequence is { } sequence)
                     rolled.Add(sequence);
             }
@@ -135,32 +140,12 @@ public static class OnlineBackfill
                 continue;
             }
 
-            rows.Add((record.Transaction, record.Sequence));
+            rows.Add(new ReplayEvent(record.Transaction, record.Sequence));
             counts.LogRecords++;
         }
 
         // Stable: rows without a sequence (generated, imported) first among equal times, then the log's order.
-        return rows.OrderBy(r => r.Item1.TimestampMs).ThenBy(r => r.Item2 ?? long.MinValue).ToList();
-    }
-
-    private static void Replay(FeatureEngine engine, List<(Transaction Transaction, long? Sequence)> rows, Counts counts)
-    {
-        var batch = new Transaction[Batch];
-        var sequences = new long[Batch];
-        var statuses = new IngestStatus[Batch];
-        for (var offset = 0; offset < rows.Count; offset += Batch)
-        {
-            var count = Math.Min(Batch, rows.Count - offset);
-            for (var i = 0; i < count; i++)
-            {
-                batch[i] = rows[offset + i].Transaction;
-                sequences[i] = rows[offset + i].Sequence ?? 0; // 0: history from before the log
-            }
-
-            engine.IngestBatch(batch.AsSpan(0, count), statuses, sequences.AsSpan(0, count));
-        }
-
-        counts.Replayed += rows.Count;
+        return rows.OrderBy(r => r.Transaction.TimestampMs).ThenBy(r => r.LogSequence).ToList();
     }
 
     private sealed class Counts
@@ -170,7 +155,5 @@ public static class OnlineBackfill
         public long LogRecords { get; set; }
 
         public long AlreadyRolled { get; set; }
-
-        public long Replayed { get; set; }
     }
 }

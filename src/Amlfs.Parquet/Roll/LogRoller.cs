@@ -1,12 +1,12 @@
-using System.Globalization;
+using Amlfs.OfflineStore;
 using Amlfs.Storage;
-using Amlfs.Synthetic;
+using Microsoft.Extensions.Logging;
 using Parquet;
 
 namespace Amlfs.Parquet.Roll;
 
 /// <summary>
-/// Rolls the write-ahead log into the offline store: the accepted transactions become unlabelled rows
+/// The offline store's roll (<see cref="IOfflineStoreRoll"/>) as Parquet files: the accepted transactions become unlabelled rows
 /// (<c>is_suspicious</c> null, no typology) carrying their <c>log_sequence</c>, in the day partitions of their event
 /// time, sorted in each file by (timestamp, log sequence).
 /// <para>
@@ -19,7 +19,7 @@ namespace Amlfs.Parquet.Roll;
 /// </para>
 /// <para>One caller at a time: <see cref="RollAsync"/> is not reentrant; <see cref="RolledSequence"/> may be read from any thread.</para>
 /// </summary>
-public sealed class LogRoller
+public sealed partial class LogRoller : IOfflineStoreRoll
 {
     /// <summary>Most records in one batch: bounds the memory of a roll (about 1 KB per record).</summary>
     public const int DefaultBatchRecords = 250_000;
@@ -45,10 +45,10 @@ public sealed class LogRoller
     /// <param name="dataDirectory">The data directory (the offline store's root).</param>
     /// <param name="logFirstSequence">The oldest sequence the log still holds: a torn batch older than it is kept.</param>
     /// <param name="batchRecords">Most records per batch.</param>
-    /// <param name="log">Receives a line per repaired batch.</param>
+    /// <param name="logger">Receives a warning per repaired or kept batch.</param>
     /// <param name="cancellationToken">Stops the scan.</param>
     public static async Task<LogRoller> OpenAsync(string dataDirectory, long logFirstSequence, int batchRecords = DefaultBatchRecords,
-        Action<string>? log = null, CancellationToken cancellationToken = default)
+        ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchRecords, 1);
@@ -67,13 +67,15 @@ public sealed class LogRoller
             {
                 // The log no longer holds these records, so this is all there is of them: keep what is left.
                 rolled = Math.Max(rolled, torn.LastSequence);
-                log?.Invoke(Invariant($"kept the incomplete rolled batch {torn.FirstSequence}-{torn.LastSequence}: the log starts at {logFirstSequence}"));
+                if (logger is not null)
+                    LogIncompleteBatchKept(logger, torn.FirstSequence, torn.LastSequence, logFirstSequence);
                 continue;
             }
 
             foreach (var file in torn.Files)
                 File.Delete(file);
-            log?.Invoke(Invariant($"deleted the torn rolled batch {torn.FirstSequence}-{torn.LastSequence} ({torn.Files.Count} files); it rolls again from the log"));
+            if (logger is not null)
+                LogTornBatchDeleted(logger, torn.FirstSequence, torn.LastSequence, torn.Files.Count);
         }
 
         return new LogRoller(root, rolled, batchRecords);
@@ -206,6 +208,4 @@ public sealed class LogRoller
             return -1;
         }
     }
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

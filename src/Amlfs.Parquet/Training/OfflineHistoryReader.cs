@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Amlfs.Engine;
+using Amlfs.OfflineStore;
 using Amlfs.Registry;
 using Parquet;
 using Parquet.Schema;

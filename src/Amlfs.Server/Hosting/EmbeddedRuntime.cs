@@ -1,5 +1,6 @@
 using Amlfs.Engine;
 using Amlfs.Logging;
+using Amlfs.Parquet.Roll;
 using Amlfs.Server.FeatureLogging;
 using Amlfs.Server.Ingestion;
 using Amlfs.Server.Observability;
@@ -50,7 +51,8 @@ internal sealed partial class EmbeddedRuntime : AmlfsRuntime
 
         try
         {
-            Roll = LogRollService.Start(Store, settings.DataDirectory, Logger);
+            var roller = LogRoller.OpenAsync(settings.DataDirectory, Store.Log.FirstSequence, logger: Logger).GetAwaiter().GetResult();
+            Roll = LogRollService.Start(Store, roller, Logger);
         }
         catch
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Amlfs.Server.Hosting;
 
+/// <summary>The log messages of <see cref="LogRollService"/>.</summary>
 internal sealed partial class LogRollService
 {
     [LoggerMessage(EventId = AmlfsEventId.LogRolled, Level = LogLevel.Information, Message = "Rolled {Records} log records into the offline store ({Files} files); rolled through sequence {Sequence}")]
@@ -10,7 +11,4 @@ internal sealed partial class LogRollService
 
     [LoggerMessage(EventId = AmlfsEventId.LogRollFailed, Level = LogLevel.Warning, Message = "Rolling the log into the offline store failed; the log keeps the records and the next roll tries again")]
     private static partial void LogRollFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = AmlfsEventId.RollRepaired, Level = LogLevel.Warning, Message = "Offline store: {Message}")]
-    private static partial void LogRepaired(ILogger logger, string message);
 }

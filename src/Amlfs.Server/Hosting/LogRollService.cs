@@ -1,4 +1,4 @@
-using Amlfs.Parquet.Roll;
+using Amlfs.OfflineStore;
 using Amlfs.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -7,14 +7,14 @@ namespace Amlfs.Server.Hosting;
 /// <summary>
 /// Rolls the write-ahead log into the offline store in the background, off the ingest writer's path: the writer only
 /// signals when a segment seals, and this service reads the sealed segments from their files (<see cref="WalFiles"/>)
-/// and writes them as Parquet with <see cref="LogRoller"/>. It reports its horizon to the store, whose retention never
-/// deletes a segment that is not rolled yet. On a clean stop, <see cref="RollRemaining"/> rolls the rest of the log,
-/// the active segment's committed records included, once the writer has stopped.
+/// and hands them to the offline store's roll (<see cref="IOfflineStoreRoll"/>). It reports its horizon to the store,
+/// whose retention never deletes a segment that is not rolled yet. On a clean stop, <see cref="RollRemaining"/> rolls the
+/// rest of the log, the active segment's committed records included, once the writer has stopped.
 /// </summary>
 internal sealed partial class LogRollService : IDisposable
 {
     private readonly EmbeddedStore _store;
-    private readonly LogRoller _roller;
+    private readonly IOfflineStoreRoll _roller;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _sealed = new(0);
     private readonly CancellationTokenSource _stopping = new();
@@ -22,7 +22,7 @@ internal sealed partial class LogRollService : IDisposable
     private volatile string? _error;
     private long _rolledRecords;
 
-    private LogRollService(EmbeddedStore store, LogRoller roller, ILogger logger)
+    private LogRollService(EmbeddedStore store, IOfflineStoreRoll roller, ILogger logger)
     {
         _store = store;
         _roller = roller;
@@ -42,15 +42,10 @@ internal sealed partial class LogRollService : IDisposable
     public string? Error => _error;
 
     /// <summary>
-    /// Reads the rolled horizon from the offline store under <paramref name="dataDirectory"/> (repairing a batch torn by
-    /// a crash) and starts rolling. Call before the ingest writer starts, from the thread that opened the store.
+    /// Starts rolling into <paramref name="roller"/>, opened on the store's data directory (its horizon read, a batch
+    /// torn by a crash repaired). Call before the ingest writer starts, from the thread that opened the store.
     /// </summary>
-    public static LogRollService Start(EmbeddedStore store, string dataDirectory, ILogger logger)
-    {
-        var roller = LogRoller.OpenAsync(dataDirectory, store.Log.FirstSequence, log: message => LogRepaired(logger, message))
-            .GetAwaiter().GetResult();
-        return new LogRollService(store, roller, logger);
-    }
+    public static LogRollService Start(EmbeddedStore store, IOfflineStoreRoll roller, ILogger logger) => new(store, roller, logger);
 
     /// <summary>Called by the ingest writer when a segment has sealed: there is work.</summary>
     public void SegmentSealed() => _sealed.Release();

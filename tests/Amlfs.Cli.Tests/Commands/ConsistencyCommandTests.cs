@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Amlfs.Cli.Commands;
 using Amlfs.Consistency;
+using Amlfs.OfflineStore;
 using Amlfs.Parquet;
 using Amlfs.Parquet.FeatureLog;
 using Amlfs.Storage;
-using Amlfs.Synthetic;
 using Amlfs.Testing;
 using Microsoft.Extensions.Time.Testing;
 

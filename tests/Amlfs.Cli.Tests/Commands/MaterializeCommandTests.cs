@@ -1,5 +1,6 @@
 using System.Globalization;
 using Amlfs.Engine;
+using Amlfs.OfflineStore;
 using Amlfs.Parquet;
 using Amlfs.Parquet.Roll;
 using Amlfs.Storage;
@@ -153,6 +154,31 @@ public sealed class MaterializeCommandTests : IDisposable
         Assert.Contains(again.OutputLines, l => l.Contains("Rolled now", StringComparison.Ordinal) && l.Contains(" 0 records in 0 files", StringComparison.Ordinal));
         var ids = DatasetLayout.TransactionFiles(Data).SelectMany(f => TransactionParquetReader.ReadFileAsync(f).Result).Select(r => r.Transaction.TransactionId);
         Assert.Equal(transactions.Select(t => t.TransactionId).Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Materialize_prints_the_rolled_batch_it_repairs_and_rolls_it_again()
+    {
+        var transactions = SyntheticGenerator.Stream(History with { Days = 1 }).Select(t => t.Transaction).ToArray();
+        using (var engine = TestEngines.Inline())
+        using (var store = EmbeddedStore.Open(new EmbeddedStoreOptions { DataDirectory = Data }, engine, TimeProvider.System))
+            store.Ingest(transactions, new IngestStatus[transactions.Length]);
+        using (var wal = WriteAheadLog.Open(Path.Combine(Data, "wal"), new WalOptions()))
+        {
+            var roller = await LogRoller.OpenAsync(Data, wal.FirstSequence);
+            await roller.RollAsync(wal.ReadFrom(0).Take(10));
+            await roller.RollAsync(wal.ReadFrom(0));
+        }
+
+        var torn = (await LogRoller.ScanAsync(Data))[1];
+        await File.WriteAllBytesAsync(torn.Files[0], [1, 2, 3]); // a crash left a file of the batch unreadable
+
+        var result = _cli.Run("materialize");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains(result.OutputLines, l => l.Contains("deleted the torn rolled batch 11-", StringComparison.Ordinal));
+        Assert.Contains(result.OutputLines, l => l.Contains("Rolled now", StringComparison.Ordinal)
+            && l.Contains((transactions.Length - 10).ToString("N0", CultureInfo.InvariantCulture) + " records", StringComparison.Ordinal));
     }
 
     [Fact]

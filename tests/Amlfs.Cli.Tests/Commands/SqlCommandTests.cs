@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Amlfs.OfflineStore;
 using Amlfs.Parquet;
 using Amlfs.Parquet.Roll;
 using Amlfs.Storage;
@@ -23,7 +24,7 @@ public sealed class SqlCommandTests : IDisposable
     [Fact]
     public async Task Counts_and_sums_agree_with_the_parquet_files()
     {
-        var rows = new List<Amlfs.Synthetic.LabeledTransaction>();
+        var rows = new List<LabeledTransaction>();
         foreach (var file in DatasetLayout.TransactionFiles(_cli.PathOf("data")))
             rows.AddRange(await TransactionParquetReader.ReadFileAsync(file));
 

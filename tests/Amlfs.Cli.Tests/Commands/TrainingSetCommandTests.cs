@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Amlfs.DuckDb;
+using Amlfs.OfflineStore;
 using Amlfs.Parquet;
-using Amlfs.Synthetic;
 using Amlfs.Testing;
 using Parquet;
 using Parquet.Schema;

@@ -1,7 +1,9 @@
 using Amlfs.Engine;
 using Amlfs.Registry;
+using Amlfs.Registry.Expressions;
 using Amlfs.Testing;
 using Amlfs.Transactions;
+using CsCheck;
 
 namespace Amlfs.Core.Tests.Engine;
 
@@ -72,12 +74,165 @@ public sealed class PartitionedReplayTests
         Assert.Equal(3.0, result.Values[0][customer.IndexOf("txn_amount_sum_60s")]);
     }
 
+    /// <summary>
+    /// Histories as they arrive at the online engine: ids repeated within and beyond the dedup retention (with other
+    /// content), events out of order within the allowed lateness and beyond it, equal times, gaps around the retention.
+    /// The online engine admits them one by one; the partitioned replay gets the same arrivals as a history in their
+    /// admission order. Every decision and every value of every row must be equal, bit for bit.
+    /// </summary>
+    [Fact]
+    public void It_takes_the_online_gates_decisions_and_computes_the_online_values_for_any_arrivals()
+    {
+        var seen = new Coverage();
+        GenArrivals.Sample(c => CheckAgainstOnline(c.Retention, c.Lateness, c.Steps, c.Start, c.Parallelism, seen),
+            iter: EngineScenarios.Iterations(150));
+
+        Assert.True(seen.Duplicates > 0 && seen.AcceptedAgainAfterRetention > 0 && seen.AcceptedOutOfOrder > 0 && seen.Late > 0,
+            $"the generated arrivals must exercise every rule: {seen}");
+    }
+
     [Fact]
     public void A_history_out_of_time_order_is_refused()
     {
         var e = Assert.Throws<ArgumentException>(() => new ReplayHistory(
             [Start + 1, Start], [1, 1], ["a", "b"], new Dictionary<TransactionField, string?[]>()));
         Assert.Contains("transaction 1 goes back in time", e.Message, StringComparison.Ordinal);
+    }
+
+    private static readonly Gen<Step> GenStep = Gen.Select(
+        Gen.Frequency((6, Gen.Const(0)), (2, Gen.Const(1)), (3, Gen.Const(2)), (1, Gen.Const(3)), (1, Gen.Const(4))),
+        Gen.Double[0, 1], Gen.Int[0, 2], Gen.Int[0, 2], Gen.Int[0, 3], Gen.Long[1, 900_000_00],
+        Gen.Frequency((7, Gen.Const(-1)), (3, Gen.Int[0, 400])),
+        (kind, fraction, customer, merchant, ip, cents, repeatOf) => new Step(kind, fraction, customer, merchant, ip, cents, repeatOf));
+
+    private static readonly Gen<(long Retention, long Lateness, Step[] Steps, long Start, int Parallelism)> GenArrivals = Gen.Select(
+        Gen.OneOf(60_000L, 600_000L, 1_800_000L), Gen.OneOf(0L, 30_000L, 300_000L), GenStep.Array[1, 150],
+        Gen.Long[Tx.Utc(2025, 1, 1), Tx.Utc(2027, 1, 1)], Gen.Int[1, 3]);
+
+    private static void CheckAgainstOnline(long retentionMs, long latenessMs, Step[] steps, long start, int parallelism, Coverage seen)
+    {
+        // A long query history, so that the online engine can be read as of any instant of the history at the end.
+        var definition = TestEngines.Default with { DedupRetentionMs = retentionMs, AllowedLatenessMs = latenessMs, QueryHistoryMs = 60 * 86_400_000L };
+        var plan = FeaturePlan.Compile(definition);
+        var options = EngineOptions.From(definition);
+        var arrivals = Arrivals(steps, start, retentionMs, latenessMs);
+
+        using var online = new FeatureEngine(plan, options with { Threaded = false, ShardCount = 2 });
+        var expected = arrivals.Select(online.Ingest).ToArray();
+        seen.Note(arrivals, expected);
+
+        var customer = plan.Entity("customer")!;
+        var merchant = plan.Entity("merchant")!;
+        var times = arrivals.SelectMany(t => new[] { t.TimestampMs, t.TimestampMs + 1, t.TimestampMs + 60_000 })
+            .Append(arrivals.Max(t => t.TimestampMs) + 1).Distinct().ToArray();
+        var rows = times.SelectMany(q => Customers.Select((id, k) => (Id: id, Merchant: Merchants[k], AsOfMs: q, Amount: 10.0 + k))).ToArray();
+        var queries = new[]
+        {
+            new ReplayQuery(customer, rows.Select(r => r.Id).ToArray(), rows.Select(r => r.AsOfMs).ToArray(), rows.Select(r => r.Amount).ToArray()),
+            new ReplayQuery(merchant, rows.Select(r => r.Merchant).ToArray(), rows.Select(r => r.AsOfMs).ToArray()),
+        };
+        var history = ReplayHistory.FromArrivals(arrivals);
+
+        var result = PartitionedReplay.Run(plan, options, history, queries, parallelism);
+
+        for (var k = 0; k < arrivals.Count; k++)
+        {
+            var actual = result.Statuses[history.AdmissionOrder![k]];
+            Assert.True(expected[k] == actual, $"arrival {k} ({arrivals[k]}): online {expected[k]}, partitioned replay {actual}");
+        }
+
+        for (var q = 0; q < queries.Length; q++)
+        {
+            var query = queries[q];
+            var entity = query.Entity;
+            var values = new double[entity.ValueCount];
+            var width = query.Width;
+            for (var r = 0; r < rows.Length; r++)
+            {
+                var amount = query.RequestAmounts?[r];
+                online.Evaluate(entity, query.EntityIds[r], query.AsOfMs[r], values, new ExpressionScope(query.AsOfMs[r], amount));
+                var stored = new double[entity.Features.Count];
+                FeatureEngine.CopyFeatures(entity, values, stored);
+                double[] served = amount is null ? stored : [.. stored, .. entity.RequestValues(values)];
+                AssertBitwise(served, result.Values[q].AsSpan(r * width, width), $"{entity.Name} {query.EntityIds[r]} as of {query.AsOfMs[r]}");
+            }
+        }
+    }
+
+    private static readonly string[] Customers = ["C1", "C2", "C3"];
+    private static readonly string[] Merchants = ["M1", "M2", "M3"];
+    private static readonly string?[] Ips = ["10.0.0.1", "10.0.0.2", "10.0.0.3", null];
+
+    private static List<Transaction> Arrivals(Step[] steps, long start, long retentionMs, long latenessMs)
+    {
+        var arrivals = new List<Transaction>();
+        var newest = start;
+        for (var i = 0; i < steps.Length; i++)
+        {
+            var s = steps[i];
+            var offset = s.Kind switch
+            {
+                0 => (long)(s.Fraction * 60_000),                                // forward, often by little
+                1 => 0,                                                           // the newest time again
+                2 => -(long)(s.Fraction * latenessMs),                            // out of order within the lateness
+                3 => -(latenessMs + 1 + (long)(s.Fraction * 600_000)),            // late
+                _ => retentionMs / 2 + (long)(s.Fraction * 3 * retentionMs),      // a gap around the dedup retention
+            };
+            var time = newest + offset;
+            newest = Math.Max(newest, time);
+            var id = s.RepeatOf >= 0 && arrivals.Count > 0 ? arrivals[s.RepeatOf % arrivals.Count].TransactionId : "T" + i;
+            arrivals.Add(Tx.At(time, customer: Customers[s.Customer], merchant: Merchants[s.Merchant], cents: s.Cents, ip: Ips[s.Ip], id: id));
+        }
+
+        return arrivals;
+    }
+
+    private sealed record Step(int Kind, double Fraction, int Customer, int Merchant, int Ip, long Cents, int RepeatOf);
+
+    /// <summary>What the generated arrivals exercised, over every sample (from CsCheck's threads): each rule at least once.</summary>
+    private sealed class Coverage
+    {
+        private int _duplicates;
+        private int _acceptedAgain;
+        private int _acceptedOutOfOrder;
+        private int _late;
+
+        public int Duplicates => Volatile.Read(ref _duplicates);
+
+        public int AcceptedAgainAfterRetention => Volatile.Read(ref _acceptedAgain);
+
+        public int AcceptedOutOfOrder => Volatile.Read(ref _acceptedOutOfOrder);
+
+        public int Late => Volatile.Read(ref _late);
+
+        public void Note(List<Transaction> arrivals, IngestStatus[] statuses)
+        {
+            var accepted = new HashSet<string>(StringComparer.Ordinal);
+            var watermark = long.MinValue;
+            for (var k = 0; k < arrivals.Count; k++)
+            {
+                var t = arrivals[k];
+                switch (statuses[k])
+                {
+                    case IngestStatus.Duplicate:
+                        Interlocked.Increment(ref _duplicates);
+                        break;
+                    case IngestStatus.Late:
+                        Interlocked.Increment(ref _late);
+                        break;
+                    case IngestStatus.Accepted:
+                        if (!accepted.Add(t.TransactionId))
+                            Interlocked.Increment(ref _acceptedAgain);
+                        if (t.TimestampMs < watermark)
+                            Interlocked.Increment(ref _acceptedOutOfOrder);
+                        watermark = Math.Max(watermark, t.TimestampMs);
+                        break;
+                }
+            }
+        }
+
+        public override string ToString() =>
+            $"{Duplicates} duplicates, {AcceptedAgainAfterRetention} ids accepted again after the retention, {AcceptedOutOfOrder} accepted out of order, {Late} late";
     }
 
     private static void AssertBitwise(double[] expected, ReadOnlySpan<double> actual, string what)

@@ -1,5 +1,5 @@
+using Amlfs.OfflineStore;
 using Amlfs.Parquet.Import;
-using Amlfs.Synthetic;
 using Amlfs.Testing;
 using Amlfs.Transactions;
 

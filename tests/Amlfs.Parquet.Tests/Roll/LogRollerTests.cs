@@ -1,6 +1,7 @@
+using Amlfs.Logging;
+using Amlfs.OfflineStore;
 using Amlfs.Parquet.Roll;
 using Amlfs.Storage;
-using Amlfs.Synthetic;
 using Amlfs.Testing;
 
 namespace Amlfs.Parquet.Tests.Roll;
@@ -80,10 +81,11 @@ public sealed class LogRollerTests : IDisposable
         Assert.Equal(2, batches[1].Files.Count);
         File.Delete(batches[1].Files[1]); // the crash came before the batch's second day was written
 
-        var lines = new List<string>();
-        var reopened = await LogRoller.OpenAsync(_directory.Path, 1, log: lines.Add);
+        var logger = new LineLogger();
+        var reopened = await LogRoller.OpenAsync(_directory.Path, 1, logger: logger);
         Assert.Equal(10, reopened.RolledSequence);
-        Assert.Contains(lines, l => l.Contains("deleted the torn rolled batch 11-", StringComparison.Ordinal));
+        Assert.Contains(logger.Messages, l => l.Contains("deleted the torn rolled batch 11-", StringComparison.Ordinal));
+        Assert.Equal([AmlfsEventId.RollRepaired], logger.EventIds);
         await reopened.RollAsync(records);
 
         Assert.Equal(records.Length, await RowCountAsync());
@@ -116,9 +118,12 @@ public sealed class LogRollerTests : IDisposable
         var batch = Assert.Single(await LogRoller.ScanAsync(_directory.Path));
         File.Delete(batch.Files[0]);
 
-        var reopened = await LogRoller.OpenAsync(_directory.Path, logFirstSequence: records.Length + 1);
+        var logger = new LineLogger();
+        var reopened = await LogRoller.OpenAsync(_directory.Path, logFirstSequence: records.Length + 1, logger: logger);
 
         Assert.Equal(records.Length, reopened.RolledSequence);
+        Assert.Contains(logger.Messages, l => l.Contains("kept the incomplete rolled batch 1-", StringComparison.Ordinal));
+        Assert.Equal([AmlfsEventId.RollIncompleteBatchKept], logger.EventIds);
         Assert.Single(DatasetLayout.TransactionFiles(_directory.Path));
     }
 

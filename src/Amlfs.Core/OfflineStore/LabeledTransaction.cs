@@ -1,6 +1,6 @@
 using Amlfs.Transactions;
 
-namespace Amlfs.Synthetic;
+namespace Amlfs.OfflineStore;
 
 /// <summary>
 /// A transaction of the offline store with its ground-truth label: whether it belongs to a laundering pattern and which

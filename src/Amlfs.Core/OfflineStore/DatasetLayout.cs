@@ -1,15 +1,18 @@
 using System.Globalization;
 
-namespace Amlfs.Parquet;
+namespace Amlfs.OfflineStore;
 
 /// <summary>
-/// Where a dataset keeps its files: transactions Hive-partitioned by UTC day, which DuckDB reads as
-/// <c>read_parquet('DIR/transactions/*/*.parquet', hive_partitioning = true)</c>, and one file per profile table.
+/// The offline store's directory layout: transactions Hive-partitioned by UTC day, which DuckDB reads as
+/// <c>read_parquet('DIR/transactions/*/*.parquet', hive_partitioning = true)</c>, one file per profile table, and the
+/// feature log partitioned by entity type and UTC day. Whoever writes or reads the store's files (the Parquet adapter,
+/// DuckDB) finds them here; the files' own format is theirs.
 /// <code>
 /// DIR/transactions/date=2026-01-05/part-00000.parquet
 /// DIR/transactions/date=2026-01-05/part-log-00000000000000000001-00000000000000052000.parquet   rolled from the log
 /// DIR/customers.parquet
 /// DIR/merchants.parquet
+/// DIR/feature_log/customer/date=2026-01-05/part-*.parquet                                        served vectors
 /// </code>
 /// </summary>
 public static class DatasetLayout
@@ -17,6 +20,7 @@ public static class DatasetLayout
     public const string TransactionsFolder = "transactions";
     public const string CustomersFile = "customers.parquet";
     public const string MerchantsFile = "merchants.parquet";
+    public const string FeatureLogFolder = "feature_log";
 
     private const string PartitionPrefix = "date=";
     private const string LogPartPrefix = "part-log-";
@@ -82,6 +86,9 @@ public static class DatasetLayout
     public static string CustomersPath(string root) => Path.Combine(root, CustomersFile);
 
     public static string MerchantsPath(string root) => Path.Combine(root, MerchantsFile);
+
+    /// <summary><c>DIR/feature_log</c>: one folder per entity type, each partitioned by the UTC day of the as-of time.</summary>
+    public static string FeatureLogDirectory(string root) => Path.Combine(root, FeatureLogFolder);
 
     /// <summary>The transaction files under <paramref name="root"/>, by partition date and then by file name.</summary>
     public static IReadOnlyList<string> TransactionFiles(string root)

@@ -1,8 +1,9 @@
-namespace Amlfs.Synthetic;
+namespace Amlfs.OfflineStore;
 
 /// <summary>
-/// The laundering typologies the synthetic generator injects, as they appear in <see cref="LabeledTransaction.Typology"/>
-/// and in the <c>typology</c> column. Normal transactions carry the empty string.
+/// The typology vocabulary of the offline store, as it appears in <see cref="LabeledTransaction.Typology"/> and in the
+/// <c>typology</c> column: the empty string for a normal or unlabelled transaction, and the laundering typologies the
+/// synthetic generator injects (an importer names its dataset's own).
 /// </summary>
 public static class Typologies
 {
