@@ -3,7 +3,6 @@ using Amlfs.Engine;
 using Amlfs.OnlineStore;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
-using static Amlfs.Kafka.Workers.WorkerLog;
 
 namespace Amlfs.Kafka.Workers;
 
@@ -12,7 +11,7 @@ namespace Amlfs.Kafka.Workers;
 /// offset to resume from; or empty, to read the partition from its start, when there is no checkpoint or one written
 /// for other definitions or engine settings, or a corrupt one (both logged).
 /// </summary>
-internal sealed class PartitionRestorer(
+internal sealed partial class PartitionRestorer(
     IPartitionCheckpointStore checkpoints, string group, FeaturePlan plan, EngineOptions engineOptions, TimeProvider clock, ILogger logger)
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
@@ -64,7 +63,7 @@ internal sealed class PartitionRestorer(
             {
                 if (clock.GetUtcNow() >= deadline)
                     throw new WorkerFailedException($"the checkpoint of {topicPartition} could not be read from {checkpoints.Location} for a minute: {e.Message}", e);
-                LogCheckpointFailed(logger, topicPartition.ToString(), e.Message);
+                LogCheckpointReadFailed(logger, topicPartition.ToString(), e.Message);
                 Thread.Sleep(RetryDelay);
             }
         }
