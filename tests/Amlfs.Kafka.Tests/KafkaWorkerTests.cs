@@ -103,6 +103,33 @@ public sealed class KafkaWorkerTests : IDisposable
     }
 
     [Fact]
+    public void A_worker_stopped_while_the_online_store_is_down_saves_no_checkpoint_past_the_states_it_holds()
+    {
+        var topic = Topic();
+        // Enough merchants that every partition of the merchant topic holds some: each one has states to hold.
+        var traffic = new LiveTraffic(new SyntheticOptions { Customers = 40, Merchants = 40 }, TimeProvider.System, topic);
+        var sent = Enumerable.Range(0, 200).Select(_ => traffic.Next().Transaction).ToList();
+        Publish(topic, sent);
+        using (var worker = StartWorker(topic, new ControlledOnlineStore(_store) { Down = true }))
+        {
+            worker.WaitFor(t => t.Consumed == 2 * sent.Count);
+            var totals = worker.Stop();
+            Assert.Equal(0, totals.StatesWritten);
+            Assert.Equal(0, totals.Checkpoints);
+        }
+
+        using (var worker = StartWorker(topic))
+        {
+            // No checkpoint to resume from: every source message again, re-keyed once more (duplicates on the merchant
+            // side, which now holds both copies), and this time every state is written.
+            worker.WaitFor(t => t.Consumed == 3 * sent.Count);
+            Assert.Equal(2 * sent.Count, worker.Stop().Accepted);
+        }
+
+        AssertStoreEquals(Reference(sent), sent);
+    }
+
+    [Fact]
     public void A_worker_whose_kafka_went_away_still_stops_when_asked()
     {
         var topic = Topic();
@@ -131,7 +158,7 @@ public sealed class KafkaWorkerTests : IDisposable
     private static LiveTraffic Traffic(string runId) =>
         new(new SyntheticOptions { Customers = 25, Merchants = 6 }, TimeProvider.System, runId);
 
-    private WorkerRun StartWorker(string topic)
+    private WorkerRun StartWorker(string topic, IOnlineStore? store = null)
     {
         var log = new LineLogger();
         return new WorkerRun(new KafkaWorker(
@@ -143,7 +170,7 @@ public sealed class KafkaWorkerTests : IDisposable
             CheckpointInterval = TimeSpan.FromMilliseconds(300),
             SessionTimeout = TimeSpan.FromSeconds(6),
         },
-        TestEngines.Default, _store, new DirectoryCheckpointStore(_checkpointDirectory.Path), log), log);
+        TestEngines.Default, store ?? _store, new DirectoryCheckpointStore(_checkpointDirectory.Path), log), log);
     }
 
     private void Publish(string topic, IReadOnlyList<Transaction> transactions)

@@ -257,11 +257,14 @@ public sealed partial class KafkaWorker : IDisposable
     {
         foreach (var topicPartition in partitions.Select(p => p.TopicPartition))
         {
-            if (!_owned.Remove(topicPartition, out var partition))
+            if (!_owned.TryGetValue(topicPartition, out var partition))
                 continue;
             // A lost partition may already be another member's: its state must not overwrite that member's checkpoint.
+            // A revoked one is checkpointed while still owned, so that its changed states are written with the others'
+            // first: a checkpoint past states the store never took would lose them.
             if (!lost)
                 _checkpointer.TryCheckpoint(partition, _owned.Values, _consumer);
+            _owned.Remove(topicPartition);
             partition.Dispose();
         }
 

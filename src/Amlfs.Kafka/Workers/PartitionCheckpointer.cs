@@ -17,7 +17,7 @@ internal sealed partial class PartitionCheckpointer(
 {
     /// <summary>
     /// Checkpoints <paramref name="partition"/> unless nothing is new since its last checkpoint, writing the changed
-    /// states of <paramref name="owned"/> first. Returns false (the previous checkpoint stands) while the online store
+    /// states of <paramref name="owned"/> (every partition the worker owns, <paramref name="partition"/> included) first. Returns false (the previous checkpoint stands) while the online store
     /// or the checkpoint store is unavailable; throws <see cref="WorkerFailedException"/> when Kafka did not take a
     /// re-keyed or dead-lettered message.
     /// </summary>
@@ -25,6 +25,8 @@ internal sealed partial class PartitionCheckpointer(
     {
         if (partition.NextOffset == partition.CheckpointedOffset && partition.Changed.Count == 0)
             return true;
+        if (!owned.Contains(partition))
+            throw new ArgumentException($"{partition.Partition} is not among the owned partitions, whose states are written first", nameof(owned));
         if (!states.Write(owned, waitForStore: true))
             return false;
         producer.Flush();
