@@ -7,6 +7,7 @@ using Amlfs.Synthetic;
 using Amlfs.Testing;
 using Amlfs.Transactions;
 using Confluent.Kafka;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Amlfs.Kafka.Tests;
 
@@ -51,9 +52,32 @@ public sealed class KafkaWorkerTests : IDisposable
         Assert.Equal(2, deadLetters.Count);
         var byReason = deadLetters.ToDictionary(m => Header(m, KafkaWorker.ReasonHeader));
         Assert.Contains("late-1", Encoding.UTF8.GetString(byReason["late"].Message.Value), StringComparison.Ordinal);
-        Assert.Contains("before the partition's watermark", Header(byReason["late"], KafkaWorker.DetailHeader), StringComparison.Ordinal);
+        Assert.Contains("before the watermark", Header(byReason["late"], KafkaWorker.DetailHeader), StringComparison.Ordinal);
         Assert.Contains("amount", Header(byReason["invalid"], KafkaWorker.DetailHeader), StringComparison.Ordinal);
         Assert.StartsWith($"{topic}/", Header(byReason["invalid"], KafkaWorker.SourceHeader), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_future_message_is_dead_lettered_by_the_engine_with_the_clock_it_was_judged_by()
+    {
+        var topic = Topic();
+        var now = Tx.Utc(2026, 3, 6, 12);
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(now));
+        Publish(topic, [Tx.At(now - 1_000, id: "on-time"), Tx.At(now + 3_600_000, id: "future-1")]);
+        using (var worker = StartWorker(topic, clock: clock))
+        {
+            worker.WaitFor(t => t.Consumed == 3);
+            var totals = worker.Stop();
+            Assert.Equal((2, 1, 1), (totals.Accepted, totals.FutureTimestamps, totals.Rekeyed));
+        }
+
+        var deadLetter = Assert.Single(_cluster.ReadAll($"{topic}.dead-letter"));
+        Assert.Contains("future-1", Encoding.UTF8.GetString(deadLetter.Message.Value), StringComparison.Ordinal);
+        Assert.Equal("future_timestamp", Header(deadLetter, KafkaWorker.ReasonHeader));
+        Assert.Equal(
+            $"event time {DateTimeOffset.FromUnixTimeMilliseconds(now + 3_600_000):O} is more than 60s after the clock {clock.GetUtcNow():O}",
+            Header(deadLetter, KafkaWorker.DetailHeader));
+        Assert.Matches($"^{topic}/[0-9]+/[0-9]+$", Header(deadLetter, KafkaWorker.SourceHeader));
     }
 
     [Fact]
@@ -158,7 +182,7 @@ public sealed class KafkaWorkerTests : IDisposable
     private static LiveTraffic Traffic(string runId) =>
         new(new SyntheticOptions { Customers = 25, Merchants = 6 }, TimeProvider.System, runId);
 
-    private WorkerRun StartWorker(string topic, IOnlineStore? store = null)
+    private WorkerRun StartWorker(string topic, IOnlineStore? store = null, TimeProvider? clock = null)
     {
         var log = new LineLogger();
         return new WorkerRun(new KafkaWorker(
@@ -170,7 +194,7 @@ public sealed class KafkaWorkerTests : IDisposable
             CheckpointInterval = TimeSpan.FromMilliseconds(300),
             SessionTimeout = TimeSpan.FromSeconds(6),
         },
-        TestEngines.Default, store ?? _store, new DirectoryCheckpointStore(_checkpointDirectory.Path), log), log);
+        TestEngines.Default, store ?? _store, new DirectoryCheckpointStore(_checkpointDirectory.Path), log, clock), log);
     }
 
     private void Publish(string topic, IReadOnlyList<Transaction> transactions)

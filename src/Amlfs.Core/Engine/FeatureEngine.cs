@@ -276,11 +276,11 @@ public sealed class FeatureEngine : IDisposable
                 break;
             case IngestStatus.Late:
                 Volatile.Write(ref _late, _late + 1);
-                _rejections?.Rejected(transaction, status);
+                _rejections?.Rejected(transaction, status, _gate.Describe(transaction, status));
                 break;
             default:
                 Volatile.Write(ref _future, _future + 1);
-                _rejections?.Rejected(transaction, status);
+                _rejections?.Rejected(transaction, status, _gate.Describe(transaction, status));
                 break;
         }
 

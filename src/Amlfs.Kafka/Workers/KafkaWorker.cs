@@ -14,9 +14,10 @@ namespace Amlfs.Kafka.Workers;
 /// order, with the engine's own admission rules: so a partition's state holds every message once, whichever workers
 /// owned it before, however they stopped.
 /// <para>
-/// Per message: a malformed, late or future one goes to the dead-letter topic with its reason; a duplicate is
-/// counted; an accepted one updates the entities the partition keeps and, on the source topic, is re-keyed onto the
-/// topic of each other join key (the merchant's). After each batch the changed entities' states are written to the
+/// Per message: a malformed one goes to the dead-letter topic with its reason, and so do late and future ones, which
+/// the partition's engine reports to the worker's <see cref="IRejectionSink"/> as the embedded engine reports them to
+/// its dead-letter file; a duplicate is counted; an accepted one updates the entities the partition keeps and, on the
+/// source topic, is re-keyed onto the topic of each other join key (the merchant's). After each batch the changed entities' states are written to the
 /// online store, pipelined. Every <see cref="KafkaWorkerOptions.CheckpointInterval"/>, and when a partition is
 /// revoked, the worker makes the batch's side effects durable (online store written, re-keyed and dead-lettered
 /// messages acknowledged) and only then saves the checkpoint and commits the offset.
@@ -76,7 +77,6 @@ public sealed partial class KafkaWorker : IDisposable
         // One shard applied on this thread: the partition is the unit of parallelism, and a snapshot needs no hand-off.
         var engineOptions = EngineOptions.From(definition) with { ShardCount = 1, Threaded = false, ExpectedTransactions = 1 << 12 };
         Topics = WorkerTopics.For(plan, options.Topic, options.DeadLetterTopic);
-        _restorer = new PartitionRestorer(_checkpoints, options.GroupId, plan, engineOptions, _clock, _logger);
         _kafkaErrors = new ThrottledLog(_clock, TimeSpan.FromSeconds(10), (client, reason, suppressed) => LogKafkaError(_logger, client, reason, suppressed));
         _states = new OnlineStateWriter(store, plan, OnlineStateExpiry.TimeToLive(definition), _clock, _counters, _logger);
 
@@ -101,7 +101,9 @@ public sealed partial class KafkaWorker : IDisposable
         if (options.ClientId is { } clientId)
             consumerConfig.ClientId = clientId;
         _producer = new WorkerProducer(options, Topics, _kafkaErrors);
-        _applier = new PartitionApplier(_producer, engineOptions, _clock, _counters);
+        var deadLetters = new DeadLetterTopic(_producer, _counters);
+        _restorer = new PartitionRestorer(_checkpoints, options.GroupId, plan, engineOptions, deadLetters, _clock, _logger);
+        _applier = new PartitionApplier(_producer, deadLetters, _counters);
         _checkpointer = new PartitionCheckpointer(_checkpoints, options.GroupId, _states, _producer, _counters, _logger);
         try
         {

@@ -7,12 +7,12 @@ using Microsoft.Extensions.Logging;
 namespace Amlfs.Kafka.Workers;
 
 /// <summary>
-/// Builds the engine of a partition a worker is given: restored from the partition's latest checkpoint, with the
-/// offset to resume from; or empty, to read the partition from its start, when there is no checkpoint or one written
+/// Builds the engine of a partition a worker is given, reporting its rejections to the worker's sink: restored from
+/// the partition's latest checkpoint, with the offset to resume from; or empty, to read the partition from its start, when there is no checkpoint or one written
 /// for other definitions or engine settings, or a corrupt one (both logged).
 /// </summary>
 internal sealed partial class PartitionRestorer(
-    IPartitionCheckpointStore checkpoints, string group, FeaturePlan plan, EngineOptions engineOptions, TimeProvider clock, ILogger logger)
+    IPartitionCheckpointStore checkpoints, string group, FeaturePlan plan, EngineOptions engineOptions, IRejectionSink rejections, TimeProvider clock, ILogger logger)
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(1);
@@ -21,7 +21,7 @@ internal sealed partial class PartitionRestorer(
     public (FeatureEngine Engine, long? NextOffset) Restore(TopicPartition topicPartition, TopicRole role)
     {
         var options = engineOptions with { Entities = role.Entities.Select(e => e.Name).ToHashSet(StringComparer.Ordinal) };
-        var engine = new FeatureEngine(plan, options, clock);
+        var engine = new FeatureEngine(plan, options, clock, rejections);
         var checkpoint = Load(topicPartition);
         if (checkpoint is null)
             return (engine, null);
@@ -39,7 +39,7 @@ internal sealed partial class PartitionRestorer(
         {
             LogCheckpointCorrupt(logger, topicPartition.ToString(), e.Message);
             engine.Dispose();
-            engine = new FeatureEngine(plan, options, clock);
+            engine = new FeatureEngine(plan, options, clock, rejections);
         }
 
         return (engine, null);
