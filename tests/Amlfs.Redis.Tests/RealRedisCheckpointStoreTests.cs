@@ -5,5 +5,5 @@ namespace Amlfs.Redis.Tests;
 public sealed class RealRedisCheckpointStoreTests : RedisCheckpointStoreContract
 {
     protected override RedisOnlineStoreOptions Options =>
-        RealRedisServerAttribute.Options() ?? throw new InvalidOperationException(RealRedisServerAttribute.SkipReason);
+        RealRedisServerAttribute.Options() ?? throw new InvalidOperationException(RealRedisServerAttribute.NotConfigured);
 }

@@ -8,5 +8,5 @@ namespace Amlfs.Redis.Tests;
 public sealed class RealRedisOnlineStoreTests : RedisOnlineStoreContract
 {
     protected override RedisOnlineStoreOptions Options =>
-        RealRedisServerAttribute.Options() ?? throw new InvalidOperationException(RealRedisServerAttribute.SkipReason);
+        RealRedisServerAttribute.Options() ?? throw new InvalidOperationException(RealRedisServerAttribute.NotConfigured);
 }

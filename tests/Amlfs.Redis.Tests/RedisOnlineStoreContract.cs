@@ -1,5 +1,7 @@
 using Amlfs.OnlineStore;
 
+using Amlfs.Testing.Contracts;
+
 namespace Amlfs.Redis.Tests;
 
 /// <summary>

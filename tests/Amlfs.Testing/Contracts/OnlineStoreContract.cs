@@ -1,12 +1,14 @@
 using Amlfs.Engine;
 using Amlfs.OnlineStore;
-using Amlfs.Testing;
+using Xunit;
 
-namespace Amlfs.Redis.Tests;
+namespace Amlfs.Testing.Contracts;
 
 /// <summary>
-/// The behaviour every <see cref="IOnlineStore"/> has, run against each store by a subclass. Every test writes under a
-/// version of its own, so tests sharing one server never see each other's keys.
+/// The behaviour every <see cref="IOnlineStore"/> has, one suite that each implementation's tests inherit (the
+/// in-memory store's in the core's tests, Garnet's and redis-server's in the Redis tests), so that no store passes a
+/// weaker contract than another. Every test writes under a version of its own, so tests sharing one server never see
+/// each other's keys.
 /// </summary>
 public abstract class OnlineStoreContract
 {

@@ -1,7 +1,8 @@
 using Amlfs.OnlineStore;
+using Amlfs.Testing.Contracts;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Amlfs.Redis.Tests;
+namespace Amlfs.Core.Tests.OnlineStore;
 
 /// <summary>The online store contract for <see cref="InMemoryOnlineStore"/>, time on a fake clock.</summary>
 public sealed class InMemoryOnlineStoreTests : OnlineStoreContract
