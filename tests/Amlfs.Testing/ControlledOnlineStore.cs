@@ -3,9 +3,9 @@ using Amlfs.OnlineStore;
 namespace Amlfs.Testing;
 
 /// <summary>
-/// An <see cref="IOnlineStore"/> in front of another, whose writes a test can fail as if the server were down
-/// (<see cref="Down"/>) or hold until released as if the server hung (<see cref="Hold"/>); everything else passes
-/// through.
+/// An <see cref="IOnlineStore"/> in front of another, whose writes of states a test can fail as if the server were
+/// down (<see cref="Down"/>) or hold until released as if the server hung (<see cref="Hold"/>); everything else,
+/// ownership epochs included, passes through.
 /// </summary>
 public sealed class ControlledOnlineStore(IOnlineStore inner) : IOnlineStore
 {
@@ -13,7 +13,7 @@ public sealed class ControlledOnlineStore(IOnlineStore inner) : IOnlineStore
     private TaskCompletionSource _open = OpenGate();
     private int _held;
 
-    /// <summary>While true, every write throws <see cref="OnlineStoreUnavailableException"/>.</summary>
+    /// <summary>While true, every write of states throws <see cref="OnlineStoreUnavailableException"/>.</summary>
     public bool Down { get; set; }
 
     /// <summary>Writes waiting at the gate <see cref="Hold"/> closed.</summary>
@@ -36,7 +36,7 @@ public sealed class ControlledOnlineStore(IOnlineStore inner) : IOnlineStore
             _open.TrySetResult();
     }
 
-    public async Task WriteAsync(IReadOnlyList<OnlineStoreEntry> entries, TimeSpan timeToLive, CancellationToken cancellationToken = default)
+    public async Task<int> WriteAsync(IReadOnlyList<OnlineStoreEntry> entries, TimeSpan timeToLive, CancellationToken cancellationToken = default)
     {
         Task gate;
         lock (_lock)
@@ -56,8 +56,10 @@ public sealed class ControlledOnlineStore(IOnlineStore inner) : IOnlineStore
 
         if (Down)
             throw new OnlineStoreUnavailableException("controlled", "the test took the store down", null);
-        await inner.WriteAsync(entries, timeToLive, cancellationToken).ConfigureAwait(false);
+        return await inner.WriteAsync(entries, timeToLive, cancellationToken).ConfigureAwait(false);
     }
+
+    public Task<long> NextEpochAsync(CancellationToken cancellationToken = default) => inner.NextEpochAsync(cancellationToken);
 
     public Task<byte[]?> ReadAsync(OnlineStoreKey key, CancellationToken cancellationToken = default) => inner.ReadAsync(key, cancellationToken);
 

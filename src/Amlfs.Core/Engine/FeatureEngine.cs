@@ -76,7 +76,7 @@ public sealed class FeatureEngine : IDisposable
 
     public FeaturePlan Plan { get; }
 
-    /// <summary>The byte form of entity states that <see cref="ExportEntityState"/> writes and replicas evaluate.</summary>
+    /// <summary>The byte form of entity states that <see cref="ExportEntityState(EntityPlan, string)"/> writes and replicas evaluate.</summary>
     public EntityStateFormat StateFormat { get; }
 
     /// <summary>
@@ -359,7 +359,13 @@ public sealed class FeatureEngine : IDisposable
     /// The state of one entity as bytes in <see cref="StateFormat"/> (for an online store), or null when the engine
     /// holds no state for it. Thread-safe: a copy torn by a concurrent shard write is detected and taken again.
     /// </summary>
-    public byte[]? ExportEntityState(EntityPlan entity, string id)
+    public byte[]? ExportEntityState(EntityPlan entity, string id) => ExportEntityState(entity, id, out _);
+
+    /// <summary>
+    /// As <see cref="ExportEntityState(EntityPlan, string)"/>, also giving the entity's log sequence that the bytes hold
+    /// (0 when there is no state): the position an online store compares before it replaces a stored state.
+    /// </summary>
+    public byte[]? ExportEntityState(EntityPlan entity, string id, out long logSequence)
     {
         ArgumentNullException.ThrowIfNull(entity);
         ArgumentNullException.ThrowIfNull(id);
@@ -367,6 +373,7 @@ public sealed class FeatureEngine : IDisposable
         var spinner = default(SpinWait);
         while (true)
         {
+            logSequence = 0;
             var state = _shards[ShardOf(hash)].Find(entity.Index, id, hash);
             if (state is null)
                 return null;
@@ -376,6 +383,7 @@ public sealed class FeatureEngine : IDisposable
                 byte[]? bytes = null;
                 try
                 {
+                    logSequence = Volatile.Read(ref state.LogSequence);
                     bytes = StateFormat.Write(entity, state);
                 }
                 catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException && !state.Validate(version))

@@ -101,6 +101,12 @@ public static class AmlfsEventId
     /// <summary>The checkpoint of a partition just assigned could not be read; the worker retries for a minute.</summary>
     public const int CheckpointReadFailed = 2014;
 
+    /// <summary>The online store refused entity states as older than the ones it holds (debug: counted, not an error).</summary>
+    public const int StaleStatesRefused = 2015;
+
+    /// <summary>The online store could not give an ownership epoch for partitions just assigned; the worker retries for a minute.</summary>
+    public const int EpochRetry = 2016;
+
     // Synthetic traffic, 3000-3099
 
     /// <summary>The in-process synthetic producer started.</summary>

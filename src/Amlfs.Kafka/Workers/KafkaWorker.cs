@@ -242,11 +242,14 @@ public sealed partial class KafkaWorker : IDisposable
     private IEnumerable<TopicPartitionOffset> Assign(List<TopicPartition> partitions)
     {
         var offsets = new List<TopicPartitionOffset>(partitions.Count);
+        // One epoch for the partitions of this assignment, taken before anything of them is applied: the states written
+        // for them carry it, so that once this worker has written an entity no earlier owner can overwrite it.
+        var epoch = partitions.Count > 0 ? _states.TakeEpoch() : 0;
         foreach (var topicPartition in partitions)
         {
             var role = Topics.RoleOf(topicPartition.Topic) ?? throw new InvalidOperationException($"assigned {topicPartition}, a topic this worker does not consume");
             var (engine, nextOffset) = _restorer.Restore(topicPartition, role);
-            _owned[topicPartition] = new OwnedPartition(topicPartition, role, engine, nextOffset ?? 0);
+            _owned[topicPartition] = new OwnedPartition(topicPartition, role, engine, nextOffset ?? 0, epoch);
             offsets.Add(new TopicPartitionOffset(topicPartition, nextOffset is { } o ? new Offset(o) : Offset.Beginning));
         }
 

@@ -6,8 +6,12 @@ namespace Amlfs.Kafka.Workers;
 
 /// <summary>
 /// Writes the states of the entities that the applied messages changed to the online store, one pipelined batch for
-/// every owned partition at once. While the store is unavailable it holds them (the partitions keep their changed
-/// entities) and tries again every <see cref="RetryDelay"/>, so that consumption goes on and only checkpoints wait.
+/// every owned partition at once, each at its position: the partition's log and the worker's epoch of ownership of it
+/// (<see cref="TakeEpoch"/>), and the entity's log sequence. The store refuses a state older than the one it holds,
+/// which is no error: a worker replaying a partition from an older checkpoint than its predecessor reached, or one
+/// the group has already replaced, writes states the store already has newer ones of. While the store is unavailable
+/// the writer holds the changes (the partitions keep their changed entities) and tries again every
+/// <see cref="RetryDelay"/>, so that consumption goes on and only checkpoints wait.
 /// </summary>
 internal sealed partial class OnlineStateWriter
 {
@@ -48,14 +52,19 @@ internal sealed partial class OnlineStateWriter
             foreach (var (entityIndex, id) in partition.Changed)
             {
                 var entity = _plan.Entities[entityIndex];
-                if (partition.Engine.ExportEntityState(entity, id) is { } bytes)
-                    entries.Add(new OnlineStoreEntry(OnlineStoreKey.For(partition.Engine.StateFormat, entity.Name, id), bytes));
+                if (partition.Engine.ExportEntityState(entity, id, out var sequence) is { } bytes)
+                    entries.Add(new OnlineStoreEntry(OnlineStoreKey.For(partition.Engine.StateFormat, entity.Name, id), bytes, partition.PositionOf(sequence)));
             }
         }
 
+        int stale;
         try
         {
-            _store.WriteAsync(entries, _timeToLive).GetAwaiter().GetResult();
+            stale = _store.WriteAsync(entries, _timeToLive).GetAwaiter().GetResult();
+        }
+        catch (NotSupportedException e)
+        {
+            throw new WorkerFailedException(e.Message, e);
         }
         catch (OnlineStoreUnavailableException e)
         {
@@ -71,7 +80,34 @@ internal sealed partial class OnlineStateWriter
         _storeDown = false;
         foreach (var partition in partitions)
             partition.Changed.Clear();
-        _counters.StatesWritten(entries.Count);
+        _counters.StatesWritten(entries.Count - stale);
+        if (stale > 0)
+        {
+            _counters.StaleStates(stale);
+            LogStaleStates(_logger, stale, entries.Count);
+        }
+
         return true;
+    }
+
+    /// <summary>
+    /// A new ownership epoch from the store, for partitions just assigned: larger than any other worker's, so that
+    /// once this worker has written an entity's state no predecessor can overwrite it. Waits for an unavailable store
+    /// for up to a minute, as for a checkpoint; a store that cannot fence writes stops the worker.
+    /// </summary>
+    public long TakeEpoch()
+    {
+        try
+        {
+            return StoreWait.Retry(
+                () => _store.NextEpochAsync().GetAwaiter().GetResult(),
+                _clock,
+                "the online store could not give an ownership epoch for the partitions assigned",
+                reason => LogEpochRetry(_logger, reason));
+        }
+        catch (NotSupportedException e)
+        {
+            throw new WorkerFailedException(e.Message, e);
+        }
     }
 }

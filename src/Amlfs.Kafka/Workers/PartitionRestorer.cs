@@ -1,6 +1,5 @@
 using Amlfs.Checkpoints;
 using Amlfs.Engine;
-using Amlfs.OnlineStore;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
@@ -14,9 +13,6 @@ namespace Amlfs.Kafka.Workers;
 internal sealed partial class PartitionRestorer(
     IPartitionCheckpointStore checkpoints, string group, FeaturePlan plan, EngineOptions engineOptions, IRejectionSink rejections, TimeProvider clock, ILogger logger)
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(1);
-
     /// <summary>The engine of <paramref name="topicPartition"/>, keeping the entities of <paramref name="role"/>, and the offset to resume from (null: the start).</summary>
     public (FeatureEngine Engine, long? NextOffset) Restore(TopicPartition topicPartition, TopicRole role)
     {
@@ -50,22 +46,9 @@ internal sealed partial class PartitionRestorer(
     /// instead would be correct only while the topic still holds every message, so the worker waits rather than guess,
     /// and stops after a minute.
     /// </summary>
-    private PartitionCheckpoint? Load(TopicPartition topicPartition)
-    {
-        var deadline = clock.GetUtcNow() + Patience;
-        while (true)
-        {
-            try
-            {
-                return checkpoints.LoadAsync(group, topicPartition.Topic, topicPartition.Partition.Value).GetAwaiter().GetResult();
-            }
-            catch (Exception e) when (e is OnlineStoreUnavailableException or IOException)
-            {
-                if (clock.GetUtcNow() >= deadline)
-                    throw new WorkerFailedException($"the checkpoint of {topicPartition} could not be read from {checkpoints.Location} for a minute: {e.Message}", e);
-                LogCheckpointReadFailed(logger, topicPartition.ToString(), e.Message);
-                Thread.Sleep(RetryDelay);
-            }
-        }
-    }
+    private PartitionCheckpoint? Load(TopicPartition topicPartition) => StoreWait.Retry(
+        () => checkpoints.LoadAsync(group, topicPartition.Topic, topicPartition.Partition.Value).GetAwaiter().GetResult(),
+        clock,
+        $"the checkpoint of {topicPartition} could not be read from {checkpoints.Location}",
+        reason => LogCheckpointReadFailed(logger, topicPartition.ToString(), reason));
 }

@@ -14,6 +14,7 @@ internal sealed class WorkerCounters
     private long _malformed;
     private long _rekeyed;
     private long _statesWritten;
+    private long _staleStates;
     private long _checkpoints;
     private int _partitions;
 
@@ -27,6 +28,7 @@ internal sealed class WorkerCounters
         Malformed = Interlocked.Read(ref _malformed),
         Rekeyed = Interlocked.Read(ref _rekeyed),
         StatesWritten = Interlocked.Read(ref _statesWritten),
+        StaleStates = Interlocked.Read(ref _staleStates),
         Checkpoints = Interlocked.Read(ref _checkpoints),
         Partitions = Volatile.Read(ref _partitions),
     };
@@ -46,6 +48,8 @@ internal sealed class WorkerCounters
     public void Rekeyed(int messages) => Interlocked.Add(ref _rekeyed, messages);
 
     public void StatesWritten(int states) => Interlocked.Add(ref _statesWritten, states);
+
+    public void StaleStates(int states) => Interlocked.Add(ref _staleStates, states);
 
     public void CheckpointSaved() => Interlocked.Increment(ref _checkpoints);
 

@@ -12,7 +12,10 @@ namespace Amlfs.Testing.Contracts;
 /// </summary>
 public abstract class OnlineStoreContract
 {
+    private const ulong Log = 0x1234_5678_9abc_def0;
+    private const ulong OtherLog = 0x0fed_cba9_8765_4321;
     private readonly string _version = Guid.NewGuid().ToString("N")[..16];
+    private long _sequence;
 
     protected abstract IOnlineStore Store { get; }
 
@@ -24,7 +27,12 @@ public abstract class OnlineStoreContract
 
     private OnlineStoreKey Key(string id, string entity = "customer") => new(_version, entity, id);
 
-    private static OnlineStoreEntry Entry(OnlineStoreKey key, params byte[] value) => new(key, value);
+    /// <summary>An entry one sequence after the last of the log <see cref="Log"/>: newer than every entry written before.</summary>
+    private OnlineStoreEntry Entry(OnlineStoreKey key, params byte[] value) => new(key, value, new StatePosition(Log, 1, ++_sequence));
+
+    private static OnlineStoreEntry At(OnlineStoreKey key, StatePosition position, params byte[] value) => new(key, value, position);
+
+    private static StatePosition Position(long epoch, long sequence, ulong log = Log) => new(log, epoch, sequence);
 
     [ContractFact]
     public async Task A_written_state_reads_back_as_the_same_bytes()
@@ -140,9 +148,9 @@ public abstract class OnlineStoreContract
             .ToArray();
         var keys = entities.Select(e => OnlineStoreKey.For(format, e.Plan.Name, e.Id)).ToArray();
         var entries = entities
-            .Select((e, i) => (State: engine.ExportEntityState(e.Plan, e.Id), Key: keys[i]))
+            .Select((e, i) => (State: engine.ExportEntityState(e.Plan, e.Id, out var sequence), Key: keys[i], Sequence: sequence))
             .Where(p => p.State is not null)
-            .Select(p => new OnlineStoreEntry(p.Key, p.State!))
+            .Select(p => new OnlineStoreEntry(p.Key, p.State!, Position(1, p.Sequence)))
             .ToArray();
         Assert.Equal(entities.Length - 1, entries.Length); // NOBODY has no state
         await Store.WriteAsync(entries, TimeSpan.FromMinutes(5));
@@ -165,6 +173,149 @@ public abstract class OnlineStoreContract
 
         Assert.Contains(entities.Select((e, i) => (e, i)), p => p.e.Plan.Name == "customer" && Evaluate(format, p.e.Plan, stored[p.i], t + 1).Any(v => v > 0));
     }
+
+    [ContractFact]
+    public async Task An_older_position_never_overwrites_a_newer_one()
+    {
+        await Store.WriteAsync([At(Key("C1"), Position(2, 10), 1)], TimeSpan.FromMinutes(5));
+
+        Assert.Equal(1, await Store.WriteAsync([At(Key("C1"), Position(2, 9), 2)], TimeSpan.FromMinutes(5)));
+        Assert.Equal(1, await Store.WriteAsync([At(Key("C1"), Position(1, 11), 3)], TimeSpan.FromMinutes(5)));
+        Assert.Equal(1, await Store.WriteAsync([At(Key("C1"), Position(1, 9), 4)], TimeSpan.FromMinutes(5)));
+
+        Assert.Equal([1], await Store.ReadAsync(Key("C1")));
+    }
+
+    [ContractFact]
+    public async Task An_equal_position_is_written_again_as_a_retry_with_a_fresh_time_to_live()
+    {
+        await Store.WriteAsync([At(Key("C1"), Position(2, 10), 1, 2)], ShortTimeToLive);
+
+        Assert.Equal(0, await Store.WriteAsync([At(Key("C1"), Position(2, 10), 1, 2)], TimeSpan.FromHours(1)));
+        await LetExpireAsync(Key("other"), ShortTimeToLive);
+
+        Assert.Equal([1, 2], await Store.ReadAsync(Key("C1")));
+    }
+
+    [ContractFact]
+    public async Task A_newer_position_wins_by_sequence_within_an_owner_and_by_epoch_once_caught_up()
+    {
+        await Store.WriteAsync([At(Key("C1"), Position(2, 10), 1)], TimeSpan.FromMinutes(5));
+
+        Assert.Equal(0, await Store.WriteAsync([At(Key("C1"), Position(2, 11), 2)], TimeSpan.FromMinutes(5)));
+        Assert.Equal([2], await Store.ReadAsync(Key("C1")));
+        Assert.Equal(0, await Store.WriteAsync([At(Key("C1"), Position(3, 11), 3)], TimeSpan.FromMinutes(5)));
+        Assert.Equal([3], await Store.ReadAsync(Key("C1")));
+        Assert.Equal(0, await Store.WriteAsync([At(Key("C1"), Position(3, 12), 4)], TimeSpan.FromMinutes(5)));
+
+        Assert.Equal([4], await Store.ReadAsync(Key("C1")));
+    }
+
+    [ContractFact]
+    public async Task A_newer_owner_replaying_behind_the_stored_sequence_is_refused_until_it_catches_up()
+    {
+        // A worker restored an older checkpoint than its predecessor reached: its replayed states would go back in time.
+        await Store.WriteAsync([At(Key("C1"), Position(2, 500), 1)], TimeSpan.FromMinutes(5));
+
+        Assert.Equal(1, await Store.WriteAsync([At(Key("C1"), Position(7, 120), 2)], TimeSpan.FromMinutes(5)));
+        Assert.Equal([1], await Store.ReadAsync(Key("C1")));
+        Assert.Equal(0, await Store.WriteAsync([At(Key("C1"), Position(7, 500), 3)], TimeSpan.FromMinutes(5)));
+        // Caught up, the newer owner holds the key: its predecessor can no longer write, however far it got.
+        Assert.Equal(1, await Store.WriteAsync([At(Key("C1"), Position(2, 900), 4)], TimeSpan.FromMinutes(5)));
+
+        Assert.Equal([3], await Store.ReadAsync(Key("C1")));
+    }
+
+    [ContractFact]
+    public async Task A_state_from_another_log_replaces_the_stored_one_only_with_a_newer_epoch()
+    {
+        await Store.WriteAsync([At(Key("C1"), Position(5, 900), 1)], TimeSpan.FromMinutes(5));
+
+        Assert.Equal(1, await Store.WriteAsync([At(Key("C1"), Position(5, 9000, OtherLog), 2)], TimeSpan.FromMinutes(5)));
+        Assert.Equal(1, await Store.WriteAsync([At(Key("C1"), Position(4, 9000, OtherLog), 3)], TimeSpan.FromMinutes(5)));
+        Assert.Equal([1], await Store.ReadAsync(Key("C1")));
+        Assert.Equal(0, await Store.WriteAsync([At(Key("C1"), Position(6, 1, OtherLog), 4)], TimeSpan.FromMinutes(5)));
+
+        Assert.Equal([4], await Store.ReadAsync(Key("C1")));
+    }
+
+    [ContractFact]
+    public async Task A_batch_of_mixed_positions_writes_the_newer_and_equal_and_refuses_the_older()
+    {
+        await Store.WriteAsync(
+            [At(Key("old"), Position(3, 30), 1), At(Key("equal"), Position(3, 30), 2), At(Key("new"), Position(3, 30), 3)],
+            TimeSpan.FromMinutes(5));
+
+        var stale = await Store.WriteAsync(
+        [
+            At(Key("old"), Position(3, 29), 10),
+            At(Key("equal"), Position(3, 30), 20),
+            At(Key("new"), Position(4, 31), 30),
+            At(Key("fresh"), Position(1, 1), 40),
+            // Two entries of one key: the second is judged against the first.
+            At(Key("twice"), Position(3, 50), 50),
+            At(Key("twice"), Position(3, 49), 51),
+        ], TimeSpan.FromMinutes(5));
+
+        Assert.Equal(2, stale);
+        Assert.Equal([[1], [20], [30], [40], [50]],
+            await Store.ReadManyAsync([Key("old"), Key("equal"), Key("new"), Key("fresh"), Key("twice")]));
+    }
+
+    [ContractFact]
+    public async Task A_refused_write_leaves_the_stored_time_to_live_and_an_expired_state_takes_any_position()
+    {
+        // Long enough that the refused write surely comes while the state lives, even on a busy machine.
+        var timeToLive = ShortTimeToLive * 20;
+        await Store.WriteAsync([At(Key("C1"), Position(2, 10), 1)], timeToLive);
+        Assert.Equal(1, await Store.WriteAsync([At(Key("C1"), Position(2, 9), 2)], TimeSpan.FromHours(1)));
+
+        await LetExpireAsync(Key("C1"), timeToLive);
+
+        Assert.Null(await Store.ReadAsync(Key("C1")));
+        Assert.Equal(0, await Store.WriteAsync([At(Key("C1"), Position(1, 1), 3)], TimeSpan.FromHours(1)));
+        Assert.Equal([3], await Store.ReadAsync(Key("C1")));
+    }
+
+    [ContractFact]
+    public async Task Concurrent_writers_of_one_key_leave_the_newest_state()
+    {
+        // Writers on connections of their own race on a few keys with interleaved sequences: a comparison that is not
+        // atomic with the write lets an older state land after a newer one.
+        var stores = new List<IOnlineStore>();
+        for (var i = 0; i < 4; i++)
+            stores.Add(await ConnectAnotherAsync());
+        const int Last = 1000;
+        await Task.WhenAll(stores.Select((store, writer) => Task.Run(async () =>
+        {
+            for (var sequence = writer + 1; sequence <= Last; sequence += stores.Count)
+            {
+                var value = BitConverter.GetBytes(sequence);
+                await store.WriteAsync([At(Key("A"), Position(1, sequence), value), At(Key("B"), Position(1, sequence), value)], TimeSpan.FromMinutes(5));
+            }
+        })));
+
+        Assert.Equal([BitConverter.GetBytes(Last), BitConverter.GetBytes(Last)], await Store.ReadManyAsync([Key("A"), Key("B")]));
+    }
+
+    [ContractFact]
+    public async Task Each_epoch_is_larger_than_every_one_before_on_any_connection()
+    {
+        var other = await ConnectAnotherAsync();
+        var epochs = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            epochs.Add(await Store.NextEpochAsync());
+            epochs.Add(await other.NextEpochAsync());
+        }
+
+        Assert.Equal(epochs.Order(), epochs);
+        Assert.Equal(epochs.Count, epochs.Distinct().Count());
+        Assert.All(epochs, e => Assert.InRange(e, 1, StatePosition.MaxValue));
+    }
+
+    /// <summary>Another client of the same store (a connection of its own where the store has connections), disposed with the test.</summary>
+    protected virtual Task<IOnlineStore> ConnectAnotherAsync() => Task.FromResult(Store);
 
     private static double[] Evaluate(EntityStateFormat format, EntityPlan plan, byte[]? state, long q)
     {
