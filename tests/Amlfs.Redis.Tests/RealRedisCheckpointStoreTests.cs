@@ -1,3 +1,5 @@
+using Amlfs.Testing;
+
 namespace Amlfs.Redis.Tests;
 
 /// <summary>The checkpoint store contract for <see cref="RedisCheckpointStore"/> against a real redis-server, when one is configured.</summary>

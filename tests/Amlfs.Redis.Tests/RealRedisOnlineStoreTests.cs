@@ -1,3 +1,5 @@
+using Amlfs.Testing;
+
 namespace Amlfs.Redis.Tests;
 
 /// <summary>

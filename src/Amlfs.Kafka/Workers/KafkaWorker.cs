@@ -93,6 +93,7 @@ public sealed partial class KafkaWorker : IDisposable
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             SessionTimeoutMs = (int)options.SessionTimeout.TotalMilliseconds,
             HeartbeatIntervalMs = Math.Max(100, (int)options.SessionTimeout.TotalMilliseconds / 4),
+            MaxPollIntervalMs = (int)options.MaxPollInterval.TotalMilliseconds,
             FetchWaitMaxMs = Math.Max(1, (int)options.FetchWait.TotalMilliseconds),
             // A topic created after the subscription (a re-keyed topic no worker has asked for yet) is noticed within
             // the refresh interval.

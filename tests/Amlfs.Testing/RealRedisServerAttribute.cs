@@ -1,6 +1,7 @@
+using Amlfs.Redis;
 using Amlfs.Testing.Contracts;
 
-namespace Amlfs.Redis.Tests;
+namespace Amlfs.Testing;
 
 /// <summary>
 /// Marks a test class that runs against a real Redis server named by <c>AMLFS_REDIS_URL</c> (<c>redis://host:port</c>)
