@@ -4,12 +4,13 @@ using StackExchange.Redis;
 namespace Amlfs.Redis;
 
 /// <summary>
-/// An <see cref="IOnlineStore"/> on Redis (or any RESP server with Lua scripting: Garnet started with <c>--lua</c>,
-/// Valkey). Each entity state is one string holding its position and its bytes (<see cref="RedisStateValue"/>),
-/// written by a script that compares the stored position with the new one and sets value, position and time-to-live
-/// only when the new one can replace it, atomically on the server (<c>EVALSHA</c>, the script loaded once per
-/// connection); a batch of writes is pipelined in one round trip, and many reads are one <c>MGET</c> whose values lose
-/// their header here. Keys are <see cref="OnlineStoreKey.ToString"/> in UTF-8; the ownership epoch counter is
+/// An <see cref="IOnlineStore"/> on Redis (or any RESP server with Lua scripting: Valkey, Garnet started with
+/// <c>--lua --lua-transaction-mode</c>). Each entity state is one string holding its position and its bytes
+/// (<see cref="RedisStateValue"/>), written by a script that compares the stored position with the new one and sets
+/// value, position and time-to-live only when the new one can replace it, atomically on the server (<c>EVALSHA</c>,
+/// the script loaded once per connection; up to <see cref="RedisStateValue.EntriesPerCall"/> entries per call, all in
+/// one slot of a single server, as <c>MGET</c> needs too); a batch of writes is pipelined in one round trip, and many
+/// reads are one <c>MGET</c> whose values lose their header here. Keys are <see cref="OnlineStoreKey.ToString"/> in UTF-8; the ownership epoch counter is
 /// <c>amlfs:epoch</c>. Connection failures and timeouts surface as <see cref="OnlineStoreUnavailableException"/>
 /// naming the endpoint, a server that does not run scripts as <see cref="NotSupportedException"/> naming it too.
 /// </summary>
@@ -51,23 +52,29 @@ public sealed class RedisOnlineStore : IOnlineStore, IAsyncDisposable
         // Whole milliseconds, at least one: the script sets the value with PX.
         RedisValue expiry = Math.Max(1, (long)timeToLive.TotalMilliseconds);
         var batch = _database.CreateBatch();
-        var writes = new Task<RedisResult>[entries.Count];
-        for (var i = 0; i < writes.Length; i++)
+        var calls = new Task<RedisResult>[(entries.Count + RedisStateValue.EntriesPerCall - 1) / RedisStateValue.EntriesPerCall];
+        for (var call = 0; call < calls.Length; call++)
         {
-            var entry = entries[i];
-            writes[i] = batch.ScriptEvaluateAsync(RedisStateValue.WriteScript, [entry.Key.ToString()],
-                [RedisStateValue.Encode(entry.Position, entry.Value.Span), expiry]);
+            var start = call * RedisStateValue.EntriesPerCall;
+            var count = Math.Min(RedisStateValue.EntriesPerCall, entries.Count - start);
+            var keys = new RedisKey[count];
+            var values = new RedisValue[count + 1];
+            for (var i = 0; i < count; i++)
+            {
+                var entry = entries[start + i];
+                keys[i] = entry.Key.ToString();
+                values[i] = RedisStateValue.Encode(entry.Position, entry.Value.Span);
+            }
+
+            values[count] = expiry;
+            calls[call] = batch.ScriptEvaluateAsync(RedisStateValue.WriteScript, keys, values);
         }
 
         batch.Execute();
-        await GuardScript(Task.WhenAll(writes)).ConfigureAwait(false);
+        await GuardScript(Task.WhenAll(calls)).ConfigureAwait(false);
         var stale = 0;
-        foreach (var write in writes)
-        {
-            if ((long)write.Result == 0)
-                stale++;
-        }
-
+        foreach (var call in calls)
+            stale += (int)call.Result;
         return stale;
     }
 

@@ -26,31 +26,48 @@ internal static class RedisStateValue
     public const int HeaderLength = 28;
 
     /// <summary>
-    /// Writes the value of KEYS[1], ARGV[1] (header and state), with the time-to-live ARGV[2] in milliseconds, unless
-    /// the stored value's position cannot be replaced by the new one (<see cref="StatePosition.CanReplace"/>): the same
-    /// log and a lower epoch or sequence, or another log and an epoch not higher. Returns 1 when written, 0 when
-    /// refused as stale. Numbers are read with arithmetic exact below 2^53 in Lua 5.1 (Redis) and 5.4 (Garnet) alike;
-    /// strings are compared for equality only, never ordered (ordering would follow the server's collation locale).
+    /// Writes each key of KEYS, in order, with its value ARGV[i] (header and state) and the time-to-live
+    /// ARGV[#KEYS + 1] in milliseconds, unless the stored value's position cannot be replaced by the new one
+    /// (<see cref="StatePosition.CanReplace"/>): the same log and a lower epoch or sequence, or another log and an
+    /// epoch not higher. Returns how many were refused as stale. Numbers are read with arithmetic exact below 2^53 in
+    /// Lua 5.1 (Redis) and 5.4 (Garnet) alike; strings are compared for equality only, never ordered (ordering would
+    /// follow the server's collation locale).
     /// </summary>
     public const string WriteScript = """
-        local new = ARGV[1]
-        local stored = redis.call('GETRANGE', KEYS[1], 0, 27)
-        if #stored == 28 and string.sub(stored, 1, 4) == 'AMP1' then
-          local function number(value, at)
-            local n = 0
-            for i = at, at + 7 do n = n * 256 + string.byte(value, i) end
-            return n
+        local function number(value, at)
+          local n = 0
+          for i = at, at + 7 do n = n * 256 + string.byte(value, i) end
+          return n
+        end
+        local ttl = ARGV[#KEYS + 1]
+        local stale = 0
+        for k = 1, #KEYS do
+          local new = ARGV[k]
+          local stored = redis.call('GETRANGE', KEYS[k], 0, 27)
+          local replace = true
+          if #stored == 28 and string.sub(stored, 1, 4) == 'AMP1' then
+            local epoch, storedEpoch = number(new, 13), number(stored, 13)
+            if string.sub(new, 5, 12) == string.sub(stored, 5, 12) then
+              replace = epoch >= storedEpoch and number(new, 21) >= number(stored, 21)
+            else
+              replace = epoch > storedEpoch
+            end
           end
-          local epoch, storedEpoch = number(new, 13), number(stored, 13)
-          if string.sub(new, 5, 12) == string.sub(stored, 5, 12) then
-            if epoch < storedEpoch or number(new, 21) < number(stored, 21) then return 0 end
-          elseif epoch <= storedEpoch then
-            return 0
+          if replace then
+            redis.call('SET', KEYS[k], new, 'PX', ttl)
+          else
+            stale = stale + 1
           end
         end
-        redis.call('SET', KEYS[1], new, 'PX', ARGV[2])
-        return 1
+        return stale
         """;
+
+    /// <summary>
+    /// Entries one call of <see cref="WriteScript"/> writes at most: calls of a batch are pipelined in one round trip,
+    /// and each call costs the server one script invocation (and under Garnet's transaction mode one lock of its keys)
+    /// however many keys it carries, while no call holds the server for long.
+    /// </summary>
+    public const int EntriesPerCall = 64;
 
     /// <summary>
     /// The next ownership epoch from the counter KEYS[1]: one more than the last, or the server's clock in milliseconds
