@@ -21,10 +21,18 @@ internal sealed class DeadLetterTopic(WorkerProducer producer, WorkerCounters co
     public void Rejected(Transaction transaction, IngestStatus reason, string detail)
     {
         var message = Applying ?? throw new InvalidOperationException($"transaction '{transaction.TransactionId}' was rejected outside the message being applied");
-        if (reason == IngestStatus.Late)
-            counters.Late();
-        else
-            counters.Future();
+        switch (reason)
+        {
+            case IngestStatus.Late:
+                counters.Late();
+                break;
+            case IngestStatus.FutureTimestamp:
+                counters.Future();
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(reason), reason, "the engine rejects only late and future transactions");
+        }
+
         producer.DeadLetter(message, reason, detail);
     }
 
