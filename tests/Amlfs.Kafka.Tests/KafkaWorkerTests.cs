@@ -3,10 +3,10 @@ using Amlfs.Checkpoints;
 using Amlfs.Engine;
 using Amlfs.Kafka.Workers;
 using Amlfs.OnlineStore;
-using Amlfs.Synthetic;
 using Amlfs.Testing;
 using Amlfs.Transactions;
 using Confluent.Kafka;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Amlfs.Kafka.Tests;
 
@@ -25,8 +25,8 @@ public sealed class KafkaWorkerTests : IDisposable
     [Fact]
     public void Worker_serves_every_customer_and_merchant_as_the_reference_engine_and_dead_letters_rejects()
     {
-        var topic = Topic();
-        var traffic = Traffic(topic);
+        var topic = WorkerScenario.Topic();
+        var traffic = WorkerScenario.Traffic(topic);
         var sent = Enumerable.Range(0, 240).Select(_ => traffic.Next().Transaction).ToList();
         var repeated = sent.Take(10).ToList();
         var late = Tx.At(sent[0].TimestampMs - 3_600_000, customer: sent[^1].CustomerId, merchant: sent[^1].MerchantId, id: "late-1");
@@ -51,16 +51,39 @@ public sealed class KafkaWorkerTests : IDisposable
         Assert.Equal(2, deadLetters.Count);
         var byReason = deadLetters.ToDictionary(m => Header(m, KafkaWorker.ReasonHeader));
         Assert.Contains("late-1", Encoding.UTF8.GetString(byReason["late"].Message.Value), StringComparison.Ordinal);
-        Assert.Contains("before the partition's watermark", Header(byReason["late"], KafkaWorker.DetailHeader), StringComparison.Ordinal);
+        Assert.Contains("before the watermark", Header(byReason["late"], KafkaWorker.DetailHeader), StringComparison.Ordinal);
         Assert.Contains("amount", Header(byReason["invalid"], KafkaWorker.DetailHeader), StringComparison.Ordinal);
         Assert.StartsWith($"{topic}/", Header(byReason["invalid"], KafkaWorker.SourceHeader), StringComparison.Ordinal);
     }
 
     [Fact]
+    public void A_future_message_is_dead_lettered_by_the_engine_with_the_clock_it_was_judged_by()
+    {
+        var topic = WorkerScenario.Topic();
+        var now = Tx.Utc(2026, 3, 6, 12);
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(now));
+        Publish(topic, [Tx.At(now - 1_000, id: "on-time"), Tx.At(now + 3_600_000, id: "future-1")]);
+        using (var worker = StartWorker(topic, clock: clock))
+        {
+            worker.WaitFor(t => t.Consumed == 3);
+            var totals = worker.Stop();
+            Assert.Equal((2, 1, 1), (totals.Accepted, totals.FutureTimestamps, totals.Rekeyed));
+        }
+
+        var deadLetter = Assert.Single(_cluster.ReadAll($"{topic}.dead-letter"));
+        Assert.Contains("future-1", Encoding.UTF8.GetString(deadLetter.Message.Value), StringComparison.Ordinal);
+        Assert.Equal("future_timestamp", Header(deadLetter, KafkaWorker.ReasonHeader));
+        Assert.Equal(
+            $"event time {DateTimeOffset.FromUnixTimeMilliseconds(now + 3_600_000):O} is more than 60s after the clock {clock.GetUtcNow():O}",
+            Header(deadLetter, KafkaWorker.DetailHeader));
+        Assert.Matches($"^{topic}/[0-9]+/[0-9]+$", Header(deadLetter, KafkaWorker.SourceHeader));
+    }
+
+    [Fact]
     public void A_worker_that_takes_over_resumes_from_the_checkpoints_and_counts_nothing_twice()
     {
-        var topic = Topic();
-        var traffic = Traffic(topic);
+        var topic = WorkerScenario.Topic();
+        var traffic = WorkerScenario.Traffic(topic);
         var first = Enumerable.Range(0, 150).Select(_ => traffic.Next().Transaction).ToList();
         Publish(topic, first);
         using (var worker = StartWorker(topic))
@@ -86,8 +109,8 @@ public sealed class KafkaWorkerTests : IDisposable
     [Fact]
     public void Two_workers_share_the_partitions_and_together_serve_what_one_engine_would()
     {
-        var topic = Topic();
-        var traffic = Traffic(topic);
+        var topic = WorkerScenario.Topic();
+        var traffic = WorkerScenario.Traffic(topic);
         var sent = Enumerable.Range(0, 300).Select(_ => traffic.Next().Transaction).ToList();
         Publish(topic, sent.Take(10).ToList()); // the topic exists once written to
         using var a = StartWorker(topic);
@@ -103,13 +126,40 @@ public sealed class KafkaWorkerTests : IDisposable
     }
 
     [Fact]
+    public void A_worker_stopped_while_the_online_store_is_down_saves_no_checkpoint_past_the_states_it_holds()
+    {
+        var topic = WorkerScenario.Topic();
+        // Enough merchants that every partition of the merchant topic holds some: each one has states to hold.
+        var traffic = WorkerScenario.Traffic(topic, customers: 40, merchants: 40);
+        var sent = Enumerable.Range(0, 200).Select(_ => traffic.Next().Transaction).ToList();
+        Publish(topic, sent);
+        using (var worker = StartWorker(topic, new ControlledOnlineStore(_store) { Down = true }))
+        {
+            worker.WaitFor(t => t.Consumed == 2 * sent.Count);
+            var totals = worker.Stop();
+            Assert.Equal(0, totals.StatesWritten);
+            Assert.Equal(0, totals.Checkpoints);
+        }
+
+        using (var worker = StartWorker(topic))
+        {
+            // No checkpoint to resume from: every source message again, re-keyed once more (duplicates on the merchant
+            // side, which now holds both copies), and this time every state is written.
+            worker.WaitFor(t => t.Consumed == 3 * sent.Count);
+            Assert.Equal(2 * sent.Count, worker.Stop().Accepted);
+        }
+
+        AssertStoreEquals(Reference(sent), sent);
+    }
+
+    [Fact]
     public void A_worker_whose_kafka_went_away_still_stops_when_asked()
     {
-        var topic = Topic();
+        var topic = WorkerScenario.Topic();
         var cluster = new KafkaMockCluster();
         using (var publisher = new TransactionPublisher(new KafkaPublisherOptions { BootstrapServers = cluster.BootstrapServers, Topic = topic }))
         {
-            publisher.Publish(Traffic(topic).Next().Transaction);
+            publisher.Publish(WorkerScenario.Traffic(topic).Next().Transaction);
             Assert.Equal(0, publisher.Flush().Failed);
         }
 
@@ -126,12 +176,7 @@ public sealed class KafkaWorkerTests : IDisposable
         Assert.Equal(0, totals.Partitions);
     }
 
-    private static string Topic() => "tx-" + Guid.NewGuid().ToString("N")[..8];
-
-    private static LiveTraffic Traffic(string runId) =>
-        new(new SyntheticOptions { Customers = 25, Merchants = 6 }, TimeProvider.System, runId);
-
-    private WorkerRun StartWorker(string topic)
+    private WorkerRun StartWorker(string topic, IOnlineStore? store = null, TimeProvider? clock = null)
     {
         var log = new LineLogger();
         return new WorkerRun(new KafkaWorker(
@@ -143,16 +188,10 @@ public sealed class KafkaWorkerTests : IDisposable
             CheckpointInterval = TimeSpan.FromMilliseconds(300),
             SessionTimeout = TimeSpan.FromSeconds(6),
         },
-        TestEngines.Default, _store, new DirectoryCheckpointStore(_checkpointDirectory.Path), log), log);
+        TestEngines.Default, store ?? _store, new DirectoryCheckpointStore(_checkpointDirectory.Path), log, clock), log);
     }
 
-    private void Publish(string topic, IReadOnlyList<Transaction> transactions)
-    {
-        using var publisher = new TransactionPublisher(new KafkaPublisherOptions { BootstrapServers = _cluster.BootstrapServers, Topic = topic });
-        foreach (var transaction in transactions)
-            publisher.Publish(transaction);
-        Assert.Equal(0, publisher.Flush().Failed);
-    }
+    private void Publish(string topic, IReadOnlyList<Transaction> transactions) => WorkerScenario.Publish(_cluster, topic, transactions);
 
     private void PublishRaw(string topic, string key, string value)
     {
@@ -161,38 +200,9 @@ public sealed class KafkaWorkerTests : IDisposable
         Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(10)));
     }
 
-    private static FeatureEngine Reference(IReadOnlyList<Transaction> transactions)
-    {
-        var engine = TestEngines.Inline(clock: TimeProvider.System);
-        foreach (var transaction in transactions)
-            engine.Ingest(transaction);
-        return engine;
-    }
+    private static FeatureEngine Reference(IReadOnlyList<Transaction> transactions) => WorkerScenario.Reference(transactions);
 
-    /// <summary>Every entity of <paramref name="sent"/>, read from the store's bytes, bit-equal to the reference engine.</summary>
-    private void AssertStoreEquals(FeatureEngine reference, IReadOnlyList<Transaction> sent)
-    {
-        using (reference)
-        {
-            var q = sent.Max(t => t.TimestampMs) + 1;
-            foreach (var (entity, ids) in new[] { ("customer", sent.Select(t => t.CustomerId)), ("merchant", sent.Select(t => t.MerchantId)) })
-            {
-                var plan = reference.Plan.Entity(entity)!;
-                foreach (var id in ids.Distinct())
-                {
-                    var bytes = _store.ReadAsync(OnlineStoreKey.For(reference.StateFormat, entity, id)).GetAwaiter().GetResult();
-                    Assert.True(bytes is not null, $"{entity} {id} is not in the online store");
-                    var served = new double[plan.Features.Count];
-                    reference.StateFormat.Evaluate(plan, bytes, q, served);
-                    var expected = new double[plan.Features.Count];
-                    reference.Read(plan, id, q, expected);
-                    for (var i = 0; i < expected.Length; i++)
-                        Assert.True(BitConverter.DoubleToInt64Bits(expected[i]) == BitConverter.DoubleToInt64Bits(served[i]),
-                            $"{entity} {id} {plan.Features[i].Name}: expected {expected[i]}, served {served[i]}");
-                }
-            }
-        }
-    }
+    private void AssertStoreEquals(FeatureEngine reference, IReadOnlyList<Transaction> sent) => WorkerScenario.AssertStoreEquals(_store, reference, sent);
 
     private static string Header(ConsumeResult<string, byte[]> message, string name) =>
         Encoding.UTF8.GetString(message.Message.Headers.GetLastBytes(name));

@@ -1,3 +1,5 @@
+using Amlfs.Testing;
+
 namespace Amlfs.Redis.Tests;
 
 /// <summary>The checkpoint store contract for <see cref="RedisCheckpointStore"/> against a real redis-server, when one is configured.</summary>
@@ -5,5 +7,5 @@ namespace Amlfs.Redis.Tests;
 public sealed class RealRedisCheckpointStoreTests : RedisCheckpointStoreContract
 {
     protected override RedisOnlineStoreOptions Options =>
-        RealRedisServerAttribute.Options() ?? throw new InvalidOperationException(RealRedisServerAttribute.SkipReason);
+        RealRedisServerAttribute.Options() ?? throw new InvalidOperationException(RealRedisServerAttribute.NotConfigured);
 }

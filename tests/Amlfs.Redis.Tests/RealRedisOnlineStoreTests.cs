@@ -1,3 +1,5 @@
+using Amlfs.Testing;
+
 namespace Amlfs.Redis.Tests;
 
 /// <summary>
@@ -8,5 +10,5 @@ namespace Amlfs.Redis.Tests;
 public sealed class RealRedisOnlineStoreTests : RedisOnlineStoreContract
 {
     protected override RedisOnlineStoreOptions Options =>
-        RealRedisServerAttribute.Options() ?? throw new InvalidOperationException(RealRedisServerAttribute.SkipReason);
+        RealRedisServerAttribute.Options() ?? throw new InvalidOperationException(RealRedisServerAttribute.NotConfigured);
 }

@@ -1,5 +1,7 @@
 using Amlfs.Checkpoints;
 
+using Amlfs.Testing.Contracts;
+
 namespace Amlfs.Redis.Tests;
 
 /// <summary>The checkpoint store contract for <see cref="RedisCheckpointStore"/> against the server of <see cref="Options"/>.</summary>
@@ -18,4 +20,7 @@ public abstract class RedisCheckpointStoreContract : CheckpointStoreContract, IA
     }
 
     protected override async Task<IPartitionCheckpointStore> OpenAsync() => _store ??= await RedisCheckpointStore.ConnectAsync(Options);
+
+    /// <inheritdoc />
+    protected override int LargestSingleValue => RedisCheckpointStore.ChunkBytes;
 }

@@ -19,6 +19,22 @@ public sealed class RedisOnlineStoreConnectionTests
     }
 
     [Fact]
+    public async Task A_server_without_lua_scripting_is_refused_by_name_when_written_to_yet_still_read()
+    {
+        using var server = new RestartableGarnetServer(scripting: false);
+        server.Start();
+        await using var store = await RedisOnlineStore.ConnectAsync(new RedisOnlineStoreOptions { Host = server.Host, Port = server.Port });
+        var key = new OnlineStoreKey("0123456789abcdef", "customer", "C1");
+
+        var write = await Assert.ThrowsAsync<NotSupportedException>(() => store.WriteAsync([new OnlineStoreEntry(key, new byte[] { 1 }, new StatePosition(1, 1, 1))], TimeSpan.FromMinutes(1)));
+        var epoch = await Assert.ThrowsAsync<NotSupportedException>(() => store.NextEpochAsync());
+
+        Assert.All(new[] { write, epoch }, e => Assert.Contains(server.Endpoint, e.Message, StringComparison.Ordinal));
+        Assert.Contains("--lua", write.Message, StringComparison.Ordinal);
+        Assert.Null(await store.ReadAsync(key)); // a replica only reads, which needs no scripts
+    }
+
+    [Fact]
     public void Settings_give_host_port_password_and_tls()
     {
         var settings = new Dictionary<string, string> { ["REDIS_HOST"] = "cache", ["REDIS_PORT"] = "6380", ["REDIS_PASSWORD"] = "s3cret", ["REDIS_TLS"] = "true" };

@@ -10,6 +10,7 @@ namespace Amlfs.Redis.Tests;
 public sealed class RedisOnlineStoreReconnectTests : IDisposable
 {
     private static readonly OnlineStoreKey Key = new("0123456789abcdef", "customer", "C1");
+    private static readonly StatePosition Position = new(StatePosition.LogOf("transactions/0"), 1, 1);
 
     private readonly RestartableGarnetServer _server = new();
 
@@ -25,7 +26,7 @@ public sealed class RedisOnlineStoreReconnectTests : IDisposable
 
         _server.Start();
         await WaitUntilAnsweringAsync(store);
-        await store.WriteAsync([new OnlineStoreEntry(Key, new byte[] { 1, 2, 3 })], TimeSpan.FromMinutes(1));
+        await store.WriteAsync([new OnlineStoreEntry(Key, new byte[] { 1, 2, 3 }, Position)], TimeSpan.FromMinutes(1));
         Assert.Equal([1, 2, 3], await store.ReadAsync(Key));
     }
 
@@ -34,7 +35,7 @@ public sealed class RedisOnlineStoreReconnectTests : IDisposable
     {
         _server.Start();
         await using var store = await RedisOnlineStore.ConnectAsync(Options());
-        await store.WriteAsync([new OnlineStoreEntry(Key, new byte[] { 7 })], TimeSpan.FromMinutes(1));
+        await store.WriteAsync([new OnlineStoreEntry(Key, new byte[] { 7 }, Position)], TimeSpan.FromMinutes(1));
 
         _server.Stop();
         await Assert.ThrowsAsync<OnlineStoreUnavailableException>(async () =>

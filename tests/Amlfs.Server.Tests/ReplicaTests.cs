@@ -137,7 +137,8 @@ public sealed class ReplicaTests : IAsyncLifetime
     {
         using var engine = TestEngines.Inline(clock: _clock);
         var key = OnlineStoreKey.For(engine.StateFormat, "customer", "C1");
-        await _store.WriteAsync([new OnlineStoreEntry(key, "not an entity state"u8.ToArray())], TimeSpan.FromHours(1));
+        var position = new StatePosition(StatePosition.LogOf("transactions/0"), await _store.NextEpochAsync(), 1);
+        await _store.WriteAsync([new OnlineStoreEntry(key, "not an entity state"u8.ToArray(), position)], TimeSpan.FromHours(1));
         await using var replica = await StartReplicaAsync();
 
         var (status, problem) = await replica.GetJsonAsync("/features/C1");
@@ -311,15 +312,22 @@ public sealed class ReplicaTests : IAsyncLifetime
         using var engine = TestEngines.Inline(definition, _clock);
         foreach (var transaction in _history)
             Assert.Equal(IngestStatus.Accepted, engine.Ingest(transaction));
+        store ??= _store;
+        // A worker's position: the log it applied, the epoch it took when it was given the log, each entity's sequence.
+        var log = StatePosition.LogOf("transactions/0");
+        var epoch = await store.NextEpochAsync();
         var entries = new List<OnlineStoreEntry>();
         foreach (var (entity, ids) in new[] { ("customer", Customers), ("merchant", Merchants) })
         {
             var plan = engine.Plan.Entity(entity)!;
             foreach (var id in ids)
-                entries.Add(new OnlineStoreEntry(OnlineStoreKey.For(engine.StateFormat, entity, id), engine.ExportEntityState(plan, id)!));
+            {
+                var state = engine.ExportEntityState(plan, id, out var sequence)!;
+                entries.Add(new OnlineStoreEntry(OnlineStoreKey.For(engine.StateFormat, entity, id), state, new StatePosition(log, epoch, sequence)));
+            }
         }
 
-        await (store ?? _store).WriteAsync(entries, TimeSpan.FromHours(1));
+        await store.WriteAsync(entries, TimeSpan.FromHours(1));
     }
 
     private static void AssertSameScore(JsonElement expected, JsonElement actual)

@@ -16,9 +16,16 @@ public sealed class GarnetServerFixture : IDisposable
     public GarnetServerFixture()
     {
         Port = FreeTcpPort();
-        _server = new GarnetServer(["--bind", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture)]);
+        _server = new GarnetServer(["--bind", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture), .. Scripting]);
         _server.Start();
     }
+
+    /// <summary>
+    /// What the Redis online store's fenced writes need from Garnet, as the product's embedded server starts it: Lua
+    /// scripts, each run as a transaction (its keys locked), without which Garnet would run a script's commands one by
+    /// one and two writers of a key could both pass the position comparison.
+    /// </summary>
+    public static IReadOnlyList<string> Scripting { get; } = ["--lua", "--lua-transaction-mode"];
 
     public string Host => "127.0.0.1";
 

@@ -10,13 +10,19 @@ namespace Amlfs.Testing;
 public sealed class RestartableGarnetServer : IDisposable
 {
     private readonly string? _password;
+    private readonly bool _scripting;
     private GarnetServer? _server;
 
-    /// <summary>Reserves a free port; the server runs once <see cref="Start"/> is called, asking for the password when given.</summary>
-    public RestartableGarnetServer(string? password = null)
+    /// <summary>
+    /// Reserves a free port; the server runs once <see cref="Start"/> is called, asking for the password when given, and
+    /// running Lua scripts as the online store needs (<see cref="GarnetServerFixture.Scripting"/>) unless
+    /// <paramref name="scripting"/> is false.
+    /// </summary>
+    public RestartableGarnetServer(string? password = null, bool scripting = true)
     {
         Port = GarnetServerFixture.FreeTcpPort();
         _password = password;
+        _scripting = scripting;
     }
 
     public string Host => "127.0.0.1";
@@ -34,7 +40,8 @@ public sealed class RestartableGarnetServer : IDisposable
         if (_server is not null)
             throw new InvalidOperationException("the server is already running");
         string[] auth = _password is null ? [] : ["--auth", "Password", "--password", _password];
-        var server = new GarnetServer(["--bind", Host, "--port", Port.ToString(CultureInfo.InvariantCulture), .. auth]);
+        IReadOnlyList<string> scripting = _scripting ? GarnetServerFixture.Scripting : [];
+        var server = new GarnetServer(["--bind", Host, "--port", Port.ToString(CultureInfo.InvariantCulture), .. auth, .. scripting]);
         try
         {
             server.Start();

@@ -138,7 +138,7 @@ internal static class WorkerCommand
             await worker.Start(cancellationToken); // Ctrl-C stops it cleanly
             var totals = worker.Totals;
             await environment.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"worker: stopped; {totals.Consumed} messages, {totals.Accepted} accepted, {totals.Duplicates} duplicates, {totals.Late} late, {totals.FutureTimestamps} future, {totals.Malformed} malformed, {totals.Rekeyed} re-keyed, {totals.StatesWritten} states written, {totals.Checkpoints} checkpoints"));
+                $"worker: stopped; {totals.Consumed} messages, {totals.Accepted} accepted, {totals.Duplicates} duplicates, {totals.Late} late, {totals.FutureTimestamps} future, {totals.Malformed} malformed, {totals.Rekeyed} re-keyed, {totals.StatesWritten} states written, {totals.StaleStates} refused as stale, {totals.Checkpoints} checkpoints"));
             return 0;
         }
         catch (WorkerFailedException e)

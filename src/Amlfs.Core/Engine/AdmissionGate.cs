@@ -1,3 +1,5 @@
+using System.Globalization;
+using Amlfs.Registry;
 using Amlfs.Transactions;
 
 namespace Amlfs.Engine;
@@ -14,6 +16,7 @@ internal sealed class AdmissionGate(EngineOptions options, TimeProvider? clock)
     private const int SweepSlotsPerAccept = 4;
 
     private long _watermark = long.MinValue;
+    private long _clockMs;
 
     /// <summary>The largest accepted event time; readable from any thread.</summary>
     public long Watermark => Volatile.Read(ref _watermark);
@@ -57,8 +60,13 @@ internal sealed class AdmissionGate(EngineOptions options, TimeProvider? clock)
     /// </summary>
     public IngestStatus Admit(long t, UInt128 id, bool idRecurs)
     {
-        if (clock is not null && t > clock.GetUtcNow().ToUnixTimeMilliseconds() + options.MaxClockSkewMs)
-            return IngestStatus.FutureTimestamp;
+        if (clock is not null)
+        {
+            _clockMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            if (t > _clockMs + options.MaxClockSkewMs)
+                return IngestStatus.FutureTimestamp;
+        }
+
         // Exactly the retention: an id swept late by the periodic sweep must not count as a duplicate.
         if (idRecurs && _ids.Contains(id, _watermark == long.MinValue ? long.MinValue : _watermark - options.DedupRetentionMs))
             return IngestStatus.Duplicate;
@@ -72,4 +80,19 @@ internal sealed class AdmissionGate(EngineOptions options, TimeProvider? clock)
 
         return IngestStatus.Accepted;
     }
+
+    /// <summary>
+    /// Why <see cref="Admit(Transaction, UInt128)"/> just rejected <paramref name="transaction"/> with <paramref name="status"/>, with the
+    /// times it compared: the watermark for <c>late</c>, the clock reading for <c>future_timestamp</c>.
+    /// </summary>
+    public string Describe(Transaction transaction, IngestStatus status) => status switch
+    {
+        IngestStatus.Late => string.Create(CultureInfo.InvariantCulture,
+            $"event time {transaction.Timestamp:O} is more than {WindowRules.FormatDuration(options.AllowedLatenessMs)} before the watermark {Time(_watermark):O} (the newest event time accepted)"),
+        IngestStatus.FutureTimestamp => string.Create(CultureInfo.InvariantCulture,
+            $"event time {transaction.Timestamp:O} is more than {WindowRules.FormatDuration(options.MaxClockSkewMs)} after the clock {Time(_clockMs):O}"),
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "admission rejects only late and future transactions"),
+    };
+
+    private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 }

@@ -5,7 +5,8 @@ namespace Amlfs.Engine;
 
 /// <summary>
 /// Appends rejected transactions to a JSON-lines file, one object per line with the reason (<c>late</c>,
-/// <c>future_timestamp</c>) and the transaction's fields, so that nothing is silently dropped.
+/// <c>future_timestamp</c>), the detail (the times that decided) and the transaction's fields, so that nothing is
+/// silently dropped.
 /// </summary>
 public sealed class DeadLetterFile : IRejectionSink, IDisposable
 {
@@ -20,12 +21,13 @@ public sealed class DeadLetterFile : IRejectionSink, IDisposable
         _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
     }
 
-    public void Rejected(Transaction transaction, IngestStatus reason)
+    public void Rejected(Transaction transaction, IngestStatus reason, string detail)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         var line = JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["reason"] = reason.WireName(),
+            ["detail"] = detail,
             ["transaction_id"] = transaction.TransactionId,
             ["customer_id"] = transaction.CustomerId,
             ["merchant_id"] = transaction.MerchantId,

@@ -64,7 +64,13 @@ public sealed partial class FeatureEngine
     /// The state of one entity as bytes in <see cref="StateFormat"/> (for an online store), or null when the engine
     /// holds no state for it. Thread-safe: a copy torn by a concurrent shard write is detected and taken again.
     /// </summary>
-    public byte[]? ExportEntityState(EntityPlan entity, string id)
+    public byte[]? ExportEntityState(EntityPlan entity, string id) => ExportEntityState(entity, id, out _);
+
+    /// <summary>
+    /// As <see cref="ExportEntityState(EntityPlan, string)"/>, also giving the entity's log sequence that the bytes hold
+    /// (0 when there is no state): the position an online store compares before it replaces a stored state.
+    /// </summary>
+    public byte[]? ExportEntityState(EntityPlan entity, string id, out long logSequence)
     {
         ArgumentNullException.ThrowIfNull(entity);
         ArgumentNullException.ThrowIfNull(id);
@@ -72,6 +78,7 @@ public sealed partial class FeatureEngine
         var spinner = default(SpinWait);
         while (true)
         {
+            logSequence = 0;
             var state = _shards.ShardOf(hash).Find(entity.Index, id, hash);
             if (state is null)
                 return null;
@@ -81,6 +88,7 @@ public sealed partial class FeatureEngine
                 byte[]? bytes = null;
                 try
                 {
+                    logSequence = Volatile.Read(ref state.LogSequence);
                     bytes = StateFormat.Write(entity, state);
                 }
                 catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException && !state.Validate(version))

@@ -52,7 +52,7 @@ public sealed partial class FeatureEngine : IDisposable
 
     public FeaturePlan Plan { get; }
 
-    /// <summary>The byte form of entity states that <see cref="ExportEntityState"/> writes and replicas evaluate.</summary>
+    /// <summary>The byte form of entity states that <see cref="ExportEntityState(EntityPlan, string)"/> writes and replicas evaluate.</summary>
     public EntityStateFormat StateFormat { get; }
 
     /// <summary>
@@ -248,11 +248,11 @@ public sealed partial class FeatureEngine : IDisposable
                 break;
             case IngestStatus.Late:
                 Volatile.Write(ref _late, _late + 1);
-                _rejections?.Rejected(transaction, status);
+                _rejections?.Rejected(transaction, status, _gate.Describe(transaction, status));
                 break;
             default:
                 Volatile.Write(ref _future, _future + 1);
-                _rejections?.Rejected(transaction, status);
+                _rejections?.Rejected(transaction, status, _gate.Describe(transaction, status));
                 break;
         }
 

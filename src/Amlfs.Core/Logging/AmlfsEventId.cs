@@ -77,7 +77,7 @@ public static class AmlfsEventId
     /// <summary>A checkpoint is corrupt; the partition is rebuilt.</summary>
     public const int CheckpointCorrupt = 2006;
 
-    /// <summary>A checkpoint could not be saved or read.</summary>
+    /// <summary>A checkpoint could not be saved (read failures have <see cref="CheckpointReadFailed"/>).</summary>
     public const int CheckpointFailed = 2007;
 
     /// <summary>The online store is unavailable to a worker, which consumes on.</summary>
@@ -97,6 +97,15 @@ public static class AmlfsEventId
 
     /// <summary>A worker could not leave its group in time.</summary>
     public const int GroupLeaveTimedOut = 2013;
+
+    /// <summary>The checkpoint of a partition just assigned could not be read; the worker retries for a minute.</summary>
+    public const int CheckpointReadFailed = 2014;
+
+    /// <summary>The online store refused entity states as older than the ones it holds (debug: counted, not an error).</summary>
+    public const int StaleStatesRefused = 2015;
+
+    /// <summary>The online store could not give an ownership epoch for partitions just assigned; the worker retries for a minute.</summary>
+    public const int EpochRetry = 2016;
 
     // Synthetic traffic, 3000-3099
 

@@ -5,12 +5,15 @@ namespace Amlfs.OnlineStore;
 /// <summary>
 /// An <see cref="IOnlineStore"/> in process memory, for the embedded mode and tests. Expiry follows the injected
 /// <see cref="TimeProvider"/>: an entry is gone from the instant its time-to-live has elapsed (reads never return it)
-/// and is removed from memory when next touched.
+/// and is removed from memory when next touched. Writes compare positions and replace entries under one lock, so that
+/// two writers never both pass the comparison against the same stored state; reads take no lock.
 /// </summary>
 public sealed class InMemoryOnlineStore : IOnlineStore
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Lock _writeLock = new();
     private readonly TimeProvider _clock;
+    private long _epoch;
 
     public InMemoryOnlineStore(TimeProvider? clock = null) => _clock = clock ?? TimeProvider.System;
 
@@ -18,15 +21,34 @@ public sealed class InMemoryOnlineStore : IOnlineStore
     public int Count => _entries.Count;
 
     /// <inheritdoc/>
-    public Task WriteAsync(IReadOnlyList<OnlineStoreEntry> entries, TimeSpan timeToLive, CancellationToken cancellationToken = default)
+    public Task<int> WriteAsync(IReadOnlyList<OnlineStoreEntry> entries, TimeSpan timeToLive, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeToLive, TimeSpan.Zero);
         cancellationToken.ThrowIfCancellationRequested();
-        var expires = _clock.GetUtcNow() + timeToLive;
-        foreach (var entry in entries)
-            _entries[entry.Key.ToString()] = new Entry(entry.Value.ToArray(), expires);
-        return Task.CompletedTask;
+        var now = _clock.GetUtcNow();
+        var expires = now + timeToLive;
+        var stale = 0;
+        lock (_writeLock)
+        {
+            foreach (var entry in entries)
+            {
+                var key = entry.Key.ToString();
+                if (_entries.TryGetValue(key, out var stored) && stored.ExpiresAt > now && !entry.Position.CanReplace(stored.Position))
+                    stale++;
+                else
+                    _entries[key] = new Entry(entry.Value.ToArray(), entry.Position, expires);
+            }
+        }
+
+        return Task.FromResult(stale);
+    }
+
+    /// <inheritdoc/>
+    public Task<long> NextEpochAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Interlocked.Increment(ref _epoch));
     }
 
     /// <inheritdoc/>
@@ -75,5 +97,5 @@ public sealed class InMemoryOnlineStore : IOnlineStore
         return null;
     }
 
-    private sealed record Entry(byte[] Value, DateTimeOffset ExpiresAt);
+    private sealed record Entry(byte[] Value, StatePosition Position, DateTimeOffset ExpiresAt);
 }

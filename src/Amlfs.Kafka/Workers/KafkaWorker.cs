@@ -3,10 +3,8 @@ using Amlfs.Checkpoints;
 using Amlfs.Engine;
 using Amlfs.OnlineStore;
 using Amlfs.Registry;
-using Amlfs.Transactions;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
-using static Amlfs.Kafka.Workers.WorkerLog;
 
 namespace Amlfs.Kafka.Workers;
 
@@ -16,9 +14,10 @@ namespace Amlfs.Kafka.Workers;
 /// order, with the engine's own admission rules: so a partition's state holds every message once, whichever workers
 /// owned it before, however they stopped.
 /// <para>
-/// Per message: a malformed, late or future one goes to the dead-letter topic with its reason; a duplicate is
-/// counted; an accepted one updates the entities the partition keeps and, on the source topic, is re-keyed onto the
-/// topic of each other join key (the merchant's). After each batch the changed entities' states are written to the
+/// Per message: a malformed one goes to the dead-letter topic with its reason, and so do late and future ones, which
+/// the partition's engine reports to the worker's <see cref="IRejectionSink"/> as the embedded engine reports them to
+/// its dead-letter file; a duplicate is counted; an accepted one updates the entities the partition keeps and, on the
+/// source topic, is re-keyed onto the topic of each other join key (the merchant's). After each batch the changed entities' states are written to the
 /// online store, pipelined. Every <see cref="KafkaWorkerOptions.CheckpointInterval"/>, and when a partition is
 /// revoked, the worker makes the batch's side effects durable (online store written, re-keyed and dead-lettered
 /// messages acknowledged) and only then saves the checkpoint and commits the offset.
@@ -28,7 +27,9 @@ namespace Amlfs.Kafka.Workers;
 /// Its state is restored to the checkpoint, so nothing counts twice; re-keyed messages it publishes again are
 /// duplicates the merchant side drops by transaction id; dead letters may repeat, with the same source offset header.
 /// </para>
-/// Single-threaded: <see cref="Run"/> does everything on the caller's thread, rebalance callbacks included.
+/// Single-threaded: <see cref="Run"/> does everything on the caller's thread, rebalance callbacks included. This class
+/// is the consume loop and the group's callbacks; <see cref="PartitionApplier"/> applies messages,
+/// <see cref="OnlineStateWriter"/> writes the changed states and <see cref="PartitionCheckpointer"/> saves checkpoints.
 /// </summary>
 public sealed partial class KafkaWorker : IDisposable
 {
@@ -42,36 +43,21 @@ public sealed partial class KafkaWorker : IDisposable
     public const string SourceHeader = "amlfs-source";
 
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(20);
-    private static readonly TimeSpan StoreRetryDelay = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(10);
     private readonly KafkaWorkerOptions _options;
-    private readonly FeaturePlan _plan;
-    private readonly EngineOptions _engineOptions;
-    private readonly IOnlineStore _store;
     private readonly IPartitionCheckpointStore _checkpoints;
     private readonly PartitionRestorer _restorer;
+    private readonly PartitionApplier _applier;
+    private readonly OnlineStateWriter _states;
+    private readonly PartitionCheckpointer _checkpointer;
+    private readonly WorkerCounters _counters = new();
     private readonly ThrottledLog _kafkaErrors;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
-    private readonly TimeSpan _timeToLive;
     private readonly IConsumer<byte[]?, byte[]> _consumer;
     private readonly WorkerProducer _producer;
     private readonly Dictionary<TopicPartition, OwnedPartition> _owned = [];
-    private readonly IngestStatus[] _status = new IngestStatus[1];
-    private readonly long[] _sequence = new long[1];
     private long _nextCheckpoint;
-    private long _nextStoreAttempt;
-    private bool _storeDown;
-    private long _consumed;
-    private long _accepted;
-    private long _duplicates;
-    private long _late;
-    private long _future;
-    private long _malformed;
-    private long _rekeyed;
-    private long _statesWritten;
-    private long _checkpointsSaved;
-    private int _ownedCount;
     private Task? _closing;
 
     public KafkaWorker(KafkaWorkerOptions options, RegistryDefinition definition, IOnlineStore store,
@@ -79,21 +65,20 @@ public sealed partial class KafkaWorker : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(store);
         var errors = options.Validate();
         if (errors.Count > 0)
             throw new ArgumentException(string.Join("; ", errors), nameof(options));
         _options = options;
-        _store = store ?? throw new ArgumentNullException(nameof(store));
         _checkpoints = checkpoints ?? throw new ArgumentNullException(nameof(checkpoints));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _clock = clock ?? TimeProvider.System;
-        _plan = FeaturePlan.Compile(definition);
+        var plan = FeaturePlan.Compile(definition);
         // One shard applied on this thread: the partition is the unit of parallelism, and a snapshot needs no hand-off.
-        _engineOptions = EngineOptions.From(definition) with { ShardCount = 1, Threaded = false, ExpectedTransactions = 1 << 12 };
-        _timeToLive = OnlineStateExpiry.TimeToLive(definition);
-        Topics = WorkerTopics.For(_plan, options.Topic, options.DeadLetterTopic);
-        _restorer = new PartitionRestorer(_checkpoints, options.GroupId, _plan, _engineOptions, _clock, _logger);
+        var engineOptions = EngineOptions.From(definition) with { ShardCount = 1, Threaded = false, ExpectedTransactions = 1 << 12 };
+        Topics = WorkerTopics.For(plan, options.Topic, options.DeadLetterTopic);
         _kafkaErrors = new ThrottledLog(_clock, TimeSpan.FromSeconds(10), (client, reason, suppressed) => LogKafkaError(_logger, client, reason, suppressed));
+        _states = new OnlineStateWriter(store, plan, OnlineStateExpiry.TimeToLive(definition), _clock, _counters, _logger);
 
         var consumerConfig = new ConsumerConfig
         {
@@ -108,6 +93,7 @@ public sealed partial class KafkaWorker : IDisposable
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             SessionTimeoutMs = (int)options.SessionTimeout.TotalMilliseconds,
             HeartbeatIntervalMs = Math.Max(100, (int)options.SessionTimeout.TotalMilliseconds / 4),
+            MaxPollIntervalMs = (int)options.MaxPollInterval.TotalMilliseconds,
             FetchWaitMaxMs = Math.Max(1, (int)options.FetchWait.TotalMilliseconds),
             // A topic created after the subscription (a re-keyed topic no worker has asked for yet) is noticed within
             // the refresh interval.
@@ -116,6 +102,10 @@ public sealed partial class KafkaWorker : IDisposable
         if (options.ClientId is { } clientId)
             consumerConfig.ClientId = clientId;
         _producer = new WorkerProducer(options, Topics, _kafkaErrors);
+        var deadLetters = new DeadLetterTopic(_producer, _counters);
+        _restorer = new PartitionRestorer(_checkpoints, options.GroupId, plan, engineOptions, deadLetters, _clock, _logger);
+        _applier = new PartitionApplier(_producer, deadLetters, _counters);
+        _checkpointer = new PartitionCheckpointer(_checkpoints, options.GroupId, _states, _producer, _counters, _logger);
         try
         {
             _consumer = new ConsumerBuilder<byte[]?, byte[]>(consumerConfig)
@@ -137,19 +127,7 @@ public sealed partial class KafkaWorker : IDisposable
     public WorkerTopics Topics { get; }
 
     /// <summary>What the worker has done so far; readable from any thread.</summary>
-    public WorkerTotals Totals => new()
-    {
-        Consumed = Interlocked.Read(ref _consumed),
-        Accepted = Interlocked.Read(ref _accepted),
-        Duplicates = Interlocked.Read(ref _duplicates),
-        Late = Interlocked.Read(ref _late),
-        FutureTimestamps = Interlocked.Read(ref _future),
-        Malformed = Interlocked.Read(ref _malformed),
-        Rekeyed = Interlocked.Read(ref _rekeyed),
-        StatesWritten = Interlocked.Read(ref _statesWritten),
-        Checkpoints = Interlocked.Read(ref _checkpointsSaved),
-        Partitions = Volatile.Read(ref _ownedCount),
-    };
+    public WorkerTotals Totals => _counters.Totals;
 
     /// <summary>
     /// <see cref="Run"/> on a thread of its own (the Kafka client and the rebalance callbacks block it); the task
@@ -176,13 +154,15 @@ public sealed partial class KafkaWorker : IDisposable
             var result = Consume(PollTimeout);
             while (result is not null)
             {
-                Apply(result);
+                // A message fetched before its partition was revoked: the next owner reads it from the checkpoint's offset.
+                if (_owned.TryGetValue(result.TopicPartition, out var partition))
+                    _applier.Apply(partition, result);
                 if (++applied >= _options.MaxBatch)
                     break;
                 result = Consume(TimeSpan.Zero);
             }
 
-            WriteChangedStates(waitForStore: false);
+            _states.Write(_owned.Values, waitForStore: false);
             if (_clock.GetTimestamp() >= _nextCheckpoint)
             {
                 CheckpointAll();
@@ -196,7 +176,8 @@ public sealed partial class KafkaWorker : IDisposable
         _closing = Task.Factory.StartNew(_consumer.Close, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         if (!_closing.Wait(CloseTimeout))
             LogCloseTimedOut(_logger, CloseTimeout.TotalSeconds);
-        LogStopped(_logger, Totals.Consumed, Totals.Accepted, Totals.Checkpoints);
+        var totals = Totals;
+        LogStopped(_logger, totals.Consumed, totals.Accepted, totals.Checkpoints);
     }
 
     /// <summary>
@@ -253,157 +234,27 @@ public sealed partial class KafkaWorker : IDisposable
         }
     }
 
-    private void Apply(ConsumeResult<byte[]?, byte[]> result)
-    {
-        if (!_owned.TryGetValue(result.TopicPartition, out var partition))
-            return; // fetched before a revoke; the next owner reads it from the checkpoint's offset
-        Interlocked.Increment(ref _consumed);
-        var offset = result.Offset.Value;
-        var value = result.Message.Value ?? [];
-        var errors = TransactionMessage.Parse(value, out var transaction);
-        if (errors.Count > 0)
-        {
-            Interlocked.Increment(ref _malformed);
-            _producer.DeadLetter(result, IngestStatus.Invalid.WireName(), string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")));
-        }
-        else
-        {
-            // The engine numbers an entity's events by offset + 1, so a served vector names the offset it reflects.
-            _sequence[0] = offset + 1;
-            partition.Engine.IngestBatch(new ReadOnlySpan<Transaction>(ref transaction!), _status, _sequence);
-            switch (_status[0])
-            {
-                case IngestStatus.Accepted:
-                    Interlocked.Increment(ref _accepted);
-                    foreach (var entity in partition.Role.Entities)
-                    {
-                        if (FeatureEngine.FieldOf(transaction, entity.JoinKey) is { } id)
-                            partition.Changed.Add((entity.Index, id));
-                    }
-
-                    if (partition.Role.IsSource)
-                        Interlocked.Add(ref _rekeyed, _producer.Rekey(transaction, value));
-                    break;
-                case IngestStatus.Duplicate:
-                    Interlocked.Increment(ref _duplicates);
-                    break;
-                case IngestStatus.Late:
-                    Interlocked.Increment(ref _late);
-                    _producer.DeadLetter(result, IngestStatus.Late.WireName(), string.Create(CultureInfo.InvariantCulture,
-                        $"event time {transaction.Timestamp:O} is more than {WindowRules.FormatDuration(_engineOptions.AllowedLatenessMs)} before the partition's watermark {partition.Engine.Watermark:O}"));
-                    break;
-                default:
-                    Interlocked.Increment(ref _future);
-                    _producer.DeadLetter(result, IngestStatus.FutureTimestamp.WireName(), string.Create(CultureInfo.InvariantCulture,
-                        $"event time {transaction.Timestamp:O} is more than {WindowRules.FormatDuration(_engineOptions.MaxClockSkewMs)} after the worker's clock {_clock.GetUtcNow():O}"));
-                    break;
-            }
-        }
-
-        partition.NextOffset = offset + 1;
-    }
-
-    /// <summary>
-    /// Writes the state of every changed entity to the online store in one pipelined batch. Returns false, keeping
-    /// the changes for the next attempt, while the store is unavailable: consumption goes on, checkpoints wait.
-    /// </summary>
-    private bool WriteChangedStates(bool waitForStore)
-    {
-        if (_owned.Values.All(p => p.Changed.Count == 0))
-            return true;
-        if (!waitForStore && _storeDown && _clock.GetTimestamp() < _nextStoreAttempt)
-            return false;
-        var entries = new List<OnlineStoreEntry>();
-        foreach (var partition in _owned.Values)
-        {
-            foreach (var (entityIndex, id) in partition.Changed)
-            {
-                var entity = _plan.Entities[entityIndex];
-                if (partition.Engine.ExportEntityState(entity, id) is { } bytes)
-                    entries.Add(new OnlineStoreEntry(OnlineStoreKey.For(partition.Engine.StateFormat, entity.Name, id), bytes));
-            }
-        }
-
-        try
-        {
-            _store.WriteAsync(entries, _timeToLive).GetAwaiter().GetResult();
-        }
-        catch (OnlineStoreUnavailableException e)
-        {
-            if (!_storeDown)
-                LogStoreUnavailable(_logger, e.Endpoint ?? "(unknown)", e.Message);
-            _storeDown = true;
-            _nextStoreAttempt = _clock.GetTimestamp() + ToTicks(StoreRetryDelay);
-            return false;
-        }
-
-        if (_storeDown)
-            LogStoreBack(_logger);
-        _storeDown = false;
-        foreach (var partition in _owned.Values)
-            partition.Changed.Clear();
-        Interlocked.Add(ref _statesWritten, entries.Count);
-        return true;
-    }
-
     private void CheckpointAll()
     {
         foreach (var partition in _owned.Values.ToArray())
-            TryCheckpoint(partition);
-    }
-
-    /// <summary>
-    /// Saves the partition's state with its offset, once everything the state's messages caused is durable: changed
-    /// states in the online store, re-keyed and dead-lettered messages acknowledged by Kafka. Returns false (the
-    /// previous checkpoint stands) while the online store or the checkpoint store is unavailable.
-    /// </summary>
-    private bool TryCheckpoint(OwnedPartition partition)
-    {
-        if (partition.NextOffset == partition.CheckpointedOffset && partition.Changed.Count == 0)
-            return true;
-        if (!WriteChangedStates(waitForStore: true))
-            return false;
-        _producer.Flush();
-        using var snapshot = new MemoryStream();
-        partition.Engine.WriteSnapshot(snapshot);
-        var checkpoint = new PartitionCheckpoint(partition.Partition.Topic, partition.Partition.Partition.Value, partition.NextOffset, snapshot.ToArray());
-        try
-        {
-            _checkpoints.SaveAsync(_options.GroupId, checkpoint).GetAwaiter().GetResult();
-        }
-        catch (Exception e) when (e is OnlineStoreUnavailableException or IOException)
-        {
-            LogCheckpointFailed(_logger, partition.Partition.ToString(), e.Message);
-            return false;
-        }
-
-        partition.CheckpointedOffset = partition.NextOffset;
-        Interlocked.Increment(ref _checkpointsSaved);
-        try
-        {
-            // The checkpoint is what a new owner resumes from; the committed offset shows the group's progress (lag).
-            _consumer.StoreOffset(new TopicPartitionOffset(partition.Partition, partition.NextOffset));
-        }
-        catch (KafkaException e)
-        {
-            LogOffsetNotStored(_logger, partition.Partition.ToString(), e.Error.Reason);
-        }
-
-        return true;
+            _checkpointer.TryCheckpoint(partition, _owned.Values, _consumer);
     }
 
     private IEnumerable<TopicPartitionOffset> Assign(List<TopicPartition> partitions)
     {
         var offsets = new List<TopicPartitionOffset>(partitions.Count);
+        // One epoch for the partitions of this assignment, taken before anything of them is applied: the states written
+        // for them carry it, so that once this worker has written an entity no earlier owner can overwrite it.
+        var epoch = partitions.Count > 0 ? _states.TakeEpoch() : 0;
         foreach (var topicPartition in partitions)
         {
             var role = Topics.RoleOf(topicPartition.Topic) ?? throw new InvalidOperationException($"assigned {topicPartition}, a topic this worker does not consume");
             var (engine, nextOffset) = _restorer.Restore(topicPartition, role);
-            _owned[topicPartition] = new OwnedPartition(topicPartition, role, engine, nextOffset ?? 0);
+            _owned[topicPartition] = new OwnedPartition(topicPartition, role, engine, nextOffset ?? 0, epoch);
             offsets.Add(new TopicPartitionOffset(topicPartition, nextOffset is { } o ? new Offset(o) : Offset.Beginning));
         }
 
-        Volatile.Write(ref _ownedCount, _owned.Count);
+        _counters.Owned(_owned.Count);
         LogAssigned(_logger, string.Join(", ", offsets.Select(o => $"{o.Topic}[{o.Partition.Value}]@{(o.Offset == Offset.Beginning ? "start" : o.Offset.Value.ToString(CultureInfo.InvariantCulture))}")));
         return offsets;
     }
@@ -412,15 +263,18 @@ public sealed partial class KafkaWorker : IDisposable
     {
         foreach (var topicPartition in partitions.Select(p => p.TopicPartition))
         {
-            if (!_owned.Remove(topicPartition, out var partition))
+            if (!_owned.TryGetValue(topicPartition, out var partition))
                 continue;
             // A lost partition may already be another member's: its state must not overwrite that member's checkpoint.
+            // A revoked one is checkpointed while still owned, so that its changed states are written with the others'
+            // first: a checkpoint past states the store never took would lose them.
             if (!lost)
-                TryCheckpoint(partition);
+                _checkpointer.TryCheckpoint(partition, _owned.Values, _consumer);
+            _owned.Remove(topicPartition);
             partition.Dispose();
         }
 
-        Volatile.Write(ref _ownedCount, _owned.Count);
+        _counters.Owned(_owned.Count);
         LogRevoked(_logger, lost ? "lost" : "revoked", string.Join(", ", partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]")));
     }
 

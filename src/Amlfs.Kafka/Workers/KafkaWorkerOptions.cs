@@ -30,6 +30,14 @@ public sealed record KafkaWorkerOptions
     /// <summary>How long a member may be silent before the group gives its partitions to the others (<c>session.timeout.ms</c>).</summary>
     public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long one turn of the worker's loop (a batch applied, its states written, checkpoints) may keep it from
+    /// polling before the group gives its partitions to the others (<c>max.poll.interval.ms</c>); at least
+    /// <see cref="SessionTimeout"/>. A worker stuck longer, say in a hung online store call, is replaced while it still
+    /// runs: the store's fencing (see <see cref="OnlineStore.StatePosition"/>) refuses what it writes after that.
+    /// </summary>
+    public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Messages applied before the changed entity states are written to the online store, at most.</summary>
     public int MaxBatch { get; init; } = 2000;
 
@@ -55,6 +63,8 @@ public sealed record KafkaWorkerOptions
             errors.Add("checkpoint interval: must be positive");
         if (SessionTimeout < TimeSpan.FromSeconds(1))
             errors.Add("session timeout: must be at least 1 s");
+        if (MaxPollInterval < SessionTimeout || MaxPollInterval > TimeSpan.FromDays(1))
+            errors.Add("max poll interval: must be between the session timeout and 1 day");
         if (FetchWait < TimeSpan.FromMilliseconds(1) || FetchWait > TimeSpan.FromSeconds(5))
             errors.Add("fetch wait: must be between 1 ms and 5 s");
         if (MaxBatch < 1)

@@ -1,28 +1,23 @@
 using Amlfs.Checkpoints;
 using Amlfs.Engine;
-using Amlfs.OnlineStore;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
-using static Amlfs.Kafka.Workers.WorkerLog;
 
 namespace Amlfs.Kafka.Workers;
 
 /// <summary>
-/// Builds the engine of a partition a worker is given: restored from the partition's latest checkpoint, with the
-/// offset to resume from; or empty, to read the partition from its start, when there is no checkpoint or one written
+/// Builds the engine of a partition a worker is given, reporting its rejections to the worker's sink: restored from
+/// the partition's latest checkpoint, with the offset to resume from; or empty, to read the partition from its start, when there is no checkpoint or one written
 /// for other definitions or engine settings, or a corrupt one (both logged).
 /// </summary>
-internal sealed class PartitionRestorer(
-    IPartitionCheckpointStore checkpoints, string group, FeaturePlan plan, EngineOptions engineOptions, TimeProvider clock, ILogger logger)
+internal sealed partial class PartitionRestorer(
+    IPartitionCheckpointStore checkpoints, string group, FeaturePlan plan, EngineOptions engineOptions, IRejectionSink rejections, TimeProvider clock, ILogger logger)
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(1);
-
     /// <summary>The engine of <paramref name="topicPartition"/>, keeping the entities of <paramref name="role"/>, and the offset to resume from (null: the start).</summary>
     public (FeatureEngine Engine, long? NextOffset) Restore(TopicPartition topicPartition, TopicRole role)
     {
         var options = engineOptions with { Entities = role.Entities.Select(e => e.Name).ToHashSet(StringComparer.Ordinal) };
-        var engine = new FeatureEngine(plan, options, clock);
+        var engine = new FeatureEngine(plan, options, clock, rejections);
         var checkpoint = Load(topicPartition);
         if (checkpoint is null)
             return (engine, null);
@@ -40,7 +35,7 @@ internal sealed class PartitionRestorer(
         {
             LogCheckpointCorrupt(logger, topicPartition.ToString(), e.Message);
             engine.Dispose();
-            engine = new FeatureEngine(plan, options, clock);
+            engine = new FeatureEngine(plan, options, clock, rejections);
         }
 
         return (engine, null);
@@ -51,22 +46,9 @@ internal sealed class PartitionRestorer(
     /// instead would be correct only while the topic still holds every message, so the worker waits rather than guess,
     /// and stops after a minute.
     /// </summary>
-    private PartitionCheckpoint? Load(TopicPartition topicPartition)
-    {
-        var deadline = clock.GetUtcNow() + Patience;
-        while (true)
-        {
-            try
-            {
-                return checkpoints.LoadAsync(group, topicPartition.Topic, topicPartition.Partition.Value).GetAwaiter().GetResult();
-            }
-            catch (Exception e) when (e is OnlineStoreUnavailableException or IOException)
-            {
-                if (clock.GetUtcNow() >= deadline)
-                    throw new WorkerFailedException($"the checkpoint of {topicPartition} could not be read from {checkpoints.Location} for a minute: {e.Message}", e);
-                LogCheckpointFailed(logger, topicPartition.ToString(), e.Message);
-                Thread.Sleep(RetryDelay);
-            }
-        }
-    }
+    private PartitionCheckpoint? Load(TopicPartition topicPartition) => StoreWait.Retry(
+        () => checkpoints.LoadAsync(group, topicPartition.Topic, topicPartition.Partition.Value).GetAwaiter().GetResult(),
+        clock,
+        $"the checkpoint of {topicPartition} could not be read from {checkpoints.Location}",
+        reason => LogCheckpointReadFailed(logger, topicPartition.ToString(), reason));
 }

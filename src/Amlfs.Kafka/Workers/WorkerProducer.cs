@@ -62,12 +62,12 @@ internal sealed class WorkerProducer : IDisposable
         return published;
     }
 
-    /// <summary>Copies the message of <paramref name="result"/> to the dead-letter topic with its reason and source.</summary>
-    public void DeadLetter(ConsumeResult<byte[]?, byte[]> result, string reason, string detail)
+    /// <summary>Copies the message of <paramref name="result"/> to the dead-letter topic with its reason, detail and source.</summary>
+    public void DeadLetter(ConsumeResult<byte[]?, byte[]> result, IngestStatus reason, string detail)
     {
         var headers = new Headers
         {
-            { KafkaWorker.ReasonHeader, Encoding.UTF8.GetBytes(reason) },
+            { KafkaWorker.ReasonHeader, Encoding.UTF8.GetBytes(reason.WireName()) },
             { KafkaWorker.DetailHeader, Encoding.UTF8.GetBytes(detail) },
             { KafkaWorker.SourceHeader, Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{result.Topic}/{result.Partition.Value}/{result.Offset.Value}")) },
         };

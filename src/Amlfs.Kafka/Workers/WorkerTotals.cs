@@ -25,6 +25,12 @@ public sealed record WorkerTotals
     /// <summary>Entity states written to the online store.</summary>
     public long StatesWritten { get; init; }
 
+    /// <summary>
+    /// Entity states the online store refused because it held newer ones: written by this worker while it replayed a
+    /// partition behind what a predecessor had written, or after the group had given the partition to another worker.
+    /// </summary>
+    public long StaleStates { get; init; }
+
     /// <summary>Partition checkpoints saved.</summary>
     public long Checkpoints { get; init; }
 

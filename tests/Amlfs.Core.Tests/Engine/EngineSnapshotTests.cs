@@ -422,7 +422,7 @@ public sealed class EngineSnapshotTests
 
         public Exception? Failure { get; private set; }
 
-        public void Rejected(Transaction transaction, IngestStatus reason)
+        public void Rejected(Transaction transaction, IngestStatus reason, string detail)
         {
             try
             {

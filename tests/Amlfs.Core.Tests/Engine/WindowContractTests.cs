@@ -1,5 +1,6 @@
 using Amlfs.Engine;
 using Amlfs.Testing;
+using Amlfs.Transactions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Amlfs.Core.Tests.Engine;
@@ -238,10 +239,38 @@ public sealed class WindowContractTests
             var line = Assert.Single(File.ReadAllLines(path));
             Assert.Contains("\"reason\":\"late\"", line, StringComparison.Ordinal);
             Assert.Contains("\"transaction_id\":\"T-late\"", line, StringComparison.Ordinal);
+            Assert.Contains("\"detail\":\"event time ", line, StringComparison.Ordinal);
         }
         finally
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public void A_rejection_names_the_times_that_decided_it()
+    {
+        var rejections = new RecordedRejections();
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(Noon));
+        var plan = FeaturePlan.Compile(TestEngines.Default);
+        using var engine = new FeatureEngine(plan, EngineOptions.From(TestEngines.Default) with { Threaded = false }, clock, rejections);
+        engine.Ingest(Tx.At(Noon - 1_000));
+        engine.Ingest(Tx.At(Noon - 3_600_000, id: "T-late"));
+        engine.Ingest(Tx.At(Noon + 61_000, id: "T-future"));
+
+        Assert.Equal(
+        [
+            ("T-late", IngestStatus.Late, $"event time {Time(Noon - 3_600_000):O} is more than 5m before the watermark {Time(Noon - 1_000):O} (the newest event time accepted)"),
+            ("T-future", IngestStatus.FutureTimestamp, $"event time {Time(Noon + 61_000):O} is more than 60s after the clock {Time(Noon):O}"),
+        ], rejections.Seen);
+    }
+
+    private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    private sealed class RecordedRejections : IRejectionSink
+    {
+        public List<(string Id, IngestStatus Reason, string Detail)> Seen { get; } = [];
+
+        public void Rejected(Transaction transaction, IngestStatus reason, string detail) => Seen.Add((transaction.TransactionId, reason, detail));
     }
 }

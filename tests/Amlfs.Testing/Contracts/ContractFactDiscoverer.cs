@@ -1,7 +1,7 @@
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-namespace Amlfs.Redis.Tests;
+namespace Amlfs.Testing.Contracts;
 
 /// <summary>Discovers <see cref="ContractFactAttribute"/> tests, skipped when their class needs a server that is not configured.</summary>
 public sealed class ContractFactDiscoverer(IMessageSink diagnosticMessageSink) : FactDiscoverer(diagnosticMessageSink)
@@ -11,8 +11,11 @@ public sealed class ContractFactDiscoverer(IMessageSink diagnosticMessageSink) :
     {
         ArgumentNullException.ThrowIfNull(discoveryOptions);
         ArgumentNullException.ThrowIfNull(testMethod);
-        if (testMethod.TestClass.Class.GetCustomAttributes(typeof(RealRedisServerAttribute)).Any()
-            && RealRedisServerAttribute.SkipReason is { } reason)
+        var reason = testMethod.TestClass.Class.GetCustomAttributes(typeof(ExternalServerAttribute))
+            .OfType<IReflectionAttributeInfo>()
+            .Select(a => ((ExternalServerAttribute)a.Attribute).SkipReason)
+            .FirstOrDefault(r => r is not null);
+        if (reason is not null)
         {
             return [new XunitSkippedDataRowTestCase(DiagnosticMessageSink, discoveryOptions.MethodDisplayOrDefault(),
                 discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod, reason)];

@@ -1,7 +1,8 @@
 using Amlfs.OnlineStore;
+using Amlfs.Testing.Contracts;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Amlfs.Redis.Tests;
+namespace Amlfs.Core.Tests.OnlineStore;
 
 /// <summary>The online store contract for <see cref="InMemoryOnlineStore"/>, time on a fake clock.</summary>
 public sealed class InMemoryOnlineStoreTests : OnlineStoreContract
@@ -24,7 +25,7 @@ public sealed class InMemoryOnlineStoreTests : OnlineStoreContract
     public async Task An_entry_lives_until_the_last_millisecond_of_its_time_to_live()
     {
         var key = new OnlineStoreKey("0123456789abcdef", "customer", "C1");
-        await Store.WriteAsync([new OnlineStoreEntry(key, new byte[] { 1 })], TimeSpan.FromSeconds(30));
+        await Store.WriteAsync([new OnlineStoreEntry(key, new byte[] { 1 }, new StatePosition(1, 1, 1))], TimeSpan.FromSeconds(30));
 
         _clock.Advance(TimeSpan.FromSeconds(30) - TimeSpan.FromMilliseconds(1));
         Assert.NotNull(await Store.ReadAsync(key));

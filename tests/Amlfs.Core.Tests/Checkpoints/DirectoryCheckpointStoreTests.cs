@@ -1,7 +1,8 @@
 using Amlfs.Checkpoints;
 using Amlfs.Testing;
+using Amlfs.Testing.Contracts;
 
-namespace Amlfs.Redis.Tests;
+namespace Amlfs.Core.Tests.Checkpoints;
 
 /// <summary>The checkpoint store contract for <see cref="DirectoryCheckpointStore"/>, plus what only files can get wrong.</summary>
 public sealed class DirectoryCheckpointStoreTests : CheckpointStoreContract, IDisposable

@@ -1,16 +1,24 @@
 using Amlfs.Checkpoints;
+using Xunit;
 
-namespace Amlfs.Redis.Tests;
+namespace Amlfs.Testing.Contracts;
 
 /// <summary>
-/// The behaviour every <see cref="IPartitionCheckpointStore"/> has, run against each store by a subclass. Every test
-/// uses a consumer group of its own, so tests sharing one server never see each other's checkpoints.
+/// The behaviour every <see cref="IPartitionCheckpointStore"/> has, one suite that each implementation's tests inherit
+/// (the directory store's in the core's tests, Redis's in the Redis tests). Every test uses a consumer group of its
+/// own, so tests sharing one server never see each other's checkpoints.
 /// </summary>
 public abstract class CheckpointStoreContract
 {
     private readonly string _group = "g-" + Guid.NewGuid().ToString("N")[..12];
 
     protected abstract Task<IPartitionCheckpointStore> OpenAsync();
+
+    /// <summary>
+    /// The largest value the store keeps in one piece (a Redis store cuts checkpoints into chunks of this size); the
+    /// large-checkpoint test writes more than twice as much.
+    /// </summary>
+    protected virtual int LargestSingleValue => 4 << 20;
 
     private static byte[] State(int length, int seed) => Enumerable.Range(0, length).Select(i => (byte)((i * 131) ^ seed)).ToArray();
 
@@ -53,7 +61,7 @@ public abstract class CheckpointStoreContract
     public async Task A_checkpoint_larger_than_any_single_value_limit_round_trips_and_a_smaller_one_replaces_it()
     {
         var store = await OpenAsync();
-        var large = new PartitionCheckpoint("transactions", 1, 99, State((2 * RedisCheckpointStore.ChunkBytes) + 12_345, 3));
+        var large = new PartitionCheckpoint("transactions", 1, 99, State((2 * LargestSingleValue) + 12_345, 3));
         await store.SaveAsync(_group, large);
         Assert.Equal(large.State, (await store.LoadAsync(_group, "transactions", 1))!.State);
 
