@@ -57,22 +57,33 @@ public sealed class CliHarness : IDisposable
     /// commands whose figures the tests' other threads would disturb (heap measurements), and for exit codes and
     /// output as a shell sees them.
     /// </summary>
-    public CliResult RunProcess(params string[] args)
+    public CliResult RunProcess(params string[] args) =>
+        RunProgram("dotnet", [Path.Combine(AppContext.BaseDirectory, "amlfs.dll"), .. args]);
+
+    /// <summary>
+    /// Runs <paramref name="fileName"/> with <paramref name="args"/> in the working directory and captures its output;
+    /// one that has not exited within five minutes is killed and the test fails.
+    /// </summary>
+    public CliResult RunProgram(string fileName, params string[] args)
     {
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        var start = new System.Diagnostics.ProcessStartInfo(fileName)
         {
             WorkingDirectory = WorkingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "amlfs.dll"));
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         using var process = System.Diagnostics.Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return new CliResult(process.ExitCode, output.ReplaceLineEndings("\n"), error.Result.ReplaceLineEndings("\n"));
+        var output = process.StandardOutput.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{fileName} {string.Join(' ', args)} did not exit within 5 minutes");
+        }
+
+        return new CliResult(process.ExitCode, output.Result.ReplaceLineEndings("\n"), error.Result.ReplaceLineEndings("\n"));
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Amlfs.Testing;
 
@@ -13,7 +12,7 @@ namespace Amlfs.Cli.Tests;
 [Trait("Category", "Process")]
 public sealed partial class ReadmeWalkthroughTests : IDisposable
 {
-    private readonly TempDirectory _work = new();
+    private readonly CliHarness _work = new();
 
     public void Dispose() => _work.Dispose();
 
@@ -22,19 +21,19 @@ public sealed partial class ReadmeWalkthroughTests : IDisposable
     {
         var root = RepositoryRoot();
         var steps = ReadmeWalkthrough.Parse(File.ReadAllText(Path.Combine(root, "README.md")));
-        File.Copy(Path.Combine(root, "features.yaml"), _work.File("features.yaml"));
-        var launcher = _work.Write("amlfs", $"#!/usr/bin/env bash\nexec dotnet '{Path.Combine(AppContext.BaseDirectory, "amlfs.dll")}' \"$@\"\n");
+        _work.Write("features.yaml", File.ReadAllText(Path.Combine(root, "features.yaml")));
+        var launcher = Path.Combine(_work.WorkingDirectory, _work.Write("amlfs", $"#!/usr/bin/env bash\nexec dotnet '{Path.Combine(AppContext.BaseDirectory, "amlfs.dll")}' \"$@\"\n"));
         if (!OperatingSystem.IsWindows()) // the walk-through is bash; the launcher must be executable
             File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        using var server = await AmlfsProcess.StartCommandAsync("up", _work.File("data"));
+        using var server = await AmlfsProcess.StartCommandAsync("up", Path.Combine(_work.WorkingDirectory, "data"));
 
         Assert.True(steps.Count >= 6, $"the walk-through should hold its five steps' commands, found {steps.Count}");
         Assert.Contains(steps, s => s.Script.Contains("curl", StringComparison.Ordinal) && s.Script.Contains("/predict", StringComparison.Ordinal));
         foreach (var step in steps)
         {
             var script = step.Script.Replace("localhost:8000", server.Address.Authority, StringComparison.Ordinal);
-            var (exitCode, output, error) = await RunBashAsync(script);
+            var (exitCode, output, error) = _work.RunProgram("bash", "-c", "set -euo pipefail\n" + script);
             Assert.True(exitCode == 0, $"exit code {exitCode} from:\n{script}\n{output}\n{error}\nserver:\n{server.Output}");
             if (step.Expected is { } expected)
                 Assert.True(step.Matches(output), $"the README shows\n{expected}\nbut\n{script}\nprinted\n{output}");
@@ -70,25 +69,6 @@ public sealed partial class ReadmeWalkthroughTests : IDisposable
         Assert.True(steps[0].Matches("{\"a\":1,\"b\":2}\n"));
         Assert.False(steps[0].Matches("{\"a\":2}"));
         Assert.Equal(("cat > f <<'EOF'\n  x\nEOF", (string?)null), (steps[1].Script, steps[1].Expected));
-    }
-
-    private async Task<(int ExitCode, string Output, string Error)> RunBashAsync(string script)
-    {
-        var start = new ProcessStartInfo("bash")
-        {
-            WorkingDirectory = _work.Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("set -euo pipefail\n" + script);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
     }
 
     private static string RepositoryRoot()

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using Amlfs.Server.Contracts;
+using Amlfs.Transactions;
 
 namespace Amlfs.Cli.Consistency;
 
@@ -129,13 +130,10 @@ internal sealed class ConsistencyTraffic(HttpClient http, TimeProvider clock, Tr
     {
         var path = random.NextDouble() < 0.7 ? "/features/" + Customer(random) : "/features/merchant/" + Merchant(random);
         if (random.NextDouble() < 0.5)
-            path += "?at=" + Uri.EscapeDataString(Iso(Now - random.NextInt64(10 * 60_000)));
+            path += "?at=" + Uri.EscapeDataString(TransactionTimestamps.Format(Now - random.NextInt64(10 * 60_000)));
         using var response = await http.GetAsync(path, cancellationToken);
         response.EnsureSuccessStatusCode();
         Interlocked.Increment(ref _reads);
         Interlocked.Increment(ref _vectors);
     }
-
-    private static string Iso(long ms) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

@@ -39,7 +39,4 @@ internal static class TransactionJson
 
     public static void Write(Utf8JsonWriter writer, Transaction transaction, bool includeTimestamp) =>
         TransactionJsonWriter.Write(writer, transaction, includeTimestamp);
-
-    /// <summary>An ISO-8601 UTC instant with milliseconds, the form the server reads and writes.</summary>
-    public static string Timestamp(long unixMs) => TransactionTimestamps.Format(unixMs);
 }

@@ -130,7 +130,7 @@ public sealed partial class FeatureEngine : IDisposable
                         Route(chunk[i], logSequences.IsEmpty ? _logSequence + 1 : logSequences[start + i]);
                 }
 
-                PublishQueues();
+                _shards.Publish();
             }
         }
         finally
@@ -192,7 +192,7 @@ public sealed partial class FeatureEngine : IDisposable
                     Route(batch[i], logSequences[i]);
                 }
 
-                PublishQueues();
+                _shards.Publish();
             }
         }
         finally
@@ -233,8 +233,6 @@ public sealed partial class FeatureEngine : IDisposable
         for (var i = 0; i < chunk.Length; i++)
             statuses[i] = AdmitOne(chunk[i], ids[i]);
     }
-
-    private void PublishQueues() => _shards.Publish();
 
     private IngestStatus AdmitOne(Transaction transaction, UInt128 id)
     {
