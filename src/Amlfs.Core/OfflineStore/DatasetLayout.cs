@@ -13,6 +13,7 @@ namespace Amlfs.OfflineStore;
 /// DIR/customers.parquet
 /// DIR/merchants.parquet
 /// DIR/feature_log/customer/date=2026-01-05/part-*.parquet                                        served vectors
+/// DIR/labels/part-20260105T143000123Z-1f2e3d4c.parquet                                           labels known later
 /// </code>
 /// </summary>
 public static class DatasetLayout
@@ -21,6 +22,7 @@ public static class DatasetLayout
     public const string CustomersFile = "customers.parquet";
     public const string MerchantsFile = "merchants.parquet";
     public const string FeatureLogFolder = "feature_log";
+    public const string LabelsFolder = "labels";
 
     private const string PartitionPrefix = "date=";
     private const string LogPartPrefix = "part-log-";
@@ -89,6 +91,24 @@ public static class DatasetLayout
 
     /// <summary><c>DIR/feature_log</c>: one folder per entity type, each partitioned by the UTC day of the as-of time.</summary>
     public static string FeatureLogDirectory(string root) => Path.Combine(root, FeatureLogFolder);
+
+    /// <summary><c>DIR/labels</c>: the label table, labels that became known after their transactions were stored.</summary>
+    public static string LabelsDirectory(string root) => Path.Combine(root, LabelsFolder);
+
+    /// <summary>
+    /// A new file of the label table: <c>DIR/labels/part-TIME-RANDOM.parquet</c>, named by when it is written (UTC, to
+    /// the millisecond) so that names sort by writing time; files are only ever added.
+    /// </summary>
+    public static string NewLabelFile(string root, DateTimeOffset written) =>
+        Path.Combine(LabelsDirectory(root), string.Create(CultureInfo.InvariantCulture,
+            $"part-{written.UtcDateTime:yyyyMMdd'T'HHmmssfff'Z'}-{Guid.NewGuid().ToString("N")[..8]}.parquet"));
+
+    /// <summary>The files of the label table, by name (writing order); empty when there are none.</summary>
+    public static IReadOnlyList<string> LabelFiles(string root)
+    {
+        var directory = LabelsDirectory(root);
+        return Directory.Exists(directory) ? Directory.EnumerateFiles(directory, "part-*.parquet").Order(StringComparer.Ordinal).ToArray() : [];
+    }
 
     /// <summary>The transaction files under <paramref name="root"/>, by partition date and then by file name.</summary>
     public static IReadOnlyList<string> TransactionFiles(string root)

@@ -112,7 +112,7 @@ public static class LabelFileReader
     }
 
     /// <summary>A column as boxed values (null for a null), for the few types a labels column may have.</summary>
-    private static async Task<object?[]> ColumnAsync(ParquetRowGroupReader group, DataField field, int count, CancellationToken cancellationToken)
+    internal static async Task<object?[]> ColumnAsync(ParquetRowGroupReader group, DataField field, int count, CancellationToken cancellationToken)
     {
         var type = field.ClrType;
         if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
@@ -153,19 +153,19 @@ public static class LabelFileReader
     }
 
     /// <summary>An ISO-8601 instant in UTC milliseconds (a fraction of a millisecond rounds up), or null.</summary>
-    private static long? ParseTimestamp(string text) =>
+    internal static long? ParseTimestamp(string text) =>
         text.Length >= 10 && char.IsAsciiDigit(text[0])
         && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
             ? CeilingMs(t.UtcTicks)
             : null;
 
-    private static long CeilingMs(long ticks)
+    internal static long CeilingMs(long ticks)
     {
         var sinceEpoch = ticks - DateTime.UnixEpoch.Ticks;
         return sinceEpoch / TimeSpan.TicksPerMillisecond + (sinceEpoch % TimeSpan.TicksPerMillisecond > 0 ? 1 : 0);
     }
 
-    private static bool? ParseLabel(string text) => text.Trim().ToUpperInvariant() switch
+    internal static bool? ParseLabel(string text) => text.Trim().ToUpperInvariant() switch
     {
         "1" or "TRUE" => true,
         "0" or "FALSE" => false,
@@ -173,7 +173,7 @@ public static class LabelFileReader
     };
 
     /// <summary>RFC 4180 fields of one line (quotes may hold commas and doubled quotes), or null for an unclosed quote.</summary>
-    private static string[]? SplitCsv(string line)
+    internal static string[]? SplitCsv(string line)
     {
         var fields = new List<string>();
         var field = new System.Text.StringBuilder();

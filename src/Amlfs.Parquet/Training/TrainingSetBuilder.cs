@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Amlfs.Engine;
+using Amlfs.Parquet.Labels;
 using Amlfs.Registry;
+using Amlfs.Scoring;
 using Parquet;
 using Parquet.Schema;
 
@@ -30,27 +32,68 @@ public static class TrainingSetBuilder
         string root, FeaturePlan plan, EngineOptions options, string output, int parallelism,
         TrainingSetProgress? progress = null, CancellationToken cancellationToken = default)
     {
+        var set = await ComputeFromStoreAsync(root, plan, options, TransactionRowSelection.All, parallelism, progress, cancellationToken).ConfigureAwait(false);
+        var clock = Stopwatch.StartNew();
+        var columns = new List<(DataField Field, Func<int, int, Array> Values)>
+        {
+            (new DataField<string>("transaction_id"), (start, n) => set.TransactionIds[start..(start + n)]),
+            (new DataField<string>("customer_id"), (start, n) => set.CustomerIds[start..(start + n)]),
+            (new DataField<string>("merchant_id"), (start, n) => set.MerchantIds[start..(start + n)]),
+            (new DateTimeDataField("timestamp", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis),
+                (start, n) => Slice(start, n, i => DateTime.UnixEpoch.AddMilliseconds(set.TimesMs[i]))),
+            (new DecimalDataField("amount", 18, 2), (start, n) => Slice(start, n, i => set.AmountCents[i] / 100m)),
+            (new DataField<bool>("label"), (start, n) => set.Labels[start..(start + n)]),
+            (new DataField<string>("typology"), (start, n) => set.Typologies[start..(start + n)]),
+        };
+        var width = set.FeatureNames.Count;
+        for (var f = 0; f < width; f++)
+        {
+            var column = f;
+            columns.Add((new DataField<double>(set.FeatureNames[f]), (start, n) => Slice(start, n, i => set.Features[(long)i * width + column])));
+        }
+
+        await WriteAsync(output, columns, set.Count, progress, cancellationToken).ConfigureAwait(false);
+        return set.Summary with { Write = clock.Elapsed };
+    }
+
+    /// <summary>
+    /// The labelled transactions of the store at <paramref name="root"/> that <paramref name="selection"/> picks, each
+    /// with the customer's stored and request features and the merchant's stored features as of its own time, in
+    /// memory (<see cref="TransactionTrainingSet"/>). The replay runs over the whole store: a row sees every
+    /// transaction before it, labelled or not, inside the selected period or not.
+    /// </summary>
+    public static async Task<TransactionTrainingSet> ComputeFromStoreAsync(
+        string root, FeaturePlan plan, EngineOptions options, TransactionRowSelection selection, int parallelism,
+        TrainingSetProgress? progress = null, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(selection);
         var customer = plan.Entity("customer") ?? throw new ArgumentException("the definitions have no customer entity", nameof(plan));
         var merchant = plan.Entity("merchant");
         var entities = merchant is null ? new[] { customer } : [customer, merchant];
         var clock = Stopwatch.StartNew();
         var store = await OfflineHistoryReader.ReadAsync(root, FieldsOf(entities), parallelism, progress?.ReadProgress, cancellationToken).ConfigureAwait(false);
+        var table = await LabelTable.ReadAsync(root, cancellationToken).ConfigureAwait(false);
+        var labelling = TrainingLabels.Resolve(store, [.. table, .. selection.ExtraLabels], selection.ToMs);
         var read = clock.Elapsed;
         var history = store.History;
 
-        // One row per labelled transaction id (its first occurrence), in (timestamp, transaction id) order.
+        // One row per labelled transaction id (its first occurrence) in the period, in (timestamp, transaction id) order.
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var rows = new List<int>();
         for (var i = 0; i < history.Count; i++)
         {
-            if (store.IsSuspicious[i] is not null && seen.Add(history.TransactionIds[i]!))
+            var t = history.TimesMs[i];
+            if (labelling.IsSuspicious[i] is not null && t >= (selection.FromMs ?? long.MinValue) && t < (selection.ToMs ?? long.MaxValue)
+                && seen.Add(labelling.TransactionIds[i]!))
+            {
                 rows.Add(i);
+            }
         }
 
         var order = rows.ToArray();
         StableOrder.Sort(order, order.Select(i => history.TimesMs[i]).ToArray(),
-            Comparer<int>.Create((a, b) => string.CompareOrdinal(history.TransactionIds[a], history.TransactionIds[b])));
+            Comparer<int>.Create((a, b) => string.CompareOrdinal(labelling.TransactionIds[a], labelling.TransactionIds[b])));
         var times = order.Select(i => history.TimesMs[i]).ToArray();
         var customers = history.Field(customer.JoinKey)!;
         var queries = new List<ReplayQuery>
@@ -65,24 +108,32 @@ public static class TrainingSetBuilder
 
         progress?.StartReplay(PartitionedReplay.WorkUnits(history, queries));
         var result = PartitionedReplay.Run(plan, options, history, queries, parallelism, progress?.ReplayProgress);
+
+        var layout = ModelInputLayout.Of(customer, merchant);
+        var width = layout.FeatureNames.Count;
+        var features = new double[(long)order.Length * width];
+        var customerWidth = queries[0].Width;
+        Parallel.For(0, order.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, r =>
+        {
+            var target = features.AsSpan(r * width, width);
+            result.Values[0].AsSpan(r * customerWidth, customerWidth).CopyTo(target);
+            if (merchant is not null)
+                result.Values[1].AsSpan(r * merchant.Features.Count, merchant.Features.Count).CopyTo(target[customerWidth..]);
+        });
         var replay = clock.Elapsed - read;
 
-        var columns = new List<(DataField Field, Func<int, int, Array> Values)>
-        {
-            (new DataField<string>("transaction_id"), (start, n) => Slice(order, start, n, i => history.TransactionIds[i]!)),
-            (new DataField<string>("customer_id"), (start, n) => Slice(order, start, n, i => customers[i]!)),
-            (new DataField<string>("merchant_id"), (start, n) => Slice(order, start, n, i => history.Field(TransactionField.MerchantId)?[i] ?? "")),
-            (new DateTimeDataField("timestamp", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis),
-                (start, n) => Slice(order, start, n, i => DateTime.UnixEpoch.AddMilliseconds(history.TimesMs[i]))),
-            (new DecimalDataField("amount", 18, 2), (start, n) => Slice(order, start, n, i => history.AmountCents[i] / 100m)),
-            (new DataField<bool>("label"), (start, n) => Slice(order, start, n, i => store.IsSuspicious[i]!.Value)),
-            (new DataField<string>("typology"), (start, n) => Slice(order, start, n, i => store.Typologies[i] ?? "")),
-        };
-        var features = AddFeatureColumns(columns, queries, result.Values);
-        await WriteAsync(output, columns, order.Length, progress, cancellationToken).ConfigureAwait(false);
-        var write = clock.Elapsed - read - replay;
-        var unlabelled = store.IsSuspicious.LongCount(l => l is null);
-        return new TrainingSetSummary(order.Length, features, history.Count, unlabelled, result.Duplicates, store.Files, read, replay, write);
+        var merchantIds = history.Field(TransactionField.MerchantId);
+        var summary = new TrainingSetSummary(
+            order.Length, width, history.Count, labelling.IsSuspicious.LongCount(l => l is null), result.Duplicates, store.Files, read, replay, TimeSpan.Zero);
+        return new TransactionTrainingSet(
+            order.Select(i => labelling.TransactionIds[i]!).ToArray(),
+            order.Select(i => customers[i]!).ToArray(),
+            order.Select(i => merchantIds?[i] ?? "").ToArray(),
+            times,
+            order.Select(i => history.AmountCents[i]).ToArray(),
+            order.Select(i => labelling.IsSuspicious[i]!.Value).ToArray(),
+            order.Select(i => labelling.Typologies[i] ?? "").ToArray(),
+            layout.FeatureNames, features, summary, labelling);
     }
 
     /// <summary>A training set of the given label rows over the store at <paramref name="root"/>.</summary>
@@ -113,7 +164,7 @@ public static class TrainingSetBuilder
                 (start, n) => Slice(order, start, n, i => DateTime.UnixEpoch.AddMilliseconds(labels.AsOfMs[i]))),
             (new DataField<bool>("label"), (start, n) => Slice(order, start, n, i => labels.Labels[i])),
         };
-        var features = AddFeatureColumns(columns, [query], result.Values);
+        var features = AddFeatureColumns(columns, query, result.Values[0]);
         await WriteAsync(output, columns, order.Length, progress, cancellationToken).ConfigureAwait(false);
         var write = clock.Elapsed - read - replay;
         var unlabelled = store.IsSuspicious.LongCount(l => l is null);
@@ -124,37 +175,32 @@ public static class TrainingSetBuilder
     private static TransactionField[] FieldsOf(IEnumerable<EntityPlan> entities) =>
         entities.SelectMany(PartitionedReplay.FieldsRead).Append(TransactionField.MerchantId).Distinct().ToArray();
 
-    private static int AddFeatureColumns(List<(DataField Field, Func<int, int, Array> Values)> columns, IReadOnlyList<ReplayQuery> queries, double[][] values)
+    private static int AddFeatureColumns(List<(DataField Field, Func<int, int, Array> Values)> columns, ReplayQuery query, double[] matrix)
     {
-        var names = new HashSet<string>(columns.Select(c => c.Field.Name), StringComparer.Ordinal);
-        var all = queries.SelectMany(q => q.Entity.Features.Select(f => f.Name)
-            .Concat(q.RequestAmounts is null ? [] : q.Entity.RequestFeatures.Select(f => f.Name))).ToList();
-        var features = 0;
-        for (var q = 0; q < queries.Count; q++)
+        var names = ModelInputLayout.ColumnNames([(query.Entity.Name, query.Entity.Features.Select(f => f.Name).ToArray())], columns.Select(c => c.Field.Name));
+        var width = query.Width;
+        for (var f = 0; f < names.Count; f++)
         {
-            var query = queries[q];
-            var names0 = query.Entity.Features.Select(f => f.Name)
-                .Concat(query.RequestAmounts is null ? [] : query.Entity.RequestFeatures.Select(f => f.Name)).ToArray();
-            var matrix = values[q];
-            var width = query.Width;
-            for (var f = 0; f < names0.Length; f++)
+            var column = f;
+            columns.Add((new DataField<double>(names[f]), (start, n) =>
             {
-                var name = all.Count(n => n == names0[f]) > 1 || names.Contains(names0[f]) ? query.Entity.Name + "_" + names0[f] : names0[f];
-                names.Add(name);
-                var column = f;
-                columns.Add((new DataField<double>(name), (start, n) =>
-                {
-                    var result = new double[n];
-                    for (var r = 0; r < n; r++)
-                        result[r] = matrix[(long)(start + r) * width + column];
-                    return result;
-                }
-                ));
-                features++;
+                var result = new double[n];
+                for (var r = 0; r < n; r++)
+                    result[r] = matrix[(long)(start + r) * width + column];
+                return result;
             }
+            ));
         }
 
-        return features;
+        return names.Count;
+    }
+
+    private static T[] Slice<T>(int start, int count, Func<int, T> value)
+    {
+        var result = new T[count];
+        for (var r = 0; r < count; r++)
+            result[r] = value(start + r);
+        return result;
     }
 
     private static T[] Slice<T>(int[] order, int start, int count, Func<int, T> value)
