@@ -109,7 +109,10 @@ public static class ExplanationFormatter
     // Counts print as integers, rates with at most two decimals: 4, 2.5, 1.67.
     private static string Number(double value, NumberFormatInfo numbers) => value.ToString("#,0.##", numbers);
 
-    private static bool IsPortuguese(CultureInfo culture) => IsLanguage(culture.Name, "pt");
+    internal static bool IsPortuguese(CultureInfo culture) => IsLanguage(culture.Name, "pt");
+
+    /// <summary>The number format of explanations in <paramref name="culture"/>'s language.</summary>
+    internal static NumberFormatInfo NumbersOf(CultureInfo culture) => IsPortuguese(culture) ? PortugueseNumbers : EnglishNumbers;
 
     // "pt", "pt-BR", "pt_BR", "PT-pt"; not "ptx".
     private static bool IsLanguage(string tag, string language) =>

@@ -1,0 +1,163 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Amlfs.Engine;
+using Amlfs.Learning.Models;
+using Amlfs.Registry;
+using Amlfs.Scoring;
+using Amlfs.Storage;
+using Spectre.Console;
+
+namespace Amlfs.Cli.Commands;
+
+/// <summary>
+/// <c>amlfs models list|show|activate|rollback</c>: the model versions of a data directory (<see cref="ModelRegistry"/>)
+/// and which one scores. A running server follows activations within a second.
+/// </summary>
+internal static class ModelsCommand
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static Command Create(CliEnvironment environment)
+    {
+        var command = new Command("models", "List, inspect, activate and roll back trained risk models");
+
+        var listData = DataDirectoryOption.Create();
+        var list = new Command("list", "Every model version, with its metrics; the active one is marked") { listData };
+        list.SetAction(parse => List(environment, parse.GetValue(listData)!));
+
+        var showData = DataDirectoryOption.Create();
+        var showVersion = new Argument<string>("version") { Description = "A version (gbt-N), or active" };
+        var show = new Command("show", "A model's manifest as JSON: features, window, data, parameters, thresholds, metrics") { showVersion, showData };
+        show.SetAction(parse => Show(environment, parse.GetValue(showData)!, parse.GetValue(showVersion)!));
+
+        var activateData = DataDirectoryOption.Create();
+        var activateVersion = new Argument<string>("version") { Description = "A version (gbt-N), or rules" };
+        var activate = new Command("activate", "Make a version the one that scores (rules: the rules model)") { activateVersion, activateData };
+        activate.SetAction(parse => Activate(environment, parse.GetValue(activateData)!, parse.GetValue(activateVersion)!));
+
+        var rollbackData = DataDirectoryOption.Create();
+        var rollback = new Command("rollback", "Make the previously active version active again") { rollbackData };
+        rollback.SetAction(parse => Rollback(environment, parse.GetValue(rollbackData)!));
+
+        command.Subcommands.Add(list);
+        command.Subcommands.Add(show);
+        command.Subcommands.Add(activate);
+        command.Subcommands.Add(rollback);
+        return command;
+    }
+
+    /// <summary>
+    /// The inputs of <paramref name="manifest"/> that the active definitions of <paramref name="dataDirectory"/> do not
+    /// produce; empty when the model can score there.
+    /// </summary>
+    public static IReadOnlyList<string> MissingInputs(ModelManifest manifest, string dataDirectory)
+    {
+        var plan = FeaturePlan.Compile(new RegistryStore(dataDirectory).Active.Definition);
+        var customer = plan.Entity("customer");
+        var available = customer is null
+            ? new HashSet<string>(StringComparer.Ordinal)
+            : ModelInputLayout.Of(customer, plan.Entity("merchant")).Names.ToHashSet(StringComparer.Ordinal);
+        return manifest.FeatureNames.Where(n => !available.Contains(n)).ToArray();
+    }
+
+    private static int List(CliEnvironment environment, string dataDirectory)
+    {
+        var registry = new ModelRegistry(environment.Resolve(dataDirectory));
+        return Run(environment, "list", () =>
+        {
+            var active = registry.ActiveVersion;
+            var table = new Table().AddColumns("version", "active", "created", "window", "train rows", "validation PR-AUC", "test PR-AUC", "HIGH from");
+            table.AddRow(ModelKinds.Rules, active is null ? "*" : "", "", "", "", "", "", "");
+            foreach (var m in registry.List())
+            {
+                table.AddRow(
+                    m.Version, m.Version == active ? "*" : "", m.CreatedAt.ToString("yyyy-MM-dd HH:mm", Invariant),
+                    $"{m.Window.From:yyyy-MM-dd} to {m.Window.To:yyyy-MM-dd}", m.Data.Train.Rows.ToString("N0", Invariant),
+                    m.Validation.PrAuc.ToString("0.0000", Invariant), m.Test.PrAuc.ToString("0.0000", Invariant),
+                    m.Thresholds.High.ToString("0.0000", Invariant));
+            }
+
+            environment.Console.Write(table);
+            return 0;
+        });
+    }
+
+    private static int Show(CliEnvironment environment, string dataDirectory, string version)
+    {
+        var registry = new ModelRegistry(environment.Resolve(dataDirectory));
+        return Run(environment, "show", () =>
+        {
+            var name = version == "active" ? registry.ActiveVersion : version;
+            if (name is null)
+            {
+                environment.Output.WriteLine("""{"version":"rules","kind":"rules"}""");
+                return 0;
+            }
+
+            if (registry.Find(name) is not { } manifest)
+                return Fail(environment, "show", $"no model version '{name}' in {registry.Directory}");
+            environment.Output.WriteLine(JsonSerializer.Serialize(manifest, ModelRegistryJson.Default.ModelManifest));
+            return 0;
+        });
+    }
+
+    private static int Activate(CliEnvironment environment, string dataDirectory, string version)
+    {
+        var root = environment.Resolve(dataDirectory);
+        var registry = new ModelRegistry(root);
+        return Run(environment, "activate", () =>
+        {
+            if (version == ModelKinds.Rules)
+            {
+                registry.Activate(null, environment.Clock.GetUtcNow());
+                environment.Output.WriteLine("active: rules");
+                return 0;
+            }
+
+            if (registry.Find(version) is not { } manifest)
+                return Fail(environment, "activate", $"no model version '{version}' in {registry.Directory}");
+            var missing = MissingInputs(manifest, root);
+            if (missing.Count > 0)
+            {
+                return Fail(environment, "activate",
+                    $"{version} reads features the active definitions do not define: {string.Join(", ", missing)}");
+            }
+
+            _ = registry.ModelText(manifest);
+            registry.Activate(version, environment.Clock.GetUtcNow());
+            environment.Output.WriteLine($"active: {version}");
+            return 0;
+        });
+    }
+
+    private static int Rollback(CliEnvironment environment, string dataDirectory)
+    {
+        var registry = new ModelRegistry(environment.Resolve(dataDirectory));
+        return Run(environment, "rollback", () =>
+        {
+            var version = registry.Rollback(environment.Clock.GetUtcNow());
+            environment.Output.WriteLine($"active: {version ?? ModelKinds.Rules}");
+            return 0;
+        });
+    }
+
+    private static int Run(CliEnvironment environment, string verb, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or InvalidOperationException
+            or DefinitionException or JsonException)
+        {
+            return Fail(environment, verb, e.Message);
+        }
+    }
+
+    private static int Fail(CliEnvironment environment, string verb, string message)
+    {
+        environment.Error.WriteLine($"amlfs models {verb}: {message}");
+        return 1;
+    }
+}
