@@ -18,7 +18,9 @@ internal static class AmlfsCli
         root.Subcommands.Add(ConsistencyCommand.Create(environment));
         root.Subcommands.Add(MaterializeCommand.Create(environment));
         root.Subcommands.Add(TrainingSetCommand.Create(environment));
+        root.Subcommands.Add(TrainCommand.Create(environment));
         root.Subcommands.Add(ModelsCommand.Create(environment));
+        root.Subcommands.Add(EvaluateCommand.Create(environment));
         root.Subcommands.Add(ServeCommand.Create(environment, up: true));
         root.Subcommands.Add(ServeCommand.Create(environment, up: false));
         root.Subcommands.Add(ProduceCommand.Create(environment));

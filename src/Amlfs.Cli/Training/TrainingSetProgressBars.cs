@@ -13,13 +13,28 @@ namespace Amlfs.Cli.Training;
 internal static class TrainingSetProgressBars
 {
     /// <summary>Builds the set while a progress bar follows each of its three stages.</summary>
-    public static async Task<TrainingSetSummary> BuildAsync(
+    public static Task<TrainingSetSummary> BuildAsync(
         IAnsiConsole console, string root, FeaturePlan plan, EngineOptions options, LabelRows? labels, string output, int parallelism,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        FollowAsync(console, root, write: true, progress => labels is null
+            ? TrainingSetBuilder.BuildFromStoreAsync(root, plan, options, output, parallelism, progress, cancellationToken)
+            : TrainingSetBuilder.BuildFromLabelsAsync(root, plan, options, labels, output, parallelism, progress, cancellationToken),
+            cancellationToken);
+
+    /// <summary>Computes a transaction training set in memory while progress bars follow reading and replaying.</summary>
+    public static Task<TransactionTrainingSet> ComputeAsync(
+        IAnsiConsole console, string root, FeaturePlan plan, EngineOptions options, TransactionRowSelection selection, int parallelism,
+        CancellationToken cancellationToken) =>
+        FollowAsync(console, root, write: false,
+            progress => TrainingSetBuilder.ComputeFromStoreAsync(root, plan, options, selection, parallelism, progress, cancellationToken),
+            cancellationToken);
+
+    private static async Task<T> FollowAsync<T>(
+        IAnsiConsole console, string root, bool write, Func<TrainingSetProgress, Task<T>> start, CancellationToken cancellationToken)
     {
         var progress = new TrainingSetProgress();
         var storeRows = await CountRowsAsync(root, cancellationToken).ConfigureAwait(false);
-        TrainingSetSummary? summary = null;
+        var result = default(T);
         await console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
@@ -27,10 +42,8 @@ internal static class TrainingSetProgressBars
             {
                 var read = context.AddTask("Read the offline store", maxValue: Math.Max(1, storeRows));
                 var replay = context.AddTask("Replay the engine", maxValue: 1);
-                var write = context.AddTask("Write the training set", maxValue: 1);
-                var build = labels is null
-                    ? TrainingSetBuilder.BuildFromStoreAsync(root, plan, options, output, parallelism, progress, cancellationToken)
-                    : TrainingSetBuilder.BuildFromLabelsAsync(root, plan, options, labels, output, parallelism, progress, cancellationToken);
+                var writing = write ? context.AddTask("Write the training set", maxValue: 1) : null;
+                var build = start(progress);
                 while (!build.IsCompleted)
                 {
                     read.Value = progress.Read;
@@ -40,20 +53,23 @@ internal static class TrainingSetProgressBars
                         replay.Value = progress.Replayed;
                     }
 
-                    if (progress.WriteTotal > 0)
+                    if (writing is not null && progress.WriteTotal > 0)
                     {
-                        write.MaxValue = progress.WriteTotal;
-                        write.Value = progress.Written;
+                        writing.MaxValue = progress.WriteTotal;
+                        writing.Value = progress.Written;
                     }
 
                     await Task.WhenAny(build, Task.Delay(100, cancellationToken)).ConfigureAwait(false);
                 }
 
-                summary = await build.ConfigureAwait(false);
-                foreach (var task in new[] { read, replay, write })
-                    task.Value = task.MaxValue;
+                result = await build.ConfigureAwait(false);
+                foreach (var task in new[] { read, replay, writing })
+                {
+                    if (task is not null)
+                        task.Value = task.MaxValue;
+                }
             }).ConfigureAwait(false);
-        return summary!;
+        return result!;
     }
 
     private static async Task<long> CountRowsAsync(string root, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace Amlfs.Logging;
 /// </summary>
 /// <remarks>
 /// Ranges: 1000-1099 the embedded store (write-ahead log, snapshots, recovery); 1100-1199 ingest; 1200-1299 serving
-/// from an online store; 2000-2099 Kafka workers; 3000-3099 synthetic traffic; 3100-3199 the feature log; 4000-4099 the
+/// from an online store; 1300-1399 risk models; 2000-2099 Kafka workers; 3000-3099 synthetic traffic; 3100-3199 the feature log; 4000-4099 the
 /// offline store; 5000-5099 server hosting.
 /// </remarks>
 public static class AmlfsEventId
@@ -106,6 +106,14 @@ public static class AmlfsEventId
 
     /// <summary>The online store could not give an ownership epoch for partitions just assigned; the worker retries for a minute.</summary>
     public const int EpochRetry = 2016;
+
+    // Risk models, 1300-1399
+
+    /// <summary>A model version became the one that scores (or the rules did).</summary>
+    public const int ModelActivated = 1301;
+
+    /// <summary>The active model version could not be loaded; the previous one (or the rules) keeps scoring.</summary>
+    public const int ModelLoadFailed = 1302;
 
     // Synthetic traffic, 3000-3099
 

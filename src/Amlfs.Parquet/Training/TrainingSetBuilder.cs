@@ -74,7 +74,7 @@ public static class TrainingSetBuilder
         var clock = Stopwatch.StartNew();
         var store = await OfflineHistoryReader.ReadAsync(root, FieldsOf(entities), parallelism, progress?.ReadProgress, cancellationToken).ConfigureAwait(false);
         var table = await LabelTable.ReadAsync(root, cancellationToken).ConfigureAwait(false);
-        var labelling = TrainingLabels.Resolve(store, [.. table, .. selection.ExtraLabels], selection.ToMs);
+        var labelling = TrainingLabels.Resolve(store, [.. table, .. selection.ExtraLabels], selection.CutoffMs);
         var read = clock.Elapsed;
         var history = store.History;
 

@@ -11,10 +11,16 @@ public sealed record PredictResponse
 
     public required decimal Amount { get; init; }
 
-    /// <summary>Score in [0, 1], four decimals.</summary>
+    /// <summary>
+    /// Score in [0, 1], four decimals: the rules model's weighted sum, or a learned model's calibrated probability of
+    /// laundering.
+    /// </summary>
     public required double RiskScore { get; init; }
 
-    /// <summary>LOW (score &lt; 0.3), MEDIUM (0.3 to 0.6) or HIGH (0.6 and above), with the configured thresholds.</summary>
+    /// <summary>
+    /// LOW, MEDIUM or HIGH: the rules model's thresholds (0.3 and 0.6 by default), or those a learned model chose for
+    /// its alert budgets.
+    /// </summary>
     public required string RiskLevel { get; init; }
 
     /// <summary>
@@ -32,6 +38,15 @@ public sealed record PredictResponse
 
     /// <summary>The as-of time of the features: the transaction's timestamp.</summary>
     public required DateTimeOffset ScoredAt { get; init; }
+
+    /// <summary>A learned model's exact explanation; absent when the rules model scores.</summary>
+    public ModelContributions? Contributions { get; init; }
+
+    /// <summary>
+    /// How unusual the transaction's features are, in (0, 1), from the unsupervised model trained with the active one
+    /// (an isolation forest; above 0.5 is more isolated than typical); absent when the rules model scores.
+    /// </summary>
+    public double? AnomalyScore { get; init; }
 
     /// <summary>With <c>"record": true</c>, what ingest decided: accepted, duplicate, late or future_timestamp.</summary>
     public string? Recorded { get; init; }

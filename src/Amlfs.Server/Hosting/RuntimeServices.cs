@@ -1,3 +1,4 @@
+using Amlfs.Scoring;
 using Amlfs.Server.Observability;
 using Amlfs.Server.Serving;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,14 +28,21 @@ internal static class RuntimeServices
         services.AddSingleton(sp => Runtime(sp).Definitions);
         services.AddSingleton(sp => Runtime(sp).Features);
         services.AddSingleton(sp => Runtime(sp).Ingest);
+        services.AddSingleton(sp => new ActiveRiskModel(
+            settings.DataDirectory, ModelInputs(Runtime(sp).Definitions), clock, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Amlfs.Server.Models")));
         services.AddSingleton(sp => new TransactionScorer(
-            Runtime(sp).Definitions, Runtime(sp).Model, Runtime(sp).Features, sp.GetRequiredService<ServerMetrics>(), Runtime(sp).FeatureLog, clock));
+            Runtime(sp).Definitions, Runtime(sp).Model, sp.GetRequiredService<ActiveRiskModel>(), Runtime(sp).Features, sp.GetRequiredService<ServerMetrics>(),
+            Runtime(sp).FeatureLog, clock));
         services.AddSingleton(sp => new FeatureReader(Runtime(sp).Definitions, Runtime(sp).Features, Runtime(sp).FeatureLog, clock));
-        services.AddSingleton(sp => new ServerHealth([.. Runtime(sp).HealthChecks, new ModelHealthCheck(Runtime(sp).Model, Runtime(sp).Definitions)]));
+        services.AddSingleton(sp => new ServerHealth([.. Runtime(sp).HealthChecks, new ModelHealthCheck(Runtime(sp).Model, sp.GetRequiredService<ActiveRiskModel>(), Runtime(sp).Definitions)]));
         if (settings.ProducerRate is not null)
             services.AddHostedService<SyntheticProducer>();
         return services;
     }
+
+    /// <summary>The inputs a learned model may read under the active definitions (none without a customer entity).</summary>
+    private static IReadOnlyList<string> ModelInputs(ActiveDefinitions definitions) =>
+        definitions.Customer is { } customer ? ModelInputLayout.Of(customer, definitions.Merchant).Names : [];
 
     private static AmlfsRuntime Runtime(IServiceProvider services) => services.GetRequiredService<AmlfsRuntime>();
 }

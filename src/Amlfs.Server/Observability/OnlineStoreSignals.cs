@@ -19,7 +19,7 @@ internal sealed class OnlineStoreSignals
     /// <summary>The message of the newest failure, or null when the newest round trip succeeded.</summary>
     public string? LastError => Volatile.Read(ref _lastError);
 
-    public LatencyHistogram ReadLatency { get; } = new();
+    public BucketHistogram ReadLatency { get; } = BucketHistogram.ForLatency();
 
     /// <summary>Records a round trip that succeeded; returns whether the one before it had failed.</summary>
     public bool RecordRead(long startTimestamp)

@@ -20,11 +20,13 @@ internal sealed class ServerMetrics : IDisposable
 
     private static readonly RiskLevel[] Levels = Enum.GetValues<RiskLevel>();
 
-    private readonly ConcurrentDictionary<RouteKey, LatencyHistogram> _routes = new();
+    private readonly ConcurrentDictionary<RouteKey, BucketHistogram> _routes = new();
     private readonly Meter _meter = new(MeterName);
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _invalid;
     private readonly Counter<long> _predictions;
+    private readonly Histogram<double> _scoring;
+    private readonly ConcurrentDictionary<string, ModelSeries> _models = new(StringComparer.Ordinal);
     private long _invalidCount;
     private readonly long[] _levelCounts = new long[Levels.Length];
 
@@ -33,6 +35,7 @@ internal sealed class ServerMetrics : IDisposable
         _duration = _meter.CreateHistogram<double>("amlfs.http.request.duration", "s", "Duration of HTTP requests");
         _invalid = _meter.CreateCounter<long>("amlfs.ingest.invalid", description: "Transactions rejected by validation");
         _predictions = _meter.CreateCounter<long>("amlfs.predictions", description: "Transactions scored");
+        _scoring = _meter.CreateHistogram<double>("amlfs.scoring.duration", "s", "Time a risk model took to score and explain one transaction");
     }
 
     /// <summary>Registers the gauges and counters read from the engine and the pipeline at collection time.</summary>
@@ -73,7 +76,7 @@ internal sealed class ServerMetrics : IDisposable
     public void RecordRequest(string route, string method, int status, long startTimestamp)
     {
         var seconds = Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds;
-        _routes.GetOrAdd(new RouteKey(route, method, status), static _ => new LatencyHistogram()).Record(seconds);
+        _routes.GetOrAdd(new RouteKey(route, method, status), static _ => BucketHistogram.ForLatency()).Record(seconds);
         if (_duration.Enabled)
             _duration.Record(seconds, new("route", route), new("method", method), new("status", status));
     }
@@ -88,6 +91,16 @@ internal sealed class ServerMetrics : IDisposable
     {
         Interlocked.Increment(ref _levelCounts[(int)level]);
         _predictions.Add(1, new KeyValuePair<string, object?>("level", level.WireName()));
+    }
+
+    /// <summary>One transaction scored by <paramref name="modelVersion"/>: its score and how long the model took.</summary>
+    public void RecordScore(string modelVersion, double score, double seconds)
+    {
+        var series = _models.GetOrAdd(modelVersion, static _ => new ModelSeries());
+        series.Scores.Record(score);
+        series.Duration.Record(seconds);
+        if (_scoring.Enabled)
+            _scoring.Record(seconds, new KeyValuePair<string, object?>("model_version", modelVersion));
     }
 
     /// <summary>Every signal in the Prometheus text exposition format, version 0.0.4.</summary>
@@ -110,6 +123,7 @@ internal sealed class ServerMetrics : IDisposable
         text.AppendLine("# TYPE amlfs_predictions_total counter");
         foreach (var level in Levels)
             text.Append(c, $"amlfs_predictions_total{{level=\"{level.WireName()}\"}} {Volatile.Read(ref _levelCounts[(int)level])}\n");
+        RenderModels(text);
         if (FeatureLog is { } log)
         {
             text.AppendLine("# HELP amlfs_feature_log_vectors_total Served feature vectors by what the feature log did with them.");
@@ -150,18 +164,31 @@ internal sealed class ServerMetrics : IDisposable
         Histogram(text, "amlfs_online_store_read_duration_seconds", "", store.ReadLatency);
     }
 
+    private void RenderModels(StringBuilder text)
+    {
+        var models = _models.OrderBy(m => m.Key, StringComparer.Ordinal).ToArray();
+        text.AppendLine("# HELP amlfs_scoring_duration_seconds Time the risk model took to score and explain one transaction, by model version.");
+        text.AppendLine("# TYPE amlfs_scoring_duration_seconds histogram");
+        foreach (var (version, series) in models)
+            Histogram(text, "amlfs_scoring_duration_seconds", $"model_version=\"{Escape(version)}\"", series.Duration);
+        text.AppendLine("# HELP amlfs_risk_score Risk scores given, by model version.");
+        text.AppendLine("# TYPE amlfs_risk_score histogram");
+        foreach (var (version, series) in models)
+            Histogram(text, "amlfs_risk_score", $"model_version=\"{Escape(version)}\"", series.Scores);
+    }
+
     /// <summary>The bucket, sum and count lines of one histogram series; <paramref name="labels"/> without braces, may be empty.</summary>
-    private static void Histogram(StringBuilder text, string name, string labels, LatencyHistogram histogram)
+    private static void Histogram(StringBuilder text, string name, string labels, BucketHistogram histogram)
     {
         var c = CultureInfo.InvariantCulture;
         var prefix = labels.Length == 0 ? "" : labels + ",";
         var series = labels.Length == 0 ? "" : "{" + labels + "}";
         var (buckets, count, sum) = histogram.Read();
         long cumulative = 0;
-        for (var i = 0; i < LatencyHistogram.BoundsSeconds.Length; i++)
+        for (var i = 0; i < histogram.Bounds.Count; i++)
         {
             cumulative += buckets[i];
-            text.Append(c, $"{name}_bucket{{{prefix}le=\"{LatencyHistogram.BoundsSeconds[i]}\"}} {cumulative}\n");
+            text.Append(c, $"{name}_bucket{{{prefix}le=\"{histogram.Bounds[i]}\"}} {cumulative}\n");
         }
 
         text.Append(c, $"{name}_bucket{{{prefix}le=\"+Inf\"}} {count}\n");
@@ -178,4 +205,12 @@ internal sealed class ServerMetrics : IDisposable
     private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 
     private readonly record struct RouteKey(string Route, string Method, int Status);
+
+    /// <summary>The score distribution and scoring time of one model version.</summary>
+    private sealed class ModelSeries
+    {
+        public BucketHistogram Scores { get; } = new(BucketHistogram.ScoreBounds);
+
+        public BucketHistogram Duration { get; } = new(BucketHistogram.ScoringBounds);
+    }
 }

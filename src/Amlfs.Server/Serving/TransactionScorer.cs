@@ -17,9 +17,15 @@ namespace Amlfs.Server.Serving;
 /// only: recording a transaction is the caller's next step.
 /// </summary>
 internal sealed class TransactionScorer(
-    ActiveDefinitions definitions, RulesRiskModel model, IFeatureSource features, ServerMetrics metrics, FeatureLogger? log, TimeProvider clock)
+    ActiveDefinitions definitions, RulesRiskModel rules, ActiveRiskModel models, IFeatureSource features, ServerMetrics metrics,
+    FeatureLogger? log, TimeProvider clock)
 {
-    public string ModelVersion => model.Settings.Version;
+    /// <summary>Sentences a learned model's explanation gives before the rules' own reasons.</summary>
+    private const int ExplainedContributions = 3;
+
+    private readonly ModelInputLayout? _layout = definitions.Customer is { } customer ? ModelInputLayout.Of(customer, definitions.Merchant) : null;
+
+    public string ModelVersion => models.Current?.Version ?? rules.Settings.Version;
 
     /// <summary>
     /// Reads the features of every transaction as of its own time (one round trip to an online store) and scores them,
@@ -53,7 +59,8 @@ internal sealed class TransactionScorer(
         FeatureEngine.CopyFeatures(customer, values, vector);
         customer.RequestValues(values).CopyTo(vector.AsSpan(stored));
         log?.LogPredict(customer, transaction.CustomerId, q, inputs.Customer.LogSequence, servedAtMs, amount, vector);
-        var assessment = model.Score(vector, transaction.Amount);
+        var started = Stopwatch.GetTimestamp();
+        var assessment = rules.Score(vector, transaction.Amount);
 
         var used = new Dictionary<string, double>(vector.Length + (merchant?.Features.Count ?? 0), StringComparer.Ordinal);
         for (var i = 0; i < stored; i++)
@@ -68,20 +75,93 @@ internal sealed class TransactionScorer(
                 used.TryAdd(merchant.Features[i].Name, merchantValues[i]);
         }
 
+        var model = models.Current;
+        var score = assessment.Score;
+        var level = assessment.Level;
+        var version = assessment.ModelVersion;
+        ModelContributions? contributions = null;
+        double? anomaly = null;
+        IReadOnlyList<string> explanation;
+        if (model is null)
+        {
+            explanation = ExplanationFormatter.Format(assessment, culture);
+        }
+        else
+        {
+            var layout = _layout!;
+            var layoutValues = new double[layout.Count];
+            layout.Fill(vector, inputs.MerchantFeatures, amount, layoutValues);
+            var modelInputs = new double[model.InputNames.Count];
+            var shap = new double[model.InputNames.Count];
+            var verdict = model.Score(layoutValues, modelInputs, shap);
+            (score, level, version, anomaly) = (verdict.Probability, verdict.Level, model.Version, verdict.AnomalyScore);
+            contributions = Contributions(model, verdict, modelInputs, shap);
+            explanation = Explain(model, contributions, layoutValues, assessment, culture);
+        }
+
+        metrics.RecordScore(version, score, Stopwatch.GetElapsedTime(started).TotalSeconds);
         var response = new PredictResponse
         {
             TransactionId = transaction.TransactionId,
             CustomerId = transaction.CustomerId,
             MerchantId = transaction.MerchantId,
             Amount = transaction.Amount,
-            RiskScore = assessment.Score,
-            RiskLevel = assessment.Level.WireName(),
+            RiskScore = score,
+            RiskLevel = level.WireName(),
             FeaturesUsed = used,
-            Explanation = ExplanationFormatter.Format(assessment, culture),
-            ModelVersion = assessment.ModelVersion,
+            Explanation = explanation,
+            ModelVersion = version,
+            Contributions = contributions,
+            AnomalyScore = anomaly,
             ScoredAt = transaction.Timestamp,
             ProcessingTimeMs = Math.Round(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds, 3),
         };
-        return (response, assessment.Level);
+        return (response, level);
+    }
+
+    private static ModelContributions Contributions(GradientBoostedRiskModel model, ModelScore verdict, double[] inputs, double[] shap)
+    {
+        var features = new FeatureContribution[shap.Length];
+        for (var i = 0; i < shap.Length; i++)
+            features[i] = new FeatureContribution(model.InputNames[i], inputs[i], shap[i]);
+        Array.Sort(features, static (a, b) => Math.Abs(b.Contribution).CompareTo(Math.Abs(a.Contribution)));
+        return new ModelContributions { BaseValue = verdict.BaseValue, RawScore = verdict.RawScore, Features = features };
+    }
+
+    /// <summary>
+    /// The largest contributions that raised the score as sentences (the largest one whatever its sign when none
+    /// did), then the reasons of every regulatory rule that fired.
+    /// </summary>
+    private static List<string> Explain(
+        GradientBoostedRiskModel model, ModelContributions contributions, double[] layoutValues, RiskAssessment rules, CultureInfo culture)
+    {
+        var chosen = contributions.Features.Where(c => c.Contribution > 0).Take(ExplainedContributions).ToList();
+        if (chosen.Count == 0)
+            chosen.AddRange(contributions.Features.Take(1));
+        var sentences = new List<string>(chosen.Count + rules.Reasons.Count);
+        foreach (var c in chosen)
+        {
+            var input = IndexOf(model.InputNames, c.Feature);
+            sentences.Add(ContributionFormatter.Format(c.Feature, c.Value, c.Contribution, model.UsualLevel(input, layoutValues), culture));
+        }
+
+        foreach (var reason in rules.Reasons)
+        {
+            if (reason.Code != RiskReasonCode.NoRiskFactors)
+                sentences.Add(ExplanationFormatter.Format(reason, culture));
+        }
+
+        return sentences;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i] == name)
+                return i;
+        }
+
+        return -1;
     }
 }

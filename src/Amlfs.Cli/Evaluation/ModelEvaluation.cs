@@ -1,0 +1,153 @@
+using Amlfs.Cli.Training;
+using Amlfs.Engine;
+using Amlfs.Learning.Anomaly;
+using Amlfs.Learning.Calibration;
+using Amlfs.Learning.Models;
+using Amlfs.Learning.Training;
+using Amlfs.Learning.Trees;
+using Amlfs.Parquet.Training;
+using Amlfs.Scoring;
+using Amlfs.Storage;
+using Spectre.Console;
+
+namespace Amlfs.Cli.Evaluation;
+
+/// <summary>
+/// Evaluates a model version (or the rules) on a period of an offline store: the labelled transactions of the period
+/// with their point-in-time features, computed under the model's data directory's active definitions (every label
+/// known now counts), scored as <c>/predict</c> scores them; the rules model is scored on the same rows for
+/// comparison. With a report path, also writes the HTML report (<see cref="EvaluationReport"/>).
+/// </summary>
+internal static class ModelEvaluation
+{
+    /// <summary>Rows explained with TreeSHAP for the report's feature ranking and summary plot.</summary>
+    private const int ExplainedRows = 2_000;
+
+    public static async Task<ModelEvaluationResult> RunAsync(
+        IAnsiConsole console, string root, string store, string model, TransactionRowSelection selection, int parallelism, string? report,
+        CancellationToken cancellationToken)
+    {
+        var definition = new RegistryStore(root).Active.Definition;
+        var plan = FeaturePlan.Compile(definition);
+        var customer = plan.Entity("customer") ?? throw new InvalidDataException("the active definitions have no customer entity");
+        var layout = ModelInputLayout.Of(customer, plan.Entity("merchant"));
+        var registry = new ModelRegistry(root);
+        var version = model == "active" ? registry.ActiveVersion ?? ModelKinds.Rules : model;
+        ModelManifest? manifest = null;
+        if (version != ModelKinds.Rules)
+            manifest = registry.Find(version) ?? throw new InvalidDataException($"no model version '{version}' in {registry.Directory}");
+
+        var set = await TrainingSetProgressBars.ComputeAsync(console, store, plan, EngineOptions.From(definition), selection, parallelism, cancellationToken).ConfigureAwait(false);
+        if (set.Count == 0)
+            throw new InvalidDataException($"the offline store at {store} has no labelled transaction in the period");
+        var labels = set.Labels;
+
+        var rules = RulesScores(set, layout);
+        var rulesSettings = RulesSettings(layout);
+        var rulesMetrics = ModelMetrics.Measure(rules, labels, rulesSettings.HighThreshold, []);
+        double[] scores;
+        double high;
+        double medium;
+        double[] anomaly = [];
+        EvaluationReportData? data = null;
+        if (manifest is null)
+        {
+            (scores, high, medium) = (rules, rulesSettings.HighThreshold, rulesSettings.MediumThreshold);
+        }
+        else
+        {
+            var trees = TreeEnsemble.Parse(registry.ModelText(manifest));
+            var matrix = new LabeledMatrix(ModelMatrix.From(set, manifest.FeatureNames, 0, set.Count), manifest.FeatureNames.Count, labels);
+            var calibration = ProbabilityCalibration.FromJson(manifest.Calibration.GetRawText());
+            scores = ModelTraining.Calibrated(calibration, ModelTraining.RawScores(trees, matrix));
+            (high, medium) = (manifest.Thresholds.High, manifest.Thresholds.Medium);
+            if (registry.AnomalyJson(manifest) is { } json)
+            {
+                anomaly = new double[set.Count];
+                IsolationForest.FromJson(json).Score(matrix.Features.Span, anomaly);
+            }
+
+            if (report is not null)
+                data = ReportData(manifest, trees, matrix, set, scores, rules, anomaly);
+        }
+
+        var metrics = ModelMetrics.Measure(scores, labels, high, anomaly);
+        var typologies = TypologyRecall(set, scores, high);
+        if (report is not null)
+        {
+            data ??= new EvaluationReportData { Title = "amlfs evaluate: rules" };
+            EvaluationReport.Write(report, data with
+            {
+                ModelName = version,
+                Rows = set.Count,
+                Positives = metrics.Positives,
+                Period = Period(set),
+                Labels = labels,
+                ModelScores = scores,
+                RulesScores = rules,
+                HighThreshold = high,
+                MediumThreshold = medium,
+                RulesHighThreshold = rulesSettings.HighThreshold,
+                AnomalyScores = anomaly.Length == 0 ? null : anomaly,
+                TypologyRecall = typologies,
+            });
+        }
+
+        return new ModelEvaluationResult(version, metrics, rulesMetrics, typologies);
+    }
+
+    private static EvaluationReportData ReportData(
+        ModelManifest manifest, TreeEnsemble trees, LabeledMatrix matrix, TransactionTrainingSet set, double[] scores, double[] rules, double[] anomaly)
+    {
+        // Evenly spaced rows, so the summary covers the whole period.
+        var rows = Math.Min(ExplainedRows, matrix.Rows);
+        var width = matrix.Columns;
+        var explainer = new TreeShapExplainer(trees);
+        var shap = new double[rows * width];
+        var values = new double[rows * width];
+        var features = matrix.Features.Span;
+        for (var r = 0; r < rows; r++)
+        {
+            var row = (int)((long)r * matrix.Rows / rows);
+            var input = features.Slice(row * width, width);
+            input.CopyTo(values.AsSpan(r * width, width));
+            explainer.Explain(input, shap.AsSpan(r * width, width));
+        }
+
+        return new EvaluationReportData
+        {
+            Title = $"amlfs evaluate: {manifest.Version}",
+            FeatureNames = manifest.FeatureNames,
+            ShapValues = shap,
+            ShapFeatureValues = values,
+        };
+    }
+
+    /// <summary>The rules model's score of every row, from the same features.</summary>
+    private static double[] RulesScores(TransactionTrainingSet set, ModelInputLayout layout)
+    {
+        var settings = RulesSettings(layout);
+        var rules = new RulesRiskModel(settings, layout.Names);
+        var matrix = ModelMatrix.From(set, layout.Names, 0, set.Count);
+        var scores = new double[set.Count];
+        for (var r = 0; r < scores.Length; r++)
+            scores[r] = rules.Score(matrix.AsSpan(r * layout.Count, layout.Count), set.AmountCents[r] / 100m).Score;
+        return scores;
+    }
+
+    private static RulesModelSettings RulesSettings(ModelInputLayout layout) =>
+        RulesModelConfig.Parse(RulesModelConfig.DefaultText(), RulesModelConfig.DefaultFileName, new Dictionary<string, string>(), layout.Names);
+
+    private static List<(string Typology, long Rows, double Recall)> TypologyRecall(TransactionTrainingSet set, double[] scores, double high)
+    {
+        return Enumerable.Range(0, set.Count)
+            .Where(r => set.Labels[r])
+            .GroupBy(r => set.Typologies[r].Length == 0 ? "(none)" : set.Typologies[r], StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, (long)g.Count(), g.Count(r => scores[r] >= high) / (double)g.Count()))
+            .ToList();
+    }
+
+    private static string Period(TransactionTrainingSet set) =>
+        $"{DateTimeOffset.FromUnixTimeMilliseconds(set.TimesMs[0]):yyyy-MM-dd HH:mm} to {DateTimeOffset.FromUnixTimeMilliseconds(set.TimesMs[^1]):yyyy-MM-dd HH:mm} UTC";
+}

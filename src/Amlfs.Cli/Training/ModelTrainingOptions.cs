@@ -1,0 +1,42 @@
+using Amlfs.OfflineStore;
+
+namespace Amlfs.Cli.Training;
+
+/// <summary>What <c>amlfs train</c> was asked for (see <see cref="ModelTraining"/>).</summary>
+internal sealed record ModelTrainingOptions
+{
+    /// <summary>Start of the training period (inclusive); null: the store's first day.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>End of the test period (exclusive) and the training cut-off; null: the day after the store's last.</summary>
+    public DateTimeOffset? To { get; init; }
+
+    public int ValidationDays { get; init; } = 1;
+
+    public int TestDays { get; init; } = 1;
+
+    public int Trials { get; init; } = 1;
+
+    public int Seed { get; init; } = 42;
+
+    public int MaxRounds { get; init; } = 500;
+
+    public int EarlyStoppingRounds { get; init; } = 50;
+
+    /// <summary>Share of transactions that may be HIGH, on validation.</summary>
+    public double HighAlertRate { get; init; } = 0.01;
+
+    /// <summary>Share of transactions that may be MEDIUM or HIGH, on validation.</summary>
+    public double MediumAlertRate { get; init; } = 0.05;
+
+    /// <summary>isotonic or platt.</summary>
+    public string Calibration { get; init; } = "isotonic";
+
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Label rows from a labels file, beside the store's own.</summary>
+    public IReadOnlyList<LabelRecord> ExtraLabels { get; init; } = [];
+
+    /// <summary>The labels file's name, recorded as a data source.</summary>
+    public string? LabelsFile { get; init; }
+}
