@@ -7,5 +7,5 @@ namespace Amlfs.Cli.Evaluation;
 /// <param name="Metrics">The evaluated model's figures at its HIGH threshold.</param>
 /// <param name="Rules">The rules model's figures on the same rows, at its own HIGH threshold.</param>
 /// <param name="TypologyRecall">Per typology of the positives: rows and recall at HIGH.</param>
-public sealed record ModelEvaluationResult(
+internal sealed record ModelEvaluationResult(
     string Model, ModelMetrics Metrics, ModelMetrics Rules, IReadOnlyList<(string Typology, long Rows, double Recall)> TypologyRecall);

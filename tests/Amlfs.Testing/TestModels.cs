@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Amlfs.Engine;
+using Amlfs.Learning.Anomaly;
+using Amlfs.Learning.Calibration;
+using Amlfs.Learning.Evaluation;
+using Amlfs.Learning.Models;
+using Amlfs.Learning.Training;
+using Amlfs.Registry;
+using Amlfs.Scoring;
+
+namespace Amlfs.Testing;
+
+/// <summary>
+/// Small real models for tests of serving: LightGBM trained on seeded rows over the default definitions' inputs, in
+/// which large amounts and busy last hours are laundering, stored in a data directory's model registry.
+/// </summary>
+public static class TestModels
+{
+    /// <summary>The inputs of a model under the built-in definitions.</summary>
+    public static IReadOnlyList<string> DefaultInputs()
+    {
+        var plan = FeaturePlan.Compile(DefinitionsLoader.LoadDefault());
+        return ModelInputLayout.Of(plan.Entity("customer")!, plan.Entity("merchant")).Names;
+    }
+
+    /// <summary>Trains a model over <paramref name="inputs"/> and stores it (not activated) in <paramref name="dataDirectory"/>.</summary>
+    public static ModelManifest Train(string dataDirectory, IReadOnlyList<string>? inputs = null, int seed = 7)
+    {
+        inputs ??= DefaultInputs();
+        var width = inputs.Count;
+        var amount = IndexOf(inputs, ModelInputLayout.AmountInput);
+        var count = IndexOf(inputs, "txn_count_1h");
+        var random = new Random(seed);
+        LabeledMatrix Rows(int n)
+        {
+            var features = new double[n * width];
+            var labels = new bool[n];
+            for (var r = 0; r < n; r++)
+            {
+                var row = features.AsSpan(r * width, width);
+                for (var c = 0; c < width; c++)
+                    row[c] = Math.Floor(random.NextDouble() * 10);
+                row[amount] = Math.Round(Math.Exp(3 + (random.NextDouble() * 7)), 2);
+                var logit = -4 + (row[amount] > 8_000 ? 4 : 0) + (count >= 0 && row[count] > 7 ? 2.5 : 0) + (random.NextDouble() - 0.5);
+                labels[r] = random.NextDouble() < 1 / (1 + Math.Exp(-logit));
+            }
+
+            return new LabeledMatrix(features, width, labels, featureNames: inputs);
+        }
+
+        var train = Rows(3_000);
+        var validation = Rows(1_000);
+        var parameters = new GradientBoostedParameters { Seed = seed, MaxRounds = 60, EarlyStoppingRounds = 20, NumLeaves = 15 };
+        var model = new GradientBoostedTrainer(BinaryMetrics.AveragePrecision).Train(train, validation, parameters);
+        var trees = Learning.Trees.TreeEnsemble.Parse(model.ModelText);
+        var raw = new double[validation.Rows];
+        for (var r = 0; r < raw.Length; r++)
+            raw[r] = trees.PredictRaw(validation.Features.Span.Slice(r * width, width));
+        var calibration = IsotonicCalibration.Fit(raw, validation.Labels.Span);
+        var scores = raw.Select(calibration.Apply).ToArray();
+        var high = BinaryMetrics.ThresholdForAlertRate(scores, 0.1);
+        var medium = Math.Min(high, BinaryMetrics.ThresholdForAlertRate(scores, 0.3));
+        var anomaly = IsolationForest.Fit(train.Features.Span, width, new IsolationForestOptions { Seed = (ulong)seed });
+        var metrics = ModelMetrics.Measure(scores, validation.Labels.Span, high, []);
+        var day = new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
+        return new ModelRegistry(dataDirectory).Add(new ModelManifest
+        {
+            Version = "",
+            Kind = ModelKinds.GradientBoostedTrees,
+            CreatedAt = day.AddDays(3),
+            FeatureNames = inputs,
+            RegistryVersion = 0,
+            Window = new ModelTrainingWindow(day, day.AddDays(1), day.AddDays(2), day.AddDays(3)),
+            Data = new ModelTrainingData(["test rows"], 4_000, 0, 0, new ModelRowCount(3_000, 0), new ModelRowCount(1_000, metrics.Positives), new ModelRowCount(0, 0)),
+            Parameters = new Dictionary<string, string> { ["seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            BestIteration = model.BestIteration,
+            Trials = 1,
+            Seed = seed,
+            Calibration = JsonDocument.Parse(calibration.ToJson()).RootElement.Clone(),
+            Thresholds = new ModelThresholds(medium, high, 0.3, 0.1),
+            Validation = metrics,
+            Test = metrics,
+            ModelSha256 = "",
+        }, model.ModelText, anomaly.ToJson());
+    }
+
+    /// <summary>Trains a model (<see cref="Train"/>) and makes it the active one.</summary>
+    public static ModelManifest TrainAndActivate(string dataDirectory, IReadOnlyList<string>? inputs = null, int seed = 7)
+    {
+        var manifest = Train(dataDirectory, inputs, seed);
+        new ModelRegistry(dataDirectory).Activate(manifest.Version, DateTimeOffset.UtcNow);
+        return manifest;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i] == name)
+                return i;
+        }
+
+        return -1;
+    }
+}
