@@ -111,8 +111,11 @@ internal static class EvaluateCommand
         Row("alert rate (HIGH)", m => m.AlertRate);
         if (result.Metrics.AnomalyPrAuc is { } anomaly)
             table.AddRow("anomaly score PR-AUC", anomaly.ToString("0.0000", Invariant), "");
-        foreach (var (typology, rows, recall) in result.TypologyRecall)
-            table.AddRow($"recall at HIGH: {Markup.Escape(typology)} ({rows:N0})", recall.ToString("0.0000", Invariant), "");
+        foreach (var t in result.TypologyRecall)
+        {
+            table.AddRow(
+                $"recall at HIGH: {Markup.Escape(t.Typology)} ({t.Positives:N0})", t.ModelRecall.ToString("0.0000", Invariant), t.RulesRecall.ToString("0.0000", Invariant));
+        }
         console.Write(table);
     }
 }

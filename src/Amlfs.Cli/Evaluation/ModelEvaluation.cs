@@ -72,25 +72,29 @@ internal static class ModelEvaluation
         }
 
         var metrics = ModelMetrics.Measure(scores, labels, high, anomaly);
-        var typologies = TypologyRecall(set, scores, high);
+        var typologies = Typologies(set, scores, high, rules, rulesSettings.HighThreshold);
         if (report is not null)
         {
-            data ??= new EvaluationReportData { Title = "amlfs evaluate: rules" };
-            EvaluationReport.Write(report, data with
+            var page = new EvaluationReportData
             {
-                ModelName = version,
-                Rows = set.Count,
-                Positives = metrics.Positives,
+                Title = $"amlfs evaluate: {version}",
+                ModelVersion = version,
+                RulesVersion = rulesSettings.Version,
                 Period = Period(set),
                 Labels = labels,
                 ModelScores = scores,
                 RulesScores = rules,
                 HighThreshold = high,
                 MediumThreshold = medium,
-                RulesHighThreshold = rulesSettings.HighThreshold,
                 AnomalyScores = anomaly.Length == 0 ? null : anomaly,
-                TypologyRecall = typologies,
-            });
+                TypologyRecalls = typologies,
+            };
+            EvaluationReport.Write(data is null ? page : page with
+            {
+                FeatureNames = data.FeatureNames,
+                ShapValues = data.ShapValues,
+                FeatureValues = data.FeatureValues,
+            }, report);
         }
 
         return new ModelEvaluationResult(version, metrics, rulesMetrics, typologies);
@@ -116,10 +120,17 @@ internal static class ModelEvaluation
 
         return new EvaluationReportData
         {
-            Title = $"amlfs evaluate: {manifest.Version}",
+            Title = "",
+            ModelVersion = manifest.Version,
+            Period = "",
+            ModelScores = [],
+            RulesScores = [],
+            Labels = [],
+            HighThreshold = 1,
+            MediumThreshold = 1,
             FeatureNames = manifest.FeatureNames,
             ShapValues = shap,
-            ShapFeatureValues = values,
+            FeatureValues = values,
         };
     }
 
@@ -138,15 +149,15 @@ internal static class ModelEvaluation
     private static RulesModelSettings RulesSettings(ModelInputLayout layout) =>
         RulesModelConfig.Parse(RulesModelConfig.DefaultText(), RulesModelConfig.DefaultFileName, new Dictionary<string, string>(), layout.Names);
 
-    private static List<(string Typology, long Rows, double Recall)> TypologyRecall(TransactionTrainingSet set, double[] scores, double high)
-    {
-        return Enumerable.Range(0, set.Count)
+    /// <summary>Per typology of the positives: how many, and the share each model puts at its own HIGH.</summary>
+    private static List<TypologyRecall> Typologies(TransactionTrainingSet set, double[] scores, double high, double[] rules, double rulesHigh) =>
+        Enumerable.Range(0, set.Count)
             .Where(r => set.Labels[r])
             .GroupBy(r => set.Typologies[r].Length == 0 ? "(none)" : set.Typologies[r], StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => (g.Key, (long)g.Count(), g.Count(r => scores[r] >= high) / (double)g.Count()))
+            .Select(g => new TypologyRecall(
+                g.Key, g.Count(), g.Count(r => scores[r] >= high) / (double)g.Count(), g.Count(r => rules[r] >= rulesHigh) / (double)g.Count()))
             .ToList();
-    }
 
     private static string Period(TransactionTrainingSet set) =>
         $"{DateTimeOffset.FromUnixTimeMilliseconds(set.TimesMs[0]):yyyy-MM-dd HH:mm} to {DateTimeOffset.FromUnixTimeMilliseconds(set.TimesMs[^1]):yyyy-MM-dd HH:mm} UTC";
