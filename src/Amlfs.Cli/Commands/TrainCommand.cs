@@ -32,7 +32,7 @@ internal static class TrainCommand
         var highRate = new Option<double>("--high-alert-rate") { Description = "Share of transactions that may be HIGH (validation)", DefaultValueFactory = _ => defaults.HighAlertRate };
         var mediumRate = new Option<double>("--medium-alert-rate") { Description = "Share of transactions that may be MEDIUM or HIGH (validation)", DefaultValueFactory = _ => defaults.MediumAlertRate };
         var calibration = new Option<string>("--calibration") { Description = "Probability calibration fitted on validation", DefaultValueFactory = _ => defaults.Calibration };
-        calibration.AcceptOnlyFromAmong("isotonic", "platt");
+        calibration.AcceptOnlyFromAmong("platt", "isotonic");
         var labels = new Option<string?>("--labels")
         {
             Description = "Transaction labels, CSV or Parquet: transaction_id, label (0/1/true/false), optional typology and known_at (ISO-8601; the cut-off applies)",

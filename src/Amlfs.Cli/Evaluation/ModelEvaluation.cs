@@ -84,8 +84,9 @@ internal static class ModelEvaluation
                 Labels = labels,
                 ModelScores = scores,
                 RulesScores = rules,
-                HighThreshold = high,
-                MediumThreshold = medium,
+                // A budget no tie group fits leaves a level empty (threshold +infinity); the plots mark it at 1.
+                HighThreshold = Math.Min(high, 1),
+                MediumThreshold = Math.Min(medium, Math.Min(high, 1)),
                 AnomalyScores = anomaly.Length == 0 ? null : anomaly,
                 TypologyRecalls = typologies,
             };

@@ -140,9 +140,12 @@ internal static class ModelTraining
         return scores;
     }
 
-    /// <summary>Calibrated probabilities, rounded to four decimals as <c>/predict</c> reports them.</summary>
+    /// <summary>
+    /// Calibrated probabilities, unrounded: the level of a transaction is decided on these (<c>/predict</c> shows them
+    /// rounded to four decimals), so thresholds chosen on them hold in serving.
+    /// </summary>
     public static double[] Calibrated(ProbabilityCalibration calibration, double[] raw) =>
-        raw.Select(r => Math.Round(Math.Clamp(calibration.Apply(r), 0, 1), 4, MidpointRounding.AwayFromZero)).ToArray();
+        raw.Select(r => Math.Clamp(calibration.Apply(r), 0, 1)).ToArray();
 
     private static LabeledMatrix Matrix(TransactionTrainingSet set, IReadOnlyList<string> inputs, int start, int end, string period)
     {

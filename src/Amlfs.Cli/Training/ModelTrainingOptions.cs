@@ -29,8 +29,11 @@ internal sealed record ModelTrainingOptions
     /// <summary>Share of transactions that may be MEDIUM or HIGH, on validation.</summary>
     public double MediumAlertRate { get; init; } = 0.05;
 
-    /// <summary>isotonic or platt.</summary>
-    public string Calibration { get; init; } = "isotonic";
+    /// <summary>
+    /// platt (the default: strictly monotone, so the alert budgets can be met to the row) or isotonic (steps: a step
+    /// holding more rows than a budget allows cannot be split, and that level then stays empty).
+    /// </summary>
+    public string Calibration { get; init; } = "platt";
 
     public int Parallelism { get; init; } = Environment.ProcessorCount;
 

@@ -74,9 +74,11 @@ internal sealed class GradientBoostedRiskModel : IDisposable
         for (var i = 0; i < _inputIndex.Length; i++)
             inputs[i] = layoutValues[_inputIndex[i]];
         var baseValue = _explainers.Value!.Explain(inputs, contributions, out var raw);
-        var probability = Math.Round(Math.Clamp(_calibration.Apply(raw), 0, 1), 4, MidpointRounding.AwayFromZero);
+        // The level is decided on the unrounded probability, as the thresholds were chosen; the score is shown rounded.
+        var exact = Math.Clamp(_calibration.Apply(raw), 0, 1);
         var thresholds = Manifest.Thresholds;
-        var level = probability >= thresholds.High ? RiskLevel.High : probability >= thresholds.Medium ? RiskLevel.Medium : RiskLevel.Low;
+        var level = exact >= thresholds.High ? RiskLevel.High : exact >= thresholds.Medium ? RiskLevel.Medium : RiskLevel.Low;
+        var probability = Math.Round(exact, 4, MidpointRounding.AwayFromZero);
         var anomaly = _anomaly is null ? (double?)null : Math.Round(_anomaly.Score(inputs), 4, MidpointRounding.AwayFromZero);
         return new ModelScore(probability, level, baseValue, raw, anomaly);
     }
