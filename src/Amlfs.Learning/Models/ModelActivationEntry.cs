@@ -1,4 +1,7 @@
 namespace Amlfs.Learning.Models;
 
-/// <summary>One activation: the version made active (null: the rules) and when.</summary>
-public sealed record ModelActivationEntry(string? Version, DateTimeOffset At);
+/// <summary>
+/// One step of the activation history: <see cref="Version"/> made active (null: the rules) at <see cref="At"/>, or,
+/// when <see cref="Rollback"/>, the active version rolled back, leaving <see cref="Version"/> active.
+/// </summary>
+public sealed record ModelActivationEntry(string? Version, DateTimeOffset At, bool Rollback = false);

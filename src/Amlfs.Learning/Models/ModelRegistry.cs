@@ -127,18 +127,18 @@ public sealed class ModelRegistry
     }
 
     /// <summary>
-    /// Makes the version active before the current one was activated (the rules when none was): the previous
-    /// activation's version. Returns it; the rollback is recorded as an activation of its own.
+    /// Undoes the latest activation not yet rolled back: the version active before it becomes active again (the rules
+    /// when there was none). Returns it; the rollback is recorded in the history.
     /// </summary>
-    /// <exception cref="InvalidOperationException">Nothing was ever activated.</exception>
+    /// <exception cref="InvalidOperationException">No activation is left to roll back.</exception>
     public string? Rollback(DateTimeOffset now)
     {
         var activation = Activation;
-        if (activation.History.Count == 0)
-            throw new InvalidOperationException("no model was ever activated: the rules model is active and there is nothing to roll back to");
-        // The entry that made the current version active is the last one; the one before it is what to go back to.
-        var previous = activation.History.Count >= 2 ? activation.History[^2].Version : null;
-        Write(new ModelActivation(previous, [.. activation.History, new ModelActivationEntry(previous, now)]));
+        var stack = activation.Stack();
+        if (stack.Count == 0)
+            throw new InvalidOperationException("no activation is left to roll back: the rules model is active");
+        var previous = stack.Count >= 2 ? stack[^2] : null;
+        Write(new ModelActivation(previous, [.. activation.History, new ModelActivationEntry(previous, now, Rollback: true)]));
         return previous;
     }
 
