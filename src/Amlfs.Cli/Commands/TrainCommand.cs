@@ -24,8 +24,8 @@ internal static class TrainCommand
         var dataDirectory = DataDirectoryOption.Create();
         var from = PeriodOption.Create("--from", "Start of the training period; the store's first day by default");
         var to = PeriodOption.Create("--to", "End of the test period (exclusive) and the training cut-off; the day after the store's last by default");
-        var validationDays = new Option<int>("--validation-days") { Description = "Days of validation before the test days", DefaultValueFactory = _ => defaults.ValidationDays };
-        var testDays = new Option<int>("--test-days") { Description = "Days of test at the end of the window", DefaultValueFactory = _ => defaults.TestDays };
+        var validationDays = new Option<double>("--validation-days") { Description = "Days of validation before the test days (fractions allowed)", DefaultValueFactory = _ => defaults.ValidationDays };
+        var testDays = new Option<double>("--test-days") { Description = "Days of test at the end of the window (fractions allowed)", DefaultValueFactory = _ => defaults.TestDays };
         var trials = new Option<int>("--trials") { Description = "Hyperparameter sets tried (the first is the defaults), seeded", DefaultValueFactory = _ => defaults.Trials };
         var seed = new Option<int>("--seed") { Description = "Seed of the search, LightGBM and the anomaly model", DefaultValueFactory = _ => defaults.Seed };
         var maxRounds = new Option<int>("--max-rounds") { Description = "Most boosting rounds of a trial", DefaultValueFactory = _ => defaults.MaxRounds };
@@ -117,8 +117,8 @@ internal static class TrainCommand
     }
 
     private static string? Validate(ModelTrainingOptions o) =>
-        o.ValidationDays < 1 ? "--validation-days must be at least 1"
-        : o.TestDays < 1 ? "--test-days must be at least 1"
+        o.ValidationDays is not > 0 ? "--validation-days must be positive"
+        : o.TestDays is not > 0 ? "--test-days must be positive"
         : o.Trials < 1 ? "--trials must be at least 1"
         : o.MaxRounds < 1 ? "--max-rounds must be at least 1"
         : o.Parallelism < 1 ? "--parallelism must be at least 1"

@@ -11,9 +11,11 @@ internal sealed record ModelTrainingOptions
     /// <summary>End of the test period (exclusive) and the training cut-off; null: the day after the store's last.</summary>
     public DateTimeOffset? To { get; init; }
 
-    public int ValidationDays { get; init; } = 1;
+    /// <summary>Days of validation (fractions allowed: 0.25 is six hours).</summary>
+    public double ValidationDays { get; init; } = 1;
 
-    public int TestDays { get; init; } = 1;
+    /// <summary>Days of test at the end of the window (fractions allowed).</summary>
+    public double TestDays { get; init; } = 1;
 
     public int Trials { get; init; } = 1;
 
