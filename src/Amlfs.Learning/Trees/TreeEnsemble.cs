@@ -127,13 +127,17 @@ public sealed class TreeEnsemble
         return sum;
     }
 
+    /// <summary>The child a value goes to at an internal node, by <see cref="GoesLeft"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int Next(int node, double value) => GoesLeft(node, value) ? LeftChildren[node] : RightChildren[node];
+
     /// <summary>
-    /// The child a value goes to at an internal node, by LightGBM's rule for numerical splits: a value at most the
-    /// threshold goes left; a missing value goes the default way, where missing means NaN for missing type NaN and
-    /// zero (|x| ≤ <see cref="ZeroThreshold"/>, NaN included) for missing type Zero; NaN under missing type None is 0.
+    /// LightGBM's rule for numerical splits: a value at most the threshold goes left; a missing value goes the default
+    /// way, where missing means NaN for missing type NaN and zero (|x| ≤ <see cref="ZeroThreshold"/>, NaN included)
+    /// for missing type Zero; NaN under missing type None is 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal int Next(int node, double value)
+    internal bool GoesLeft(int node, double value)
     {
         var decision = DecisionTypes[node];
         var missingType = (decision >> 2) & 3;
@@ -141,7 +145,7 @@ public sealed class TreeEnsemble
         {
             if (missingType == MissingNaN)
             {
-                return (decision & DefaultLeftMask) != 0 ? LeftChildren[node] : RightChildren[node];
+                return (decision & DefaultLeftMask) != 0;
             }
 
             value = 0.0;
@@ -149,10 +153,10 @@ public sealed class TreeEnsemble
 
         if (missingType == MissingZero && value >= -ZeroThreshold && value <= ZeroThreshold)
         {
-            return (decision & DefaultLeftMask) != 0 ? LeftChildren[node] : RightChildren[node];
+            return (decision & DefaultLeftMask) != 0;
         }
 
-        return value <= Thresholds[node] ? LeftChildren[node] : RightChildren[node];
+        return value <= Thresholds[node];
     }
 
     internal void RequireFeatures(ReadOnlySpan<double> features)

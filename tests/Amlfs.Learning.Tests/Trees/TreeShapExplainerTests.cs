@@ -49,6 +49,39 @@ public sealed class TreeShapExplainerTests(TrainedModels models) : IClassFixture
         }
     }
 
+    [Theory]
+    [InlineData(nameof(TrainedModels.NaNMissing))]
+    [InlineData(nameof(TrainedModels.ZeroMissing))]
+    public void Contributions_match_those_of_Algorithm_2(string model)
+    {
+        var ensemble = TreeEnsemble.Parse(models[model]);
+        var explainer = new TreeShapExplainer(ensemble);
+        var reference = new PathTreeShap(ensemble);
+        var contributions = new double[ensemble.FeatureCount];
+        var expected = new double[ensemble.FeatureCount];
+
+        for (var row = 0; row < models.Probes.Rows; row++)
+        {
+            var baseValue = explainer.Explain(models.Probes.Row(row), contributions, out var rawScore);
+            var expectedBase = reference.Explain(models.Probes.Row(row), expected, out var expectedRaw);
+
+            Assert.Equal(expectedBase, baseValue);
+            Assert.Equal(expectedRaw, rawScore);
+            for (var feature = 0; feature < ensemble.FeatureCount; feature++)
+            {
+                Assert.Equal(expected[feature], contributions[feature], 1e-9);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_deep_trees_split_some_feature_again_below_itself()
+    {
+        var ensemble = TreeEnsemble.Parse(models.NaNMissing);
+
+        Assert.Contains(Enumerable.Range(0, ensemble.TreeCount), tree => SplitsAgain(ensemble, ensemble.TreeRoots[tree], []));
+    }
+
     [Fact]
     public void The_probe_rows_have_missing_values_where_the_trees_split()
     {
@@ -94,10 +127,84 @@ public sealed class TreeShapExplainerTests(TrainedModels models) : IClassFixture
     }
 
     [Fact]
+    public void Hand_written_trees_with_a_repeated_feature_are_explained_as_by_Algorithm_2()
+    {
+        // Feature a at the root and again below on both sides, b in between: every combination of one fractions.
+        var ensemble = TreeEnsemble.Parse(RepeatedFeatureModel);
+        var explainer = new TreeShapExplainer(ensemble);
+        var reference = new PathTreeShap(ensemble);
+        var contributions = new double[3];
+        var expected = new double[3];
+
+        foreach (var a in new[] { -2.0, -0.5, 0.5, 2.0, double.NaN })
+        {
+            foreach (var b in new[] { -1.0, 1.0, double.NaN })
+            {
+                double[] row = [a, b, 0.3];
+                var baseValue = explainer.Explain(row, contributions, out var raw);
+                var expectedBase = reference.Explain(row, expected);
+
+                Assert.Equal(expectedBase, baseValue, 1e-15);
+                Assert.Equal(ensemble.PredictRaw(row), raw);
+                Assert.Equal(raw, baseValue + contributions.Sum(), 1e-12);
+                Assert.Equal(expected, contributions, (x, y) => Math.Abs(x - y) < 1e-12);
+            }
+        }
+    }
+
+    [Fact]
     public void Contributions_too_short_for_the_features_are_refused()
     {
         var explainer = new TreeShapExplainer(TreeEnsemble.Parse(models.NaNMissing));
 
         Assert.Throws<ArgumentException>(() => explainer.Explain(models.Probes.Row(0), new double[3]));
+    }
+
+    private const string RepeatedFeatureModel = """
+        tree
+        version=v4
+        num_class=1
+        num_tree_per_iteration=1
+        label_index=0
+        max_feature_idx=2
+        objective=binary sigmoid:1
+        feature_names=a b c
+
+        Tree=0
+        num_leaves=6
+        num_cat=0
+        split_feature=0 1 0 0 2
+        threshold=0 0 -1 1 0.5
+        decision_type=10 2 0 8 0
+        left_child=1 2 -1 -4 -5
+        right_child=3 -3 -2 4 -6
+        leaf_value=1 -2 3 0.5 -1.5 2.5
+        leaf_count=10 20 30 15 5 20
+        internal_value=0 0 0 0 0
+        internal_count=100 60 30 40 25
+        is_linear=0
+        shrinkage=1
+
+
+        end of trees
+
+        """;
+
+    private static bool SplitsAgain(TreeEnsemble ensemble, int node, HashSet<int> above)
+    {
+        if (node < 0)
+        {
+            return false;
+        }
+
+        var feature = ensemble.SplitFeatures[node];
+        if (!above.Add(feature))
+        {
+            return true;
+        }
+
+        var again = SplitsAgain(ensemble, ensemble.LeftChildren[node], above) || SplitsAgain(ensemble, ensemble.RightChildren[node], above);
+        above.Remove(feature);
+        return again;
     }
 }
