@@ -37,7 +37,9 @@ public class PredictBenchmarks
     {
         _directory = Directory.CreateTempSubdirectory("amlfs-bench-").FullName;
         _runtime = AmlfsRuntime.Start(new ServerSettings { DataDirectory = _directory, Port = 0 }, TimeProvider.System, _metrics, new ProducerStatus(), NullLoggerFactory.Instance);
-        _scorer = new TransactionScorer(_runtime.Definitions, _runtime.Model, _runtime.Features, _metrics, log: null, TimeProvider.System);
+        // An empty model registry: the rules score (the learned model's own cost is in Learning/TreeShapBenchmarks).
+        var models = new ActiveRiskModel(_directory, [], TimeProvider.System, NullLogger.Instance);
+        _scorer = new TransactionScorer(_runtime.Definitions, _runtime.Model, models, _runtime.Features, _metrics, null, TimeProvider.System);
         _transaction = Validate(Parse()!);
     }
 
