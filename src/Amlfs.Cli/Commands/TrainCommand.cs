@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Amlfs.Cli.Training;
 using Amlfs.Learning.Models;
-using Amlfs.Parquet.Labels;
 using Amlfs.Parquet.Training;
 using Amlfs.Registry;
 using Spectre.Console;

@@ -1,9 +1,8 @@
 using System.Globalization;
 using Amlfs.OfflineStore;
-using Amlfs.Parquet.Training;
 using Parquet;
 
-namespace Amlfs.Parquet.Labels;
+namespace Amlfs.Parquet.Training;
 
 /// <summary>
 /// Reads a file of transaction labels, as <c>amlfs train --labels</c> takes: CSV (a header, then one row per line) or
