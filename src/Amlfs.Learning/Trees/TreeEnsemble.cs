@@ -134,30 +134,33 @@ public sealed class TreeEnsemble
     /// <summary>
     /// LightGBM's rule for numerical splits: a value at most the threshold goes left; a missing value goes the default
     /// way, where missing means NaN for missing type NaN and zero (|x| ≤ <see cref="ZeroThreshold"/>, NaN included)
-    /// for missing type Zero; NaN under missing type None is 0.
+    /// for missing type Zero; NaN under missing type None is 0. <see cref="NaNGoesLeft"/>, <see cref="ZeroIsMissing"/>
+    /// and <see cref="DefaultLeft"/> state it per split for <see cref="TreeShapExplainer"/>'s vector form.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal bool GoesLeft(int node, double value)
     {
         var decision = DecisionTypes[node];
-        var missingType = (decision >> 2) & 3;
         if (double.IsNaN(value))
         {
-            if (missingType == MissingNaN)
-            {
-                return (decision & DefaultLeftMask) != 0;
-            }
-
-            value = 0.0;
+            return NaNGoesLeft(decision, Thresholds[node]);
         }
 
-        if (missingType == MissingZero && value >= -ZeroThreshold && value <= ZeroThreshold)
+        if (ZeroIsMissing(decision) && Math.Abs(value) <= ZeroThreshold)
         {
-            return (decision & DefaultLeftMask) != 0;
+            return DefaultLeft(decision);
         }
 
         return value <= Thresholds[node];
     }
+
+    /// <summary>Where NaN goes: as 0 under missing type None, the default way otherwise.</summary>
+    internal static bool NaNGoesLeft(byte decision, double threshold) =>
+        ((decision >> 2) & 3) == MissingNone ? 0.0 <= threshold : DefaultLeft(decision);
+
+    internal static bool ZeroIsMissing(byte decision) => ((decision >> 2) & 3) == MissingZero;
+
+    internal static bool DefaultLeft(byte decision) => (decision & DefaultLeftMask) != 0;
 
     internal void RequireFeatures(ReadOnlySpan<double> features)
     {

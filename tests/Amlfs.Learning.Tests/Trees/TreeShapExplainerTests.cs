@@ -7,12 +7,16 @@ namespace Amlfs.Learning.Tests.Trees;
 public sealed class TreeShapExplainerTests(TrainedModels models) : IClassFixture<TrainedModels>
 {
     [Theory]
-    [InlineData(nameof(TrainedModels.NaNMissing))]
-    [InlineData(nameof(TrainedModels.ZeroMissing))]
-    public void The_base_value_and_the_contributions_add_up_to_the_raw_score(string model)
+    [InlineData(nameof(TrainedModels.NaNMissing), false)]
+    [InlineData(nameof(TrainedModels.ZeroMissing), false)]
+    [InlineData(nameof(TrainedModels.ShallowNaNMissing), false)]
+    [InlineData(nameof(TrainedModels.ShallowNaNMissing), true)]
+    [InlineData(nameof(TrainedModels.ShallowZeroMissing), false)]
+    [InlineData(nameof(TrainedModels.ShallowZeroMissing), true)]
+    public void The_base_value_and_the_contributions_add_up_to_the_raw_score(string model, bool lockstep)
     {
         var ensemble = TreeEnsemble.Parse(models[model]);
-        var explainer = new TreeShapExplainer(ensemble);
+        var explainer = new TreeShapExplainer(ensemble, lockstep);
         var contributions = new double[ensemble.FeatureCount];
 
         for (var row = 0; row < models.Probes.Rows; row++)
@@ -26,12 +30,16 @@ public sealed class TreeShapExplainerTests(TrainedModels models) : IClassFixture
     }
 
     [Theory]
-    [InlineData(nameof(TrainedModels.NaNMissing))]
-    [InlineData(nameof(TrainedModels.ZeroMissing))]
-    public void Contributions_match_those_of_LightGBM_on_rows_with_missing_values(string model)
+    [InlineData(nameof(TrainedModels.NaNMissing), false)]
+    [InlineData(nameof(TrainedModels.ZeroMissing), false)]
+    [InlineData(nameof(TrainedModels.ShallowNaNMissing), false)]
+    [InlineData(nameof(TrainedModels.ShallowNaNMissing), true)]
+    [InlineData(nameof(TrainedModels.ShallowZeroMissing), false)]
+    [InlineData(nameof(TrainedModels.ShallowZeroMissing), true)]
+    public void Contributions_match_those_of_LightGBM_on_rows_with_missing_values(string model, bool lockstep)
     {
         var ensemble = TreeEnsemble.Parse(models[model]);
-        var explainer = new TreeShapExplainer(ensemble);
+        var explainer = new TreeShapExplainer(ensemble, lockstep);
         var contributions = new double[ensemble.FeatureCount];
         var expected = models.LightGbmPrediction(models[model], LightGbmPredictionKind.Contributions);
         var width = ensemble.FeatureCount + 1;
@@ -50,12 +58,16 @@ public sealed class TreeShapExplainerTests(TrainedModels models) : IClassFixture
     }
 
     [Theory]
-    [InlineData(nameof(TrainedModels.NaNMissing))]
-    [InlineData(nameof(TrainedModels.ZeroMissing))]
-    public void Contributions_match_those_of_Algorithm_2(string model)
+    [InlineData(nameof(TrainedModels.NaNMissing), false)]
+    [InlineData(nameof(TrainedModels.ZeroMissing), false)]
+    [InlineData(nameof(TrainedModels.ShallowNaNMissing), false)]
+    [InlineData(nameof(TrainedModels.ShallowNaNMissing), true)]
+    [InlineData(nameof(TrainedModels.ShallowZeroMissing), false)]
+    [InlineData(nameof(TrainedModels.ShallowZeroMissing), true)]
+    public void Contributions_match_those_of_Algorithm_2(string model, bool lockstep)
     {
         var ensemble = TreeEnsemble.Parse(models[model]);
-        var explainer = new TreeShapExplainer(ensemble);
+        var explainer = new TreeShapExplainer(ensemble, lockstep);
         var reference = new PathTreeShap(ensemble);
         var contributions = new double[ensemble.FeatureCount];
         var expected = new double[ensemble.FeatureCount];
@@ -91,26 +103,31 @@ public sealed class TreeShapExplainerTests(TrainedModels models) : IClassFixture
         Assert.Contains(Enumerable.Range(0, models.Probes.Features.Length), i => double.IsNaN(models.Probes.Features[i]) && split.Contains(i % models.Probes.Columns));
     }
 
-    [Fact]
-    public void A_model_of_single_leaf_trees_has_only_a_base_value()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_model_of_single_leaf_trees_has_only_a_base_value(bool lockstep)
     {
         var rows = SyntheticRows.Create(500, 12, seed: 3);
         var text = LightGbmModels.Train(rows, "min_data_in_leaf=1000", iterations: 5);
-        var explainer = new TreeShapExplainer(TreeEnsemble.Parse(text));
+        var explainer = new TreeShapExplainer(TreeEnsemble.Parse(text), lockstep);
         var contributions = new double[12];
         using var booster = LightGbmBooster.LoadModelFromString(text);
         var expected = booster.PredictForMatrix(rows.Row(0), LightGbmPredictionKind.Contributions);
 
-        var baseValue = explainer.Explain(rows.Row(0), contributions);
+        var baseValue = explainer.Explain(rows.Row(0), contributions, out var raw);
 
         Assert.All(contributions, value => Assert.Equal(0.0, value));
         Assert.Equal(expected[12], baseValue, 1e-12);
+        Assert.Equal(baseValue, raw, 1e-12);
     }
 
-    [Fact]
-    public void Explaining_a_row_allocates_nothing()
+    [Theory]
+    [InlineData(nameof(TrainedModels.NaNMissing), false)]
+    [InlineData(nameof(TrainedModels.ShallowNaNMissing), true)]
+    public void Explaining_a_row_allocates_nothing(string model, bool lockstep)
     {
-        var explainer = new TreeShapExplainer(TreeEnsemble.Parse(models.NaNMissing));
+        var explainer = new TreeShapExplainer(TreeEnsemble.Parse(models[model]), lockstep);
         var contributions = new double[explainer.Ensemble.FeatureCount];
         for (var row = 0; row < 50; row++)
         {
@@ -126,12 +143,14 @@ public sealed class TreeShapExplainerTests(TrainedModels models) : IClassFixture
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
-    [Fact]
-    public void Hand_written_trees_with_a_repeated_feature_are_explained_as_by_Algorithm_2()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Hand_written_trees_with_a_repeated_feature_are_explained_as_by_Algorithm_2(bool lockstep)
     {
         // Feature a at the root and again below on both sides, b in between: every combination of one fractions.
         var ensemble = TreeEnsemble.Parse(RepeatedFeatureModel);
-        var explainer = new TreeShapExplainer(ensemble);
+        var explainer = new TreeShapExplainer(ensemble, lockstep);
         var reference = new PathTreeShap(ensemble);
         var contributions = new double[3];
         var expected = new double[3];
@@ -150,6 +169,13 @@ public sealed class TreeShapExplainerTests(TrainedModels models) : IClassFixture
                 Assert.Equal(expected, contributions, (x, y) => Math.Abs(x - y) < 1e-12);
             }
         }
+    }
+
+    [Fact]
+    public void Shallow_models_are_explained_four_trees_at_a_time_and_deep_ones_split_by_split()
+    {
+        Assert.True(LockstepShap.Suits(TreeEnsemble.Parse(models.ShallowNaNMissing)));
+        Assert.False(LockstepShap.Suits(TreeEnsemble.Parse(models.NaNMissing)));
     }
 
     [Fact]
