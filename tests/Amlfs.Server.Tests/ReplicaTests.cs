@@ -99,6 +99,28 @@ public sealed class ReplicaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_replica_scores_with_the_learned_model_active_in_its_data_directory_as_the_embedded_server_does()
+    {
+        await using var embedded = await StartEmbeddedAsync();
+        await WriteStatesAsync();
+        var model = TestModels.TrainAndActivate(embedded.DataDirectory);
+        _clock.Advance(TimeSpan.FromSeconds(1)); // the embedded server looks at the registry every second
+        await using var replica = await StartReplicaAsync(dataDirectory: embedded.DataDirectory);
+        var request = Requests.Transaction("P1", "C1", 12_500m, Now - TimeSpan.FromMinutes(1), "M1");
+
+        var (_, expected) = await embedded.PostJsonAsync("/predict", request);
+        var (status, actual) = await replica.PostJsonAsync("/predict", request);
+
+        Assert.Equal(200, status);
+        Assert.Equal(model.Version, actual.GetProperty("model_version").GetString());
+        AssertSameScore(expected, actual);
+        Assert.Equal(
+            expected.GetProperty("contributions").GetProperty("raw_score").GetDouble(),
+            actual.GetProperty("contributions").GetProperty("raw_score").GetDouble());
+        Assert.Equal(expected.GetProperty("anomaly_score").GetDouble(), actual.GetProperty("anomaly_score").GetDouble());
+    }
+
+    [Fact]
     public async Task A_replica_reads_the_active_definitions_from_its_data_directory()
     {
         using var directory = new TempDirectory();
