@@ -46,7 +46,8 @@ public static class PartitionedReplay
                 throw new ArgumentException($"query entity '{query.Entity.Name}' is not from this plan", nameof(queries));
             if (query.AsOfMs.Length != query.EntityIds.Length || (query.RequestAmounts is { } a && a.Length != query.EntityIds.Length))
                 throw new ArgumentException($"query of '{query.Entity.Name}': every column needs one value per row", nameof(queries));
-            if (history.Field(query.Entity.JoinKey) is null || query.Entity.DistinctFields.Any(f => history.Field(f) is null))
+            if (history.Field(query.Entity.JoinKey) is null
+                || query.Entity.DistinctFields.Any(f => history.Field(f) is null && history.FieldFingerprints(f) is null))
                 throw new ArgumentException($"the history lacks a column that '{query.Entity.Name}' features read", nameof(history));
         }
 
@@ -56,7 +57,7 @@ public static class PartitionedReplay
         var events = CompactEvents(plan, history, parallel);
         var hashes = new Dictionary<TransactionField, ulong[]>();
         foreach (var field in queries.SelectMany(q => q.Entity.DistinctFields.Prepend(q.Entity.JoinKey)).Distinct())
-            hashes[field] = Hash(history.Field(field)!, parallel);
+            hashes[field] = history.FieldFingerprints(field) ?? Hash(history.Field(field)!, parallel);
 
         // More partitions than threads: each shard's entities fit the caches better, and threads balance the load.
         var partitions = Math.Max(4, parallelism * 4);
