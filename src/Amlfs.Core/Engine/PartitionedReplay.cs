@@ -106,12 +106,14 @@ public static class PartitionedReplay
     /// The admission gate's decision on each transaction, in column order, taken in the history's admission order by
     /// the engine's own gate (<see cref="AdmissionGate"/>, without a clock). Only ids that occur more than once need
     /// the gate's id table: they are found first, in parallel, by splitting the ids by fingerprint into many small
-    /// buckets each scanned with a table that fits the caches (one table for every id would miss the caches and the TLB
-    /// on nearly every lookup). The gate then runs once over the history, sequentially, with a table of those ids alone.
+    /// buckets, each copied out contiguously and scanned with a table that fits the caches (one table for every id, or
+    /// reading the ids where they lie, would miss the caches and the TLB on nearly every lookup). The scan compares 64
+    /// bits of each fingerprint: an id that only seems to recur costs the gate a lookup and changes no decision. The
+    /// gate then runs once over the history, sequentially, with a table of those ids alone.
     /// </summary>
     private static IngestStatus[] Admit(ReplayHistory history, EngineOptions options, ParallelOptions parallel)
     {
-        const int BucketBits = 8;
+        const int BucketBits = 10;
         var n = history.Count;
         var ids = history.TransactionIdFingerprints;
         if (ids is null)
@@ -151,34 +153,38 @@ public static class PartitionedReplay
 
         bucketStart[1 << BucketBits] = offset;
         var positions = new int[n];
+        var keys = new ulong[n];
         Parallel.For(0, chunks, parallel, c =>
         {
             var end = Math.Min(n, (c + 1) * Chunk);
             for (var i = c * Chunk; i < end; i++)
-                positions[starts[c, BucketOf(ids[i])]++] = i;
+            {
+                var k = starts[c, BucketOf(ids[i])]++;
+                positions[k] = i;
+                keys[k] = (ulong)ids[i];
+            }
         });
 
-        // Each bucket's table remembers an id with 0 when seen once and 1 once seen again.
         var recurs = new bool[n];
         var recurring = new int[1 << BucketBits];
-        Parallel.For(0, 1 << BucketBits, parallel, b =>
+        Parallel.For(0, 1 << BucketBits, parallel, () => new RecurringKeys(), (b, _, table) =>
         {
-            var seen = new TransactionIdSet(bucketStart[b + 1] - bucketStart[b]);
-            for (var k = bucketStart[b]; k < bucketStart[b + 1]; k++)
+            var from = bucketStart[b];
+            var bucket = keys.AsSpan(from, bucketStart[b + 1] - from);
+            table.Reset(bucket.Length);
+            foreach (var key in bucket)
+                table.Add(key);
+            for (var k = 0; k < bucket.Length; k++)
             {
-                var id = ids[positions[k]];
-                seen.Add(id, seen.Contains(id, long.MinValue) ? 1 : 0);
-            }
-
-            for (var k = bucketStart[b]; k < bucketStart[b + 1]; k++)
-            {
-                if (seen.Contains(ids[positions[k]], 1))
+                if (table.Recurs(bucket[k]))
                 {
-                    recurs[positions[k]] = true;
+                    recurs[positions[from + k]] = true;
                     recurring[b]++;
                 }
             }
-        });
+
+            return table;
+        }, _ => { });
 
         var gate = new AdmissionGate(options with { ExpectedTransactions = Math.Max(1, recurring.Sum()) }, clock: null);
         var statuses = new IngestStatus[n];
@@ -193,6 +199,51 @@ public static class PartitionedReplay
         return statuses;
 
         static int BucketOf(UInt128 id) => (int)((ulong)(id >> 64) >> (64 - BucketBits));
+    }
+
+    /// <summary>
+    /// 64-bit keys of one bucket and whether each was added more than once: open addressing, reused from bucket to
+    /// bucket. The two lowest bits of a slot hold its state (01 added once, 11 more than once, 00 empty), so keys that
+    /// differ only there count as one: a false recurrence, which the gate resolves.
+    /// </summary>
+    private sealed class RecurringKeys
+    {
+        private ulong[] _slots = new ulong[1024];
+        private int _mask = 1023;
+
+        public void Reset(int keys)
+        {
+            var capacity = 1024;
+            while (capacity < keys * 2L)
+                capacity <<= 1;
+            if (capacity > _slots.Length)
+                _slots = new ulong[capacity];
+            else
+                Array.Clear(_slots, 0, capacity);
+            _mask = capacity - 1;
+        }
+
+        public void Add(ulong key)
+        {
+            ref var slot = ref Slot(key);
+            slot = slot == 0 ? (key & ~3ul) | 1 : slot | 3;
+        }
+
+        public bool Recurs(ulong key) => (Slot(key) & 3) == 3;
+
+        /// <summary>The key's slot, or the empty slot where it would go.</summary>
+        private ref ulong Slot(ulong key)
+        {
+            var tag = key & ~3ul;
+            var i = (int)(key >> 2) & _mask;
+            while (true)
+            {
+                ref var slot = ref _slots[i];
+                if (slot == 0 || (slot & ~3ul) == tag)
+                    return ref slot;
+                i = (i + 1) & _mask;
+            }
+        }
     }
 
     /// <summary>Each transaction as entities store it, with its local hour and day, converted once.</summary>
