@@ -35,7 +35,7 @@ public static class TrainingSetBuilder
         var merchant = plan.Entity("merchant");
         var entities = merchant is null ? new[] { customer } : [customer, merchant];
         var clock = Stopwatch.StartNew();
-        var store = await OfflineHistoryReader.ReadAsync(root, FieldsOf(entities), parallelism, progress?.ReadProgress, cancellationToken).ConfigureAwait(false);
+        var store = await OfflineHistoryReader.ReadAsync(root, KeysOf(entities), FieldsOf(entities), parallelism, progress?.ReadProgress, cancellationToken).ConfigureAwait(false);
         var read = clock.Elapsed;
         var history = store.History;
 
@@ -95,7 +95,7 @@ public static class TrainingSetBuilder
         var entity = plan.Entity(labels.Entity)
             ?? throw new ArgumentException($"the definitions have no entity '{labels.Entity}'", nameof(labels));
         var clock = Stopwatch.StartNew();
-        var store = await OfflineHistoryReader.ReadAsync(root, FieldsOf([entity]), parallelism, progress?.ReadProgress, cancellationToken).ConfigureAwait(false);
+        var store = await OfflineHistoryReader.ReadAsync(root, KeysOf([entity]), FieldsOf([entity]), parallelism, progress?.ReadProgress, cancellationToken).ConfigureAwait(false);
         var read = clock.Elapsed;
         var history = store.History;
 
@@ -120,9 +120,13 @@ public static class TrainingSetBuilder
         return new TrainingSetSummary(order.Length, features, history.Count, unlabelled, result.Duplicates, store.Files, read, replay, write);
     }
 
+    /// <summary>The string columns read as strings: the entities' join keys, and the merchant id a default row names.</summary>
+    private static TransactionField[] KeysOf(IEnumerable<EntityPlan> entities) =>
+        entities.Select(e => e.JoinKey).Append(TransactionField.MerchantId).Distinct().ToArray();
+
     /// <summary>The string columns the entities' features read: join keys and distinct-count fields.</summary>
     private static TransactionField[] FieldsOf(IEnumerable<EntityPlan> entities) =>
-        entities.SelectMany(PartitionedReplay.FieldsRead).Append(TransactionField.MerchantId).Distinct().ToArray();
+        entities.SelectMany(PartitionedReplay.FieldsRead).Distinct().ToArray();
 
     private static int AddFeatureColumns(List<(DataField Field, Func<int, int, Array> Values)> columns, IReadOnlyList<ReplayQuery> queries, double[][] values)
     {
