@@ -30,36 +30,40 @@ public static class OfflineHistoryReader
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(fields);
         var files = DatasetLayout.TransactionFiles(root);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
+        var footers = new FileMetaData[files.Count];
+        await Parallel.ForAsync(0, files.Count, parallel, async (f, ct) =>
+        {
+            var reader = await ParquetReader.CreateAsync(files[f], cancellationToken: ct).ConfigureAwait(false);
+            await using var _ = reader.ConfigureAwait(false);
+            footers[f] = reader.Metadata ?? throw new InvalidDataException($"{files[f]}: no Parquet footer");
+        }).ConfigureAwait(false);
+
         var units = new List<(string File, FileMetaData Metadata, int Group, int Offset)>();
         var total = 0L;
-        foreach (var file in files)
+        for (var f = 0; f < files.Count; f++)
         {
-            var reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await using var _ = reader.ConfigureAwait(false);
-            var metadata = reader.Metadata ?? throw new InvalidDataException($"{file}: no Parquet footer");
-            for (var g = 0; g < reader.RowGroupCount; g++)
+            for (var g = 0; g < footers[f].RowGroups.Count; g++)
             {
-                units.Add((file, metadata, g, checked((int)total)));
-                total += reader.RowGroups[g].RowCount;
+                units.Add((files[f], footers[f], g, checked((int)total)));
+                total += footers[f].RowGroups[g].NumRows;
             }
         }
 
         var columns = new HistoryColumns(checked((int)total), keys, fields);
-        await Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+        await Parallel.ForEachAsync(units, parallel,
             async (unit, ct) =>
             {
-                var group = new RowGroupColumns(unit.File, unit.Metadata, unit.Group);
-                await using var _ = group.ConfigureAwait(false);
                 try
                 {
-                    await columns.ReadAsync(group, unit.Offset, ct).ConfigureAwait(false);
+                    await columns.ReadAsync(unit.File, unit.Metadata, unit.Group, unit.Offset, ct).ConfigureAwait(false);
                 }
                 catch (InvalidDataException e)
                 {
                     throw new InvalidDataException($"{unit.File}: {e.Message}", e);
                 }
 
-                progress?.Report(group.Rows);
+                progress?.Report(unit.Metadata.RowGroups[unit.Group].NumRows);
             }).ConfigureAwait(false);
 
         columns.SortByTime();

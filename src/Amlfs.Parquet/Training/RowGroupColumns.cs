@@ -17,7 +17,7 @@ internal sealed class RowGroupColumns : IAsyncDisposable
     private readonly FileMetaData _metadata;
     private readonly int _group;
     private readonly SafeFileHandle _handle;
-    private readonly TextValues _text = new();
+    private readonly TextValues _text;
     private ParquetReader? _reader;
     private ParquetRowGroupReader? _rowGroup;
     private Dictionary<string, DataField>? _fields;
@@ -25,10 +25,12 @@ internal sealed class RowGroupColumns : IAsyncDisposable
     /// <param name="file">The Parquet file.</param>
     /// <param name="metadata">Its footer, read once for all its row groups.</param>
     /// <param name="group">The row group.</param>
-    public RowGroupColumns(string file, FileMetaData metadata, int group)
+    /// <param name="text">The buffers of text batches, reused from row group to row group.</param>
+    public RowGroupColumns(string file, FileMetaData metadata, int group, TextValues text)
     {
         _metadata = metadata;
         _group = group;
+        _text = text;
         Rows = checked((int)metadata.RowGroups[group].NumRows);
         _handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
         Path = file;
