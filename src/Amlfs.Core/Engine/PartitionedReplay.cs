@@ -68,11 +68,11 @@ public static class PartitionedReplay
             var query = queries[q];
             results[q] = new double[(long)query.EntityIds.Length * query.Width];
             var keyHashes = hashes[query.Entity.JoinKey];
-            var eventLists = Split(n, i => statuses[i] == IngestStatus.Accepted && keyHashes[i] != 0, i => keyHashes[i], partitions);
+            var eventLists = Split(n, i => statuses[i] == IngestStatus.Accepted && keyHashes[i] != 0, i => keyHashes[i], partitions, parallel);
             progress?.Report(n - eventLists.Sum(l => (long)l.Length)); // events of no entity of this type
             var rowHashes = Hash(query.EntityIds, parallel);
             var order = RowOrder(query.AsOfMs);
-            var rowLists = Split(order.Length, _ => true, k => rowHashes[order[k]], partitions, k => order[k]);
+            var rowLists = Split(order.Length, _ => true, k => rowHashes[order[k]], partitions, parallel, k => order[k]);
             var fields = query.Entity.DistinctFields.Select(f => hashes[f]).ToArray();
             for (var p = 0; p < partitions; p++)
             {
@@ -282,34 +282,46 @@ public static class PartitionedReplay
     /// <summary>
     /// Splits positions 0..n-1 that pass <paramref name="include"/> into one list per partition (the partition of a
     /// hash is the shard the engine would pick for it), keeping their order; <paramref name="value"/> maps a
-    /// position to what the list holds.
+    /// position to what the list holds. Chunks are counted, then placed, in parallel.
     /// </summary>
-    private static int[][] Split(int n, Func<int, bool> include, Func<int, ulong> hash, int partitions, Func<int, int>? value = null)
+    private static int[][] Split(int n, Func<int, bool> include, Func<int, ulong> hash, int partitions, ParallelOptions parallel,
+        Func<int, int>? value = null)
     {
-        var counts = new int[partitions];
-        var target = new int[n];
-        for (var i = 0; i < n; i++)
+        var chunks = (n + Chunk - 1) / Chunk;
+        var counts = new int[chunks, partitions];
+        Parallel.For(0, chunks, parallel, c =>
         {
-            if (!include(i))
+            var end = Math.Min(n, (c + 1) * Chunk);
+            for (var i = c * Chunk; i < end; i++)
             {
-                target[i] = -1;
-                continue;
+                if (include(i))
+                    counts[c, PartitionOf(hash(i), partitions)]++;
             }
+        });
 
-            var p = (int)((hash(i) >> 32) % (uint)partitions);
-            target[i] = p;
-            counts[p]++;
-        }
-
-        var lists = counts.Select(c => new int[c]).ToArray();
-        Array.Clear(counts);
-        for (var i = 0; i < n; i++)
+        // Partition p holds its positions chunk by chunk: counts[c, p] becomes where chunk c writes.
+        var lists = new int[partitions][];
+        for (var p = 0; p < partitions; p++)
         {
-            var p = target[i];
-            if (p >= 0)
-                lists[p][counts[p]++] = value is null ? i : value(i);
+            var total = 0;
+            for (var c = 0; c < chunks; c++)
+                (counts[c, p], total) = (total, total + counts[c, p]);
+            lists[p] = new int[total];
         }
 
+        Parallel.For(0, chunks, parallel, c =>
+        {
+            var end = Math.Min(n, (c + 1) * Chunk);
+            for (var i = c * Chunk; i < end; i++)
+            {
+                if (!include(i))
+                    continue;
+                var p = PartitionOf(hash(i), partitions);
+                lists[p][counts[c, p]++] = value is null ? i : value(i);
+            }
+        });
         return lists;
+
+        static int PartitionOf(ulong hash, int partitions) => (int)((hash >> 32) % (uint)partitions);
     }
 }
