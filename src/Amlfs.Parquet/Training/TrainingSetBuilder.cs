@@ -146,9 +146,11 @@ public static class TrainingSetBuilder
                 var name = all.Count(n => n == names0[f]) > 1 || names.Contains(names0[f]) ? query.Entity.Name + "_" + names0[f] : names0[f];
                 names.Add(name);
                 var column = f;
+                double[] buffer = [];
                 columns.Add((new DataField<double>(name), (start, n) =>
                 {
-                    var result = new double[n];
+                    // Row groups are written one after another and are of one size but the last: one buffer serves all.
+                    var result = buffer.Length == n ? buffer : buffer = new double[n];
                     for (var r = 0; r < n; r++)
                         result[r] = matrix[(long)(start + r) * width + column];
                     return result;
