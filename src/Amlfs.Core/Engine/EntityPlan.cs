@@ -63,7 +63,13 @@ public sealed class EntityPlan
         var longestExact = ranges.Select(r => r.HopMs > 0 ? r.HopMs : r.WindowMs).DefaultIfEmpty(0).Max();
         LongestRawSpanMs = longestExact;
         LongestTiledWindowMs = aggregates.Where(a => a.IsTiled).Select(a => a.WindowMs + a.HopMs).DefaultIfEmpty(0).Max();
+        _lookbacks = [.. ranges.Select(r => (r.Filter, Span: r.HopMs > 0 ? r.HopMs : r.WindowMs))
+            .Concat(aggregates.Where(a => a.IsTiled).Select(a => (a.Filter, Span: a.WindowMs + a.HopMs)))
+            .OrderByDescending(l => l.Span)];
     }
+
+    /// <summary>The spans reads look back over, with the filter of the events they count; longest first.</summary>
+    private readonly (FeatureFilter Filter, long Span)[] _lookbacks;
 
     public EntityDefinition Definition { get; }
 
@@ -113,6 +119,21 @@ public sealed class EntityPlan
 
     /// <summary>The longest tiled window plus its hop: how far back tiles are read.</summary>
     internal long LongestTiledWindowMs { get; }
+
+    /// <summary>
+    /// How long after its time an event can still be read: the longest span, raw or tiled, whose filter it passes
+    /// (a read at q reaches back at most that far, <c>q - t</c> inclusive); 0 when no aggregate counts it.
+    /// </summary>
+    internal long LookbackMs(in CompactEvent e)
+    {
+        foreach (var (filter, span) in _lookbacks)
+        {
+            if (filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents))
+                return span;
+        }
+
+        return 0;
+    }
 
     internal int AggregateValue(int k) => Derived.Length + k;
 

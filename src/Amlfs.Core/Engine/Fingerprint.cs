@@ -10,11 +10,12 @@ namespace Amlfs.Engine;
 /// </summary>
 internal static class Fingerprint
 {
-    public static ulong Of(string? value)
+    public static ulong Of(string? value) => value is null ? 0 : Of(value.AsSpan());
+
+    /// <summary>As <see cref="Of(string)"/>, of characters that need not be a string.</summary>
+    public static ulong Of(ReadOnlySpan<char> value)
     {
-        if (value is null)
-            return 0;
-        var hash = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(value.AsSpan()));
+        var hash = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(value));
         return hash == 0 ? 1 : hash;
     }
 

@@ -46,7 +46,8 @@ public static class PartitionedReplay
                 throw new ArgumentException($"query entity '{query.Entity.Name}' is not from this plan", nameof(queries));
             if (query.AsOfMs.Length != query.EntityIds.Length || (query.RequestAmounts is { } a && a.Length != query.EntityIds.Length))
                 throw new ArgumentException($"query of '{query.Entity.Name}': every column needs one value per row", nameof(queries));
-            if (history.Field(query.Entity.JoinKey) is null || query.Entity.DistinctFields.Any(f => history.Field(f) is null))
+            if (history.Field(query.Entity.JoinKey) is null
+                || query.Entity.DistinctFields.Any(f => history.Field(f) is null && history.FieldFingerprints(f) is null))
                 throw new ArgumentException($"the history lacks a column that '{query.Entity.Name}' features read", nameof(history));
         }
 
@@ -56,7 +57,7 @@ public static class PartitionedReplay
         var events = CompactEvents(plan, history, parallel);
         var hashes = new Dictionary<TransactionField, ulong[]>();
         foreach (var field in queries.SelectMany(q => q.Entity.DistinctFields.Prepend(q.Entity.JoinKey)).Distinct())
-            hashes[field] = Hash(history.Field(field)!, parallel);
+            hashes[field] = history.FieldFingerprints(field) ?? Hash(history.Field(field)!, parallel);
 
         // More partitions than threads: each shard's entities fit the caches better, and threads balance the load.
         var partitions = Math.Max(4, parallelism * 4);
@@ -67,11 +68,11 @@ public static class PartitionedReplay
             var query = queries[q];
             results[q] = new double[(long)query.EntityIds.Length * query.Width];
             var keyHashes = hashes[query.Entity.JoinKey];
-            var eventLists = Split(n, i => statuses[i] == IngestStatus.Accepted && keyHashes[i] != 0, i => keyHashes[i], partitions);
+            var eventLists = Split(n, i => statuses[i] == IngestStatus.Accepted && keyHashes[i] != 0, i => keyHashes[i], partitions, parallel);
             progress?.Report(n - eventLists.Sum(l => (long)l.Length)); // events of no entity of this type
             var rowHashes = Hash(query.EntityIds, parallel);
             var order = RowOrder(query.AsOfMs);
-            var rowLists = Split(order.Length, _ => true, k => rowHashes[order[k]], partitions, k => order[k]);
+            var rowLists = Split(order.Length, _ => true, k => rowHashes[order[k]], partitions, parallel, k => order[k]);
             var fields = query.Entity.DistinctFields.Select(f => hashes[f]).ToArray();
             for (var p = 0; p < partitions; p++)
             {
@@ -105,12 +106,14 @@ public static class PartitionedReplay
     /// The admission gate's decision on each transaction, in column order, taken in the history's admission order by
     /// the engine's own gate (<see cref="AdmissionGate"/>, without a clock). Only ids that occur more than once need
     /// the gate's id table: they are found first, in parallel, by splitting the ids by fingerprint into many small
-    /// buckets each scanned with a table that fits the caches (one table for every id would miss the caches and the TLB
-    /// on nearly every lookup). The gate then runs once over the history, sequentially, with a table of those ids alone.
+    /// buckets, each copied out contiguously and scanned with a table that fits the caches (one table for every id, or
+    /// reading the ids where they lie, would miss the caches and the TLB on nearly every lookup). The scan compares 64
+    /// bits of each fingerprint: an id that only seems to recur costs the gate a lookup and changes no decision. The
+    /// gate then runs once over the history, sequentially, with a table of those ids alone.
     /// </summary>
     private static IngestStatus[] Admit(ReplayHistory history, EngineOptions options, ParallelOptions parallel)
     {
-        const int BucketBits = 8;
+        const int BucketBits = 10;
         var n = history.Count;
         var ids = history.TransactionIdFingerprints;
         if (ids is null)
@@ -150,34 +153,38 @@ public static class PartitionedReplay
 
         bucketStart[1 << BucketBits] = offset;
         var positions = new int[n];
+        var keys = new ulong[n];
         Parallel.For(0, chunks, parallel, c =>
         {
             var end = Math.Min(n, (c + 1) * Chunk);
             for (var i = c * Chunk; i < end; i++)
-                positions[starts[c, BucketOf(ids[i])]++] = i;
+            {
+                var k = starts[c, BucketOf(ids[i])]++;
+                positions[k] = i;
+                keys[k] = (ulong)ids[i];
+            }
         });
 
-        // Each bucket's table remembers an id with 0 when seen once and 1 once seen again.
         var recurs = new bool[n];
         var recurring = new int[1 << BucketBits];
-        Parallel.For(0, 1 << BucketBits, parallel, b =>
+        Parallel.For(0, 1 << BucketBits, parallel, () => new RecurringKeys(), (b, _, table) =>
         {
-            var seen = new TransactionIdSet(bucketStart[b + 1] - bucketStart[b]);
-            for (var k = bucketStart[b]; k < bucketStart[b + 1]; k++)
+            var from = bucketStart[b];
+            var bucket = keys.AsSpan(from, bucketStart[b + 1] - from);
+            table.Reset(bucket.Length);
+            foreach (var key in bucket)
+                table.Add(key);
+            for (var k = 0; k < bucket.Length; k++)
             {
-                var id = ids[positions[k]];
-                seen.Add(id, seen.Contains(id, long.MinValue) ? 1 : 0);
-            }
-
-            for (var k = bucketStart[b]; k < bucketStart[b + 1]; k++)
-            {
-                if (seen.Contains(ids[positions[k]], 1))
+                if (table.Recurs(bucket[k]))
                 {
-                    recurs[positions[k]] = true;
+                    recurs[positions[from + k]] = true;
                     recurring[b]++;
                 }
             }
-        });
+
+            return table;
+        }, _ => { });
 
         var gate = new AdmissionGate(options with { ExpectedTransactions = Math.Max(1, recurring.Sum()) }, clock: null);
         var statuses = new IngestStatus[n];
@@ -192,6 +199,51 @@ public static class PartitionedReplay
         return statuses;
 
         static int BucketOf(UInt128 id) => (int)((ulong)(id >> 64) >> (64 - BucketBits));
+    }
+
+    /// <summary>
+    /// 64-bit keys of one bucket and whether each was added more than once: open addressing, reused from bucket to
+    /// bucket. The two lowest bits of a slot hold its state (01 added once, 11 more than once, 00 empty), so keys that
+    /// differ only there count as one: a false recurrence, which the gate resolves.
+    /// </summary>
+    private sealed class RecurringKeys
+    {
+        private ulong[] _slots = new ulong[1024];
+        private int _mask = 1023;
+
+        public void Reset(int keys)
+        {
+            var capacity = 1024;
+            while (capacity < keys * 2L)
+                capacity <<= 1;
+            if (capacity > _slots.Length)
+                _slots = new ulong[capacity];
+            else
+                Array.Clear(_slots, 0, capacity);
+            _mask = capacity - 1;
+        }
+
+        public void Add(ulong key)
+        {
+            ref var slot = ref Slot(key);
+            slot = slot == 0 ? (key & ~3ul) | 1 : slot | 3;
+        }
+
+        public bool Recurs(ulong key) => (Slot(key) & 3) == 3;
+
+        /// <summary>The key's slot, or the empty slot where it would go.</summary>
+        private ref ulong Slot(ulong key)
+        {
+            var tag = key & ~3ul;
+            var i = (int)(key >> 2) & _mask;
+            while (true)
+            {
+                ref var slot = ref _slots[i];
+                if (slot == 0 || (slot & ~3ul) == tag)
+                    return ref slot;
+                i = (i + 1) & _mask;
+            }
+        }
     }
 
     /// <summary>Each transaction as entities store it, with its local hour and day, converted once.</summary>
@@ -230,34 +282,46 @@ public static class PartitionedReplay
     /// <summary>
     /// Splits positions 0..n-1 that pass <paramref name="include"/> into one list per partition (the partition of a
     /// hash is the shard the engine would pick for it), keeping their order; <paramref name="value"/> maps a
-    /// position to what the list holds.
+    /// position to what the list holds. Chunks are counted, then placed, in parallel.
     /// </summary>
-    private static int[][] Split(int n, Func<int, bool> include, Func<int, ulong> hash, int partitions, Func<int, int>? value = null)
+    private static int[][] Split(int n, Func<int, bool> include, Func<int, ulong> hash, int partitions, ParallelOptions parallel,
+        Func<int, int>? value = null)
     {
-        var counts = new int[partitions];
-        var target = new int[n];
-        for (var i = 0; i < n; i++)
+        var chunks = (n + Chunk - 1) / Chunk;
+        var counts = new int[chunks, partitions];
+        Parallel.For(0, chunks, parallel, c =>
         {
-            if (!include(i))
+            var end = Math.Min(n, (c + 1) * Chunk);
+            for (var i = c * Chunk; i < end; i++)
             {
-                target[i] = -1;
-                continue;
+                if (include(i))
+                    counts[c, PartitionOf(hash(i), partitions)]++;
             }
+        });
 
-            var p = (int)((hash(i) >> 32) % (uint)partitions);
-            target[i] = p;
-            counts[p]++;
-        }
-
-        var lists = counts.Select(c => new int[c]).ToArray();
-        Array.Clear(counts);
-        for (var i = 0; i < n; i++)
+        // Partition p holds its positions chunk by chunk: counts[c, p] becomes where chunk c writes.
+        var lists = new int[partitions][];
+        for (var p = 0; p < partitions; p++)
         {
-            var p = target[i];
-            if (p >= 0)
-                lists[p][counts[p]++] = value is null ? i : value(i);
+            var total = 0;
+            for (var c = 0; c < chunks; c++)
+                (counts[c, p], total) = (total, total + counts[c, p]);
+            lists[p] = new int[total];
         }
 
+        Parallel.For(0, chunks, parallel, c =>
+        {
+            var end = Math.Min(n, (c + 1) * Chunk);
+            for (var i = c * Chunk; i < end; i++)
+            {
+                if (!include(i))
+                    continue;
+                var p = PartitionOf(hash(i), partitions);
+                lists[p][counts[c, p]++] = value is null ? i : value(i);
+            }
+        });
         return lists;
+
+        static int PartitionOf(ulong hash, int partitions) => (int)((hash >> 32) % (uint)partitions);
     }
 }

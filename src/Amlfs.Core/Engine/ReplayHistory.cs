@@ -7,12 +7,14 @@ namespace Amlfs.Engine;
 /// <summary>
 /// A transaction history as columns, in event-time order, for <see cref="PartitionedReplay"/>: one array per column
 /// and no object per transaction. Ties (equal times) keep the order the caller gave. Only the string fields that some
-/// entity of the plan reads (its join key, its distinct-count fields) need to be present. The replay admits the
-/// transactions in time order unless the history gives the order they arrived in (<see cref="AdmissionOrder"/>).
+/// entity of the plan reads (its join key, its distinct-count fields) need to be present; a field that is only counted
+/// distinctly may come as fingerprints alone (<see cref="FieldFingerprints"/>). The replay admits the transactions in
+/// time order unless the history gives the order they arrived in (<see cref="AdmissionOrder"/>).
 /// </summary>
 public sealed class ReplayHistory
 {
     private readonly Dictionary<TransactionField, string?[]> _fields;
+    private readonly Dictionary<TransactionField, ulong[]> _fieldFingerprints;
 
     /// <param name="timesMs">Event times in UTC milliseconds, non-decreasing.</param>
     /// <param name="amountCents">Amounts in cents.</param>
@@ -29,16 +31,21 @@ public sealed class ReplayHistory
     /// reader of millions of rows need not make a string of each id: <paramref name="transactionIds"/> then holds only
     /// the ids the caller wants back (null elsewhere). Without fingerprints every id is required.
     /// <paramref name="admissionOrder"/>, when given, is the order the transactions arrived in (see <see cref="AdmissionOrder"/>).
+    /// <paramref name="fieldFingerprints"/>, when given, holds fields' fingerprints as <see cref="FieldFingerprint"/>
+    /// computes them (0 where the value is missing), so that the replay need not compute them from the strings; a field
+    /// given only as fingerprints can be counted distinctly but not be a join key.
     /// </summary>
     public ReplayHistory(long[] timesMs, long[] amountCents, string?[] transactionIds, UInt128[]? transactionIdFingerprints,
-        IReadOnlyDictionary<TransactionField, string?[]> fields, int[]? admissionOrder = null)
+        IReadOnlyDictionary<TransactionField, string?[]> fields, int[]? admissionOrder = null,
+        IReadOnlyDictionary<TransactionField, ulong[]>? fieldFingerprints = null)
     {
         ArgumentNullException.ThrowIfNull(timesMs);
         ArgumentNullException.ThrowIfNull(amountCents);
         ArgumentNullException.ThrowIfNull(transactionIds);
         ArgumentNullException.ThrowIfNull(fields);
         if (amountCents.Length != timesMs.Length || transactionIds.Length != timesMs.Length || fields.Values.Any(f => f.Length != timesMs.Length)
-            || (transactionIdFingerprints is not null && transactionIdFingerprints.Length != timesMs.Length))
+            || (transactionIdFingerprints is not null && transactionIdFingerprints.Length != timesMs.Length)
+            || (fieldFingerprints is not null && fieldFingerprints.Values.Any(f => f.Length != timesMs.Length)))
             throw new ArgumentException("every column of a replay history must have one value per transaction", nameof(fields));
         if (transactionIdFingerprints is null && Array.IndexOf(transactionIds, null) is var missing and >= 0)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"transaction {missing} has no id"), nameof(transactionIds));
@@ -59,6 +66,7 @@ public sealed class ReplayHistory
         TransactionIds = transactionIds;
         TransactionIdFingerprints = transactionIdFingerprints;
         _fields = new Dictionary<TransactionField, string?[]>(fields);
+        _fieldFingerprints = fieldFingerprints is null ? [] : new Dictionary<TransactionField, ulong[]>(fieldFingerprints);
     }
 
     /// <summary>Transactions in the history.</summary>
@@ -86,8 +94,17 @@ public sealed class ReplayHistory
     /// <summary>The fingerprint of a transaction id, as the admission gate computes it to recognise duplicates.</summary>
     public static UInt128 TransactionIdFingerprint(ReadOnlySpan<char> transactionId) => Fingerprint.Of128(transactionId);
 
+    /// <summary>The fingerprint of a string field's value, as the engine computes it for distinct counts and entity ids.</summary>
+    public static ulong FieldFingerprint(ReadOnlySpan<char> value) => Fingerprint.Of(value);
+
     /// <summary>The column of a string field, or null when the history does not carry it.</summary>
     public string?[]? Field(TransactionField field) => _fields.GetValueOrDefault(field);
+
+    /// <summary>
+    /// The fingerprints of a string field (<see cref="FieldFingerprint"/>, 0 where missing) when the history was given
+    /// them, else null: the replay then computes them from <see cref="Field"/>.
+    /// </summary>
+    public ulong[]? FieldFingerprints(TransactionField field) => _fieldFingerprints.GetValueOrDefault(field);
 
     /// <summary>
     /// Columns of <paramref name="transactions"/>, sorted by event time (stable: ties keep the given order), with every

@@ -5,8 +5,10 @@ namespace Amlfs.Engine;
 /// <summary>
 /// One partition of a <see cref="PartitionedReplay"/>: a shard of its own, fed the accepted events of the entities that
 /// hash to the partition in time order, answering those entities' rows as each row's instant is reached, once every
-/// event visible to it (<see cref="Replay.IsVisible"/>) has been applied. Events after the last row are never applied:
-/// nothing could read them.
+/// event visible to it (<see cref="Replay.IsVisible"/>) has been applied. Only events that some row reads are applied:
+/// an event at t is read only by a row of its entity at a q with t &lt; q &lt;= t + the longest span, raw or tiled, whose
+/// filter it passes (<see cref="EntityPlan.LookbackMs"/>); without the others the entity's state differs only by events
+/// no read reaches, and an empty window reads as 0 whether the entity has a state or none.
 /// </summary>
 internal sealed class ReplayPartition(
     FeaturePlan plan,
@@ -32,6 +34,9 @@ internal sealed class ReplayPartition(
     public void Run(IProgress<long>? progress)
     {
         var entity = query.Entity;
+        var first = KeepEventsRead();
+        ReadOnlySpan<int> applied = eventList.AsSpan(first);
+        progress?.Report(first); // events no row reads count as done
         // Rows come in time order and each reads after every event before it: nothing reads the past, so the shard
         // keeps no query history, only what the windows need, and entities stay small.
         var shard = new FeatureShard(plan, options with { QueryHistoryMs = 0 });
@@ -48,13 +53,13 @@ internal sealed class ReplayPartition(
         foreach (var row in rowList)
         {
             var q = query.AsOfMs[row];
-            while (next < eventList.Length && Replay.IsVisible(times[eventList[next]], q))
+            while (next < applied.Length && Replay.IsVisible(times[applied[next]], q))
             {
                 // Memory latency dominates, as on the shard threads: fetch the slot, state and arrays ahead.
-                var horizon = Math.Min(eventList.Length, next + 3 * PrefetchDistance + 1);
+                var horizon = Math.Min(applied.Length, next + 3 * PrefetchDistance + 1);
                 while (built < horizon)
                 {
-                    Build(ref ring[built & (Ring - 1)], eventList[built]);
+                    Build(ref ring[built & (Ring - 1)], applied[built]);
                     shard.Prefetch(ring[built & (Ring - 1)], 3);
                     built++;
                 }
@@ -89,8 +94,7 @@ internal sealed class ReplayPartition(
             done++;
         }
 
-        // Events after the last row count as done: nothing reads them.
-        progress?.Report(eventList.Length - next + done - reported);
+        progress?.Report(applied.Length - next + done - reported);
         return;
 
         void Build(ref ShardMessage message, int i)
@@ -101,6 +105,93 @@ internal sealed class ReplayPartition(
             message.Event = events[i];
             for (var f = 0; f < fieldHashes.Length; f++)
                 message.Fingerprints[f] = fieldHashes[f][i];
+        }
+    }
+
+    /// <summary>
+    /// Moves the events that some row reads to the end of <c>eventList</c>, in order, and returns where they start:
+    /// those with a row of their entity at a q with t &lt; q &lt;= t + the event's lookback. One backward pass remembers
+    /// each entity's next row time by hash; two entities of one hash share an entry, which can only keep more events.
+    /// </summary>
+    private int KeepEventsRead()
+    {
+        var entity = query.Entity;
+        var longest = Math.Max(entity.LongestRawSpanMs, entity.LongestTiledWindowMs);
+        var asOf = query.AsOfMs;
+        var times = history.TimesMs;
+        var nextRow = new NextRows();
+        var k = eventList.Length;
+        var r = rowList.Length - 1;
+        for (var e = eventList.Length - 1; e >= 0; e--)
+        {
+            var i = eventList[e];
+            var t = times[i];
+            for (; r >= 0 && asOf[rowList[r]] > t; r--)
+                nextRow.Set(rowHashes[rowList[r]], asOf[rowList[r]]);
+            // k > e: the slot written has been read already.
+            var q = nextRow.Get(keyHashes[i]);
+            if (q - t <= longest && q - t <= entity.LookbackMs(events[i]))
+                eventList[--k] = i;
+        }
+
+        return k;
+    }
+
+    /// <summary>
+    /// Each entity's next row time by entity hash (never 0): open addressing, growing at half full. An entity without a
+    /// row reads as <see cref="long.MaxValue"/>.
+    /// </summary>
+    private sealed class NextRows
+    {
+        private ulong[] _hashes = new ulong[1024];
+        private long[] _times = new long[1024];
+        private int _count;
+
+        public long Get(ulong hash)
+        {
+            var mask = _hashes.Length - 1;
+            for (var slot = (int)hash & mask; ; slot = (slot + 1) & mask)
+            {
+                if (_hashes[slot] == hash)
+                    return _times[slot];
+                if (_hashes[slot] == 0)
+                    return long.MaxValue;
+            }
+        }
+
+        public void Set(ulong hash, long time)
+        {
+            var mask = _hashes.Length - 1;
+            var slot = (int)hash & mask;
+            while (_hashes[slot] != 0 && _hashes[slot] != hash)
+                slot = (slot + 1) & mask;
+            if (_hashes[slot] == 0)
+            {
+                if ((_count + 1) * 2 > _hashes.Length)
+                {
+                    Grow();
+                    Set(hash, time);
+                    return;
+                }
+
+                _hashes[slot] = hash;
+                _count++;
+            }
+
+            _times[slot] = time;
+        }
+
+        private void Grow()
+        {
+            var (hashes, times) = (_hashes, _times);
+            _hashes = new ulong[hashes.Length * 2];
+            _times = new long[hashes.Length * 2];
+            _count = 0;
+            for (var s = 0; s < hashes.Length; s++)
+            {
+                if (hashes[s] != 0)
+                    Set(hashes[s], times[s]);
+            }
         }
     }
 }

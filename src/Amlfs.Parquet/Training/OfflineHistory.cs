@@ -8,6 +8,6 @@ namespace Amlfs.Parquet.Training;
 /// </summary>
 /// <param name="History">The transactions, as the replay reads them.</param>
 /// <param name="IsSuspicious">Each transaction's label, null when unlabelled.</param>
-/// <param name="Typologies">Each transaction's typology (empty when the files carry none).</param>
+/// <param name="Typologies">Each labelled transaction's typology (null for unlabelled ones, and when the files carry none).</param>
 /// <param name="Files">Parquet files read.</param>
 public sealed record OfflineHistory(ReplayHistory History, bool?[] IsSuspicious, string?[] Typologies, int Files);

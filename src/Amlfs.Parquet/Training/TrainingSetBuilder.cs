@@ -49,7 +49,17 @@ public static class TrainingSetBuilder
         for (var f = 0; f < width; f++)
         {
             var column = f;
-            columns.Add((new DataField<double>(set.FeatureNames[f]), (start, n) => Slice(start, n, i => set.Features[(long)i * width + column])));
+            double[] buffer = [];
+            columns.Add((new DataField<double>(set.FeatureNames[f]), (start, n) =>
+            {
+                // Row groups are written one after another and are of one size but the last: one buffer serves all.
+                var result = buffer.Length == n ? buffer : buffer = new double[n];
+                var features = set.Features;
+                for (var r = 0; r < n; r++)
+                    result[r] = features[(long)(start + r) * width + column];
+                return result;
+            }
+            ));
         }
 
         await WriteAsync(output, columns, set.Count, progress, cancellationToken).ConfigureAwait(false);
@@ -72,7 +82,7 @@ public static class TrainingSetBuilder
         var merchant = plan.Entity("merchant");
         var entities = merchant is null ? new[] { customer } : [customer, merchant];
         var clock = Stopwatch.StartNew();
-        var store = await OfflineHistoryReader.ReadAsync(root, FieldsOf(entities), parallelism, progress?.ReadProgress, cancellationToken).ConfigureAwait(false);
+        var store = await OfflineHistoryReader.ReadAsync(root, KeysOf(entities), FieldsOf(entities), parallelism, progress?.ReadProgress, cancellationToken).ConfigureAwait(false);
         var table = await LabelTable.ReadAsync(root, cancellationToken).ConfigureAwait(false);
         var labelling = TrainingLabels.Resolve(store, [.. table, .. selection.ExtraLabels], selection.CutoffMs);
         var read = clock.Elapsed;
@@ -146,7 +156,7 @@ public static class TrainingSetBuilder
         var entity = plan.Entity(labels.Entity)
             ?? throw new ArgumentException($"the definitions have no entity '{labels.Entity}'", nameof(labels));
         var clock = Stopwatch.StartNew();
-        var store = await OfflineHistoryReader.ReadAsync(root, FieldsOf([entity]), parallelism, progress?.ReadProgress, cancellationToken).ConfigureAwait(false);
+        var store = await OfflineHistoryReader.ReadAsync(root, KeysOf([entity]), FieldsOf([entity]), parallelism, progress?.ReadProgress, cancellationToken).ConfigureAwait(false);
         var read = clock.Elapsed;
         var history = store.History;
 
@@ -171,9 +181,13 @@ public static class TrainingSetBuilder
         return new TrainingSetSummary(order.Length, features, history.Count, unlabelled, result.Duplicates, store.Files, read, replay, write);
     }
 
+    /// <summary>The string columns read as strings: the entities' join keys, and the merchant id a default row names.</summary>
+    private static TransactionField[] KeysOf(IEnumerable<EntityPlan> entities) =>
+        entities.Select(e => e.JoinKey).Append(TransactionField.MerchantId).Distinct().ToArray();
+
     /// <summary>The string columns the entities' features read: join keys and distinct-count fields.</summary>
     private static TransactionField[] FieldsOf(IEnumerable<EntityPlan> entities) =>
-        entities.SelectMany(PartitionedReplay.FieldsRead).Append(TransactionField.MerchantId).Distinct().ToArray();
+        entities.SelectMany(PartitionedReplay.FieldsRead).Distinct().ToArray();
 
     private static int AddFeatureColumns(List<(DataField Field, Func<int, int, Array> Values)> columns, ReplayQuery query, double[] matrix)
     {

@@ -67,6 +67,35 @@ public sealed class TrainingSetCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_store_rewritten_by_duckdb_gives_the_same_training_set()
+    {
+        var (generated, rolled) = History();
+        await WritePartAsync(0, generated);
+        await WritePartAsync(1, rolled);
+        var ours = _cli.Run("training-set", "--out", "ours.parquet");
+        Assert.True(ours.ExitCode == 0, ours.Error);
+        // Another writer's layout: dictionary-encoded strings, zstd for one file, timestamps in microseconds.
+        foreach (var (part, codec) in new[] { (0, "snappy"), (1, "zstd") })
+        {
+            var source = DatasetLayout.PartitionFile(Path.Combine(_cli.WorkingDirectory, "data"), Day, part);
+            var target = DatasetLayout.PartitionFile(Path.Combine(_cli.WorkingDirectory, "rewritten"), Day, part);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            OfflineSql.Query(Path.Combine(_cli.WorkingDirectory, "data"),
+                $"COPY (SELECT * FROM read_parquet('{source}', hive_partitioning = false)) TO '{target}' (FORMAT parquet, COMPRESSION {codec})");
+        }
+
+        var theirs = _cli.Run("training-set", "--data-dir", "rewritten", "--out", "theirs.parquet");
+
+        Assert.True(theirs.ExitCode == 0, theirs.Error);
+        var (columns, expected) = ReadOutput("ours.parquet");
+        var (rewrittenColumns, actual) = ReadOutput("theirs.parquet");
+        Assert.Equal(columns, rewrittenColumns);
+        Assert.Equal(expected.Count, actual.Count);
+        for (var r = 0; r < expected.Count; r++)
+            Assert.Equal(expected[r], actual[r]);
+    }
+
+    [Fact]
     public async Task An_event_at_exactly_the_label_time_is_not_counted()
     {
         await WritePartAsync(0, [Row(Start, "C1", 10_00), Row(Start + 1_000, "C1", 20_00), Row(Start + 2_000, "C1", 40_00)]);

@@ -60,6 +60,54 @@ public sealed class PartitionedReplayTests
         }
     }
 
+    /// <summary>
+    /// A long history read by few rows: most events are read by no row (too old for every window, or outside the
+    /// filters of the long tiled windows that would reach them) and are never applied. The rows must not notice.
+    /// </summary>
+    [Fact]
+    public void Sparse_rows_over_a_long_history_equal_the_reference_although_most_events_are_skipped()
+    {
+        var random = new Random(17);
+        var history = Enumerable.Range(0, 3_000)
+            .Select(_ => Start + random.NextInt64(0, 12 * 86_400_000L))
+            .Order()
+            .Select(t => Tx.At(t, customer: "C" + random.Next(5), merchant: "M" + random.Next(3), cents: 1 + random.Next(900_000),
+                ip: random.Next(4) == 0 ? null : "10.0.0." + random.Next(6)))
+            .ToList();
+        // Rows at event times, just after them, at the edges of the windows after them, and at random.
+        var picks = Enumerable.Range(0, 12).Select(_ => history[random.Next(history.Count)]).ToList();
+        var rows = picks.SelectMany(t => new[] { t.TimestampMs, t.TimestampMs + 1, t.TimestampMs + 3_600_000, t.TimestampMs + 3_600_001,
+                t.TimestampMs + 86_400_000 + 300_000, t.TimestampMs + 7 * 86_400_000L + 3_600_000 }.Select(q => (t.CustomerId, t.MerchantId, q)))
+            .Concat(Enumerable.Range(0, 20).Select(_ => ("C" + random.Next(5), "M" + random.Next(3), Start + random.NextInt64(0, 13 * 86_400_000L))))
+            .ToArray();
+        var plan = FeaturePlan.Compile(TestEngines.Default);
+        var customer = plan.Entity("customer")!;
+        var merchant = plan.Entity("merchant")!;
+        var queries = new[]
+        {
+            new ReplayQuery(customer, [.. rows.Select(r => r.Item1)], [.. rows.Select(r => r.Item3)]),
+            new ReplayQuery(merchant, [.. rows.Select(r => r.Item2)], [.. rows.Select(r => r.Item3)]),
+        };
+
+        var result = PartitionedReplay.Run(plan, EngineOptions.From(TestEngines.Default), ReplayHistory.From(history), queries, parallelism: 2);
+
+        var reference = new ReferenceModel(TestEngines.Default, clockMs: null);
+        foreach (var t in history)
+            reference.Ingest(t);
+        for (var r = 0; r < rows.Length; r++)
+        {
+            AssertBitwise(reference.Features("customer", rows[r].Item1, rows[r].Item3),
+                result.Values[0].AsSpan(r * queries[0].Width, queries[0].Width), $"row {r} customer");
+            AssertBitwise(reference.Features("merchant", rows[r].Item2, rows[r].Item3),
+                result.Values[1].AsSpan(r * queries[1].Width, queries[1].Width), $"row {r} merchant");
+        }
+
+        var nights = customer.Features.Select((f, i) => (f, i)).Single(p => p.f.Name == "night_txn_count_24h").i;
+        var weekends = customer.Features.Select((f, i) => (f, i)).Single(p => p.f.Name == "weekend_txn_count_7d").i;
+        Assert.Contains(Enumerable.Range(0, rows.Length), r => result.Values[0][r * queries[0].Width + nights] > 0);
+        Assert.Contains(Enumerable.Range(0, rows.Length), r => result.Values[0][r * queries[0].Width + weekends] > 0);
+    }
+
     [Fact]
     public void A_row_sees_the_events_before_its_instant_and_not_the_one_at_it()
     {
@@ -72,6 +120,50 @@ public sealed class PartitionedReplayTests
 
         Assert.Equal(2, result.Values[0][customer.IndexOf("txn_count_60s")]);
         Assert.Equal(3.0, result.Values[0][customer.IndexOf("txn_amount_sum_60s")]);
+    }
+
+    [Fact]
+    public void Fields_given_as_fingerprints_replay_as_the_strings_do()
+    {
+        var random = new Random(3);
+        var transactions = Enumerable.Range(0, 300)
+            .Select(i => Tx.At(Start + i * 7_000L, customer: "C" + random.Next(4), merchant: "M" + random.Next(3),
+                ip: random.Next(4) == 0 ? null : "10.0.0." + random.Next(5), id: i % 50 == 49 ? "T0" : null))
+            .ToList();
+        var plan = FeaturePlan.Compile(TestEngines.Default);
+        var customer = plan.Entity("customer")!;
+        var merchant = plan.Entity("merchant")!;
+        var full = ReplayHistory.From(transactions);
+        ulong[] Fingerprints(TransactionField f) => [.. full.Field(f)!.Select(v => v is null ? 0 : ReplayHistory.FieldFingerprint(v))];
+        var fingerprinted = new ReplayHistory(full.TimesMs, full.AmountCents, [.. full.TransactionIds.Select((id, i) => i % 2 == 0 ? id : null)],
+            [.. full.TransactionIds.Select(id => ReplayHistory.TransactionIdFingerprint(id))],
+            new Dictionary<TransactionField, string?[]>
+            {
+                [TransactionField.CustomerId] = full.Field(TransactionField.CustomerId)!,
+                [TransactionField.MerchantId] = full.Field(TransactionField.MerchantId)!,
+            },
+            fieldFingerprints: new Dictionary<TransactionField, ulong[]>
+            {
+                [TransactionField.CustomerId] = Fingerprints(TransactionField.CustomerId),
+                [TransactionField.MerchantId] = Fingerprints(TransactionField.MerchantId),
+                [TransactionField.IpAddress] = Fingerprints(TransactionField.IpAddress),
+            });
+        var times = Enumerable.Range(0, 40).Select(k => Start + k * 50_000L).ToArray();
+        var queries = new[]
+        {
+            new ReplayQuery(customer, [.. times.Select((_, k) => "C" + k % 4)], times),
+            new ReplayQuery(merchant, [.. times.Select((_, k) => "M" + k % 3)], times),
+        };
+        var options = EngineOptions.From(TestEngines.Default);
+
+        var expected = PartitionedReplay.Run(plan, options, full, queries, parallelism: 2);
+        var actual = PartitionedReplay.Run(plan, options, fingerprinted, queries, parallelism: 2);
+
+        Assert.Equal(expected.Statuses, actual.Statuses);
+        Assert.Contains(IngestStatus.Duplicate, actual.Statuses);
+        Assert.True(actual.Values[0].Distinct().Count() > 5);
+        for (var q = 0; q < queries.Length; q++)
+            AssertBitwise(expected.Values[q], actual.Values[q], queries[q].Entity.Name);
     }
 
     /// <summary>
