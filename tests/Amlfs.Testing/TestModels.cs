@@ -54,8 +54,7 @@ public static class TestModels
         var model = new GradientBoostedTrainer(BinaryMetrics.AveragePrecision).Train(train, validation, parameters);
         var trees = Learning.Trees.TreeEnsemble.Parse(model.ModelText);
         var raw = new double[validation.Rows];
-        for (var r = 0; r < raw.Length; r++)
-            raw[r] = trees.PredictRaw(validation.Features.Span.Slice(r * width, width));
+        trees.PredictRaw(validation.Features.Span, raw);
         var calibration = IsotonicCalibration.Fit(raw, validation.Labels.Span);
         var scores = raw.Select(calibration.Apply).ToArray();
         var high = BinaryMetrics.ThresholdForAlertRate(scores, 0.1);

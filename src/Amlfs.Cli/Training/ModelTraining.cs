@@ -134,9 +134,7 @@ internal static class ModelTraining
     public static double[] RawScores(TreeEnsemble trees, LabeledMatrix rows)
     {
         var scores = new double[rows.Rows];
-        var features = rows.Features.Span;
-        for (var r = 0; r < scores.Length; r++)
-            scores[r] = trees.PredictRaw(features.Slice(r * rows.Columns, rows.Columns));
+        trees.PredictRaw(rows.Features.Span, scores);
         return scores;
     }
 

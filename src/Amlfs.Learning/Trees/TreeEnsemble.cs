@@ -127,6 +127,15 @@ public sealed class TreeEnsemble
         return sum;
     }
 
+    /// <summary>The raw margin of every row of a dense row-major matrix, into <paramref name="scores"/>.</summary>
+    public void PredictRaw(ReadOnlySpan<double> matrix, Span<double> scores)
+    {
+        if (matrix.Length != scores.Length * FeatureCount)
+            throw new ArgumentException($"{matrix.Length} values are not {scores.Length} rows of {FeatureCount}.", nameof(matrix));
+        for (var i = 0; i < scores.Length; i++)
+            scores[i] = PredictRaw(matrix.Slice(i * FeatureCount, FeatureCount));
+    }
+
     /// <summary>The child a value goes to at an internal node, by <see cref="GoesLeft"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int Next(int node, double value) => GoesLeft(node, value) ? LeftChildren[node] : RightChildren[node];

@@ -56,7 +56,7 @@ public sealed class TreeShapExplainer
     /// <inheritdoc cref="Explain(ReadOnlySpan{double}, Span{double})"/>
     /// <param name="features">The row; NaN is a missing value.</param>
     /// <param name="contributions">At least <see cref="TreeEnsemble.FeatureCount"/> elements.</param>
-    /// <param name="rawScore">The row's raw score, equal to what <see cref="TreeEnsemble.PredictRaw"/> returns.</param>
+    /// <param name="rawScore">The row's raw score, equal to what <see cref="TreeEnsemble.PredictRaw(ReadOnlySpan{double})"/> returns.</param>
     public double Explain(ReadOnlySpan<double> features, Span<double> contributions, out double rawScore)
     {
         Ensemble.RequireFeatures(features);

@@ -64,7 +64,7 @@ internal sealed class PathTreeShap
     /// <inheritdoc cref="Explain(ReadOnlySpan{double}, Span{double})"/>
     /// <param name="features">The row; NaN is a missing value.</param>
     /// <param name="contributions">At least <see cref="TreeEnsemble.FeatureCount"/> elements.</param>
-    /// <param name="rawScore">The row's raw score, as <see cref="TreeEnsemble.PredictRaw"/> computes it.</param>
+    /// <param name="rawScore">The row's raw score, as <see cref="TreeEnsemble.PredictRaw(ReadOnlySpan{double})"/> computes it.</param>
     public double Explain(ReadOnlySpan<double> features, Span<double> contributions, out double rawScore)
     {
         _ensemble.RequireFeatures(features);
