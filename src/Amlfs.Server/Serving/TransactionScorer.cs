@@ -95,8 +95,9 @@ internal sealed class TransactionScorer(
             var shap = new double[model.InputNames.Count];
             var verdict = model.Score(layoutValues, modelInputs, shap);
             (score, level, version, anomaly) = (verdict.Probability, verdict.Level, model.Version, verdict.AnomalyScore);
-            contributions = Contributions(model, verdict, modelInputs, shap);
-            explanation = Explain(model, contributions, layoutValues, assessment, culture);
+            var order = ByMagnitude(shap);
+            contributions = Contributions(model, verdict, order, modelInputs, shap);
+            explanation = Explain(model, order, modelInputs, shap, layoutValues, assessment, culture);
         }
 
         metrics.RecordScore(version, score, Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -119,12 +120,21 @@ internal sealed class TransactionScorer(
         return (response, level);
     }
 
-    private static ModelContributions Contributions(GradientBoostedRiskModel model, ModelScore verdict, double[] inputs, double[] shap)
+    /// <summary>The model's inputs, the largest contribution (by magnitude) first.</summary>
+    private static int[] ByMagnitude(double[] shap)
     {
-        var features = new FeatureContribution[shap.Length];
-        for (var i = 0; i < shap.Length; i++)
-            features[i] = new FeatureContribution(model.InputNames[i], inputs[i], shap[i]);
-        Array.Sort(features, static (a, b) => Math.Abs(b.Contribution).CompareTo(Math.Abs(a.Contribution)));
+        var order = new int[shap.Length];
+        for (var i = 0; i < order.Length; i++)
+            order[i] = i;
+        Array.Sort(order, (a, b) => Math.Abs(shap[b]).CompareTo(Math.Abs(shap[a])));
+        return order;
+    }
+
+    private static ModelContributions Contributions(GradientBoostedRiskModel model, ModelScore verdict, int[] order, double[] inputs, double[] shap)
+    {
+        var features = new FeatureContribution[order.Length];
+        for (var k = 0; k < order.Length; k++)
+            features[k] = new FeatureContribution(model.InputNames[order[k]], inputs[order[k]], shap[order[k]]);
         return new ModelContributions { BaseValue = verdict.BaseValue, RawScore = verdict.RawScore, Features = features };
     }
 
@@ -133,18 +143,19 @@ internal sealed class TransactionScorer(
     /// did), then the reasons of every regulatory rule that fired.
     /// </summary>
     private static List<string> Explain(
-        GradientBoostedRiskModel model, ModelContributions contributions, double[] layoutValues, RiskAssessment rules, CultureInfo culture)
+        GradientBoostedRiskModel model, int[] order, double[] inputs, double[] shap, double[] layoutValues, RiskAssessment rules, CultureInfo culture)
     {
-        var chosen = contributions.Features.Where(c => c.Contribution > 0).Take(ExplainedContributions).ToList();
-        if (chosen.Count == 0)
-            chosen.AddRange(contributions.Features.Take(1));
-        var sentences = new List<string>(chosen.Count + rules.Reasons.Count);
-        foreach (var c in chosen)
+        var sentences = new List<string>(ExplainedContributions + rules.Reasons.Count);
+        foreach (var input in order)
         {
-            var input = IndexOf(model.InputNames, c.Feature);
-            sentences.Add(ContributionFormatter.Format(c.Feature, c.Value, c.Contribution, model.UsualLevel(input, layoutValues), culture));
+            if (sentences.Count == ExplainedContributions)
+                break;
+            if (shap[input] > 0)
+                sentences.Add(Sentence(model, input, inputs, shap, layoutValues, culture));
         }
 
+        if (sentences.Count == 0 && order.Length > 0)
+            sentences.Add(Sentence(model, order[0], inputs, shap, layoutValues, culture));
         foreach (var reason in rules.Reasons)
         {
             if (reason.Code != RiskReasonCode.NoRiskFactors)
@@ -154,14 +165,6 @@ internal sealed class TransactionScorer(
         return sentences;
     }
 
-    private static int IndexOf(IReadOnlyList<string> names, string name)
-    {
-        for (var i = 0; i < names.Count; i++)
-        {
-            if (names[i] == name)
-                return i;
-        }
-
-        return -1;
-    }
+    private static string Sentence(GradientBoostedRiskModel model, int input, double[] inputs, double[] shap, double[] layoutValues, CultureInfo culture) =>
+        ContributionFormatter.Format(model.InputNames[input], inputs[input], shap[input], model.UsualLevel(input, layoutValues), culture);
 }
