@@ -42,14 +42,14 @@ internal static class ModelEvaluation
             throw new InvalidDataException($"the offline store at {store} has no labelled transaction in the period");
         var labels = set.Labels;
 
-        var rules = RulesScores(set, layout);
         var rulesSettings = RulesSettings(layout);
+        var rules = RulesScores(set, layout, rulesSettings);
         var rulesMetrics = ModelMetrics.Measure(rules, labels, rulesSettings.HighThreshold, []);
         double[] scores;
         double high;
         double medium;
         double[] anomaly = [];
-        EvaluationReportData? data = null;
+        (IReadOnlyList<string> Names, double[] Shap, double[] Values) explained = ([], [], []);
         if (manifest is null)
         {
             (scores, high, medium) = (rules, rulesSettings.HighThreshold, rulesSettings.MediumThreshold);
@@ -68,7 +68,10 @@ internal static class ModelEvaluation
             }
 
             if (report is not null)
-                data = ReportData(manifest, trees, matrix, set, scores, rules, anomaly);
+            {
+                var (shap, values) = Explain(trees, matrix);
+                explained = (manifest.FeatureNames, shap, values);
+            }
         }
 
         var metrics = ModelMetrics.Measure(scores, labels, high, anomaly);
@@ -89,22 +92,19 @@ internal static class ModelEvaluation
                 MediumThreshold = Math.Min(medium, Math.Min(high, 1)),
                 AnomalyScores = anomaly.Length == 0 ? null : anomaly,
                 TypologyRecalls = typologies,
+                FeatureNames = explained.Names,
+                ShapValues = explained.Shap,
+                FeatureValues = explained.Values,
             };
-            EvaluationReport.Write(data is null ? page : page with
-            {
-                FeatureNames = data.FeatureNames,
-                ShapValues = data.ShapValues,
-                FeatureValues = data.FeatureValues,
-            }, report);
+            EvaluationReport.Write(page, report);
         }
 
         return new ModelEvaluationResult(version, metrics, rulesMetrics, typologies);
     }
 
-    private static EvaluationReportData ReportData(
-        ModelManifest manifest, TreeEnsemble trees, LabeledMatrix matrix, TransactionTrainingSet set, double[] scores, double[] rules, double[] anomaly)
+    /// <summary>TreeSHAP values and feature values of rows spread evenly over the period, for the report's SHAP sections.</summary>
+    private static (double[] Shap, double[] Values) Explain(TreeEnsemble trees, LabeledMatrix matrix)
     {
-        // Evenly spaced rows, so the summary covers the whole period.
         var rows = Math.Min(ExplainedRows, matrix.Rows);
         var width = matrix.Columns;
         var explainer = new TreeShapExplainer(trees);
@@ -119,26 +119,12 @@ internal static class ModelEvaluation
             explainer.Explain(input, shap.AsSpan(r * width, width));
         }
 
-        return new EvaluationReportData
-        {
-            Title = "",
-            ModelVersion = manifest.Version,
-            Period = "",
-            ModelScores = [],
-            RulesScores = [],
-            Labels = [],
-            HighThreshold = 1,
-            MediumThreshold = 1,
-            FeatureNames = manifest.FeatureNames,
-            ShapValues = shap,
-            FeatureValues = values,
-        };
+        return (shap, values);
     }
 
     /// <summary>The rules model's score of every row, from the same features.</summary>
-    private static double[] RulesScores(TransactionTrainingSet set, ModelInputLayout layout)
+    private static double[] RulesScores(TransactionTrainingSet set, ModelInputLayout layout, RulesModelSettings settings)
     {
-        var settings = RulesSettings(layout);
         var rules = new RulesRiskModel(settings, layout.Names);
         var matrix = ModelMatrix.From(set, layout.Names, 0, set.Count);
         var scores = new double[set.Count];
