@@ -54,7 +54,6 @@ public static class PartitionedReplay
         var n = history.Count;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = parallelism };
         var statuses = Admit(history, options, parallel);
-        var events = CompactEvents(plan, history, parallel);
         var hashes = new Dictionary<TransactionField, ulong[]>();
         foreach (var field in queries.SelectMany(q => q.Entity.DistinctFields.Prepend(q.Entity.JoinKey)).Distinct())
             hashes[field] = history.FieldFingerprints(field) ?? Hash(history.Field(field)!, parallel);
@@ -76,7 +75,7 @@ public static class PartitionedReplay
             var fields = query.Entity.DistinctFields.Select(f => hashes[f]).ToArray();
             for (var p = 0; p < partitions; p++)
             {
-                work.Add(new ReplayPartition(plan, options, query, history, events, history.Field(query.Entity.JoinKey)!,
+                work.Add(new ReplayPartition(plan, options, query, history, history.Field(query.Entity.JoinKey)!,
                     keyHashes, fields, eventLists[p], rowLists[p], rowHashes, results[q]));
             }
         }
@@ -244,24 +243,6 @@ public static class PartitionedReplay
                 i = (i + 1) & _mask;
             }
         }
-    }
-
-    /// <summary>Each transaction as entities store it, with its local hour and day, converted once.</summary>
-    private static CompactEvent[] CompactEvents(FeaturePlan plan, ReplayHistory history, ParallelOptions parallel)
-    {
-        var n = history.Count;
-        var events = new CompactEvent[n];
-        Parallel.For(0, (n + Chunk - 1) / Chunk, parallel, c =>
-        {
-            var calendar = new LocalCalendar(plan.TimeZone);
-            var end = Math.Min(n, (c + 1) * Chunk);
-            for (var i = c * Chunk; i < end; i++)
-            {
-                var (hour, day) = calendar.Local(history.TimesMs[i]);
-                events[i] = new CompactEvent(history.TimesMs[i], history.AmountCents[i], hour, day);
-            }
-        });
-        return events;
     }
 
     private static ulong[] Hash(string?[] values, ParallelOptions parallel)
