@@ -66,6 +66,7 @@ public static class PartitionedReplay
         {
             var query = queries[q];
             results[q] = new double[(long)query.EntityIds.Length * query.Width];
+            Prefault.Populate(results[q], parallelism);
             var keyHashes = hashes[query.Entity.JoinKey];
             var eventLists = Split(n, i => statuses[i] == IngestStatus.Accepted && keyHashes[i] != 0, i => keyHashes[i], partitions, parallel);
             progress?.Report(n - eventLists.Sum(l => (long)l.Length)); // events of no entity of this type
@@ -153,6 +154,8 @@ public static class PartitionedReplay
         bucketStart[1 << BucketBits] = offset;
         var positions = new int[n];
         var keys = new ulong[n];
+        Prefault.Populate(positions, parallel.MaxDegreeOfParallelism);
+        Prefault.Populate(keys, parallel.MaxDegreeOfParallelism);
         Parallel.For(0, chunks, parallel, c =>
         {
             var end = Math.Min(n, (c + 1) * Chunk);
@@ -165,6 +168,7 @@ public static class PartitionedReplay
         });
 
         var recurs = new bool[n];
+        Prefault.Populate(recurs, parallel.MaxDegreeOfParallelism);
         var recurring = new int[1 << BucketBits];
         Parallel.For(0, 1 << BucketBits, parallel, () => new RecurringKeys(), (b, _, table) =>
         {
@@ -187,6 +191,7 @@ public static class PartitionedReplay
 
         var gate = new AdmissionGate(options with { ExpectedTransactions = Math.Max(1, recurring.Sum()) }, clock: null);
         var statuses = new IngestStatus[n];
+        Prefault.Populate(statuses, parallel.MaxDegreeOfParallelism);
         var times = history.TimesMs;
         var order = history.AdmissionOrder;
         for (var k = 0; k < n; k++)
@@ -288,6 +293,7 @@ public static class PartitionedReplay
             for (var c = 0; c < chunks; c++)
                 (counts[c, p], total) = (total, total + counts[c, p]);
             lists[p] = new int[total];
+            Prefault.Populate(lists[p], parallel.MaxDegreeOfParallelism);
         }
 
         Parallel.For(0, chunks, parallel, c =>
