@@ -63,19 +63,22 @@ internal sealed class FeatureShard
     /// Hints for a message that will be applied <paramref name="stage"/> positions later: 3 fetches its table slot,
     /// 2 its state (the slot is cached by then), 1 the end of its event arrays (the state is cached by then).
     /// </summary>
-    public void Prefetch(in ShardMessage message, int stage)
+    public void Prefetch(in ShardMessage message, int stage) => Prefetch(message.Entity, message.EntityHash, stage);
+
+    /// <summary>As <see cref="Prefetch(in ShardMessage, int)"/>, for an entity that will be read or written.</summary>
+    public void Prefetch(int entity, ulong hash, int stage)
     {
-        var table = _tables[message.Entity];
+        var table = _tables[entity];
         switch (stage)
         {
             case >= 3:
-                table.PrefetchSlot(message.EntityHash);
+                table.PrefetchSlot(hash);
                 break;
             case 2:
-                table.PrefetchState(message.EntityHash);
+                table.PrefetchState(hash);
                 break;
             default:
-                table.PrefetchTail(message.EntityHash);
+                table.PrefetchTail(hash);
                 break;
         }
     }

@@ -54,7 +54,6 @@ public static class PartitionedReplay
         var n = history.Count;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = parallelism };
         var statuses = Admit(history, options, parallel);
-        var events = CompactEvents(plan, history, parallel);
         var hashes = new Dictionary<TransactionField, ulong[]>();
         foreach (var field in queries.SelectMany(q => q.Entity.DistinctFields.Prepend(q.Entity.JoinKey)).Distinct())
             hashes[field] = history.FieldFingerprints(field) ?? Hash(history.Field(field)!, parallel);
@@ -67,6 +66,7 @@ public static class PartitionedReplay
         {
             var query = queries[q];
             results[q] = new double[(long)query.EntityIds.Length * query.Width];
+            Prefault.Populate(results[q], parallelism);
             var keyHashes = hashes[query.Entity.JoinKey];
             var eventLists = Split(n, i => statuses[i] == IngestStatus.Accepted && keyHashes[i] != 0, i => keyHashes[i], partitions, parallel);
             progress?.Report(n - eventLists.Sum(l => (long)l.Length)); // events of no entity of this type
@@ -76,7 +76,7 @@ public static class PartitionedReplay
             var fields = query.Entity.DistinctFields.Select(f => hashes[f]).ToArray();
             for (var p = 0; p < partitions; p++)
             {
-                work.Add(new ReplayPartition(plan, options, query, history, events, history.Field(query.Entity.JoinKey)!,
+                work.Add(new ReplayPartition(plan, options, query, history, history.Field(query.Entity.JoinKey)!,
                     keyHashes, fields, eventLists[p], rowLists[p], rowHashes, results[q]));
             }
         }
@@ -154,6 +154,8 @@ public static class PartitionedReplay
         bucketStart[1 << BucketBits] = offset;
         var positions = new int[n];
         var keys = new ulong[n];
+        Prefault.Populate(positions, parallel.MaxDegreeOfParallelism);
+        Prefault.Populate(keys, parallel.MaxDegreeOfParallelism);
         Parallel.For(0, chunks, parallel, c =>
         {
             var end = Math.Min(n, (c + 1) * Chunk);
@@ -166,6 +168,7 @@ public static class PartitionedReplay
         });
 
         var recurs = new bool[n];
+        Prefault.Populate(recurs, parallel.MaxDegreeOfParallelism);
         var recurring = new int[1 << BucketBits];
         Parallel.For(0, 1 << BucketBits, parallel, () => new RecurringKeys(), (b, _, table) =>
         {
@@ -188,6 +191,7 @@ public static class PartitionedReplay
 
         var gate = new AdmissionGate(options with { ExpectedTransactions = Math.Max(1, recurring.Sum()) }, clock: null);
         var statuses = new IngestStatus[n];
+        Prefault.Populate(statuses, parallel.MaxDegreeOfParallelism);
         var times = history.TimesMs;
         var order = history.AdmissionOrder;
         for (var k = 0; k < n; k++)
@@ -246,24 +250,6 @@ public static class PartitionedReplay
         }
     }
 
-    /// <summary>Each transaction as entities store it, with its local hour and day, converted once.</summary>
-    private static CompactEvent[] CompactEvents(FeaturePlan plan, ReplayHistory history, ParallelOptions parallel)
-    {
-        var n = history.Count;
-        var events = new CompactEvent[n];
-        Parallel.For(0, (n + Chunk - 1) / Chunk, parallel, c =>
-        {
-            var calendar = new LocalCalendar(plan.TimeZone);
-            var end = Math.Min(n, (c + 1) * Chunk);
-            for (var i = c * Chunk; i < end; i++)
-            {
-                var (hour, day) = calendar.Local(history.TimesMs[i]);
-                events[i] = new CompactEvent(history.TimesMs[i], history.AmountCents[i], hour, day);
-            }
-        });
-        return events;
-    }
-
     private static ulong[] Hash(string?[] values, ParallelOptions parallel)
     {
         var hashes = new ulong[values.Length];
@@ -307,6 +293,7 @@ public static class PartitionedReplay
             for (var c = 0; c < chunks; c++)
                 (counts[c, p], total) = (total, total + counts[c, p]);
             lists[p] = new int[total];
+            Prefault.Populate(lists[p], parallel.MaxDegreeOfParallelism);
         }
 
         Parallel.For(0, chunks, parallel, c =>

@@ -8,14 +8,14 @@ namespace Amlfs.Engine;
 /// event visible to it (<see cref="Replay.IsVisible"/>) has been applied. Only events that some row reads are applied:
 /// an event at t is read only by a row of its entity at a q with t &lt; q &lt;= t + the longest span, raw or tiled, whose
 /// filter it passes (<see cref="EntityPlan.LookbackMs"/>); without the others the entity's state differs only by events
-/// no read reaches, and an empty window reads as 0 whether the entity has a state or none.
+/// no read reaches, and an empty window reads as 0 whether the entity has a state or none. Events are converted to
+/// the form entities store (<see cref="CompactEvent"/>, with their local hour and day) only when needed.
 /// </summary>
 internal sealed class ReplayPartition(
     FeaturePlan plan,
     EngineOptions options,
     ReplayQuery query,
     ReplayHistory history,
-    CompactEvent[] events,
     string?[] keys,
     ulong[] keyHashes,
     ulong[][] fieldHashes,
@@ -27,6 +27,9 @@ internal sealed class ReplayPartition(
     private const int ProgressStep = 1 << 14;
     private const int PrefetchDistance = 4;
     private const int Ring = 16; // power of two, above 3 x PrefetchDistance
+
+    // One conversion per hour of events: the partition walks its events in time order, forward or back.
+    private readonly LocalCalendar _calendar = new(plan.TimeZone);
 
     /// <summary>Work a partition does, to schedule large ones first.</summary>
     public long Size => eventList.Length + rowList.Length;
@@ -50,8 +53,9 @@ internal sealed class ReplayPartition(
         var reported = 0L;
         var done = 0L;
 
-        foreach (var row in rowList)
+        for (var j = 0; j < rowList.Length; j++)
         {
+            var row = rowList[j];
             var q = query.AsOfMs[row];
             while (next < applied.Length && Replay.IsVisible(times[applied[next]], q))
             {
@@ -75,6 +79,13 @@ internal sealed class ReplayPartition(
                     progress?.Report(done - reported);
                     reported = done;
                 }
+            }
+
+            // Reads miss the caches as writes do: fetch the slots, states and arrays of the next rows ahead.
+            for (var stage = 1; stage <= 3; stage++)
+            {
+                if (j + stage * PrefetchDistance < rowList.Length)
+                    shard.Prefetch(entity.Index, rowHashes[rowList[j + stage * PrefetchDistance]], stage);
             }
 
             var id = query.EntityIds[row];
@@ -102,10 +113,18 @@ internal sealed class ReplayPartition(
             message.EntityId = keys[i]!;
             message.EntityHash = keyHashes[i];
             message.Entity = entity.Index;
-            message.Event = events[i];
+            message.Event = Event(i);
             for (var f = 0; f < fieldHashes.Length; f++)
                 message.Fingerprints[f] = fieldHashes[f][i];
         }
+    }
+
+    /// <summary>Transaction <paramref name="i"/> as entities store it, with its local hour and day.</summary>
+    private CompactEvent Event(int i)
+    {
+        var t = history.TimesMs[i];
+        var (hour, day) = _calendar.Local(t);
+        return new CompactEvent(t, history.AmountCents[i], hour, day);
     }
 
     /// <summary>
@@ -124,13 +143,20 @@ internal sealed class ReplayPartition(
         var r = rowList.Length - 1;
         for (var e = eventList.Length - 1; e >= 0; e--)
         {
+            if (e >= PrefetchDistance)
+            {
+                var ahead = eventList[e - PrefetchDistance];
+                CachePrefetch.Read(ref times[ahead]);
+                CachePrefetch.Read(ref keyHashes[ahead]);
+            }
+
             var i = eventList[e];
             var t = times[i];
             for (; r >= 0 && asOf[rowList[r]] > t; r--)
                 nextRow.Set(rowHashes[rowList[r]], asOf[rowList[r]]);
             // k > e: the slot written has been read already.
             var q = nextRow.Get(keyHashes[i]);
-            if (q - t <= longest && q - t <= entity.LookbackMs(events[i]))
+            if (q - t <= longest && q - t <= entity.LookbackMs(Event(i)))
                 eventList[--k] = i;
         }
 

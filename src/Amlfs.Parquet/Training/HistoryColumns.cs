@@ -35,6 +35,21 @@ internal sealed class HistoryColumns
         _shared = Keys.Keys.ToDictionary(f => f, _ => new SharedStrings());
     }
 
+    /// <summary>Maps the columns' memory before the row groups fill it (<see cref="Prefault"/>).</summary>
+    public void Prefault(int parallelism)
+    {
+        Engine.Prefault.Populate(Times, parallelism);
+        Engine.Prefault.Populate(Cents, parallelism);
+        Engine.Prefault.Populate(Ids, parallelism);
+        Engine.Prefault.Populate(IdFingerprints, parallelism);
+        Engine.Prefault.Populate(Suspicious, parallelism);
+        Engine.Prefault.Populate(Typologies, parallelism);
+        foreach (var strings in Keys.Values)
+            Engine.Prefault.Populate(strings, parallelism);
+        foreach (var fingerprints in Fingerprints.Values)
+            Engine.Prefault.Populate(fingerprints, parallelism);
+    }
+
     public long[] Times { get; private set; }
 
     public long[] Cents { get; private set; }

@@ -51,7 +51,9 @@ public static class OfflineHistoryReader
         }
 
         var columns = new HistoryColumns(checked((int)total), keys, fields);
-        await Parallel.ForEachAsync(units, parallel,
+        columns.Prefault(parallelism);
+        // Largest row groups first, so that the last to start are short ones.
+        await Parallel.ForEachAsync(units.OrderByDescending(u => u.Metadata.RowGroups[u.Group].NumRows), parallel,
             async (unit, ct) =>
             {
                 try
