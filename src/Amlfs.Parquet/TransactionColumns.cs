@@ -5,7 +5,7 @@ namespace Amlfs.Parquet;
 /// <summary>
 /// The columns of a transaction file, in file order. Amounts are decimal(18,2), exact to the cent; timestamps are
 /// UTC instants with millisecond precision (DuckDB reads them as TIMESTAMP WITH TIME ZONE). <c>is_suspicious</c> is
-/// null for unlabelled rows; <c>log_sequence</c> is the write-ahead log sequence of rows rolled from the log, else null.
+/// null for unlabelled rows; <c>destination_type</c> says whether <c>merchant_id</c> is a merchant or an account; <c>log_sequence</c> is the write-ahead log sequence of rows rolled from the log, else null.
 /// </summary>
 internal static class TransactionColumns
 {
@@ -25,7 +25,10 @@ internal static class TransactionColumns
     public static readonly DataField Typology = new DataField<string>("typology", false);
     public static readonly DataField LogSequence = new DataField<long?>("log_sequence", true);
 
+    /// <summary><c>merchant</c> or <c>account</c>; files written before edges between accounts lack it (all merchants).</summary>
+    public static readonly DataField DestinationType = new DataField<string>("destination_type", true);
+
     public static readonly ParquetSchema Schema = new(
         TransactionId, CustomerId, MerchantId, Amount, Currency, Timestamp, IpAddress, Channel, DeviceId, Country,
-        PaymentFormat, IsSuspicious, Typology, LogSequence);
+        PaymentFormat, IsSuspicious, Typology, LogSequence, DestinationType);
 }

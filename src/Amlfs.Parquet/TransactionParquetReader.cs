@@ -71,6 +71,7 @@ public static class TransactionParquetReader
         var suspicious = await NullablesAsync<bool>(group, f.IsSuspicious, count, cancellationToken).ConfigureAwait(false);
         var typologies = await StringsAsync(group, f.Typology, count, cancellationToken).ConfigureAwait(false);
         var sequences = await NullablesAsync<long>(group, f.LogSequence, count, cancellationToken).ConfigureAwait(false);
+        var destinationTypes = await StringsAsync(group, f.DestinationType, count, cancellationToken).ConfigureAwait(false);
 
         var rows = new LabeledTransaction[count];
         for (var i = 0; i < count; i++)
@@ -88,6 +89,7 @@ public static class TransactionParquetReader
                 DeviceId = devices?[i],
                 Country = countries?[i],
                 PaymentFormat = formats?[i],
+                DestinationType = DestinationTypeOf(destinationTypes?[i], f.DestinationType),
             };
             rows[i] = new LabeledTransaction(transaction, suspicious?[i], typologies?[i] ?? Typologies.None)
             {
@@ -149,6 +151,11 @@ public static class TransactionParquetReader
         return result;
     }
 
+    private static DestinationType DestinationTypeOf(string? value, DataField? field) => value is null
+        ? DestinationType.Merchant
+        : DestinationTypes.TryParse(value)
+            ?? throw new InvalidDataException($"column '{field!.Name}' has '{value}', neither '{DestinationTypes.Merchant}' nor '{DestinationTypes.Account}'");
+
     private static string Required(string? value, DataField field) =>
         value ?? throw new InvalidDataException($"column '{field.Name}' has a null value");
 
@@ -192,6 +199,7 @@ public static class TransactionParquetReader
             IsSuspicious = Optional(TransactionColumns.IsSuspicious);
             Typology = Optional(TransactionColumns.Typology);
             LogSequence = Optional(TransactionColumns.LogSequence);
+            DestinationType = Optional(TransactionColumns.DestinationType);
         }
 
         public DataField TransactionId { get; }
@@ -208,5 +216,6 @@ public static class TransactionParquetReader
         public DataField? IsSuspicious { get; }
         public DataField? Typology { get; }
         public DataField? LogSequence { get; }
+        public DataField? DestinationType { get; }
     }
 }

@@ -1,4 +1,5 @@
 using Amlfs.OfflineStore;
+using Amlfs.Transactions;
 using Parquet;
 using C = Amlfs.Parquet.TransactionColumns;
 
@@ -106,6 +107,7 @@ public static class TransactionParquetWriter
         private readonly bool?[] _suspicious = new bool?[capacity];
         private readonly string[] _typologies = new string[capacity];
         private readonly long?[] _sequences = new long?[capacity];
+        private readonly string[] _destinationTypes = new string[capacity];
 
         public void Fill(IReadOnlyList<LabeledTransaction> rows, int offset, int count)
         {
@@ -127,6 +129,7 @@ public static class TransactionParquetWriter
                 _suspicious[i] = row.IsSuspicious;
                 _typologies[i] = row.Typology;
                 _sequences[i] = row.LogSequence;
+                _destinationTypes[i] = DestinationTypes.Name(t.DestinationType);
             }
         }
 
@@ -147,6 +150,7 @@ public static class TransactionParquetWriter
             await group.WriteAsync<bool>(C.IsSuspicious, _suspicious.AsMemory(0, count), cancellationToken: cancellationToken).ConfigureAwait(false);
             await group.WriteAsync(C.Typology, Slice(_typologies, count)).ConfigureAwait(false);
             await group.WriteAsync<long>(C.LogSequence, _sequences.AsMemory(0, count), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await group.WriteAsync(C.DestinationType, Slice(_destinationTypes, count)).ConfigureAwait(false);
             group.CompleteValidate();
         }
 

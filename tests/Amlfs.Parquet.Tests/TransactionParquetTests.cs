@@ -41,6 +41,20 @@ public sealed class TransactionParquetTests : IDisposable
     }
 
     [Fact]
+    public async Task A_transfer_to_an_account_keeps_its_destination_type()
+    {
+        var transfer = new LabeledTransaction(Tx.At(Tx.Utc(2026, 1, 5, 10)) with { DestinationType = DestinationType.Account }, true, "cycle");
+        var payment = new LabeledTransaction(Tx.At(Tx.Utc(2026, 1, 5, 11)), false, Typologies.None);
+        using var stream = new MemoryStream();
+
+        await TransactionParquetWriter.WriteAsync(stream, [transfer, payment]);
+        var path = Path.Combine(_directory.Path, "edges.parquet");
+        await File.WriteAllBytesAsync(path, stream.ToArray());
+
+        Assert.Equal([transfer, payment], await TransactionParquetReader.ReadFileAsync(path));
+    }
+
+    [Fact]
     public async Task Days_are_hive_partitioned_by_utc_date()
     {
         var day = Generator.GenerateDay(1);
@@ -79,7 +93,7 @@ public sealed class TransactionParquetTests : IDisposable
 
         Assert.Equal(
             ["transaction_id", "customer_id", "merchant_id", "amount", "currency", "timestamp", "ip_address", "channel",
-                "device_id", "country", "payment_format", "is_suspicious", "typology", "log_sequence"],
+                "device_id", "country", "payment_format", "is_suspicious", "typology", "log_sequence", "destination_type"],
             schema.GetDataFields().Select(f => f.Name));
         var amount = Assert.IsType<DecimalDataField>(schema.GetDataFields()[3]);
         Assert.Equal((18, 2), (amount.Precision, amount.Scale));

@@ -39,6 +39,7 @@ public sealed class DeadLetterFile : IRejectionSink, IDisposable
             ["device_id"] = transaction.DeviceId,
             ["country"] = transaction.Country,
             ["payment_format"] = transaction.PaymentFormat,
+            ["destination_type"] = DestinationTypes.Name(transaction.DestinationType),
         });
         lock (_lock)
             _writer.WriteLine(line);

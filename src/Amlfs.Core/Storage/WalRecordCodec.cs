@@ -44,6 +44,10 @@ internal static class WalRecordCodec
     private const int FixedBytes = 25;
     private const int PresenceOffset = 24;
     private const int OptionalCount = 5;
+
+    /// <summary>A presence flag without a string: the destination is an account (<see cref="DestinationType.Account"/>).</summary>
+    private const byte DestinationAccountFlag = 1 << OptionalCount;
+    private const int FlagCount = OptionalCount + 1;
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
@@ -93,6 +97,8 @@ internal static class WalRecordCodec
             at = WriteOptional(payload, at, transaction.DeviceId, 4, ref presence);
             at = WriteOptional(payload, at, transaction.Country, 8, ref presence);
             at = WriteOptional(payload, at, transaction.PaymentFormat, 16, ref presence);
+            if (transaction.DestinationType == DestinationType.Account)
+                presence |= DestinationAccountFlag;
         }
         catch (EncoderFallbackException e)
         {
@@ -123,7 +129,7 @@ internal static class WalRecordCodec
         if (payload.Length < MinPayloadBytes)
             throw new InvalidDataException("record payload is shorter than its fixed fields");
         var presence = payload[PresenceOffset];
-        if (presence >> OptionalCount != 0)
+        if (presence >> FlagCount != 0)
             throw new InvalidDataException($"record has unknown presence bits 0x{presence:x2}");
         var at = FixedBytes;
         var transaction = new Transaction
@@ -139,6 +145,7 @@ internal static class WalRecordCodec
             DeviceId = (presence & 4) != 0 ? ReadString(payload, ref at, null) : null,
             Country = (presence & 8) != 0 ? ReadString(payload, ref at, labels) : null,
             PaymentFormat = (presence & 16) != 0 ? ReadString(payload, ref at, labels) : null,
+            DestinationType = (presence & DestinationAccountFlag) != 0 ? DestinationType.Account : DestinationType.Merchant,
         };
         if (at != payload.Length)
             throw new InvalidDataException($"record payload has {payload.Length - at} bytes after its last field");

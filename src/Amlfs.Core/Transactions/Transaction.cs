@@ -13,8 +13,14 @@ public sealed record Transaction
     /// <summary>The paying customer (entity <c>customer</c>).</summary>
     public required string CustomerId { get; init; }
 
-    /// <summary>The receiving merchant or counterparty (entity <c>merchant</c>).</summary>
+    /// <summary>
+    /// The destination (entity <c>merchant</c>): a merchant, or with <see cref="DestinationType"/>
+    /// <see cref="DestinationType.Account"/> the receiving account, whose own features then count the transfer as an inflow.
+    /// </summary>
     public required string MerchantId { get; init; }
+
+    /// <summary>Whether <see cref="MerchantId"/> names a merchant (the default) or an account.</summary>
+    public DestinationType DestinationType { get; init; }
 
     /// <summary>Amount in minor units (cents), always positive.</summary>
     public required long AmountCents { get; init; }

@@ -17,4 +17,5 @@ public sealed record TransactionInput
     public string? DeviceId { get; init; }
     public string? Country { get; init; }
     public string? PaymentFormat { get; init; }
+    public string? DestinationType { get; init; }
 }

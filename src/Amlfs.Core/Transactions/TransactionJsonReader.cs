@@ -36,7 +36,7 @@ public static class TransactionJsonReader
         }
 
         string? transactionId = null, customerId = null, merchantId = null, currency = null, ipAddress = null;
-        string? channel = null, deviceId = null, country = null, paymentFormat = null;
+        string? channel = null, deviceId = null, country = null, paymentFormat = null, destinationType = null;
         decimal? amount = null;
         DateTimeOffset? timestamp = null;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
@@ -56,6 +56,7 @@ public static class TransactionJsonReader
                 case "device_id": deviceId = ReadString(ref reader, name, errors); break;
                 case "country": country = ReadString(ref reader, name, errors); break;
                 case "payment_format": paymentFormat = ReadString(ref reader, name, errors); break;
+                case "destination_type": destinationType = ReadString(ref reader, name, errors); break;
                 default:
                     if (extra is null || !extra(name, ref reader, errors))
                         reader.Skip();
@@ -76,6 +77,7 @@ public static class TransactionJsonReader
             DeviceId = deviceId,
             Country = country,
             PaymentFormat = paymentFormat,
+            DestinationType = destinationType,
         };
     }
 

@@ -27,6 +27,8 @@ public static class TransactionJsonWriter
         WriteOptional(writer, "device_id", transaction.DeviceId);
         WriteOptional(writer, "country", transaction.Country);
         WriteOptional(writer, "payment_format", transaction.PaymentFormat);
+        if (transaction.DestinationType != DestinationType.Merchant)
+            writer.WriteString("destination_type", DestinationTypes.Name(transaction.DestinationType));
         writer.WriteEndObject();
     }
 

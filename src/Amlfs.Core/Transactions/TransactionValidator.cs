@@ -80,6 +80,15 @@ public static class TransactionValidator
         CheckLabel(errors, "channel", input.Channel, MaxLabelLength);
         CheckLabel(errors, "device_id", input.DeviceId, MaxIdLength);
         CheckLabel(errors, "payment_format", input.PaymentFormat, MaxLabelLength);
+        var destinationType = DestinationType.Merchant;
+        if (input.DestinationType is { Length: > 0 } rawType)
+        {
+            if (DestinationTypes.TryParse(rawType) is { } type)
+                destinationType = type;
+            else
+                errors.Add(new("destination_type", $"must be '{DestinationTypes.Merchant}' or '{DestinationTypes.Account}', got '{rawType}'"));
+        }
+
         string? country = null;
         if (input.Country is { } rawCountry)
         {
@@ -104,6 +113,7 @@ public static class TransactionValidator
                 DeviceId = NullIfEmpty(input.DeviceId),
                 Country = country,
                 PaymentFormat = NullIfEmpty(input.PaymentFormat),
+                DestinationType = destinationType,
             };
         return errors;
     }

@@ -10,7 +10,11 @@ public class TransactionRequest
 
     public string? CustomerId { get; set; }
 
+    /// <summary>The destination: a merchant, or with <see cref="DestinationType"/> <c>account</c> the receiving account.</summary>
     public string? MerchantId { get; set; }
+
+    /// <summary><c>merchant</c> (the default) or <c>account</c>: a transfer to another account, which counts it as an inflow.</summary>
+    public string? DestinationType { get; set; }
 
     /// <summary>Amount in currency units, greater than 0, at most two decimals.</summary>
     public decimal? Amount { get; set; }
@@ -45,5 +49,6 @@ public class TransactionRequest
         DeviceId = DeviceId,
         Country = Country,
         PaymentFormat = PaymentFormat,
+        DestinationType = DestinationType,
     };
 }

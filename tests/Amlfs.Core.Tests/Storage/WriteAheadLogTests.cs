@@ -20,7 +20,7 @@ public sealed class WriteAheadLogTests
             {
                 TransactionId = "TX-ação-💸", CustomerId = "CUST_Ünïcode", MerchantId = "商店-1", AmountCents = long.MaxValue,
                 Currency = "EUR", TimestampMs = Start, IpAddress = "2001:db8::1", Channel = "pix", DeviceId = "dispositivo-é",
-                Country = "BR", PaymentFormat = "cartão",
+                Country = "BR", PaymentFormat = "cartão", DestinationType = DestinationType.Account,
             },
             new Transaction { TransactionId = "T2", CustomerId = "C", MerchantId = "M", AmountCents = 1, TimestampMs = 0 },
             new Transaction

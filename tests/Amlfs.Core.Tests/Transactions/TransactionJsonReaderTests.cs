@@ -25,6 +25,39 @@ public sealed class TransactionJsonReaderTests
         Assert.Equal(("10.0.0.1", "pix", "D1", "BR", "ACH"), (t.IpAddress, t.Channel, t.DeviceId, t.Country, t.PaymentFormat));
     }
 
+    [Theory]
+    [InlineData(null, DestinationType.Merchant)]
+    [InlineData("\"merchant\"", DestinationType.Merchant)]
+    [InlineData("\"account\"", DestinationType.Account)]
+    [InlineData("\"Account\"", DestinationType.Account)]
+    public void The_destination_is_a_merchant_unless_the_transaction_names_an_account(string? type, DestinationType expected)
+    {
+        var json = $$"""
+            {"transaction_id":"T1","customer_id":"A1","merchant_id":"A2","amount":10,"timestamp":"2026-03-10T15:00:00Z"{{(type is null ? "" : $",\"destination_type\":{type}")}}}
+            """;
+
+        var errors = TransactionJsonReader.Parse(Encoding.UTF8.GetBytes(json), out var t);
+
+        Assert.Empty(errors);
+        Assert.Equal(expected, t!.DestinationType);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+            TransactionJsonWriter.Write(writer, t);
+        Assert.Empty(TransactionJsonReader.Parse(buffer.WrittenSpan, out var again));
+        Assert.Equal(t, again);
+    }
+
+    [Fact]
+    public void An_unknown_destination_type_is_named()
+    {
+        var errors = TransactionJsonReader.Parse("""
+            {"transaction_id":"T1","customer_id":"A1","merchant_id":"A2","amount":10,"timestamp":"2026-03-10T15:00:00Z","destination_type":"bank"}
+            """u8, out var t);
+
+        Assert.Null(t);
+        Assert.Equal([new("destination_type", "must be 'merchant' or 'account', got 'bank'")], errors);
+    }
+
     [Fact]
     public void Every_field_of_the_wrong_type_is_reported_at_once_and_not_also_as_missing()
     {
