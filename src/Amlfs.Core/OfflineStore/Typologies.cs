@@ -31,6 +31,40 @@ public static class Typologies
     /// <summary>One IP address used by many different customers within hours (a mule farm or a proxy).</summary>
     public const string SharedIp = "shared_ip";
 
+    /// <summary>Many accounts paying one account (AMLworld and AMLSim "fan-in").</summary>
+    public const string FanIn = "fan_in";
+
+    /// <summary>One account paying many accounts ("fan-out").</summary>
+    public const string FanOut = "fan_out";
+
+    /// <summary>Money returning to the account it left through a chain of transfers, each after the one before it.</summary>
+    public const string Cycle = "cycle";
+
+    /// <summary>A source pays several intermediate accounts, which all pay one destination ("scatter-gather").</summary>
+    public const string ScatterGather = "scatter_gather";
+
+    /// <summary>Several sources pay one account, which pays several destinations ("gather-scatter").</summary>
+    public const string GatherScatter = "gather_scatter";
+
+    /// <summary>One group of accounts paying another group, many to many ("bipartite").</summary>
+    public const string Bipartite = "bipartite";
+
+    /// <summary>Layers of bipartite transfers stacked one after another ("stack").</summary>
+    public const string Stack = "stack";
+
+    /// <summary>A mule account that receives money and sends most of it on within hours.</summary>
+    public const string MulePassThrough = "mule_pass_through";
+
+    /// <summary>Transfers along a random walk of accounts (AMLworld and AMLSim "random").</summary>
+    public const string RandomWalk = "random";
+
+    /// <summary>
+    /// The typologies whose money moves along a path of accounts: the ones graph features are for, and the ones
+    /// <c>docs/graph.md</c> measures recall on.
+    /// </summary>
+    public static IReadOnlyList<string> Graph { get; } =
+        [FanIn, FanOut, Cycle, ScatterGather, GatherScatter, Bipartite, Stack, MulePassThrough];
+
     /// <summary>Every typology, in the order summaries list them.</summary>
     public static IReadOnlyList<string> All { get; } =
         [Burst, Structuring, MultipleIps, NightActivity, HighValue, MerchantFanIn, SharedIp];
