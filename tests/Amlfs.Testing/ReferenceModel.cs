@@ -10,6 +10,8 @@ namespace Amlfs.Testing;
 /// by scanning all of the entity's events, converting each event time to local time directly, and counting distinct
 /// values as strings. It shares only <see cref="AggregateMath"/> (the one function that turns exact aggregates into
 /// values) and the expression parser with the engine; the admission rules and every window are written again here.
+/// An entity's events are the transactions naming it in its join key (outflows) and, for an entity with inflows, the
+/// transfers to an account of its id (inflows); the counterparty is the other end's id, spelled with its kind.
 /// </summary>
 public sealed class ReferenceModel(RegistryDefinition definition, long? clockMs)
 {
@@ -52,25 +54,40 @@ public sealed class ReferenceModel(RegistryDefinition definition, long? clockMs)
         long windowMs, long hopMs, FeatureFilter filter)
     {
         var start = hopMs > 0 ? FloorTo(q - windowMs, hopMs) : q - windowMs;
-        var joinKey = definition.Entities.Single(e => e.Name == entity).JoinKey;
-        var events = _accepted
-            .Where(t => Field(t, joinKey) == id && t.TimestampMs >= start && t.TimestampMs < q)
-            .Where(t =>
+        var definitionOf = definition.Entities.Single(e => e.Name == entity);
+        var joinKey = definitionOf.JoinKey;
+        var outflows = filter.Direction is EdgeDirection.Outflow or EdgeDirection.Both
+            ? _accepted.Where(t => Field(t, joinKey) == id).Select(t => (T: t, Inflow: false))
+            : [];
+        var inflows = definitionOf.Inflows && filter.Direction is EdgeDirection.Inflow or EdgeDirection.Both
+            ? _accepted.Where(t => t.DestinationType == DestinationType.Account && t.MerchantId == id).Select(t => (T: t, Inflow: true))
+            : [];
+        var conditions = filter.WithDirection(EdgeDirection.Both);
+        var events = outflows.Concat(inflows)
+            .Where(e => e.T.TimestampMs >= start && e.T.TimestampMs < q)
+            .Where(e =>
             {
-                var local = TimeZoneInfo.ConvertTime(t.Timestamp, _zone);
-                return filter.Matches(local.Hour, local.DayOfWeek, t.AmountCents);
+                var local = TimeZoneInfo.ConvertTime(e.T.Timestamp, _zone);
+                return conditions.Matches(local.Hour, local.DayOfWeek, e.T.AmountCents, e.Inflow);
             })
             .ToList();
         if (events.Count == 0)
             return 0;
-        var amounts = events.Select(t => t.AmountCents).ToList();
+        var amounts = events.Select(e => e.T.AmountCents).ToList();
         var sumOfSquares = amounts.Aggregate(Int128.Zero, (s, a) => s + (Int128)a * a);
         long distinct = kind == AggregationKind.DistinctCount
-            ? events.Select(t => Field(t, field!.Value)).Where(v => v is not null).Distinct(StringComparer.Ordinal).Count()
+            ? events.Select(e => field == TransactionField.CounterpartyId ? Counterparty(e.T, joinKey, e.Inflow) : Field(e.T, field!.Value))
+                .Where(v => v is not null).Distinct(StringComparer.Ordinal).Count()
             : 0;
         return AggregateMath.Value(kind, events.Count, amounts.Sum(), sumOfSquares, amounts.Min(), amounts.Max(),
-            events.Min(t => t.TimestampMs), events.Max(t => t.TimestampMs), distinct);
+            events.Min(e => e.T.TimestampMs), events.Max(e => e.T.TimestampMs), distinct);
     }
+
+    /// <summary>The other end of the edge as the entity sees it, with its kind, so that a merchant and an account spelled alike differ.</summary>
+    private static string Counterparty(Transaction t, TransactionField joinKey, bool inflow) =>
+        inflow || joinKey == TransactionField.MerchantId ? "account " + t.CustomerId
+        : t.DestinationType == DestinationType.Account ? "account " + t.MerchantId
+        : "merchant " + t.MerchantId;
 
     private double Evaluate(ExpressionSyntax syntax, string entity, List<FeatureDefinition> all, string id, long q)
     {

@@ -5,11 +5,11 @@ namespace Amlfs.Engine;
 /// <summary>
 /// An event as an entity stores it: 16 bytes. Layout of <c>_packed</c> (bit 0 = least significant):
 /// <code>
-///  63      56 55   53 52      48 47 44 43                                   0
-/// | unused   | day   | hour     | 0   | event time, ms since the Unix epoch |
+///  63    57 56     55   53 52      48 47 44 43                                   0
+/// | unused | inflow | day   | hour     | 0   | event time, ms since the Unix epoch |
 /// </code>
 /// Day and hour are local to the registry's time zone, computed once at admission, so calendar filters cost a shift
-/// and a mask at read time. 44 bits of milliseconds reach the year 2527; validation keeps times below that.
+/// and a mask at read time. The inflow bit marks a transfer the entity received as its destination account. 44 bits of milliseconds reach the year 2527; validation keeps times below that.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal readonly struct CompactEvent
@@ -18,13 +18,14 @@ internal readonly struct CompactEvent
     private const int TimeBits = 44;
     private const int HourShift = 48;
     private const int DayShift = 53;
+    private const int InflowShift = 56;
 
     private readonly long _packed;
     private readonly long _amountCents;
 
-    public CompactEvent(long timeMs, long amountCents, int localHour, DayOfWeek localDay)
+    public CompactEvent(long timeMs, long amountCents, int localHour, DayOfWeek localDay, bool inflow = false)
     {
-        _packed = timeMs | ((long)localHour << HourShift) | ((long)localDay << DayShift);
+        _packed = timeMs | ((long)localHour << HourShift) | ((long)localDay << DayShift) | ((inflow ? 1L : 0L) << InflowShift);
         _amountCents = amountCents;
     }
 
@@ -35,4 +36,10 @@ internal readonly struct CompactEvent
     public int LocalHour => (int)((_packed >> HourShift) & 31);
 
     public DayOfWeek LocalDay => (DayOfWeek)((_packed >> DayShift) & 7);
+
+    /// <summary>Whether the entity received this transfer as its destination account, rather than sent it.</summary>
+    public bool IsInflow => ((_packed >> InflowShift) & 1) != 0;
+
+    /// <summary>This event as the destination account of its transfer receives it.</summary>
+    public CompactEvent AsInflow() => new(TimeMs, AmountCents, LocalHour, LocalDay, inflow: true);
 }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Amlfs.Registry;
 
 namespace Amlfs.Engine;
 
@@ -134,6 +135,8 @@ internal sealed class EngineSnapshot
         {
             Add(hash, entity.Name);
             Add(hash, (long)entity.JoinKey);
+            if (entity.Definition.Inflows)
+                Add(hash, "inflows"); // absent before accounts had inflows, so older snapshots keep their fingerprint
             Add(hash, entity.DistinctFields.Length);
             foreach (var field in entity.DistinctFields)
                 Add(hash, (long)field);
@@ -146,6 +149,8 @@ internal sealed class EngineSnapshot
                 Add(hash, family.Filter.ToHour);
                 Add(hash, family.Filter.MinCents);
                 Add(hash, family.Filter.MaxCents);
+                if (family.Filter.Direction != EdgeDirection.Outflow)
+                    Add(hash, (long)family.Filter.Direction);
             }
 
             Add(hash, entity.LongestRawSpanMs);

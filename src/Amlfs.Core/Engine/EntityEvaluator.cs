@@ -111,7 +111,7 @@ internal static class EntityEvaluator
             var from = rangeLo[r] = LowerBound(events, lo, hi, starts[r]);
             ref var range = ref ranges[r];
             var filter = rangeSlots[r].Filter;
-            if (filter.Kind == FilterKind.None && !needsAll[r])
+            if (plan.RangePassesAll[r] && !needsAll[r])
             {
                 long sum = 0;
                 for (var i = from; i < hi; i++)
@@ -124,7 +124,7 @@ internal static class EntityEvaluator
             for (var i = from; i < hi; i++)
             {
                 ref readonly var e = ref events[i];
-                if (!filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents))
+                if (!filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents, e.IsInflow))
                     continue;
                 if (needsAll[r])
                     range.Add(e.TimeMs, e.AmountCents);
@@ -175,7 +175,7 @@ internal static class EntityEvaluator
         for (var i = lo; i < hi; i++)
         {
             ref readonly var e = ref events[i];
-            if (filter.Kind != FilterKind.None && !filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents))
+            if (!filter.PassesAll && !filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents, e.IsInflow))
                 continue;
             var fp = fingerprints[i * k + field];
             if (fp == 0)

@@ -58,6 +58,8 @@ public sealed class EntityPlan
                 or AggregationKind.Avg or AggregationKind.DistinctCount);
         }
 
+        // Without inflows an entity's events are all outflows, so a filter without conditions passes every one.
+        RangePassesAll = Ranges.Select(r => entity.Inflows ? r.Filter.PassesAll : r.Filter.PassesAllOutflows).ToArray();
         Tiles = [.. tiles];
         DistinctFields = [.. distinctFields];
         var longestExact = ranges.Select(r => r.HopMs > 0 ? r.HopMs : r.WindowMs).DefaultIfEmpty(0).Max();
@@ -104,6 +106,9 @@ public sealed class EntityPlan
     /// <summary>Per range: whether a feature reads more than its count and sum (extremes, squares, times).</summary>
     internal bool[] RangeNeedsAll { get; }
 
+    /// <summary>Per range: whether every event the entity stores passes its filter, so a read need not test them.</summary>
+    internal bool[] RangePassesAll { get; }
+
     internal TileFamily[] Tiles { get; }
 
     internal TransactionField[] DistinctFields { get; }
@@ -128,7 +133,7 @@ public sealed class EntityPlan
     {
         foreach (var (filter, span) in _lookbacks)
         {
-            if (filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents))
+            if (filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents, e.IsInflow))
                 return span;
         }
 

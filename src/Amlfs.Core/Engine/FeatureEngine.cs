@@ -288,14 +288,30 @@ public sealed partial class FeatureEngine : IDisposable
                 continue;
             var plan = entities[i];
             var id = FieldOf(transaction, plan.JoinKey);
-            if (id is null)
-                continue; // e.g. an ip entity and a transaction without IP
-            var message = new ShardMessage { EntityId = id, EntityHash = HashOf(transaction, plan.JoinKey, hashes), Entity = i, Sequence = logSequence, Event = e };
-            var fields = plan.DistinctFields;
-            for (var f = 0; f < fields.Length; f++)
-                message.Fingerprints[f] = HashOf(transaction, fields[f], hashes);
-            _shards.Route(message);
+            if (id is not null) // e.g. an ip entity and a transaction without IP
+                RouteEnd(transaction, plan, id, HashOf(transaction, plan.JoinKey, hashes), e, logSequence, hashes);
+            if (EdgeEnds.ReachesAsInflow(plan.Definition, transaction.DestinationType))
+            {
+                RouteEnd(transaction, plan, EdgeEnds.InflowEntityId(transaction), HashOf(transaction, TransactionField.MerchantId, hashes),
+                    e.AsInflow(), logSequence, hashes);
+            }
         }
+    }
+
+    /// <summary>Queues the event for one entity at one end of the transaction's edge.</summary>
+    private void RouteEnd(Transaction transaction, EntityPlan plan, string id, ulong idHash, CompactEvent e, long logSequence, Span<ulong> hashes)
+    {
+        var message = new ShardMessage { EntityId = id, EntityHash = idHash, Entity = plan.Index, Sequence = logSequence, Event = e };
+        var fields = plan.DistinctFields;
+        for (var f = 0; f < fields.Length; f++)
+        {
+            message.Fingerprints[f] = fields[f] == TransactionField.CounterpartyId
+                ? EdgeEnds.Counterparty(plan.JoinKey, e.IsInflow, transaction.DestinationType,
+                    HashOf(transaction, TransactionField.CustomerId, hashes), HashOf(transaction, TransactionField.MerchantId, hashes))
+                : HashOf(transaction, fields[f], hashes);
+        }
+
+        _shards.Route(message);
     }
 
     /// <summary>Hints for the strings routing will hash: ids and distinct fields shared by many transactions.</summary>

@@ -164,6 +164,10 @@ public sealed class FeaturePlan
                 errors.Add(new(file, f.Line, $"{f.Name}.field", $"distinct_count needs one of: {FieldNames.DistinctFieldList}"));
             else if (!needsAmount && f.Aggregation != AggregationKind.DistinctCount && f.Field is not null)
                 errors.Add(new(file, f.Line, $"{f.Name}.field", $"{AggregationNames.Name(f.Aggregation)} takes no field"));
+            else if (f.Field == TransactionField.CounterpartyId && entity.JoinKey is not (TransactionField.CustomerId or TransactionField.MerchantId))
+                errors.Add(new(file, f.Line, $"{f.Name}.field", "counterparty_id is defined for entities at an end of the edge: joined on customer_id or merchant_id"));
+            else if (f.Filter.Direction != EdgeDirection.Outflow && !entity.Inflows)
+                errors.Add(new(file, f.Line, $"{f.Name}.direction", $"entity '{entity.Name}' receives no inflows: declare it with inflows: true (joined on customer_id)"));
             else if (!_aggregates.Contains(SpecOf(f)))
                 _aggregates.Add(SpecOf(f));
         }

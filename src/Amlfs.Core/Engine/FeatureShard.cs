@@ -103,7 +103,7 @@ internal sealed class FeatureShard
         for (var f = 0; f < families.Length; f++)
         {
             var family = families[f];
-            if (!family.Filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents))
+            if (!family.Filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents, e.IsInflow))
                 continue;
             var log = state.Tile(f);
             log.Trim(history - plan.LongestTiledWindowMs);

@@ -19,6 +19,20 @@ internal static class Fingerprint
         return hash == 0 ? 1 : hash;
     }
 
+    /// <summary>
+    /// The fingerprint of a merchant as a counterparty, from <see cref="Of(string)"/> of its id: a different value
+    /// (a bijective mix), so that a merchant and an account spelled alike are two counterparties. 0 stays 0.
+    /// </summary>
+    public static ulong OfMerchant(ulong idFingerprint)
+    {
+        if (idFingerprint == 0)
+            return 0;
+        var x = idFingerprint ^ 0x9E37_79B9_7F4A_7C15UL;
+        x = (x ^ (x >> 31)) * 0xBF58_476D_1CE4_E5B9UL;
+        x ^= x >> 29;
+        return x == 0 ? 1 : x;
+    }
+
     /// <summary>A 128-bit fingerprint for transaction ids, where a collision would lose a payment as a false duplicate.</summary>
     public static UInt128 Of128(string value) => Of128(value.AsSpan());
 

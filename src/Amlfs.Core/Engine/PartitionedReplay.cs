@@ -46,8 +46,8 @@ public static class PartitionedReplay
                 throw new ArgumentException($"query entity '{query.Entity.Name}' is not from this plan", nameof(queries));
             if (query.AsOfMs.Length != query.EntityIds.Length || (query.RequestAmounts is { } a && a.Length != query.EntityIds.Length))
                 throw new ArgumentException($"query of '{query.Entity.Name}': every column needs one value per row", nameof(queries));
-            if (history.Field(query.Entity.JoinKey) is null
-                || query.Entity.DistinctFields.Any(f => history.Field(f) is null && history.FieldFingerprints(f) is null))
+            if (FieldsRead(query.Entity).Any(f => history.Field(f) is null && (f == query.Entity.JoinKey || history.FieldFingerprints(f) is null))
+                || (query.Entity.Definition.Inflows && history.Field(TransactionField.MerchantId) is null))
                 throw new ArgumentException($"the history lacks a column that '{query.Entity.Name}' features read", nameof(history));
         }
 
@@ -55,7 +55,7 @@ public static class PartitionedReplay
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = parallelism };
         var statuses = Admit(history, options, parallel);
         var hashes = new Dictionary<TransactionField, ulong[]>();
-        foreach (var field in queries.SelectMany(q => q.Entity.DistinctFields.Prepend(q.Entity.JoinKey)).Distinct())
+        foreach (var field in queries.SelectMany(q => FieldsRead(q.Entity)).Distinct())
             hashes[field] = history.FieldFingerprints(field) ?? Hash(history.Field(field)!, parallel);
 
         // More partitions than threads: each shard's entities fit the caches better, and threads balance the load.
@@ -67,17 +67,24 @@ public static class PartitionedReplay
             var query = queries[q];
             results[q] = new double[(long)query.EntityIds.Length * query.Width];
             Prefault.Populate(results[q], parallelism);
+            var events = new ReplayEvents(plan, query.Entity, history, hashes);
             var keyHashes = hashes[query.Entity.JoinKey];
             var eventLists = Split(n, i => statuses[i] == IngestStatus.Accepted && keyHashes[i] != 0, i => keyHashes[i], partitions, parallel);
             progress?.Report(n - eventLists.Sum(l => (long)l.Length)); // events of no entity of this type
+            if (events.HasInflows)
+            {
+                var inflowHashes = hashes[TransactionField.MerchantId];
+                var inflowLists = Split(n, i => statuses[i] == IngestStatus.Accepted && events.IsTransfer(i), i => inflowHashes[i],
+                    partitions, parallel, i => i | ReplayEvents.InflowFlag);
+                Parallel.For(0, partitions, parallel, p => eventLists[p] = Merge(eventLists[p], inflowLists[p]));
+            }
+
             var rowHashes = Hash(query.EntityIds, parallel);
             var order = RowOrder(query.AsOfMs);
             var rowLists = Split(order.Length, _ => true, k => rowHashes[order[k]], partitions, parallel, k => order[k]);
-            var fields = query.Entity.DistinctFields.Select(f => hashes[f]).ToArray();
             for (var p = 0; p < partitions; p++)
             {
-                work.Add(new ReplayPartition(plan, options, query, history, history.Field(query.Entity.JoinKey)!,
-                    keyHashes, fields, eventLists[p], rowLists[p], rowHashes, results[q]));
+                work.Add(new ReplayPartition(plan, options, query, events, eventLists[p], rowLists[p], rowHashes, results[q]));
             }
         }
 
@@ -87,11 +94,36 @@ public static class PartitionedReplay
         return new PartitionedReplayResult(results, statuses);
     }
 
-    /// <summary>The string fields a replay of <paramref name="entity"/> reads: its join key and its distinct-count fields.</summary>
+    /// <summary>
+    /// The string fields a replay of <paramref name="entity"/> reads: its join key, its distinct-count fields (the
+    /// counterparty as the customer and merchant ids) and, for an entity with inflows, the destination's id.
+    /// </summary>
     public static IReadOnlyList<TransactionField> FieldsRead(EntityPlan entity)
     {
         ArgumentNullException.ThrowIfNull(entity);
-        return [.. entity.DistinctFields.Prepend(entity.JoinKey)];
+        var fields = entity.DistinctFields.Prepend(entity.JoinKey).Where(f => f != TransactionField.CounterpartyId).ToList();
+        if (entity.DistinctFields.Contains(TransactionField.CounterpartyId))
+            fields.AddRange([TransactionField.CustomerId, TransactionField.MerchantId]);
+        if (entity.Definition.Inflows)
+            fields.Add(TransactionField.MerchantId);
+        return [.. fields.Distinct()];
+    }
+
+    /// <summary>
+    /// One partition's outflow and inflow references in time order (history position order); a transfer of an
+    /// account to itself is its outflow first, as the engine routes it.
+    /// </summary>
+    private static int[] Merge(int[] outflows, int[] inflows)
+    {
+        if (inflows.Length == 0)
+            return outflows;
+        var merged = new int[outflows.Length + inflows.Length];
+        int a = 0, b = 0, k = 0;
+        while (a < outflows.Length && b < inflows.Length)
+            merged[k++] = outflows[a] <= ReplayEvents.Position(inflows[b]) ? outflows[a++] : inflows[b++];
+        outflows.AsSpan(a).CopyTo(merged.AsSpan(k));
+        inflows.AsSpan(b).CopyTo(merged.AsSpan(k + outflows.Length - a));
+        return merged;
     }
 
     /// <summary>The total of the increments <see cref="Run"/> reports for these queries: one per history event per query, one per row.</summary>

@@ -33,11 +33,13 @@ public sealed class ReplayHistory
     /// <paramref name="admissionOrder"/>, when given, is the order the transactions arrived in (see <see cref="AdmissionOrder"/>).
     /// <paramref name="fieldFingerprints"/>, when given, holds fields' fingerprints as <see cref="FieldFingerprint"/>
     /// computes them (0 where the value is missing), so that the replay need not compute them from the strings; a field
-    /// given only as fingerprints can be counted distinctly but not be a join key.
+    /// given only as fingerprints can be counted distinctly but not be a join key. <paramref name="destinations"/>,
+    /// when given, says which transactions are transfers to an account (<see cref="DestinationOf"/>); without it every
+    /// destination is a merchant.
     /// </summary>
     public ReplayHistory(long[] timesMs, long[] amountCents, string?[] transactionIds, UInt128[]? transactionIdFingerprints,
         IReadOnlyDictionary<TransactionField, string?[]> fields, int[]? admissionOrder = null,
-        IReadOnlyDictionary<TransactionField, ulong[]>? fieldFingerprints = null)
+        IReadOnlyDictionary<TransactionField, ulong[]>? fieldFingerprints = null, DestinationType[]? destinations = null)
     {
         ArgumentNullException.ThrowIfNull(timesMs);
         ArgumentNullException.ThrowIfNull(amountCents);
@@ -45,7 +47,8 @@ public sealed class ReplayHistory
         ArgumentNullException.ThrowIfNull(fields);
         if (amountCents.Length != timesMs.Length || transactionIds.Length != timesMs.Length || fields.Values.Any(f => f.Length != timesMs.Length)
             || (transactionIdFingerprints is not null && transactionIdFingerprints.Length != timesMs.Length)
-            || (fieldFingerprints is not null && fieldFingerprints.Values.Any(f => f.Length != timesMs.Length)))
+            || (fieldFingerprints is not null && fieldFingerprints.Values.Any(f => f.Length != timesMs.Length))
+            || (destinations is not null && destinations.Length != timesMs.Length))
             throw new ArgumentException("every column of a replay history must have one value per transaction", nameof(fields));
         if (transactionIdFingerprints is null && Array.IndexOf(transactionIds, null) is var missing and >= 0)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"transaction {missing} has no id"), nameof(transactionIds));
@@ -67,7 +70,13 @@ public sealed class ReplayHistory
         TransactionIdFingerprints = transactionIdFingerprints;
         _fields = new Dictionary<TransactionField, string?[]>(fields);
         _fieldFingerprints = fieldFingerprints is null ? [] : new Dictionary<TransactionField, ulong[]>(fieldFingerprints);
+        _destinations = destinations;
     }
+
+    private readonly DestinationType[]? _destinations;
+
+    /// <summary>What the destination of transaction <paramref name="i"/> is: a merchant, or an account receiving a transfer.</summary>
+    public DestinationType DestinationOf(int i) => _destinations is null ? DestinationType.Merchant : _destinations[i];
 
     /// <summary>Transactions in the history.</summary>
     public int Count => TimesMs.Length;
@@ -125,7 +134,7 @@ public sealed class ReplayHistory
         var order = StableOrder.ByTime(given.Select(t => t.TimestampMs).ToArray()) ?? Enumerable.Range(0, given.Length).ToArray();
         var sorted = order.Select(i => given[i]).ToArray();
         var fields = new Dictionary<TransactionField, string?[]>();
-        foreach (var field in Enum.GetValues<TransactionField>().Where(f => f != TransactionField.Amount))
+        foreach (var field in Enum.GetValues<TransactionField>().Where(f => f is not (TransactionField.Amount or TransactionField.CounterpartyId)))
             fields[field] = sorted.Select(t => FeatureEngine.FieldOf(t, field)).ToArray();
         int[]? admission = null;
         if (inAdmissionOrder)
@@ -138,7 +147,8 @@ public sealed class ReplayHistory
 
         return new ReplayHistory(
             sorted.Select(t => t.TimestampMs).ToArray(), sorted.Select(t => t.AmountCents).ToArray(),
-            sorted.Select(t => t.TransactionId).ToArray(), null, fields, admission);
+            sorted.Select(t => t.TransactionId).ToArray(), null, fields, admission,
+            destinations: sorted.Select(t => t.DestinationType).ToArray());
     }
 
     private static bool IsPermutation(int[] order, int count)

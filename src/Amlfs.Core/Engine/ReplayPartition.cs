@@ -15,10 +15,7 @@ internal sealed class ReplayPartition(
     FeaturePlan plan,
     EngineOptions options,
     ReplayQuery query,
-    ReplayHistory history,
-    string?[] keys,
-    ulong[] keyHashes,
-    ulong[][] fieldHashes,
+    ReplayEvents events,
     int[] eventList,
     int[] rowList,
     ulong[] rowHashes,
@@ -27,9 +24,6 @@ internal sealed class ReplayPartition(
     private const int ProgressStep = 1 << 14;
     private const int PrefetchDistance = 4;
     private const int Ring = 16; // power of two, above 3 x PrefetchDistance
-
-    // One conversion per hour of events: the partition walks its events in time order, forward or back.
-    private readonly LocalCalendar _calendar = new(plan.TimeZone);
 
     /// <summary>Work a partition does, to schedule large ones first.</summary>
     public long Size => eventList.Length + rowList.Length;
@@ -43,7 +37,6 @@ internal sealed class ReplayPartition(
         // Rows come in time order and each reads after every event before it: nothing reads the past, so the shard
         // keeps no query history, only what the windows need, and entities stay small.
         var shard = new FeatureShard(plan, options with { QueryHistoryMs = 0 });
-        var times = history.TimesMs;
         var width = query.Width;
         var featureMap = entity.FeatureValue;
         var values = new double[entity.ValueCount];
@@ -57,13 +50,13 @@ internal sealed class ReplayPartition(
         {
             var row = rowList[j];
             var q = query.AsOfMs[row];
-            while (next < applied.Length && Replay.IsVisible(times[applied[next]], q))
+            while (next < applied.Length && Replay.IsVisible(events.TimeMs(applied[next]), q))
             {
                 // Memory latency dominates, as on the shard threads: fetch the slot, state and arrays ahead.
                 var horizon = Math.Min(applied.Length, next + 3 * PrefetchDistance + 1);
                 while (built < horizon)
                 {
-                    Build(ref ring[built & (Ring - 1)], applied[built]);
+                    events.Build(ref ring[built & (Ring - 1)], applied[built]);
                     shard.Prefetch(ring[built & (Ring - 1)], 3);
                     built++;
                 }
@@ -106,25 +99,6 @@ internal sealed class ReplayPartition(
         }
 
         progress?.Report(applied.Length - next + done - reported);
-        return;
-
-        void Build(ref ShardMessage message, int i)
-        {
-            message.EntityId = keys[i]!;
-            message.EntityHash = keyHashes[i];
-            message.Entity = entity.Index;
-            message.Event = Event(i);
-            for (var f = 0; f < fieldHashes.Length; f++)
-                message.Fingerprints[f] = fieldHashes[f][i];
-        }
-    }
-
-    /// <summary>Transaction <paramref name="i"/> as entities store it, with its local hour and day.</summary>
-    private CompactEvent Event(int i)
-    {
-        var t = history.TimesMs[i];
-        var (hour, day) = _calendar.Local(t);
-        return new CompactEvent(t, history.AmountCents[i], hour, day);
     }
 
     /// <summary>
@@ -137,27 +111,22 @@ internal sealed class ReplayPartition(
         var entity = query.Entity;
         var longest = Math.Max(entity.LongestRawSpanMs, entity.LongestTiledWindowMs);
         var asOf = query.AsOfMs;
-        var times = history.TimesMs;
         var nextRow = new NextRows();
         var k = eventList.Length;
         var r = rowList.Length - 1;
         for (var e = eventList.Length - 1; e >= 0; e--)
         {
             if (e >= PrefetchDistance)
-            {
-                var ahead = eventList[e - PrefetchDistance];
-                CachePrefetch.Read(ref times[ahead]);
-                CachePrefetch.Read(ref keyHashes[ahead]);
-            }
+                events.Prefetch(eventList[e - PrefetchDistance]);
 
-            var i = eventList[e];
-            var t = times[i];
+            var reference = eventList[e];
+            var t = events.TimeMs(reference);
             for (; r >= 0 && asOf[rowList[r]] > t; r--)
                 nextRow.Set(rowHashes[rowList[r]], asOf[rowList[r]]);
             // k > e: the slot written has been read already.
-            var q = nextRow.Get(keyHashes[i]);
-            if (q - t <= longest && q - t <= entity.LookbackMs(Event(i)))
-                eventList[--k] = i;
+            var q = nextRow.Get(events.EntityHash(reference));
+            if (q - t <= longest && q - t <= entity.LookbackMs(events.Event(reference)))
+                eventList[--k] = reference;
         }
 
         return k;

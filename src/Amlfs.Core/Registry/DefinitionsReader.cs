@@ -12,10 +12,10 @@ internal sealed class DefinitionsReader(string file)
 {
     private static readonly string[] TopKeys = ["project", "timezone", "source", "entities", "feature_views", "request_features"];
     private static readonly string[] SourceKeys = ["name", "allowed_lateness", "max_clock_skew", "dedup_retention", "query_history"];
-    private static readonly string[] EntityKeys = ["name", "join_key", "description"];
+    private static readonly string[] EntityKeys = ["name", "join_key", "description", "inflows"];
     private static readonly string[] ViewKeys = ["name", "entity", "owner", "description", "tags", "features"];
     private static readonly string[] FeatureKeys =
-        ["name", "aggregation", "field", "window", "hop", "filter", "expression", "description", "owner", "tags"];
+        ["name", "aggregation", "field", "window", "hop", "filter", "direction", "expression", "description", "owner", "tags"];
     private static readonly string[] RequestFeatureKeys = ["name", "entity", "expression", "description", "owner", "tags"];
 
     public List<DefinitionError> Errors { get; } = [];
@@ -102,10 +102,19 @@ internal sealed class DefinitionsReader(string file)
             var joinKeyText = Scalar(node, "join_key", path, required: true);
             if (name is null || joinKeyText is null)
                 continue;
-            if (FieldNames.TryParse(joinKeyText) is not { } joinKey || joinKey == TransactionField.Amount)
+            if (FieldNames.TryParse(joinKeyText) is not { } joinKey || joinKey is TransactionField.Amount or TransactionField.CounterpartyId)
             {
-                Error(Child(node, "join_key")!, path + "join_key", $"must be one of: {FieldNames.DistinctFieldList}");
+                Error(Child(node, "join_key")!, path + "join_key", $"must be one of: {FieldNames.JoinKeyList}");
                 continue;
+            }
+
+            var inflows = false;
+            if (Scalar(node, "inflows", path) is { } inflowsText)
+            {
+                if (!bool.TryParse(inflowsText, out inflows))
+                    Error(Child(node, "inflows")!, path + "inflows", $"must be true or false, got '{inflowsText}'");
+                else if (inflows && joinKey != TransactionField.CustomerId)
+                    Error(Child(node, "inflows")!, path + "inflows", "only an entity joined on customer_id (an account) receives transfers as inflows");
             }
 
             if (entities.Any(e => e.Name == name))
@@ -114,7 +123,7 @@ internal sealed class DefinitionsReader(string file)
             }
             else
             {
-                entities.Add(new EntityDefinition(name, joinKey, Scalar(node, "description", path) ?? ""));
+                entities.Add(new EntityDefinition(name, joinKey, Scalar(node, "description", path) ?? "", inflows));
                 Lines["entities." + name] = (int)node.Start.Line;
             }
         }
@@ -182,7 +191,7 @@ internal sealed class DefinitionsReader(string file)
         var aggregationText = Scalar(node, "aggregation", path);
         if (expression is not null)
         {
-            foreach (var key in new[] { "aggregation", "field", "window", "hop", "filter" })
+            foreach (var key in new[] { "aggregation", "field", "window", "hop", "filter", "direction" })
             {
                 if (Child(node, key) is { } extra)
                     Error(extra, path + key, "an expression feature takes no " + key);
@@ -214,6 +223,14 @@ internal sealed class DefinitionsReader(string file)
         var window = Duration(node, "window", path, required: true);
         var hop = Duration(node, "hop", path);
         var filter = ReadFilter(node, path);
+        if (Scalar(node, "direction", path) is { } directionText)
+        {
+            if (EdgeDirections.TryParse(directionText) is { } direction)
+                filter = filter.WithDirection(direction);
+            else
+                Error(Child(node, "direction")!, path + "direction", $"must be one of: {EdgeDirections.List}, got '{directionText}'");
+        }
+
         if (aggregation is null || window is null)
             return null;
         return common with

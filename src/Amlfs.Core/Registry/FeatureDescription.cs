@@ -26,6 +26,9 @@ public sealed record FeatureDescription
 
     public string? Filter { get; init; }
 
+    /// <summary>inflow or both for an aggregation over an account's received transfers; null for outflows, the default.</summary>
+    public string? Direction { get; init; }
+
     public string? Expression { get; init; }
 
     public required string Description { get; init; }
@@ -54,6 +57,7 @@ public sealed record FeatureDescription
             Window = isAggregation ? WindowRules.FormatDuration(feature.WindowMs) : null,
             Hop = isAggregation && feature.IsTiled ? WindowRules.FormatDuration(feature.HopMs) : null,
             Filter = isAggregation && feature.Filter.Kind != FilterKind.None ? feature.Filter.ToString() : null,
+            Direction = isAggregation && feature.Filter.Direction != EdgeDirection.Outflow ? EdgeDirections.Name(feature.Filter.Direction) : null,
             Expression = feature.Expression,
             Description = feature.Description,
             Owner = feature.Owner,

@@ -8,8 +8,9 @@ namespace Amlfs.Registry;
 /// </summary>
 public sealed record FeatureFilter
 {
-    private FeatureFilter(FilterKind kind, int fromHour, int toHour, long minCents, long maxCents)
+    private FeatureFilter(FilterKind kind, int fromHour, int toHour, long minCents, long maxCents, EdgeDirection direction = EdgeDirection.Outflow)
     {
+        Direction = direction;
         Kind = kind;
         FromHour = fromHour;
         ToHour = toHour;
@@ -33,6 +34,19 @@ public sealed record FeatureFilter
 
     public long MaxCents { get; }
 
+    /// <summary>Which of the entity's events pass: its outflows (the default), its inflows, or both.</summary>
+    public EdgeDirection Direction { get; }
+
+    /// <summary>This filter counting the events of <paramref name="direction"/>.</summary>
+    public FeatureFilter WithDirection(EdgeDirection direction) =>
+        direction == Direction ? this : new(Kind, FromHour, ToHour, MinCents, MaxCents, direction);
+
+    /// <summary>Whether every event passes, inflows included: no calendar or amount condition, both directions.</summary>
+    public bool PassesAll => Kind == FilterKind.None && Direction == EdgeDirection.Both;
+
+    /// <summary>Whether every outflow passes: no calendar or amount condition, and outflows counted.</summary>
+    public bool PassesAllOutflows => Kind == FilterKind.None && Direction != EdgeDirection.Inflow;
+
     /// <summary>Local hours <c>[from, to)</c>; from > to wraps past midnight (22-6 is the night).</summary>
     public static FeatureFilter LocalHours(int from, int to)
     {
@@ -49,8 +63,12 @@ public sealed record FeatureFilter
         return new(FilterKind.AmountRange, 0, 24, minCents, maxCents);
     }
 
-    /// <summary>Whether an event with this local hour (0-23), local day of week and amount passes.</summary>
-    public bool Matches(int localHour, DayOfWeek localDay, long amountCents) => Kind switch
+    /// <summary>Whether an event with this local hour (0-23), local day of week, amount and direction passes.</summary>
+    public bool Matches(int localHour, DayOfWeek localDay, long amountCents, bool inflow) =>
+        (Direction == EdgeDirection.Both || inflow == (Direction == EdgeDirection.Inflow))
+        && MatchesCalendarAndAmount(localHour, localDay, amountCents);
+
+    private bool MatchesCalendarAndAmount(int localHour, DayOfWeek localDay, long amountCents) => Kind switch
     {
         FilterKind.None => true,
         FilterKind.Night => localHour >= 22 || localHour < 6,
@@ -62,7 +80,7 @@ public sealed record FeatureFilter
         _ => false,
     };
 
-    /// <summary>The filter as the definitions file writes it.</summary>
+    /// <summary>The filter's condition as the definitions file writes it; the direction is a property of its own.</summary>
     public override string ToString() => Kind switch
     {
         FilterKind.None => "",

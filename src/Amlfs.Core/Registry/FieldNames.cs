@@ -13,9 +13,13 @@ public static class FieldNames
         ["country"] = TransactionField.Country,
         ["channel"] = TransactionField.Channel,
         ["payment_format"] = TransactionField.PaymentFormat,
+        ["counterparty_id"] = TransactionField.CounterpartyId,
     };
 
     public static string List => string.Join(", ", ByName.Keys);
+
+    /// <summary>Fields an entity may be joined on: every field but amount and the counterparty.</summary>
+    public static string JoinKeyList => string.Join(", ", ByName.Keys.Where(k => k is not ("amount" or "counterparty_id")));
 
     /// <summary>Fields a distinct count may count: every field but amount.</summary>
     public static string DistinctFieldList => string.Join(", ", ByName.Keys.Where(k => k != "amount"));

@@ -11,4 +11,11 @@ public enum TransactionField
     Country,
     Channel,
     PaymentFormat,
+
+    /// <summary>
+    /// The other end of the edge, seen from the entity: the destination of an outflow (a merchant or an account), the
+    /// source account of an inflow, the source account of a transaction to a merchant entity. Not a column: a distinct
+    /// count of it is fan-out or fan-in.
+    /// </summary>
+    CounterpartyId,
 }

@@ -69,7 +69,7 @@ public sealed class EngineMatchesReferenceTests
         engine.Flush();
         foreach (var entity in plan.Entities)
         {
-            var ids = entity.Name == "customer" ? EngineScenarios.Customers : EngineScenarios.Merchants;
+            var ids = EngineScenarios.AllIds;
             var actual = new double[entity.Features.Count];
             foreach (var id in ids)
             {

@@ -8,7 +8,9 @@ namespace Amlfs.Core.Tests.Engine;
 /// <summary>
 /// Random definitions and random streams for the engine's property tests: out of order within and beyond the
 /// lateness, duplicates with the same or other content, equal timestamps, missing IPs, long gaps that expire state,
-/// future events. Shared so that every property test explores the same space.
+/// future events, transfers between accounts (the customer entity with or without inflows, features over outflows,
+/// inflows or both, counterparties) and a merchant spelled like an account. Shared so that every property test
+/// explores the same space.
 /// </summary>
 internal static class EngineScenarios
 {
@@ -16,7 +18,10 @@ internal static class EngineScenarios
         ["America/Sao_Paulo", "UTC", "America/New_York", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Lord_Howe"];
 
     public static readonly string[] Customers = ["C1", "C2", "C3"];
-    public static readonly string[] Merchants = ["M1", "M2", "M3"];
+    public static readonly string[] Merchants = ["M1", "M2", "C3"]; // "C3" the merchant is not "C3" the account
+
+    /// <summary>Every id an entity of the scenarios may have: a merchant entity also sees the accounts transfers reach.</summary>
+    public static readonly string[] AllIds = [.. Customers.Union(Merchants)];
     private static readonly string?[] Ips = ["10.0.0.1", "10.0.0.2", "10.0.0.3", "2001:db8::1", null];
     private static readonly string?[] Devices = ["D1", "D2", null];
 
@@ -38,8 +43,9 @@ internal static class EngineScenarios
     private static readonly Gen<FeatureDefinition> GenAggregation = Gen.Select(
         Gen.Enum<AggregationKind>(), Gen.Bool, GenExactWindow, GenTiledWindow, GenFilter,
         Gen.OneOf(TransactionField.IpAddress, TransactionField.MerchantId, TransactionField.CustomerId,
-            TransactionField.DeviceId),
-        (kind, tiled, exact, tile, filter, field) =>
+            TransactionField.DeviceId, TransactionField.CounterpartyId),
+        Gen.Enum<EdgeDirection>(),
+        (kind, tiled, exact, tile, filter, field, direction) =>
         {
             tiled &= kind != AggregationKind.DistinctCount;
             return new FeatureDefinition
@@ -57,7 +63,7 @@ internal static class EngineScenarios
                 },
                 WindowMs = tiled ? tile.Window : exact,
                 HopMs = tiled ? tile.Hop : 0,
-                Filter = filter,
+                Filter = filter.WithDirection(direction),
             };
         });
 
@@ -75,10 +81,12 @@ internal static class EngineScenarios
     private static readonly Gen<RegistryDefinition> GenDefinition = Gen.Select(
         GenAggregation.Array[1, 6], GenAggregation.Array[1, 4], Gen.Int[0, ExpressionTemplates.Length - 1].Array[0, 3],
         Gen.OneOf(Zones), Gen.OneOf(0L, 1_000L, 300_000L, 1_800_000L), Gen.OneOf(0L, 600_000L, 7_200_000L, 86_400_000L),
-        (customer, merchant, derived, zone, lateness, history) =>
+        Gen.Bool,
+        (customer, merchant, derived, zone, lateness, history, inflows) =>
         {
-            var customerFeatures = Named(customer, "customer", "c");
-            var merchantFeatures = Named(merchant, "merchant", "m");
+            // Only an account with inflows may count them; a merchant counts what it receives.
+            var customerFeatures = Named(customer, "customer", "c", inflows);
+            var merchantFeatures = Named(merchant, "merchant", "m", inflows: false);
             customerFeatures.AddRange(derived.Select((template, i) => new FeatureDefinition
             {
                 Name = $"d{i}",
@@ -96,7 +104,7 @@ internal static class EngineScenarios
                 QueryHistoryMs = history,
                 Entities =
                 [
-                    new EntityDefinition("customer", TransactionField.CustomerId, ""),
+                    new EntityDefinition("customer", TransactionField.CustomerId, "", inflows),
                     new EntityDefinition("merchant", TransactionField.MerchantId, ""),
                 ],
                 Views =
@@ -115,7 +123,7 @@ internal static class EngineScenarios
         (1, Gen.Long[3_000_000, 2 * 86_400_000L])); // long gap: windows empty, state expires
 
     private static readonly Gen<EngineScenarioStep> GenStep = Gen.Select(
-        GenOffset, Gen.Int[0, 2], Gen.Int[0, 2], Gen.Int[0, 4], Gen.Int[0, 2],
+        GenOffset, Gen.Int[0, 2], Gen.Frequency((2, Gen.Int[0, 2]), (1, Gen.Int[3, 5])), Gen.Int[0, 4], Gen.Int[0, 2],
         Gen.Frequency((3, Gen.Long[1, 200_000_00]), (1, Gen.OneOf(1L, 100L, 999_999L, 1_000_000L))),
         Gen.Frequency((9, Gen.Const(-1)), (1, Gen.Int[0, 400])), Gen.Frequency((9, Gen.Const(false)), (1, Gen.Const(true))),
         (offset, c, m, ip, d, cents, dup, query) => new EngineScenarioStep(offset, c, m, ip, d, cents, dup, query));
@@ -127,8 +135,14 @@ internal static class EngineScenarios
     public static int Iterations(int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable("AMLFS_PROPERTY_ITERATIONS"), out var n) ? n : fallback;
 
-    private static List<FeatureDefinition> Named(FeatureDefinition[] features, string entity, string prefix) =>
-        features.Select((f, i) => f with { Name = $"{prefix}{i}", Entity = entity, View = entity + "_view" }).ToList();
+    private static List<FeatureDefinition> Named(FeatureDefinition[] features, string entity, string prefix, bool inflows) =>
+        features.Select((f, i) => f with
+        {
+            Name = $"{prefix}{i}",
+            Entity = entity,
+            View = entity + "_view",
+            Filter = inflows ? f.Filter : f.Filter.WithDirection(EdgeDirection.Outflow),
+        }).ToList();
 
     public static List<(Transaction Transaction, bool Query)> BuildStream(EngineScenarioStep[] steps, long start)
     {
@@ -144,7 +158,8 @@ internal static class EngineScenarios
             {
                 TransactionId = id,
                 CustomerId = Customers[s.Customer],
-                MerchantId = Merchants[s.Merchant],
+                MerchantId = s.Merchant < Merchants.Length ? Merchants[s.Merchant] : Customers[s.Merchant - Merchants.Length],
+                DestinationType = s.Merchant < Merchants.Length ? DestinationType.Merchant : DestinationType.Account,
                 AmountCents = s.Cents,
                 TimestampMs = time,
                 IpAddress = Ips[s.Ip],

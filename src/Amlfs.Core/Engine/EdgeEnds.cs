@@ -1,0 +1,44 @@
+using Amlfs.Registry;
+using Amlfs.Transactions;
+
+namespace Amlfs.Engine;
+
+/// <summary>
+/// Where a transaction reaches the entities of a type, as an edge from its source account to its destination: every
+/// entity type at its join key (an outflow of a customer, a receipt of a merchant, a use of an IP...), and an account
+/// type with inflows also at the destination account of a transfer. The one rule the engine, its offline replays and
+/// the distributed workers route by.
+/// </summary>
+public static class EdgeEnds
+{
+    /// <summary>Whether the transaction also reaches an entity of <paramref name="entity"/>'s type as an inflow.</summary>
+    public static bool ReachesAsInflow(EntityDefinition entity, DestinationType destination)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        return entity.Inflows && destination == DestinationType.Account;
+    }
+
+    /// <summary>The id of the entity an inflow reaches: the destination account.</summary>
+    public static string InflowEntityId(Transaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        return transaction.MerchantId;
+    }
+
+    /// <summary>
+    /// The fingerprint of the counterparty, the other end of the edge, seen from an entity joined on
+    /// <paramref name="joinKey"/>: for an outflow of an account, the destination (a merchant's fingerprint is mixed,
+    /// <see cref="Fingerprint.OfMerchant"/>, so that it never equals an account's); for an inflow, or for a merchant
+    /// entity, the source account. 0 for entities at neither end.
+    /// </summary>
+    /// <param name="joinKey">The join key of the entity seeing the edge.</param>
+    /// <param name="inflow">Whether the entity receives the transaction as an inflow.</param>
+    /// <param name="destination">What the transaction's destination is.</param>
+    /// <param name="customerHash">Fingerprint of the transaction's <c>customer_id</c>.</param>
+    /// <param name="merchantHash">Fingerprint of the transaction's <c>merchant_id</c>.</param>
+    internal static ulong Counterparty(TransactionField joinKey, bool inflow, DestinationType destination, ulong customerHash, ulong merchantHash) =>
+        inflow || joinKey == TransactionField.MerchantId ? customerHash
+        : joinKey != TransactionField.CustomerId ? 0
+        : destination == DestinationType.Account ? merchantHash
+        : Fingerprint.OfMerchant(merchantHash);
+}
