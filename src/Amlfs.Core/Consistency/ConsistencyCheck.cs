@@ -107,7 +107,7 @@ public static class ConsistencyCheck
         foreach (var group in late.GroupBy(i => (vectors[i].Entity, vectors[i].EntityId)))
         {
             var entity = plan.Entity(group.Key.Entity)!;
-            var own = events.Where(r => FeatureEngine.FieldOf(r.Transaction, entity.JoinKey) == group.Key.EntityId).ToArray();
+            var own = events.Where(r => EdgeEnds.Reaches(entity.Definition, r.Transaction, group.Key.EntityId)).ToArray();
             foreach (var index in group)
             {
                 // The entity's events as the server had them when it served the vector: sequences up to H.
@@ -137,7 +137,7 @@ public static class ConsistencyCheck
     {
         foreach (var entity in plan.Entities)
         {
-            if (FeatureEngine.FieldOf(transaction, entity.JoinKey) is { } id && wanted[entity.Index].Contains(id))
+            if (EdgeEnds.EntityIds(entity.Definition, transaction).Any(wanted[entity.Index].Contains))
                 return true;
         }
 
@@ -148,10 +148,13 @@ public static class ConsistencyCheck
     {
         foreach (var entity in plan.Entities)
         {
-            if (FeatureEngine.FieldOf(transaction, entity.JoinKey) is not { } id || !wanted[entity.Index].Contains(id))
-                continue;
-            var map = newestFed[entity.Index];
-            map[id] = Math.Max(map.GetValueOrDefault(id), sequence);
+            foreach (var id in EdgeEnds.EntityIds(entity.Definition, transaction))
+            {
+                if (!wanted[entity.Index].Contains(id))
+                    continue;
+                var map = newestFed[entity.Index];
+                map[id] = Math.Max(map.GetValueOrDefault(id), sequence);
+            }
         }
     }
 

@@ -18,6 +18,26 @@ public static class EdgeEnds
         return entity.Inflows && destination == DestinationType.Account;
     }
 
+    /// <summary>Whether the transaction reaches the entity <paramref name="id"/> of <paramref name="entity"/>'s type, at either end.</summary>
+    public static bool Reaches(EntityDefinition entity, Transaction transaction, string id)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        ArgumentNullException.ThrowIfNull(transaction);
+        return FeatureEngine.FieldOf(transaction, entity.JoinKey) == id
+            || (ReachesAsInflow(entity, transaction.DestinationType) && transaction.MerchantId == id);
+    }
+
+    /// <summary>The ids of the entities of <paramref name="entity"/>'s type that the transaction reaches: none, one or two.</summary>
+    public static IEnumerable<string> EntityIds(EntityDefinition entity, Transaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (FeatureEngine.FieldOf(transaction, entity.JoinKey) is { } id)
+            yield return id;
+        if (ReachesAsInflow(entity, transaction.DestinationType))
+            yield return InflowEntityId(transaction);
+    }
+
     /// <summary>The id of the entity an inflow reaches: the destination account.</summary>
     public static string InflowEntityId(Transaction transaction)
     {

@@ -20,10 +20,11 @@ public static class DestinationTypes
     public static string Name(DestinationType type) => type == DestinationType.Account ? Account : Merchant;
 
     /// <summary>The type a wire value names (case-insensitive), or null for anything else.</summary>
-    public static DestinationType? TryParse(string? text) => text?.ToLowerInvariant() switch
-    {
-        Merchant => DestinationType.Merchant,
-        Account => DestinationType.Account,
-        _ => null,
-    };
+    public static DestinationType? TryParse(string? text) => text is null ? null : TryParse(text.AsSpan());
+
+    /// <summary>As <see cref="TryParse(string)"/>, of characters that need not be a string.</summary>
+    public static DestinationType? TryParse(ReadOnlySpan<char> text) =>
+        text.Equals(Merchant, StringComparison.OrdinalIgnoreCase) ? DestinationType.Merchant
+        : text.Equals(Account, StringComparison.OrdinalIgnoreCase) ? DestinationType.Account
+        : null;
 }

@@ -31,10 +31,19 @@ public sealed class WorkerTopics
     public TopicRole? RoleOf(string topic) => Roles.FirstOrDefault(r => r.Topic == topic);
 
     /// <summary>The topics of <paramref name="plan"/>'s entities around <paramref name="source"/>.</summary>
+    /// <exception cref="NotSupportedException">An entity receives inflows, which workers do not route yet.</exception>
     public static WorkerTopics For(FeaturePlan plan, string source, string? deadLetter = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        if (plan.Entities.FirstOrDefault(e => e.Definition.Inflows) is { } account)
+        {
+            // A transfer would have to reach the receiving account's partition as well as the sender's.
+            throw new NotSupportedException(
+                $"entity '{account.Name}' receives inflows (inflows: true), which Kafka workers do not route to the receiving account yet; " +
+                "serve these definitions embedded, or declare the entity without inflows");
+        }
+
         var roles = new List<TopicRole>();
         foreach (var group in plan.Entities.GroupBy(e => e.JoinKey).OrderBy(g => g.Key == TransactionField.CustomerId ? 0 : 1))
         {

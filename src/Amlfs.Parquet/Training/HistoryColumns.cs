@@ -3,6 +3,7 @@ using System.IO.Hashing;
 using System.Text;
 using Amlfs.Engine;
 using Amlfs.Registry;
+using Amlfs.Transactions;
 
 namespace Amlfs.Parquet.Training;
 
@@ -30,6 +31,7 @@ internal sealed class HistoryColumns
         IdFingerprints = new UInt128[n];
         Suspicious = new bool?[n];
         Typologies = new string?[n];
+        Destinations = new DestinationType[n];
         Keys = keys.Distinct().ToDictionary(f => f, _ => new string?[n]);
         Fingerprints = keys.Concat(fields).Where(f => f != TransactionField.Amount).Distinct().ToDictionary(f => f, _ => new ulong[n]);
         _shared = Keys.Keys.ToDictionary(f => f, _ => new SharedStrings());
@@ -44,6 +46,7 @@ internal sealed class HistoryColumns
         Engine.Prefault.Populate(IdFingerprints, parallelism);
         Engine.Prefault.Populate(Suspicious, parallelism);
         Engine.Prefault.Populate(Typologies, parallelism);
+        Engine.Prefault.Populate(Destinations, parallelism);
         foreach (var strings in Keys.Values)
             Engine.Prefault.Populate(strings, parallelism);
         foreach (var fingerprints in Fingerprints.Values)
@@ -65,6 +68,9 @@ internal sealed class HistoryColumns
     public bool?[] Suspicious { get; private set; }
 
     public string?[] Typologies { get; private set; }
+
+    /// <summary>What each destination is; a merchant where the files predate the <c>destination_type</c> column.</summary>
+    public DestinationType[] Destinations { get; private set; }
 
     /// <summary>Reads row group <paramref name="index"/> of <paramref name="file"/> into rows <paramref name="offset"/> onwards.</summary>
     public async Task ReadAsync(string file, global::Parquet.Meta.FileMetaData metadata, int index, int offset, CancellationToken ct)
@@ -126,6 +132,20 @@ internal sealed class HistoryColumns
                         fingerprints[offset + first + i] = values.IsNull(i) ? 0 : ReplayHistory.FieldFingerprint(scratch.Of(values[i]));
                 }, ct).ConfigureAwait(false);
             }
+        }
+
+        if (group.Has(TransactionColumns.DestinationType.Name))
+        {
+            await group.ReadTextAsync(TransactionColumns.DestinationType.Name, (first, values) =>
+            {
+                for (var i = 0; i < values.Count; i++)
+                {
+                    Destinations[offset + first + i] = values.IsNull(i)
+                        ? DestinationType.Merchant
+                        : DestinationTypes.TryParse(scratch.Of(values[i]))
+                          ?? throw new InvalidDataException($"column 'destination_type' has '{new string(scratch.Of(values[i]))}', neither 'merchant' nor 'account'");
+                }
+            }, ct).ConfigureAwait(false);
         }
 
         await group.ReadCentsAsync(Need(group, TransactionColumns.Amount.Name), Cents.AsMemory(offset, count), ct).ConfigureAwait(false);
@@ -202,6 +222,7 @@ internal sealed class HistoryColumns
             Fingerprints[field] = Permute(Fingerprints[field], order);
         Suspicious = Permute(Suspicious, order);
         Typologies = Permute(Typologies, order);
+        Destinations = Permute(Destinations, order);
     }
 
     private static T[] Permute<T>(T[] values, int[] order)

@@ -70,7 +70,7 @@ public static class OfflineHistoryReader
 
         columns.SortByTime();
         var history = new ReplayHistory(columns.Times, columns.Cents, columns.Ids, columns.IdFingerprints, columns.Keys,
-            fieldFingerprints: columns.Fingerprints);
+            fieldFingerprints: columns.Fingerprints, destinations: columns.Destinations);
         return new OfflineHistory(history, columns.Suspicious, columns.Typologies, files.Count);
     }
 }

@@ -296,6 +296,110 @@ public sealed class DefinitionsLoaderTests
         Assert.Equal(["customer", "merchant"], plan.Entities.Select(e => e.Name));
     }
 
+    [Fact]
+    public void An_account_with_inflows_counts_them_by_direction_and_its_counterparties()
+    {
+        var text = Minimal.Replace("join_key: customer_id", "join_key: customer_id\n    inflows: true", StringComparison.Ordinal) + """
+              - name: inflow_sum_24h
+                aggregation: sum
+                window: 24h
+                direction: inflow
+              - name: fan_in_1h
+                aggregation: distinct_count
+                field: counterparty_id
+                window: 1h
+                direction: inflow
+
+        """;
+
+        var plan = FeaturePlan.Load(text, File);
+
+        var customer = plan.Entity("customer")!;
+        Assert.True(customer.Definition.Inflows);
+        var fanIn = customer.Features[customer.IndexOf("fan_in_1h")];
+        Assert.Equal((EdgeDirection.Inflow, TransactionField.CounterpartyId), (fanIn.Filter.Direction, fanIn.Field));
+        Assert.Equal(EdgeDirection.Outflow, customer.Features[customer.IndexOf("txn_count_1h")].Filter.Direction);
+        Assert.Equal("inflow", FeatureDescription.Of(fanIn).Direction);
+    }
+
+    [Fact]
+    public void Inflows_directions_and_counterparties_where_they_mean_nothing_are_refused_with_their_lines()
+    {
+        var text = """
+            project: test
+            timezone: America/Sao_Paulo
+            entities:
+              - name: customer
+                join_key: customer_id
+              - name: ip
+                join_key: ip_address
+                inflows: maybe
+              - name: device
+                join_key: device_id
+                inflows: true
+            feature_views:
+              - name: customer_activity
+                entity: customer
+                features:
+                  - name: inflow_count_1h
+                    aggregation: count
+                    window: 1h
+                    direction: inflow
+                  - name: sideways_count_1h
+                    aggregation: count
+                    window: 1h
+                    direction: sideways
+              - name: ip_activity
+                entity: ip
+                features:
+                  - name: ip_counterparties_1h
+                    aggregation: distinct_count
+                    field: counterparty_id
+                    window: 1h
+
+            """;
+
+        var errors = Errors(text);
+
+        Assert.Equal(
+            [
+                ("ip.inflows", 8, "must be true or false, got 'maybe'"),
+                ("device.inflows", 11, "only an entity joined on customer_id (an account) receives transfers as inflows"),
+                ("sideways_count_1h.direction", 23, "must be one of: outflow, inflow, both, got 'sideways'"),
+            ],
+            errors.Where(e => e.Field.EndsWith("inflows", StringComparison.Ordinal) || e.Field == "sideways_count_1h.direction")
+                .Select(e => (e.Field.Replace("entities[1].", "ip.", StringComparison.Ordinal).Replace("entities[2].", "device.", StringComparison.Ordinal), e.Line, e.Message)));
+    }
+
+    [Fact]
+    public void Counting_inflows_of_an_entity_without_them_or_counterparties_of_an_ip_is_refused_when_compiled()
+    {
+        var text = Minimal + """
+              - name: inflow_count_1h
+                aggregation: count
+                window: 1h
+                direction: inflow
+          - name: ip_activity
+            entity: ip
+            features:
+              - name: ip_counterparties_1h
+                aggregation: distinct_count
+                field: counterparty_id
+                window: 1h
+
+        """;
+        text = text.Replace("feature_views:", "  - name: ip\n    join_key: ip_address\nfeature_views:", StringComparison.Ordinal);
+
+        var errors = Errors(text);
+
+        Assert.Equal(
+            [
+                ("inflow_count_1h.direction", "entity 'customer' receives no inflows: declare it with inflows: true (joined on customer_id)"),
+                ("ip_counterparties_1h.field", "counterparty_id is defined for entities at an end of the edge: joined on customer_id or merchant_id"),
+            ],
+            errors.Select(e => (e.Field, e.Message)));
+    }
+
     private static string Derived(string name, string expression) => $"""
               - name: {name}
                 expression: {expression}

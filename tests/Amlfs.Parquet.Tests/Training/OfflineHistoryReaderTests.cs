@@ -71,6 +71,7 @@ public sealed class OfflineHistoryReaderTests : IDisposable
         }
 
         var history = await OfflineHistoryReader.ReadAsync(_directory.Path, [], Counted, parallelism: 1);
+        Assert.Equal(Transactions.DestinationType.Merchant, history.History.DestinationOf(0)); // files from before transfers
         Assert.Equal([0ul], history.History.FieldFingerprints(TransactionField.IpAddress)!);
         Assert.Equal([125L], history.History.AmountCents);
         Assert.Equal([(bool?)null], history.IsSuspicious);
@@ -98,6 +99,7 @@ public sealed class OfflineHistoryReaderTests : IDisposable
             Assert.Equal(label is null ? null : t.TransactionId, history.TransactionIds[i]);
             Assert.Equal(label, store.IsSuspicious[i]);
             Assert.Equal(label is null ? null : typology, store.Typologies[i]);
+            Assert.Equal(t.DestinationType, history.DestinationOf(i));
             Assert.Equal(t.CustomerId, customers[i]);
             Assert.Equal(t.MerchantId, merchants[i]);
             Assert.Equal(ReplayHistory.FieldFingerprint(t.CustomerId), history.FieldFingerprints(TransactionField.CustomerId)![i]);
@@ -123,7 +125,11 @@ public sealed class OfflineHistoryReaderTests : IDisposable
             var t = rows[i].Transaction;
             rows[i] = rows[i] with
             {
-                Transaction = t with { CustomerId = i % 2 == 0 ? "CÜSTØ_ñ" : t.CustomerId, IpAddress = null, DeviceId = i % 3 == 0 ? null : t.DeviceId },
+                Transaction = t with
+                {
+                    CustomerId = i % 2 == 0 ? "CÜSTØ_ñ" : t.CustomerId, IpAddress = null, DeviceId = i % 3 == 0 ? null : t.DeviceId,
+                    DestinationType = i % 4 == 0 ? Transactions.DestinationType.Account : t.DestinationType,
+                },
                 IsSuspicious = i % 5 == 0 ? null : rows[i].IsSuspicious,
             };
         }
@@ -146,7 +152,8 @@ public sealed class OfflineHistoryReaderTests : IDisposable
         new DataField<string>("country", true),
         new DataField<string>("payment_format", true),
         new DataField<bool?>("is_suspicious", true),
-        new DataField<string>("typology", false));
+        new DataField<string>("typology", false),
+        new DataField<string>("destination_type", true));
 
     /// <summary>Writes the rows in row groups of 700, so that a group starts mid-stream.</summary>
     private async Task WriteAsync(List<LabeledTransaction> rows, ParquetOptions options, bool decimalAsBytes, bool micros)
@@ -174,6 +181,7 @@ public sealed class OfflineHistoryReaderTests : IDisposable
             await group.WriteAsync(fields[10], new ArraySegment<string>([.. t.Select(x => x.PaymentFormat!)]));
             await group.WriteAsync<bool>(fields[11], chunk.Select(r => r.IsSuspicious).ToArray().AsMemory());
             await group.WriteAsync(fields[12], new ArraySegment<string>([.. chunk.Select(r => r.Typology)]));
+            await group.WriteAsync(fields[13], new ArraySegment<string>([.. t.Select(x => x.DestinationType == Transactions.DestinationType.Account ? "account" : null!)]));
         }
     }
 }
