@@ -127,7 +127,9 @@ public sealed class OfflineHistoryReaderTests : IDisposable
             {
                 Transaction = t with
                 {
-                    CustomerId = i % 2 == 0 ? "CÜSTØ_ñ" : t.CustomerId, IpAddress = null, DeviceId = i % 3 == 0 ? null : t.DeviceId,
+                    CustomerId = i % 2 == 0 ? "CÜSTØ_ñ" : t.CustomerId,
+                    IpAddress = null,
+                    DeviceId = i % 3 == 0 ? null : t.DeviceId,
                     DestinationType = i % 4 == 0 ? Transactions.DestinationType.Account : t.DestinationType,
                 },
                 IsSuspicious = i % 5 == 0 ? null : rows[i].IsSuspicious,
