@@ -86,7 +86,7 @@ public sealed class RegistryDiff
     private static IEnumerable<(string, string)> EntityProperties(EntityDefinition e) =>
     [
         ("join_key", FieldNames.Name(e.JoinKey)),
-        ("inflows", e.Inflows ? "true" : "false"),
+        ("inflows", e.Inflows ? "true" : ""),
         ("description", e.Description),
     ];
 
@@ -112,7 +112,7 @@ public sealed class RegistryDiff
             ("window", isAggregation ? WindowRules.FormatDuration(f.WindowMs) : ""),
             ("hop", isAggregation && f.HopMs > 0 ? WindowRules.FormatDuration(f.HopMs) : ""),
             ("filter", isAggregation ? f.Filter.ToString() : ""),
-            ("direction", isAggregation ? EdgeDirections.Name(f.Filter.Direction) : ""),
+            ("direction", isAggregation && f.Filter.Direction != EdgeDirection.Outflow ? EdgeDirections.Name(f.Filter.Direction) : ""),
             ("expression", f.Expression ?? ""),
             ("description", f.Description),
             ("owner", f.Owner),
