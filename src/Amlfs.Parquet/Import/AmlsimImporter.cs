@@ -9,8 +9,9 @@ namespace Amlfs.Parquet.Import;
 /// (<c>sourceNodeId,targetNodeId,value,time</c>) and <c>nodes.csv</c> (<c>nodeid,isFraud,init_balance,fraudStep</c>).
 /// Mapping:
 /// <list type="bullet">
-/// <item><c>customer_id</c> = <c>ACCT_{sourceNodeId}</c>, <c>merchant_id</c> = <c>ACCT_{targetNodeId}</c>; both accounts
-/// must be listed in nodes.csv.</item>
+/// <item>Every row is a transfer between two accounts (<see cref="DestinationType.Account"/>): <c>customer_id</c> =
+/// <c>ACCT_{sourceNodeId}</c>, <c>merchant_id</c> = <c>ACCT_{targetNodeId}</c>, one id per account whether it sends or
+/// receives; both accounts must be listed in nodes.csv.</item>
 /// <item><c>amount</c> = value, in <see cref="AmlsimOptions.Currency"/> (BRL by default), rounded to the cent by the same
 /// rule as every import (half to even, counted; 0.00 is an error).</item>
 /// <item><c>timestamp</c>: step <c>time</c> (1-based day) is the UTC day <see cref="AmlsimOptions.Start"/> + (time - 1).
@@ -192,6 +193,7 @@ public static class AmlsimImporter
             TransactionId = "amlsim-" + line.ToString(CultureInfo.InvariantCulture),
             CustomerId = "ACCT_" + fields[0],
             MerchantId = "ACCT_" + fields[1],
+            DestinationType = DestinationTypes.Account,
             Amount = amount,
             Currency = currency,
             Timestamp = timestamp,

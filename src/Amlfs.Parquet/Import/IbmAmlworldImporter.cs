@@ -9,8 +9,10 @@ namespace Amlfs.Parquet.Import;
 /// Reads IBM AMLworld transaction files (Altman et al., NeurIPS 2023; the HI-Small, LI-Large, ... <c>*_Trans.csv</c>
 /// files). Mapping:
 /// <list type="bullet">
-/// <item><c>customer_id</c> = <c>{From Bank}:{Account}</c>, the paying account;
-/// <c>merchant_id</c> = <c>{To Bank}:{Account.1}</c>, the receiving counterparty.</item>
+/// <item>Every row is a transfer between two accounts (<see cref="DestinationType.Account"/>):
+/// <c>customer_id</c> = <see cref="AccountId"/>(From Bank, Account), the paying account, and
+/// <c>merchant_id</c> = <see cref="AccountId"/>(To Bank, Account.1), the receiving one, so that an account has one id
+/// whether it pays or receives.</item>
 /// <item><c>amount</c> = Amount Paid, rounded half to even to the cent when it has more decimals (Bitcoin amounts have
 /// six), the rounded rows counted; an amount that rounds to 0.00 is a row error. Amount Received is not kept.</item>
 /// <item><c>currency</c> = Payment Currency as its ISO 4217 code (<see cref="Currencies"/>; Bitcoin is XBT); an unknown
@@ -58,6 +60,19 @@ public static class IbmAmlworldImporter
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private const string TimestampFormat = "yyyy/MM/dd HH:mm";
+
+    /// <summary>
+    /// The id of an account: <c>{bank}:{account}</c>, a numeric bank code without leading zeros. IBM's files write bank
+    /// codes zero-padded ("010") and tools that read them as numbers write them without ("10"), the patterns files keep
+    /// the padding: without it, the same account would get two ids.
+    /// </summary>
+    public static string AccountId(string bank, string account)
+    {
+        ArgumentNullException.ThrowIfNull(bank);
+        ArgumentNullException.ThrowIfNull(account);
+        var unpadded = bank.All(char.IsAsciiDigit) && bank.Length > 1 ? bank.TrimStart('0') : bank;
+        return (unpadded.Length == 0 ? "0" : unpadded) + ":" + account;
+    }
 
     /// <summary>Reads the file at <paramref name="path"/>; a missing file or a wrong header is an <see cref="ImportException"/>.</summary>
     public static IReadOnlyList<LabeledTransaction> ReadFile(string path, ImportReport report)
@@ -142,8 +157,9 @@ public static class IbmAmlworldImporter
         var input = new TransactionInput
         {
             TransactionId = "ibm-" + line.ToString(CultureInfo.InvariantCulture),
-            CustomerId = fields[1] + ":" + fields[2],
-            MerchantId = fields[3] + ":" + fields[4],
+            CustomerId = AccountId(fields[1], fields[2]),
+            MerchantId = AccountId(fields[3], fields[4]),
+            DestinationType = DestinationTypes.Account,
             Amount = amount,
             Currency = currency,
             Timestamp = new DateTimeOffset(timestamp, TimeSpan.Zero),

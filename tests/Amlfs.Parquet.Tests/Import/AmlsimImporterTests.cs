@@ -1,5 +1,6 @@
 using Amlfs.OfflineStore;
 using Amlfs.Parquet.Import;
+using Amlfs.Transactions;
 
 namespace Amlfs.Parquet.Tests.Import;
 
@@ -23,7 +24,7 @@ public sealed class AmlsimImporterTests
     }
 
     [Fact]
-    public void A_transfer_maps_to_two_accounts_a_brl_amount_and_a_line_id()
+    public void A_transfer_maps_to_an_edge_between_two_accounts_a_brl_amount_and_a_line_id()
     {
         var (rows, report) = Import("0,3,103.55,1\n");
 
@@ -31,6 +32,7 @@ public sealed class AmlsimImporterTests
         Assert.Equal("amlsim-2", t.TransactionId);
         Assert.Equal("ACCT_0", t.CustomerId);
         Assert.Equal("ACCT_3", t.MerchantId);
+        Assert.Equal(DestinationType.Account, t.DestinationType);
         Assert.Equal(10_355, t.AmountCents);
         Assert.Equal("BRL", t.Currency);
         Assert.Equal(new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero), t.Timestamp);

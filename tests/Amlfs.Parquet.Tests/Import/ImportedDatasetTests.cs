@@ -45,6 +45,7 @@ public sealed class ImportedDatasetTests : IDisposable
                     Currency = "USD",
                     TimestampMs = new DateTimeOffset(2022, 9, 1, 0, 20, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(),
                     PaymentFormat = "Reinvestment",
+                    DestinationType = DestinationType.Account,
                 },
                 false,
                 Typologies.None),
@@ -54,6 +55,10 @@ public sealed class ImportedDatasetTests : IDisposable
             (bitcoin.Transaction.CustomerId, bitcoin.Transaction.MerchantId, bitcoin.Transaction.AmountCents, bitcoin.Transaction.Currency, bitcoin.Transaction.PaymentFormat));
         Assert.Equal((true, "ibm_laundering"), (bitcoin.IsSuspicious, bitcoin.Typology));
         Assert.Equal(38_976_939, read["ibm-4744"].Transaction.AmountCents);
+        Assert.All(read.Values, r => Assert.Equal(DestinationType.Account, r.Transaction.DestinationType));
+        // One account, one id: 12:80052F960 receives a cheque on line 2599 and pays it on line 4868.
+        Assert.Equal("12:80052F960", read["ibm-2599"].Transaction.MerchantId);
+        Assert.Equal("12:80052F960", read["ibm-4868"].Transaction.CustomerId);
         Assert.False(read.ContainsKey("ibm-15517"));
     }
 
@@ -84,10 +89,12 @@ public sealed class ImportedDatasetTests : IDisposable
                     AmountCents = 10_355,
                     Currency = "BRL",
                     TimestampMs = new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(),
+                    DestinationType = DestinationType.Account,
                 },
                 false,
                 Typologies.None),
             read["amlsim-2"]);
+        Assert.All(read.Values, r => Assert.Equal(DestinationType.Account, r.Transaction.DestinationType));
         // Line 36 is the 11th of the 31 rows of step 3, both of its accounts fraud nodes.
         var fanIn = read["amlsim-36"];
         Assert.Equal(("ACCT_128", "ACCT_9951", 391L), (fanIn.Transaction.CustomerId, fanIn.Transaction.MerchantId, fanIn.Transaction.AmountCents));
