@@ -116,7 +116,7 @@ public static class AmlsimImporter
                 continue;
             }
 
-            report.Accept(row.IsSuspicious == true, row.Typology, rounded);
+            report.Accept(row.IsSuspicious == true, row.Typology, rounded, matched: false);
             result.Add(row);
         }
 
