@@ -37,7 +37,8 @@ internal static class ImportCommand
         // No DefaultValueFactory: help would print the default date in the current culture's ambiguous short form.
         var start = new Option<DateOnly?>("--start")
         {
-            Description = string.Create(Invariant, $"amlsim: UTC day of step 1, YYYY-MM-DD [default: {amlsimDefaults.Start:yyyy-MM-dd}, a Monday]"),
+            Description = string.Create(Invariant,
+                $"amlsim: UTC day of the run's first step (time 1 of a sample run, step 0 of tx_log.csv; dated rows keep their dates), YYYY-MM-DD [default: {amlsimDefaults.Start:yyyy-MM-dd}, a Monday]"),
             HelpName = "YYYY-MM-DD",
         };
         var currency = new Option<string?>("--currency")

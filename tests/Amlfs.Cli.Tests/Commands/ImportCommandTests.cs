@@ -40,6 +40,11 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Empty(result.Error);
         Assert.Contains("118,250 imported, 0 rejected", result.Output, StringComparison.Ordinal);
         Assert.Contains("2025-03-03 00:00:00 to 2025-07-29 23:28:00 UTC", result.Output, StringComparison.Ordinal);
+        Assert.Matches(@"Suspicious\W+3,435 \(0 more labelled but rejected\)", result.Output);
+        Assert.Matches(@"fan_in\W+3,435\W", result.Output);
+        Assert.Contains(
+            "note: suspicious transfers tied to no alert (the run has no alert files): 3,435; labelled fan_in, the one pattern kind metadata.txt names",
+            result.Output, StringComparison.Ordinal);
         Assert.Equal(149, Directory.GetDirectories(Path.Combine(_cli.WorkingDirectory, "data", "transactions")).Length);
     }
 
@@ -131,7 +136,7 @@ public sealed class ImportCommandTests : IDisposable
 
     [Theory]
     [InlineData("ibm-amlworld", "missing.csv", "no such file; expected an IBM AMLworld transactions CSV file")]
-    [InlineData("amlsim", "missing", "no such directory; expected an AMLSim output directory with transactions.csv and nodes.csv")]
+    [InlineData("amlsim", "missing", "no such directory; expected an AMLSim output directory with transactions.csv (and nodes.csv, as IBM's sample runs have) or tx_log.csv")]
     public void A_missing_input_is_fatal(string format, string path, string message)
     {
         var result = _cli.Run("import", "--format", format, path);
