@@ -173,7 +173,7 @@ internal static class ImportCommand
         foreach (var (typology, count) in report.ByTypology.OrderBy(t => t.Key, StringComparer.Ordinal))
             Row("  " + typology, count.ToString("N0", Invariant));
         if (report.Suspicious > 0)
-            Row("Typology of their pattern", string.Create(Invariant, $"{report.Matched:N0} ({report.Unmatched:N0} tied to no pattern)"));
+            Row("  tied to their pattern", string.Create(Invariant, $"{report.Matched:N0} ({report.Unmatched:N0} not: see the notes)"));
         Row("Amounts rounded to the cent", report.AmountsRounded.ToString("N0", Invariant));
         if (written is not null)
         {

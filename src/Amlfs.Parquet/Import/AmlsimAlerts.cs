@@ -21,8 +21,10 @@ internal sealed class AmlsimAlerts
     // Null for a pair of accounts listed in alerts of different kinds: it ties a transfer to none of them.
     private readonly Dictionary<(string Source, string Target), string?> _byPair = [];
 
+    private readonly List<string> _files = [];
+
     /// <summary>The alert files read, in the order read.</summary>
-    public List<string> Files { get; } = [];
+    public IReadOnlyList<string> Files => _files;
 
     /// <summary>The alerts read.</summary>
     public int Count => _byAlert.Count;
@@ -41,7 +43,7 @@ internal sealed class AmlsimAlerts
                 continue;
             using var reader = new StreamReader(path);
             alerts.ReadFile(reader, file, report);
-            alerts.Files.Add(file);
+            alerts._files.Add(file);
         }
 
         return alerts;

@@ -2,8 +2,8 @@ namespace Amlfs.Parquet.Import;
 
 /// <summary>
 /// What an importer read, kept and rejected. Every data row is either imported or rejected, so
-/// <see cref="RowsRead"/> = <see cref="Imported"/> + <see cref="Rejected"/>; errors in side files (AMLSim's nodes.csv) are
-/// counted in <see cref="ErrorCount"/> only. The first <see cref="MaxKeptErrors"/> errors are kept to show.
+/// <see cref="RowsRead"/> = <see cref="Imported"/> + <see cref="Rejected"/>; errors in side files (AMLSim's nodes.csv,
+/// accounts.csv, alert files and metadata.txt) are counted in <see cref="ErrorCount"/> only. The first <see cref="MaxKeptErrors"/> errors are kept to show.
 /// </summary>
 public sealed class ImportReport
 {

@@ -23,7 +23,7 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Matches(@"Rows read\W+28,374", result.Output);
         Assert.Matches(@"Suspicious\W+184 \(1 more labelled but rejected\)", result.Output);
         Assert.Matches(@"ibm_laundering\W+184\W", result.Output);
-        Assert.Matches(@"Typology of their pattern\W+0 \(184 tied to no pattern\)", result.Output);
+        Assert.Matches(@"tied to their pattern\W+0 \(184 not: see the notes\)", result.Output);
         Assert.Contains("note: no patterns file: the laundering rows are labelled ibm_laundering", result.Output, StringComparison.Ordinal);
         Assert.Matches(@"Days written\W+16 \(0 replaced\)", result.Output);
         Assert.Contains("2022-09-01 00:00:00 to 2022-09-17 02:45:00 UTC", result.Output, StringComparison.Ordinal);
@@ -102,7 +102,7 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Matches(@"Suspicious\W+2 \(0 more labelled but rejected\)", result.Output);
         Assert.Matches(@"fan_out\W+1\W", result.Output);
         Assert.Matches(@"ibm_laundering\W+1\W", result.Output);
-        Assert.Matches(@"Typology of their pattern\W+1 \(1 tied to no pattern\)", result.Output);
+        Assert.Matches(@"tied to their pattern\W+1 \(1 not: see the notes\)", result.Output);
         Assert.Contains(
             "note: HI-Small_Patterns.txt: 1 laundering attempts, 1 transactions. Laundering rows found in it: 1, labelled with their attempt's typology; not found: 1, labelled ibm_laundering",
             result.Output, StringComparison.Ordinal);
