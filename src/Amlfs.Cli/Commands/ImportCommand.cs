@@ -9,7 +9,7 @@ using Spectre.Console.Rendering;
 namespace Amlfs.Cli.Commands;
 
 /// <summary>
-/// <c>amlfs import --format ibm-amlworld FILE</c> and <c>amlfs import --format amlsim DIR</c>: reads a public labelled
+/// <c>amlfs import --format ibm-amlworld FILE [--patterns FILE]</c> and <c>amlfs import --format amlsim DIR</c>: reads a public labelled
 /// dataset and writes it to the offline store as day partitions (<see cref="DatasetLayout"/>), beside whatever days the
 /// store already holds. Exit code 0 when at least one row was imported, rejected rows notwithstanding; 1 on a fatal
 /// error (missing input, wrong header, bad option, existing partitions without <c>--force</c>) or when nothing was.
@@ -37,7 +37,8 @@ internal static class ImportCommand
         // No DefaultValueFactory: help would print the default date in the current culture's ambiguous short form.
         var start = new Option<DateOnly?>("--start")
         {
-            Description = string.Create(Invariant, $"amlsim: UTC day of step 1, YYYY-MM-DD [default: {amlsimDefaults.Start:yyyy-MM-dd}, a Monday]"),
+            Description = string.Create(Invariant,
+                $"amlsim: UTC day of the run's first step (time 1 of a sample run, step 0 of tx_log.csv; dated rows keep their dates), YYYY-MM-DD [default: {amlsimDefaults.Start:yyyy-MM-dd}, a Monday]"),
             HelpName = "YYYY-MM-DD",
         };
         var currency = new Option<string?>("--currency")
@@ -45,11 +46,16 @@ internal static class ImportCommand
             Description = $"amlsim: ISO 4217 code of the values [default: {amlsimDefaults.Currency}]",
             HelpName = "CODE",
         };
+        var patterns = new Option<string?>("--patterns")
+        {
+            Description = "ibm-amlworld: IBM's patterns file (HI-Small_Patterns.txt, ...) that gives each laundering row the typology of its attempt",
+            HelpName = "FILE",
+        };
         var force = new Option<bool>("--force") { Description = "Replace the existing partitions of the imported days" };
 
         var command = new Command("import", "Import a public labelled AML dataset (IBM AMLworld, AMLSim) into the offline store")
         {
-            format, output, start, currency, force,
+            format, output, start, currency, patterns, force,
         };
         command.Arguments.Add(input);
         command.SetAction((parse, cancellationToken) =>
@@ -63,12 +69,20 @@ internal static class ImportCommand
                     Start = parse.GetValue(start) ?? amlsimDefaults.Start,
                     Currency = parse.GetValue(currency) ?? amlsimDefaults.Currency,
                 },
+                parse.GetValue(patterns) is { } patternsFile ? environment.Resolve(patternsFile) : null,
                 parse.GetValue(force));
             var problems = new List<string>();
             if (request.Format == AmlsimImporter.FormatName)
+            {
                 problems.AddRange(request.Amlsim.Validate().Select(p => "--" + p));
+                if (request.Patterns is not null)
+                    problems.Add($"--patterns applies to --format {IbmAmlworldImporter.FormatName} only");
+            }
             else if (parse.GetResult(start) is not null || parse.GetResult(currency) is not null)
+            {
                 problems.Add($"--start and --currency apply to --format {AmlsimImporter.FormatName} only");
+            }
+
             if (File.Exists(request.Output))
                 problems.Add($"--out {request.Output} is a file, not a directory");
             return RunAsync(request, problems, environment, cancellationToken);
@@ -125,6 +139,8 @@ internal static class ImportCommand
             await errors.WriteLineAsync(string.Create(Invariant, $"... and {report.ErrorCount - report.Errors.Count:N0} more errors")).ConfigureAwait(false);
 
         environment.Console.Write(SummaryTable(request, report, written, clock.Elapsed));
+        foreach (var note in report.Notes)
+            environment.Console.WriteLine("note: " + note);
         environment.Console.WriteLine(string.Create(Invariant, $"{report.Imported:N0} imported, {report.Rejected:N0} rejected"));
         if (written is null)
         {
@@ -137,7 +153,8 @@ internal static class ImportCommand
 
     private static IReadOnlyList<LabeledTransaction> Read(Request request, ImportReport report) => request.Format switch
     {
-        IbmAmlworldImporter.FormatName => IbmAmlworldImporter.ReadFile(request.Input, report),
+        IbmAmlworldImporter.FormatName => IbmAmlworldImporter.ReadFile(
+            request.Input, report, request.Patterns is null ? null : IbmAmlworldPatterns.ReadFile(request.Patterns)),
         _ => AmlsimImporter.ReadDirectory(request.Input, request.Amlsim, report),
     };
 
@@ -151,10 +168,12 @@ internal static class ImportCommand
         Row("Imported", report.Imported.ToString("N0", Invariant));
         Row("Rejected", report.Rejected.ToString("N0", Invariant));
         if (report.ErrorCount > report.Rejected)
-            Row("Other errors", string.Create(Invariant, $"{report.ErrorCount - report.Rejected:N0} (in {AmlsimImporter.NodesFile})"));
+            Row("Other errors", string.Create(Invariant, $"{report.ErrorCount - report.Rejected:N0} (in the files beside the transactions)"));
         Row("Suspicious", string.Create(Invariant, $"{report.Suspicious:N0} ({report.SuspiciousRejected:N0} more labelled but rejected)"));
         foreach (var (typology, count) in report.ByTypology.OrderBy(t => t.Key, StringComparer.Ordinal))
             Row("  " + typology, count.ToString("N0", Invariant));
+        if (report.Suspicious > 0)
+            Row("  tied to their pattern", string.Create(Invariant, $"{report.Matched:N0} ({report.Unmatched:N0} not: see the notes)"));
         Row("Amounts rounded to the cent", report.AmountsRounded.ToString("N0", Invariant));
         if (written is not null)
         {
@@ -169,5 +188,5 @@ internal static class ImportCommand
         return table;
     }
 
-    private sealed record Request(string Format, string Input, string Output, AmlsimOptions Amlsim, bool Force);
+    private sealed record Request(string Format, string Input, string Output, AmlsimOptions Amlsim, string? Patterns, bool Force);
 }

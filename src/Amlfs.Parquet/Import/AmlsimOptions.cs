@@ -3,7 +3,10 @@ namespace Amlfs.Parquet.Import;
 /// <summary>How an AMLSim run, which has day steps and bare values, is placed on the calendar and priced.</summary>
 public sealed record AmlsimOptions
 {
-    /// <summary>The UTC day of step 1; a Monday, like the synthetic generator's default start.</summary>
+    /// <summary>
+    /// The UTC day of the run's first step (time 1 of a sample run, step 0 of tx_log.csv); a Monday, like the synthetic
+    /// generator's default start. Rows that carry a date (AMLSim's converted transactions.csv) keep it.
+    /// </summary>
     public DateOnly Start { get; init; } = new(2026, 1, 5);
 
     /// <summary>The ISO 4217 code of every value; AMLSim's values carry none.</summary>

@@ -2,8 +2,8 @@ namespace Amlfs.Parquet.Import;
 
 /// <summary>
 /// What an importer read, kept and rejected. Every data row is either imported or rejected, so
-/// <see cref="RowsRead"/> = <see cref="Imported"/> + <see cref="Rejected"/>; errors in side files (AMLSim's nodes.csv) are
-/// counted in <see cref="ErrorCount"/> only. The first <see cref="MaxKeptErrors"/> errors are kept to show.
+/// <see cref="RowsRead"/> = <see cref="Imported"/> + <see cref="Rejected"/>; errors in side files (AMLSim's nodes.csv,
+/// accounts.csv, alert files and metadata.txt) are counted in <see cref="ErrorCount"/> only. The first <see cref="MaxKeptErrors"/> errors are kept to show.
 /// </summary>
 public sealed class ImportReport
 {
@@ -11,6 +11,7 @@ public sealed class ImportReport
     public const int MaxKeptErrors = 20;
 
     private readonly List<ImportError> _errors = [];
+    private readonly List<string> _notes = [];
     private readonly Dictionary<string, long> _byTypology = new(StringComparer.Ordinal);
 
     /// <summary>Data rows read from the transactions file, header excluded.</summary>
@@ -38,9 +39,25 @@ public sealed class ImportReport
     /// <summary>Imported suspicious rows by typology.</summary>
     public IReadOnlyDictionary<string, long> ByTypology => _byTypology;
 
+    /// <summary>
+    /// Imported suspicious rows whose typology is that of the laundering pattern or alert the source ties them to
+    /// (an AMLworld patterns file, AMLSim's alert files).
+    /// </summary>
+    public long Matched { get; private set; }
+
+    /// <summary>
+    /// Imported suspicious rows the source ties to no pattern or alert, labelled with the one kind the source names or
+    /// with a generic typology; <see cref="Notes"/> says which.
+    /// </summary>
+    public long Unmatched => Suspicious - Matched;
+
+    /// <summary>How the importer labelled the rows, in sentences to show with the summary.</summary>
+    public IReadOnlyList<string> Notes => _notes;
+
     internal void Read() => RowsRead++;
 
-    internal void Accept(bool suspicious, string typology, bool rounded)
+    /// <summary>Counts an imported row; <paramref name="matched"/> when its typology is that of its pattern or alert.</summary>
+    internal void Accept(bool suspicious, string typology, bool rounded, bool matched)
     {
         Imported++;
         if (rounded)
@@ -48,8 +65,12 @@ public sealed class ImportReport
         if (!suspicious)
             return;
         Suspicious++;
+        if (matched)
+            Matched++;
         _byTypology[typology] = _byTypology.GetValueOrDefault(typology) + 1;
     }
+
+    internal void AddNote(string note) => _notes.Add(note);
 
     /// <summary>Rejects a data row.</summary>
     internal void Reject(ImportError error, bool suspicious)

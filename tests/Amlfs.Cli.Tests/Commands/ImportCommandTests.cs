@@ -22,6 +22,9 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Contains("27,113 imported, 1,261 rejected", result.Output, StringComparison.Ordinal);
         Assert.Matches(@"Rows read\W+28,374", result.Output);
         Assert.Matches(@"Suspicious\W+184 \(1 more labelled but rejected\)", result.Output);
+        Assert.Matches(@"ibm_laundering\W+184\W", result.Output);
+        Assert.Matches(@"tied to their pattern\W+0 \(184 not: see the notes\)", result.Output);
+        Assert.Contains("note: no patterns file: the laundering rows are labelled ibm_laundering", result.Output, StringComparison.Ordinal);
         Assert.Matches(@"Days written\W+16 \(0 replaced\)", result.Output);
         Assert.Contains("2022-09-01 00:00:00 to 2022-09-17 02:45:00 UTC", result.Output, StringComparison.Ordinal);
         Assert.Equal(21, result.ErrorLines.Length); // the first 20 errors and the line counting the rest
@@ -37,6 +40,11 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Empty(result.Error);
         Assert.Contains("118,250 imported, 0 rejected", result.Output, StringComparison.Ordinal);
         Assert.Contains("2025-03-03 00:00:00 to 2025-07-29 23:28:00 UTC", result.Output, StringComparison.Ordinal);
+        Assert.Matches(@"Suspicious\W+3,435 \(0 more labelled but rejected\)", result.Output);
+        Assert.Matches(@"fan_in\W+3,435\W", result.Output);
+        Assert.Contains(
+            "note: suspicious transfers tied to no alert (the run has no alert files): 3,435; labelled fan_in, the one pattern kind metadata.txt names",
+            result.Output, StringComparison.Ordinal);
         Assert.Equal(149, Directory.GetDirectories(Path.Combine(_cli.WorkingDirectory, "data", "transactions")).Length);
     }
 
@@ -74,6 +82,46 @@ public sealed class ImportCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_patterns_file_gives_each_laundering_row_the_typology_of_its_attempt()
+    {
+        var file = _cli.Write("trans.csv", string.Join('\n',
+            IbmHeader,
+            "2022/09/01 00:06,21174,800737690,12,80011F990,2848.96,Euro,2848.96,Euro,ACH,1",
+            "2022/09/01 00:07,21174,800737690,12,80011F990,9.5,Euro,9.5,Euro,ACH,1",
+            "2022/09/01 00:08,1,A,2,B,10,Euro,10,Euro,ACH,0") + "\n");
+        var patterns = _cli.Write("HI-Small_Patterns.txt", """
+            BEGIN LAUNDERING ATTEMPT - FAN-OUT:  Max 16-degree Fan-Out
+            2022/09/01 00:06,021174,800737690,012,80011F990,2848.96,Euro,2848.96,Euro,ACH,1
+            END LAUNDERING ATTEMPT - FAN-OUT
+
+            """);
+
+        var result = _cli.Run("import", "--format", "ibm-amlworld", file, "--patterns", patterns);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"Suspicious\W+2 \(0 more labelled but rejected\)", result.Output);
+        Assert.Matches(@"fan_out\W+1\W", result.Output);
+        Assert.Matches(@"ibm_laundering\W+1\W", result.Output);
+        Assert.Matches(@"tied to their pattern\W+1 \(1 not: see the notes\)", result.Output);
+        Assert.Contains(
+            "note: HI-Small_Patterns.txt: 1 laundering attempts, 1 transactions. Laundering rows found in it: 1, labelled with their attempt's typology; not found: 1, labelled ibm_laundering",
+            result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bad_patterns_file_is_fatal_and_the_error_names_its_line()
+    {
+        var file = _cli.Write("trans.csv", IbmHeader + "\n2022/09/01 00:00,1,A,2,B,10,US Dollar,10,US Dollar,Wire,1\n");
+        var patterns = _cli.Write("patterns.txt", "BEGIN LAUNDERING ATTEMPT - CYCLE\nEND LAUNDERING ATTEMPT - STACK\n");
+
+        var result = _cli.Run("import", "--format", "ibm-amlworld", file, "--patterns", patterns);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("error: patterns.txt:2: 'END LAUNDERING ATTEMPT - STACK' ends the CYCLE attempt begun on line 1", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_cli.WorkingDirectory, "data", "transactions")));
+    }
+
+    [Fact]
     public void A_file_with_no_valid_row_imports_nothing_and_fails()
     {
         var file = _cli.Write("trans.csv", IbmHeader + "\n2022/09/01 00:00,1,A,2,B,10,US Dollar,x,US Dollar,Wire,0\n");
@@ -88,7 +136,7 @@ public sealed class ImportCommandTests : IDisposable
 
     [Theory]
     [InlineData("ibm-amlworld", "missing.csv", "no such file; expected an IBM AMLworld transactions CSV file")]
-    [InlineData("amlsim", "missing", "no such directory; expected an AMLSim output directory with transactions.csv and nodes.csv")]
+    [InlineData("amlsim", "missing", "no such directory; expected an AMLSim output directory with transactions.csv (and nodes.csv, as IBM's sample runs have) or tx_log.csv")]
     public void A_missing_input_is_fatal(string format, string path, string message)
     {
         var result = _cli.Run("import", "--format", format, path);
@@ -112,6 +160,7 @@ public sealed class ImportCommandTests : IDisposable
     [InlineData("--format", "csv", "x")]
     [InlineData("--format", "amlsim", "--currency", "DOLLAR", "x")]
     [InlineData("--format", "ibm-amlworld", "--start", "2026-01-05", "x")]
+    [InlineData("--format", "amlsim", "--patterns", "patterns.txt", "x")]
     public void Bad_options_fail(params string[] args)
     {
         var result = _cli.Run(["import", .. args]);

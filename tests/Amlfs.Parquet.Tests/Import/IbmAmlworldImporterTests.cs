@@ -1,5 +1,6 @@
 using Amlfs.OfflineStore;
 using Amlfs.Parquet.Import;
+using Amlfs.Transactions;
 
 namespace Amlfs.Parquet.Tests.Import;
 
@@ -17,7 +18,7 @@ public sealed class IbmAmlworldImporterTests
     }
 
     [Fact]
-    public void A_row_maps_to_the_paying_account_the_receiving_counterparty_and_the_paid_amount()
+    public void A_row_maps_to_a_transfer_from_the_paying_account_to_the_receiving_account_of_the_paid_amount()
     {
         var (rows, report) = Import("2022/09/01 00:20,3208,8000F4580,1,8000F5340,99.50,Euro,120.25,US Dollar,Cheque,0");
 
@@ -26,6 +27,7 @@ public sealed class IbmAmlworldImporterTests
         Assert.Equal("ibm-2", t.TransactionId);
         Assert.Equal("3208:8000F4580", t.CustomerId);
         Assert.Equal("1:8000F5340", t.MerchantId);
+        Assert.Equal(DestinationType.Account, t.DestinationType);
         Assert.Equal(12_025, t.AmountCents);
         Assert.Equal("USD", t.Currency);
         Assert.Equal("Cheque", t.PaymentFormat);
@@ -33,6 +35,19 @@ public sealed class IbmAmlworldImporterTests
         Assert.False(row.IsSuspicious);
         Assert.Equal(Typologies.None, row.Typology);
         Assert.Equal((1L, 1L, 0L), (report.RowsRead, report.Imported, report.Rejected));
+    }
+
+    [Fact]
+    public void An_account_has_one_id_whether_it_pays_or_receives_and_whether_its_bank_code_is_padded()
+    {
+        var (rows, _) = Import(
+            "2022/09/01 00:00,010,8000EBD30,0020,80011F990,10.00,Euro,10.00,Euro,ACH,0",
+            "2022/09/01 00:05,20,80011F990,10,8000EBD30,9.00,Euro,9.00,Euro,ACH,0",
+            "2022/09/01 00:07,000,8000A,00,8000B,9.00,Euro,9.00,Euro,ACH,0");
+
+        Assert.Equal(
+            [("10:8000EBD30", "20:80011F990"), ("20:80011F990", "10:8000EBD30"), ("0:8000A", "0:8000B")],
+            rows.Select(r => (r.Transaction.CustomerId, r.Transaction.MerchantId)));
     }
 
     [Fact]

@@ -45,6 +45,7 @@ public sealed class ImportedDatasetTests : IDisposable
                     Currency = "USD",
                     TimestampMs = new DateTimeOffset(2022, 9, 1, 0, 20, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(),
                     PaymentFormat = "Reinvestment",
+                    DestinationType = DestinationType.Account,
                 },
                 false,
                 Typologies.None),
@@ -52,8 +53,13 @@ public sealed class ImportedDatasetTests : IDisposable
         var bitcoin = read["ibm-16023"]; // 1.729459 BTC, laundering
         Assert.Equal(("70:100428A51", "254242:813CC3021", 173L, "XBT", "Bitcoin"),
             (bitcoin.Transaction.CustomerId, bitcoin.Transaction.MerchantId, bitcoin.Transaction.AmountCents, bitcoin.Transaction.Currency, bitcoin.Transaction.PaymentFormat));
-        Assert.Equal((true, "ibm_laundering"), (bitcoin.IsSuspicious, bitcoin.Typology));
+        Assert.Equal((true, "ibm_laundering"), (bitcoin.IsSuspicious, bitcoin.Typology)); // no patterns file
+        Assert.Equal(new Dictionary<string, long> { ["ibm_laundering"] = 184 }, report.ByTypology);
         Assert.Equal(38_976_939, read["ibm-4744"].Transaction.AmountCents);
+        Assert.All(read.Values, r => Assert.Equal(DestinationType.Account, r.Transaction.DestinationType));
+        // One account, one id: 12:80052F960 receives a cheque on line 2599 and pays it on line 4868.
+        Assert.Equal("12:80052F960", read["ibm-2599"].Transaction.MerchantId);
+        Assert.Equal("12:80052F960", read["ibm-4868"].Transaction.CustomerId);
         Assert.False(read.ContainsKey("ibm-15517"));
     }
 
@@ -66,6 +72,12 @@ public sealed class ImportedDatasetTests : IDisposable
 
         Assert.Equal((118_250L, 118_250L, 0L, 0L), (report.RowsRead, report.Imported, report.Rejected, report.ErrorCount));
         Assert.Equal(3_435, report.Suspicious);
+        // The run has no alert files; its metadata.txt says "patterns: 200 fan-in", its one kind.
+        Assert.Equal(new Dictionary<string, long> { [Typologies.FanIn] = 3_435 }, report.ByTypology);
+        Assert.Equal((0L, 3_435L), (report.Matched, report.Unmatched));
+        Assert.Equal(
+            ["suspicious transfers tied to no alert (the run has no alert files): 3,435; labelled fan_in, the one pattern kind metadata.txt names"],
+            report.Notes);
         Assert.Equal(149, written.Days);
         Assert.Equal(new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero), written.First);
         Assert.Equal(new DateTimeOffset(2026, 6, 2, 23, 28, 0, TimeSpan.Zero), written.Last); // the 45th of 45 rows of step 149
@@ -84,15 +96,17 @@ public sealed class ImportedDatasetTests : IDisposable
                     AmountCents = 10_355,
                     Currency = "BRL",
                     TimestampMs = new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(),
+                    DestinationType = DestinationType.Account,
                 },
                 false,
                 Typologies.None),
             read["amlsim-2"]);
+        Assert.All(read.Values, r => Assert.Equal(DestinationType.Account, r.Transaction.DestinationType));
         // Line 36 is the 11th of the 31 rows of step 3, both of its accounts fraud nodes.
         var fanIn = read["amlsim-36"];
         Assert.Equal(("ACCT_128", "ACCT_9951", 391L), (fanIn.Transaction.CustomerId, fanIn.Transaction.MerchantId, fanIn.Transaction.AmountCents));
         Assert.Equal(new DateTimeOffset(2026, 1, 7, 0, 0, 0, TimeSpan.Zero).AddMilliseconds(10 * 86_400_000L / 31), fanIn.Transaction.Timestamp);
-        Assert.Equal((true, "amlsim_fan_in"), (fanIn.IsSuspicious, fanIn.Typology));
+        Assert.Equal((true, Typologies.FanIn), (fanIn.IsSuspicious, fanIn.Typology));
     }
 
     [Fact]
