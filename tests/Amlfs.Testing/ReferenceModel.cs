@@ -46,6 +46,8 @@ public sealed class ReferenceModel(RegistryDefinition definition, long? clockMs)
 
     private double Feature(FeatureDefinition f, List<FeatureDefinition> all, string id, long q) => f.Kind switch
     {
+        FeatureKind.Aggregation when AggregationNames.ScansEvents(f.Aggregation) && f.Aggregation != AggregationKind.DistinctCount =>
+            Scan(f, id, q),
         FeatureKind.Aggregation => Aggregate(f.Entity, id, q, f.Aggregation, f.Field, f.WindowMs, f.HopMs, f.Filter),
         _ => Evaluate(ExpressionParser.Parse(f.Expression!), f.Entity, all, id, q),
     };
@@ -54,6 +56,67 @@ public sealed class ReferenceModel(RegistryDefinition definition, long? clockMs)
         long windowMs, long hopMs, FeatureFilter filter)
     {
         var start = hopMs > 0 ? FloorTo(q - windowMs, hopMs) : q - windowMs;
+        var events = Events(entity, id, start, q, filter);
+        if (events.Count == 0)
+            return 0;
+        var joinKey = definition.Entities.Single(e => e.Name == entity).JoinKey;
+        var amounts = events.Select(e => e.T.AmountCents).ToList();
+        var sumOfSquares = amounts.Aggregate(Int128.Zero, (s, a) => s + (Int128)a * a);
+        long distinct = kind == AggregationKind.DistinctCount
+            ? events.Select(e => Value(e, field!.Value, joinKey)).Where(v => v is not null).Distinct(StringComparer.Ordinal).Count()
+            : 0;
+        return AggregateMath.Value(kind, events.Count, amounts.Sum(), sumOfSquares, amounts.Min(), amounts.Max(),
+            events.Min(e => e.T.TimestampMs), events.Max(e => e.T.TimestampMs), distinct);
+    }
+
+    /// <summary>
+    /// The aggregations over single events, from their definitions: hour histograms, gaps, least squares, shares by
+    /// value and values new against a lookback, each over the entity's events in time order.
+    /// </summary>
+    private double Scan(FeatureDefinition f, string id, long q)
+    {
+        var joinKey = definition.Entities.Single(e => e.Name == f.Entity).JoinKey;
+        var events = Events(f.Entity, id, q - f.WindowMs, q, f.Filter).OrderBy(e => e.T.TimestampMs).ToList();
+        var hours = events.Select(e => TimeZoneInfo.ConvertTime(e.T.Timestamp, _zone).Hour).ToList();
+        switch (f.Aggregation)
+        {
+            case AggregationKind.HourEntropy:
+                return AggregateMath.Entropy(Enumerable.Range(0, 24).Select(h => (long)hours.Count(x => x == h)).ToArray());
+            case AggregationKind.HourShare:
+                var queryHour = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(q), _zone).Hour;
+                return AggregateMath.Share(hours.Count(h => h == queryHour), hours.Count);
+            case AggregationKind.IntervalCv:
+                var gaps = events.Skip(1).Select((e, i) => e.T.TimestampMs - events[i].T.TimestampMs).ToList();
+                return AggregateMath.CoefficientOfVariation(gaps.Count, gaps.Sum(), gaps.Aggregate(Int128.Zero, (s, g) => s + (Int128)g * g));
+            case AggregationKind.AmountTrend:
+                // Times relative to q: the slope does not depend on the origin, and the engine takes another.
+                var t = events.Select(e => (Int128)(e.T.TimestampMs - q)).ToList();
+                var a = events.Select(e => e.T.AmountCents).ToList();
+                return AggregateMath.Slope(events.Count, t.Aggregate(Int128.Zero, (s, x) => s + x), t.Aggregate(Int128.Zero, (s, x) => s + x * x),
+                    a.Sum(), t.Zip(a).Aggregate(Int128.Zero, (s, p) => s + p.First * p.Second));
+            case AggregationKind.Concentration:
+            case AggregationKind.AmountConcentration:
+                var byValue = events.Where(e => Value(e, f.Field!.Value, joinKey) is not null)
+                    .GroupBy(e => Value(e, f.Field!.Value, joinKey), StringComparer.Ordinal)
+                    .Select(g => f.Aggregation == AggregationKind.Concentration ? (Int128)g.Count() : g.Aggregate(Int128.Zero, (s, e) => s + e.T.AmountCents))
+                    .ToList();
+                return AggregateMath.Concentration(byValue.Aggregate(Int128.Zero, (s, x) => s + x * x), byValue.Aggregate(Int128.Zero, (s, x) => s + x));
+            case AggregationKind.NewDistinctCount:
+                var before = Events(f.Entity, id, q - f.LookbackMs, q - f.WindowMs, f.Filter)
+                    .Select(e => Value(e, f.Field!.Value, joinKey)).Where(v => v is not null).ToHashSet(StringComparer.Ordinal);
+                return events.Select(e => Value(e, f.Field!.Value, joinKey)).Where(v => v is not null && !before.Contains(v))
+                    .Distinct(StringComparer.Ordinal).Count();
+            default:
+                throw new NotSupportedException(f.Aggregation.ToString());
+        }
+    }
+
+    private static string? Value((Transaction T, bool Inflow) e, TransactionField field, TransactionField joinKey) =>
+        field == TransactionField.CounterpartyId ? Counterparty(e.T, joinKey, e.Inflow) : Field(e.T, field);
+
+    /// <summary>The entity's events (outflows, inflows by the filter's direction) in <c>[start, end)</c> that pass the filter.</summary>
+    private List<(Transaction T, bool Inflow)> Events(string entity, string id, long start, long end, FeatureFilter filter)
+    {
         var definitionOf = definition.Entities.Single(e => e.Name == entity);
         var joinKey = definitionOf.JoinKey;
         var outflows = filter.Direction is EdgeDirection.Outflow or EdgeDirection.Both
@@ -63,24 +126,14 @@ public sealed class ReferenceModel(RegistryDefinition definition, long? clockMs)
             ? _accepted.Where(t => t.DestinationType == DestinationType.Account && t.MerchantId == id).Select(t => (T: t, Inflow: true))
             : [];
         var conditions = filter.WithDirection(EdgeDirection.Both);
-        var events = outflows.Concat(inflows)
-            .Where(e => e.T.TimestampMs >= start && e.T.TimestampMs < q)
+        return outflows.Concat(inflows)
+            .Where(e => e.T.TimestampMs >= start && e.T.TimestampMs < end)
             .Where(e =>
             {
                 var local = TimeZoneInfo.ConvertTime(e.T.Timestamp, _zone);
                 return conditions.Matches(local.Hour, local.DayOfWeek, e.T.AmountCents, e.Inflow);
             })
             .ToList();
-        if (events.Count == 0)
-            return 0;
-        var amounts = events.Select(e => e.T.AmountCents).ToList();
-        var sumOfSquares = amounts.Aggregate(Int128.Zero, (s, a) => s + (Int128)a * a);
-        long distinct = kind == AggregationKind.DistinctCount
-            ? events.Select(e => field == TransactionField.CounterpartyId ? Counterparty(e.T, joinKey, e.Inflow) : Field(e.T, field!.Value))
-                .Where(v => v is not null).Distinct(StringComparer.Ordinal).Count()
-            : 0;
-        return AggregateMath.Value(kind, events.Count, amounts.Sum(), sumOfSquares, amounts.Min(), amounts.Max(),
-            events.Min(e => e.T.TimestampMs), events.Max(e => e.T.TimestampMs), distinct);
     }
 
     /// <summary>The other end of the edge as the entity sees it, with its kind, so that a merchant and an account spelled alike differ.</summary>

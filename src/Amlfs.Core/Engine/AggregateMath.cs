@@ -47,6 +47,64 @@ public static class AggregateMath
         return Math.Sqrt(variance) / 100.0;
     }
 
+    /// <summary>Shannon entropy in bits of a histogram (hours 0-23), summed in bucket order; 0 when empty.</summary>
+    public static double Entropy(ReadOnlySpan<long> counts)
+    {
+        long total = 0;
+        foreach (var c in counts)
+            total += c;
+        if (total == 0)
+            return 0;
+        var entropy = 0.0;
+        foreach (var c in counts)
+        {
+            if (c == 0)
+                continue;
+            var p = (double)c / total;
+            entropy -= p * Math.Log2(p);
+        }
+
+        return entropy == 0 ? 0 : entropy; // never -0
+    }
+
+    /// <summary>A share of a count, 0 when the count is 0.</summary>
+    public static double Share(long part, long count) => count == 0 ? 0 : (double)part / count;
+
+    /// <summary>
+    /// Coefficient of variation of gaps from their exact sums: sample standard deviation over mean; 0 below two gaps
+    /// or when the gaps sum to 0.
+    /// </summary>
+    public static double CoefficientOfVariation(long gaps, long gapSum, Int128 gapSumOfSquares)
+    {
+        if (gaps < 2 || gapSum <= 0)
+            return 0;
+        var numerator = gaps * gapSumOfSquares - (Int128)gapSum * gapSum;
+        if (numerator <= 0)
+            return 0;
+        var deviation = Math.Sqrt((double)numerator / ((double)gaps * (gaps - 1)));
+        return deviation / ((double)gapSum / gaps);
+    }
+
+    /// <summary>
+    /// Least-squares slope of amounts over time from exact sums (times in ms relative to any origin, amounts in cents),
+    /// in currency units per hour; 0 below two distinct times.
+    /// </summary>
+    public static double Slope(long count, Int128 sumT, Int128 sumTT, long sumCents, Int128 sumTCents)
+    {
+        if (count < 2)
+            return 0;
+        var denominator = count * sumTT - sumT * sumT;
+        if (denominator <= 0)
+            return 0;
+        var numerator = count * sumTCents - sumT * sumCents;
+        var slope = (double)numerator / (double)denominator * 3_600_000 / 100;
+        return slope == 0 ? 0 : slope;
+    }
+
+    /// <summary>Herfindahl index: the sum of squared parts over the squared whole; 0 when the whole is 0.</summary>
+    public static double Concentration(Int128 sumOfSquaredParts, Int128 whole) =>
+        whole == 0 ? 0 : (double)sumOfSquaredParts / ((double)whole * (double)whole);
+
     internal static double Value(AggregationKind kind, in WindowAggregate a, long distinct) =>
         Value(kind, a.Count, a.Sum, a.SumOfSquares, a.Min, a.Max, a.First, a.Last, distinct);
 }

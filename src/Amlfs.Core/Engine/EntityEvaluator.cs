@@ -68,6 +68,7 @@ internal static class EntityEvaluator
             minStart = Math.Min(minStart, starts[r]);
         }
 
+        var queryHour = plan.NeedsQueryHour ? TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(q), plan.TimeZone).Hour : -1;
         var spinner = default(SpinWait);
         while (true)
         {
@@ -78,7 +79,7 @@ internal static class EntityEvaluator
                 continue;
             }
 
-            ReadOnce(plan, state, q, minStart, starts, ranges, values);
+            ReadOnce(plan, state, q, minStart, starts, ranges, values, queryHour);
             var sequence = Volatile.Read(ref state.LogSequence);
             if (state.Validate(version))
                 return sequence;
@@ -87,7 +88,7 @@ internal static class EntityEvaluator
     }
 
     private static void ReadOnce(EntityPlan plan, EntityState state, long q, long minStart,
-        ReadOnlySpan<long> starts, Span<WindowAggregate> ranges, Span<double> values)
+        ReadOnlySpan<long> starts, Span<WindowAggregate> ranges, Span<double> values, int queryHour)
     {
         var events = state.Events;
         var fingerprints = state.Fingerprints;
@@ -144,6 +145,14 @@ internal static class EntityEvaluator
             {
                 distinct = CountDistinct(events, fingerprints, k, plan.AggregateDistinctField[a], rangeLo[r], hi,
                     rangeSlots[r].Filter);
+            }
+            else if (AggregationNames.ScansEvents(spec.Kind))
+            {
+                var from = rangeLo[r];
+                var windowFrom = spec.LookbackMs > 0 ? LowerBound(events, from, hi, q - spec.WindowMs) : from;
+                values[plan.AggregateValue(a)] = EventScan.Value(spec, events, fingerprints, k, plan.AggregateDistinctField[a],
+                    from, windowFrom, hi, queryHour);
+                continue;
             }
             else if (spec.IsTiled)
             {

@@ -22,8 +22,11 @@ public sealed class EntityPlan
         BoundExpression[] derived,
         int[] derivedOrder,
         int[] featureValue,
-        BoundExpression[] request)
+        BoundExpression[] request,
+        TimeZoneInfo timeZone)
     {
+        TimeZone = timeZone;
+        NeedsQueryHour = aggregates.Any(a => a.Kind == AggregationKind.HourShare);
         Definition = entity;
         Index = index;
         Features = features;
@@ -44,18 +47,18 @@ public sealed class EntityPlan
         for (var k = 0; k < aggregates.Length; k++)
         {
             var a = aggregates[k];
-            var range = a.IsTiled ? new RangeSlot(0, a.HopMs, a.Filter) : new RangeSlot(a.WindowMs, 0, a.Filter);
+            var range = a.IsTiled ? new RangeSlot(0, a.HopMs, a.Filter) : new RangeSlot(a.SpanMs, 0, a.Filter);
             AggregateRange[k] = IndexOrAdd(ranges, range);
             AggregateTile[k] = a.IsTiled ? IndexOrAdd(tiles, new TileFamily(a.HopMs, a.Filter)) : -1;
-            AggregateDistinctField[k] = a.Kind == AggregationKind.DistinctCount ? IndexOrAdd(distinctFields, a.Field!.Value) : -1;
+            AggregateDistinctField[k] = AggregationNames.CountsValues(a.Kind) ? IndexOrAdd(distinctFields, a.Field!.Value) : -1;
         }
 
         Ranges = [.. ranges];
         RangeNeedsAll = new bool[Ranges.Length];
         for (var k = 0; k < aggregates.Length; k++)
         {
-            RangeNeedsAll[AggregateRange[k]] |= aggregates[k].Kind is not (AggregationKind.Count or AggregationKind.Sum
-                or AggregationKind.Avg or AggregationKind.DistinctCount);
+            RangeNeedsAll[AggregateRange[k]] |= !AggregationNames.ScansEvents(aggregates[k].Kind)
+                && aggregates[k].Kind is not (AggregationKind.Count or AggregationKind.Sum or AggregationKind.Avg);
         }
 
         // Without inflows an entity's events are all outflows, so a filter without conditions passes every one.
@@ -74,6 +77,12 @@ public sealed class EntityPlan
     private readonly (FeatureFilter Filter, long Span)[] _lookbacks;
 
     public EntityDefinition Definition { get; }
+
+    /// <summary>The registry's time zone, for aggregations that read the local hour of the query time.</summary>
+    internal TimeZoneInfo TimeZone { get; }
+
+    /// <summary>Whether an aggregation compares events with the local hour of q (<see cref="AggregationKind.HourShare"/>).</summary>
+    internal bool NeedsQueryHour { get; }
 
     public string Name => Definition.Name;
 

@@ -53,7 +53,7 @@ public sealed class FeaturePlan
         var entities = new List<EntityPlan>();
         foreach (var entity in definition.Entities)
         {
-            var builder = new EntityPlanBuilder(entity, entities.Count, definition, file, errors);
+            var builder = new EntityPlanBuilder(entity, entities.Count, definition, timeZone, file, errors);
             if (builder.Build() is { } plan)
                 entities.Add(plan);
         }
@@ -69,7 +69,7 @@ public sealed class FeaturePlan
     }
 
     private sealed class EntityPlanBuilder(
-        EntityDefinition entity, int index, RegistryDefinition definition, string file, List<DefinitionError> errors)
+        EntityDefinition entity, int index, RegistryDefinition definition, TimeZoneInfo timeZone, string file, List<DefinitionError> errors)
         : IExpressionResolver
     {
         private readonly List<AggregateSpec> _aggregates = [];
@@ -118,7 +118,7 @@ public sealed class FeaturePlan
                 ? _derived.IndexOf(f)
                 : _derived.Count + _aggregates.IndexOf(SpecOf(f))).ToArray();
             return new EntityPlan(entity, index, features, requestFeatures, aggregates, derivedBound, order,
-                featureValue, requestBound);
+                featureValue, requestBound, timeZone);
         }
 
         public int? ResolveFeature(string name, int column)
@@ -145,7 +145,7 @@ public sealed class FeaturePlan
             return _derived.Count + _aggregates.Count - 1;
         }
 
-        private static AggregateSpec SpecOf(FeatureDefinition f) => new(f.Aggregation, f.Field, f.WindowMs, f.HopMs, f.Filter);
+        private static AggregateSpec SpecOf(FeatureDefinition f) => new(f.Aggregation, f.Field, f.WindowMs, f.HopMs, f.Filter, f.LookbackMs);
 
         private void CheckAndAddAggregate(FeatureDefinition f)
         {
@@ -156,14 +156,22 @@ public sealed class FeaturePlan
                 return;
             }
 
+            if (LookbackProblem(f) is { } lookbackProblem)
+            {
+                errors.Add(new(file, f.Line, $"{f.Name}.lookback", lookbackProblem));
+                return;
+            }
+
+            var kindName = AggregationNames.Name(f.Aggregation);
             var needsAmount = f.Aggregation is AggregationKind.Sum or AggregationKind.Avg or AggregationKind.Min
-                or AggregationKind.Max or AggregationKind.StdDev;
+                or AggregationKind.Max or AggregationKind.StdDev or AggregationKind.AmountTrend;
+            var countsValues = AggregationNames.CountsValues(f.Aggregation);
             if (needsAmount && f.Field != TransactionField.Amount)
-                errors.Add(new(file, f.Line, $"{f.Name}.field", $"{AggregationNames.Name(f.Aggregation)} aggregates the field amount"));
-            else if (f.Aggregation == AggregationKind.DistinctCount && f.Field is null or TransactionField.Amount)
-                errors.Add(new(file, f.Line, $"{f.Name}.field", $"distinct_count needs one of: {FieldNames.DistinctFieldList}"));
-            else if (!needsAmount && f.Aggregation != AggregationKind.DistinctCount && f.Field is not null)
-                errors.Add(new(file, f.Line, $"{f.Name}.field", $"{AggregationNames.Name(f.Aggregation)} takes no field"));
+                errors.Add(new(file, f.Line, $"{f.Name}.field", $"{kindName} aggregates the field amount"));
+            else if (countsValues && f.Field is null or TransactionField.Amount)
+                errors.Add(new(file, f.Line, $"{f.Name}.field", $"{kindName} needs one of: {FieldNames.DistinctFieldList}"));
+            else if (!needsAmount && !countsValues && f.Field is not null)
+                errors.Add(new(file, f.Line, $"{f.Name}.field", $"{kindName} takes no field"));
             else if (f.Field == TransactionField.CounterpartyId && entity.JoinKey is not (TransactionField.CustomerId or TransactionField.MerchantId))
                 errors.Add(new(file, f.Line, $"{f.Name}.field", "counterparty_id is defined for entities at an end of the edge: joined on customer_id or merchant_id"));
             else if (f.Filter.Direction != EdgeDirection.Outflow && !entity.Inflows)
@@ -177,14 +185,27 @@ public sealed class FeaturePlan
             if (windowMs <= 0)
                 return "must be a positive duration such as 60s, 5m, 1h";
             if (windowMs > WindowRules.MaxWindowMs)
-                return $"must be at most 7d, got {WindowRules.FormatDuration(windowMs)}";
+                return $"must be at most 30d, got {WindowRules.FormatDuration(windowMs)}";
             if (windowMs <= WindowRules.ExactHorizonMs && hopMs != 0)
                 return "windows up to 1h are exact and take no hop";
-            if (windowMs > WindowRules.ExactHorizonMs && kind == AggregationKind.DistinctCount)
-                return "distinct_count is exact and supports windows up to 1h";
-            if (windowMs > WindowRules.ExactHorizonMs && (hopMs <= 0 || hopMs > WindowRules.MaxHopMs || hopMs > windowMs))
-                return $"the hop of a tiled window must be between 1ms and 1h and at most the window, got {WindowRules.FormatDuration(hopMs)}";
+            if (hopMs == 0 && windowMs > WindowRules.MaxExactWindowMs)
+                return $"an exact window (hop: exact) may be at most 7d, got {WindowRules.FormatDuration(windowMs)}";
+            if (hopMs > 0 && AggregationNames.ScansEvents(kind))
+                return $"{AggregationNames.Name(kind)} is exact: its windows are up to 1h, or up to 7d with hop: exact";
+            if (hopMs < 0 || hopMs > WindowRules.MaxHopMs || hopMs > windowMs)
+                return $"the hop of a tiled window must be between 1ms and 1d and at most the window, got {WindowRules.FormatDuration(hopMs)}";
             return null;
+        }
+
+        private static string? LookbackProblem(FeatureDefinition f)
+        {
+            if (f.Aggregation != AggregationKind.NewDistinctCount)
+                return f.LookbackMs == 0 ? null : "only new_distinct_count takes a lookback";
+            if (f.LookbackMs <= f.WindowMs)
+                return $"new_distinct_count needs a lookback longer than its window, got {WindowRules.FormatDuration(f.LookbackMs)}";
+            return f.LookbackMs > WindowRules.MaxExactWindowMs
+                ? $"the lookback is read from exact events and may be at most 7d, got {WindowRules.FormatDuration(f.LookbackMs)}"
+                : null;
         }
 
         private BoundExpression? BindOrNull(FeatureDefinition f, bool allowRequest)

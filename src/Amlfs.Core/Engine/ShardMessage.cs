@@ -16,7 +16,7 @@ internal struct ShardMessage
 }
 
 /// <summary>Fingerprints of the distinct fields of one event, inline (at most <c>WindowRules.MaxDistinctFields</c>).</summary>
-[InlineArray(4)]
+[InlineArray(Registry.WindowRules.MaxDistinctFields)]
 internal struct FingerprintBuffer
 {
     private ulong _element;

@@ -29,4 +29,31 @@ public enum AggregationKind
 
     /// <summary>Time of the latest event, in UTC milliseconds since the epoch; 0 for an empty window.</summary>
     LastTime,
+
+    /// <summary>Shannon entropy, in bits, of the events' local hours of day (0 to log2 24); 0 for an empty window.</summary>
+    HourEntropy,
+
+    /// <summary>Share of the events whose local hour of day is the hour of the query time q; 0 for an empty window.</summary>
+    HourShare,
+
+    /// <summary>
+    /// Coefficient of variation (sample standard deviation over mean) of the gaps between consecutive events; 0 below
+    /// three events or when every gap is 0. Low is regular (scheduled transfers), high is bursty.
+    /// </summary>
+    IntervalCv,
+
+    /// <summary>Least-squares slope of the amount over time, in currency units per hour; 0 below two distinct times.</summary>
+    AmountTrend,
+
+    /// <summary>Herfindahl index of the events' counts by a field's value (1 = one value only); 0 for an empty window.</summary>
+    Concentration,
+
+    /// <summary>Herfindahl index of the amounts by a field's value (1 = all money with one value); 0 for an empty window.</summary>
+    AmountConcentration,
+
+    /// <summary>
+    /// Distinct non-missing values of a field in the window that no event of the lookback before the window had: new
+    /// counterparties, new IP addresses, new devices.
+    /// </summary>
+    NewDistinctCount,
 }

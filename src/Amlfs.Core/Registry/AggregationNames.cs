@@ -14,7 +14,27 @@ public static class AggregationNames
         ["distinct_count"] = AggregationKind.DistinctCount,
         ["first_time"] = AggregationKind.FirstTime,
         ["last_time"] = AggregationKind.LastTime,
+        ["hour_entropy"] = AggregationKind.HourEntropy,
+        ["hour_share"] = AggregationKind.HourShare,
+        ["interval_cv"] = AggregationKind.IntervalCv,
+        ["amount_trend"] = AggregationKind.AmountTrend,
+        ["concentration"] = AggregationKind.Concentration,
+        ["amount_concentration"] = AggregationKind.AmountConcentration,
+        ["new_distinct_count"] = AggregationKind.NewDistinctCount,
     };
+
+    /// <summary>Kinds that read a field's values: the field is required and is not the amount.</summary>
+    public static bool CountsValues(AggregationKind kind) =>
+        kind is AggregationKind.DistinctCount or AggregationKind.Concentration or AggregationKind.AmountConcentration
+            or AggregationKind.NewDistinctCount;
+
+    /// <summary>
+    /// Kinds computed from the window's events one by one, not from mergeable sums: their windows are exact (up to 1h,
+    /// or up to 7d with <c>hop: exact</c>).
+    /// </summary>
+    public static bool ScansEvents(AggregationKind kind) =>
+        CountsValues(kind) || kind is AggregationKind.HourEntropy or AggregationKind.HourShare or AggregationKind.IntervalCv
+            or AggregationKind.AmountTrend;
 
     public static string List => string.Join(", ", ByName.Keys);
 

@@ -15,7 +15,7 @@ internal sealed class DefinitionsReader(string file)
     private static readonly string[] EntityKeys = ["name", "join_key", "description", "inflows"];
     private static readonly string[] ViewKeys = ["name", "entity", "owner", "description", "tags", "features"];
     private static readonly string[] FeatureKeys =
-        ["name", "aggregation", "field", "window", "hop", "filter", "direction", "expression", "description", "owner", "tags"];
+        ["name", "aggregation", "field", "window", "hop", "lookback", "filter", "direction", "expression", "description", "owner", "tags"];
     private static readonly string[] RequestFeatureKeys = ["name", "entity", "expression", "description", "owner", "tags"];
 
     public List<DefinitionError> Errors { get; } = [];
@@ -191,7 +191,7 @@ internal sealed class DefinitionsReader(string file)
         var aggregationText = Scalar(node, "aggregation", path);
         if (expression is not null)
         {
-            foreach (var key in new[] { "aggregation", "field", "window", "hop", "filter", "direction" })
+            foreach (var key in new[] { "aggregation", "field", "window", "hop", "lookback", "filter", "direction" })
             {
                 if (Child(node, key) is { } extra)
                     Error(extra, path + key, "an expression feature takes no " + key);
@@ -215,13 +215,14 @@ internal sealed class DefinitionsReader(string file)
                 Error(Child(node, "field")!, path + "field", $"unknown field '{fieldText}' (one of: {FieldNames.List})");
         }
         else if (aggregation is AggregationKind.Sum or AggregationKind.Avg or AggregationKind.Min
-                 or AggregationKind.Max or AggregationKind.StdDev)
+                 or AggregationKind.Max or AggregationKind.StdDev or AggregationKind.AmountTrend)
         {
             field = TransactionField.Amount;
         }
 
         var window = Duration(node, "window", path, required: true);
-        var hop = Duration(node, "hop", path);
+        var hop = Scalar(node, "hop", path) == "exact" ? 0 : Duration(node, "hop", path);
+        var lookback = Duration(node, "lookback", path) ?? 0;
         var filter = ReadFilter(node, path);
         if (Scalar(node, "direction", path) is { } directionText)
         {
@@ -239,6 +240,7 @@ internal sealed class DefinitionsReader(string file)
             Field = field,
             WindowMs = window.Value,
             HopMs = hop ?? WindowRules.DefaultHopMs(window.Value),
+            LookbackMs = lookback,
             Filter = filter,
         };
     }
@@ -247,7 +249,7 @@ internal sealed class DefinitionsReader(string file)
     {
         if (Child(node, "filter") is not { } filterNode)
             return FeatureFilter.None;
-        const string Usage = "must be night, weekend, {local_hours: \"09-17\"} or {amount: {min: 9000, max: 10000}}";
+        const string Usage = "must be night, weekend, {local_hours: \"09-17\"}, {amount: {min: 9000, max: 10000}} or {multiple_of: 100}";
         if (filterNode is YamlScalarNode { Value: "night" })
             return FeatureFilter.Night;
         if (filterNode is YamlScalarNode { Value: "weekend" })
@@ -279,6 +281,14 @@ internal sealed class DefinitionsReader(string file)
             if (max > min)
                 return FeatureFilter.AmountRange(min, max);
             Error(amount, path + "filter.amount", "max must be greater than min");
+            return FeatureFilter.None;
+        }
+
+        if (Child(map, "multiple_of") is not null)
+        {
+            if (Money(map, "multiple_of", path + "filter.") is { } step && step > 0)
+                return FeatureFilter.MultipleOf(step);
+            Error(filterNode, path + "filter.multiple_of", "must be a positive amount such as 100 or 0.50");
             return FeatureFilter.None;
         }
 

@@ -27,6 +27,9 @@ public sealed record FeatureDefinition
 
     public FeatureFilter Filter { get; init; } = FeatureFilter.None;
 
+    /// <summary>For <c>new_distinct_count</c>: how far before the window a value counts as seen, in milliseconds; else 0.</summary>
+    public long LookbackMs { get; init; }
+
     /// <summary>Source text of a derived or request feature's expression.</summary>
     public string? Expression { get; init; }
 

@@ -63,6 +63,13 @@ public sealed record FeatureFilter
         return new(FilterKind.AmountRange, 0, 24, minCents, maxCents);
     }
 
+    /// <summary>Amounts that are a whole multiple of <paramref name="stepCents"/> (a positive number of cents).</summary>
+    public static FeatureFilter MultipleOf(long stepCents)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(stepCents, 1);
+        return new(FilterKind.MultipleOf, 0, 24, stepCents, long.MaxValue);
+    }
+
     /// <summary>Whether an event with this local hour (0-23), local day of week, amount and direction passes.</summary>
     public bool Matches(int localHour, DayOfWeek localDay, long amountCents, bool inflow) =>
         (Direction == EdgeDirection.Both || inflow == (Direction == EdgeDirection.Inflow))
@@ -77,6 +84,7 @@ public sealed record FeatureFilter
             ? localHour >= FromHour && localHour < ToHour
             : localHour >= FromHour || localHour < ToHour,
         FilterKind.AmountRange => amountCents >= MinCents && amountCents < MaxCents,
+        FilterKind.MultipleOf => amountCents % MinCents == 0,
         _ => false,
     };
 
@@ -90,6 +98,7 @@ public sealed record FeatureFilter
         FilterKind.AmountRange => MaxCents == long.MaxValue
             ? string.Create(CultureInfo.InvariantCulture, $"amount >= {MinCents / 100m}")
             : string.Create(CultureInfo.InvariantCulture, $"amount {MinCents / 100m}..{MaxCents / 100m}"),
+        FilterKind.MultipleOf => string.Create(CultureInfo.InvariantCulture, $"amount multiple of {MinCents / 100m}"),
         _ => Kind.ToString(),
     };
 }

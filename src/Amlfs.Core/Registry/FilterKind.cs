@@ -17,4 +17,7 @@ public enum FilterKind
 
     /// <summary>Amount in <c>[MinCents, MaxCents)</c>.</summary>
     AmountRange,
+
+    /// <summary>Amount a whole multiple of <c>MinCents</c> (round amounts: 100.00, 1,000.00).</summary>
+    MultipleOf,
 }

@@ -2,20 +2,27 @@ namespace Amlfs.Registry;
 
 /// <summary>
 /// The window rules of the contract: windows up to the exact horizon (1 h) are exact over events; longer windows are
-/// tiled with a hop (default 5 min up to 24 h, 1 h up to 7 d) and cover <c>[floor_hop(q - W), q)</c>.
+/// tiled with a hop (default 5 min up to 24 h, 1 h up to 7 d, 1 d up to 30 d) and cover <c>[floor_hop(q - W), q)</c>,
+/// or, up to 7 d, exact over events when declared with <c>hop: exact</c>.
 /// </summary>
 public static class WindowRules
 {
     public const long ExactHorizonMs = 3_600_000;
-    public const long MaxWindowMs = 7 * 86_400_000L;
-    public const long MaxHopMs = ExactHorizonMs;
+    public const long DayMs = 86_400_000L;
+    public const long MaxWindowMs = 30 * DayMs;
+
+    /// <summary>The longest window a feature may keep exact over events (<c>hop: exact</c>): what entities keep raw.</summary>
+    public const long MaxExactWindowMs = 7 * DayMs;
+
+    public const long MaxHopMs = DayMs;
 
     /// <summary>At most this many fields per entity may be counted distinct (each costs 8 bytes per stored event).</summary>
-    public const int MaxDistinctFields = 4;
+    public const int MaxDistinctFields = 6;
 
     public static long DefaultHopMs(long windowMs) => windowMs <= ExactHorizonMs ? 0
-        : windowMs <= 86_400_000L ? 5 * 60_000
-        : ExactHorizonMs;
+        : windowMs <= DayMs ? 5 * 60_000
+        : windowMs <= MaxExactWindowMs ? ExactHorizonMs
+        : DayMs;
 
     /// <summary>Parses "500ms", "60s", "5m", "1h", "7d" to milliseconds; null when the text is not such a duration.</summary>
     public static long? ParseDuration(string text)

@@ -30,15 +30,22 @@ internal static class EngineScenarios
         (1, Gen.Const(FeatureFilter.Night)),
         (1, Gen.Const(FeatureFilter.Weekend)),
         (1, Gen.Select(Gen.Int[0, 23], Gen.Int[1, 23], (from, span) => FeatureFilter.LocalHours(from, (from + span) % 24))),
-        (1, Gen.Select(Gen.Long[0, 5_000_00], Gen.Long[1, 5_000_00], (min, width) => FeatureFilter.AmountRange(min, min + width))));
+        (1, Gen.Select(Gen.Long[0, 5_000_00], Gen.Long[1, 5_000_00], (min, width) => FeatureFilter.AmountRange(min, min + width))),
+        (1, Gen.OneOf(100L, 100_00L, 1_000_00L).Select(FeatureFilter.MultipleOf)));
 
-    private static readonly Gen<long> GenExactWindow = Gen.Frequency(
-        (3, Gen.OneOf(1_000L, 60_000L, 300_000L, 600_000L, 3_600_000L)),
-        (2, Gen.Long[1, 3_600_000]));
+    /// <summary>Exact windows, mostly up to 1h, some up to 7d (hop: exact), with the lookback a new_distinct_count may add.</summary>
+    private static readonly Gen<(long Window, long Lookback)> GenExactWindow = Gen.Select(
+        Gen.Frequency(
+            (3, Gen.OneOf(1_000L, 60_000L, 300_000L, 600_000L, 3_600_000L)),
+            (2, Gen.Long[1, 3_600_000]),
+            (1, Gen.OneOf(86_400_000L, 7 * 86_400_000L, 2 * 3_600_000L))),
+        Gen.Long[1, 2 * 86_400_000L],
+        (window, extra) => (window, Math.Min(7 * 86_400_000L, window + extra)));
 
     private static readonly Gen<(long Window, long Hop)> GenTiledWindow = Gen.Select(
-        Gen.Frequency((2, Gen.OneOf(86_400_000L, 7 * 86_400_000L)), (1, Gen.Long[3_600_001, 7 * 86_400_000L])),
-        Gen.OneOf(60_000L, 300_000L, 900_000L, 3_600_000L));
+        Gen.Frequency((2, Gen.OneOf(86_400_000L, 7 * 86_400_000L)), (1, Gen.Long[3_600_001, 7 * 86_400_000L]), (1, Gen.Const(30 * 86_400_000L))),
+        Gen.OneOf(60_000L, 300_000L, 900_000L, 3_600_000L, 86_400_000L),
+        (window, hop) => (window, Math.Min(hop, window)));
 
     private static readonly Gen<FeatureDefinition> GenAggregation = Gen.Select(
         Gen.Enum<AggregationKind>(), Gen.Bool, GenExactWindow, GenTiledWindow, GenFilter,
@@ -47,7 +54,10 @@ internal static class EngineScenarios
         Gen.Enum<EdgeDirection>(),
         (kind, tiled, exact, tile, filter, field, direction) =>
         {
-            tiled &= kind != AggregationKind.DistinctCount;
+            tiled &= !AggregationNames.ScansEvents(kind);
+            var lookback = kind == AggregationKind.NewDistinctCount && exact.Window < exact.Lookback ? exact.Lookback : 0;
+            if (kind == AggregationKind.NewDistinctCount && lookback == 0)
+                kind = AggregationKind.DistinctCount; // a 7d window leaves no room for a lookback
             return new FeatureDefinition
             {
                 Name = "",
@@ -57,12 +67,14 @@ internal static class EngineScenarios
                 Aggregation = kind,
                 Field = kind switch
                 {
-                    AggregationKind.DistinctCount => field,
-                    AggregationKind.Count or AggregationKind.FirstTime or AggregationKind.LastTime => null,
+                    _ when AggregationNames.CountsValues(kind) => field,
+                    AggregationKind.Count or AggregationKind.FirstTime or AggregationKind.LastTime or AggregationKind.HourEntropy
+                        or AggregationKind.HourShare or AggregationKind.IntervalCv => null,
                     _ => TransactionField.Amount,
                 },
-                WindowMs = tiled ? tile.Window : exact,
+                WindowMs = tiled ? tile.Window : exact.Window,
                 HopMs = tiled ? tile.Hop : 0,
+                LookbackMs = lookback,
                 Filter = filter.WithDirection(direction),
             };
         });
@@ -124,7 +136,7 @@ internal static class EngineScenarios
 
     private static readonly Gen<EngineScenarioStep> GenStep = Gen.Select(
         GenOffset, Gen.Int[0, 2], Gen.Frequency((2, Gen.Int[0, 2]), (1, Gen.Int[3, 5])), Gen.Int[0, 4], Gen.Int[0, 2],
-        Gen.Frequency((3, Gen.Long[1, 200_000_00]), (1, Gen.OneOf(1L, 100L, 999_999L, 1_000_000L))),
+        Gen.Frequency((3, Gen.Long[1, 200_000_00]), (1, Gen.OneOf(1L, 100L, 999_999L, 1_000_000L, 100_00L, 5_000_00L))),
         Gen.Frequency((9, Gen.Const(-1)), (1, Gen.Int[0, 400])), Gen.Frequency((9, Gen.Const(false)), (1, Gen.Const(true))),
         (offset, c, m, ip, d, cents, dup, query) => new EngineScenarioStep(offset, c, m, ip, d, cents, dup, query));
 
@@ -176,7 +188,7 @@ internal static class EngineScenarios
         var watermark = accepted.Count == 0 ? 0 : accepted.Max(t => t.TimestampMs);
         var earliest = watermark - definition.QueryHistoryMs;
         var windows = definition.StoredFeatures.Where(f => f.Kind == FeatureKind.Aggregation)
-            .Select(f => f.WindowMs).Append(3_600_000).Append(600_000).Distinct().ToList();
+            .SelectMany(f => f.LookbackMs > 0 ? [f.WindowMs, f.LookbackMs] : new[] { f.WindowMs }).Append(3_600_000).Append(600_000).Distinct().ToList();
         var times = new SortedSet<long>();
         var events = around is { } a
             ? accepted.Where(t => Math.Abs(t.TimestampMs - a) < 3_600_000).Select(t => t.TimestampMs)

@@ -116,12 +116,14 @@ public sealed class DefinitionsLoaderTests
     }
 
     [Fact]
-    public void A_window_longer_than_seven_days_is_reported()
+    public void A_window_longer_than_thirty_days_or_an_exact_one_longer_than_seven_is_reported()
     {
-        var error = SingleError(Minimal.Replace("window: 1h", "window: 8d", StringComparison.Ordinal));
+        var tooLong = SingleError(Minimal.Replace("window: 1h", "window: 31d", StringComparison.Ordinal));
+        var exact = SingleError(Minimal.Replace("window: 1h", "window: 8d\n        hop: exact", StringComparison.Ordinal));
 
-        Assert.Equal("txn_count_1h.window", error.Field);
-        Assert.Contains("at most 7d", error.Message, StringComparison.Ordinal);
+        Assert.Equal(("txn_count_1h.window", "txn_count_1h.window"), (tooLong.Field, exact.Field));
+        Assert.Contains("at most 30d", tooLong.Message, StringComparison.Ordinal);
+        Assert.Contains("exact window (hop: exact) may be at most 7d", exact.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -132,8 +134,8 @@ public sealed class DefinitionsLoaderTests
             StringComparison.Ordinal));
 
         Assert.Equal((File, 10, "txn_count_1h.window"), (error.File, error.Line, error.Field));
-        Assert.Contains("distinct_count", error.Message, StringComparison.Ordinal);
-        Assert.Contains("1h", error.Message, StringComparison.Ordinal);
+        Assert.Contains("distinct_count is exact", error.Message, StringComparison.Ordinal);
+        Assert.Contains("up to 7d with hop: exact", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
