@@ -39,6 +39,12 @@ public sealed record SyntheticOptions
     /// <summary>Mean normal transactions per customer on a weekday (weekends are quieter, Fridays busier).</summary>
     public double DailyTransactions { get; init; } = 3.3;
 
+    /// <summary>
+    /// Share of normal transactions that are transfers to another customer (family, friends, now and then someone
+    /// else) rather than payments to merchants, so that a transfer between accounts is not by itself suspicious.
+    /// </summary>
+    public double TransferShare { get; init; } = 0.1;
+
     /// <summary>How often each laundering typology is injected.</summary>
     public TypologyRates Rates { get; init; } = new();
 
@@ -60,6 +66,8 @@ public sealed record SyntheticOptions
             errors.Add(Describe("daily-transactions", "must be between 0 and 1,000", DailyTransactions));
         else if (Customers * DailyTransactions > MaxDailyTransactions)
             errors.Add(Describe("customers", "times daily-transactions must be at most 50,000,000 (one day is held in memory)", Customers * DailyTransactions));
+        if (!double.IsFinite(TransferShare) || TransferShare < 0 || TransferShare > 1)
+            errors.Add(Describe("transfer-share", "must be between 0 and 1", TransferShare));
         foreach (var typology in Typologies.All)
         {
             var rate = Rates.Of(typology);

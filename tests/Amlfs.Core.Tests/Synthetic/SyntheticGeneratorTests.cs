@@ -100,6 +100,7 @@ public sealed class SyntheticGeneratorTests
                 DeviceId = t.DeviceId,
                 Country = t.Country,
                 PaymentFormat = t.PaymentFormat,
+                DestinationType = DestinationTypes.Name(t.DestinationType),
             };
 
             var errors = TransactionValidator.Validate(input, out var validated);
