@@ -30,7 +30,7 @@ internal sealed class DayGenerator(Population population, SyntheticOptions optio
         var expected = options.Customers * options.DailyTransactions * clock.WeekdayFactor;
         var rows = new List<RawTransaction>((int)Math.Min(expected * 1.05 + 1_024, SyntheticOptions.MaxDailyTransactions));
         AddNormalActivity(clock, dayIndex, rows);
-        new TypologyInjector(population, clock, rows, options.Seed, dayIndex).InjectAll(options.Rates);
+        TypologyInjector.InjectDay(population, options, zone, clock, dayIndex, rows);
         return new DayBatch(dayIndex, clock.Date, Materialize(clock.Date, rows));
     }
 

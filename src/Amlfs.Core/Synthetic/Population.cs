@@ -65,6 +65,12 @@ internal sealed class Population
     /// </summary>
     public int[][] Contacts { get; }
 
+    /// <summary>
+    /// How many fresh accounts there are: accounts opened for a laundering scheme, with indexes from the number of
+    /// customers on, ids that follow the last customer's, and neither a profile nor normal activity.
+    /// </summary>
+    public int FreshAccounts => Math.Max(Customers.Length, 100_000);
+
     /// <summary>Per customer, the index in <see cref="Channels.All"/> of its preferred channel.</summary>
     public int[] CustomerChannel { get; }
 
@@ -120,8 +126,8 @@ internal sealed class Population
         return new Population(customers, merchants, habitual, contacts, channel, merchantCategory, popularity, byCategory);
     }
 
-    /// <summary>The id of an account, which is a customer.</summary>
-    public string AccountId(int account) => Customers[account].CustomerId;
+    /// <summary>The id of an account: a customer's, or a fresh account's (<see cref="FreshAccounts"/>).</summary>
+    public string AccountId(int account) => account < Customers.Length ? Customers[account].CustomerId : CustomerId(account);
 
     /// <summary><c>CUST_000001</c> for index 0.</summary>
     public static string CustomerId(int index) => string.Create(CultureInfo.InvariantCulture, $"CUST_{index + 1:D6}");

@@ -10,4 +10,5 @@ internal enum RandomPurpose
     TypologyInstance = 5,
     LiveBurst = 6,
     Contacts = 7,
+    FreshAccount = 8,
 }

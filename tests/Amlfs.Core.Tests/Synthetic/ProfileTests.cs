@@ -13,7 +13,7 @@ public sealed class ProfileTests
         Merchants = 120,
         Days = 2,
         Seed = 99,
-        Rates = TypologyRates.Zero,
+        Laundering = TypologySettings.None,
     });
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class ProfileTests
     [Fact]
     public void A_tenth_of_normal_activity_is_transfers_to_family_and_friends_in_everyday_amounts()
     {
-        var options = new SyntheticOptions { Customers = 500, Merchants = 50, Days = 28, Seed = 4, Rates = TypologyRates.Zero };
+        var options = new SyntheticOptions { Customers = 500, Merchants = 50, Days = 28, Seed = 4, Laundering = TypologySettings.None };
         var rows = new SyntheticGenerator(options).Stream(parallelism: 2).Select(r => r.Transaction).ToList();
         var transfers = rows.Where(t => t.DestinationType == DestinationType.Account).ToList();
         var pairs = transfers.GroupBy(t => (t.CustomerId, t.MerchantId)).ToList();
@@ -130,7 +130,7 @@ public sealed class ProfileTests
             Merchants = 50,
             Days = 7,
             Seed = 3,
-            Rates = TypologyRates.Zero,
+            Laundering = TypologySettings.None,
         });
 
         var perDay = generator.GenerateDays().ToDictionary(d => d.Date.DayOfWeek, d => d.Transactions.Count);

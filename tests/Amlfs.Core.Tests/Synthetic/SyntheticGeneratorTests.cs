@@ -12,7 +12,7 @@ public sealed class SyntheticGeneratorTests
         Merchants = 40,
         Days = 3,
         Seed = 1234,
-        Rates = new TypologyRates().Scaled(10),
+        Laundering = TypologySettings.Default.Scaled(10),
     };
 
     [Fact]
@@ -67,6 +67,20 @@ public sealed class SyntheticGeneratorTests
         var alone = new SyntheticGenerator(Small).GenerateDay(Small.Days - 1);
 
         Assert.Equal(inSequence.Transactions, alone.Transactions);
+    }
+
+    [Fact]
+    public void Days_generated_alone_in_reverse_order_equal_the_days_in_sequence()
+    {
+        // Graph typologies run over several days, so a day replays the instances of the days before it.
+        var options = Small with { Days = 6 };
+        var inSequence = new SyntheticGenerator(options).GenerateDays().ToList();
+
+        var generator = new SyntheticGenerator(options);
+        var alone = Enumerable.Range(0, options.Days).Reverse().Select(generator.GenerateDay).Reverse().ToList();
+
+        Assert.Contains(inSequence[^1].Transactions, r => Typologies.Graph.Contains(r.Typology));
+        Assert.Equal(Flatten(inSequence), Flatten(alone));
     }
 
     [Fact]
@@ -157,7 +171,7 @@ public sealed class SyntheticGeneratorTests
     }
 
     [Fact]
-    public void Default_rates_label_between_one_and_three_percent_as_suspicious()
+    public void Default_settings_label_between_one_and_three_percent_as_suspicious()
     {
         var rows = new SyntheticGenerator(new SyntheticOptions { Customers = 3_000, Merchants = 150, Days = 7, Seed = 5 })
             .Stream(parallelism: 2).ToList();
@@ -170,7 +184,7 @@ public sealed class SyntheticGeneratorTests
     [Fact]
     public void Zero_rates_give_a_history_without_suspicious_transactions()
     {
-        var rows = new SyntheticGenerator(Small with { Rates = TypologyRates.Zero }).Stream().ToList();
+        var rows = new SyntheticGenerator(Small with { Laundering = TypologySettings.None }).Stream().ToList();
 
         Assert.NotEmpty(rows);
         Assert.DoesNotContain(rows, r => r.IsSuspicious == true);
