@@ -30,7 +30,17 @@ public static class TypologyConfig
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
             throw new TypologyConfigException([$"{path}: does not exist"]);
-        return Parse(File.ReadAllText(path), path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TypologyConfigException([$"{path}: cannot be read: {e.Message}"]);
+        }
+
+        return Parse(text, path);
     }
 
     /// <summary>As <see cref="LoadFile"/>, for the text of a file; <paramref name="file"/> names it in messages.</summary>
