@@ -1,7 +1,6 @@
 using System.Globalization;
 using Amlfs.OfflineStore;
-using Amlfs.Registry;
-using YamlDotNet.Core;
+using Amlfs.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace Amlfs.Synthetic;
@@ -20,28 +19,9 @@ internal sealed class TypologyConfigReader(string file)
 
     public TypologySettings Read(string text, TypologySettings baseline)
     {
-        var stream = new YamlStream();
-        var parser = new LineTrackingParser(new Parser(new StringReader(text)));
-        try
+        if (YamlRoot.Load(text, "a YAML mapping from typology name to its settings", out var problem) is not { } root)
         {
-            stream.Load(parser);
-        }
-        catch (YamlException e)
-        {
-            Errors.Add(Where((int)e.Start.Line, "yaml", e.InnerException?.Message ?? e.Message));
-            return baseline;
-        }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet's scanner throws this, without a position, on some malformed flow collections such as an
-            // unclosed "[3"; the last event read is the best line there is.
-            Errors.Add(Where(parser.Line, "yaml", "malformed YAML, such as an unclosed [ or {"));
-            return baseline;
-        }
-
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            Errors.Add(Where(1, "file", "must be a YAML mapping from typology name to its settings"));
+            Errors.Add(Where(problem.Line, problem.Path, problem.Message));
             return baseline;
         }
 
