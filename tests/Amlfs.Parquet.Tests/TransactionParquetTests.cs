@@ -15,7 +15,7 @@ public sealed class TransactionParquetTests : IDisposable
         Merchants = 40,
         Days = 2,
         Seed = 77,
-        Rates = new TypologyRates().Scaled(10),
+        Laundering = TypologySettings.Default.Scaled(10),
     });
 
     private readonly TempDirectory _directory = new();

@@ -62,6 +62,11 @@ internal static class GenerateCommand
         {
             Description = "Replace a dataset that the output directory already holds",
         };
+        var typologies = new Option<string?>("--typologies")
+        {
+            Description = "YAML file of typology rates and shapes, read over the built-in typologies.yaml",
+            HelpName = "FILE",
+        };
         var parallelism = new Option<int>("--parallelism")
         {
             Description = "Days generated at once; the number of cores by default",
@@ -70,7 +75,7 @@ internal static class GenerateCommand
 
         var command = new Command("generate", "Generate a synthetic, labelled AML transaction history as Parquet files")
         {
-            customers, merchants, days, seed, start, timeZone, output, force, parallelism,
+            customers, merchants, days, seed, start, timeZone, typologies, output, force, parallelism,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -83,7 +88,8 @@ internal static class GenerateCommand
                 Start = parse.GetValue(start) ?? defaults.Start,
                 TimeZone = parse.GetValue(timeZone)!,
             };
-            var request = new Request(options, parse.GetValue(output)!, parse.GetValue(force), parse.GetValue(parallelism));
+            var request = new Request(
+                options, parse.GetValue(typologies), parse.GetValue(output)!, parse.GetValue(force), parse.GetValue(parallelism));
             return RunAsync(request, console ?? AnsiConsole.Console, parse.InvocationConfiguration.Error, cancellationToken);
         });
         return command;
@@ -91,8 +97,22 @@ internal static class GenerateCommand
 
     private static async Task<int> RunAsync(Request request, IAnsiConsole console, TextWriter errors, CancellationToken cancellationToken)
     {
-        // The options' own names are the command's option names, so their messages read as "--customers must be ...".
-        var problems = request.Options.Validate().Select(p => "--" + p).ToList();
+        // A typologies file's errors name the file, line and key; the options' own names are the command's option
+        // names, so their messages read as "--customers must be ...".
+        var problems = new List<string>();
+        if (request.TypologyFile is { } file)
+        {
+            try
+            {
+                request = request with { Options = request.Options with { Laundering = TypologyConfig.LoadFile(file) } };
+            }
+            catch (TypologyConfigException e)
+            {
+                problems.AddRange(e.Errors);
+            }
+        }
+
+        problems.AddRange(request.Options.Validate().Select(p => "--" + p));
         if (request.Parallelism < 1)
             problems.Add($"--parallelism must be at least 1, got {request.Parallelism.ToString(Invariant)}");
         if (problems.Count == 0 && PrepareDirectory(request) is { } directoryProblem)
@@ -208,6 +228,7 @@ internal static class GenerateCommand
         Row("Days", string.Create(Invariant, $"{options.Days:N0} ({options.Start:yyyy-MM-dd} to {last:yyyy-MM-dd})"));
         Row("Customers", options.Customers.ToString("N0", Invariant));
         Row("Merchants", options.Merchants.ToString("N0", Invariant));
+        Row("Typologies", request.TypologyFile ?? $"built in ({TypologyConfig.DefaultFileName})");
         Row("Transactions", summary.Transactions.ToString("N0", Invariant));
         var share = summary.Transactions == 0 ? 0 : (double)summary.Suspicious / summary.Transactions;
         Row("Suspicious", string.Create(Invariant, $"{summary.Suspicious:N0} ({share:P2})"));
@@ -220,7 +241,7 @@ internal static class GenerateCommand
         return table;
     }
 
-    private sealed record Request(SyntheticOptions Options, string Output, bool Force, int Parallelism);
+    private sealed record Request(SyntheticOptions Options, string? TypologyFile, string Output, bool Force, int Parallelism);
 
     private sealed class Summary
     {

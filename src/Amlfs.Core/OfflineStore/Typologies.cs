@@ -65,7 +65,13 @@ public static class Typologies
     public static IReadOnlyList<string> Graph { get; } =
         [FanIn, FanOut, Cycle, ScatterGather, GatherScatter, Bipartite, Stack, MulePassThrough];
 
-    /// <summary>Every typology, in the order summaries list them.</summary>
+    /// <summary>
+    /// Every typology the synthetic generator injects, in the order summaries list them: the typologies of one
+    /// customer's payments, then <see cref="Graph"/>. (<see cref="RandomWalk"/> is an importer's name only.)
+    /// </summary>
     public static IReadOnlyList<string> All { get; } =
-        [Burst, Structuring, MultipleIps, NightActivity, HighValue, MerchantFanIn, SharedIp];
+    [
+        Burst, Structuring, MultipleIps, NightActivity, HighValue, MerchantFanIn, SharedIp,
+        FanIn, FanOut, Cycle, ScatterGather, GatherScatter, Bipartite, Stack, MulePassThrough,
+    ];
 }

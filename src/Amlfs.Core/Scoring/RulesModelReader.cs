@@ -1,6 +1,5 @@
 using System.Globalization;
-using Amlfs.Registry;
-using YamlDotNet.Core;
+using Amlfs.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace Amlfs.Scoring;
@@ -23,28 +22,9 @@ internal sealed class RulesModelReader(string file)
     public RulesModelSettings Read(string text)
     {
         var settings = RulesModelSettings.Default;
-        var stream = new YamlStream();
-        var parser = new LineTrackingParser(new Parser(new StringReader(text)));
-        try
+        if (YamlRoot.Load(text, "a YAML mapping with version, weights, rules and levels", out var problem) is not { } root)
         {
-            stream.Load(parser);
-        }
-        catch (YamlException e)
-        {
-            Errors.Add(Where((int)e.Start.Line, "yaml", e.InnerException?.Message ?? e.Message));
-            return settings;
-        }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet's scanner throws this on some malformed flow collections, such as an unclosed "[3"; the last
-            // event read is the best line there is.
-            Errors.Add(Where(parser.Line, "yaml", "malformed YAML, such as an unclosed [ or {"));
-            return settings;
-        }
-
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            Errors.Add(Where(1, "file", "must be a YAML mapping with version, weights, rules and levels"));
+            Errors.Add(Where(problem.Line, problem.Path, problem.Message));
             return settings;
         }
 

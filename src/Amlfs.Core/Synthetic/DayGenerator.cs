@@ -19,6 +19,9 @@ internal sealed class DayGenerator(Population population, SyntheticOptions optio
 
     private const int IdDigits = 8;
 
+    /// <summary>How much larger a transfer to a person is than the customer's grocery purchase, at the median.</summary>
+    private const double TransferScale = 2.0;
+
     private static readonly string[] PaymentFormats = ["instant", "credit", "debit", "bank_slip", "wire"];
 
     public DayBatch Generate(int dayIndex)
@@ -27,7 +30,7 @@ internal sealed class DayGenerator(Population population, SyntheticOptions optio
         var expected = options.Customers * options.DailyTransactions * clock.WeekdayFactor;
         var rows = new List<RawTransaction>((int)Math.Min(expected * 1.05 + 1_024, SyntheticOptions.MaxDailyTransactions));
         AddNormalActivity(clock, dayIndex, rows);
-        new TypologyInjector(population, clock, rows, options.Seed, dayIndex).InjectAll(options.Rates);
+        TypologyInjector.InjectDay(population, options, zone, clock, dayIndex, rows);
         return new DayBatch(dayIndex, clock.Date, Materialize(clock.Date, rows));
     }
 
@@ -45,6 +48,7 @@ internal sealed class DayGenerator(Population population, SyntheticOptions optio
     private void AddNormalActivity(DayClock clock, int dayIndex, List<RawTransaction> rows)
     {
         var customers = population.Customers;
+        var transferShare = options.TransferShare;
         for (var c = 0; c < customers.Length; c++)
         {
             var profile = customers[c];
@@ -53,19 +57,39 @@ internal sealed class DayGenerator(Population population, SyntheticOptions optio
             var habitual = population.Habitual[c];
             var habitualWeights = Population.HabitualCumulative[habitual.Length];
             string? mobileIp = null; // the one mobile address of the customer's day, drawn when first needed
+            var contacts = population.Contacts[c];
+            var contactWeights = Population.HabitualCumulative[contacts.Length];
             for (var k = 0; k < count; k++)
             {
                 var timestamp = clock.SampleTime(ref rng, profile.RhythmShiftHours);
-                var merchant = habitual.Length > 0 && rng.Chance(0.8)
-                    ? habitual[rng.PickCumulative(habitualWeights)]
-                    : population.PopularMerchant(ref rng);
-                var category = CategorySpec.Table[population.MerchantCategory[merchant]];
-                var channel = (byte)(category.ChannelWeights[population.CustomerChannel[c]] > 0 && rng.Chance(0.6)
-                    ? population.CustomerChannel[c]
-                    : rng.Pick(category.ChannelWeights));
-                var cents = (long)Math.Round(rng.LogNormal(profile.MedianAmountCents * category.AmountScale, profile.AmountSigma));
-                if (rng.Chance(0.2))
-                    cents = (cents + 50) / 100 * 100; // whole reais, as many pix transfers are
+                int destination;
+                var kind = DestinationType.Merchant;
+                byte channel;
+                long cents;
+                if (contacts.Length > 0 && rng.Chance(transferShare))
+                {
+                    // Money sent to family and friends, now and then to someone else (a seller, a bill split).
+                    kind = DestinationType.Account;
+                    destination = rng.Chance(0.9) ? contacts[rng.PickCumulative(contactWeights)] : OtherCustomer(ref rng, c);
+                    channel = rng.Chance(0.9) ? Pix : Ted;
+                    cents = (long)Math.Round(rng.LogNormal(profile.MedianAmountCents * TransferScale, profile.AmountSigma + 0.3));
+                    if (rng.Chance(0.6))
+                        cents = rng.Chance(0.4) ? (cents + 500) / 1_000 * 1_000 : (cents + 50) / 100 * 100;
+                }
+                else
+                {
+                    destination = habitual.Length > 0 && rng.Chance(0.8)
+                        ? habitual[rng.PickCumulative(habitualWeights)]
+                        : population.PopularMerchant(ref rng);
+                    var category = CategorySpec.Table[population.MerchantCategory[destination]];
+                    channel = (byte)(category.ChannelWeights[population.CustomerChannel[c]] > 0 && rng.Chance(0.6)
+                        ? population.CustomerChannel[c]
+                        : rng.Pick(category.ChannelWeights));
+                    cents = (long)Math.Round(rng.LogNormal(profile.MedianAmountCents * category.AmountScale, profile.AmountSigma));
+                    if (rng.Chance(0.2))
+                        cents = (cents + 50) / 100 * 100; // whole reais, as many pix transfers are
+                }
+
                 cents = Math.Clamp(cents, 100, 3_000_000);
 
                 string? ip;
@@ -89,7 +113,8 @@ internal sealed class DayGenerator(Population population, SyntheticOptions optio
                     TimestampMs = timestamp,
                     AmountCents = cents,
                     Customer = c,
-                    Merchant = merchant,
+                    Merchant = destination,
+                    Destination = kind,
                     IpAddress = ip,
                     DeviceId = device,
                     Country = profile.Country,
@@ -98,6 +123,13 @@ internal sealed class DayGenerator(Population population, SyntheticOptions optio
                 });
             }
         }
+    }
+
+    /// <summary>A customer other than <paramref name="customer"/>; there are at least two.</summary>
+    private int OtherCustomer(ref SeededRandom rng, int customer)
+    {
+        var other = rng.Next(population.Customers.Length - 1);
+        return other >= customer ? other + 1 : other;
     }
 
     /// <summary>
@@ -122,8 +154,11 @@ internal sealed class DayGenerator(Population population, SyntheticOptions optio
             var transaction = new Transaction
             {
                 TransactionId = TransactionId(prefix, i + 1, digits),
-                CustomerId = population.Customers[r.Customer].CustomerId,
-                MerchantId = population.Merchants[r.Merchant].MerchantId,
+                CustomerId = population.AccountId(r.Customer),
+                MerchantId = r.Destination == DestinationType.Account
+                    ? population.AccountId(r.Merchant)
+                    : population.Merchants[r.Merchant].MerchantId,
+                DestinationType = r.Destination,
                 AmountCents = r.AmountCents,
                 Currency = TransactionValidator.DefaultCurrency,
                 TimestampMs = r.TimestampMs,

@@ -11,6 +11,11 @@ internal sealed class Population
 {
     private const int MaxHabitualMerchants = 8;
 
+    /// <summary>Customers of consecutive indexes form households of this many, who send each other money.</summary>
+    private const int HouseholdSize = 3;
+
+    private const int MaxFriends = 4;
+
     private static readonly (string Name, double Weight)[] Cities =
     [
         ("São Paulo", 12), ("Rio de Janeiro", 7), ("Belo Horizonte", 3), ("Brasília", 3), ("Salvador", 3),
@@ -34,12 +39,13 @@ internal sealed class Population
     ];
 
     private Population(
-        CustomerProfile[] customers, MerchantProfile[] merchants, int[][] habitual, int[] customerChannel,
+        CustomerProfile[] customers, MerchantProfile[] merchants, int[][] habitual, int[][] contacts, int[] customerChannel,
         int[] merchantCategory, double[] popularityCumulative, int[][] merchantsByCategory)
     {
         Customers = customers;
         Merchants = merchants;
         Habitual = habitual;
+        Contacts = contacts;
         CustomerChannel = customerChannel;
         MerchantCategory = merchantCategory;
         PopularityCumulative = popularityCumulative;
@@ -53,6 +59,18 @@ internal sealed class Population
     /// <summary>Per customer, the indexes of its habitual merchants, most frequent first.</summary>
     public int[][] Habitual { get; }
 
+    /// <summary>
+    /// Per customer, the customers it sends money to, most frequent first: its household (customers of neighbouring
+    /// indexes, who send money to it too), then a few friends.
+    /// </summary>
+    public int[][] Contacts { get; }
+
+    /// <summary>
+    /// How many fresh accounts there are: accounts opened for a laundering scheme, with indexes from the number of
+    /// customers on, ids that follow the last customer's, and neither a profile nor normal activity.
+    /// </summary>
+    public int FreshAccounts => Math.Max(Customers.Length, 100_000);
+
     /// <summary>Per customer, the index in <see cref="Channels.All"/> of its preferred channel.</summary>
     public int[] CustomerChannel { get; }
 
@@ -65,7 +83,10 @@ internal sealed class Population
     /// <summary>Per category, the indexes of its merchants.</summary>
     public int[][] MerchantsByCategory { get; }
 
-    /// <summary>Running totals of the weights 1, 1/2, 1/3, ... of habitual merchants, per number of them.</summary>
+    /// <summary>
+    /// Running totals of the weights 1, 1/2, 1/3, ... of habitual merchants (or of contacts), per number of them:
+    /// the first is paid most often.
+    /// </summary>
     public static double[][] HabitualCumulative { get; } = Enumerable.Range(0, MaxHabitualMerchants + 1)
         .Select(n => Enumerable.Range(1, n).Select(k => Enumerable.Range(1, k).Sum(i => 1.0 / i)).ToArray())
         .ToArray();
@@ -95,11 +116,18 @@ internal sealed class Population
         var customers = new CustomerProfile[options.Customers];
         var habitual = new int[options.Customers][];
         var channel = new int[options.Customers];
+        var contacts = new int[options.Customers][];
         Parallel.For(0, options.Customers, c =>
-            (customers[c], habitual[c], channel[c]) = NewCustomer(options, c, merchants, popularity, localByCity));
+        {
+            (customers[c], habitual[c], channel[c]) = NewCustomer(options, c, merchants, popularity, localByCity);
+            contacts[c] = NewContacts(options.Seed, c, options.Customers);
+        });
 
-        return new Population(customers, merchants, habitual, channel, merchantCategory, popularity, byCategory);
+        return new Population(customers, merchants, habitual, contacts, channel, merchantCategory, popularity, byCategory);
     }
+
+    /// <summary>The id of an account: a customer's, or a fresh account's (<see cref="FreshAccounts"/>).</summary>
+    public string AccountId(int account) => account < Customers.Length ? Customers[account].CustomerId : CustomerId(account);
 
     /// <summary><c>CUST_000001</c> for index 0.</summary>
     public static string CustomerId(int index) => string.Create(CultureInfo.InvariantCulture, $"CUST_{index + 1:D6}");
@@ -128,6 +156,29 @@ internal sealed class Population
         }
 
         return rng.Next(Merchants.Length);
+    }
+
+    // From a stream of its own, so that contacts leave the customers' profiles as they were.
+    private static int[] NewContacts(long seed, int index, int customers)
+    {
+        var household = index / HouseholdSize * HouseholdSize;
+        var contacts = new List<int>(HouseholdSize - 1 + MaxFriends);
+        for (var member = household; member < Math.Min(household + HouseholdSize, customers); member++)
+        {
+            if (member != index)
+                contacts.Add(member);
+        }
+
+        var rng = SeededRandom.For(seed, RandomPurpose.Contacts, index);
+        var friends = rng.Next(1, MaxFriends + 1);
+        for (var attempt = 0; attempt < 4 * MaxFriends && contacts.Count < HouseholdSize - 1 + friends; attempt++)
+        {
+            var friend = rng.Next(customers);
+            if (friend != index && !contacts.Contains(friend))
+                contacts.Add(friend);
+        }
+
+        return contacts.ToArray();
     }
 
     private static (MerchantProfile, int Category, int City) NewMerchant(long seed, int index)

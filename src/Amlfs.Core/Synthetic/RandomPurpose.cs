@@ -9,4 +9,6 @@ internal enum RandomPurpose
     TypologyCount = 4,
     TypologyInstance = 5,
     LiveBurst = 6,
+    Contacts = 7,
+    FreshAccount = 8,
 }

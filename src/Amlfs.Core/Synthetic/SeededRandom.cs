@@ -54,6 +54,15 @@ internal struct SeededRandom
     /// <summary>Uniform in [0, <paramref name="maxExclusive"/>) for spans beyond int, such as milliseconds in a day.</summary>
     public long NextInt64(long maxExclusive) => (long)(((UInt128)NextUInt64() * (ulong)maxExclusive) >> 64);
 
+    /// <summary>Uniform in [<see cref="ShapeRange{T}.Min"/>, <see cref="ShapeRange{T}.Max"/>], both included.</summary>
+    public int Next(ShapeRange<int> range) => range.Min + Next(range.Max - range.Min + 1);
+
+    /// <summary>Uniform in [<see cref="ShapeRange{T}.Min"/>, <see cref="ShapeRange{T}.Max"/>], both included.</summary>
+    public long NextInt64(ShapeRange<long> range) => range.Min + NextInt64(range.Max - range.Min + 1);
+
+    /// <summary>Uniform in [<see cref="ShapeRange{T}.Min"/>, <see cref="ShapeRange{T}.Max"/>).</summary>
+    public double NextDouble(ShapeRange<double> range) => range.Min + NextDouble() * (range.Max - range.Min);
+
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Amlfs.OfflineStore;
 
 namespace Amlfs.Synthetic;
 
@@ -39,8 +38,14 @@ public sealed record SyntheticOptions
     /// <summary>Mean normal transactions per customer on a weekday (weekends are quieter, Fridays busier).</summary>
     public double DailyTransactions { get; init; } = 3.3;
 
-    /// <summary>How often each laundering typology is injected.</summary>
-    public TypologyRates Rates { get; init; } = new();
+    /// <summary>
+    /// Share of normal transactions that are transfers to another customer (family, friends, now and then someone
+    /// else) rather than payments to merchants, so that a transfer between accounts is not by itself suspicious.
+    /// </summary>
+    public double TransferShare { get; init; } = 0.1;
+
+    /// <summary>How often each laundering typology is injected and in what shapes; <c>typologies.yaml</c> by default.</summary>
+    public TypologySettings Laundering { get; init; } = TypologySettings.Default;
 
     /// <summary>Every problem with these options, each naming the option; empty when they are valid.</summary>
     public IReadOnlyList<string> Validate()
@@ -60,12 +65,9 @@ public sealed record SyntheticOptions
             errors.Add(Describe("daily-transactions", "must be between 0 and 1,000", DailyTransactions));
         else if (Customers * DailyTransactions > MaxDailyTransactions)
             errors.Add(Describe("customers", "times daily-transactions must be at most 50,000,000 (one day is held in memory)", Customers * DailyTransactions));
-        foreach (var typology in Typologies.All)
-        {
-            var rate = Rates.Of(typology);
-            if (!double.IsFinite(rate) || rate < 0 || rate > 1_000)
-                errors.Add(Describe($"rates.{typology}", "must be between 0 and 1,000 instances per 1,000 customers per day", rate));
-        }
+        if (!double.IsFinite(TransferShare) || TransferShare < 0 || TransferShare > 1)
+            errors.Add(Describe("transfer-share", "must be between 0 and 1", TransferShare));
+        errors.AddRange(Laundering.Problems().Select(p => $"typologies {p.Path} {p.Message}"));
 
         return errors;
     }

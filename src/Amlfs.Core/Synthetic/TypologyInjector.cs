@@ -1,216 +1,182 @@
 using Amlfs.OfflineStore;
+using Amlfs.Transactions;
 
 namespace Amlfs.Synthetic;
 
 /// <summary>
-/// Adds a day's laundering patterns on top of its normal activity. The number of instances of each typology is
-/// drawn from the day's stream for that typology, and each instance from its own stream, so an instance does not
-/// change when the rates of other typologies do. Every instance fits inside the UTC day.
+/// Adds laundering patterns on top of a day's normal activity. An instance belongs to the UTC day it starts on, its
+/// origin day: the number of instances of a typology on a day is drawn from that day's stream for the typology, and
+/// each instance from its own stream, so an instance changes neither with the rates of other typologies nor with the
+/// day being generated. The typologies of one customer's payments fit inside their origin day; the graph typologies
+/// may run on for days, so a day replays the instances of the days before it that can reach it and keeps the
+/// transactions that fall on it. An instance that would outlast the history is compressed in time to end within it.
 /// </summary>
-internal sealed class TypologyInjector(
-    Population population, DayClock clock, List<RawTransaction> rows, long seed, int dayIndex)
+/// <param name="population">The customers and merchants instances draw from.</param>
+/// <param name="settings">The rate and shape of every typology.</param>
+/// <param name="clock">The origin day.</param>
+/// <param name="rows">Receives the transactions.</param>
+/// <param name="seed">The run's seed.</param>
+/// <param name="originDay">The day the instances start on, 0 for the first day of the history.</param>
+/// <param name="bounds">Which transactions to keep (those of the day being generated) and where the history ends.</param>
+internal sealed partial class TypologyInjector(
+    Population population, TypologySettings settings, DayClock clock, List<RawTransaction> rows, long seed,
+    int originDay, TypologyInjector.Bounds bounds)
 {
     private const long Minute = 60_000;
     private const long Hour = 60 * Minute;
 
-    private static readonly int[] BurstCategories = Categories(
-        MerchantCategories.Marketplace, MerchantCategories.Electronics, MerchantCategories.Gambling);
+    /// <summary>Amounts at or above R$ 10,000 are reported to the authorities (COAF), so structuring stays under it.</summary>
+    private const long ReportingThresholdCents = 1_000_000;
+
+    /// <summary>Where "just under the reporting threshold" begins: R$ 9,000.</summary>
+    private const long NearThresholdCents = 900_000;
 
     private static readonly int[] LaunderingCategories = Categories(
         MerchantCategories.MoneyTransfer, MerchantCategories.CryptoExchange);
 
-    private static readonly int[] TakeoverCategories = Categories(
-        MerchantCategories.MoneyTransfer, MerchantCategories.CryptoExchange, MerchantCategories.Electronics);
-
-    private static readonly int[] NightCategories = Categories(
-        MerchantCategories.Gambling, MerchantCategories.CryptoExchange, MerchantCategories.MoneyTransfer);
-
-    private static readonly int[] HighValueCategories = Categories(
-        MerchantCategories.Electronics, MerchantCategories.Travel, MerchantCategories.MoneyTransfer,
-        MerchantCategories.CryptoExchange);
-
-    private static readonly int[] FanInCategories = Categories(
-        MerchantCategories.Marketplace, MerchantCategories.Gambling, MerchantCategories.CryptoExchange,
-        MerchantCategories.MoneyTransfer);
-
-    private static readonly string[] ForeignCountries = ["PT", "US", "NG", "RO", "CN", "RU"];
-
     private int Customers => population.Customers.Length;
 
-    public void InjectAll(TypologyRates rates)
+    /// <summary>Adds to <paramref name="rows"/> every typology transaction that falls on day <paramref name="dayIndex"/>.</summary>
+    public static void InjectDay(
+        Population population, SyntheticOptions options, TimeZoneInfo zone, DayClock day, int dayIndex, List<RawTransaction> rows)
     {
-        for (var t = 0; t < Typologies.All.Count; t++)
+        var settings = options.Laundering;
+        var historyEnd = day.StartMs + (options.Days - dayIndex) * DayClock.DayMs;
+        var bounds = new Bounds(day.StartMs, day.StartMs + DayClock.DayMs, historyEnd);
+        var reach = new long[Typologies.All.Count];
+        for (var t = 0; t < reach.Length; t++)
+            reach[t] = settings[t].Rate > 0 ? ReachMs(Typologies.All[t], settings[t]) : 0;
+        var lookback = (int)((reach.Max() + DayClock.DayMs - 1) / DayClock.DayMs);
+        for (var origin = Math.Max(0, dayIndex - lookback); origin <= dayIndex; origin++)
         {
-            var countRng = SeededRandom.For(seed, RandomPurpose.TypologyCount, dayIndex, t);
-            var count = countRng.Poisson(rates.Of(Typologies.All[t]) * Customers / 1_000.0);
-            for (var k = 0; k < count; k++)
+            // An instance starts before the end of its origin day, so it reaches this day only if it lasts longer
+            // than the whole days in between.
+            var between = (dayIndex - origin - 1L) * DayClock.DayMs;
+            var clock = origin == dayIndex ? day : new DayClock(options.Start.AddDays(origin), zone);
+            var injector = new TypologyInjector(population, settings, clock, rows, options.Seed, origin, bounds);
+            for (var t = 0; t < reach.Length; t++)
             {
-                var rng = SeededRandom.For(seed, RandomPurpose.TypologyInstance, (long)dayIndex * 16 + t, k);
-                var label = (byte)(t + 1);
-                switch (Typologies.All[t])
-                {
-                    case Typologies.Burst: Burst(ref rng, label); break;
-                    case Typologies.Structuring: Structuring(ref rng, label); break;
-                    case Typologies.MultipleIps: MultipleIps(ref rng, label); break;
-                    case Typologies.NightActivity: NightActivity(ref rng, label); break;
-                    case Typologies.HighValue: HighValue(ref rng, label); break;
-                    case Typologies.MerchantFanIn: MerchantFanIn(ref rng, label); break;
-                    case Typologies.SharedIp: SharedIp(ref rng, label); break;
-                }
+                if (reach[t] > between)
+                    injector.InjectAll(t);
             }
         }
     }
 
-    /// <summary>20 to 60 payments within 15 to 55 seconds: card testing with tiny amounts, or a scripted pix drain.</summary>
-    private void Burst(ref SeededRandom rng, byte label)
+    /// <summary>Instance <paramref name="instance"/> of the typology at <paramref name="typology"/> in <see cref="Typologies.All"/>.</summary>
+    public void Inject(int typology, int instance)
     {
-        var c = rng.Next(Customers);
-        var count = rng.Next(20, 61);
-        var span = rng.Next(15_000, 55_001);
-        var start = Start(ref rng, span);
-        var cardTesting = rng.Chance(0.5);
-        var merchant = population.MerchantOf(ref rng, BurstCategories);
-        var ip = HomeIp(ref rng, c);
-        for (var i = 0; i < count; i++)
+        var shape = settings[typology];
+        var rng = SeededRandom.For(seed, RandomPurpose.TypologyInstance, originDay, ((long)typology << 32) | (uint)instance);
+        var label = (byte)(typology + 1);
+        switch (Typologies.All[typology])
         {
-            var cents = cardTesting ? rng.Next(100, 5_001) : (long)rng.LogUniform(5_000, 90_000);
-            var m = rng.Chance(0.8) ? merchant : population.MerchantOf(ref rng, BurstCategories);
-            Add(ref rng, start + rng.NextInt64(span), c, m, cents, ip, cardTesting ? DayGenerator.Card : DayGenerator.Pix, label);
+            case Typologies.Burst: Burst(ref rng, shape, label); break;
+            case Typologies.Structuring: Structuring(ref rng, shape, label); break;
+            case Typologies.MultipleIps: MultipleIps(ref rng, shape, label); break;
+            case Typologies.NightActivity: NightActivity(ref rng, shape, label); break;
+            case Typologies.HighValue: HighValue(ref rng, shape, label); break;
+            case Typologies.MerchantFanIn: MerchantFanIn(ref rng, shape, label); break;
+            case Typologies.SharedIp: SharedIp(ref rng, shape, label); break;
+            case Typologies.FanIn: Fan(ref rng, shape, label, inward: true); break;
+            case Typologies.FanOut: Fan(ref rng, shape, label, inward: false); break;
+            case Typologies.Cycle: Cycle(ref rng, shape, label); break;
+            case Typologies.ScatterGather: ScatterGather(ref rng, shape, label); break;
+            case Typologies.GatherScatter: GatherScatter(ref rng, shape, label); break;
+            case Typologies.Bipartite: Bipartite(ref rng, shape, label); break;
+            case Typologies.Stack: Stack(ref rng, shape, label); break;
+            case Typologies.MulePassThrough: MulePassThrough(ref rng, shape, label); break;
         }
     }
 
-    /// <summary>5 to 15 amounts in [R$ 9,000, R$ 10,000) to one money-transfer or crypto merchant over 2 to 8 hours.</summary>
-    private void Structuring(ref SeededRandom rng, byte label)
+    /// <summary>How long after its start an instance of <paramref name="typology"/> may still add a transaction.</summary>
+    private static long ReachMs(string typology, TypologyShape shape) => typology switch
     {
-        var c = rng.Next(Customers);
-        var count = rng.Next(5, 16);
-        var span = rng.NextInt64(6 * Hour) + 2 * Hour;
-        var start = Start(ref rng, span);
-        var merchant = population.MerchantOf(ref rng, LaunderingCategories);
-        for (var i = 0; i < count; i++)
-        {
-            long cents = 900_000 + rng.Next(100_000);
-            if (rng.Chance(0.3))
-                cents = cents / 5_000 * 5_000; // round figures such as R$ 9,500.00
-            var channel = rng.Chance(0.7) ? DayGenerator.Pix : DayGenerator.Ted;
-            Add(ref rng, start + rng.NextInt64(span), c, merchant, cents, HomeIp(ref rng, c), channel, label);
-        }
+        Typologies.MulePassThrough => shape.SpanMs.Max + shape.Hops.Max * shape.DelayMs.Max,
+        _ when Typologies.Graph.Contains(typology) => shape.SpanMs.Max,
+        _ => 0, // placed inside the origin day
+    };
+
+    private void InjectAll(int typology)
+    {
+        var countRng = SeededRandom.For(seed, RandomPurpose.TypologyCount, originDay, typology);
+        var count = countRng.Poisson(settings[typology].Rate * Customers / 1_000.0);
+        for (var k = 0; k < count; k++)
+            Inject(typology, k);
     }
 
-    /// <summary>8 to 20 transfers from 5 to 12 new addresses (some abroad) and a new device within 10 to 50 minutes.</summary>
-    private void MultipleIps(ref SeededRandom rng, byte label)
+    /// <summary>
+    /// <paramref name="count"/> distinct accounts, none of them in <paramref name="taken"/> (which receives them): customers,
+    /// each a fresh account instead with probability <paramref name="freshShare"/>.
+    /// </summary>
+    private int[] Accounts(ref SeededRandom rng, int count, double freshShare, HashSet<int> taken)
     {
-        var c = rng.Next(Customers);
-        var count = rng.Next(8, 21);
-        var distinct = rng.Next(5, Math.Min(count, 12) + 1);
-        var span = rng.NextInt64(40 * Minute) + 10 * Minute;
-        var start = Start(ref rng, span);
-        var device = Population.NewDevice(ref rng);
-        var ips = new List<(string Ip, string Country)>(distinct);
-        while (ips.Count < distinct)
-        {
-            var foreign = rng.Chance(0.5);
-            var ip = foreign ? IpAddresses.Foreign(ref rng) : IpAddresses.Mobile(ref rng);
-            var country = foreign ? ForeignCountries[rng.Next(ForeignCountries.Length)] : population.Customers[c].Country;
-            if (!ips.Exists(x => x.Ip == ip))
-                ips.Add((ip, country));
-        }
-
+        var accounts = new int[count];
         for (var i = 0; i < count; i++)
         {
-            var (ip, country) = i < distinct ? ips[i] : ips[rng.Next(distinct)];
-            var merchant = population.MerchantOf(ref rng, TakeoverCategories);
-            var cents = (long)rng.LogUniform(20_000, 500_000);
-            var channel = rng.Chance(0.8) ? DayGenerator.Pix : DayGenerator.Ted;
-            Add(ref rng, start + rng.NextInt64(span), c, merchant, cents, ip, channel, label, device, country);
+            int account;
+            var attempt = 0;
+            do
+            {
+                // After a few collisions the population is too small for the instance; fresh accounts are plenty.
+                account = attempt++ < 8 && !rng.Chance(freshShare)
+                    ? rng.Next(Customers)
+                    : Customers + rng.Next(population.FreshAccounts);
+            }
+            while (!taken.Add(account));
+            accounts[i] = account;
         }
+
+        return accounts;
     }
 
-    /// <summary>10 to 25 payments to gambling, crypto or transfer merchants within 1 to 3 hours of local night.</summary>
-    private void NightActivity(ref SeededRandom rng, byte label)
+    /// <summary>A transfer between accounts, from the sender's home (a customer) or phone (a fresh account).</summary>
+    private void Transfer(ref SeededRandom rng, long timestampMs, int from, int to, long cents, byte label) =>
+        Send(ref rng, timestampMs, from, to, DestinationType.Account, cents, label);
+
+    /// <summary>Money an account sends by pix, or by ted (more often for large amounts).</summary>
+    private void Send(
+        ref SeededRandom rng, long timestampMs, int from, int destination, DestinationType kind, long cents, byte label)
     {
-        var night = clock.NightSlots;
-        if (night.Length == 0)
+        var channel = (cents >= 500_000 && rng.Chance(0.4)) || rng.Chance(0.1) ? DayGenerator.Ted : DayGenerator.Pix;
+        if (from < Customers)
+        {
+            Add(ref rng, timestampMs, from, destination, kind, cents, HomeIp(ref rng, from), channel, label);
             return;
-        var c = rng.Next(Customers);
-        var count = rng.Next(10, 26);
-        var width = Math.Min(rng.Next(4, 13), night.Length);
-        var first = rng.Next(night.Length - width + 1);
-        var ip = HomeIp(ref rng, c);
-        for (var i = 0; i < count; i++)
-        {
-            var slot = night[first + rng.Next(width)];
-            var timestamp = clock.SlotStartMs(slot) + rng.NextInt64(DayClock.SlotMs);
-            var merchant = population.MerchantOf(ref rng, NightCategories);
-            Add(ref rng, timestamp, c, merchant, (long)rng.LogUniform(10_000, 300_000), ip, DayGenerator.Pix, label);
         }
+
+        var fresh = SeededRandom.For(seed, RandomPurpose.FreshAccount, from);
+        var ip = IpAddresses.Mobile(ref fresh);
+        Add(ref rng, timestampMs, from, destination, kind, cents, ip, channel, label, Population.NewDevice(ref fresh), "BR");
     }
 
-    /// <summary>1 to 3 payments of R$ 15,000 to R$ 500,000 at the customer's usual hours.</summary>
-    private void HighValue(ref SeededRandom rng, byte label)
+    private void Pay(
+        ref SeededRandom rng, long timestampMs, int customer, int merchant, long cents, string ip, byte channel,
+        byte label, string? device = null, string? country = null) =>
+        Add(ref rng, timestampMs, customer, merchant, DestinationType.Merchant, cents, ip, channel, label, device, country);
+
+    private void Add(
+        ref SeededRandom rng, long timestampMs, int account, int destination, DestinationType kind, long cents,
+        string ip, byte channel, byte label, string? device = null, string? country = null)
     {
-        var c = rng.Next(Customers);
-        var count = rng.Next(1, 4);
-        var merchant = population.MerchantOf(ref rng, HighValueCategories);
-        for (var i = 0; i < count; i++)
+        var paymentFormat = DayGenerator.PaymentFormatOf(channel, ref rng);
+        if (timestampMs < bounds.KeepFromMs || timestampMs >= bounds.KeepUntilMs)
+            return; // another day's part of the instance: that day keeps it
+        var profile = account < Customers ? population.Customers[account] : null;
+        rows.Add(new RawTransaction
         {
-            var timestamp = clock.SampleTime(ref rng, population.Customers[c].RhythmShiftHours);
-            var cents = (long)rng.LogUniform(1_500_000, 50_000_000);
-            if (rng.Chance(0.6))
-                cents = cents / 10_000 * 10_000; // whole hundreds of reais
-            var channel = rng.Chance(0.6) ? DayGenerator.Ted : DayGenerator.Pix;
-            Add(ref rng, timestamp, c, merchant, cents, HomeIp(ref rng, c), channel, label);
-        }
+            TimestampMs = timestampMs,
+            AmountCents = Math.Max(cents, 100),
+            Customer = account,
+            Merchant = destination,
+            Destination = kind,
+            IpAddress = ip,
+            DeviceId = device ?? profile!.DeviceId,
+            Country = country ?? profile!.Country,
+            Channel = channel,
+            PaymentFormat = paymentFormat,
+            Typology = label,
+        });
     }
-
-    /// <summary>20 to 60 customers new to a merchant each pay it a similar amount within 10 to 45 minutes.</summary>
-    private void MerchantFanIn(ref SeededRandom rng, byte label)
-    {
-        var merchant = population.MerchantOf(ref rng, FanInCategories);
-        var count = Math.Min(rng.Next(20, 61), Customers);
-        var span = rng.NextInt64(35 * Minute) + 10 * Minute;
-        var start = Start(ref rng, span);
-        var typical = rng.LogUniform(20_000, 200_000);
-        var chosen = new HashSet<int>();
-        for (var attempt = 0; chosen.Count < count && attempt < 20 * count; attempt++)
-        {
-            var c = rng.Next(Customers);
-            if (Array.IndexOf(population.Habitual[c], merchant) >= 0 || !chosen.Add(c))
-                continue;
-            var cents = (long)Math.Round(typical * (0.95 + 0.1 * rng.NextDouble()));
-            Add(ref rng, start + rng.NextInt64(span), c, merchant, cents, HomeIp(ref rng, c), DayGenerator.Pix, label);
-        }
-    }
-
-    /// <summary>10 to 30 customers pay from one address within 30 minutes to 3 hours; half the time from one device too.</summary>
-    private void SharedIp(ref SeededRandom rng, byte label)
-    {
-        var ip = rng.Chance(0.5) ? IpAddresses.Foreign(ref rng) : IpAddresses.Mobile(ref rng);
-        var sharedDevice = rng.Chance(0.5) ? Population.NewDevice(ref rng) : null;
-        var count = Math.Min(rng.Next(10, 31), Customers);
-        var span = rng.NextInt64(150 * Minute) + 30 * Minute;
-        var start = Start(ref rng, span);
-        var chosen = new HashSet<int>();
-        for (var attempt = 0; chosen.Count < count && attempt < 20 * count; attempt++)
-        {
-            var c = rng.Next(Customers);
-            if (!chosen.Add(c))
-                continue;
-            var payments = rng.Chance(0.2) ? 2 : 1;
-            for (var p = 0; p < payments; p++)
-            {
-                var habitual = population.Habitual[c];
-                var merchant = habitual.Length > 0 && rng.Chance(0.5)
-                    ? habitual[0]
-                    : population.MerchantOf(ref rng, LaunderingCategories);
-                var cents = (long)rng.LogUniform(5_000, 200_000);
-                Add(ref rng, start + rng.NextInt64(span), c, merchant, cents, ip, DayGenerator.Pix, label, sharedDevice);
-            }
-        }
-    }
-
-    /// <summary>A start such that [start, start + span) lies inside the day.</summary>
-    private long Start(ref SeededRandom rng, long span) => clock.StartMs + rng.NextInt64(DayClock.DayMs - span);
 
     private string HomeIp(ref SeededRandom rng, int customer)
     {
@@ -218,25 +184,11 @@ internal sealed class TypologyInjector(
         return ips[rng.Next(ips.Count)];
     }
 
-    private void Add(
-        ref SeededRandom rng, long timestampMs, int customer, int merchant, long cents, string ip, byte channel,
-        byte label, string? device = null, string? country = null)
-    {
-        var profile = population.Customers[customer];
-        rows.Add(new RawTransaction
-        {
-            TimestampMs = timestampMs,
-            AmountCents = Math.Max(cents, 100),
-            Customer = customer,
-            Merchant = merchant,
-            IpAddress = ip,
-            DeviceId = device ?? profile.DeviceId,
-            Country = country ?? profile.Country,
-            Channel = channel,
-            PaymentFormat = DayGenerator.PaymentFormatOf(channel, ref rng),
-            Typology = label,
-        });
-    }
-
     private static int[] Categories(params string[] names) => names.Select(CategorySpec.IndexOf).ToArray();
+
+    /// <summary>
+    /// The transactions an injector keeps, those in [<paramref name="KeepFromMs"/>, <paramref name="KeepUntilMs"/>),
+    /// and the end of the history, which no instance passes.
+    /// </summary>
+    internal readonly record struct Bounds(long KeepFromMs, long KeepUntilMs, long HistoryEndMs);
 }

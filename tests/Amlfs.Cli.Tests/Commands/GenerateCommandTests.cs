@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
 using Amlfs.Cli.Commands;
+using Amlfs.OfflineStore;
 using Amlfs.Testing;
 using Spectre.Console;
 
@@ -45,6 +47,49 @@ public sealed class GenerateCommandTests : IDisposable
             Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(first, file)), await File.ReadAllBytesAsync(Path.Combine(second, file)));
     }
 
+    [Fact]
+    public async Task Generate_reads_typology_rates_and_shapes_from_a_file()
+    {
+        var file = Path.Combine(_directory.Path, "few.yaml");
+        var rates = string.Join('\n', Typologies.All.Select(t => $"{t}: {{rate: 0}}"));
+        await File.WriteAllTextAsync(file, rates.Replace("cycle: {rate: 0}", "cycle: {rate: 20, hops: 3}", StringComparison.Ordinal));
+        var output = Path.Combine(_directory.Path, "data");
+
+        var (code, text, errors) = await RunAsync("--customers", "300", "--days", "2", "--typologies", file, "--out", output);
+
+        Assert.Equal(0, code);
+        Assert.Empty(errors);
+        var counts = Typologies.All.ToDictionary(t => t, t => SummaryCount(text, t));
+        Assert.Equal(0, counts.Where(c => c.Key != Typologies.Cycle).Sum(c => c.Value));
+        Assert.True(counts[Typologies.Cycle] > 0 && counts[Typologies.Cycle] % 3 == 0, $"{counts[Typologies.Cycle]} cycle transfers");
+    }
+
+    [Fact]
+    public async Task A_bad_typologies_file_fails_naming_its_line_and_key()
+    {
+        var file = Path.Combine(_directory.Path, "bad.yaml");
+        await File.WriteAllTextAsync(file, "cycle:\n  rate: 1\n  hopz: [2, 3]\nstack:\n  hops: [1, 2]\n");
+        var output = Path.Combine(_directory.Path, "data");
+
+        var (code, _, errors) = await RunAsync("--typologies", file, "--out", output);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"error: {file}:3: cycle.hopz: unknown key", errors, StringComparison.Ordinal);
+        Assert.Contains($"error: {file}:5: stack.hops: must lie between 2 and 8, got [1, 2]", errors, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public async Task A_missing_typologies_file_fails_naming_it()
+    {
+        var file = Path.Combine(_directory.Path, "absent.yaml");
+
+        var (code, _, errors) = await RunAsync("--typologies", file, "--out", Path.Combine(_directory.Path, "data"));
+
+        Assert.Equal(1, code);
+        Assert.Contains($"error: {file}: does not exist", errors, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--customers", "-1", "--customers must be between 1 and 10,000,000, got -1")]
     [InlineData("--merchants", "0", "--merchants must be between 1 and 10,000,000, got 0")]
@@ -87,6 +132,13 @@ public sealed class GenerateCommandTests : IDisposable
         Assert.Contains("pass --force to replace it", errors, StringComparison.Ordinal);
         Assert.Equal(0, forced);
         Assert.Single(Directory.GetDirectories(Path.Combine(output, "transactions")));
+    }
+
+    // The summary's row of a typology: "│   cycle   │   123 │".
+    private static long SummaryCount(string summary, string typology)
+    {
+        var row = summary.Split('\n').Single(l => l.Contains($" {typology} ", StringComparison.Ordinal));
+        return long.Parse(row.Split('│', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[1], NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
     }
 
     private static async Task<(int Code, string Output, string Errors)> RunAsync(params string[] args)

@@ -13,7 +13,7 @@ public sealed class ProfileTests
         Merchants = 120,
         Days = 2,
         Seed = 99,
-        Rates = TypologyRates.Zero,
+        Laundering = TypologySettings.None,
     });
 
     [Fact]
@@ -82,14 +82,43 @@ public sealed class ProfileTests
 
         var night = rows.Count(t => TimeZoneInfo.ConvertTime(t.Timestamp, zone).Hour is >= 22 or < 6);
         var home = rows.Count(t => t.IpAddress is { } ip && customers[t.CustomerId].HomeIps.Contains(ip));
-        var habitual = rows.Count(t => customers[t.CustomerId].HabitualMerchants.Contains(t.MerchantId));
+        var payments = rows.Where(t => t.DestinationType == DestinationType.Merchant).ToList();
+        var habitual = payments.Count(t => customers[t.CustomerId].HabitualMerchants.Contains(t.MerchantId));
         var amounts = rows.Select(t => t.AmountCents).Order().ToList();
 
         Assert.InRange(night / (double)rows.Count, 0.01, 0.12);
         Assert.InRange(home / (double)rows.Count, 0.7, 0.95);
-        Assert.InRange(habitual / (double)rows.Count, 0.7, 0.95);
+        Assert.InRange(habitual / (double)payments.Count, 0.7, 0.95);
         Assert.InRange(amounts[amounts.Count / 2], 1_000, 100_000);
         Assert.Equal(Channels.All.Order(StringComparer.Ordinal), rows.Select(t => t.Channel!).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_tenth_of_normal_activity_is_transfers_to_family_and_friends_in_everyday_amounts()
+    {
+        var options = new SyntheticOptions { Customers = 500, Merchants = 50, Days = 28, Seed = 4, Laundering = TypologySettings.None };
+        var rows = new SyntheticGenerator(options).Stream(parallelism: 2).Select(r => r.Transaction).ToList();
+        var transfers = rows.Where(t => t.DestinationType == DestinationType.Account).ToList();
+        var pairs = transfers.GroupBy(t => (t.CustomerId, t.MerchantId)).ToList();
+        var amounts = transfers.Select(t => t.AmountCents).Order().ToList();
+
+        Assert.InRange(transfers.Count / (double)rows.Count, 0.08, 0.12);
+        Assert.All(transfers, t => Assert.StartsWith("CUST_", t.MerchantId, StringComparison.Ordinal));
+        Assert.All(transfers, t => Assert.NotEqual(t.CustomerId, t.MerchantId));
+        Assert.InRange(amounts[amounts.Count / 2], 2_000, 50_000);
+        Assert.InRange(transfers.Count(t => t.AmountCents % 100 == 0) / (double)transfers.Count, 0.4, 0.8);
+        // Family and friends are paid again and again: most transfers go to a counterparty paid more than once.
+        Assert.True(pairs.Where(p => p.Count() > 1).Sum(p => p.Count()) > transfers.Count / 2);
+    }
+
+    [Fact]
+    public void Households_send_each_other_money()
+    {
+        var transfers = Generator.Stream().Select(r => r.Transaction)
+            .Where(t => t.DestinationType == DestinationType.Account).ToList();
+        var pairs = transfers.Select(t => (t.CustomerId, t.MerchantId)).ToHashSet();
+
+        Assert.Contains(pairs, p => pairs.Contains((p.MerchantId, p.CustomerId)));
     }
 
     [Fact]
@@ -101,7 +130,7 @@ public sealed class ProfileTests
             Merchants = 50,
             Days = 7,
             Seed = 3,
-            Rates = TypologyRates.Zero,
+            Laundering = TypologySettings.None,
         });
 
         var perDay = generator.GenerateDays().ToDictionary(d => d.Date.DayOfWeek, d => d.Transactions.Count);

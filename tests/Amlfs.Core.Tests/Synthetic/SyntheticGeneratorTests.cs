@@ -12,7 +12,7 @@ public sealed class SyntheticGeneratorTests
         Merchants = 40,
         Days = 3,
         Seed = 1234,
-        Rates = new TypologyRates().Scaled(10),
+        Laundering = TypologySettings.Default.Scaled(10),
     };
 
     [Fact]
@@ -70,6 +70,20 @@ public sealed class SyntheticGeneratorTests
     }
 
     [Fact]
+    public void Days_generated_alone_in_reverse_order_equal_the_days_in_sequence()
+    {
+        // Graph typologies run over several days, so a day replays the instances of the days before it.
+        var options = Small with { Days = 6 };
+        var inSequence = new SyntheticGenerator(options).GenerateDays().ToList();
+
+        var generator = new SyntheticGenerator(options);
+        var alone = Enumerable.Range(0, options.Days).Reverse().Select(generator.GenerateDay).Reverse().ToList();
+
+        Assert.Contains(inSequence[^1].Transactions, r => Typologies.Graph.Contains(r.Typology));
+        Assert.Equal(Flatten(inSequence), Flatten(alone));
+    }
+
+    [Fact]
     public void Stream_gives_every_day_in_time_order()
     {
         var generator = new SyntheticGenerator(Small);
@@ -100,6 +114,7 @@ public sealed class SyntheticGeneratorTests
                 DeviceId = t.DeviceId,
                 Country = t.Country,
                 PaymentFormat = t.PaymentFormat,
+                DestinationType = DestinationTypes.Name(t.DestinationType),
             };
 
             var errors = TransactionValidator.Validate(input, out var validated);
@@ -156,7 +171,7 @@ public sealed class SyntheticGeneratorTests
     }
 
     [Fact]
-    public void Default_rates_label_between_one_and_three_percent_as_suspicious()
+    public void Default_settings_label_between_one_and_three_percent_as_suspicious()
     {
         var rows = new SyntheticGenerator(new SyntheticOptions { Customers = 3_000, Merchants = 150, Days = 7, Seed = 5 })
             .Stream(parallelism: 2).ToList();
@@ -169,7 +184,7 @@ public sealed class SyntheticGeneratorTests
     [Fact]
     public void Zero_rates_give_a_history_without_suspicious_transactions()
     {
-        var rows = new SyntheticGenerator(Small with { Rates = TypologyRates.Zero }).Stream().ToList();
+        var rows = new SyntheticGenerator(Small with { Laundering = TypologySettings.None }).Stream().ToList();
 
         Assert.NotEmpty(rows);
         Assert.DoesNotContain(rows, r => r.IsSuspicious == true);

@@ -12,16 +12,18 @@ public sealed class TypologyTests
 
     private static readonly SyntheticGenerator Generator = new(new SyntheticOptions
     {
-        Customers = 400,
+        Customers = 600,
         Merchants = 60,
-        Days = 3,
+        Days = 4,
         Seed = 2024,
-        Rates = new TypologyRates().Scaled(10),
+        Laundering = TypologySettings.Default.Scaled(20),
     });
 
     private static readonly List<LabeledTransaction> Rows = Generator.Stream().ToList();
 
     public static TheoryData<string> All => [.. Typologies.All];
+
+    public static TheoryData<string> Graph => [.. Typologies.Graph];
 
     [Theory]
     [MemberData(nameof(All))]
@@ -31,6 +33,69 @@ public sealed class TypologyTests
 
         Assert.NotEmpty(rows);
         Assert.All(rows, r => Assert.True(r.IsSuspicious));
+    }
+
+    [Fact]
+    public void Normal_transfers_between_customers_are_unlabelled()
+    {
+        var customers = Generator.Customers.Select(c => c.CustomerId).ToHashSet();
+        var transfers = Rows.Where(r => r.Transaction.DestinationType == DestinationType.Account).ToList();
+
+        Assert.Contains(transfers, r => r.IsSuspicious == false);
+        Assert.All(transfers.Where(r => r.IsSuspicious == false), r =>
+        {
+            Assert.Equal(Typologies.None, r.Typology);
+            Assert.Contains(r.Transaction.MerchantId, customers);
+            Assert.NotEqual(r.Transaction.CustomerId, r.Transaction.MerchantId);
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(Graph))]
+    public void Graph_typologies_move_money_between_accounts(string typology)
+    {
+        var rows = Of(typology);
+        var toMerchants = rows.Where(r => r.DestinationType == DestinationType.Merchant).ToList();
+
+        Assert.True(toMerchants.Count < rows.Count / 2, $"{toMerchants.Count} of {rows.Count} paid merchants");
+        Assert.All(toMerchants, r => Assert.Contains(Generator.Merchants.Single(m => m.MerchantId == r.MerchantId).Category,
+            new[] { MerchantCategories.CryptoExchange, MerchantCategories.MoneyTransfer }));
+    }
+
+    [Fact]
+    public void Structuring_also_transfers_to_accounts()
+    {
+        var rows = Of(Typologies.Structuring);
+
+        Assert.Contains(rows, r => r.DestinationType == DestinationType.Account);
+        Assert.Contains(rows, r => r.DestinationType == DestinationType.Merchant);
+    }
+
+    [Fact]
+    public void Cycles_running_over_several_days_close_across_the_days()
+    {
+        var cycle = TypologySettings.Default[Typologies.Cycle];
+        var generator = new SyntheticGenerator(new SyntheticOptions
+        {
+            Customers = 3_000,
+            Merchants = 50,
+            Days = 6,
+            Seed = 8,
+            Laundering = TypologySettings.None.With(Typologies.Cycle, cycle with { Rate = 5, SpanMs = new(Hour, 3 * 24 * Hour) }),
+        });
+        var rows = generator.Stream(parallelism: 2).Where(r => r.Typology == Typologies.Cycle).Select(r => r.Transaction).ToList();
+
+        // A union of closed walks leaves every account as often as it enters; a walk cut at midnight would not.
+        var balance = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var t in rows)
+        {
+            balance[t.CustomerId] = balance.GetValueOrDefault(t.CustomerId) + 1;
+            balance[t.MerchantId] = balance.GetValueOrDefault(t.MerchantId) - 1;
+        }
+
+        Assert.True(rows.Count > 100);
+        Assert.All(balance, b => Assert.Equal(0, b.Value));
+        Assert.Contains(rows, t => rows.Any(o => o.CustomerId == t.MerchantId && Day(o) > Day(t)));
     }
 
     [Fact]
