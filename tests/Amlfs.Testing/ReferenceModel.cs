@@ -163,7 +163,13 @@ public sealed class ReferenceModel(RegistryDefinition definition, long? clockMs)
                         '+' => x + y,
                         '-' => x - y,
                         '*' => x * y,
-                        _ => y == 0 ? 0 : x / y,
+                        '/' => y == 0 ? 0 : x / y,
+                        '<' => x < y ? 1 : 0,
+                        '>' => x > y ? 1 : 0,
+                        ComparisonOperators.LessOrEqual => x <= y ? 1 : 0,
+                        ComparisonOperators.GreaterOrEqual => x >= y ? 1 : 0,
+                        ComparisonOperators.Equal => x == y ? 1 : 0,
+                        _ => x != y ? 1 : 0,
                     };
                     return double.IsFinite(r) ? r : 0;
                 }
@@ -185,6 +191,8 @@ public sealed class ReferenceModel(RegistryDefinition definition, long? clockMs)
                     {
                         "abs" => Math.Abs(args[0]),
                         "sqrt" => args[0] <= 0 ? 0 : Math.Sqrt(args[0]),
+                        "log" => args[0] <= 0 ? 0 : Math.Log(args[0]),
+                        "if" => args[0] != 0 ? args[1] : args[2],
                         "max" => args.Skip(1).Aggregate(args[0], Math.Max),
                         _ => args.Skip(1).Aggregate(args[0], Math.Min),
                     };

@@ -88,6 +88,8 @@ internal static class EngineScenarios
         "distinct_count(ip_address, 30m) + sum(24h) - min({0}, {1})",
         "(now - last_time(10m)) / 1s",
         "stddev(2h) + avg(90s) * -1",
+        "if({0} > {1}, log({0}), {1} >= 3)",
+        "if(count(30d) == 0, 30d, now - last_time(30d)) / 1s + ({0} != {1}) - ({0} <= 2)",
     ];
 
     private static readonly Gen<RegistryDefinition> GenDefinition = Gen.Select(

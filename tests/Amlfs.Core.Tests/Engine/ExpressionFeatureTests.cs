@@ -59,6 +59,43 @@ public sealed class ExpressionFeatureTests
     }
 
     [Fact]
+    public void Comparisons_and_if_choose_between_values_and_a_quiet_account_reads_its_bound()
+    {
+        var definitions = DefinitionsLoader.Parse(DefinitionTexts.WithCustomerFeature("""
+                  - name: seconds_since_last_7d
+                    expression: if(count(7d) == 0, 7d, now - last_time(7d)) / 1s
+                  - name: busy_minute
+                    expression: (txn_count_60s >= 2) * (txn_amount_sum_60s > 150) + log(1)
+
+            """), "test.yaml");
+        using var engine = TestEngines.Inline(definitions);
+        engine.Ingest(Tx.At(Noon - 30_000, cents: 100_00));
+        engine.Ingest(Tx.At(Noon - 20_000, cents: 100_00));
+
+        var f = engine.Features("customer", "CUST_1", Noon);
+
+        Assert.Equal(20.0, f["seconds_since_last_7d"]);
+        Assert.Equal(1.0, f["busy_minute"]);
+        Assert.Equal(7 * 86_400.0, engine.Features("customer", "NOBODY", Noon)["seconds_since_last_7d"]);
+    }
+
+    [Theory]
+    [InlineData("txn_count_60s = 1", "use '==' to compare")]
+    [InlineData("txn_count_60s ! 1", "use '!=' to compare")]
+    [InlineData("1 < txn_count_60s < 3", "comparisons do not chain")]
+    [InlineData("if(txn_count_60s, 1)", "if() takes a condition")]
+    public void A_malformed_comparison_or_if_is_refused_with_its_reason(string expression, string reason)
+    {
+        var e = Assert.Throws<DefinitionException>(() => FeaturePlan.Load(DefinitionTexts.WithCustomerFeature($"""
+                  - name: bad_expression
+                    expression: "{expression}"
+
+            """), "test.yaml"));
+
+        Assert.Contains(e.Errors, error => error.Field == "bad_expression.expression" && error.Message.Contains(reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Request_fields_are_refused_in_stored_features()
     {
         var e = Assert.Throws<DefinitionException>(() => FeaturePlan.Load(DefinitionTexts.WithCustomerFeature("""

@@ -167,8 +167,9 @@ public sealed class EmbeddedStoreTests
     [Fact]
     public void The_default_log_retention_covers_dedup_and_the_longest_window_readable()
     {
-        Assert.Equal(TimeSpan.FromDays(8) + TimeSpan.FromHours(1), EmbeddedStore.DefaultRetention(TestEngines.Default));
-        Assert.Equal(TimeSpan.FromDays(30), EmbeddedStore.DefaultRetention(TestEngines.Default with { DedupRetentionMs = 30 * 86_400_000L }));
+        // The longest window a definition may declare (30 days) and its hop (1 day), plus the query history (1 day).
+        Assert.Equal(TimeSpan.FromDays(32), EmbeddedStore.DefaultRetention(TestEngines.Default));
+        Assert.Equal(TimeSpan.FromDays(40), EmbeddedStore.DefaultRetention(TestEngines.Default with { DedupRetentionMs = 40 * 86_400_000L }));
     }
 
     [Fact]

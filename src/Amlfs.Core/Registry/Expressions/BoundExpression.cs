@@ -64,7 +64,8 @@ public abstract class BoundExpression
                 '+' => Finite(a + b),
                 '-' => Finite(a - b),
                 '*' => Finite(a * b),
-                _ => b == 0 ? 0 : Finite(a / b),
+                '/' => b == 0 ? 0 : Finite(a / b),
+                _ => ComparisonOperators.Apply(op, a, b),
             };
         }
     }
@@ -80,6 +81,10 @@ public abstract class BoundExpression
                     return Math.Abs(result);
                 case "sqrt":
                     return result <= 0 ? 0 : Math.Sqrt(result);
+                case "log":
+                    return result <= 0 ? 0 : Math.Log(result);
+                case "if":
+                    return result != 0 ? arguments[1].Evaluate(values, scope) : arguments[2].Evaluate(values, scope);
                 case "max":
                     for (var i = 1; i < arguments.Length; i++)
                         result = Math.Max(result, arguments[i].Evaluate(values, scope));

@@ -40,13 +40,17 @@ public static class ExpressionBinder
 
         switch (call.Function)
         {
-            case "abs" or "sqrt" when args.Count == 1:
+            case "abs" or "sqrt" or "log" when args.Count == 1:
             case "max" or "min" when args.Count >= 2:
+            case "if" when args.Count == 3:
                 return BoundExpression.Function(
                     call.Function, args.Select(a => Bind(a, resolver, allowRequest)).ToArray());
-            case "abs" or "sqrt":
+            case "abs" or "sqrt" or "log":
                 throw new ExpressionException(
                     $"{call.Function}() takes one argument, got {args.Count} (column {call.Column})", call.Column);
+            case "if":
+                throw new ExpressionException(
+                    $"if() takes a condition, a value when it is not 0 and a value when it is, got {args.Count} arguments (column {call.Column})", call.Column);
             case "max" or "min" when args.Count == 1:
                 throw new ExpressionException(
                     $"{call.Function}() takes two or more numbers, or one window such as {call.Function}(1h) for the "
@@ -60,7 +64,7 @@ public static class ExpressionBinder
                 }
 
                 throw new ExpressionException(
-                    $"unknown function '{call.Function}' at column {call.Column} (known: abs, sqrt, max, min and the "
+                    $"unknown function '{call.Function}' at column {call.Column} (known: abs, sqrt, log, max, min, if and the "
                     + "aggregations count, sum, avg, min, max, stddev, distinct_count, first_time, last_time)",
                     call.Column);
         }

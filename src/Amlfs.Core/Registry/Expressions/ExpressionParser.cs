@@ -5,12 +5,15 @@ namespace Amlfs.Registry.Expressions;
 /// <summary>
 /// Recursive-descent parser for feature expressions:
 /// <code>
+/// compare := expr [('&lt;' | '&lt;=' | '&gt;' | '&gt;=' | '==' | '!=') expr]
 /// expr    := term (('+' | '-') term)*
 /// term    := unary (('*' | '/') unary)*
 /// unary   := '-' unary | primary
-/// primary := number [unit] | name ['.' name] | name '(' [expr (',' expr)*] ')' | '(' expr ')'
+/// primary := number [unit] | name ['.' name] | name '(' [compare (',' compare)*] ')' | '(' compare ')'
 /// unit    := ms | s | m | h | d
 /// </code>
+/// A comparison is 1 when it holds, else 0; in the syntax tree <c>&lt;=</c>, <c>&gt;=</c>, <c>==</c> and <c>!=</c> are
+/// the operators <see cref="ComparisonOperators.LessOrEqual"/> and the others.
 /// </summary>
 public static class ExpressionParser
 {
@@ -18,7 +21,7 @@ public static class ExpressionParser
     {
         ArgumentNullException.ThrowIfNull(text);
         var reader = new Reader(text);
-        var expression = reader.ParseExpression();
+        var expression = reader.ParseComparison();
         reader.SkipSpaces();
         if (!reader.AtEnd)
             throw reader.Error($"unexpected '{reader.Peek}'");
@@ -40,6 +43,35 @@ public static class ExpressionParser
         {
             while (!AtEnd && char.IsWhiteSpace(Peek))
                 _position++;
+        }
+
+        public ExpressionSyntax ParseComparison()
+        {
+            var left = ParseExpression();
+            SkipSpaces();
+            if (AtEnd || Peek is not ('<' or '>' or '=' or '!'))
+                return left;
+            var first = Peek;
+            _position++;
+            var column = _position;
+            var equalsFollows = !AtEnd && Peek == '=';
+            if (equalsFollows)
+                _position++;
+            var op = (first, equalsFollows) switch
+            {
+                ('<', false) => '<',
+                ('>', false) => '>',
+                ('<', true) => ComparisonOperators.LessOrEqual,
+                ('>', true) => ComparisonOperators.GreaterOrEqual,
+                ('=', true) => ComparisonOperators.Equal,
+                ('!', true) => ComparisonOperators.NotEqual,
+                _ => throw Error(first == '=' ? "use '==' to compare" : "use '!=' to compare"),
+            };
+            var right = ParseExpression();
+            SkipSpaces();
+            if (!AtEnd && Peek is '<' or '>' or '=' or '!')
+                throw Error("comparisons do not chain; combine them with if() or * (and)");
+            return new BinarySyntax(op, left, right, column);
         }
 
         public ExpressionSyntax ParseExpression()
@@ -90,7 +122,7 @@ public static class ExpressionParser
             if (Peek == '(')
             {
                 _position++;
-                var inner = ParseExpression();
+                var inner = ParseComparison();
                 Expect(')');
                 return inner;
             }
@@ -122,7 +154,7 @@ public static class ExpressionParser
 
                     while (true)
                     {
-                        arguments.Add(ParseExpression());
+                        arguments.Add(ParseComparison());
                         SkipSpaces();
                         if (!AtEnd && Peek == ',')
                         {

@@ -20,3 +20,26 @@ public sealed record BinarySyntax(char Operator, ExpressionSyntax Left, Expressi
 /// <summary>A call: a math function (max, min, abs, sqrt) or an inline aggregation (its last argument a duration).</summary>
 public sealed record CallSyntax(string Function, IReadOnlyList<ExpressionSyntax> Arguments, int Column)
     : ExpressionSyntax(Column);
+
+/// <summary>The operator characters of the two-character comparisons in <see cref="BinarySyntax"/> (<c>&lt;</c> and <c>&gt;</c> are themselves).</summary>
+public static class ComparisonOperators
+{
+    public const char LessOrEqual = '≤';
+    public const char GreaterOrEqual = '≥';
+    public const char Equal = '=';
+    public const char NotEqual = '≠';
+
+    /// <summary>Whether a binary operator compares (its value is 1 or 0).</summary>
+    public static bool Compares(char op) => op is '<' or '>' or LessOrEqual or GreaterOrEqual or Equal or NotEqual;
+
+    /// <summary>The comparison's value: 1 when it holds, else 0.</summary>
+    public static double Apply(char op, double a, double b) => op switch
+    {
+        '<' => a < b ? 1 : 0,
+        '>' => a > b ? 1 : 0,
+        LessOrEqual => a <= b ? 1 : 0,
+        GreaterOrEqual => a >= b ? 1 : 0,
+        Equal => a == b ? 1 : 0,
+        _ => a != b ? 1 : 0,
+    };
+}
