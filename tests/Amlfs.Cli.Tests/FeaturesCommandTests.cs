@@ -16,25 +16,25 @@ public sealed class FeaturesCommandTests : IDisposable
 
         Assert.Equal((0, ""), (result.ExitCode, result.Error));
         Assert.Equal("Registry version 0 (the built-in default): 21 features", result.OutputLines[0]);
-        Assert.Equal(["name", "entity", "aggregation", "window", "description"], Cells(result.OutputLines[2]));
+        Assert.Equal(["name", "entity", "family", "aggregation", "window", "description"], Cells(result.OutputLines[2]));
         Assert.Equal(21, Rows(result).Count);
     }
 
     [Theory]
-    [InlineData("txn_count_60s", "customer", "count", "60s")]
-    [InlineData("txn_amount_sum_1h", "customer", "sum(amount)", "1h")]
-    [InlineData("unique_ips_1h", "customer", "distinct_count(ip_address)", "1h")]
-    [InlineData("amount_deviation_score_1h", "customer", "stddev(amount)", "1h")]
-    [InlineData("velocity_score_1h", "customer", "expression", "")]
-    [InlineData("night_txn_count_24h", "customer", "count [night]", "24h / 5m hop")]
-    [InlineData("weekend_txn_count_7d", "customer", "count [weekend]", "7d / 1h hop")]
-    [InlineData("merchant_unique_customers_1h", "merchant", "distinct_count(customer_id)", "1h")]
-    public void List_shows_aggregation_and_window_of_each_feature(string name, string entity, string aggregation, string window)
+    [InlineData("txn_count_60s", "customer", "velocity", "count", "60s")]
+    [InlineData("txn_amount_sum_1h", "customer", "velocity", "sum(amount)", "1h")]
+    [InlineData("unique_ips_1h", "customer", "velocity", "distinct_count(ip_address)", "1h")]
+    [InlineData("amount_deviation_score_1h", "customer", "velocity", "stddev(amount)", "1h")]
+    [InlineData("velocity_score_1h", "customer", "velocity", "expression", "")]
+    [InlineData("night_txn_count_24h", "customer", "velocity", "count [night]", "24h / 5m hop")]
+    [InlineData("weekend_txn_count_7d", "customer", "velocity", "count [weekend]", "7d / 1h hop")]
+    [InlineData("merchant_unique_customers_1h", "merchant", "destination", "distinct_count(customer_id)", "1h")]
+    public void List_shows_family_aggregation_and_window_of_each_feature(string name, string entity, string family, string aggregation, string window)
     {
         var row = Rows(_cli.Run("features", "list"))[name];
 
-        Assert.Equal([name, entity, aggregation, window], row[..4]);
-        Assert.NotEmpty(row[4]);
+        Assert.Equal([name, entity, family, aggregation, window], row[..5]);
+        Assert.NotEmpty(row[5]);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class FeaturesCommandTests : IDisposable
         var result = _cli.Run("features", "list", "--data-dir", "store");
 
         Assert.Equal("Registry version 1 (applied 2025-03-14 12:00:00Z from features.yaml): 22 features", result.OutputLines[0]);
-        Assert.Equal(["peak_hours_txn_count_1h", "customer", "count [local_hours 09-17]", "1h"], Rows(result)["peak_hours_txn_count_1h"][..4]);
+        Assert.Equal(["peak_hours_txn_count_1h", "customer", "velocity", "count [local_hours 09-17]", "1h"], Rows(result)["peak_hours_txn_count_1h"][..5]);
     }
 
     [Fact]
@@ -101,6 +101,7 @@ public sealed class FeaturesCommandTests : IDisposable
         Assert.Equal(JsonValueKind.Null, velocity.GetProperty("window").ValueKind);
         Assert.StartsWith("count(1h)", velocity.GetProperty("expression").GetString(), StringComparison.Ordinal);
         Assert.Equal(["aml", "velocity"], velocity.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal("velocity", velocity.GetProperty("family").GetString());
     }
 
     [Fact]

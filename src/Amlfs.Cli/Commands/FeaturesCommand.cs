@@ -67,12 +67,12 @@ internal static class FeaturesCommand
         console.MarkupLine($"[bold]Registry version {active.Number}[/] ({Markup.Escape(origin)}): {Markup.Escape(what)}");
 
         var table = new Table { Border = environment.IsTerminal ? TableBorder.Rounded : TableBorder.Ascii }
-            .AddColumns("name", "entity", "aggregation", "window", "description");
+            .AddColumns("name", "entity", "family", "aggregation", "window", "description");
         foreach (var f in features)
         {
             table.AddRow(
-                new Text(f.Name), new Text(f.Entity), new Text(FeatureText.Aggregation(f)), new Text(FeatureText.Window(f)),
-                new Text(f.Description));
+                new Text(f.Name), new Text(f.Entity), new Text(f.Family), new Text(FeatureText.Aggregation(f)),
+                new Text(FeatureText.Window(f)), new Text(f.Description));
         }
 
         console.Write(table);
@@ -109,12 +109,14 @@ internal static class FeaturesCommand
         json.WriteString("name", f.Name);
         json.WriteString("entity", f.Entity);
         json.WriteString("view", f.View);
+        WriteOptional(json, "family", f.Family);
         json.WriteString("kind", f.Kind);
         WriteOptional(json, "aggregation", f.Aggregation);
         WriteOptional(json, "field", f.Field);
         WriteOptional(json, "window", f.Window);
         WriteOptional(json, "hop", f.Hop);
         WriteOptional(json, "filter", f.Filter);
+        WriteOptional(json, "direction", f.Direction);
         WriteOptional(json, "expression", f.Expression);
         json.WriteString("description", f.Description);
         json.WriteString("owner", f.Owner);

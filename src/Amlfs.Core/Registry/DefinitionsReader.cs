@@ -13,7 +13,7 @@ internal sealed class DefinitionsReader(string file)
     private static readonly string[] TopKeys = ["project", "timezone", "source", "entities", "feature_views", "request_features"];
     private static readonly string[] SourceKeys = ["name", "allowed_lateness", "max_clock_skew", "dedup_retention", "query_history"];
     private static readonly string[] EntityKeys = ["name", "join_key", "description", "inflows"];
-    private static readonly string[] ViewKeys = ["name", "entity", "owner", "description", "tags", "features"];
+    private static readonly string[] ViewKeys = ["name", "entity", "family", "owner", "description", "tags", "features"];
     private static readonly string[] FeatureKeys =
         ["name", "aggregation", "field", "window", "hop", "lookback", "filter", "direction", "expression", "description", "owner", "tags"];
     private static readonly string[] RequestFeatureKeys = ["name", "entity", "expression", "description", "owner", "tags"];
@@ -142,11 +142,12 @@ internal sealed class DefinitionsReader(string file)
             var owner = Scalar(node, "owner", path) ?? "";
             var description = Scalar(node, "description", path) ?? "";
             var tags = Tags(node, path);
+            var family = Scalar(node, "family", path) ?? "";
             var features = new List<FeatureDefinition>();
             foreach (var (featureNode, featurePath) in Sequence(node, "features", path, required: true))
             {
                 if (ReadFeature(featureNode, featurePath, name ?? "", entity ?? "", owner, tags) is { } feature)
-                    features.Add(feature);
+                    features.Add(feature with { Family = family });
             }
 
             if (name is null || entity is null)
@@ -160,6 +161,7 @@ internal sealed class DefinitionsReader(string file)
                 Owner = owner,
                 Description = description,
                 Tags = tags,
+                Family = family,
                 Features = features,
             });
         }

@@ -37,6 +37,9 @@ public sealed record FeatureDefinition
 
     public string Owner { get; init; } = "";
 
+    /// <summary>The family of its view, for <c>features list</c>: velocity, baseline, counterparty, graph...; "" when not given.</summary>
+    public string Family { get; init; } = "";
+
     public IReadOnlyList<string> Tags { get; init; } = [];
 
     /// <summary>1-based line of the definition in its file, for messages; 0 when built in code.</summary>

@@ -13,6 +13,9 @@ public sealed record FeatureDescription
 
     public required string View { get; init; }
 
+    /// <summary>The family of the feature's view; null when the view names none.</summary>
+    public string? Family { get; init; }
+
     /// <summary>aggregation, derived or request.</summary>
     public required string Kind { get; init; }
 
@@ -46,6 +49,7 @@ public sealed record FeatureDescription
             Name = feature.Name,
             Entity = feature.Entity,
             View = feature.View,
+            Family = feature.Family.Length == 0 ? null : feature.Family,
             Kind = feature.Kind switch
             {
                 FeatureKind.Aggregation => "aggregation",

@@ -93,6 +93,7 @@ public sealed class RegistryDiff
     private static IEnumerable<(string, string)> ViewProperties(FeatureViewDefinition v) =>
     [
         ("entity", v.Entity),
+        ("family", v.Family),
         ("description", v.Description),
         ("owner", v.Owner),
         ("tags", Tags(v.Tags)),
