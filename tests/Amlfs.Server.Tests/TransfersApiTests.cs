@@ -12,33 +12,11 @@ public sealed class TransfersApiTests
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 10, 15, 0, 0, TimeSpan.Zero);
 
-    private const string InflowFeatures = """
-              - name: inflow_amount_sum_1h
-                aggregation: sum
-                window: 1h
-                direction: inflow
-                description: Money received from other accounts in the last hour.
-              - name: fan_in_accounts_1h
-                aggregation: distinct_count
-                field: counterparty_id
-                window: 1h
-                direction: inflow
-                description: Distinct accounts that sent money in the last hour.
-              - name: fan_out_counterparties_1h
-                aggregation: distinct_count
-                field: counterparty_id
-                window: 1h
-                description: Distinct destinations, merchants and accounts, paid in the last hour.
-
-        """;
-
     [Fact]
     public async Task An_account_receives_transfers_as_inflows_and_counts_its_counterparties()
     {
         using var directory = new TempDirectory();
-        var text = DefinitionTexts.WithCustomerFeature(InflowFeatures)
-            .Replace("join_key: customer_id", "join_key: customer_id\n    inflows: true", StringComparison.Ordinal);
-        new RegistryStore(directory.Path).Apply(text, "features.yaml", Now);
+        new RegistryStore(directory.Path).Apply(DefinitionTexts.WithInflows(), "features.yaml", Now);
         await using var server = await RunningServer.StartAsync(new FakeTimeProvider(Now), dataDirectory: directory.Path);
 
         var (status, body) = await server.PostJsonAsync("/transactions", Requests.Array(
