@@ -21,10 +21,10 @@ public sealed class TransfersApiTests
 
         var (status, body) = await server.PostJsonAsync("/transactions", Requests.Array(
         [
-            Transfer("T1", "A1", "MULE", 4_000m, Now.AddMinutes(-40)),
-            Transfer("T2", "A2", "MULE", 3_500m, Now.AddMinutes(-35)),
+            Requests.Transfer("T1", "A1", "MULE", 4_000m, Now.AddMinutes(-40)),
+            Requests.Transfer("T2", "A2", "MULE", 3_500m, Now.AddMinutes(-35)),
             Requests.Transaction("T3", "MULE", 7_000m, Now.AddMinutes(-20), "CRYPTO_EXCHANGE"),
-            Transfer("T4", "MULE", "A3", 400m, Now.AddMinutes(-10)),
+            Requests.Transfer("T4", "MULE", "A3", 400m, Now.AddMinutes(-10)),
             Requests.Transaction("T5", "MULE", 10m, Now.AddMinutes(-5), "A3"), // a merchant spelled like the account A3
         ]));
         Assert.Equal(200, status);
@@ -49,12 +49,9 @@ public sealed class TransfersApiTests
         await using var server = await RunningServer.StartAsync(new FakeTimeProvider(Now));
 
         var (status, body) = await server.PostJsonAsync("/transactions",
-            Transfer("T1", "A1", "A2", 10m, Now.AddMinutes(-1)).Replace("\"account\"", "\"bank\"", StringComparison.Ordinal));
+            Requests.Transfer("T1", "A1", "A2", 10m, Now.AddMinutes(-1)).Replace("\"account\"", "\"bank\"", StringComparison.Ordinal));
 
         Assert.Equal(400, status);
         Assert.Contains("destination_type", body.GetRawText(), StringComparison.Ordinal);
     }
-
-    private static string Transfer(string id, string from, string to, decimal amount, DateTimeOffset at) =>
-        Requests.Transaction(id, from, amount, at, to).TrimEnd('}') + ",\"destination_type\":\"account\"}";
 }
