@@ -69,27 +69,13 @@ public sealed class SplitAccountEndsTests
                 var actual = new double[customer.Features.Count];
                 whole.Read(customer, id, q, expected);
                 whole.StateFormat.Evaluate(customer, sent, received, q, actual);
-                AssertBitEqual(customer, id, q, definition, expected, actual);
+                EngineScenarios.AssertBitEqual(customer, id, q, definition, expected, actual, "one engine", "merged");
 
                 expected = new double[merchant.Features.Count];
                 actual = new double[merchant.Features.Count];
                 whole.Read(merchant, id, q, expected);
                 inflows.Read(merchant, id, q, actual);
-                AssertBitEqual(merchant, id, q, definition, expected, actual);
-            }
-        }
-    }
-
-    private static void AssertBitEqual(EntityPlan entity, string id, long q, RegistryDefinition definition, double[] expected, double[] actual)
-    {
-        for (var i = 0; i < expected.Length; i++)
-        {
-            if (BitConverter.DoubleToInt64Bits(expected[i]) != BitConverter.DoubleToInt64Bits(actual[i]))
-            {
-                var f = entity.Features[i];
-                Assert.Fail($"{entity.Name} {id} at q={q}: feature {f.Name} ({f.Kind} {f.Aggregation} window {f.WindowMs} hop {f.HopMs} " +
-                    $"filter '{f.Filter}' expr '{f.Expression}', zone {definition.TimeZoneId}, history {definition.QueryHistoryMs}): " +
-                    $"one engine {expected[i]:R}, merged {actual[i]:R}");
+                EngineScenarios.AssertBitEqual(merchant, id, q, definition, expected, actual, "one engine", "inflow engine");
             }
         }
     }
