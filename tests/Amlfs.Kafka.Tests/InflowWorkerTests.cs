@@ -3,6 +3,7 @@ using Amlfs.Engine;
 using Amlfs.Kafka.Workers;
 using Amlfs.OnlineStore;
 using Amlfs.Redis;
+using Amlfs.Registry;
 using Amlfs.Storage;
 using Amlfs.Testing;
 using Amlfs.Transactions;
@@ -45,10 +46,7 @@ public sealed class InflowWorkerTests : IDisposable
         WorkerScenario.Publish(_cluster, topic, sent);
         await using var store = await RedisOnlineStore.ConnectAsync(new RedisOnlineStoreOptions { Host = _redis.Host, Port = _redis.Port });
 
-        var log = new LineLogger();
-        using (var worker = new WorkerRun(new KafkaWorker(
-            new KafkaWorkerOptions { BootstrapServers = _cluster.BootstrapServers, Topic = topic, GroupId = "g-" + topic },
-            definition, store, new DirectoryCheckpointStore(_checkpoints.Path), log), log))
+        using (var worker = StartWorker(topic, definition, store))
         {
             // Every message once on the source topic, then once more on the merchant topic, which hosts both the
             // merchants and the inflows of accounts.
@@ -78,6 +76,35 @@ public sealed class InflowWorkerTests : IDisposable
         Assert.Equal((1.0, 4_800.0, 0.0), (paid.GetProperty("txn_count_1h").GetDouble(), paid.GetProperty("txn_amount_sum_1h").GetDouble(),
             paid.GetProperty("inflow_amount_sum_1h").GetDouble()));
         Assert.Equal(1.0, paid.GetProperty("fan_out_counterparties_1h").GetDouble());
+    }
+
+    [Fact]
+    public async Task Without_a_merchant_entity_only_transfers_are_re_keyed_and_every_account_is_served_as_one_engine()
+    {
+        var definition = WorkerScenario.AccountsOnly();
+        var topic = WorkerScenario.Topic();
+        var sent = Traffic(topic, 150).ToList();
+        var transfers = sent.Count(t => t.DestinationType == DestinationType.Account);
+        WorkerScenario.Publish(_cluster, topic, sent);
+        await using var store = await RedisOnlineStore.ConnectAsync(new RedisOnlineStoreOptions { Host = _redis.Host, Port = _redis.Port });
+
+        using (var worker = StartWorker(topic, definition, store))
+        {
+            worker.WaitFor(t => t.Consumed == sent.Count + transfers);
+            var totals = worker.Stop();
+            Assert.Equal((sent.Count + transfers, transfers), (totals.Accepted, totals.Rekeyed));
+        }
+
+        Assert.Equal(transfers, _cluster.ReadAll($"{topic}.by-destination").Count);
+        WorkerScenario.AssertStoreEquals(store, WorkerScenario.Reference(sent, definition), sent);
+    }
+
+    private WorkerRun StartWorker(string topic, RegistryDefinition definition, IOnlineStore store)
+    {
+        var log = new LineLogger();
+        return new WorkerRun(new KafkaWorker(
+            new KafkaWorkerOptions { BootstrapServers = _cluster.BootstrapServers, Topic = topic, GroupId = "g-" + topic },
+            definition, store, new DirectoryCheckpointStore(_checkpoints.Path), log), log);
     }
 
     /// <summary>Generated traffic in which every third transaction is a transfer to another of its customers.</summary>

@@ -23,6 +23,17 @@ internal static class WorkerScenario
         Assert.Equal(0, publisher.Flush().Failed);
     }
 
+    /// <summary><see cref="DefinitionTexts.InflowDefinitions"/> without the merchant: accounts only, with their inflows.</summary>
+    public static RegistryDefinition AccountsOnly()
+    {
+        var definition = DefinitionTexts.InflowDefinitions();
+        return definition with
+        {
+            Entities = [.. definition.Entities.Where(e => e.JoinKey == TransactionField.CustomerId)],
+            Views = [.. definition.Views.Where(v => v.Entity == "customer")],
+        };
+    }
+
     /// <summary>One engine that ingested <paramref name="transactions"/> in order: what the workers together must serve.</summary>
     public static FeatureEngine Reference(IReadOnlyList<Transaction> transactions, RegistryDefinition? definition = null)
     {

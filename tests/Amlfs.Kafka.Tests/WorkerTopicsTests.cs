@@ -43,13 +43,7 @@ public sealed class WorkerTopicsTests
     [Fact]
     public void Without_a_merchant_entity_the_inflows_get_a_topic_keyed_by_destination_that_takes_transfers_only()
     {
-        var definition = DefinitionTexts.InflowDefinitions();
-        definition = definition with
-        {
-            Entities = [.. definition.Entities.Where(e => e.JoinKey == TransactionField.CustomerId)],
-            Views = [.. definition.Views.Where(v => v.Entity == "customer")],
-        };
-        var topics = WorkerTopics.For(FeaturePlan.Compile(definition), "transactions");
+        var topics = WorkerTopics.For(FeaturePlan.Compile(WorkerScenario.AccountsOnly()), "transactions");
 
         Assert.Equal("transactions (keyed by customer_id: customer outflows), transactions.by-destination (keyed by merchant_id: customer inflows)", topics.ToString());
         var destination = topics.Roles[1];
