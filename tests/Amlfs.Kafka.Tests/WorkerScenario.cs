@@ -1,5 +1,6 @@
 using Amlfs.Engine;
 using Amlfs.OnlineStore;
+using Amlfs.Registry;
 using Amlfs.Synthetic;
 using Amlfs.Testing;
 using Amlfs.Transactions;
@@ -22,35 +23,50 @@ internal static class WorkerScenario
         Assert.Equal(0, publisher.Flush().Failed);
     }
 
-    /// <summary>One engine that ingested <paramref name="transactions"/> in order: what the workers together must serve.</summary>
-    public static FeatureEngine Reference(IReadOnlyList<Transaction> transactions)
+    /// <summary><see cref="DefinitionTexts.InflowDefinitions"/> without the merchant: accounts only, with their inflows.</summary>
+    public static RegistryDefinition AccountsOnly()
     {
-        var engine = TestEngines.Inline(clock: TimeProvider.System);
+        var definition = DefinitionTexts.InflowDefinitions();
+        return definition with
+        {
+            Entities = [.. definition.Entities.Where(e => e.JoinKey == TransactionField.CustomerId)],
+            Views = [.. definition.Views.Where(v => v.Entity == "customer")],
+        };
+    }
+
+    /// <summary>One engine that ingested <paramref name="transactions"/> in order: what the workers together must serve.</summary>
+    public static FeatureEngine Reference(IReadOnlyList<Transaction> transactions, RegistryDefinition? definition = null)
+    {
+        var engine = TestEngines.Inline(definition, clock: TimeProvider.System);
         foreach (var transaction in transactions)
             engine.Ingest(transaction);
         return engine;
     }
 
-    /// <summary>Every entity of <paramref name="sent"/>, read from the store's bytes, bit-equal to the reference engine.</summary>
+    /// <summary>
+    /// Every entity that <paramref name="sent"/> reaches, at either end, read from the store's bytes (an account with
+    /// inflows from its two partial states, merged as a replica merges them), bit-equal to the reference engine.
+    /// </summary>
     public static void AssertStoreEquals(IOnlineStore store, FeatureEngine reference, IReadOnlyList<Transaction> sent)
     {
         using (reference)
         {
             var q = sent.Max(t => t.TimestampMs) + 1;
-            foreach (var (entity, ids) in new[] { ("customer", sent.Select(t => t.CustomerId)), ("merchant", sent.Select(t => t.MerchantId)) })
+            foreach (var plan in reference.Plan.Entities)
             {
-                var plan = reference.Plan.Entity(entity)!;
-                foreach (var id in ids.Distinct())
+                foreach (var id in sent.SelectMany(t => EdgeEnds.EntityIds(plan.Definition, t)).Distinct())
                 {
-                    var bytes = store.ReadAsync(OnlineStoreKey.For(reference.StateFormat, entity, id)).GetAwaiter().GetResult();
-                    Assert.True(bytes is not null, $"{entity} {id} is not in the online store");
+                    var format = reference.StateFormat;
+                    var bytes = store.ReadAsync(OnlineStoreKey.For(format, plan.Name, id)).GetAwaiter().GetResult();
+                    var inflows = plan.Definition.Inflows ? store.ReadAsync(OnlineStoreKey.ForInflows(format, plan.Name, id)).GetAwaiter().GetResult() : null;
+                    Assert.True(bytes is not null || inflows is not null, $"{plan.Name} {id} is not in the online store");
                     var served = new double[plan.Features.Count];
-                    reference.StateFormat.Evaluate(plan, bytes, q, served);
+                    format.Evaluate(plan, bytes, inflows, q, served);
                     var expected = new double[plan.Features.Count];
                     reference.Read(plan, id, q, expected);
                     for (var i = 0; i < expected.Length; i++)
                         Assert.True(BitConverter.DoubleToInt64Bits(expected[i]) == BitConverter.DoubleToInt64Bits(served[i]),
-                            $"{entity} {id} {plan.Features[i].Name}: expected {expected[i]}, served {served[i]}");
+                            $"{plan.Name} {id} {plan.Features[i].Name}: expected {expected[i]}, served {served[i]}");
                 }
             }
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Amlfs.Engine;
+using Amlfs.Kafka.Workers;
 using Amlfs.OnlineStore;
 using Amlfs.Redis;
 using Amlfs.Registry;
@@ -69,6 +70,35 @@ public sealed class ReplicaTests : IAsyncLifetime
 
         var (_, c1) = await replica.GetJsonAsync("/features/C1");
         Assert.Contains(c1.GetProperty("features").EnumerateObject(), f => f.Value.GetDouble() != 0);
+    }
+
+    [Fact]
+    public async Task A_replica_serves_accounts_from_their_outflow_and_inflow_states_as_the_embedded_server_does()
+    {
+        using var directory = new TempDirectory();
+        new RegistryStore(directory.Path).Apply(DefinitionTexts.WithInflows(), "features.yaml", Now);
+        var history = History(transfers: true);
+        await using var embedded = await StartEmbeddedAsync(directory.Path, history);
+        await WriteStatesAsync(definition: DefinitionTexts.InflowDefinitions(), history: history);
+        await using var replica = await StartReplicaAsync(dataDirectory: directory.Path);
+
+        foreach (var path in Customers.Select(c => $"/features/{c}").Concat(Merchants.Select(m => $"/features/merchant/{m}")))
+        {
+            var (_, expected) = await embedded.GetJsonAsync(path);
+            var (status, actual) = await replica.GetJsonAsync(path);
+
+            Assert.Equal(200, status);
+            Assert.Equal(expected.GetProperty("features").GetRawText(), actual.GetProperty("features").GetRawText());
+        }
+
+        var (_, c1) = await replica.GetJsonAsync("/features/C1");
+        Assert.NotEqual(0, c1.GetProperty("features").GetProperty("inflow_amount_sum_1h").GetDouble());
+        var requests = Customers.Select((c, i) => Requests.Transaction($"P{i}", c, 3_000m + (i * 1_234.5m), Now - TimeSpan.FromMinutes(i), Merchants[i % Merchants.Length])).ToArray();
+        var (_, expectedBatch) = await embedded.PostJsonAsync("/batch-predict", Requests.Array(requests));
+        var (batchStatus, batch) = await replica.PostJsonAsync("/batch-predict", Requests.Array(requests));
+        Assert.Equal(200, batchStatus);
+        for (var i = 0; i < requests.Length; i++)
+            AssertSameScore(expectedBatch[i], batch[i]);
     }
 
     [Fact]
@@ -297,8 +327,11 @@ public sealed class ReplicaTests : IAsyncLifetime
         Assert.Equal(200, healthAfter);
     }
 
-    /// <summary>Events of the three hours before <see cref="Now"/>, in time order, over a few customers and merchants.</summary>
-    private static List<Transaction> History()
+    /// <summary>
+    /// Events of the three hours before <see cref="Now"/>, in time order, over a few customers and merchants; with
+    /// <paramref name="transfers"/>, every fourth is a transfer to one of the customers' accounts.
+    /// </summary>
+    private static List<Transaction> History(bool transfers = false)
     {
         var random = new Random(11);
         var start = (Now - TimeSpan.FromHours(3)).ToUnixTimeMilliseconds();
@@ -307,17 +340,16 @@ public sealed class ReplicaTests : IAsyncLifetime
             .Order()
             .Select(time => Tx.At(time, Customers[random.Next(Customers.Length)], Merchants[random.Next(Merchants.Length)],
                 random.NextInt64(1_00, 9_000_00), $"10.0.0.{random.Next(6)}"))
+            .Select((t, i) => transfers && i % 4 == 0 ? t with { MerchantId = Customers[i % Customers.Length], DestinationType = DestinationType.Account } : t)
             .ToList();
     }
 
-    private async Task<RunningServer> StartEmbeddedAsync()
+    private async Task<RunningServer> StartEmbeddedAsync(string? dataDirectory = null, IReadOnlyList<Transaction>? history = null)
     {
-        var server = await RunningServer.StartAsync(_clock);
-        foreach (var chunk in _history.Chunk(200))
+        var server = await RunningServer.StartAsync(_clock, dataDirectory);
+        foreach (var chunk in (history ?? _history).Chunk(200))
         {
-            var body = Requests.Array(chunk.Select(t => Requests.Transaction(t.TransactionId, t.CustomerId, t.AmountCents / 100m,
-                DateTimeOffset.FromUnixTimeMilliseconds(t.TimestampMs), t.MerchantId, t.IpAddress)));
-            var (status, answer) = await server.PostJsonAsync("/transactions", body);
+            var (status, answer) = await server.PostJsonAsync("/transactions", Requests.Array(chunk.Select(Requests.Of)));
             Assert.Equal(200, status);
             Assert.Equal(chunk.Length, answer.GetProperty("accepted").GetInt32());
         }
@@ -328,24 +360,31 @@ public sealed class ReplicaTests : IAsyncLifetime
     private Task<RunningServer> StartReplicaAsync(IOnlineStore? store = null, string? dataDirectory = null) =>
         RunningServer.StartAsync(_clock, dataDirectory, s => s with { OnlineStore = store ?? _store, OnlineStoreEndpoint = StoreOptions.ToString() });
 
-    /// <summary>What a worker does: applies the events with an engine and writes every entity's state to the store.</summary>
-    private async Task WriteStatesAsync(IOnlineStore? store = null, RegistryDefinition? definition = null)
+    /// <summary>
+    /// What the workers do: each topic's engine applies the events and writes the state of every entity end it keeps
+    /// under its key (an account with inflows: its outflows from the source topic, its inflows from the merchant
+    /// topic), at the position of its own log.
+    /// </summary>
+    private async Task WriteStatesAsync(IOnlineStore? store = null, RegistryDefinition? definition = null, IReadOnlyList<Transaction>? history = null)
     {
-        using var engine = TestEngines.Inline(definition, _clock);
-        foreach (var transaction in _history)
-            Assert.Equal(IngestStatus.Accepted, engine.Ingest(transaction));
         store ??= _store;
-        // A worker's position: the log it applied, the epoch it took when it was given the log, each entity's sequence.
-        var log = StatePosition.LogOf("transactions/0");
         var epoch = await store.NextEpochAsync();
+        var plan = FeaturePlan.Compile(definition ?? TestEngines.Default);
         var entries = new List<OnlineStoreEntry>();
-        foreach (var (entity, ids) in new[] { ("customer", Customers), ("merchant", Merchants) })
+        foreach (var role in WorkerTopics.For(plan, "transactions").Roles)
         {
-            var plan = engine.Plan.Entity(entity)!;
-            foreach (var id in ids)
+            using var engine = TestEngines.Inline(definition, _clock, role.PartitionOptions);
+            foreach (var transaction in history ?? _history)
+                Assert.Equal(IngestStatus.Accepted, engine.Ingest(transaction));
+            // A worker's position: the log it applied, the epoch it took when it was given the log, each entity's sequence.
+            var log = StatePosition.LogOf(role.Topic + "/0");
+            foreach (var entity in role.Entities.Concat(role.Inflows))
             {
-                var state = engine.ExportEntityState(plan, id, out var sequence)!;
-                entries.Add(new OnlineStoreEntry(OnlineStoreKey.For(engine.StateFormat, entity, id), state, new StatePosition(log, epoch, sequence)));
+                foreach (var id in Customers.Concat(Merchants))
+                {
+                    if (engine.ExportEntityState(entity, id, out var sequence) is { } state)
+                        entries.Add(new OnlineStoreEntry(role.StateKey(engine.StateFormat, entity, id), state, new StatePosition(log, epoch, sequence)));
+                }
             }
         }
 

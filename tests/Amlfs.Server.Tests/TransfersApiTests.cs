@@ -12,41 +12,19 @@ public sealed class TransfersApiTests
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 10, 15, 0, 0, TimeSpan.Zero);
 
-    private const string InflowFeatures = """
-              - name: inflow_amount_sum_1h
-                aggregation: sum
-                window: 1h
-                direction: inflow
-                description: Money received from other accounts in the last hour.
-              - name: fan_in_accounts_1h
-                aggregation: distinct_count
-                field: counterparty_id
-                window: 1h
-                direction: inflow
-                description: Distinct accounts that sent money in the last hour.
-              - name: fan_out_counterparties_1h
-                aggregation: distinct_count
-                field: counterparty_id
-                window: 1h
-                description: Distinct destinations, merchants and accounts, paid in the last hour.
-
-        """;
-
     [Fact]
     public async Task An_account_receives_transfers_as_inflows_and_counts_its_counterparties()
     {
         using var directory = new TempDirectory();
-        var text = DefinitionTexts.WithCustomerFeature(InflowFeatures)
-            .Replace("join_key: customer_id", "join_key: customer_id\n    inflows: true", StringComparison.Ordinal);
-        new RegistryStore(directory.Path).Apply(text, "features.yaml", Now);
+        new RegistryStore(directory.Path).Apply(DefinitionTexts.WithInflows(), "features.yaml", Now);
         await using var server = await RunningServer.StartAsync(new FakeTimeProvider(Now), dataDirectory: directory.Path);
 
         var (status, body) = await server.PostJsonAsync("/transactions", Requests.Array(
         [
-            Transfer("T1", "A1", "MULE", 4_000m, Now.AddMinutes(-40)),
-            Transfer("T2", "A2", "MULE", 3_500m, Now.AddMinutes(-35)),
+            Requests.Transfer("T1", "A1", "MULE", 4_000m, Now.AddMinutes(-40)),
+            Requests.Transfer("T2", "A2", "MULE", 3_500m, Now.AddMinutes(-35)),
             Requests.Transaction("T3", "MULE", 7_000m, Now.AddMinutes(-20), "CRYPTO_EXCHANGE"),
-            Transfer("T4", "MULE", "A3", 400m, Now.AddMinutes(-10)),
+            Requests.Transfer("T4", "MULE", "A3", 400m, Now.AddMinutes(-10)),
             Requests.Transaction("T5", "MULE", 10m, Now.AddMinutes(-5), "A3"), // a merchant spelled like the account A3
         ]));
         Assert.Equal(200, status);
@@ -71,12 +49,9 @@ public sealed class TransfersApiTests
         await using var server = await RunningServer.StartAsync(new FakeTimeProvider(Now));
 
         var (status, body) = await server.PostJsonAsync("/transactions",
-            Transfer("T1", "A1", "A2", 10m, Now.AddMinutes(-1)).Replace("\"account\"", "\"bank\"", StringComparison.Ordinal));
+            Requests.Transfer("T1", "A1", "A2", 10m, Now.AddMinutes(-1)).Replace("\"account\"", "\"bank\"", StringComparison.Ordinal));
 
         Assert.Equal(400, status);
         Assert.Contains("destination_type", body.GetRawText(), StringComparison.Ordinal);
     }
-
-    private static string Transfer(string id, string from, string to, decimal amount, DateTimeOffset at) =>
-        Requests.Transaction(id, from, amount, at, to).TrimEnd('}') + ",\"destination_type\":\"account\"}";
 }

@@ -15,7 +15,41 @@ public static class DefinitionTexts
 
         """;
 
+    /// <summary>Features of an account over what it receives and whom it deals with, for <see cref="WithInflows"/>.</summary>
+    public const string InflowFeatures = """
+              - name: inflow_amount_sum_1h
+                aggregation: sum
+                window: 1h
+                direction: inflow
+                description: Money received from other accounts in the last hour.
+              - name: fan_in_accounts_1h
+                aggregation: distinct_count
+                field: counterparty_id
+                window: 1h
+                direction: inflow
+                description: Distinct accounts that sent money in the last hour.
+              - name: fan_out_counterparties_1h
+                aggregation: distinct_count
+                field: counterparty_id
+                window: 1h
+                description: Distinct destinations, merchants and accounts, paid in the last hour.
+              - name: flow_amount_max_24h
+                aggregation: max
+                field: amount
+                window: 24h
+                direction: both
+                description: The largest amount sent or received in the last 24 hours (tiled).
+
+        """;
+
     private const string MerchantView = "  - name: merchant_activity\n";
+
+    /// <summary>The default file whose customer receives transfers as inflows (<c>inflows: true</c>), with <see cref="InflowFeatures"/>.</summary>
+    public static string WithInflows() =>
+        WithCustomerFeature(InflowFeatures).Replace("join_key: customer_id", "join_key: customer_id\n    inflows: true", StringComparison.Ordinal);
+
+    /// <summary><see cref="WithInflows"/> as definitions.</summary>
+    public static RegistryDefinition InflowDefinitions() => DefinitionsLoader.Parse(WithInflows(), "features.yaml");
 
     /// <summary>The default file with <paramref name="featureYaml"/> appended to the customer view's features.</summary>
     public static string WithCustomerFeature(string featureYaml)

@@ -19,6 +19,10 @@ public static class Tx
             IpAddress = ip,
         };
 
+    /// <summary>A transfer from the account <paramref name="from"/> to the account <paramref name="to"/> at <paramref name="timeMs"/>.</summary>
+    public static Transaction Transfer(long timeMs, string from, string to, long cents = 100_00, string? id = null) =>
+        At(timeMs, customer: from, merchant: to, cents: cents, id: id) with { DestinationType = DestinationType.Account };
+
     /// <summary>UTC milliseconds of a UTC date and time.</summary>
     public static long Utc(int year, int month, int day, int hour = 0, int minute = 0, int second = 0, int ms = 0) =>
         new DateTimeOffset(year, month, day, hour, minute, second, ms, TimeSpan.Zero).ToUnixTimeMilliseconds();

@@ -18,6 +18,24 @@ public static class EdgeEnds
         return entity.Inflows && destination == DestinationType.Account;
     }
 
+    /// <summary>
+    /// Whether an engine that keeps <paramref name="kept"/> of the entity types with inflows
+    /// (<see cref="EngineOptions.KeptDirection"/>) routes the transaction to an entity of <paramref name="entity"/>'s
+    /// type as an inflow.
+    /// </summary>
+    public static bool ReachesAsInflow(EntityDefinition entity, DestinationType destination, EdgeDirection kept) =>
+        kept != EdgeDirection.Outflow && ReachesAsInflow(entity, destination);
+
+    /// <summary>
+    /// Whether an engine that keeps <paramref name="kept"/> of the entity types with inflows routes transactions to the
+    /// end at <paramref name="entity"/>'s join key: always, but for an account whose engine keeps its inflows only.
+    /// </summary>
+    public static bool KeepsJoinKeyEnd(EntityDefinition entity, EdgeDirection kept)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        return !entity.Inflows || kept != EdgeDirection.Inflow;
+    }
+
     /// <summary>Whether the transaction reaches the entity <paramref name="id"/> of <paramref name="entity"/>'s type, at either end.</summary>
     public static bool Reaches(EntityDefinition entity, Transaction transaction, string id)
     {
@@ -28,13 +46,20 @@ public static class EdgeEnds
     }
 
     /// <summary>The ids of the entities of <paramref name="entity"/>'s type that the transaction reaches: none, one or two.</summary>
-    public static IEnumerable<string> EntityIds(EntityDefinition entity, Transaction transaction)
+    public static IEnumerable<string> EntityIds(EntityDefinition entity, Transaction transaction) =>
+        EntityIds(entity, transaction, EdgeDirection.Both);
+
+    /// <summary>
+    /// The ids of the entities of <paramref name="entity"/>'s type that an engine keeping <paramref name="kept"/> of the
+    /// entity types with inflows routes the transaction to.
+    /// </summary>
+    public static IEnumerable<string> EntityIds(EntityDefinition entity, Transaction transaction, EdgeDirection kept)
     {
         ArgumentNullException.ThrowIfNull(entity);
         ArgumentNullException.ThrowIfNull(transaction);
-        if (FeatureEngine.FieldOf(transaction, entity.JoinKey) is { } id)
+        if (KeepsJoinKeyEnd(entity, kept) && FeatureEngine.FieldOf(transaction, entity.JoinKey) is { } id)
             yield return id;
-        if (ReachesAsInflow(entity, transaction.DestinationType))
+        if (ReachesAsInflow(entity, transaction.DestinationType, kept))
             yield return InflowEntityId(transaction);
     }
 

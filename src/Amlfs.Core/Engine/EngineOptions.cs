@@ -32,9 +32,21 @@ public sealed record EngineOptions
     /// <summary>
     /// The entity types (names) whose state this engine keeps; null keeps every entity type of the plan. A Kafka
     /// worker's engine for a partition of the customer-keyed topic keeps customers only, and one for the merchant-keyed
-    /// topic keeps merchants only: each entity's events reach exactly one engine.
+    /// topic keeps merchants and, with <see cref="KeptDirection"/>, the inflows of accounts: each end of an edge
+    /// reaches exactly one engine.
     /// </summary>
     public IReadOnlySet<string>? Entities { get; init; }
+
+    /// <summary>
+    /// Of the entity types with inflows (<see cref="EntityDefinition.Inflows"/>), the events this engine keeps:
+    /// <see cref="EdgeDirection.Both"/> (the default) every event of theirs; <see cref="EdgeDirection.Outflow"/> only
+    /// what an account sends, the end at its join key; <see cref="EdgeDirection.Inflow"/> only the transfers it receives.
+    /// Other entity types are kept whole. A Kafka worker hosts each end where its key's stream is: an engine of the
+    /// customer-keyed topic keeps outflows, one of the merchant-keyed topic (where a transfer lands on the partition of
+    /// its receiving account) keeps inflows; a replica evaluates the two partial states of an account merged
+    /// (<see cref="EntityStateFormat"/>).
+    /// </summary>
+    public EdgeDirection KeptDirection { get; init; } = EdgeDirection.Both;
 
     /// <summary>Whether this engine keeps the state of entity type <paramref name="name"/>.</summary>
     public bool Keeps(string name) => Entities is null || Entities.Contains(name);

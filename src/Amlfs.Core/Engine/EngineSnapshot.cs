@@ -104,7 +104,7 @@ internal sealed class EngineSnapshot
     /// <summary>
     /// A stable hash of everything that decides what the state holds and where: per entity type its name, join key,
     /// distinct fields, tile families and retention spans; the time zone (events carry local hours); the options that
-    /// decide retention, lateness, sharding and the entity types kept; and the sizes of the structs copied as bytes. Features that only read
+    /// decide retention, lateness, sharding, the entity types kept and, of accounts with inflows, the direction kept; and the sizes of the structs copied as bytes. Features that only read
     /// the stored state differently (an exact window within the retained span, a derived feature) leave it unchanged,
     /// so editing them keeps snapshots usable.
     /// </summary>
@@ -118,6 +118,9 @@ internal sealed class EngineSnapshot
         Add(hash, options.AllowedLatenessMs);
         foreach (var entity in plan.Entities)
             Add(hash, options.Keeps(entity.Name) ? 1 : 0);
+        // Only where it changes what is kept, so that snapshots of engines without accounts with inflows keep theirs.
+        if (options.KeptDirection != EdgeDirection.Both && plan.Entities.Any(e => e.Definition.Inflows && options.Keeps(e.Name)))
+            Add(hash, "kept " + EdgeDirections.Name(options.KeptDirection));
         Add(hash, Unsafe.SizeOf<CompactEvent>());
         Add(hash, Unsafe.SizeOf<WindowAggregate>());
         AddEntityLayouts(hash, plan);

@@ -9,7 +9,7 @@ namespace Amlfs.Engine;
 /// copy, so every read path bounds its indices by the arrays it holds and never trusts counts alone.
 /// </para>
 /// </summary>
-internal sealed class EntityState
+internal sealed partial class EntityState
 {
     private const int InitialCapacity = 4;
     private int _version;

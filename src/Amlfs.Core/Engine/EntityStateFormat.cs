@@ -57,11 +57,20 @@ public sealed class EntityStateFormat
     /// the bytes (0 for none). Throws <see cref="InvalidDataException"/> for corrupt bytes, bytes of another layout or
     /// of another entity type.
     /// </summary>
-    public long Evaluate(EntityPlan entity, byte[]? state, long asOfMs, Span<double> features)
+    public long Evaluate(EntityPlan entity, byte[]? state, long asOfMs, Span<double> features) =>
+        Evaluate(entity, state, null, asOfMs, features);
+
+    /// <summary>
+    /// As <see cref="Evaluate(EntityPlan, byte[], long, Span{double})"/>, for an account whose outflows and inflows
+    /// two engines keep (<see cref="EngineOptions.KeptDirection"/>): evaluates <paramref name="state"/> and
+    /// <paramref name="inflows"/>, the two partial states of one entity, merged; either may be null or empty. Returns
+    /// the larger log sequence of the two.
+    /// </summary>
+    public long Evaluate(EntityPlan entity, byte[]? state, byte[]? inflows, long asOfMs, Span<double> features)
     {
         ArgumentNullException.ThrowIfNull(entity);
         Span<double> values = entity.ValueCount <= 256 ? stackalloc double[entity.ValueCount] : new double[entity.ValueCount];
-        var sequence = Evaluate(entity, state, asOfMs, values, new ExpressionScope(asOfMs, null));
+        var sequence = Evaluate(entity, state, inflows, asOfMs, values, new ExpressionScope(asOfMs, null));
         FeatureEngine.CopyFeatures(entity, values, features);
         return sequence;
     }
@@ -73,7 +82,17 @@ public sealed class EntityStateFormat
     /// engine that wrote the bytes. Null or empty bytes are an unknown entity. Returns the log sequence held in the bytes
     /// (0 for none); throws <see cref="InvalidDataException"/> as the other overload does.
     /// </summary>
-    public long Evaluate(EntityPlan entity, byte[]? state, long asOfMs, Span<double> values, in ExpressionScope scope)
+    public long Evaluate(EntityPlan entity, byte[]? state, long asOfMs, Span<double> values, in ExpressionScope scope) =>
+        Evaluate(entity, state, null, asOfMs, values, scope);
+
+    /// <summary>
+    /// As <see cref="Evaluate(EntityPlan, byte[], long, Span{double}, in ExpressionScope)"/>, for the two partial
+    /// states of an account whose outflows and inflows two engines keep (<see cref="EngineOptions.KeptDirection"/>):
+    /// <paramref name="state"/> and <paramref name="inflows"/> are evaluated merged (<see cref="EntityState.Merge"/>),
+    /// bit-equal to one engine that kept both; either may be null or empty. Returns the larger log sequence of the two.
+    /// Throws <see cref="InvalidDataException"/> as the other overloads do, and when the two are of different entities.
+    /// </summary>
+    public long Evaluate(EntityPlan entity, byte[]? state, byte[]? inflows, long asOfMs, Span<double> values, in ExpressionScope scope)
     {
         ArgumentNullException.ThrowIfNull(entity);
         if (!ReferenceEquals(Plan.Entity(entity.Name), entity))
@@ -81,6 +100,14 @@ public sealed class EntityStateFormat
         if (values.Length < entity.ValueCount)
             throw new ArgumentException($"values holds {values.Length} slots; entity type '{entity.Name}' has {entity.ValueCount}", nameof(values));
         var restored = state is { Length: > 0 } ? Read(entity, state) : null;
+        if (inflows is { Length: > 0 })
+        {
+            var received = Read(entity, inflows);
+            if (restored is not null && restored.Id != received.Id)
+                throw new InvalidDataException($"the partial states of one {entity.Name} are of '{restored.Id}' and '{received.Id}'");
+            restored = restored is null ? received : EntityState.Merge(restored, received, new EntityArrays());
+        }
+
         // The same two steps, in the same order, as FeatureEngine.Evaluate: the bits of every value follow.
         var sequence = EntityEvaluator.Evaluate(entity, restored, asOfMs, values, scope);
         if (entity.Request.Length > 0 && scope.RequestAmount is not null)

@@ -24,6 +24,7 @@ public sealed partial class FeatureEngine : IDisposable
     private readonly IRejectionSink? _rejections;
     private readonly TransactionField[] _routedFields;
     private readonly bool[] _keeps;
+    private readonly bool[] _keepsJoinKeyEnd;
     private int _writing;
     private long _accepted;
     private long _duplicates;
@@ -46,6 +47,7 @@ public sealed partial class FeatureEngine : IDisposable
         if (options.Entities?.FirstOrDefault(name => plan.Entity(name) is null) is { } unknown)
             throw new ArgumentException($"engine options keep entity type '{unknown}', which the definitions do not declare", nameof(options));
         _keeps = plan.Entities.Select(e => options.Keeps(e.Name)).ToArray();
+        _keepsJoinKeyEnd = plan.Entities.Select(e => EdgeEnds.KeepsJoinKeyEnd(e.Definition, options.KeptDirection)).ToArray();
         _routedFields = plan.Entities.Where(e => options.Keeps(e.Name)).SelectMany(e => e.DistinctFields.Prepend(e.JoinKey)).Distinct().ToArray();
         _shards = new ShardSet(plan, options);
     }
@@ -287,10 +289,10 @@ public sealed partial class FeatureEngine : IDisposable
             if (!_keeps[i])
                 continue;
             var plan = entities[i];
-            var id = FieldOf(transaction, plan.JoinKey);
+            var id = _keepsJoinKeyEnd[i] ? FieldOf(transaction, plan.JoinKey) : null;
             if (id is not null) // e.g. an ip entity and a transaction without IP
                 RouteEnd(transaction, plan, id, HashOf(transaction, plan.JoinKey, hashes), e, logSequence, hashes);
-            if (EdgeEnds.ReachesAsInflow(plan.Definition, transaction.DestinationType))
+            if (EdgeEnds.ReachesAsInflow(plan.Definition, transaction.DestinationType, _options.KeptDirection))
             {
                 RouteEnd(transaction, plan, EdgeEnds.InflowEntityId(transaction), HashOf(transaction, TransactionField.MerchantId, hashes),
                     e.AsInflow(), logSequence, hashes);

@@ -5,7 +5,7 @@ namespace Amlfs.Engine;
 /// a quiet entity costs nothing and a busy one at most (window / hop) tiles. Written by the owning shard only; read
 /// under the entity's version check.
 /// </summary>
-internal sealed class TileLog
+internal sealed partial class TileLog
 {
     private const int InitialCapacity = 2;
     private readonly EntityArrays _arrays;

@@ -7,6 +7,12 @@ namespace Amlfs.OnlineStore;
 /// <see cref="EntityStateFormat.Version"/> of the definitions that wrote it (16 hex digits), so that replicas of another
 /// state layout look up other keys and never read bytes they cannot evaluate. The id comes last and may hold any
 /// character, colons included; entity type names and versions hold none.
+/// <para>
+/// An account whose type has inflows has two partial states, each written by the worker that owns its end of the edge
+/// (<see cref="EngineOptions.KeptDirection"/>): what it sent under the key above, and what it received under
+/// <c>amlfs:{version}:{entity}.inflows:{id}</c> (<see cref="Inflows"/>). Entity type names are snake_case, so the
+/// dot never makes one entity type's key another's. A replica reads both in one round trip and evaluates them merged.
+/// </para>
 /// </summary>
 /// <param name="Version">The state layout version (<see cref="EntityStateFormat.Version"/>).</param>
 /// <param name="Entity">The entity type name, e.g. <c>customer</c>.</param>
@@ -16,6 +22,12 @@ public readonly record struct OnlineStoreKey(string Version, string Entity, stri
     /// <summary>The prefix every key of the store starts with.</summary>
     public const string Prefix = "amlfs:";
 
+    /// <summary>What follows the entity type name in the key of an account's inflows.</summary>
+    public const string InflowsSuffix = ".inflows";
+
+    /// <summary>Whether this is the key of the partial state of an account's inflows.</summary>
+    public bool Inflows { get; init; }
+
     /// <summary>The key of an entity's state in the layout of <paramref name="format"/>.</summary>
     public static OnlineStoreKey For(EntityStateFormat format, string entity, string id)
     {
@@ -23,6 +35,10 @@ public readonly record struct OnlineStoreKey(string Version, string Entity, stri
         return new OnlineStoreKey(format.Version, entity, id);
     }
 
-    /// <summary>The key as stored: <c>amlfs:{version}:{entity}:{id}</c>.</summary>
-    public override string ToString() => string.Concat(Prefix, Version, ":", Entity, ":", Id);
+    /// <summary>The key of the partial state of an account's inflows in the layout of <paramref name="format"/>.</summary>
+    public static OnlineStoreKey ForInflows(EntityStateFormat format, string entity, string id) =>
+        For(format, entity, id) with { Inflows = true };
+
+    /// <summary>The key as stored: <c>amlfs:{version}:{entity}:{id}</c>, or <c>amlfs:{version}:{entity}.inflows:{id}</c>.</summary>
+    public override string ToString() => string.Concat(Prefix, Version, ":", Entity, Inflows ? InflowsSuffix : "", ":", Id);
 }

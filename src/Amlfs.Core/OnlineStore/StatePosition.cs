@@ -5,8 +5,8 @@ namespace Amlfs.OnlineStore;
 
 /// <summary>
 /// Where an entity state stands, written with it so that an online store never lets an entity's state go back in time.
-/// An entity's events all come from one log (a Kafka worker's: the topic partition that holds the entity's key), which
-/// numbers them: <see cref="Sequence"/> is the entity's log sequence, the number of the newest event in the state.
+/// An entity state's events all come from one log (a Kafka worker's: the topic partition that holds the key of the
+/// entity's end; the two partial states of an account with inflows, under two keys, come from two), which numbers them: <see cref="Sequence"/> is the entity's log sequence, the number of the newest event in the state.
 /// Whoever applies the log writes under the <see cref="Epoch"/> it took from the store
 /// (<see cref="IOnlineStore.NextEpochAsync"/>) when it took the log over, so that a later owner's epoch is larger.
 /// <para>

@@ -16,8 +16,9 @@ namespace Amlfs.Kafka.Workers;
 /// <para>
 /// Per message: a malformed one goes to the dead-letter topic with its reason, and so do late and future ones, which
 /// the partition's engine reports to the worker's <see cref="IRejectionSink"/> as the embedded engine reports them to
-/// its dead-letter file; a duplicate is counted; an accepted one updates the entities the partition keeps and, on the
-/// source topic, is re-keyed onto the topic of each other join key (the merchant's). After each batch the changed entities' states are written to the
+/// its dead-letter file; a duplicate is counted; an accepted one updates the ends of entities the partition keeps and,
+/// on the source topic, is re-keyed onto each other topic that hosts an end of it (the merchant's, which also hosts
+/// the inflows of accounts: <see cref="WorkerTopics"/>). After each batch the changed entities' states are written to the
 /// online store, pipelined. Every <see cref="KafkaWorkerOptions.CheckpointInterval"/>, and when a partition is
 /// revoked, the worker makes the batch's side effects durable (online store written, re-keyed and dead-lettered
 /// messages acknowledged) and only then saves the checkpoint and commits the offset.

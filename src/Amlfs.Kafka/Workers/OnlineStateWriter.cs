@@ -11,7 +11,9 @@ namespace Amlfs.Kafka.Workers;
 /// which is no error: a worker replaying a partition from an older checkpoint than its predecessor reached, or one
 /// the group has already replaced, writes states the store already has newer ones of. While the store is unavailable
 /// the writer holds the changes (the partitions keep their changed entities) and tries again every
-/// <see cref="RetryDelay"/>, so that consumption goes on and only checkpoints wait.
+/// <see cref="RetryDelay"/>, so that consumption goes on and only checkpoints wait. Each state goes under the key of
+/// the end its partition hosts (<see cref="TopicRole.StateKey"/>): an account with inflows has two, its outflows written
+/// by the owner of its source partition, its inflows by the owner of its partition of the merchant-keyed topic.
 /// </summary>
 internal sealed partial class OnlineStateWriter
 {
@@ -53,7 +55,7 @@ internal sealed partial class OnlineStateWriter
             {
                 var entity = _plan.Entities[entityIndex];
                 if (partition.Engine.ExportEntityState(entity, id, out var sequence) is { } bytes)
-                    entries.Add(new OnlineStoreEntry(OnlineStoreKey.For(partition.Engine.StateFormat, entity.Name, id), bytes, partition.PositionOf(sequence)));
+                    entries.Add(new OnlineStoreEntry(partition.Role.StateKey(partition.Engine.StateFormat, entity, id), bytes, partition.PositionOf(sequence)));
             }
         }
 

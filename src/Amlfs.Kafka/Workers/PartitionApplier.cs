@@ -44,11 +44,7 @@ internal sealed class PartitionApplier(WorkerProducer producer, DeadLetterTopic 
             if (_status[0] == IngestStatus.Accepted)
             {
                 counters.Accepted();
-                foreach (var entity in partition.Role.Entities)
-                {
-                    if (FeatureEngine.FieldOf(transaction, entity.JoinKey) is { } id)
-                        partition.Changed.Add((entity.Index, id));
-                }
+                partition.Role.AddChanged(transaction, partition.Changed);
 
                 if (partition.Role.IsSource)
                     counters.Rekeyed(producer.Rekey(transaction, value));

@@ -13,10 +13,10 @@ namespace Amlfs.Kafka.Workers;
 internal sealed partial class PartitionRestorer(
     IPartitionCheckpointStore checkpoints, string group, FeaturePlan plan, EngineOptions engineOptions, IRejectionSink rejections, TimeProvider clock, ILogger logger)
 {
-    /// <summary>The engine of <paramref name="topicPartition"/>, keeping the entities of <paramref name="role"/>, and the offset to resume from (null: the start).</summary>
+    /// <summary>The engine of <paramref name="topicPartition"/>, keeping what <paramref name="role"/> hosts, and the offset to resume from (null: the start).</summary>
     public (FeatureEngine Engine, long? NextOffset) Restore(TopicPartition topicPartition, TopicRole role)
     {
-        var options = engineOptions with { Entities = role.Entities.Select(e => e.Name).ToHashSet(StringComparer.Ordinal) };
+        var options = role.PartitionOptions(engineOptions);
         var engine = new FeatureEngine(plan, options, clock, rejections);
         var checkpoint = Load(topicPartition);
         if (checkpoint is null)

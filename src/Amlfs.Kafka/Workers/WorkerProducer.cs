@@ -47,14 +47,18 @@ internal sealed class WorkerProducer : IDisposable
     /// <summary>The client's handle, for an admin client that shares its connections.</summary>
     public Handle Handle => _producer.Handle;
 
-    /// <summary>Publishes <paramref name="value"/> (the source message) onto every re-keyed topic; returns how many.</summary>
+    /// <summary>
+    /// Publishes <paramref name="value"/> (the source message) onto every re-keyed topic that hosts an end of the
+    /// transaction (<see cref="TopicRole.Hosts"/>); returns how many.
+    /// </summary>
     public int Rekey(Transaction transaction, byte[] value)
     {
         var published = 0;
         foreach (var role in _topics.Roles)
         {
-            if (role.IsSource || FeatureEngine.FieldOf(transaction, role.Key) is not { } key)
+            if (role.IsSource || !role.Hosts(transaction))
                 continue;
+            var key = FeatureEngine.FieldOf(transaction, role.Key)!;
             Produce(role.Topic, new Message<byte[]?, byte[]> { Key = Encoding.UTF8.GetBytes(key), Value = value });
             published++;
         }

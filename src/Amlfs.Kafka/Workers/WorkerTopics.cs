@@ -7,7 +7,11 @@ namespace Amlfs.Kafka.Workers;
 /// The topics of a distributed deployment, derived from the definitions: the source topic, keyed by
 /// <c>customer_id</c>, holds the state of the entities joined on the customer; each other join key (the merchant's)
 /// gets a re-keyed topic <c>{source}.by-{entity}</c> that workers fill from the source, so that every entity's
-/// transactions meet in one partition; and <c>{source}.dead-letter</c> takes what is rejected.
+/// transactions meet in one partition; and <c>{source}.dead-letter</c> takes what is rejected. Each end of an edge is
+/// hosted where its key's stream is: an account type with inflows keeps what it sends on the source topic and what it
+/// receives on the topic keyed by <c>merchant_id</c> (a transfer re-keyed by its destination lands on the partition of
+/// the receiving account's key), which is <c>{source}.by-destination</c> when no entity type is joined on
+/// <c>merchant_id</c>.
 /// </summary>
 public sealed class WorkerTopics
 {
@@ -31,19 +35,10 @@ public sealed class WorkerTopics
     public TopicRole? RoleOf(string topic) => Roles.FirstOrDefault(r => r.Topic == topic);
 
     /// <summary>The topics of <paramref name="plan"/>'s entities around <paramref name="source"/>.</summary>
-    /// <exception cref="NotSupportedException">An entity receives inflows, which workers do not route yet.</exception>
     public static WorkerTopics For(FeaturePlan plan, string source, string? deadLetter = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
-        if (plan.Entities.FirstOrDefault(e => e.Definition.Inflows) is { } account)
-        {
-            // A transfer would have to reach the receiving account's partition as well as the sender's.
-            throw new NotSupportedException(
-                $"entity '{account.Name}' receives inflows (inflows: true), which Kafka workers do not route to the receiving account yet; " +
-                "serve these definitions embedded, or declare the entity without inflows");
-        }
-
         var roles = new List<TopicRole>();
         foreach (var group in plan.Entities.GroupBy(e => e.JoinKey).OrderBy(g => g.Key == TransactionField.CustomerId ? 0 : 1))
         {
@@ -54,10 +49,18 @@ public sealed class WorkerTopics
 
         if (roles.Count == 0 || !roles[0].IsSource)
             roles.Insert(0, new TopicRole(source, TransactionField.CustomerId, [], IsSource: true));
+        if (plan.Entities.Where(e => e.Definition.Inflows).ToArray() is { Length: > 0 } accounts)
+        {
+            var destination = roles.FindIndex(r => r.Key == TransactionField.MerchantId);
+            if (destination < 0)
+                roles.Add(new TopicRole($"{source}.by-destination", TransactionField.MerchantId, [], IsSource: false) { Inflows = accounts });
+            else
+                roles[destination] = roles[destination] with { Inflows = accounts };
+        }
+
         return new WorkerTopics(source, roles, deadLetter ?? $"{source}.dead-letter");
     }
 
-    /// <summary>A one-line description: each topic and the entities it holds.</summary>
-    public override string ToString() => string.Join(", ", Roles.Select(r =>
-        $"{r.Topic} (keyed by {FieldNames.Name(r.Key)}: {(r.Entities.Count == 0 ? "re-keying only" : string.Join(", ", r.Entities.Select(e => e.Name)))})"));
+    /// <summary>A one-line description: each topic and what it hosts, e.g. <c>transactions (keyed by customer_id: customer outflows), transactions.by-merchant (keyed by merchant_id: merchant, customer inflows)</c>.</summary>
+    public override string ToString() => string.Join(", ", Roles.Select(r => $"{r.Topic} (keyed by {FieldNames.Name(r.Key)}: {r.Describe()})"));
 }

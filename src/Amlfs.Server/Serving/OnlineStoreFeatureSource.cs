@@ -12,8 +12,10 @@ namespace Amlfs.Server.Serving;
 /// <summary>
 /// Features of a stateless replica: each entity's window state is read from the online store (where workers put it,
 /// under the key of this plan's <see cref="EntityStateFormat.Version"/>) and evaluated as of the request time with the
-/// engine's evaluator. A replica sees no global watermark, so the query history is measured from its own clock. Every
-/// call is one round trip (<see cref="IOnlineStore.ReadManyAsync"/> for many keys); a failure is counted, logged when
+/// engine's evaluator. An account whose type has inflows has two partial states, its outflows and its inflows, each
+/// written by the worker that owns its end of the edge: both are read in the same round trip and evaluated merged. A
+/// replica sees no global watermark, so the query history is measured from its own clock. Every call is one round trip
+/// (<see cref="IOnlineStore.ReadManyAsync"/> for many keys); a failure is counted, logged when
 /// the store goes from answering to failing (and back), and thrown as <see cref="FeaturesUnavailableException"/> naming
 /// the store's <paramref name="endpoint"/>. Bytes that cannot be evaluated throw <see cref="UnreadableEntityStateException"/>
 /// naming the entity.
@@ -37,11 +39,14 @@ internal sealed partial class OnlineStoreFeatureSource(
 
     public async ValueTask<EntityRead> ReadAsync(EntityPlan entity, string id, long asOfMs, double[] features, CancellationToken cancellationToken)
     {
-        var bytes = await ReadManyAsync([OnlineStoreKey.For(format, entity.Name, id)], cancellationToken).ConfigureAwait(false);
+        var keys = new OnlineStoreKey[KeyCount(entity)];
+        AddKeys(keys, 0, entity, id);
+        var states = await ReadManyAsync(keys, cancellationToken).ConfigureAwait(false);
         try
         {
-            var sequence = format.Evaluate(entity, bytes[0], asOfMs, features);
-            return new EntityRead(bytes[0] is { Length: > 0 }, sequence);
+            var inflows = InflowsOf(entity, states, 0);
+            var sequence = format.Evaluate(entity, states[0], inflows, asOfMs, features);
+            return new EntityRead(Known(states[0], inflows), sequence);
         }
         catch (InvalidDataException e)
         {
@@ -52,13 +57,14 @@ internal sealed partial class OnlineStoreFeatureSource(
     public async ValueTask<ScoringInputs[]> ReadForScoringAsync(IReadOnlyList<Transaction> transactions, CancellationToken cancellationToken)
     {
         var customer = _customer ?? throw new InvalidOperationException("the definitions have no customer entity");
-        var perTransaction = _merchant is null ? 1 : 2;
+        var customerKeys = KeyCount(customer);
+        var perTransaction = customerKeys + (_merchant is null ? 0 : KeyCount(_merchant));
         var keys = new OnlineStoreKey[transactions.Count * perTransaction];
         for (var i = 0; i < transactions.Count; i++)
         {
-            keys[i * perTransaction] = OnlineStoreKey.For(format, customer.Name, transactions[i].CustomerId);
+            AddKeys(keys, i * perTransaction, customer, transactions[i].CustomerId);
             if (_merchant is not null)
-                keys[(i * perTransaction) + 1] = OnlineStoreKey.For(format, _merchant.Name, transactions[i].MerchantId);
+                AddKeys(keys, (i * perTransaction) + customerKeys, _merchant, transactions[i].MerchantId);
         }
 
         var states = await ReadManyAsync(keys, cancellationToken).ConfigureAwait(false);
@@ -71,16 +77,18 @@ internal sealed partial class OnlineStoreFeatureSource(
                 var transaction = transactions[i];
                 var q = transaction.TimestampMs;
                 var input = inputs[i] = new ScoringInputs(customer, _merchant);
-                var state = states[i * perTransaction];
+                var at = i * perTransaction;
                 (entity, id) = (customer.Name, transaction.CustomerId);
-                var sequence = format.Evaluate(customer, state, q, input.CustomerValues, new ExpressionScope(q, (double)transaction.Amount));
-                input.Customer = new EntityRead(state is { Length: > 0 }, sequence);
+                var inflows = InflowsOf(customer, states, at);
+                var sequence = format.Evaluate(customer, states[at], inflows, q, input.CustomerValues, new ExpressionScope(q, (double)transaction.Amount));
+                input.Customer = new EntityRead(Known(states[at], inflows), sequence);
                 if (_merchant is not null)
                 {
-                    state = states[(i * perTransaction) + 1];
+                    at += customerKeys;
                     (entity, id) = (_merchant.Name, transaction.MerchantId);
-                    sequence = format.Evaluate(_merchant, state, q, input.MerchantFeatures);
-                    input.Merchant = new EntityRead(state is { Length: > 0 }, sequence);
+                    inflows = InflowsOf(_merchant, states, at);
+                    sequence = format.Evaluate(_merchant, states[at], inflows, q, input.MerchantFeatures);
+                    input.Merchant = new EntityRead(Known(states[at], inflows), sequence);
                 }
             }
         }
@@ -91,6 +99,24 @@ internal sealed partial class OnlineStoreFeatureSource(
 
         return inputs;
     }
+
+    /// <summary>
+    /// Keys one entity's state takes: its own and, for an account type with inflows, that of its inflows, which the
+    /// worker owning its partition of the merchant-keyed topic writes (<see cref="OnlineStoreKey"/>).
+    /// </summary>
+    private static int KeyCount(EntityPlan entity) => entity.Definition.Inflows ? 2 : 1;
+
+    private void AddKeys(OnlineStoreKey[] keys, int at, EntityPlan entity, string id)
+    {
+        keys[at] = OnlineStoreKey.For(format, entity.Name, id);
+        if (entity.Definition.Inflows)
+            keys[at + 1] = OnlineStoreKey.ForInflows(format, entity.Name, id);
+    }
+
+    /// <summary>The partial state of the inflows of the entity whose keys start at <paramref name="at"/>, or null.</summary>
+    private static byte[]? InflowsOf(EntityPlan entity, byte[]?[] states, int at) => entity.Definition.Inflows ? states[at + 1] : null;
+
+    private static bool Known(byte[]? state, byte[]? inflows) => state is { Length: > 0 } || inflows is { Length: > 0 };
 
     private async Task<byte[]?[]> ReadManyAsync(OnlineStoreKey[] keys, CancellationToken cancellationToken)
     {

@@ -77,16 +77,7 @@ public sealed class EngineMatchesReferenceTests
                 {
                     var expected = reference.Features(entity.Name, id, q);
                     engine.Read(entity, id, q, actual);
-                    for (var i = 0; i < expected.Length; i++)
-                    {
-                        if (BitConverter.DoubleToInt64Bits(expected[i]) != BitConverter.DoubleToInt64Bits(actual[i]))
-                        {
-                            var f = entity.Features[i];
-                            Assert.Fail($"{entity.Name} {id} at q={q}: feature {f.Name} ({f.Kind} {f.Aggregation} " +
-                                $"window {f.WindowMs} hop {f.HopMs} filter '{f.Filter}' expr '{f.Expression}', zone " +
-                                $"{definition.TimeZoneId}, history {definition.QueryHistoryMs}): reference {expected[i]:R}, engine {actual[i]:R}");
-                        }
-                    }
+                    EngineScenarios.AssertBitEqual(entity, id, q, definition, expected, actual, "reference", "engine");
                 }
             }
         }

@@ -1,3 +1,4 @@
+using Amlfs.Engine;
 using Amlfs.Registry;
 using Amlfs.Testing;
 using Amlfs.Transactions;
@@ -182,6 +183,22 @@ internal static class EngineScenarios
         }
 
         return stream;
+    }
+
+    /// <summary>Fails naming the feature, its definition and both values unless <paramref name="actual"/> equals <paramref name="expected"/> to the bit.</summary>
+    public static void AssertBitEqual(EntityPlan entity, string id, long q, RegistryDefinition definition,
+        ReadOnlySpan<double> expected, ReadOnlySpan<double> actual, string expectedName, string actualName)
+    {
+        for (var i = 0; i < expected.Length; i++)
+        {
+            if (BitConverter.DoubleToInt64Bits(expected[i]) != BitConverter.DoubleToInt64Bits(actual[i]))
+            {
+                var f = entity.Features[i];
+                Assert.Fail($"{entity.Name} {id} at q={q}: feature {f.Name} ({f.Kind} {f.Aggregation} window {f.WindowMs} hop {f.HopMs} " +
+                    $"filter '{f.Filter}' expr '{f.Expression}', zone {definition.TimeZoneId}, history {definition.QueryHistoryMs}): " +
+                    $"{expectedName} {expected[i]:R}, {actualName} {actual[i]:R}");
+            }
+        }
     }
 
     /// <summary>Query times around every accepted event and every window edge, within the readable history.</summary>

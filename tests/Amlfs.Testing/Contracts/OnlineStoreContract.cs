@@ -112,6 +112,17 @@ public abstract class OnlineStoreContract
     }
 
     [ContractFact]
+    public async Task The_inflows_of_an_account_are_a_key_of_their_own_with_a_position_of_their_own()
+    {
+        var inflows = Key("C1") with { Inflows = true };
+        await Store.WriteAsync([At(Key("C1"), Position(1, 50), 1), At(inflows, Position(1, 7, OtherLog), 2), At(Key("inflows:C1"), Position(1, 1), 3)], TimeSpan.FromMinutes(5));
+
+        Assert.Equal(0, await Store.WriteAsync([At(inflows, Position(1, 8, OtherLog), 4)], TimeSpan.FromMinutes(5)));
+        Assert.Equal([[1], [4], [3]], await Store.ReadManyAsync([Key("C1"), inflows, Key("inflows:C1")]));
+        Assert.Equal($"amlfs:{_version}:customer.inflows:C1", inflows.ToString());
+    }
+
+    [ContractFact]
     public async Task Ids_with_colons_and_unicode_are_keys_of_their_own()
     {
         await Store.WriteAsync([Entry(Key("a:b"), 1), Entry(Key("a"), 2), Entry(Key("São Paulo ✓"), 3)], TimeSpan.FromMinutes(5));

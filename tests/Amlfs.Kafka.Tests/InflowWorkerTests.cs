@@ -1,0 +1,122 @@
+using Amlfs.Checkpoints;
+using Amlfs.Engine;
+using Amlfs.Kafka.Workers;
+using Amlfs.OnlineStore;
+using Amlfs.Redis;
+using Amlfs.Registry;
+using Amlfs.Storage;
+using Amlfs.Testing;
+using Amlfs.Transactions;
+
+namespace Amlfs.Kafka.Tests;
+
+/// <summary>
+/// Accounts with inflows through Kafka workers, a RESP server and a stateless replica: the worker of the source topic
+/// keeps what an account sends, the worker of the merchant-keyed topic what it receives, each writes its own key, and
+/// a replica reads both in one round trip and serves the account as one engine would.
+/// </summary>
+public sealed class InflowWorkerTests : IDisposable
+{
+    private readonly KafkaMockCluster _cluster = new();
+    private readonly GarnetServerFixture _redis = new();
+    private readonly TempDirectory _data = new();
+    private readonly TempDirectory _checkpoints = new();
+
+    public void Dispose()
+    {
+        _cluster.Dispose();
+        _redis.Dispose();
+        _data.Dispose();
+        _checkpoints.Dispose();
+    }
+
+    [Fact]
+    public async Task A_transfer_shows_in_the_receivers_inflows_and_the_senders_outflows_read_through_a_replica()
+    {
+        var definition = DefinitionTexts.InflowDefinitions();
+        new RegistryStore(_data.Path).Apply(DefinitionTexts.WithInflows(), "features.yaml", DateTimeOffset.UtcNow);
+        var topic = WorkerScenario.Topic();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        List<Transaction> sent =
+        [
+            Tx.Transfer(now - 120_000, "ALICE", "BOB", cents: 4_800_00, id: topic + "-ab"),
+            Tx.At(now - 60_000, customer: "BOB", merchant: "SHOP", cents: 12_00, id: topic + "-bs"),
+            .. Traffic(topic, 240),
+        ];
+        WorkerScenario.Publish(_cluster, topic, sent);
+        await using var store = await RedisOnlineStore.ConnectAsync(new RedisOnlineStoreOptions { Host = _redis.Host, Port = _redis.Port });
+
+        using (var worker = StartWorker(topic, definition, store))
+        {
+            // Every message once on the source topic, then once more on the merchant topic, which hosts both the
+            // merchants and the inflows of accounts.
+            worker.WaitFor(t => t.Consumed == 2 * sent.Count);
+            var totals = worker.Stop();
+            Assert.Equal((2 * sent.Count, sent.Count), (totals.Accepted, totals.Rekeyed));
+        }
+
+        WorkerScenario.AssertStoreEquals(store, WorkerScenario.Reference(sent, definition), sent);
+        var format = new EntityStateFormat(FeaturePlan.Compile(definition));
+        Assert.Null(await store.ReadAsync(OnlineStoreKey.ForInflows(format, "customer", "ALICE"))); // ALICE only sent
+        Assert.NotNull(await store.ReadAsync(OnlineStoreKey.ForInflows(format, "customer", "BOB")));
+
+        await using var replica = await RunningServer.StartAsync(TimeProvider.System, _data.Path,
+            s => s with { OnlineStore = store, OnlineStoreEndpoint = $"{_redis.Host}:{_redis.Port}" });
+        var (bobStatus, bob) = await replica.GetJsonAsync("/features/BOB");
+        var (_, alice) = await replica.GetJsonAsync("/features/ALICE");
+        var (predictStatus, _) = await replica.PostJsonAsync("/predict", """{"transaction_id": "P1", "customer_id": "BOB", "merchant_id": "SHOP", "amount": 300.0}""");
+
+        Assert.Equal((200, 200), (bobStatus, predictStatus));
+        Assert.True(bob.GetProperty("known").GetBoolean());
+        var received = bob.GetProperty("features");
+        Assert.Equal((4_800.0, 1.0), (received.GetProperty("inflow_amount_sum_1h").GetDouble(), received.GetProperty("fan_in_accounts_1h").GetDouble()));
+        Assert.Equal((1.0, 12.0), (received.GetProperty("txn_count_1h").GetDouble(), received.GetProperty("txn_amount_sum_1h").GetDouble()));
+        Assert.Equal(4_800.0, received.GetProperty("flow_amount_max_24h").GetDouble());
+        var paid = alice.GetProperty("features");
+        Assert.Equal((1.0, 4_800.0, 0.0), (paid.GetProperty("txn_count_1h").GetDouble(), paid.GetProperty("txn_amount_sum_1h").GetDouble(),
+            paid.GetProperty("inflow_amount_sum_1h").GetDouble()));
+        Assert.Equal(1.0, paid.GetProperty("fan_out_counterparties_1h").GetDouble());
+    }
+
+    [Fact]
+    public async Task Without_a_merchant_entity_only_transfers_are_re_keyed_and_every_account_is_served_as_one_engine()
+    {
+        var definition = WorkerScenario.AccountsOnly();
+        var topic = WorkerScenario.Topic();
+        var sent = Traffic(topic, 150).ToList();
+        var transfers = sent.Count(t => t.DestinationType == DestinationType.Account);
+        WorkerScenario.Publish(_cluster, topic, sent);
+        await using var store = await RedisOnlineStore.ConnectAsync(new RedisOnlineStoreOptions { Host = _redis.Host, Port = _redis.Port });
+
+        using (var worker = StartWorker(topic, definition, store))
+        {
+            worker.WaitFor(t => t.Consumed == sent.Count + transfers);
+            var totals = worker.Stop();
+            Assert.Equal((sent.Count + transfers, transfers), (totals.Accepted, totals.Rekeyed));
+        }
+
+        Assert.Equal(transfers, _cluster.ReadAll($"{topic}.by-destination").Count);
+        WorkerScenario.AssertStoreEquals(store, WorkerScenario.Reference(sent, definition), sent);
+    }
+
+    private WorkerRun StartWorker(string topic, RegistryDefinition definition, IOnlineStore store)
+    {
+        var log = new LineLogger();
+        return new WorkerRun(new KafkaWorker(
+            new KafkaWorkerOptions { BootstrapServers = _cluster.BootstrapServers, Topic = topic, GroupId = "g-" + topic },
+            definition, store, new DirectoryCheckpointStore(_checkpoints.Path), log), log);
+    }
+
+    /// <summary>Generated traffic in which every third transaction is a transfer to another of its customers.</summary>
+    private static IEnumerable<Transaction> Traffic(string topic, int count)
+    {
+        var traffic = WorkerScenario.Traffic(topic);
+        var generated = Enumerable.Range(0, count).Select(_ => traffic.Next().Transaction).ToList();
+        var customers = generated.Select(t => t.CustomerId).Distinct().ToArray();
+        return generated.Select((t, i) => i % 3 != 0 ? t : t with
+        {
+            MerchantId = customers[i % customers.Length],
+            DestinationType = DestinationType.Account,
+        });
+    }
+}
