@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Numerics;
 using Amlfs.Registry;
 using Amlfs.Registry.Expressions;
 
@@ -12,8 +10,6 @@ namespace Amlfs.Engine;
 /// </summary>
 internal static class EntityEvaluator
 {
-    private const int StackDistinctLimit = 512;
-
     /// <summary>
     /// Fills aggregates and derived features of <paramref name="values"/> (length plan.ValueCount). Returns the
     /// entity's log sequence read consistently with them (0 for no state): the values are those of exactly the
@@ -143,8 +139,8 @@ internal static class EntityEvaluator
             var aggregate = ranges[r];
             if (spec.Kind == AggregationKind.DistinctCount)
             {
-                distinct = CountDistinct(events, fingerprints, k, plan.AggregateDistinctField[a], rangeLo[r], hi,
-                    rangeSlots[r].Filter);
+                distinct = EventScan.DistinctCount(rangeSlots[r].Filter, events, fingerprints, k, plan.AggregateDistinctField[a],
+                    rangeLo[r], hi);
             }
             else if (AggregationNames.ScansEvents(spec.Kind))
             {
@@ -168,40 +164,6 @@ internal static class EntityEvaluator
 
             values[plan.AggregateValue(a)] = AggregateMath.Value(spec.Kind, aggregate, distinct);
         }
-    }
-
-    private static long CountDistinct(CompactEvent[] events, ulong[] fingerprints, int k, int field, int lo, int hi,
-        FeatureFilter filter)
-    {
-        var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(8, (hi - lo) * 2));
-        ulong[]? rented = null;
-        var table = capacity <= StackDistinctLimit
-            ? stackalloc ulong[capacity]
-            : (rented = ArrayPool<ulong>.Shared.Rent(capacity)).AsSpan(0, capacity);
-        table.Clear();
-        var mask = capacity - 1;
-        long distinct = 0;
-        for (var i = lo; i < hi; i++)
-        {
-            ref readonly var e = ref events[i];
-            if (!filter.PassesAll && !filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents, e.IsInflow))
-                continue;
-            var fp = fingerprints[i * k + field];
-            if (fp == 0)
-                continue; // missing value: not counted
-            var slot = (int)(fp & (ulong)mask);
-            while (table[slot] != 0 && table[slot] != fp)
-                slot = (slot + 1) & mask;
-            if (table[slot] == 0)
-            {
-                table[slot] = fp;
-                distinct++;
-            }
-        }
-
-        if (rented is not null)
-            ArrayPool<ulong>.Shared.Return(rented);
-        return distinct;
     }
 
     /// <summary>First index in [from, to) whose time is at or after <paramref name="timeMs"/>.</summary>

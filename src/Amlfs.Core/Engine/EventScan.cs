@@ -11,7 +11,7 @@ namespace Amlfs.Engine;
 /// </summary>
 internal static class EventScan
 {
-    private const int StackLimit = 256;
+    private const int StackLimit = 512;
 
     /// <summary>
     /// The value of <paramref name="spec"/> over events <c>[from, to)</c> of a state read consistently by the caller.
@@ -109,6 +109,30 @@ internal static class EventScan
         }
     }
 
+    /// <summary>Distinct non-missing values of a field among events <c>[from, to)</c> that pass the filter.</summary>
+    public static long DistinctCount(FeatureFilter filter, CompactEvent[] events, ulong[] fingerprints, int k, int field, int from, int to)
+    {
+        var capacity = Capacity(to - from);
+        ulong[]? rented = null;
+        var keys = capacity <= StackLimit ? stackalloc ulong[capacity] : (rented = ArrayPool<ulong>.Shared.Rent(capacity)).AsSpan(0, capacity);
+        keys.Clear();
+        long distinct = 0;
+        for (var i = from; i < to; i++)
+        {
+            ref readonly var e = ref events[i];
+            var fp = fingerprints[i * k + field];
+            if (fp == 0 || !Passes(filter, e))
+                continue; // a missing value is not counted
+            Slot(keys, fp, out var added);
+            if (added)
+                distinct++;
+        }
+
+        if (rented is not null)
+            ArrayPool<ulong>.Shared.Return(rented);
+        return distinct;
+    }
+
     private static bool Passes(FeatureFilter filter, in CompactEvent e) =>
         filter.PassesAll || filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents, e.IsInflow);
 
@@ -131,7 +155,7 @@ internal static class EventScan
             if (fp == 0 || !Passes(spec.Filter, e))
                 continue;
             var part = byAmount ? e.AmountCents : 1;
-            totals[Slot(keys, fp)] += part;
+            totals[Slot(keys, fp, out _)] += part;
             whole += part;
         }
 
@@ -170,7 +194,7 @@ internal static class EventScan
             var fp = fingerprints[i * k + field];
             if (fp == 0 || !Passes(filter, e))
                 continue;
-            ref var mark = ref marks[Slot(keys, fp)];
+            ref var mark = ref marks[Slot(keys, fp, out _)];
             if (i < windowFrom)
             {
                 mark = Seen;
@@ -193,13 +217,14 @@ internal static class EventScan
 
     private static int Capacity(int events) => (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(8, events * 2));
 
-    /// <summary>The slot of a fingerprint (never 0) in a table with room to spare, claimed when new.</summary>
-    private static int Slot(Span<ulong> keys, ulong fp)
+    /// <summary>The slot of a fingerprint (never 0) in a table with room to spare, claimed when new (<paramref name="added"/>).</summary>
+    private static int Slot(Span<ulong> keys, ulong fp, out bool added)
     {
         var mask = keys.Length - 1;
         var slot = (int)(fp & (ulong)mask);
         while (keys[slot] != 0 && keys[slot] != fp)
             slot = (slot + 1) & mask;
+        added = keys[slot] == 0;
         keys[slot] = fp;
         return slot;
     }

@@ -163,8 +163,7 @@ public sealed class FeaturePlan
             }
 
             var kindName = AggregationNames.Name(f.Aggregation);
-            var needsAmount = f.Aggregation is AggregationKind.Sum or AggregationKind.Avg or AggregationKind.Min
-                or AggregationKind.Max or AggregationKind.StdDev or AggregationKind.AmountTrend;
+            var needsAmount = AggregationNames.AggregatesAmount(f.Aggregation);
             var countsValues = AggregationNames.CountsValues(f.Aggregation);
             if (needsAmount && f.Field != TransactionField.Amount)
                 errors.Add(new(file, f.Line, $"{f.Name}.field", $"{kindName} aggregates the field amount"));

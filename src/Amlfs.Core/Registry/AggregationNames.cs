@@ -23,6 +23,11 @@ public static class AggregationNames
         ["new_distinct_count"] = AggregationKind.NewDistinctCount,
     };
 
+    /// <summary>Kinds that aggregate the amount: its field is <c>amount</c>, the default.</summary>
+    public static bool AggregatesAmount(AggregationKind kind) =>
+        kind is AggregationKind.Sum or AggregationKind.Avg or AggregationKind.Min or AggregationKind.Max
+            or AggregationKind.StdDev or AggregationKind.AmountTrend;
+
     /// <summary>Kinds that read a field's values: the field is required and is not the amount.</summary>
     public static bool CountsValues(AggregationKind kind) =>
         kind is AggregationKind.DistinctCount or AggregationKind.Concentration or AggregationKind.AmountConcentration

@@ -216,8 +216,7 @@ internal sealed class DefinitionsReader(string file)
             if (field is null)
                 Error(Child(node, "field")!, path + "field", $"unknown field '{fieldText}' (one of: {FieldNames.List})");
         }
-        else if (aggregation is AggregationKind.Sum or AggregationKind.Avg or AggregationKind.Min
-                 or AggregationKind.Max or AggregationKind.StdDev or AggregationKind.AmountTrend)
+        else if (aggregation is { } kind && AggregationNames.AggregatesAmount(kind))
         {
             field = TransactionField.Amount;
         }

@@ -73,12 +73,7 @@ public static class ExpressionBinder
     private static BoundExpression BindAggregate(
         CallSyntax call, AggregationKind kind, long windowMs, IExpressionResolver resolver)
     {
-        TransactionField? field = kind switch
-        {
-            AggregationKind.Sum or AggregationKind.Avg or AggregationKind.Min or AggregationKind.Max
-                or AggregationKind.StdDev => TransactionField.Amount,
-            _ => null,
-        };
+        TransactionField? field = AggregationNames.AggregatesAmount(kind) ? TransactionField.Amount : null;
         var expectedArgs = kind == AggregationKind.DistinctCount ? 2 : 1;
         if (call.Arguments.Count != expectedArgs)
         {
