@@ -74,6 +74,15 @@ public static class DefinitionTexts
         };
     }
 
+    /// <summary>How many features the built-in default declares, stored and request-time.</summary>
+    public static int DefaultFeatureCount { get; } = DefinitionsLoader.LoadDefault().AllFeatures.Count();
+
+    /// <summary>
+    /// What a default feature reads for an entity without events in its windows (or an unknown one): 0, but for the time
+    /// since the previous payment, which reads its 30-day bound in seconds.
+    /// </summary>
+    public static double QuietValue(string feature) => feature == "seconds_since_last_txn" ? 30 * 86_400 : 0;
+
     /// <summary>The default file with <paramref name="featureYaml"/> appended to the customer view's features.</summary>
     public static string WithCustomerFeature(string featureYaml)
     {
