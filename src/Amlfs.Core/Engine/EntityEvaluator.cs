@@ -12,7 +12,7 @@ internal static class EntityEvaluator
 {
     /// <summary>Each reading thread's calendar for the local hour of q (it caches the zone's offset per hour).</summary>
     [ThreadStatic]
-    private static LocalCalendar? t_calendar;
+    private static LocalCalendar? _threadCalendar;
 
     /// <summary>
     /// Fills aggregates and derived features of <paramref name="values"/> (length plan.ValueCount). Returns the
@@ -172,9 +172,9 @@ internal static class EntityEvaluator
 
     private static int LocalHour(TimeZoneInfo zone, long q)
     {
-        var calendar = t_calendar;
+        var calendar = _threadCalendar;
         if (calendar is null || !ReferenceEquals(calendar.Zone, zone))
-            t_calendar = calendar = new LocalCalendar(zone);
+            _threadCalendar = calendar = new LocalCalendar(zone);
         return calendar.Local(q).Hour;
     }
 
