@@ -21,7 +21,7 @@ public sealed class AmlfsProcessTests : IDisposable
         var list = _cli.RunProcess("features", "list", "--data-dir", "data");
 
         Assert.Equal((0, ""), (applied.ExitCode, applied.Error));
-        Assert.Contains("Applied registry version 1 (22 features)", applied.Output, StringComparison.Ordinal);
+        Assert.Contains($"Applied registry version 1 ({DefinitionTexts.DefaultFeatureCount + 1} features)", applied.Output, StringComparison.Ordinal);
         Assert.Equal((0, "No changes: registry version 1 is active\n"), (again.ExitCode, again.Output));
         Assert.Equal((1, ""), (rejected.ExitCode, rejected.Output));
         Assert.Matches(@"bad\.yaml:\d+: txn_amount_sum_60s\.window: must be a duration", rejected.Error);

@@ -18,7 +18,7 @@ public sealed class ApplyCommandTests : IDisposable
         var result = _cli.Run("apply");
 
         Assert.Equal((0, ""), (result.ExitCode, result.Error));
-        Assert.Contains("Applied registry version 1 (22 features)", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"Applied registry version 1 ({DefinitionTexts.DefaultFeatureCount + 1} features)", result.Output, StringComparison.Ordinal);
         Assert.True(File.Exists(_cli.PathOf("data/registry/v0001.yaml")));
     }
 
@@ -34,7 +34,7 @@ public sealed class ApplyCommandTests : IDisposable
             [
                 "Changes against registry version 0 (the built-in default):",
                 "  + feature peak_hours_txn_count_1h (customer): count [local_hours 09-17] over 1h",
-                "Applied registry version 1 (22 features)",
+                $"Applied registry version 1 ({DefinitionTexts.DefaultFeatureCount + 1} features)",
             ],
             result.OutputLines);
         Assert.Equal("edited.yaml", new RegistryStore(_cli.PathOf("store")).Active.Info!.SourceFile);
@@ -101,7 +101,7 @@ public sealed class ApplyCommandTests : IDisposable
                 "  ~ feature txn_count_10m (customer)",
                 "      window: 10m -> 24h",
                 "      hop: (none) -> 10m",
-                "Applied registry version 1 (20 features)",
+                $"Applied registry version 1 ({DefinitionTexts.DefaultFeatureCount - 1} features)",
             ],
             result.OutputLines);
     }
@@ -119,7 +119,7 @@ public sealed class ApplyCommandTests : IDisposable
             [
                 "Changes against registry version 1:",
                 "  - feature peak_hours_txn_count_1h (customer)",
-                "Applied registry version 2 (21 features)",
+                $"Applied registry version 2 ({DefinitionTexts.DefaultFeatureCount} features)",
             ],
             result.OutputLines);
     }
@@ -157,7 +157,7 @@ public sealed class ApplyCommandTests : IDisposable
     public void Errors_found_while_compiling_name_the_file_line_and_field()
     {
         var file = _cli.Write("features.yaml", DefinitionTexts.WithCustomerFeature("""
-                  - name: unique_ips_24h
+                  - name: unique_ips_day
                     aggregation: distinct_count
                     field: ip_address
                     window: 24h
@@ -170,7 +170,7 @@ public sealed class ApplyCommandTests : IDisposable
 
         Assert.Equal(1, result.ExitCode);
         Assert.Collection(result.ErrorLines,
-            e => Assert.Matches(@"^features\.yaml:\d+: unique_ips_24h\.window: distinct_count is exact", e),
+            e => Assert.Matches(@"^features\.yaml:\d+: unique_ips_day\.window: distinct_count is exact", e),
             e => Assert.Matches(@"^features\.yaml:\d+: ratio\.expression: unknown feature 'missing_feature'", e),
             e => Assert.Equal("amlfs apply: 2 errors; nothing was applied", e));
     }

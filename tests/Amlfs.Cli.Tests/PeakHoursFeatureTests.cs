@@ -30,7 +30,7 @@ public sealed class PeakHoursFeatureTests : IDisposable
 
         Assert.Equal((0, ""), (apply.ExitCode, apply.Error));
         Assert.Contains($"  + feature {Feature} (customer): count [local_hours 09-17] over 1h", apply.OutputLines);
-        Assert.Contains("Applied registry version 1 (22 features)", apply.OutputLines);
+        Assert.Contains($"Applied registry version 1 ({DefinitionTexts.DefaultFeatureCount + 1} features)", apply.OutputLines);
         Assert.Equal(0, list.ExitCode);
         Assert.Contains(list.OutputLines, l => l.StartsWith($"| {Feature} ", StringComparison.Ordinal)
             && l.Contains("| count [local_hours 09-17] ", StringComparison.Ordinal) && l.Contains("| 1h ", StringComparison.Ordinal));

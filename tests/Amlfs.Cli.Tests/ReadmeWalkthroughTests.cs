@@ -19,7 +19,7 @@ public sealed partial class ReadmeWalkthroughTests : IDisposable
     [Fact]
     public async Task The_readme_walkthrough_runs_against_a_real_server_and_prints_what_it_shows()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryFiles.Root();
         var steps = ReadmeWalkthrough.Parse(File.ReadAllText(Path.Combine(root, "README.md")));
         _work.Write("features.yaml", File.ReadAllText(Path.Combine(root, "features.yaml")));
         var launcher = Path.Combine(_work.WorkingDirectory, _work.Write("amlfs", $"#!/usr/bin/env bash\nexec dotnet '{Path.Combine(AppContext.BaseDirectory, "amlfs.dll")}' \"$@\"\n"));
@@ -69,17 +69,6 @@ public sealed partial class ReadmeWalkthroughTests : IDisposable
         Assert.True(steps[0].Matches("{\"a\":1,\"b\":2}\n"));
         Assert.False(steps[0].Matches("{\"a\":2}"));
         Assert.Equal(("cat > f <<'EOF'\n  x\nEOF", (string?)null), (steps[1].Script, steps[1].Expected));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Amlfs.slnx")))
-                return directory.FullName;
-        }
-
-        throw new InvalidOperationException($"no Amlfs.slnx above {AppContext.BaseDirectory}: the tests run from the repository");
     }
 
     /// <summary>The commands of the README's walk-through, each with the output the README shows for it, if any.</summary>

@@ -10,9 +10,9 @@ public sealed class WorkerTopicsTests
     private static readonly long T0 = Tx.Utc(2026, 3, 10, 14);
 
     [Fact]
-    public void The_default_definitions_keep_the_source_topic_and_one_re_keyed_topic_for_merchants()
+    public void The_seed_definitions_keep_the_source_topic_and_one_re_keyed_topic_for_merchants()
     {
-        var topics = WorkerTopics.For(FeaturePlan.Compile(TestEngines.Default), "transactions");
+        var topics = WorkerTopics.For(FeaturePlan.Compile(DefinitionTexts.Seed()), "transactions");
 
         Assert.Equal(["transactions", "transactions.by-merchant"], topics.Roles.Select(r => r.Topic));
         Assert.Equal("transactions (keyed by customer_id: customer), transactions.by-merchant (keyed by merchant_id: merchant)", topics.ToString());

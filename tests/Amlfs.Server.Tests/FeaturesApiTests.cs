@@ -1,3 +1,5 @@
+using Amlfs.Engine;
+using Amlfs.Registry;
 using Amlfs.Testing;
 using Microsoft.Extensions.Time.Testing;
 
@@ -34,7 +36,7 @@ public sealed class FeaturesApiTests : IAsyncLifetime
             body.GetProperty("known").GetBoolean(), body.GetProperty("registry_version").GetInt32()));
         Assert.Equal("2026-03-10T15:00:00.000Z", body.GetProperty("as_of").GetString());
         var features = body.GetProperty("features");
-        Assert.Equal(15, features.EnumerateObject().Count());
+        Assert.Equal(FeaturePlan.Compile(DefinitionsLoader.LoadDefault()).Entity("customer")!.Features.Count, features.EnumerateObject().Count());
         Assert.Equal(1.0, features.GetProperty("txn_count_1h").GetDouble());
         Assert.Equal(50.0, features.GetProperty("txn_amount_sum_1h").GetDouble());
     }
@@ -61,13 +63,13 @@ public sealed class FeaturesApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_unknown_entity_reads_as_zeros_and_says_so()
+    public async Task An_unknown_entity_reads_as_one_without_events_and_says_so()
     {
         var (status, body) = await _server.GetJsonAsync("/features/NOBODY");
 
         Assert.Equal(200, status);
         Assert.False(body.GetProperty("known").GetBoolean());
-        Assert.All(body.GetProperty("features").EnumerateObject(), f => Assert.Equal(0.0, f.Value.GetDouble()));
+        Assert.All(body.GetProperty("features").EnumerateObject(), f => Assert.Equal(DefinitionTexts.QuietValue(f.Name), f.Value.GetDouble()));
     }
 
     [Theory]
@@ -91,7 +93,7 @@ public sealed class FeaturesApiTests : IAsyncLifetime
         Assert.Equal(0, body.GetProperty("version").GetInt32());
         Assert.Equal("America/Sao_Paulo", body.GetProperty("timezone").GetString());
         var features = body.GetProperty("features").EnumerateArray().ToList();
-        Assert.Equal(21, features.Count);
+        Assert.Equal(DefinitionsLoader.LoadDefault().AllFeatures.Count(), features.Count);
         var night = features.Single(f => f.GetProperty("name").GetString() == "night_txn_count_24h");
         Assert.Equal(("aggregation", "count", "24h", "5m"), (night.GetProperty("kind").GetString(), night.GetProperty("aggregation").GetString(),
             night.GetProperty("window").GetString(), night.GetProperty("hop").GetString()));

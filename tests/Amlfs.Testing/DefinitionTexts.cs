@@ -44,12 +44,44 @@ public static class DefinitionTexts
 
     private const string MerchantView = "  - name: merchant_activity\n";
 
-    /// <summary>The default file whose customer receives transfers as inflows (<c>inflows: true</c>), with <see cref="InflowFeatures"/>.</summary>
-    public static string WithInflows() =>
-        WithCustomerFeature(InflowFeatures).Replace("join_key: customer_id", "join_key: customer_id\n    inflows: true", StringComparison.Ordinal);
+    /// <summary>
+    /// The default file with <see cref="InflowFeatures"/>, its customer receiving transfers as inflows (<c>inflows: true</c>,
+    /// declared here unless the default already declares it).
+    /// </summary>
+    public static string WithInflows()
+    {
+        var text = WithCustomerFeature(InflowFeatures);
+        return text.Contains("\n    inflows: true", StringComparison.Ordinal)
+            ? text
+            : text.Replace("join_key: customer_id", "join_key: customer_id\n    inflows: true", StringComparison.Ordinal);
+    }
 
     /// <summary><see cref="WithInflows"/> as definitions.</summary>
     public static RegistryDefinition InflowDefinitions() => DefinitionsLoader.Parse(WithInflows(), "features.yaml");
+
+    /// <summary>
+    /// The seed's definitions as the default file holds them: its two activity views and its two request features,
+    /// without inflows. For tests of what the seed's features alone do, whatever the default adds beside them.
+    /// </summary>
+    public static RegistryDefinition Seed()
+    {
+        var all = DefinitionsLoader.LoadDefault();
+        return all with
+        {
+            Entities = [.. all.Entities.Select(e => e with { Inflows = false })],
+            Views = [.. all.Views.Where(v => v.Name is "customer_activity" or "merchant_activity")],
+            RequestFeatures = [.. all.RequestFeatures.Take(2)],
+        };
+    }
+
+    /// <summary>How many features the built-in default declares, stored and request-time.</summary>
+    public static int DefaultFeatureCount { get; } = DefinitionsLoader.LoadDefault().AllFeatures.Count();
+
+    /// <summary>
+    /// What a default feature reads for an entity without events in its windows (or an unknown one): 0, but for the time
+    /// since the previous payment, which reads its 30-day bound in seconds.
+    /// </summary>
+    public static double QuietValue(string feature) => feature == "seconds_since_last_txn" ? 30 * 86_400 : 0;
 
     /// <summary>The default file with <paramref name="featureYaml"/> appended to the customer view's features.</summary>
     public static string WithCustomerFeature(string featureYaml)

@@ -10,6 +10,10 @@ namespace Amlfs.Engine;
 /// </summary>
 internal static class EntityEvaluator
 {
+    /// <summary>Each reading thread's calendar for the local hour of q (it caches the zone's offset per hour).</summary>
+    [ThreadStatic]
+    private static LocalCalendar? _threadCalendar;
+
     /// <summary>
     /// Fills aggregates and derived features of <paramref name="values"/> (length plan.ValueCount). Returns the
     /// entity's log sequence read consistently with them (0 for no state): the values are those of exactly the
@@ -64,7 +68,7 @@ internal static class EntityEvaluator
             minStart = Math.Min(minStart, starts[r]);
         }
 
-        var queryHour = plan.NeedsQueryHour ? TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(q), plan.TimeZone).Hour : -1;
+        var queryHour = plan.NeedsQueryHour ? LocalHour(plan.TimeZone, q) : -1;
         var spinner = default(SpinWait);
         while (true)
         {
@@ -164,6 +168,14 @@ internal static class EntityEvaluator
 
             values[plan.AggregateValue(a)] = AggregateMath.Value(spec.Kind, aggregate, distinct);
         }
+    }
+
+    private static int LocalHour(TimeZoneInfo zone, long q)
+    {
+        var calendar = _threadCalendar;
+        if (calendar is null || !ReferenceEquals(calendar.Zone, zone))
+            _threadCalendar = calendar = new LocalCalendar(zone);
+        return calendar.Local(q).Hour;
     }
 
     /// <summary>First index in [from, to) whose time is at or after <paramref name="timeMs"/>.</summary>

@@ -53,7 +53,7 @@ public sealed class EntityStateFormat
     /// Evaluates the stored features of an entity as of <paramref name="asOfMs"/> from bytes a
     /// <see cref="FeatureEngine.ExportEntityState(EntityPlan, string)"/> of the same layout wrote, into <paramref name="features"/> (length
     /// <c>entity.Features.Count</c>, in that order): bit-equal to what that engine reads as of the same time. Null or
-    /// empty bytes are an unknown entity (all zeros, as the engine reads it). Returns the entity's log sequence held in
+    /// empty bytes are an unknown entity (no events, as the engine reads it). Returns the entity's log sequence held in
     /// the bytes (0 for none). Throws <see cref="InvalidDataException"/> for corrupt bytes, bytes of another layout or
     /// of another entity type.
     /// </summary>

@@ -10,7 +10,7 @@ public sealed partial class FeatureEngine
     /// <summary>
     /// Evaluates every stored feature of an entity as of <paramref name="asOfMs"/> into <paramref name="features"/>
     /// (length <c>entity.Features.Count</c>, in that order). Returns whether the entity has stored state; an unknown
-    /// entity reads as all zeros. Thread-safe and allocation-free for plans of up to a few hundred values.
+    /// entity reads as one without events (every aggregation 0, derived features over those zeros). Thread-safe and allocation-free for plans of up to a few hundred values.
     /// </summary>
     public bool Read(EntityPlan entity, string id, long asOfMs, Span<double> features) =>
         Read(entity, id, asOfMs, features, out _);

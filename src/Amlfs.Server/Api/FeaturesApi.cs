@@ -17,7 +17,7 @@ internal static class FeaturesApi
             .WithName("CustomerFeatures")
             .WithTags("Features")
             .WithSummary("Every feature of a customer, as of now or as of ?at=<ISO-8601 instant> within the query history")
-            .WithDescription("Windows are half-open [q - W, q): an event at exactly q is not counted. An unknown customer reads as zeros with \"known\": false. A replica answers 503 while its online store is unavailable.")
+            .WithDescription("Windows are half-open [q - W, q): an event at exactly q is not counted. An unknown customer reads as one without events (aggregations 0) with \"known\": false. A replica answers 503 while its online store is unavailable.")
             .Produces<FeaturesResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

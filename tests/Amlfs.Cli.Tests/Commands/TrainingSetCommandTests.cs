@@ -41,7 +41,8 @@ public sealed class TrainingSetCommandTests : IDisposable
         Assert.Equal(["transaction_id", "customer_id", "merchant_id", "timestamp", "amount", "label", "typology"], columns[..7]);
         var customer = TestEngines.Default.StoredFeatures.Where(f => f.Entity == "customer").Select(f => f.Name).ToArray();
         var merchant = TestEngines.Default.StoredFeatures.Where(f => f.Entity == "merchant").Select(f => f.Name).ToArray();
-        Assert.Equal([.. customer, "txn_count_60s_with_current", "txn_amount_sum_60s_with_current", .. merchant], columns[7..]);
+        var customerRequest = TestEngines.Default.RequestFeatures.Where(f => f.Entity == "customer").Select(f => f.Name).ToArray();
+        Assert.Equal([.. customer, .. customerRequest, .. merchant], columns[7..]);
         for (var r = 0; r < rows.Count; r++)
         {
             var row = rows[r];
@@ -51,9 +52,9 @@ public sealed class TrainingSetCommandTests : IDisposable
             Assert.Equal(t.MerchantId, row[2]);
             Assert.Equal(t.Amount, (decimal)row[4]!);
             Assert.Equal(expected[r].IsSuspicious, row[5]);
-            var naive = reference.Features("customer", t.CustomerId, t.TimestampMs)
-                .Append(reference.Features("customer", t.CustomerId, t.TimestampMs)[Array.IndexOf(customer, "txn_count_60s")] + 1)
-                .Append(reference.Features("customer", t.CustomerId, t.TimestampMs)[Array.IndexOf(customer, "txn_amount_sum_60s")] + (double)t.Amount)
+            var stored = reference.Features("customer", t.CustomerId, t.TimestampMs);
+            var naive = stored
+                .Concat(customerRequest.Select(name => NaiveRequestFeature(name, n => stored[Array.IndexOf(customer, n)], (double)t.Amount)))
                 .Concat(reference.Features("merchant", t.MerchantId, t.TimestampMs))
                 .ToArray();
             for (var f = 0; f < naive.Length; f++)
@@ -65,6 +66,16 @@ public sealed class TrainingSetCommandTests : IDisposable
 
         Assert.Contains("1 duplicate ids skipped", result.Output, StringComparison.Ordinal);
     }
+
+    /// <summary>The default request features written out by hand over the reference model's stored features.</summary>
+    private static double NaiveRequestFeature(string name, Func<string, double> f, double amount) => name switch
+    {
+        "txn_count_60s_with_current" => f("txn_count_60s") + 1,
+        "txn_amount_sum_60s_with_current" => f("txn_amount_sum_60s") + amount,
+        "amount_zscore_30d" => f("txn_count_30d") < 2 ? 0 : (amount - f("amount_mean_30d")) / Math.Max(f("amount_stddev_30d"), 1),
+        "amount_to_max_30d" => amount / Math.Max(f("amount_max_30d"), 0.01),
+        _ => throw new InvalidOperationException($"the default request feature '{name}' has no naive form in this test"),
+    };
 
     [Fact]
     public async Task A_store_rewritten_by_duckdb_gives_the_same_training_set()

@@ -83,21 +83,29 @@ public sealed class WorkerProcessTests : IDisposable
         Assert.Equal(0, publisher.Flush().Failed);
     }
 
-    /// <summary>Every customer and merchant whose state in the store differs from the reference engine's, feature by feature.</summary>
+    /// <summary>
+    /// Every customer and merchant whose state in the store differs from the reference engine's, feature by feature; an
+    /// account's two partial states (what it sent, what it received) are read and evaluated merged, as a replica does.
+    /// </summary>
     private static async Task<IReadOnlyList<string>> DifferencesAsync(IOnlineStore store, FeatureEngine reference, IReadOnlyList<Transaction> sent)
     {
         var q = sent.Max(t => t.TimestampMs) + 1;
         var differences = new List<string>();
-        foreach (var (entity, ids) in new[] { ("customer", sent.Select(t => t.CustomerId)), ("merchant", sent.Select(t => t.MerchantId)) })
+        var accounts = sent.Select(t => t.CustomerId)
+            .Concat(sent.Where(t => t.DestinationType == DestinationType.Account).Select(t => t.MerchantId));
+        foreach (var (entity, ids) in new[] { ("customer", accounts), ("merchant", sent.Select(t => t.MerchantId)) })
         {
             var plan = reference.Plan.Entity(entity)!;
             var distinct = ids.Distinct().ToArray();
             var states = await store.ReadManyAsync(distinct.Select(id => OnlineStoreKey.For(reference.StateFormat, entity, id)).ToArray());
+            var inflows = plan.Definition.Inflows
+                ? await store.ReadManyAsync(distinct.Select(id => OnlineStoreKey.ForInflows(reference.StateFormat, entity, id)).ToArray())
+                : new byte[]?[distinct.Length];
             var served = new double[plan.Features.Count];
             var expected = new double[plan.Features.Count];
             for (var k = 0; k < distinct.Length; k++)
             {
-                reference.StateFormat.Evaluate(plan, states[k], q, served);
+                reference.StateFormat.Evaluate(plan, states[k], inflows[k], q, served);
                 reference.Read(plan, distinct[k], q, expected);
                 for (var i = 0; i < expected.Length; i++)
                 {

@@ -127,12 +127,13 @@ public sealed class KeptDirectionTests
     [Fact]
     public void The_kept_direction_leaves_snapshots_of_definitions_without_inflows_as_they_were()
     {
-        using var before = TestEngines.Inline(configure: o => o with { Entities = new HashSet<string>(["customer"]) });
+        var withoutInflows = DefinitionTexts.Seed();
+        using var before = TestEngines.Inline(withoutInflows, configure: o => o with { Entities = new HashSet<string>(["customer"]) });
         before.Ingest(Tx.At(T0));
         using var snapshot = new MemoryStream();
         before.WriteSnapshot(snapshot);
 
-        using var outflows = TestEngines.Inline(configure: o => o with { Entities = new HashSet<string>(["customer"]), KeptDirection = EdgeDirection.Outflow });
+        using var outflows = TestEngines.Inline(withoutInflows, configure: o => o with { Entities = new HashSet<string>(["customer"]), KeptDirection = EdgeDirection.Outflow });
         snapshot.Position = 0;
 
         Assert.True(outflows.TryRestoreSnapshot(snapshot));

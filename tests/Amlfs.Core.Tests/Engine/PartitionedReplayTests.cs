@@ -175,12 +175,8 @@ public sealed class PartitionedReplayTests
                 [TransactionField.CustomerId] = full.Field(TransactionField.CustomerId)!,
                 [TransactionField.MerchantId] = full.Field(TransactionField.MerchantId)!,
             },
-            fieldFingerprints: new Dictionary<TransactionField, ulong[]>
-            {
-                [TransactionField.CustomerId] = Fingerprints(TransactionField.CustomerId),
-                [TransactionField.MerchantId] = Fingerprints(TransactionField.MerchantId),
-                [TransactionField.IpAddress] = Fingerprints(TransactionField.IpAddress),
-            });
+            fieldFingerprints: PartitionedReplay.FieldsRead(customer).Concat(PartitionedReplay.FieldsRead(merchant)).Distinct()
+                .ToDictionary(f => f, Fingerprints));
         var times = Enumerable.Range(0, 40).Select(k => Start + k * 50_000L).ToArray();
         var queries = new[]
         {

@@ -40,14 +40,16 @@ public sealed class DefinitionsLoaderTests
         ["merchant_txn_count_1h", "merchant_txn_amount_sum_1h", "merchant_unique_customers_1h", "merchant_avg_txn_amount_1h"];
 
     [Fact]
-    public void The_default_file_declares_exactly_the_19_seed_features_and_two_request_features()
+    public void The_default_file_declares_the_seed_features_in_its_first_views_and_at_least_90_features_in_all()
     {
         var definition = DefinitionsLoader.LoadDefault();
 
-        Assert.Equal(21, definition.AllFeatures.Count());
-        Assert.Equal(SeedCustomerFeatures, definition.StoredFeatures.Where(f => f.Entity == "customer").Select(f => f.Name));
-        Assert.Equal(["txn_count_60s_with_current", "txn_amount_sum_60s_with_current"], definition.RequestFeatures.Select(f => f.Name));
-        Assert.Equal(SeedMerchantFeatures, definition.AllFeatures.Where(f => f.Entity == "merchant").Select(f => f.Name));
+        Assert.InRange(definition.AllFeatures.Count(), 90, int.MaxValue);
+        Assert.Equal(SeedCustomerFeatures, definition.Views.Single(v => v.Name == "customer_activity").Features.Select(f => f.Name));
+        Assert.Equal(SeedMerchantFeatures, definition.Views.Single(v => v.Name == "merchant_activity").Features.Select(f => f.Name));
+        Assert.Equal(["txn_count_60s_with_current", "txn_amount_sum_60s_with_current"], definition.RequestFeatures.Take(2).Select(f => f.Name));
+        Assert.All(definition.AllFeatures, f => Assert.False(string.IsNullOrWhiteSpace(f.Description), f.Name));
+        Assert.All(definition.Views, v => Assert.False(string.IsNullOrWhiteSpace(v.Family), v.Name));
         Assert.Equal("America/Sao_Paulo", definition.TimeZoneId);
     }
 
@@ -275,7 +277,7 @@ public sealed class DefinitionsLoaderTests
         var feature = Assert.Single(definition.AllFeatures, f => f.Name == "peak_hours_txn_count_1h");
         Assert.Equal(("customer", AggregationKind.Count, 3_600_000L, FeatureFilter.LocalHours(9, 17)),
             (feature.Entity, feature.Aggregation, feature.WindowMs, feature.Filter));
-        Assert.Equal(22, definition.AllFeatures.Count());
+        Assert.Equal(DefinitionsLoader.LoadDefault().AllFeatures.Count() + 1, definition.AllFeatures.Count());
     }
 
     [Fact]

@@ -33,11 +33,12 @@ public sealed class RulesModelConfigTests
     }
 
     [Fact]
-    public void The_embedded_default_file_is_valid_for_the_default_features()
+    public void The_embedded_default_file_weights_the_seed_features_of_the_customer()
     {
         var settings = RulesModelConfig.Parse(RulesModelConfig.DefaultText(), RulesModelConfig.DefaultFileName, null, Names);
+        var seedFeatures = DefinitionsLoader.LoadDefault().Views.Single(v => v.Name == "customer_activity").Features.Select(f => f.Name);
 
-        Assert.Equal(Names.Where(n => n != "max_txn_amount_1h"), settings.Weights.Select(w => w.Feature));
+        Assert.Equal(seedFeatures.Where(n => n != "max_txn_amount_1h"), settings.Weights.Select(w => w.Feature));
     }
 
     [Fact]
@@ -154,9 +155,9 @@ public sealed class RulesModelConfigTests
     [Fact]
     public void A_weight_for_an_unknown_feature_is_reported_at_its_line()
     {
-        var error = Assert.Single(Errors(Small.Replace("unique_ips_1h:", "unique_ips_24h:", StringComparison.Ordinal)));
+        var error = Assert.Single(Errors(Small.Replace("unique_ips_1h:", "unique_ips_2h:", StringComparison.Ordinal)));
 
-        Assert.StartsWith("test.yaml:2: weights.unique_ips_24h: unknown feature 'unique_ips_24h'", error, StringComparison.Ordinal);
+        Assert.StartsWith("test.yaml:2: weights.unique_ips_2h: unknown feature 'unique_ips_2h'", error, StringComparison.Ordinal);
     }
 
     [Fact]

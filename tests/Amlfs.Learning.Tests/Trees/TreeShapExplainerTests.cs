@@ -129,18 +129,23 @@ public sealed class TreeShapExplainerTests(TrainedModels models) : IClassFixture
     {
         var explainer = new TreeShapExplainer(TreeEnsemble.Parse(models[model]), lockstep);
         var contributions = new double[explainer.Ensemble.FeatureCount];
-        for (var row = 0; row < 50; row++)
+
+        // The runtime's tiered compilation may allocate on this thread while it swaps in optimised code, in the first
+        // rounds: a steady state is a round of 50 rows that allocates nothing, and an explainer that allocates per row
+        // never reaches one.
+        var allocated = long.MaxValue;
+        for (var round = 0; round < 20 && allocated != 0; round++)
         {
-            explainer.Explain(models.Probes.Row(row), contributions, out _);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var row = 0; row < 50; row++)
+            {
+                explainer.Explain(models.Probes.Row(row), contributions, out _);
+            }
+
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var row = 0; row < 50; row++)
-        {
-            explainer.Explain(models.Probes.Row(row), contributions, out _);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 
     [Theory]
