@@ -82,6 +82,12 @@ internal static class EvaluateCommand
                 ["anomaly_pr_auc"] = result.Metrics.AnomalyPrAuc is { } a ? Round(a) : null,
                 ["rules_pr_auc"] = Round(result.Rules.PrAuc),
                 ["rules_recall_at_1pct_fpr"] = Round(result.Rules.RecallAt1PctFpr),
+                ["typologies"] = result.TypologyRecall.ToDictionary(t => t.Typology, t => new Dictionary<string, object?>
+                {
+                    ["positives"] = t.Positives,
+                    ["recall_at_1pct_fpr"] = Round(t.ModelRecallAt1PctFpr),
+                    ["recall_at_high"] = Round(t.ModelRecall),
+                }),
             })).ConfigureAwait(false);
             return 0;
         }
@@ -115,6 +121,13 @@ internal static class EvaluateCommand
         {
             table.AddRow(
                 $"recall at HIGH: {Markup.Escape(t.Typology)} ({t.Positives:N0})", t.ModelRecall.ToString("0.0000", Invariant), t.RulesRecall.ToString("0.0000", Invariant));
+        }
+
+        foreach (var t in result.TypologyRecall)
+        {
+            table.AddRow(
+                $"recall at 1% FPR: {Markup.Escape(t.Typology)} ({t.Positives:N0})", t.ModelRecallAt1PctFpr.ToString("0.0000", Invariant),
+                t.RulesRecallAt1PctFpr.ToString("0.0000", Invariant));
         }
         console.Write(table);
     }

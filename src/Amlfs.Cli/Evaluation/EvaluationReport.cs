@@ -137,11 +137,13 @@ internal static class EvaluationReport
         if (data.TypologyRecalls.Count == 0)
             return;
         html.Append("<section id=\"typologies\">\n<h2>Recall by typology</h2>\n<table>\n<tr><th class=\"text\">Typology</th><th>Positives</th><th>")
-            .Append(Encode(data.ModelVersion)).Append("</th><th>").Append(Encode(data.RulesVersion)).Append("</th></tr>\n");
+            .Append(Encode(data.ModelVersion)).Append(" at HIGH</th><th>").Append(Encode(data.RulesVersion)).Append(" at HIGH</th><th>")
+            .Append(Encode(data.ModelVersion)).Append(" at 1% FPR</th><th>").Append(Encode(data.RulesVersion)).Append(" at 1% FPR</th></tr>\n");
         foreach (var row in data.TypologyRecalls)
         {
             html.Append("<tr><td class=\"text\">").Append(Encode(row.Typology)).Append("</td><td>").Append(row.Positives.ToString("N0", CultureInfo.InvariantCulture))
-                .Append("</td><td>").Append(Number(row.ModelRecall)).Append("</td><td>").Append(Number(row.RulesRecall)).Append("</td></tr>\n");
+                .Append("</td><td>").Append(Number(row.ModelRecall)).Append("</td><td>").Append(Number(row.RulesRecall))
+                .Append("</td><td>").Append(Number(row.ModelRecallAt1PctFpr)).Append("</td><td>").Append(Number(row.RulesRecallAt1PctFpr)).Append("</td></tr>\n");
         }
 
         html.Append("</table>\n</section>\n");

@@ -2,6 +2,7 @@ using Amlfs.Cli.Training;
 using Amlfs.Engine;
 using Amlfs.Learning.Anomaly;
 using Amlfs.Learning.Calibration;
+using Amlfs.Learning.Evaluation;
 using Amlfs.Learning.Models;
 using Amlfs.Learning.Training;
 using Amlfs.Learning.Trees;
@@ -136,15 +137,30 @@ internal static class ModelEvaluation
     private static RulesModelSettings RulesSettings(ModelInputLayout layout) =>
         RulesModelConfig.Parse(RulesModelConfig.DefaultText(), RulesModelConfig.DefaultFileName, new Dictionary<string, string>(), layout.Names);
 
-    /// <summary>Per typology of the positives: how many, and the share each model puts at its own HIGH.</summary>
-    private static List<TypologyRecall> Typologies(TransactionTrainingSet set, double[] scores, double high, double[] rules, double rulesHigh) =>
-        Enumerable.Range(0, set.Count)
+    /// <summary>
+    /// Per typology of the positives: how many, the share each model puts at its own HIGH, and each model's recall at
+    /// 1% false-positive rate over the typology's positives and every negative.
+    /// </summary>
+    private static List<TypologyRecall> Typologies(TransactionTrainingSet set, double[] scores, double high, double[] rules, double rulesHigh)
+    {
+        var negatives = Enumerable.Range(0, set.Count).Where(r => !set.Labels[r]).ToArray();
+        double RecallAt1PctFpr(double[] all, int[] positives)
+        {
+            int[] rows = [.. negatives, .. positives];
+            return BinaryMetrics.RecallAtFalsePositiveRate(rows.Select(r => all[r]).ToArray(), rows.Select(r => set.Labels[r]).ToArray(), 0.01);
+        }
+
+        return Enumerable.Range(0, set.Count)
             .Where(r => set.Labels[r])
             .GroupBy(r => set.Typologies[r].Length == 0 ? "(none)" : set.Typologies[r], StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.ToArray())
             .Select(g => new TypologyRecall(
-                g.Key, g.Count(), g.Count(r => scores[r] >= high) / (double)g.Count(), g.Count(r => rules[r] >= rulesHigh) / (double)g.Count()))
+                set.Typologies[g[0]].Length == 0 ? "(none)" : set.Typologies[g[0]], g.Length,
+                g.Count(r => scores[r] >= high) / (double)g.Length, g.Count(r => rules[r] >= rulesHigh) / (double)g.Length,
+                RecallAt1PctFpr(scores, g), RecallAt1PctFpr(rules, g)))
             .ToList();
+    }
 
     private static string Period(TransactionTrainingSet set) =>
         $"{DateTimeOffset.FromUnixTimeMilliseconds(set.TimesMs[0]):yyyy-MM-dd HH:mm} to {DateTimeOffset.FromUnixTimeMilliseconds(set.TimesMs[^1]):yyyy-MM-dd HH:mm} UTC";

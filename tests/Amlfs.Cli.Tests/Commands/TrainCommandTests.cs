@@ -121,6 +121,15 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal("gbt-1", json.GetProperty("model").GetString());
         foreach (var field in new[] { "rows", "positives", "roc_auc", "pr_auc", "recall_at_1pct_fpr", "precision_at_high", "recall_at_high", "anomaly_pr_auc" })
             Assert.True(json.TryGetProperty(field, out _), field);
+        // Per typology, recall at 1% FPR is taken at the threshold the negatives alone set: the typologies' recalls,
+        // weighted by their positives, make the overall one.
+        var typologies = json.GetProperty("typologies").EnumerateObject().Select(t => t.Value).ToList();
+        Assert.NotEmpty(typologies);
+        var positives = typologies.Sum(t => t.GetProperty("positives").GetInt64());
+        Assert.Equal(json.GetProperty("positives").GetInt64(), positives);
+        Assert.Equal(json.GetProperty("recall_at_1pct_fpr").GetDouble(),
+            typologies.Sum(t => t.GetProperty("positives").GetInt64() * t.GetProperty("recall_at_1pct_fpr").GetDouble()) / positives, 0.001);
+        Assert.Contains("at 1% FPR</th>", File.ReadAllText(_cli.PathOf("report.html")), StringComparison.Ordinal);
         var rulesJson = JsonDocument.Parse(rules.Output.TrimEnd().Split('\n')[^1]).RootElement;
         Assert.Equal("rules", rulesJson.GetProperty("model").GetString());
         Assert.Equal(json.GetProperty("rules_pr_auc").GetDouble(), rulesJson.GetProperty("pr_auc").GetDouble());

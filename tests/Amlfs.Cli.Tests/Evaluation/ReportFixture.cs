@@ -50,7 +50,7 @@ internal static class ReportFixture
             HighThreshold = 0.5,
             MediumThreshold = 0.2,
             AnomalyScores = anomaly,
-            TypologyRecalls = [new("structuring", 40, 0.7, 0.45), new("mule_account", 25, 0.6, 0.2)],
+            TypologyRecalls = [new("structuring", 40, 0.7, 0.45, 0.8, 0.5), new("mule_account", 25, 0.6, 0.2, 0.64, 0.24)],
             FeatureNames = [.. Enumerable.Range(0, Features).Select(f => $"feature_{f:00}")],
             ShapValues = shap,
             FeatureValues = values,
