@@ -54,6 +54,30 @@ internal sealed class EntityTable
         return null;
     }
 
+    /// <summary>
+    /// The entity whose id has the fingerprint <paramref name="hash"/>, whatever the id: graph searches know their
+    /// neighbours by fingerprint alone (an event keeps its counterparty's), and a 64-bit fingerprint is the identity
+    /// distinct counts already rely on. Of two ids with one fingerprint (about n² / 2⁶⁵ for n entities), the first found.
+    /// </summary>
+    public EntityState? FindByHash(ulong hash)
+    {
+        var entries = Volatile.Read(ref _entries);
+        var mask = entries.Length - 1;
+        var slot = (int)(hash & (ulong)mask);
+        for (var probes = 0; probes < entries.Length; probes++)
+        {
+            ref var entry = ref entries[slot];
+            var h = Volatile.Read(ref entry.Hash);
+            if (h == 0)
+                return null;
+            if (h == hash && Volatile.Read(ref entry.State) is { } state && !ReferenceEquals(state, Tombstone))
+                return state;
+            slot = (slot + 1) & mask;
+        }
+
+        return null;
+    }
+
     /// <summary>Writer only: a hint that the slot of <paramref name="hash"/> will be read soon.</summary>
     public void PrefetchSlot(ulong hash)
     {

@@ -49,7 +49,7 @@ internal static class EngineScenarios
         (window, hop) => (window, Math.Min(hop, window)));
 
     private static readonly Gen<FeatureDefinition> GenAggregation = Gen.Select(
-        Gen.Enum<AggregationKind>(), Gen.Bool, GenExactWindow, GenTiledWindow, GenFilter,
+        Gen.Enum<AggregationKind>().Where(k => !AggregationNames.SearchesGraph(k)), Gen.Bool, // graph kinds: GraphScenarios GenExactWindow, GenTiledWindow, GenFilter,
         Gen.OneOf(TransactionField.IpAddress, TransactionField.MerchantId, TransactionField.CustomerId,
             TransactionField.DeviceId, TransactionField.CounterpartyId),
         Gen.Enum<EdgeDirection>(),
