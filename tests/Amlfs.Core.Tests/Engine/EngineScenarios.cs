@@ -48,8 +48,9 @@ internal static class EngineScenarios
         Gen.OneOf(60_000L, 300_000L, 900_000L, 3_600_000L, 86_400_000L),
         (window, hop) => (window, Math.Min(hop, window)));
 
+    /// <summary>Aggregations but the graph searches, which <see cref="GraphScenarios"/> generate with their bounds.</summary>
     private static readonly Gen<FeatureDefinition> GenAggregation = Gen.Select(
-        Gen.Enum<AggregationKind>().Where(k => !AggregationNames.SearchesGraph(k)), Gen.Bool, // graph kinds: GraphScenarios GenExactWindow, GenTiledWindow, GenFilter,
+        Gen.Enum<AggregationKind>().Where(k => !AggregationNames.SearchesGraph(k)), Gen.Bool, GenExactWindow, GenTiledWindow, GenFilter,
         Gen.OneOf(TransactionField.IpAddress, TransactionField.MerchantId, TransactionField.CustomerId,
             TransactionField.DeviceId, TransactionField.CounterpartyId),
         Gen.Enum<EdgeDirection>(),
