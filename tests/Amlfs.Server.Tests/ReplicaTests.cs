@@ -102,6 +102,41 @@ public sealed class ReplicaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_replica_serves_graph_features_fetching_the_neighbours_the_searches_reach_as_the_embedded_server_does()
+    {
+        using var directory = new TempDirectory();
+        new RegistryStore(directory.Path).Apply(DefinitionTexts.WithGraph(), "features.yaml", Now);
+        // Money that goes round C1 -> C2 -> C3 -> C4 -> C1, and C1 scattering to C2 and C3 who both pay C4.
+        var start = Now - TimeSpan.FromHours(3);
+        var history = new[] { ("C1", "C2"), ("C1", "C3"), ("C2", "C3"), ("C3", "C4"), ("C2", "C4"), ("C4", "C1"), ("C4", "C2") }
+            .Select((edge, i) => Tx.Transfer((start + TimeSpan.FromMinutes(10 * i)).ToUnixTimeMilliseconds(), edge.Item1, edge.Item2, 500_00 + i))
+            .Concat(History().Select(t => t with { TransactionId = "P" + t.TransactionId }))
+            .OrderBy(t => t.TimestampMs).ToList();
+        await using var embedded = await StartEmbeddedAsync(directory.Path, history);
+        await WriteStatesAsync(definition: DefinitionTexts.GraphDefinitions(), history: history);
+        await using var replica = await StartReplicaAsync(dataDirectory: directory.Path);
+
+        foreach (var path in Customers.Select(c => $"/features/{c}"))
+        {
+            var (_, expected) = await embedded.GetJsonAsync(path);
+            var (status, actual) = await replica.GetJsonAsync(path);
+
+            Assert.Equal(200, status);
+            Assert.Equal(expected.GetProperty("features").GetRawText(), actual.GetProperty("features").GetRawText());
+        }
+
+        var (_, c1) = await replica.GetJsonAsync("/features/C1");
+        Assert.Equal(2, c1.GetProperty("features").GetProperty("cycle_count_24h").GetDouble()); // both of its payments come back through C4
+        Assert.Equal(2, c1.GetProperty("features").GetProperty("scatter_gather_24h").GetDouble());
+        var requests = Customers.Select((c, i) => Requests.Transaction($"Q{i}", c, 3_000m, Now - TimeSpan.FromMinutes(i), Merchants[i % Merchants.Length])).ToArray();
+        var (_, expectedBatch) = await embedded.PostJsonAsync("/batch-predict", Requests.Array(requests));
+        var (batchStatus, batch) = await replica.PostJsonAsync("/batch-predict", Requests.Array(requests));
+        Assert.Equal(200, batchStatus);
+        for (var i = 0; i < requests.Length; i++)
+            AssertSameScore(expectedBatch[i], batch[i]);
+    }
+
+    [Fact]
     public async Task A_replica_scores_predict_and_batch_predict_as_the_embedded_server_does()
     {
         await using var embedded = await StartEmbeddedAsync();
