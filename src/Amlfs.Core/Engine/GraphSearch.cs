@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using Amlfs.Registry;
@@ -40,11 +41,14 @@ internal sealed class GraphSearch
             return;
         var search = t_scratch ??= new GraphSearch();
         search._view.Reset(plan, state, hash, q, neighbours);
+        var measured = GraphSearchMetrics.Enabled;
         foreach (var a in plan.GraphAggregates)
         {
             var spec = plan.Aggregates[a];
+            var start = measured ? Stopwatch.GetTimestamp() : 0;
             values[plan.AggregateValue(a)] = search.Value(spec, q - spec.WindowMs, out var boundHit);
-            GraphSearchMetrics.Searched(spec.Kind, boundHit);
+            if (measured)
+                GraphSearchMetrics.Searched(spec.Kind, boundHit, start);
         }
     }
 

@@ -21,9 +21,6 @@ internal sealed class GraphView
     /// <summary>The fingerprint of the account whose features are evaluated.</summary>
     public ulong Ego { get; private set; }
 
-    /// <summary>States read so far in this evaluation, the ego's included.</summary>
-    public int StatesRead => _nodes.Count;
-
     /// <summary>Starts an evaluation of <paramref name="plan"/>'s graph aggregations for the ego as of <paramref name="q"/>.</summary>
     public void Reset(EntityPlan plan, EntityState ego, ulong egoHash, long q, INeighbourStates? neighbours)
     {

@@ -29,9 +29,6 @@ public sealed class NeighbourStates : INeighbourStates
     /// <summary>Fingerprints of the accounts searches asked for since the last <see cref="TakeMissing"/>, not fetched, in the order asked.</summary>
     public IReadOnlyList<ulong> Missing => _missing;
 
-    /// <summary>States held, fetched ones that were absent from the store included.</summary>
-    public int Count => _states.Count;
-
     /// <summary>The fingerprint of an account id, as events keep their counterparty's and keys of such states hold it.</summary>
     public static ulong FingerprintOf(string id) => Fingerprint.Of(id);
 

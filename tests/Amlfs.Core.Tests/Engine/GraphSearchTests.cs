@@ -180,6 +180,21 @@ public sealed class GraphSearchTests
         Assert.Contains("inline_cycles.expression: cycle_count searches the transfer graph with bounds", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_graph_features_docs_graph_md_shows_are_those_the_tests_run()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Amlfs.slnx")))
+            directory = directory.Parent;
+        Assert.NotNull(directory);
+        var docs = File.ReadAllText(Path.Combine(directory.FullName, "docs", "graph.md"));
+        var section = docs[docs.IndexOf("## Searches over the transfer graph", StringComparison.Ordinal)..];
+        var block = section[(section.IndexOf("```yaml", StringComparison.Ordinal) + 7)..section.IndexOf("```\n", StringComparison.Ordinal)];
+        var shown = block[(block.IndexOf("features:", StringComparison.Ordinal) + 9)..].Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0);
+        var tested = DefinitionTexts.GraphFeatures.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0);
+        Assert.Equal(tested, shown);
+    }
+
     private static string WithFeature(string yaml) =>
         DefinitionTexts.WithGraph().Replace("  - name: merchant_activity\n", yaml + "\n  - name: merchant_activity\n", StringComparison.Ordinal);
 
