@@ -93,12 +93,8 @@ public sealed class ReplicaTests : IAsyncLifetime
 
         var (_, c1) = await replica.GetJsonAsync("/features/C1");
         Assert.NotEqual(0, c1.GetProperty("features").GetProperty("inflow_amount_sum_1h").GetDouble());
-        var requests = Customers.Select((c, i) => Requests.Transaction($"P{i}", c, 3_000m + (i * 1_234.5m), Now - TimeSpan.FromMinutes(i), Merchants[i % Merchants.Length])).ToArray();
-        var (_, expectedBatch) = await embedded.PostJsonAsync("/batch-predict", Requests.Array(requests));
-        var (batchStatus, batch) = await replica.PostJsonAsync("/batch-predict", Requests.Array(requests));
-        Assert.Equal(200, batchStatus);
-        for (var i = 0; i < requests.Length; i++)
-            AssertSameScore(expectedBatch[i], batch[i]);
+        await AssertSameBatchAsync(embedded, replica,
+            Customers.Select((c, i) => Requests.Transaction($"P{i}", c, 3_000m + (i * 1_234.5m), Now - TimeSpan.FromMinutes(i), Merchants[i % Merchants.Length])).ToArray());
     }
 
     [Fact]
@@ -128,12 +124,8 @@ public sealed class ReplicaTests : IAsyncLifetime
         var (_, c1) = await replica.GetJsonAsync("/features/C1");
         Assert.Equal(2, c1.GetProperty("features").GetProperty("cycle_count_24h").GetDouble()); // both of its payments come back through C4
         Assert.Equal(2, c1.GetProperty("features").GetProperty("scatter_gather_24h").GetDouble());
-        var requests = Customers.Select((c, i) => Requests.Transaction($"Q{i}", c, 3_000m, Now - TimeSpan.FromMinutes(i), Merchants[i % Merchants.Length])).ToArray();
-        var (_, expectedBatch) = await embedded.PostJsonAsync("/batch-predict", Requests.Array(requests));
-        var (batchStatus, batch) = await replica.PostJsonAsync("/batch-predict", Requests.Array(requests));
-        Assert.Equal(200, batchStatus);
-        for (var i = 0; i < requests.Length; i++)
-            AssertSameScore(expectedBatch[i], batch[i]);
+        await AssertSameBatchAsync(embedded, replica,
+            Customers.Select((c, i) => Requests.Transaction($"Q{i}", c, 3_000m, Now - TimeSpan.FromMinutes(i), Merchants[i % Merchants.Length])).ToArray());
     }
 
     [Fact]
@@ -424,6 +416,16 @@ public sealed class ReplicaTests : IAsyncLifetime
         }
 
         await store.WriteAsync(entries, TimeSpan.FromHours(1));
+    }
+
+    /// <summary>Scores the requests in one /batch-predict on both servers; the replica must answer 200 with the same scores.</summary>
+    private static async Task AssertSameBatchAsync(RunningServer embedded, RunningServer replica, string[] requests)
+    {
+        var (_, expected) = await embedded.PostJsonAsync("/batch-predict", Requests.Array(requests));
+        var (status, actual) = await replica.PostJsonAsync("/batch-predict", Requests.Array(requests));
+        Assert.Equal(200, status);
+        for (var i = 0; i < requests.Length; i++)
+            AssertSameScore(expected[i], actual[i]);
     }
 
     private static void AssertSameScore(JsonElement expected, JsonElement actual)

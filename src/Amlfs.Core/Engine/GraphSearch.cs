@@ -17,7 +17,7 @@ namespace Amlfs.Engine;
 internal sealed class GraphSearch
 {
     [ThreadStatic]
-    private static GraphSearch? t_scratch;
+    private static GraphSearch? _scratch;
 
     private readonly GraphView _view = new();
     private readonly Dictionary<ulong, (long Time, int Level)> _latest = [];
@@ -39,7 +39,7 @@ internal sealed class GraphSearch
             throw new InvalidOperationException($"the graph features of '{plan.Name}' read other accounts' states, and none were given");
         if (state is null)
             return;
-        var search = t_scratch ??= new GraphSearch();
+        var search = _scratch ??= new GraphSearch();
         search._view.Reset(plan, state, hash, q, neighbours);
         var measured = GraphSearchMetrics.Enabled;
         foreach (var a in plan.GraphAggregates)

@@ -186,6 +186,36 @@ internal static class EngineScenarios
         return stream;
     }
 
+    /// <summary>
+    /// Feeds a stream to the engine and to the reference alike, comparing every ingest decision: an inline engine one
+    /// event at a time, a threaded one in batches of up to 7 cut at every query. After each query step,
+    /// <paramref name="query"/> gets the step's transaction.
+    /// </summary>
+    public static void Feed(FeatureEngine engine, ReferenceModel reference, List<(Transaction Transaction, bool Query)> stream, bool threaded,
+        Action<Transaction> query)
+    {
+        var batch = new List<Transaction>();
+        var statuses = new IngestStatus[8];
+        for (var position = 0; position < stream.Count; position++)
+        {
+            var (transaction, isQuery) = stream[position];
+            batch.Add(transaction);
+            if (threaded && !isQuery && batch.Count < 7 && position < stream.Count - 1)
+                continue;
+            engine.IngestBatch(batch.ToArray(), statuses);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var expected = reference.Ingest(batch[i]);
+                Assert.True(expected == statuses[i],
+                    $"event {position - batch.Count + 1 + i} ({batch[i]}): reference {expected}, engine {statuses[i]}");
+            }
+
+            batch.Clear();
+            if (isQuery)
+                query(transaction);
+        }
+    }
+
     /// <summary>Fails naming the feature, its definition and both values unless <paramref name="actual"/> equals <paramref name="expected"/> to the bit.</summary>
     public static void AssertBitEqual(EntityPlan entity, string id, long q, RegistryDefinition definition,
         ReadOnlySpan<double> expected, ReadOnlySpan<double> actual, string expectedName, string actualName)

@@ -71,22 +71,8 @@ public sealed class GraphSearchMatchesReferenceTests
         var clockMs = stream.Max(s => s.Transaction.TimestampMs) + 1;
         using var engine = new FeatureEngine(plan, options, new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(clockMs)));
         var reference = new ReferenceModel(definition, clockMs);
-        var batch = new List<Transaction>();
-        var statuses = new IngestStatus[8];
-        for (var position = 0; position < stream.Count; position++)
-        {
-            var (transaction, query) = stream[position];
-            batch.Add(transaction);
-            if (threaded && !query && batch.Count < 7 && position < stream.Count - 1)
-                continue;
-            engine.IngestBatch(batch.ToArray(), statuses);
-            for (var i = 0; i < batch.Count; i++)
-                Assert.Equal(reference.Ingest(batch[i]), statuses[i]);
-            batch.Clear();
-            if (query)
-                Compare(engine, reference, definition, plan, GraphScenarios.QueryTimes(reference.Accepted, definition).Where(q => Math.Abs(q - transaction.TimestampMs) < 7_200_000).Take(30));
-        }
-
+        EngineScenarios.Feed(engine, reference, stream, threaded, transaction => Compare(engine, reference, definition, plan,
+            GraphScenarios.QueryTimes(reference.Accepted, definition).Where(q => Math.Abs(q - transaction.TimestampMs) < 7_200_000).Take(30)));
         Compare(engine, reference, definition, plan, GraphScenarios.QueryTimes(reference.Accepted, definition).Take(80));
         return reference.GraphBoundHits;
     }
