@@ -95,8 +95,11 @@ public static class DefinitionTexts
     }
 
     /// <summary><see cref="WithInflows"/> with <see cref="GraphFeatures"/> too.</summary>
-    public static string WithGraph() =>
-        WithCustomerFeature(InflowFeatures + GraphFeatures).Replace("join_key: customer_id", "join_key: customer_id\n    inflows: true", StringComparison.Ordinal);
+    public static string WithGraph()
+    {
+        var text = WithInflows();
+        return text.Insert(text.IndexOf(MerchantView, StringComparison.Ordinal), GraphFeatures);
+    }
 
     /// <summary><see cref="WithGraph"/> as definitions.</summary>
     public static RegistryDefinition GraphDefinitions() => DefinitionsLoader.Parse(WithGraph(), "features.yaml");
