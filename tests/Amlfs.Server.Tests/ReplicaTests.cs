@@ -93,12 +93,39 @@ public sealed class ReplicaTests : IAsyncLifetime
 
         var (_, c1) = await replica.GetJsonAsync("/features/C1");
         Assert.NotEqual(0, c1.GetProperty("features").GetProperty("inflow_amount_sum_1h").GetDouble());
-        var requests = Customers.Select((c, i) => Requests.Transaction($"P{i}", c, 3_000m + (i * 1_234.5m), Now - TimeSpan.FromMinutes(i), Merchants[i % Merchants.Length])).ToArray();
-        var (_, expectedBatch) = await embedded.PostJsonAsync("/batch-predict", Requests.Array(requests));
-        var (batchStatus, batch) = await replica.PostJsonAsync("/batch-predict", Requests.Array(requests));
-        Assert.Equal(200, batchStatus);
-        for (var i = 0; i < requests.Length; i++)
-            AssertSameScore(expectedBatch[i], batch[i]);
+        await AssertSameBatchAsync(embedded, replica,
+            Customers.Select((c, i) => Requests.Transaction($"P{i}", c, 3_000m + (i * 1_234.5m), Now - TimeSpan.FromMinutes(i), Merchants[i % Merchants.Length])).ToArray());
+    }
+
+    [Fact]
+    public async Task A_replica_serves_graph_features_fetching_the_neighbours_the_searches_reach_as_the_embedded_server_does()
+    {
+        using var directory = new TempDirectory();
+        new RegistryStore(directory.Path).Apply(DefinitionTexts.WithGraph(), "features.yaml", Now);
+        // Money that goes round C1 -> C2 -> C3 -> C4 -> C1, and C1 scattering to C2 and C3 who both pay C4.
+        var start = Now - TimeSpan.FromHours(3);
+        var history = new[] { ("C1", "C2"), ("C1", "C3"), ("C2", "C3"), ("C3", "C4"), ("C2", "C4"), ("C4", "C1"), ("C4", "C2") }
+            .Select((edge, i) => Tx.Transfer((start + TimeSpan.FromMinutes(10 * i)).ToUnixTimeMilliseconds(), edge.Item1, edge.Item2, 500_00 + i))
+            .Concat(History().Select(t => t with { TransactionId = "P" + t.TransactionId }))
+            .OrderBy(t => t.TimestampMs).ToList();
+        await using var embedded = await StartEmbeddedAsync(directory.Path, history);
+        await WriteStatesAsync(definition: DefinitionTexts.GraphDefinitions(), history: history);
+        await using var replica = await StartReplicaAsync(dataDirectory: directory.Path);
+
+        foreach (var path in Customers.Select(c => $"/features/{c}"))
+        {
+            var (_, expected) = await embedded.GetJsonAsync(path);
+            var (status, actual) = await replica.GetJsonAsync(path);
+
+            Assert.Equal(200, status);
+            Assert.Equal(expected.GetProperty("features").GetRawText(), actual.GetProperty("features").GetRawText());
+        }
+
+        var (_, c1) = await replica.GetJsonAsync("/features/C1");
+        Assert.Equal(2, c1.GetProperty("features").GetProperty("cycle_count_24h").GetDouble()); // both of its payments come back through C4
+        Assert.Equal(2, c1.GetProperty("features").GetProperty("scatter_gather_24h").GetDouble());
+        await AssertSameBatchAsync(embedded, replica,
+            Customers.Select((c, i) => Requests.Transaction($"Q{i}", c, 3_000m, Now - TimeSpan.FromMinutes(i), Merchants[i % Merchants.Length])).ToArray());
     }
 
     [Fact]
@@ -389,6 +416,16 @@ public sealed class ReplicaTests : IAsyncLifetime
         }
 
         await store.WriteAsync(entries, TimeSpan.FromHours(1));
+    }
+
+    /// <summary>Scores the requests in one /batch-predict on both servers; the replica must answer 200 with the same scores.</summary>
+    private static async Task AssertSameBatchAsync(RunningServer embedded, RunningServer replica, string[] requests)
+    {
+        var (_, expected) = await embedded.PostJsonAsync("/batch-predict", Requests.Array(requests));
+        var (status, actual) = await replica.PostJsonAsync("/batch-predict", Requests.Array(requests));
+        Assert.Equal(200, status);
+        for (var i = 0; i < requests.Length; i++)
+            AssertSameScore(expected[i], actual[i]);
     }
 
     private static void AssertSameScore(JsonElement expected, JsonElement actual)

@@ -42,6 +42,44 @@ public static class DefinitionTexts
 
         """;
 
+    /// <summary>
+    /// The graph features of an account, for <see cref="WithGraph"/>: the seed's named ego-network features and the
+    /// typologies' searches, as docs/graph.md shows them.
+    /// </summary>
+    public const string GraphFeatures = """
+              - name: graph_degree_centrality
+                aggregation: degree
+                window: 24h
+                direction: both
+                description: Distinct accounts this account sent money to or received money from in the last 24 hours.
+              - name: graph_clustering_coefficient
+                aggregation: clustering_coefficient
+                window: 24h
+                max_neighbours: 64
+                description: Share of the pairs of this account's 64 most recent account contacts that transferred between themselves in the last 24 hours.
+              - name: graph_betweenness_centrality
+                aggregation: ego_betweenness
+                window: 24h
+                max_neighbours: 64
+                description: Ego betweenness (Everett and Borgatti) of this account among its 64 most recent account contacts in the last 24 hours.
+              - name: cycle_count_24h
+                aggregation: cycle_count
+                window: 24h
+                max_hops: 6
+                max_visits: 2000
+                description: Transfers sent in the last 24 hours whose money came back through at most 6 time-increasing transfers.
+              - name: scatter_gather_24h
+                aggregation: scatter_gather
+                window: 24h
+                max_visits: 200
+                description: Most accounts this account paid that then paid one same account, in the last 24 hours.
+              - name: gather_scatter_24h
+                aggregation: gather_scatter
+                window: 24h
+                description: Smaller of the accounts that paid this account and the accounts it paid after, in the last 24 hours.
+
+        """;
+
     private const string MerchantView = "  - name: merchant_activity\n";
 
     /// <summary>
@@ -55,6 +93,16 @@ public static class DefinitionTexts
             ? text
             : text.Replace("join_key: customer_id", "join_key: customer_id\n    inflows: true", StringComparison.Ordinal);
     }
+
+    /// <summary><see cref="WithInflows"/> with <see cref="GraphFeatures"/> too.</summary>
+    public static string WithGraph()
+    {
+        var text = WithInflows();
+        return text.Insert(text.IndexOf(MerchantView, StringComparison.Ordinal), GraphFeatures);
+    }
+
+    /// <summary><see cref="WithGraph"/> as definitions.</summary>
+    public static RegistryDefinition GraphDefinitions() => DefinitionsLoader.Parse(WithGraph(), "features.yaml");
 
     /// <summary><see cref="WithInflows"/> as definitions.</summary>
     public static RegistryDefinition InflowDefinitions() => DefinitionsLoader.Parse(WithInflows(), "features.yaml");

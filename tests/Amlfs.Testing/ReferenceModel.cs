@@ -13,7 +13,7 @@ namespace Amlfs.Testing;
 /// An entity's events are the transactions naming it in its join key (outflows) and, for an entity with inflows, the
 /// transfers to an account of its id (inflows); the counterparty is the other end's id, spelled with its kind.
 /// </summary>
-public sealed class ReferenceModel(RegistryDefinition definition, long? clockMs)
+public sealed partial class ReferenceModel(RegistryDefinition definition, long? clockMs)
 {
     private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(definition.TimeZoneId);
     private readonly List<Transaction> _accepted = [];
@@ -46,6 +46,7 @@ public sealed class ReferenceModel(RegistryDefinition definition, long? clockMs)
 
     private double Feature(FeatureDefinition f, List<FeatureDefinition> all, string id, long q) => f.Kind switch
     {
+        FeatureKind.Aggregation when AggregationNames.SearchesGraph(f.Aggregation) => Graph(f, id, q),
         FeatureKind.Aggregation when AggregationNames.ScansEvents(f.Aggregation) && f.Aggregation != AggregationKind.DistinctCount =>
             Scan(f, id, q),
         FeatureKind.Aggregation => Aggregate(f.Entity, id, q, f.Aggregation, f.Field, f.WindowMs, f.HopMs, f.Filter),

@@ -58,9 +58,16 @@ internal static class EngineBench
 
         progress($"reading all features of a customer {Reads:N0} times");
         var (p50, p99, max) = MeasureReads(engine, customer, stream);
+        IReadOnlyList<GraphSearchFigures> graph = [];
+        if (customer.Features.Any(f => f.Kind == FeatureKind.Aggregation && AggregationNames.SearchesGraph(f.Aggregation)))
+        {
+            progress("timing the graph searches of accounts that take part in transfers");
+            graph = GraphSearchBench.Run(engine, customer, stream);
+        }
+
         return new EngineBenchResult(
             measured, eventsPerSecond, coldRate, p50, p99, max, concurrentP50, concurrentP99, (double)allocated / measured, collections,
-            bytesPerEntity, bytesPerCustomer, bytesPerBusyCustomer, entities, engine.Accepted, engine.Duplicates, engine.Late);
+            bytesPerEntity, bytesPerCustomer, bytesPerBusyCustomer, entities, engine.Accepted, engine.Duplicates, engine.Late, graph);
     }
 
     private static (double EventsPerSecond, long Allocated, int Collections) Ingest(
@@ -240,4 +247,5 @@ internal sealed record EngineBenchResult(
     int EntitiesInBusiestHour,
     long Accepted,
     long Duplicates,
-    long Late);
+    long Late,
+    IReadOnlyList<GraphSearchFigures> GraphSearches);

@@ -4,10 +4,12 @@ namespace Amlfs.Engine;
 
 /// <summary>
 /// One aggregation the plan computes: what, of which field, over which window and filter, and for
-/// <see cref="AggregationKind.NewDistinctCount"/> how far back before the window a value counts as seen.
+/// <see cref="AggregationKind.NewDistinctCount"/> how far back before the window a value counts as seen; for a graph
+/// aggregation its bounds, defaults filled in.
 /// </summary>
 internal sealed record AggregateSpec(
-    AggregationKind Kind, TransactionField? Field, long WindowMs, long HopMs, FeatureFilter Filter, long LookbackMs = 0)
+    AggregationKind Kind, TransactionField? Field, long WindowMs, long HopMs, FeatureFilter Filter, long LookbackMs = 0,
+    GraphBounds Bounds = default)
 {
     public bool IsTiled => HopMs > 0;
 

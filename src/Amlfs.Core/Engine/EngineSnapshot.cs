@@ -140,6 +140,10 @@ internal sealed class EngineSnapshot
             Add(hash, (long)entity.JoinKey);
             if (entity.Definition.Inflows)
                 Add(hash, "inflows"); // absent before accounts had inflows, so older snapshots keep their fingerprint
+            if (entity.GraphAggregates.Length > 0)
+                Add(hash, "transfers"); // graph searches read the transfer bit of events, which older snapshots lack
+            if (entity.ReadsNeighbours)
+                Add(hash, "neighbours"); // online stores key such states by the fingerprint of the id (OnlineStoreKey)
             Add(hash, entity.DistinctFields.Length);
             foreach (var field in entity.DistinctFields)
                 Add(hash, (long)field);

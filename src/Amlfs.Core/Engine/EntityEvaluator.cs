@@ -17,14 +17,19 @@ internal static class EntityEvaluator
     /// <summary>
     /// Fills aggregates and derived features of <paramref name="values"/> (length plan.ValueCount). Returns the
     /// entity's log sequence read consistently with them (0 for no state): the values are those of exactly the
-    /// entity's events with sequences up to it.
+    /// entity's events with sequences up to it. Graph aggregations are evaluated after the others
+    /// (<see cref="GraphSearch"/>), from the entity's state and, when they read other accounts, from
+    /// <paramref name="neighbours"/>; <paramref name="hash"/> is the fingerprint of the entity's id.
     /// </summary>
-    public static long Evaluate(EntityPlan plan, EntityState? state, long q, Span<double> values, in ExpressionScope scope)
+    public static long Evaluate(EntityPlan plan, EntityState? state, ulong hash, long q, Span<double> values, in ExpressionScope scope,
+        INeighbourStates? neighbours)
     {
         values.Clear();
         long sequence = 0;
         if (state is not null)
             sequence = plan.Aggregates.Length > 0 ? EvaluateAggregates(plan, state, q, values) : ReadSequence(state);
+        if (plan.GraphAggregates.Length > 0)
+            GraphSearch.Evaluate(plan, state, hash, q, neighbours, values);
         var derived = plan.Derived;
         foreach (var j in plan.DerivedOrder)
             values[j] = derived[j].Evaluate(values, scope);
@@ -141,7 +146,11 @@ internal static class EntityEvaluator
             var r = plan.AggregateRange[a];
             long distinct = 0;
             var aggregate = ranges[r];
-            if (spec.Kind == AggregationKind.DistinctCount)
+            if (AggregationNames.SearchesGraph(spec.Kind))
+            {
+                continue; // evaluated after the read, with the neighbours' states
+            }
+            else if (spec.Kind == AggregationKind.DistinctCount)
             {
                 distinct = EventScan.DistinctCount(rangeSlots[r].Filter, events, fingerprints, k, plan.AggregateDistinctField[a],
                     rangeLo[r], hi);

@@ -47,11 +47,20 @@ public sealed class EntityPlan
         for (var k = 0; k < aggregates.Length; k++)
         {
             var a = aggregates[k];
-            var range = a.IsTiled ? new RangeSlot(0, a.HopMs, a.Filter) : new RangeSlot(a.SpanMs, 0, a.Filter);
+            // A graph search reads transfers both ways, so its range keeps both directions' events for as long as its window.
+            var graph = AggregationNames.SearchesGraph(a.Kind);
+            var filter = graph ? FeatureFilter.None.WithDirection(EdgeDirection.Both) : a.Filter;
+            var range = a.IsTiled ? new RangeSlot(0, a.HopMs, filter) : new RangeSlot(a.SpanMs, 0, filter);
             AggregateRange[k] = IndexOrAdd(ranges, range);
             AggregateTile[k] = a.IsTiled ? IndexOrAdd(tiles, new TileFamily(a.HopMs, a.Filter)) : -1;
-            AggregateDistinctField[k] = AggregationNames.CountsValues(a.Kind) ? IndexOrAdd(distinctFields, a.Field!.Value) : -1;
+            AggregateDistinctField[k] = AggregationNames.CountsValues(a.Kind) ? IndexOrAdd(distinctFields, a.Field!.Value)
+                : graph ? IndexOrAdd(distinctFields, TransactionField.CounterpartyId)
+                : -1;
         }
+
+        GraphAggregates = [.. Enumerable.Range(0, aggregates.Length).Where(k => AggregationNames.SearchesGraph(aggregates[k].Kind))];
+        ReadsNeighbours = aggregates.Any(a => AggregationNames.ReadsNeighbours(a.Kind));
+        LongestGraphWindowMs = GraphAggregates.Select(k => aggregates[k].WindowMs).DefaultIfEmpty(0).Max();
 
         Ranges = [.. ranges];
         RangeNeedsAll = new bool[Ranges.Length];
@@ -127,6 +136,18 @@ public sealed class EntityPlan
     internal int[] AggregateTile { get; }
 
     internal int[] AggregateDistinctField { get; }
+
+    /// <summary>Positions in <see cref="Aggregates"/> of the graph aggregations, evaluated after the others (<see cref="GraphSearch"/>).</summary>
+    internal int[] GraphAggregates { get; }
+
+    /// <summary>
+    /// Whether a graph aggregation reads the states of other accounts of this type, so that evaluations need a
+    /// source of neighbour states and an offline replay keeps every entity of the type in one partition.
+    /// </summary>
+    public bool ReadsNeighbours { get; }
+
+    /// <summary>The longest window of the graph aggregations: how far back a search reads each account's transfers.</summary>
+    internal long LongestGraphWindowMs { get; }
 
     /// <summary>The longest span of raw events one read scans back from q.</summary>
     internal long LongestRawSpanMs { get; }

@@ -92,24 +92,29 @@ public sealed class EntityStateFormat
     /// bit-equal to one engine that kept both; either may be null or empty. Returns the larger log sequence of the two.
     /// Throws <see cref="InvalidDataException"/> as the other overloads do, and when the two are of different entities.
     /// </summary>
-    public long Evaluate(EntityPlan entity, byte[]? state, byte[]? inflows, long asOfMs, Span<double> values, in ExpressionScope scope)
+    public long Evaluate(EntityPlan entity, byte[]? state, byte[]? inflows, long asOfMs, Span<double> values, in ExpressionScope scope) =>
+        Evaluate(entity, state, inflows, asOfMs, values, scope, null);
+
+    /// <summary>
+    /// As <see cref="Evaluate(EntityPlan, byte[], byte[], long, Span{double}, in ExpressionScope)"/>, for an entity type
+    /// whose graph features read other accounts (<see cref="EntityPlan.ReadsNeighbours"/>): their states come from
+    /// <paramref name="neighbours"/>, which records the accounts a search asked for and did not hold
+    /// (<see cref="NeighbourStates.Missing"/>); the values are final once a call leaves nothing missing.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The entity type's graph features read other accounts and no neighbours are given.</exception>
+    public long Evaluate(EntityPlan entity, byte[]? state, byte[]? inflows, long asOfMs, Span<double> values, in ExpressionScope scope,
+        NeighbourStates? neighbours)
     {
         ArgumentNullException.ThrowIfNull(entity);
         if (!ReferenceEquals(Plan.Entity(entity.Name), entity))
             throw new ArgumentException($"entity type '{entity.Name}' is not of this format's plan", nameof(entity));
         if (values.Length < entity.ValueCount)
             throw new ArgumentException($"values holds {values.Length} slots; entity type '{entity.Name}' has {entity.ValueCount}", nameof(values));
-        var restored = state is { Length: > 0 } ? Read(entity, state) : null;
-        if (inflows is { Length: > 0 })
-        {
-            var received = Read(entity, inflows);
-            if (restored is not null && restored.Id != received.Id)
-                throw new InvalidDataException($"the partial states of one {entity.Name} are of '{restored.Id}' and '{received.Id}'");
-            restored = restored is null ? received : EntityState.Merge(restored, received, new EntityArrays());
-        }
+        var restored = Restore(entity, state, inflows);
 
         // The same two steps, in the same order, as FeatureEngine.Evaluate: the bits of every value follow.
-        var sequence = EntityEvaluator.Evaluate(entity, restored, asOfMs, values, scope);
+        var hash = restored is null ? 0 : Fingerprint.Of(restored.Id);
+        var sequence = EntityEvaluator.Evaluate(entity, restored, hash, asOfMs, values, scope, neighbours);
         if (entity.Request.Length > 0 && scope.RequestAmount is not null)
             EntityEvaluator.EvaluateRequest(entity, values, scope);
         return sequence;
@@ -129,6 +134,21 @@ public sealed class EntityStateFormat
         }
 
         return stream.ToArray();
+    }
+
+    /// <summary>One entity's state from the bytes of its one or two partial states (either may be null or empty), or null.</summary>
+    internal EntityState? Restore(EntityPlan entity, byte[]? state, byte[]? inflows)
+    {
+        var restored = state is { Length: > 0 } ? Read(entity, state) : null;
+        if (inflows is { Length: > 0 })
+        {
+            var received = Read(entity, inflows);
+            if (restored is not null && restored.Id != received.Id)
+                throw new InvalidDataException($"the partial states of one {entity.Name} are of '{restored.Id}' and '{received.Id}'");
+            restored = restored is null ? received : EntityState.Merge(restored, received, new EntityArrays());
+        }
+
+        return restored;
     }
 
     private EntityState Read(EntityPlan entity, byte[] bytes)

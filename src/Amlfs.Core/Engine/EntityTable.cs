@@ -30,7 +30,17 @@ internal sealed class EntityTable
 
     public int Count { get; private set; }
 
-    public EntityState? Find(string id, ulong hash)
+    public EntityState? Find(string id, ulong hash) => Probe(hash, id);
+
+    /// <summary>
+    /// The entity whose id has the fingerprint <paramref name="hash"/>, whatever the id: graph searches know their
+    /// neighbours by fingerprint alone (an event keeps its counterparty's), and a 64-bit fingerprint is the identity
+    /// distinct counts already rely on. Of two ids with one fingerprint (about n² / 2⁶⁵ for n entities), the first found.
+    /// </summary>
+    public EntityState? FindByHash(ulong hash) => Probe(hash, null);
+
+    /// <summary>The live entity of <paramref name="hash"/> whose id is <paramref name="id"/>, or with any id when null.</summary>
+    private EntityState? Probe(ulong hash, string? id)
     {
         var entries = Volatile.Read(ref _entries);
         var mask = entries.Length - 1;
@@ -44,7 +54,7 @@ internal sealed class EntityTable
             if (h == hash)
             {
                 var state = Volatile.Read(ref entry.State);
-                if (state is not null && !ReferenceEquals(state, Tombstone) && (ReferenceEquals(state.Id, id) || state.Id == id))
+                if (state is not null && !ReferenceEquals(state, Tombstone) && (id is null || ReferenceEquals(state.Id, id) || state.Id == id))
                     return state;
             }
 

@@ -54,7 +54,7 @@ public sealed partial class FeatureEngine
         }
 
         var state = shard.Find(entity.Index, id, hash);
-        logSequence = EntityEvaluator.Evaluate(entity, state, asOfMs, values, scope);
+        logSequence = EntityEvaluator.Evaluate(entity, state, hash, asOfMs, values, scope, _shards);
         if (entity.Request.Length > 0 && scope.RequestAmount is not null)
             EntityEvaluator.EvaluateRequest(entity, values, scope);
         return state is not null;

@@ -280,7 +280,8 @@ public sealed partial class FeatureEngine : IDisposable
         if (transaction.TimestampMs > _watermark)
             Volatile.Write(ref _watermark, transaction.TimestampMs);
         var (hour, day) = _calendar.Local(transaction.TimestampMs);
-        var e = new CompactEvent(transaction.TimestampMs, transaction.AmountCents, hour, day);
+        var e = new CompactEvent(transaction.TimestampMs, transaction.AmountCents, hour, day,
+            transfer: transaction.DestinationType == DestinationType.Account);
         // Each field is hashed at most once per event, though it may be one entity's key and another's distinct field.
         Span<ulong> hashes = stackalloc ulong[FieldCount];
         var entities = Plan.Entities;

@@ -102,8 +102,11 @@ public sealed class FeaturePlan
             var requestBound = requestFeatures
                 .Select(f => BindOrNull(f, allowRequest: true) ?? BoundExpression.Constant(0)).ToArray();
 
-            var distinctFields = _aggregates.Where(a => a.Kind == AggregationKind.DistinctCount)
-                .Select(a => a.Field).Distinct().Count();
+            // Graph aggregations read the counterparty of each event.
+            var distinctFields = _aggregates.Where(a => AggregationNames.CountsValues(a.Kind))
+                .Select(a => a.Field)
+                .Concat(_aggregates.Where(a => AggregationNames.SearchesGraph(a.Kind)).Select(_ => (TransactionField?)TransactionField.CounterpartyId))
+                .Distinct().Count();
             if (distinctFields > WindowRules.MaxDistinctFields)
             {
                 errors.Add(new(file, 0, $"entities.{entity.Name}",
@@ -134,6 +137,8 @@ public sealed class FeaturePlan
 
         public int ResolveAggregate(AggregationKind kind, TransactionField? field, long windowMs, int column)
         {
+            if (AggregationNames.SearchesGraph(kind))
+                throw new ExpressionException($"{AggregationNames.Name(kind)} searches the transfer graph with bounds: declare it as a feature and name that feature (column {column})", column);
             var problem = WindowProblem(kind, windowMs, WindowRules.DefaultHopMs(windowMs));
             if (problem is not null)
                 throw new ExpressionException($"{problem} (column {column})", column);
@@ -145,7 +150,8 @@ public sealed class FeaturePlan
             return _derived.Count + _aggregates.Count - 1;
         }
 
-        private static AggregateSpec SpecOf(FeatureDefinition f) => new(f.Aggregation, f.Field, f.WindowMs, f.HopMs, f.Filter, f.LookbackMs);
+        private static AggregateSpec SpecOf(FeatureDefinition f) => new(f.Aggregation, f.Field, f.WindowMs, f.HopMs, f.Filter, f.LookbackMs,
+            AggregationNames.SearchesGraph(f.Aggregation) ? GraphSearchRules.Resolve(f.Aggregation, f.Bounds, []) : default);
 
         private void CheckAndAddAggregate(FeatureDefinition f)
         {
@@ -159,6 +165,12 @@ public sealed class FeaturePlan
             if (LookbackProblem(f) is { } lookbackProblem)
             {
                 errors.Add(new(file, f.Line, $"{f.Name}.lookback", lookbackProblem));
+                return;
+            }
+
+            if (GraphProblem(f) is { } graphProblem)
+            {
+                errors.Add(new(file, f.Line, $"{f.Name}.{graphProblem.Key}", graphProblem.Reason));
                 return;
             }
 
@@ -177,6 +189,31 @@ public sealed class FeaturePlan
                 errors.Add(new(file, f.Line, $"{f.Name}.direction", $"entity '{entity.Name}' receives no inflows: declare it with inflows: true (joined on customer_id)"));
             else if (!_aggregates.Contains(SpecOf(f)))
                 _aggregates.Add(SpecOf(f));
+        }
+
+        /// <summary>
+        /// What a graph aggregation's definition gets wrong: its entity must be an account with inflows, it takes no
+        /// field and no filter, a direction only where it has a meaning, and bounds within their limits.
+        /// </summary>
+        private (string Key, string Reason)? GraphProblem(FeatureDefinition f)
+        {
+            var problems = new List<(string Key, string Reason)>();
+            GraphSearchRules.Resolve(f.Aggregation, f.Bounds, problems);
+            if (!AggregationNames.SearchesGraph(f.Aggregation))
+                return problems.Count > 0 ? (problems[0].Key, $"only graph aggregations take {problems[0].Key}") : null;
+            var name = AggregationNames.Name(f.Aggregation);
+            var direction = f.Filter.Direction;
+            if (entity.JoinKey != TransactionField.CustomerId || !entity.Inflows)
+                return ("aggregation", $"{name} searches the transfer graph of accounts: its entity must be joined on customer_id with inflows: true");
+            if (f.Field is not null)
+                return ("field", $"{name} takes no field: it reads the counterparty of each transfer");
+            if (f.Filter.Kind != FilterKind.None)
+                return ("filter", $"{name} takes no filter");
+            if (f.Aggregation == AggregationKind.ScatterGather && direction == EdgeDirection.Both)
+                return ("direction", "scatter_gather is outflow (the account as the source) or inflow (the account as the destination)");
+            if (f.Aggregation is not (AggregationKind.ScatterGather or AggregationKind.Degree) && direction != EdgeDirection.Outflow)
+                return ("direction", $"{name} takes no direction");
+            return problems.Count > 0 ? problems[0] : null;
         }
 
         private static string? WindowProblem(AggregationKind kind, long windowMs, long hopMs)

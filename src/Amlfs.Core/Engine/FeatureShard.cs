@@ -5,7 +5,7 @@ namespace Amlfs.Engine;
 /// reads come from any thread. Old events and tiles leave an entity when it is next written; entities idle past every
 /// window and the query history are swept a few table slots per applied event.
 /// </summary>
-internal sealed class FeatureShard
+internal sealed class FeatureShard : INeighbourStates
 {
     private const int SweepSlotsPerEvent = 2;
     private readonly FeaturePlan _plan;
@@ -56,6 +56,9 @@ internal sealed class FeatureShard
     }
 
     public EntityState? Find(int entity, string id, ulong hash) => _tables[entity].Find(id, hash);
+
+    /// <inheritdoc/>
+    public EntityState? Find(int entity, ulong hash) => _tables[entity].FindByHash(hash);
 
     public IEnumerable<EntityState> Entities(int entity) => _tables[entity].All();
 

@@ -15,6 +15,12 @@ namespace Amlfs.Engine;
 /// watermark minus the allowed lateness is late; in time order none is), and a row as of q then sees exactly the
 /// accepted events before q (<see cref="Replay.IsVisible"/>), whatever order they arrived in.
 /// </para>
+/// <para>
+/// An entity type whose graph features read other accounts' states (<see cref="EntityPlan.ReadsNeighbours"/>) is the
+/// exception: its features depend on other entities of the type, so all of them run in one partition, which applies
+/// every accepted event of the type, and its searches find the neighbours in that partition's shard as the engine's
+/// find them in its shards.
+/// </para>
 /// </summary>
 public static class PartitionedReplay
 {
@@ -59,12 +65,14 @@ public static class PartitionedReplay
             hashes[field] = history.FieldFingerprints(field) ?? Hash(history.Field(field)!, parallel);
 
         // More partitions than threads: each shard's entities fit the caches better, and threads balance the load.
-        var partitions = Math.Max(4, parallelism * 4);
+        var manyPartitions = Math.Max(4, parallelism * 4);
         var work = new List<ReplayPartition>();
         var results = new double[queries.Count][];
         for (var q = 0; q < queries.Count; q++)
         {
             var query = queries[q];
+            var whole = query.Entity.ReadsNeighbours;
+            var partitions = whole ? 1 : manyPartitions;
             results[q] = new double[(long)query.EntityIds.Length * query.Width];
             Prefault.Populate(results[q], parallelism);
             var events = new ReplayEvents(plan, query.Entity, history, hashes);
@@ -84,7 +92,7 @@ public static class PartitionedReplay
             var rowLists = Split(order.Length, _ => true, k => rowHashes[order[k]], partitions, parallel, k => order[k]);
             for (var p = 0; p < partitions; p++)
             {
-                work.Add(new ReplayPartition(plan, options, query, events, eventLists[p], rowLists[p], rowHashes, results[q]));
+                work.Add(new ReplayPartition(plan, options, query, events, eventLists[p], rowLists[p], rowHashes, results[q], applyAll: whole));
             }
         }
 

@@ -98,6 +98,7 @@ internal sealed class ReplayEvents
         var i = Position(reference);
         var t = _history.TimesMs[i];
         var (hour, day) = _calendar.Local(t);
-        return new CompactEvent(t, _history.AmountCents[i], hour, day, IsInflow(reference));
+        return new CompactEvent(t, _history.AmountCents[i], hour, day, IsInflow(reference),
+            transfer: _history.DestinationOf(i) == DestinationType.Account);
     }
 }

@@ -9,7 +9,9 @@ namespace Amlfs.Engine;
 /// an event at t is read only by a row of its entity at a q with t &lt; q &lt;= t + the longest span, raw or tiled, whose
 /// filter it passes (<see cref="EntityPlan.LookbackMs"/>); without the others the entity's state differs only by events
 /// no read reaches, and an empty window reads as 0 whether the entity has a state or none. Events are converted to
-/// the form entities store (<see cref="CompactEvent"/>, with their local hour and day) only when needed.
+/// the form entities store (<see cref="CompactEvent"/>, with their local hour and day) only when needed. With
+/// <paramref name="applyAll"/> (an entity type whose graph searches read other entities' states) every event is
+/// applied, since a row reads its neighbours' events too.
 /// </summary>
 internal sealed class ReplayPartition(
     FeaturePlan plan,
@@ -19,7 +21,8 @@ internal sealed class ReplayPartition(
     int[] eventList,
     int[] rowList,
     ulong[] rowHashes,
-    double[] output)
+    double[] output,
+    bool applyAll)
 {
     private const int ProgressStep = 1 << 14;
     private const int PrefetchDistance = 4;
@@ -31,7 +34,7 @@ internal sealed class ReplayPartition(
     public void Run(IProgress<long>? progress)
     {
         var entity = query.Entity;
-        var first = KeepEventsRead();
+        var first = applyAll ? 0 : KeepEventsRead();
         ReadOnlySpan<int> applied = eventList.AsSpan(first);
         progress?.Report(first); // events no row reads count as done
         // Rows come in time order and each reads after every event before it: nothing reads the past, so the shard
@@ -85,7 +88,7 @@ internal sealed class ReplayPartition(
             var amount = query.RequestAmounts?[row];
             var scope = new ExpressionScope(q, amount);
             var state = shard.Find(entity.Index, id, rowHashes[row]);
-            EntityEvaluator.Evaluate(entity, state, q, values, scope);
+            EntityEvaluator.Evaluate(entity, state, rowHashes[row], q, values, scope, shard);
             var target = output.AsSpan((int)((long)row * width), width);
             for (var f = 0; f < featureMap.Length; f++)
                 target[f] = values[featureMap[f]];

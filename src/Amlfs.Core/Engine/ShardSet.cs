@@ -8,7 +8,7 @@ namespace Amlfs.Engine;
 /// the shard its entity hashes to; each shard thread drains its queue and applies the messages, without locks; reads
 /// find entities from any thread. Inline (not threaded), a routed message is applied on the writer's thread at once.
 /// </summary>
-internal sealed class ShardSet : IDisposable
+internal sealed class ShardSet : INeighbourStates, IDisposable
 {
     private const int PrefetchDistance = 4;
     private readonly FeatureShard[] _shards;
@@ -46,6 +46,9 @@ internal sealed class ShardSet : IDisposable
 
     /// <summary>The shard that owns the entity whose id hashes to <paramref name="hash"/>.</summary>
     public FeatureShard ShardOf(ulong hash) => _shards[IndexOf(hash)];
+
+    /// <inheritdoc/>
+    public EntityState? Find(int entity, ulong hash) => ShardOf(hash).Find(entity, hash);
 
     /// <summary>Queues a message for its shard (or applies it, inline). Writer thread only; waits while the queue is full.</summary>
     public void Route(in ShardMessage message)

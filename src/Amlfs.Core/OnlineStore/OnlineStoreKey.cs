@@ -1,3 +1,4 @@
+using System.Globalization;
 using Amlfs.Engine;
 
 namespace Amlfs.OnlineStore;
@@ -12,6 +13,12 @@ namespace Amlfs.OnlineStore;
 /// (<see cref="EngineOptions.KeptDirection"/>): what it sent under the key above, and what it received under
 /// <c>amlfs:{version}:{entity}.inflows:{id}</c> (<see cref="Inflows"/>). Entity type names are snake_case, so the
 /// dot never makes one entity type's key another's. A replica reads both in one round trip and evaluates them merged.
+/// </para>
+/// <para>
+/// An entity type whose graph features read other accounts' states (<see cref="EntityPlan.ReadsNeighbours"/>) is keyed
+/// by the fingerprint of the id instead, <c>#</c> and 16 hex digits (<c>amlfs:{version}:customer:#00ab...</c>): a
+/// search knows its neighbours by the fingerprints their transfers keep, not by their ids. Every key of such a type
+/// has that form, so no id is mistaken for one; its version differs from that of any plan without such searches.
 /// </para>
 /// </summary>
 /// <param name="Version">The state layout version (<see cref="EntityStateFormat.Version"/>).</param>
@@ -32,7 +39,19 @@ public readonly record struct OnlineStoreKey(string Version, string Entity, stri
     public static OnlineStoreKey For(EntityStateFormat format, string entity, string id)
     {
         ArgumentNullException.ThrowIfNull(format);
-        return new OnlineStoreKey(format.Version, entity, id);
+        return format.Plan.Entity(entity) is { ReadsNeighbours: true }
+            ? ForFingerprint(format, entity, NeighbourStates.FingerprintOf(id))
+            : new OnlineStoreKey(format.Version, entity, id);
+    }
+
+    /// <summary>
+    /// The key of the state of the entity whose id has fingerprint <paramref name="fingerprint"/>, for an entity type
+    /// keyed by fingerprint (see above): what a replica reads for an account a graph search reached.
+    /// </summary>
+    public static OnlineStoreKey ForFingerprint(EntityStateFormat format, string entity, ulong fingerprint)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        return new OnlineStoreKey(format.Version, entity, "#" + fingerprint.ToString("x16", CultureInfo.InvariantCulture));
     }
 
     /// <summary>The key of the partial state of an account's inflows in the layout of <paramref name="format"/>.</summary>

@@ -56,4 +56,37 @@ public enum AggregationKind
     /// counterparties, new IP addresses, new devices.
     /// </summary>
     NewDistinctCount,
+
+    /// <summary>
+    /// Outflow transfers of the account in the window from which money returns to it along time-increasing transfers
+    /// within the window, through at most <c>max_hops</c> edges (a bounded search over the neighbours' states).
+    /// </summary>
+    CycleCount,
+
+    /// <summary>
+    /// Outflow: the largest number, over destination accounts D, of distinct intermediate accounts M paid by the account
+    /// and paying D later in the window. Inflow: the same with the account as D, over source accounts.
+    /// </summary>
+    ScatterGather,
+
+    /// <summary>
+    /// The account as a hub: the smaller of the distinct accounts that paid it and the distinct accounts it paid after
+    /// the first of those payments, in the window.
+    /// </summary>
+    GatherScatter,
+
+    /// <summary>Distinct accounts the account exchanged transfers with in the window (per direction); not normalised.</summary>
+    Degree,
+
+    /// <summary>
+    /// Share of the pairs of the account's account neighbours (at most <c>max_neighbours</c>) that transferred money
+    /// between themselves in the window: the local clustering coefficient of the undirected ego network.
+    /// </summary>
+    ClusteringCoefficient,
+
+    /// <summary>
+    /// Ego betweenness (Everett and Borgatti): over pairs of non-adjacent neighbours in the ego network, the sum of one
+    /// over the number of two-paths between them.
+    /// </summary>
+    EgoBetweenness,
 }

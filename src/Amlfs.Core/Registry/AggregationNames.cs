@@ -21,6 +21,12 @@ public static class AggregationNames
         ["concentration"] = AggregationKind.Concentration,
         ["amount_concentration"] = AggregationKind.AmountConcentration,
         ["new_distinct_count"] = AggregationKind.NewDistinctCount,
+        ["cycle_count"] = AggregationKind.CycleCount,
+        ["scatter_gather"] = AggregationKind.ScatterGather,
+        ["gather_scatter"] = AggregationKind.GatherScatter,
+        ["degree"] = AggregationKind.Degree,
+        ["clustering_coefficient"] = AggregationKind.ClusteringCoefficient,
+        ["ego_betweenness"] = AggregationKind.EgoBetweenness,
     };
 
     /// <summary>Kinds that aggregate the amount: its field is <c>amount</c>, the default.</summary>
@@ -38,8 +44,21 @@ public static class AggregationNames
     /// or up to 7d with <c>hop: exact</c>).
     /// </summary>
     public static bool ScansEvents(AggregationKind kind) =>
-        CountsValues(kind) || kind is AggregationKind.HourEntropy or AggregationKind.HourShare or AggregationKind.IntervalCv
-            or AggregationKind.AmountTrend;
+        CountsValues(kind) || SearchesGraph(kind) || kind is AggregationKind.HourEntropy or AggregationKind.HourShare
+            or AggregationKind.IntervalCv or AggregationKind.AmountTrend;
+
+    /// <summary>
+    /// Kinds over the account's windowed transfer graph: an account entity with inflows, exact windows, the counterparty
+    /// of each event, no field and no filter; their bounds come from the definition (<see cref="GraphBounds"/>).
+    /// </summary>
+    public static bool SearchesGraph(AggregationKind kind) =>
+        kind is AggregationKind.CycleCount or AggregationKind.ScatterGather or AggregationKind.GatherScatter
+            or AggregationKind.Degree or AggregationKind.ClusteringCoefficient or AggregationKind.EgoBetweenness;
+
+    /// <summary>Graph kinds that read the states of other accounts, not the account's own events alone.</summary>
+    public static bool ReadsNeighbours(AggregationKind kind) =>
+        kind is AggregationKind.CycleCount or AggregationKind.ScatterGather or AggregationKind.ClusteringCoefficient
+            or AggregationKind.EgoBetweenness;
 
     public static string List => string.Join(", ", ByName.Keys);
 

@@ -15,7 +15,8 @@ internal sealed class DefinitionsReader(string file)
     private static readonly string[] EntityKeys = ["name", "join_key", "description", "inflows"];
     private static readonly string[] ViewKeys = ["name", "entity", "family", "owner", "description", "tags", "features"];
     private static readonly string[] FeatureKeys =
-        ["name", "aggregation", "field", "window", "hop", "lookback", "filter", "direction", "expression", "description", "owner", "tags"];
+        ["name", "aggregation", "field", "window", "hop", "lookback", "filter", "direction", "max_hops", "max_visits", "max_neighbours",
+            "expression", "description", "owner", "tags"];
     private static readonly string[] RequestFeatureKeys = ["name", "entity", "expression", "description", "owner", "tags"];
 
     public List<DefinitionError> Errors { get; } = [];
@@ -193,7 +194,7 @@ internal sealed class DefinitionsReader(string file)
         var aggregationText = Scalar(node, "aggregation", path);
         if (expression is not null)
         {
-            foreach (var key in new[] { "aggregation", "field", "window", "hop", "lookback", "filter", "direction" })
+            foreach (var key in new[] { "aggregation", "field", "window", "hop", "lookback", "filter", "direction" }.Concat(GraphSearchRules.Keys))
             {
                 if (Child(node, key) is { } extra)
                     Error(extra, path + key, "an expression feature takes no " + key);
@@ -223,6 +224,7 @@ internal sealed class DefinitionsReader(string file)
 
         var window = Duration(node, "window", path, required: true);
         var hop = Scalar(node, "hop", path) == "exact" ? 0 : Duration(node, "hop", path);
+        var bounds = new GraphBounds(Count(node, "max_hops", path), Count(node, "max_visits", path), Count(node, "max_neighbours", path));
         var lookback = Duration(node, "lookback", path) ?? 0;
         var filter = ReadFilter(node, path);
         if (Scalar(node, "direction", path) is { } directionText)
@@ -240,8 +242,10 @@ internal sealed class DefinitionsReader(string file)
             Aggregation = aggregation.Value,
             Field = field,
             WindowMs = window.Value,
-            HopMs = hop ?? WindowRules.DefaultHopMs(window.Value),
+            // Graph searches read single events: their windows are exact without hop: exact.
+            HopMs = hop ?? (AggregationNames.SearchesGraph(aggregation.Value) ? 0 : WindowRules.DefaultHopMs(window.Value)),
             LookbackMs = lookback,
+            Bounds = bounds,
             Filter = filter,
         };
     }
@@ -378,6 +382,18 @@ internal sealed class DefinitionsReader(string file)
         }
 
         return ms;
+    }
+
+    /// <summary>A bound such as max_hops: a positive whole number, or 0 when not given.</summary>
+    private int Count(YamlMappingNode node, string key, string path)
+    {
+        var text = Scalar(node, key, path);
+        if (text is null)
+            return 0;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0)
+            return value;
+        Error(Child(node, key)!, path + key, $"must be a positive whole number, got '{text}'");
+        return 0;
     }
 
     private long? Money(YamlMappingNode node, string key, string path)

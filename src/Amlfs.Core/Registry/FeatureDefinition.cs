@@ -30,6 +30,9 @@ public sealed record FeatureDefinition
     /// <summary>For <c>new_distinct_count</c>: how far before the window a value counts as seen, in milliseconds; else 0.</summary>
     public long LookbackMs { get; init; }
 
+    /// <summary>For a graph aggregation: its search bounds as given (0 where not given), defaults filled in by the plan.</summary>
+    public GraphBounds Bounds { get; init; }
+
     /// <summary>Source text of a derived or request feature's expression.</summary>
     public string? Expression { get; init; }
 

@@ -114,6 +114,8 @@ public sealed class RegistryDiff
             ("hop", isAggregation && f.HopMs > 0 ? WindowRules.FormatDuration(f.HopMs) : ""),
             ("filter", isAggregation ? f.Filter.ToString() : ""),
             ("direction", isAggregation && f.Filter.Direction != EdgeDirection.Outflow ? EdgeDirections.Name(f.Filter.Direction) : ""),
+            ("lookback", isAggregation && f.LookbackMs > 0 ? WindowRules.FormatDuration(f.LookbackMs) : ""),
+            ("bounds", isAggregation ? f.Bounds.ToString() : ""),
             ("expression", f.Expression ?? ""),
             ("description", f.Description),
             ("owner", f.Owner),

@@ -45,7 +45,10 @@ internal sealed partial class OnlineStoreFeatureSource(
         try
         {
             var inflows = InflowsOf(entity, states, 0);
-            var sequence = format.Evaluate(entity, states[0], inflows, asOfMs, features);
+            var values = new double[entity.ValueCount];
+            var sequence = await EvaluateAsync(entity, states[0], inflows, asOfMs, values, new ExpressionScope(asOfMs, null), cancellationToken)
+                .ConfigureAwait(false);
+            FeatureEngine.CopyFeatures(entity, values, features);
             return new EntityRead(Known(states[0], inflows), sequence);
         }
         catch (InvalidDataException e)
@@ -80,7 +83,8 @@ internal sealed partial class OnlineStoreFeatureSource(
                 var at = i * perTransaction;
                 (entity, id) = (customer.Name, transaction.CustomerId);
                 var inflows = InflowsOf(customer, states, at);
-                var sequence = format.Evaluate(customer, states[at], inflows, q, input.CustomerValues, new ExpressionScope(q, (double)transaction.Amount));
+                var sequence = await EvaluateAsync(customer, states[at], inflows, q, input.CustomerValues,
+                    new ExpressionScope(q, (double)transaction.Amount), cancellationToken).ConfigureAwait(false);
                 input.Customer = new EntityRead(Known(states[at], inflows), sequence);
                 if (_merchant is not null)
                 {
@@ -98,6 +102,40 @@ internal sealed partial class OnlineStoreFeatureSource(
         }
 
         return inputs;
+    }
+
+    /// <summary>
+    /// Evaluates one entity from its fetched state; when its graph features read other accounts
+    /// (<see cref="EntityPlan.ReadsNeighbours"/>), fetches the accounts the searches reach level by level, one round trip
+    /// per level, and evaluates again until no search misses one: the values of the last round are those of an engine
+    /// that held every state (see docs/graph.md). The bounds of the definitions bound the accounts fetched.
+    /// </summary>
+    private async ValueTask<long> EvaluateAsync(EntityPlan entity, byte[]? state, byte[]? inflows, long q, double[] values,
+        ExpressionScope scope, CancellationToken cancellationToken)
+    {
+        if (!entity.ReadsNeighbours)
+            return format.Evaluate(entity, state, inflows, q, values, scope);
+        var neighbours = new NeighbourStates(format, entity);
+        for (var round = 0; ; round++)
+        {
+            var sequence = format.Evaluate(entity, state, inflows, q, values, scope, neighbours);
+            if (neighbours.Missing.Count == 0)
+                return sequence;
+            // Each round settles at least one more level of every search; a search has at most MaxHops levels.
+            if (round == GraphSearchRules.MaxHops)
+                throw new InvalidOperationException($"the graph searches of '{entity.Name}' still miss accounts after {round} rounds");
+            var missing = neighbours.TakeMissing();
+            var keys = new OnlineStoreKey[missing.Length * 2];
+            for (var i = 0; i < missing.Length; i++)
+            {
+                keys[2 * i] = OnlineStoreKey.ForFingerprint(format, entity.Name, missing[i]);
+                keys[(2 * i) + 1] = keys[2 * i] with { Inflows = true };
+            }
+
+            var fetched = await ReadManyAsync(keys, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < missing.Length; i++)
+                neighbours.Add(missing[i], fetched[2 * i], fetched[(2 * i) + 1]);
+        }
     }
 
     /// <summary>

@@ -1,7 +1,6 @@
 using Amlfs.Engine;
 using Amlfs.Registry;
 using Amlfs.Testing;
-using Amlfs.Transactions;
 using CsCheck;
 using Microsoft.Extensions.Time.Testing;
 
@@ -38,28 +37,8 @@ public sealed class EngineMatchesReferenceTests
         var options = EngineOptions.From(definition) with { Threaded = threaded, ShardCount = shards, QueueCapacity = 16 };
         using var engine = new FeatureEngine(plan, options, new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(clockMs)));
         var reference = new ReferenceModel(definition, clockMs);
-        // Threaded engines take the stream in batches (up to 7, cut at every query); inline ones one at a time.
-        var batch = new List<Transaction>();
-        var statuses = new IngestStatus[8];
-        for (var position = 0; position < stream.Count; position++)
-        {
-            var (transaction, query) = stream[position];
-            batch.Add(transaction);
-            if (threaded && !query && batch.Count < 7 && position < stream.Count - 1)
-                continue;
-            engine.IngestBatch(batch.ToArray(), statuses);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                var expected = reference.Ingest(batch[i]);
-                Assert.True(expected == statuses[i],
-                    $"event {position - batch.Count + 1 + i} ({batch[i]}): reference {expected}, engine {statuses[i]}");
-            }
-
-            batch.Clear();
-            if (query)
-                CompareAt(engine, reference, definition, plan, EngineScenarios.QueryTimes(reference.Accepted, definition, transaction.TimestampMs));
-        }
-
+        EngineScenarios.Feed(engine, reference, stream, threaded,
+            transaction => CompareAt(engine, reference, definition, plan, EngineScenarios.QueryTimes(reference.Accepted, definition, transaction.TimestampMs)));
         CompareAt(engine, reference, definition, plan, EngineScenarios.QueryTimes(reference.Accepted, definition, null));
     }
 

@@ -48,8 +48,9 @@ internal static class EngineScenarios
         Gen.OneOf(60_000L, 300_000L, 900_000L, 3_600_000L, 86_400_000L),
         (window, hop) => (window, Math.Min(hop, window)));
 
+    /// <summary>Aggregations but the graph searches, which <see cref="GraphScenarios"/> generate with their bounds.</summary>
     private static readonly Gen<FeatureDefinition> GenAggregation = Gen.Select(
-        Gen.Enum<AggregationKind>(), Gen.Bool, GenExactWindow, GenTiledWindow, GenFilter,
+        Gen.Enum<AggregationKind>().Where(k => !AggregationNames.SearchesGraph(k)), Gen.Bool, GenExactWindow, GenTiledWindow, GenFilter,
         Gen.OneOf(TransactionField.IpAddress, TransactionField.MerchantId, TransactionField.CustomerId,
             TransactionField.DeviceId, TransactionField.CounterpartyId),
         Gen.Enum<EdgeDirection>(),
@@ -183,6 +184,36 @@ internal static class EngineScenarios
         }
 
         return stream;
+    }
+
+    /// <summary>
+    /// Feeds a stream to the engine and to the reference alike, comparing every ingest decision: an inline engine one
+    /// event at a time, a threaded one in batches of up to 7 cut at every query. After each query step,
+    /// <paramref name="query"/> gets the step's transaction.
+    /// </summary>
+    public static void Feed(FeatureEngine engine, ReferenceModel reference, List<(Transaction Transaction, bool Query)> stream, bool threaded,
+        Action<Transaction> query)
+    {
+        var batch = new List<Transaction>();
+        var statuses = new IngestStatus[8];
+        for (var position = 0; position < stream.Count; position++)
+        {
+            var (transaction, isQuery) = stream[position];
+            batch.Add(transaction);
+            if (threaded && !isQuery && batch.Count < 7 && position < stream.Count - 1)
+                continue;
+            engine.IngestBatch(batch.ToArray(), statuses);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var expected = reference.Ingest(batch[i]);
+                Assert.True(expected == statuses[i],
+                    $"event {position - batch.Count + 1 + i} ({batch[i]}): reference {expected}, engine {statuses[i]}");
+            }
+
+            batch.Clear();
+            if (isQuery)
+                query(transaction);
+        }
     }
 
     /// <summary>Fails naming the feature, its definition and both values unless <paramref name="actual"/> equals <paramref name="expected"/> to the bit.</summary>
