@@ -95,6 +95,11 @@ public sealed partial class ReferenceModel(RegistryDefinition definition, long? 
                 var a = events.Select(e => e.T.AmountCents).ToList();
                 return AggregateMath.Slope(events.Count, t.Aggregate(Int128.Zero, (s, x) => s + x), t.Aggregate(Int128.Zero, (s, x) => s + x * x),
                     a.Sum(), t.Zip(a).Aggregate(Int128.Zero, (s, p) => s + p.First * p.Second));
+            case AggregationKind.OutlierShare:
+                var amounts = events.Select(e => e.T.AmountCents).ToList();
+                var squares = amounts.Aggregate(Int128.Zero, (s, x) => s + (Int128)x * x);
+                var outliers = amounts.Count(x => AggregateMath.IsOutlier(amounts.Count, amounts.Sum(), squares, x, f.ThresholdSd));
+                return AggregateMath.Share(outliers, amounts.Count);
             case AggregationKind.Concentration:
             case AggregationKind.AmountConcentration:
                 var byValue = events.Where(e => Value(e, f.Field!.Value, joinKey) is not null)
@@ -215,6 +220,7 @@ public sealed partial class ReferenceModel(RegistryDefinition definition, long? 
         TransactionField.Country => t.Country,
         TransactionField.Channel => t.Channel,
         TransactionField.PaymentFormat => t.PaymentFormat,
+        TransactionField.Currency => t.Currency,
         _ => throw new ArgumentOutOfRangeException(nameof(field)),
     };
 }

@@ -16,6 +16,8 @@ internal static class FeatureText
         var text = AggregationNames.Name(feature.Aggregation);
         if (feature.Field is { } field)
             text += $"({FieldNames.Name(field)})";
+        if (feature.ThresholdSd > 0)
+            text += string.Create(System.Globalization.CultureInfo.InvariantCulture, $" beyond {feature.ThresholdSd} sd");
         if (feature.Filter.Direction != EdgeDirection.Outflow)
             text += $" {EdgeDirections.Name(feature.Filter.Direction)}";
         if (feature.Filter.Kind != FilterKind.None)

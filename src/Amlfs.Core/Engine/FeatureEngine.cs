@@ -345,6 +345,7 @@ public sealed partial class FeatureEngine : IDisposable
         TransactionField.Country => t.Country,
         TransactionField.Channel => t.Channel,
         TransactionField.PaymentFormat => t.PaymentFormat,
+        TransactionField.Currency => t.Currency,
         _ => null,
     };
 

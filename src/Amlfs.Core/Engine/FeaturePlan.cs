@@ -142,7 +142,8 @@ public sealed class FeaturePlan
             var problem = WindowProblem(kind, windowMs, WindowRules.DefaultHopMs(windowMs));
             if (problem is not null)
                 throw new ExpressionException($"{problem} (column {column})", column);
-            var spec = new AggregateSpec(kind, field, windowMs, WindowRules.DefaultHopMs(windowMs), FeatureFilter.None);
+            var threshold = kind == AggregationKind.OutlierShare ? AggregationNames.DefaultThresholdSd : 0;
+            var spec = new AggregateSpec(kind, field, windowMs, WindowRules.DefaultHopMs(windowMs), FeatureFilter.None, ThresholdSd: threshold);
             var k = _aggregates.IndexOf(spec);
             if (k >= 0)
                 return _derived.Count + k;
@@ -151,7 +152,7 @@ public sealed class FeaturePlan
         }
 
         private static AggregateSpec SpecOf(FeatureDefinition f) => new(f.Aggregation, f.Field, f.WindowMs, f.HopMs, f.Filter, f.LookbackMs,
-            AggregationNames.SearchesGraph(f.Aggregation) ? GraphSearchRules.Resolve(f.Aggregation, f.Bounds, []) : default);
+            AggregationNames.SearchesGraph(f.Aggregation) ? GraphSearchRules.Resolve(f.Aggregation, f.Bounds, []) : default, f.ThresholdSd);
 
         private void CheckAndAddAggregate(FeatureDefinition f)
         {
@@ -171,6 +172,12 @@ public sealed class FeaturePlan
             if (GraphProblem(f) is { } graphProblem)
             {
                 errors.Add(new(file, f.Line, $"{f.Name}.{graphProblem.Key}", graphProblem.Reason));
+                return;
+            }
+
+            if (f.ThresholdSd != 0 && f.Aggregation != AggregationKind.OutlierShare)
+            {
+                errors.Add(new(file, f.Line, $"{f.Name}.threshold_sd", "only outlier_share takes a threshold_sd"));
                 return;
             }
 

@@ -89,4 +89,10 @@ public enum AggregationKind
     /// over the number of two-paths between them.
     /// </summary>
     EgoBetweenness,
+
+    /// <summary>
+    /// Share of the window's events whose amount lies more than a threshold (<c>threshold_sd</c>, default 3) of sample
+    /// standard deviations from the mean amount of the same events; 0 below two events or when every amount is equal.
+    /// </summary>
+    OutlierShare,
 }

@@ -27,12 +27,13 @@ public static class AggregationNames
         ["degree"] = AggregationKind.Degree,
         ["clustering_coefficient"] = AggregationKind.ClusteringCoefficient,
         ["ego_betweenness"] = AggregationKind.EgoBetweenness,
+        ["outlier_share"] = AggregationKind.OutlierShare,
     };
 
     /// <summary>Kinds that aggregate the amount: its field is <c>amount</c>, the default.</summary>
     public static bool AggregatesAmount(AggregationKind kind) =>
         kind is AggregationKind.Sum or AggregationKind.Avg or AggregationKind.Min or AggregationKind.Max
-            or AggregationKind.StdDev or AggregationKind.AmountTrend;
+            or AggregationKind.StdDev or AggregationKind.AmountTrend or AggregationKind.OutlierShare;
 
     /// <summary>Kinds that read a field's values: the field is required and is not the amount.</summary>
     public static bool CountsValues(AggregationKind kind) =>
@@ -45,7 +46,10 @@ public static class AggregationNames
     /// </summary>
     public static bool ScansEvents(AggregationKind kind) =>
         CountsValues(kind) || SearchesGraph(kind) || kind is AggregationKind.HourEntropy or AggregationKind.HourShare
-            or AggregationKind.IntervalCv or AggregationKind.AmountTrend;
+            or AggregationKind.IntervalCv or AggregationKind.AmountTrend or AggregationKind.OutlierShare;
+
+    /// <summary>The threshold of <c>outlier_share</c> when a definition gives none: 3 standard deviations.</summary>
+    public const double DefaultThresholdSd = 3;
 
     /// <summary>
     /// Kinds over the account's windowed transfer graph: an account entity with inflows, exact windows, the counterparty

@@ -15,8 +15,8 @@ internal sealed class DefinitionsReader(string file)
     private static readonly string[] EntityKeys = ["name", "join_key", "description", "inflows"];
     private static readonly string[] ViewKeys = ["name", "entity", "family", "owner", "description", "tags", "features"];
     private static readonly string[] FeatureKeys =
-        ["name", "aggregation", "field", "window", "hop", "lookback", "filter", "direction", "max_hops", "max_visits", "max_neighbours",
-            "expression", "description", "owner", "tags"];
+        ["name", "aggregation", "field", "window", "hop", "lookback", "threshold_sd", "filter", "direction", "max_hops", "max_visits",
+            "max_neighbours", "expression", "description", "owner", "tags"];
     private static readonly string[] RequestFeatureKeys = ["name", "entity", "expression", "description", "owner", "tags"];
 
     public List<DefinitionError> Errors { get; } = [];
@@ -194,7 +194,7 @@ internal sealed class DefinitionsReader(string file)
         var aggregationText = Scalar(node, "aggregation", path);
         if (expression is not null)
         {
-            foreach (var key in new[] { "aggregation", "field", "window", "hop", "lookback", "filter", "direction" }.Concat(GraphSearchRules.Keys))
+            foreach (var key in new[] { "aggregation", "field", "window", "hop", "lookback", "threshold_sd", "filter", "direction" }.Concat(GraphSearchRules.Keys))
             {
                 if (Child(node, key) is { } extra)
                     Error(extra, path + key, "an expression feature takes no " + key);
@@ -226,6 +226,7 @@ internal sealed class DefinitionsReader(string file)
         var hop = Scalar(node, "hop", path) == "exact" ? 0 : Duration(node, "hop", path);
         var bounds = new GraphBounds(Count(node, "max_hops", path), Count(node, "max_visits", path), Count(node, "max_neighbours", path));
         var lookback = Duration(node, "lookback", path) ?? 0;
+        var thresholdSd = Threshold(node, path);
         var filter = ReadFilter(node, path);
         if (Scalar(node, "direction", path) is { } directionText)
         {
@@ -246,8 +247,20 @@ internal sealed class DefinitionsReader(string file)
             HopMs = hop ?? (AggregationNames.SearchesGraph(aggregation.Value) ? 0 : WindowRules.DefaultHopMs(window.Value)),
             LookbackMs = lookback,
             Bounds = bounds,
+            ThresholdSd = thresholdSd ?? (aggregation == AggregationKind.OutlierShare ? AggregationNames.DefaultThresholdSd : 0),
             Filter = filter,
         };
+    }
+
+    /// <summary>A positive number of standard deviations (<c>threshold_sd: 3</c>, <c>2.5</c>), or null when not given.</summary>
+    private double? Threshold(YamlMappingNode node, string path)
+    {
+        if (Scalar(node, "threshold_sd", path) is not { } text)
+            return null;
+        if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value is > 0 and <= 1_000)
+            return value;
+        Error(Child(node, "threshold_sd")!, path + "threshold_sd", $"must be a positive number of standard deviations such as 3 or 2.5, got '{text}'");
+        return null;
     }
 
     private FeatureFilter ReadFilter(YamlMappingNode node, string path)

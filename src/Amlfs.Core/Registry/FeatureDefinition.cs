@@ -33,6 +33,9 @@ public sealed record FeatureDefinition
     /// <summary>For a graph aggregation: its search bounds as given (0 where not given), defaults filled in by the plan.</summary>
     public GraphBounds Bounds { get; init; }
 
+    /// <summary>For <c>outlier_share</c>: how many sample standard deviations from the mean make an outlier; else 0.</summary>
+    public double ThresholdSd { get; init; }
+
     /// <summary>Source text of a derived or request feature's expression.</summary>
     public string? Expression { get; init; }
 

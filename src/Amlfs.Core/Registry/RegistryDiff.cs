@@ -116,6 +116,7 @@ public sealed class RegistryDiff
             ("direction", isAggregation && f.Filter.Direction != EdgeDirection.Outflow ? EdgeDirections.Name(f.Filter.Direction) : ""),
             ("lookback", isAggregation && f.LookbackMs > 0 ? WindowRules.FormatDuration(f.LookbackMs) : ""),
             ("bounds", isAggregation ? f.Bounds.ToString() : ""),
+            ("threshold_sd", isAggregation && f.ThresholdSd > 0 ? f.ThresholdSd.ToString(System.Globalization.CultureInfo.InvariantCulture) : ""),
             ("expression", f.Expression ?? ""),
             ("description", f.Description),
             ("owner", f.Owner),

@@ -49,10 +49,10 @@ internal static class EngineScenarios
         (window, hop) => (window, Math.Min(hop, window)));
 
     /// <summary>Aggregations but the graph searches, which <see cref="GraphScenarios"/> generate with their bounds.</summary>
-    private static readonly Gen<FeatureDefinition> GenAggregation = Gen.Select(
+    private static readonly Gen<FeatureDefinition> GenAggregationShape = Gen.Select(
         Gen.Enum<AggregationKind>().Where(k => !AggregationNames.SearchesGraph(k)), Gen.Bool, GenExactWindow, GenTiledWindow, GenFilter,
         Gen.OneOf(TransactionField.IpAddress, TransactionField.MerchantId, TransactionField.CustomerId,
-            TransactionField.DeviceId, TransactionField.CounterpartyId),
+            TransactionField.DeviceId, TransactionField.CounterpartyId, TransactionField.Currency, TransactionField.PaymentFormat),
         Gen.Enum<EdgeDirection>(),
         (kind, tiled, exact, tile, filter, field, direction) =>
         {
@@ -80,6 +80,9 @@ internal static class EngineScenarios
                 Filter = filter.WithDirection(direction),
             };
         });
+
+    private static readonly Gen<FeatureDefinition> GenAggregation = Gen.Select(GenAggregationShape, Gen.OneOf(0.5, 1.0, 1.5, 2.0, 3.0),
+        (f, threshold) => f.Aggregation == AggregationKind.OutlierShare ? f with { ThresholdSd = threshold } : f);
 
     private static readonly string[] ExpressionTemplates =
     [
@@ -138,11 +141,17 @@ internal static class EngineScenarios
         (1, Gen.Long[-4_000_000, -400_000]),      // late
         (1, Gen.Long[3_000_000, 2 * 86_400_000L])); // long gap: windows empty, state expires
 
-    private static readonly Gen<EngineScenarioStep> GenStep = Gen.Select(
+    private static readonly string[] Currencies = ["BRL", "USD", "EUR"];
+    private static readonly string?[] PaymentFormats = [null, "pix", "card"];
+
+    private static readonly Gen<EngineScenarioStep> GenStepShape = Gen.Select(
         GenOffset, Gen.Int[0, 2], Gen.Frequency((2, Gen.Int[0, 2]), (1, Gen.Int[3, 5])), Gen.Int[0, 4], Gen.Int[0, 2],
         Gen.Frequency((3, Gen.Long[1, 200_000_00]), (1, Gen.OneOf(1L, 100L, 999_999L, 1_000_000L, 100_00L, 5_000_00L))),
         Gen.Frequency((9, Gen.Const(-1)), (1, Gen.Int[0, 400])), Gen.Frequency((9, Gen.Const(false)), (1, Gen.Const(true))),
         (offset, c, m, ip, d, cents, dup, query) => new EngineScenarioStep(offset, c, m, ip, d, cents, dup, query));
+
+    private static readonly Gen<EngineScenarioStep> GenStep = Gen.Select(GenStepShape, Gen.Int[0, Currencies.Length * PaymentFormats.Length - 1],
+        (step, labels) => step with { Labels = labels });
 
     public static readonly Gen<(RegistryDefinition Definition, EngineScenarioStep[] Steps, long Start, int Shards, double ClockAt)> GenScenario =
         Gen.Select(GenDefinition, GenStep.Array[1, 120], Gen.Long[Tx.Utc(2025, 1, 1), Tx.Utc(2027, 1, 1)], Gen.Int[1, 3],
@@ -180,6 +189,8 @@ internal static class EngineScenarios
                 TimestampMs = time,
                 IpAddress = Ips[s.Ip],
                 DeviceId = Devices[s.Device],
+                Currency = Currencies[s.Labels % Currencies.Length],
+                PaymentFormat = PaymentFormats[s.Labels / Currencies.Length],
             }, s.Query));
         }
 
