@@ -20,7 +20,7 @@ public static class TestModels
     public static IReadOnlyList<string> DefaultInputs()
     {
         var plan = FeaturePlan.Compile(DefinitionsLoader.LoadDefault());
-        return ModelInputLayout.Of(plan.Entity("customer")!, plan.Entity("merchant")).Names;
+        return ModelInputLayout.Of(plan).Names;
     }
 
     /// <summary>Trains a model over <paramref name="inputs"/> and stores it (not activated) in <paramref name="dataDirectory"/>.</summary>

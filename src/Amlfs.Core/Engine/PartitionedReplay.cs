@@ -89,11 +89,16 @@ public static class PartitionedReplay
 
             var rowHashes = Hash(query.EntityIds, parallel);
             var order = RowOrder(query.AsOfMs);
-            var rowLists = Split(order.Length, _ => true, k => rowHashes[order[k]], partitions, parallel, k => order[k]);
+            var rowLists = Split(order.Length, k => rowHashes[order[k]] != 0, k => rowHashes[order[k]], partitions, parallel, k => order[k]);
             for (var p = 0; p < partitions; p++)
             {
                 work.Add(new ReplayPartition(plan, options, query, events, eventLists[p], rowLists[p], rowHashes, results[q], applyAll: whole));
             }
+
+            // Rows that name no entity read as unknown whatever the history holds: a partition of their own, fed nothing.
+            var unnamed = order.Where(row => rowHashes[row] == 0).ToArray();
+            if (unnamed.Length > 0)
+                work.Add(new ReplayPartition(plan, options, query, events, [], unnamed, rowHashes, results[q]));
         }
 
         // Largest first, so the last partitions to start are short ones.

@@ -87,7 +87,7 @@ internal sealed class ReplayPartition(
             var id = query.EntityIds[row];
             var amount = query.RequestAmounts?[row];
             var scope = new ExpressionScope(q, amount);
-            var state = shard.Find(entity.Index, id, rowHashes[row]);
+            var state = id is null ? null : shard.Find(entity.Index, id, rowHashes[row]);
             EntityEvaluator.Evaluate(entity, state, rowHashes[row], q, values, scope, shard);
             var target = output.AsSpan((int)((long)row * width), width);
             for (var f = 0; f < featureMap.Length; f++)

@@ -7,10 +7,13 @@ namespace Amlfs.Engine;
 /// transaction of that amount (currency units).
 /// </summary>
 /// <param name="Entity">The entity type, from the plan the replay runs.</param>
-/// <param name="EntityIds">The entity of each row.</param>
+/// <param name="EntityIds">
+/// The entity of each row; null for a row that names none (a transaction without an IP, for an entity joined on
+/// <c>ip_address</c>), which reads as unknown: the values of an entity without events.
+/// </param>
 /// <param name="AsOfMs">The as-of time of each row, UTC milliseconds; any order.</param>
 /// <param name="RequestAmounts">The request amount of each row, or null to evaluate stored features only.</param>
-public sealed record ReplayQuery(EntityPlan Entity, string[] EntityIds, long[] AsOfMs, double[]? RequestAmounts = null)
+public sealed record ReplayQuery(EntityPlan Entity, string?[] EntityIds, long[] AsOfMs, double[]? RequestAmounts = null)
 {
     /// <summary>Values per row: the stored features in <c>Entity.Features</c> order, then the request features if any.</summary>
     public int Width => Entity.Features.Count + (RequestAmounts is null ? 0 : Entity.RequestFeatures.Count);

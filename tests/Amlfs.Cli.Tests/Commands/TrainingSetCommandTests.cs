@@ -78,6 +78,47 @@ public sealed class TrainingSetCommandTests : IDisposable
     };
 
     [Fact]
+    public async Task Every_row_reads_its_ip_and_device_as_of_its_own_time_and_a_row_without_one_reads_zeros()
+    {
+        var definition = DefinitionTexts.IpAndDeviceDefinitions();
+        new Amlfs.Storage.RegistryStore(_cli.PathOf("data")).Apply(DefinitionTexts.WithIpAndDevice(), "features.yaml", DateTimeOffset.UtcNow);
+        var (generated, rolled) = History();
+        generated = [.. generated.Select((r, i) => i % 4 == 0 ? r : r with { Transaction = r.Transaction with { DeviceId = "PHONE_" + (i % 3) } })];
+        await WritePartAsync(0, generated);
+        await WritePartAsync(1, rolled); // later file, earlier events: a row must see them when they are before it
+
+        var result = _cli.Run("training-set", "--out", "ts.parquet");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var reference = new ReferenceModel(definition, clockMs: null);
+        foreach (var t in generated.Concat(rolled).Select(r => r.Transaction).OrderBy(t => t.TimestampMs))
+            reference.Ingest(t);
+        var expected = generated.Concat(rolled)
+            .Where(r => r.IsSuspicious is not null)
+            .DistinctBy(r => r.Transaction.TransactionId)
+            .OrderBy(r => r.Transaction.TimestampMs).ThenBy(r => r.Transaction.TransactionId, StringComparer.Ordinal)
+            .ToList();
+        var (columns, rows) = ReadOutput("ts.parquet");
+        Assert.Equal(expected.Count, rows.Count);
+        var ipColumns = definition.StoredFeatures.Where(f => f.Entity == "ip").Select(f => Array.IndexOf(columns, f.Name)).ToArray();
+        var deviceColumns = definition.StoredFeatures.Where(f => f.Entity == "device").Select(f => Array.IndexOf(columns, f.Name)).ToArray();
+        Assert.DoesNotContain(-1, ipColumns.Concat(deviceColumns));
+        Assert.Contains(expected, r => r.Transaction.IpAddress is null);
+        Assert.Contains(expected, r => r.Transaction.DeviceId is null);
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var t = expected[r].Transaction;
+            // A row without an IP names no IP entity: the values of one without events, as an id nobody has.
+            var ip = reference.Features("ip", t.IpAddress ?? "no entity", t.TimestampMs);
+            var device = reference.Features("device", t.DeviceId ?? "no entity", t.TimestampMs);
+            Assert.Equal(ip, ipColumns.Select(c => (double)rows[r][c]!));
+            Assert.Equal(device, deviceColumns.Select(c => (double)rows[r][c]!));
+        }
+
+        Assert.Contains(Enumerable.Range(0, rows.Count), r => (double)rows[r][ipColumns[0]]! > 1);
+    }
+
+    [Fact]
     public async Task A_store_rewritten_by_duckdb_gives_the_same_training_set()
     {
         var (generated, rolled) = History();

@@ -48,7 +48,7 @@ public sealed class EngineMatchesReferenceTests
         engine.Flush();
         foreach (var entity in plan.Entities)
         {
-            var ids = EngineScenarios.AllIds;
+            var ids = EngineScenarios.IdsOf(entity);
             var actual = new double[entity.Features.Count];
             foreach (var id in ids)
             {

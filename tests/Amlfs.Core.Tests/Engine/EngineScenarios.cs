@@ -26,6 +26,17 @@ internal static class EngineScenarios
     private static readonly string?[] Ips = ["10.0.0.1", "10.0.0.2", "10.0.0.3", "2001:db8::1", null];
     private static readonly string?[] Devices = ["D1", "D2", null];
 
+    /// <summary>
+    /// The ids to read an entity type at: every account and merchant for the ends of the edge, every IP or device for
+    /// an entity joined on one, and an id no transaction names.
+    /// </summary>
+    public static string[] IdsOf(EntityPlan entity) => entity.JoinKey switch
+    {
+        TransactionField.IpAddress => [.. Ips.OfType<string>(), "10.9.9.9"],
+        TransactionField.DeviceId => [.. Devices.OfType<string>(), "D9"],
+        _ => AllIds,
+    };
+
     private static readonly Gen<FeatureFilter> GenFilter = Gen.Frequency(
         (4, Gen.Const(FeatureFilter.None)),
         (1, Gen.Const(FeatureFilter.Night)),
@@ -97,7 +108,7 @@ internal static class EngineScenarios
         "if(count(30d) == 0, 30d, now - last_time(30d)) / 1s + ({0} != {1}) - ({0} <= 2)",
     ];
 
-    private static readonly Gen<RegistryDefinition> GenDefinition = Gen.Select(
+    private static readonly Gen<RegistryDefinition> GenAccountDefinition = Gen.Select(
         GenAggregation.Array[1, 6], GenAggregation.Array[1, 4], Gen.Int[0, ExpressionTemplates.Length - 1].Array[0, 3],
         Gen.OneOf(Zones), Gen.OneOf(0L, 1_000L, 300_000L, 1_800_000L), Gen.OneOf(0L, 600_000L, 7_200_000L, 86_400_000L),
         Gen.Bool,
@@ -132,6 +143,31 @@ internal static class EngineScenarios
                     new FeatureViewDefinition { Name = "merchant_view", Entity = "merchant", Features = merchantFeatures },
                 ],
             };
+        });
+
+    /// <summary>
+    /// The definitions of <see cref="GenAccountDefinition"/>, often with entity types joined on <c>ip_address</c> and
+    /// <c>device_id</c> (accounts sharing an IP or a device): transactions without one must reach none.
+    /// </summary>
+    private static readonly Gen<RegistryDefinition> GenDefinition = Gen.Select(
+        GenAccountDefinition, GenAggregation.Array[0, 3], GenAggregation.Array[0, 2],
+        (definition, ip, device) =>
+        {
+            var entities = definition.Entities.ToList();
+            var views = definition.Views.ToList();
+            foreach (var (name, joinKey, features) in new[] { ("ip", TransactionField.IpAddress, ip), ("device", TransactionField.DeviceId, device) })
+            {
+                if (features.Length == 0)
+                    continue;
+                // The counterparty is defined at the ends of the edge; seen from an IP, the accounts are what counts.
+                var named = Named(features, name, name, inflows: false)
+                    .Select(f => f.Field == TransactionField.CounterpartyId ? f with { Field = TransactionField.CustomerId } : f)
+                    .ToList();
+                entities.Add(new EntityDefinition(name, joinKey, ""));
+                views.Add(new FeatureViewDefinition { Name = name + "_view", Entity = name, Features = named });
+            }
+
+            return definition with { Entities = entities, Views = views };
         });
 
     private static readonly Gen<long> GenOffset = Gen.Frequency(

@@ -368,7 +368,7 @@ public sealed class EngineSnapshotTests
         foreach (var entity in plan.Entities)
         {
             Assert.Equal(expected.EntityCount(entity), actual.EntityCount(entity));
-            var ids = EngineScenarios.AllIds;
+            var ids = EngineScenarios.IdsOf(entity);
             var want = new double[entity.Features.Count];
             var got = new double[entity.Features.Count];
             foreach (var id in ids)

@@ -76,18 +76,22 @@ public sealed class PartitionedReplayTests
                 reference.Ingest(t);
             var plan = FeaturePlan.Compile(definition);
             var times = EngineScenarios.QueryTimes(reference.Accepted, definition, null).Where(q => q > start).Take(60).ToArray();
-            var rows = times.SelectMany(q => EngineScenarios.AllIds.Select(id => (Id: id, AsOfMs: q))).ToArray();
-            var queries = plan.Entities.Select(e => new ReplayQuery(e, [.. rows.Select(r => r.Id)], [.. rows.Select(r => r.AsOfMs)])).ToArray();
+            // Every id of each entity type, and a row that names none (a transaction without an IP): an unknown entity.
+            var rows = plan.Entities
+                .Select(e => times.SelectMany(q => EngineScenarios.IdsOf(e).Append(null).Select(id => (Id: id, AsOfMs: q))).ToArray())
+                .ToArray();
+            var queries = plan.Entities.Select(e => new ReplayQuery(e, [.. rows[e.Index].Select(r => r.Id)], [.. rows[e.Index].Select(r => r.AsOfMs)])).ToArray();
 
             var result = PartitionedReplay.Run(plan, EngineOptions.From(definition), ReplayHistory.From(history), queries, parallelism);
 
             for (var q = 0; q < queries.Length; q++)
             {
                 var entity = queries[q].Entity;
-                for (var r = 0; r < rows.Length; r++)
+                for (var r = 0; r < rows[q].Length; r++)
                 {
-                    AssertBitwise(reference.Features(entity.Name, rows[r].Id, rows[r].AsOfMs),
-                        result.Values[q].AsSpan(r * queries[q].Width, queries[q].Width), $"{entity.Name} {rows[r].Id} as of {rows[r].AsOfMs}");
+                    var (id, asOf) = rows[q][r];
+                    AssertBitwise(reference.Features(entity.Name, id ?? "no entity", asOf),
+                        result.Values[q].AsSpan(r * queries[q].Width, queries[q].Width), $"{entity.Name} {id} as of {asOf}");
                 }
             }
         }, iter: EngineScenarios.Iterations(60));
