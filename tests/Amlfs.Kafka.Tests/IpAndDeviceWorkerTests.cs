@@ -1,0 +1,76 @@
+using Amlfs.Checkpoints;
+using Amlfs.Kafka.Workers;
+using Amlfs.Redis;
+using Amlfs.Storage;
+using Amlfs.Testing;
+using Amlfs.Transactions;
+
+namespace Amlfs.Kafka.Tests;
+
+/// <summary>
+/// Entity types joined on <c>ip_address</c> and <c>device_id</c> through Kafka workers, a RESP server and a stateless
+/// replica: each join key gets a re-keyed topic of its own, which carries only the transactions that have the field,
+/// and the replica's <c>/predict</c> reads the IP the request names.
+/// </summary>
+public sealed class IpAndDeviceWorkerTests : IDisposable
+{
+    private readonly KafkaMockCluster _cluster = new();
+    private readonly GarnetServerFixture _redis = new();
+    private readonly TempDirectory _data = new();
+    private readonly TempDirectory _checkpoints = new();
+
+    public void Dispose()
+    {
+        _cluster.Dispose();
+        _redis.Dispose();
+        _data.Dispose();
+        _checkpoints.Dispose();
+    }
+
+    [Fact]
+    public async Task Ips_and_devices_are_re_keyed_onto_topics_of_their_own_and_served_by_a_replica()
+    {
+        var definition = DefinitionTexts.IpAndDeviceDefinitions();
+        new RegistryStore(_data.Path).Apply(DefinitionTexts.WithIpAndDevice(), "features.yaml", DateTimeOffset.UtcNow);
+        var topic = WorkerScenario.Topic();
+        var traffic = WorkerScenario.Traffic(topic);
+        // Every fifth without an IP and every seventh without a device: they must reach no such entity.
+        List<Transaction> sent = [.. Enumerable.Range(0, 200).Select(i => traffic.Next().Transaction with
+        {
+            IpAddress = i % 5 == 0 ? null : "177.20.0." + (i % 4),
+        })];
+        sent = [.. sent.Select((t, i) => i % 7 == 0 ? t with { DeviceId = null } : t)];
+        var withIp = sent.Count(t => t.IpAddress is not null);
+        var withDevice = sent.Count(t => t.DeviceId is not null);
+        WorkerScenario.Publish(_cluster, topic, sent);
+        await using var store = await RedisOnlineStore.ConnectAsync(new RedisOnlineStoreOptions { Host = _redis.Host, Port = _redis.Port });
+
+        var log = new LineLogger();
+        using (var worker = new WorkerRun(new KafkaWorker(
+            new KafkaWorkerOptions { BootstrapServers = _cluster.BootstrapServers, Topic = topic, GroupId = "g-" + topic },
+            definition, store, new DirectoryCheckpointStore(_checkpoints.Path), log), log))
+        {
+            var expected = sent.Count * 2 + withIp + withDevice;
+            worker.WaitFor(t => t.Consumed == expected);
+            var totals = worker.Stop();
+            Assert.Equal((expected, sent.Count + withIp + withDevice), (totals.Accepted, totals.Rekeyed));
+        }
+
+        Assert.Equal(withIp, _cluster.ReadAll($"{topic}.by-ip").Count);
+        Assert.Equal(withDevice, _cluster.ReadAll($"{topic}.by-device").Count);
+        Assert.Contains(log.Messages, m => m.Contains($"{topic}.by-ip (keyed by ip_address: ip)", StringComparison.Ordinal));
+        WorkerScenario.AssertStoreEquals(store, WorkerScenario.Reference(sent, definition), sent);
+
+        await using var replica = await RunningServer.StartAsync(TimeProvider.System, _data.Path,
+            s => s with { OnlineStore = store, OnlineStoreEndpoint = $"{_redis.Host}:{_redis.Port}" });
+        var (status, body) = await replica.PostJsonAsync("/predict",
+            """{"transaction_id": "P1", "customer_id": "NEW", "merchant_id": "SHOP", "amount": 300.0, "ip_address": "177.20.0.1"}""");
+        var (_, ip) = await replica.GetJsonAsync("/features/ip/177.20.0.1");
+
+        Assert.Equal(200, status);
+        var accounts = sent.Where(t => t.IpAddress == "177.20.0.1").Select(t => t.CustomerId).Distinct().Count();
+        Assert.True(accounts > 1);
+        Assert.Equal(accounts, body.GetProperty("features_used").GetProperty("ip_unique_accounts_24h").GetDouble());
+        Assert.Equal(accounts, ip.GetProperty("features").GetProperty("ip_unique_accounts_24h").GetDouble());
+    }
+}
