@@ -169,7 +169,52 @@ public static class DefinitionTexts
 
         """;
 
+    /// <summary>
+    /// Request features telling whether the request's counterparty, IP and device were seen with the account in the last
+    /// 30 days, and when the counterparty last was, as docs/definitions.md declares them, for <see cref="WithFirstSeen"/>.
+    /// </summary>
+    public const string FirstSeenFeatures = """
+          - name: first_seen_counterparty_30d
+            entity: customer
+            aggregation: first_seen
+            field: counterparty_id
+            window: 30d
+            description: 1 when the account made no payment to the request's merchant or destination account in the last 30 days.
+          - name: first_seen_ip_30d
+            entity: customer
+            aggregation: first_seen
+            field: ip_address
+            window: 30d
+            description: 1 when the account paid from no transaction with the request's IP address in the last 30 days (0 without an IP).
+          - name: first_seen_device_30d
+            entity: customer
+            aggregation: first_seen
+            field: device_id
+            window: 30d
+            description: 1 when the account paid from the request's device in none of the last 30 days (0 without a device).
+          - name: counterparty_last_seen_30d
+            entity: customer
+            aggregation: last_seen_time
+            field: counterparty_id
+            window: 30d
+            description: When the account last paid the request's counterparty within 30 days (ms since the epoch; 0 for never).
+          - name: days_since_counterparty_30d
+            entity: customer
+            expression: if(counterparty_last_seen_30d == 0, 30d, now - counterparty_last_seen_30d) / 1d
+            description: Days since the account last paid the request's counterparty (30 when not within 30 days).
+
+        """;
+
     private const string MerchantView = "  - name: merchant_activity\n";
+
+    /// <summary>The default file with <see cref="FirstSeenFeatures"/> appended to its request features.</summary>
+    public static string WithFirstSeen(string? text = null)
+    {
+        text ??= DefinitionsLoader.DefaultText();
+        if (!text.Contains("request_features:", StringComparison.Ordinal))
+            text += "\nrequest_features:\n";
+        return text.TrimEnd('\n') + "\n" + FirstSeenFeatures;
+    }
 
     /// <summary>
     /// The default file with the entity types joined on <c>ip_address</c> and <c>device_id</c> and their views

@@ -11,7 +11,7 @@ internal static class FeatureText
     public static string Aggregation(FeatureDefinition feature)
     {
         ArgumentNullException.ThrowIfNull(feature);
-        if (feature.Kind != FeatureKind.Aggregation)
+        if (!feature.IsAggregation)
             return "expression";
         var text = AggregationNames.Name(feature.Aggregation);
         if (feature.Field is { } field)
@@ -29,7 +29,7 @@ internal static class FeatureText
     public static string Window(FeatureDefinition feature)
     {
         ArgumentNullException.ThrowIfNull(feature);
-        if (feature.Kind != FeatureKind.Aggregation)
+        if (!feature.IsAggregation)
             return "";
         var window = WindowRules.FormatDuration(feature.WindowMs);
         return feature.IsTiled ? $"{window} / {WindowRules.FormatDuration(feature.HopMs)} hop" : window;
@@ -39,8 +39,8 @@ internal static class FeatureText
     public static string Summary(FeatureDefinition feature)
     {
         ArgumentNullException.ThrowIfNull(feature);
-        return feature.Kind == FeatureKind.Aggregation
-            ? $"{Aggregation(feature)} over {Window(feature)}"
+        return feature.IsAggregation
+            ? $"{(feature.Kind == FeatureKind.Request ? "request " : "")}{Aggregation(feature)} over {Window(feature)}"
             : $"{(feature.Kind == FeatureKind.Request ? "request expression" : "expression")} {feature.Expression}";
     }
 }

@@ -162,6 +162,21 @@ internal sealed class EngineSnapshot
 
             Add(hash, entity.LongestRawSpanMs);
             Add(hash, entity.LongestTiledWindowMs);
+            if (entity.SeenFamilies.Length == 0)
+                continue; // absent before first_seen existed, so older snapshots keep their fingerprint
+            Add(hash, "seen");
+            Add(hash, entity.SeenFamilies.Length);
+            foreach (var family in entity.SeenFamilies)
+            {
+                Add(hash, family.Field);
+                Add(hash, family.WindowMs);
+                Add(hash, (long)family.Filter.Kind);
+                Add(hash, family.Filter.FromHour);
+                Add(hash, family.Filter.ToHour);
+                Add(hash, family.Filter.MinCents);
+                Add(hash, family.Filter.MaxCents);
+                Add(hash, (long)family.Filter.Direction);
+            }
         }
     }
 

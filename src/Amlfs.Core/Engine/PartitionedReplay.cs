@@ -50,8 +50,9 @@ public static class PartitionedReplay
         {
             if (query.Entity.Index >= plan.Entities.Count || !ReferenceEquals(plan.Entities[query.Entity.Index], query.Entity))
                 throw new ArgumentException($"query entity '{query.Entity.Name}' is not from this plan", nameof(queries));
-            if (query.AsOfMs.Length != query.EntityIds.Length || (query.RequestAmounts is { } a && a.Length != query.EntityIds.Length))
-                throw new ArgumentException($"query of '{query.Entity.Name}': every column needs one value per row", nameof(queries));
+            if (query.AsOfMs.Length != query.EntityIds.Length || (query.RequestAmounts is { } a && a.Length != query.EntityIds.Length)
+                || (query.Requests is { } r && (r.Length != query.EntityIds.Length || query.RequestAmounts is null || r.Any(p => (uint)p >= (uint)history.Count))))
+                throw new ArgumentException($"query of '{query.Entity.Name}': every column needs one value per row, and requests need amounts and history positions", nameof(queries));
             if (FieldsRead(query.Entity).Any(f => history.Field(f) is null && (f == query.Entity.JoinKey || history.FieldFingerprints(f) is null))
                 || (query.Entity.Definition.Inflows && history.Field(TransactionField.MerchantId) is null))
                 throw new ArgumentException($"the history lacks a column that '{query.Entity.Name}' features read", nameof(history));

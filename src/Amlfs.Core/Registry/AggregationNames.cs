@@ -28,6 +28,8 @@ public static class AggregationNames
         ["clustering_coefficient"] = AggregationKind.ClusteringCoefficient,
         ["ego_betweenness"] = AggregationKind.EgoBetweenness,
         ["outlier_share"] = AggregationKind.OutlierShare,
+        ["first_seen"] = AggregationKind.FirstSeen,
+        ["last_seen_time"] = AggregationKind.LastSeenTime,
     };
 
     /// <summary>Kinds that aggregate the amount: its field is <c>amount</c>, the default.</summary>
@@ -38,7 +40,14 @@ public static class AggregationNames
     /// <summary>Kinds that read a field's values: the field is required and is not the amount.</summary>
     public static bool CountsValues(AggregationKind kind) =>
         kind is AggregationKind.DistinctCount or AggregationKind.Concentration or AggregationKind.AmountConcentration
-            or AggregationKind.NewDistinctCount;
+            or AggregationKind.NewDistinctCount || ComparesWithRequest(kind);
+
+    /// <summary>
+    /// Kinds that compare the entity's events with the request being scored (<c>first_seen</c>, <c>last_seen_time</c>):
+    /// request features, exact over windows up to 30 days.
+    /// </summary>
+    public static bool ComparesWithRequest(AggregationKind kind) =>
+        kind is AggregationKind.FirstSeen or AggregationKind.LastSeenTime;
 
     /// <summary>
     /// Kinds computed from the window's events one by one, not from mergeable sums: their windows are exact (up to 1h,

@@ -46,7 +46,7 @@ public sealed record FeatureDescription
     public static FeatureDescription Of(FeatureDefinition feature)
     {
         ArgumentNullException.ThrowIfNull(feature);
-        var isAggregation = feature.Kind == FeatureKind.Aggregation;
+        var isAggregation = feature.IsAggregation;
         return new FeatureDescription
         {
             Name = feature.Name,

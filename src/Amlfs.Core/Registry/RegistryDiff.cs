@@ -103,7 +103,7 @@ public sealed class RegistryDiff
     // so that turning an aggregation into an expression shows as aggregation: count -> "" and expression: "" -> ....
     private static IEnumerable<(string, string)> FeatureProperties(FeatureDefinition f)
     {
-        var isAggregation = f.Kind == FeatureKind.Aggregation;
+        var isAggregation = f.IsAggregation;
         return
         [
             ("view", f.View),

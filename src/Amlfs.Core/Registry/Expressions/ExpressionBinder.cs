@@ -79,6 +79,12 @@ public static class ExpressionBinder
                 $"{call.Function} needs a lookback: declare it as a feature and name it here (column {call.Column})", call.Column);
         }
 
+        if (AggregationNames.ComparesWithRequest(kind))
+        {
+            throw new ExpressionException(
+                $"{call.Function} compares with the request: declare it under request_features and name it here (column {call.Column})", call.Column);
+        }
+
         TransactionField? field = AggregationNames.AggregatesAmount(kind) ? TransactionField.Amount : null;
         var readsField = AggregationNames.CountsValues(kind);
         var expectedArgs = readsField ? 2 : 1;
