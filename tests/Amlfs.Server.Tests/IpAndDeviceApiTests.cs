@@ -18,7 +18,7 @@ public sealed class IpAndDeviceApiTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        new RegistryStore(_directory.Path).Apply(DefinitionTexts.WithIpAndDevice(), "features.yaml", Now);
+        new RegistryStore(_directory.Path).Apply(DefinitionTexts.WithFirstSeen(DefinitionTexts.WithIpAndDevice()), "features.yaml", Now);
         _server = await RunningServer.StartAsync(new FakeTimeProvider(Now), _directory.Path);
         // Three accounts behind one IP within the hour, two of them on one device; a fourth account there 3 hours ago.
         var (status, body) = await _server.PostJsonAsync("/transactions", Requests.Array(
@@ -67,6 +67,22 @@ public sealed class IpAndDeviceApiTests : IAsyncLifetime
         Assert.Equal(0.0, used.GetProperty("ip_unique_accounts_1h").GetDouble());
         Assert.Equal(0.0, used.GetProperty("device_txn_count_24h").GetDouble());
         Assert.Equal(2.0, used.GetProperty("txn_count_1h").GetDouble());
+    }
+
+    [Fact]
+    public async Task First_seen_features_compare_the_request_with_the_accounts_last_30_days()
+    {
+        var (_, known) = await _server.PostJsonAsync("/predict", Requests.Transaction("P3", "A1", 50m, ip: "177.20.0.9", device: "PHONE_1"));
+        var (_, fresh) = await _server.PostJsonAsync("/predict", Requests.Transaction("P4", "A1", 50m, merchant: "MERCH_NEW", ip: "10.1.1.1", device: "PHONE_3"));
+
+        var seen = known.GetProperty("features_used");
+        Assert.Equal((0.0, 0.0, 0.0), (seen.GetProperty("first_seen_counterparty_30d").GetDouble(), seen.GetProperty("first_seen_ip_30d").GetDouble(),
+            seen.GetProperty("first_seen_device_30d").GetDouble()));
+        Assert.Equal(Now.AddMinutes(-20).ToUnixTimeMilliseconds(), seen.GetProperty("counterparty_last_seen_30d").GetDouble());
+        var unseen = fresh.GetProperty("features_used");
+        Assert.Equal((1.0, 1.0, 1.0), (unseen.GetProperty("first_seen_counterparty_30d").GetDouble(), unseen.GetProperty("first_seen_ip_30d").GetDouble(),
+            unseen.GetProperty("first_seen_device_30d").GetDouble()));
+        Assert.Equal(30.0, unseen.GetProperty("days_since_counterparty_30d").GetDouble());
     }
 
     [Fact]

@@ -109,9 +109,9 @@ public static class TrainingSetBuilder
         var times = order.Select(i => history.TimesMs[i]).ToArray();
         var amounts = order.Select(i => history.AmountCents[i] / 100.0).ToArray();
         // Each row is its transaction scored: every entity type it names by the join key, as of its time, request
-        // features evaluated with it; an entity it does not name (a row without an IP) reads as unknown.
+        // features evaluated with it as the request; an entity it does not name (a row without an IP) reads as unknown.
         var queries = entities
-            .Select(e => new ReplayQuery(e, order.Select(i => history.Field(e.JoinKey)![i]).ToArray(), times, amounts))
+            .Select(e => new ReplayQuery(e, order.Select(i => history.Field(e.JoinKey)![i]).ToArray(), times, amounts, order))
             .ToArray();
 
         progress?.StartReplay(PartitionedReplay.WorkUnits(history, queries));

@@ -35,10 +35,12 @@ internal sealed class EngineFeatureSource(FeatureEngine engine, EngineOptions op
         {
             var transaction = transactions[i];
             var q = transaction.TimestampMs;
-            var scope = new ExpressionScope(q, (double)transaction.Amount);
             var input = inputs[i] = new ScoringInputs(layout, transaction);
+            var named = new ExpressionScope(q, (double)transaction.Amount, FeatureEngine.RequestFieldsOf(transaction));
             for (var g = 0; g < layout.Entities.Count; g++)
             {
+                // An entity the transaction does not name has nothing to compare with the request.
+                var scope = input.Ids[g] is null ? named with { Request = null } : named;
                 var known = engine.Evaluate(layout.Entities[g], input.Ids[g], q, input.Values[g], scope, out var sequence);
                 input.Reads[g] = new EntityRead(known, sequence);
             }

@@ -81,13 +81,16 @@ internal sealed partial class OnlineStoreFeatureSource(
             {
                 var transaction = transactions[i];
                 var q = transaction.TimestampMs;
-                var scope = new ExpressionScope(q, (double)transaction.Amount);
+                var named = new ExpressionScope(q, (double)transaction.Amount, FeatureEngine.RequestFieldsOf(transaction));
                 var input = inputs[i];
                 for (var g = 0; g < layout.Entities.Count; g++)
                 {
                     var plan = layout.Entities[g];
                     (entity, entityId) = (plan.Name, input.Ids[g] ?? "");
-                    var (state, inflows) = input.Ids[g] is null ? (null, null) : (states[at[i, g]], InflowsOf(plan, states, at[i, g]));
+                    // An entity the transaction does not name reads as unknown, with nothing to compare with the request.
+                    var (state, inflows, scope) = input.Ids[g] is null
+                        ? (null, null, named with { Request = null })
+                        : (states[at[i, g]], InflowsOf(plan, states, at[i, g]), named);
                     var sequence = await EvaluateAsync(plan, state, inflows, q, input.Values[g], scope, cancellationToken).ConfigureAwait(false);
                     input.Reads[g] = new EntityRead(Known(state, inflows), sequence);
                 }

@@ -78,10 +78,11 @@ public sealed class TrainingSetCommandTests : IDisposable
     };
 
     [Fact]
-    public async Task Every_row_reads_its_ip_and_device_as_of_its_own_time_and_a_row_without_one_reads_zeros()
+    public async Task Every_row_reads_its_ip_and_device_and_compares_its_own_transaction_with_the_history_as_of_its_time()
     {
-        var definition = DefinitionTexts.IpAndDeviceDefinitions();
-        new Amlfs.Storage.RegistryStore(_cli.PathOf("data")).Apply(DefinitionTexts.WithIpAndDevice(), "features.yaml", DateTimeOffset.UtcNow);
+        var text = DefinitionTexts.WithFirstSeen(DefinitionTexts.WithIpAndDevice());
+        var definition = Amlfs.Registry.DefinitionsLoader.Parse(text, "features.yaml");
+        new Amlfs.Storage.RegistryStore(_cli.PathOf("data")).Apply(text, "features.yaml", DateTimeOffset.UtcNow);
         var (generated, rolled) = History();
         generated = [.. generated.Select((r, i) => i % 4 == 0 ? r : r with { Transaction = r.Transaction with { DeviceId = "PHONE_" + (i % 3) } })];
         await WritePartAsync(0, generated);
@@ -102,7 +103,8 @@ public sealed class TrainingSetCommandTests : IDisposable
         Assert.Equal(expected.Count, rows.Count);
         var ipColumns = definition.StoredFeatures.Where(f => f.Entity == "ip").Select(f => Array.IndexOf(columns, f.Name)).ToArray();
         var deviceColumns = definition.StoredFeatures.Where(f => f.Entity == "device").Select(f => Array.IndexOf(columns, f.Name)).ToArray();
-        Assert.DoesNotContain(-1, ipColumns.Concat(deviceColumns));
+        var requestColumns = definition.RequestFeatures.Where(f => f.Entity == "customer").Select(f => Array.IndexOf(columns, f.Name)).ToArray();
+        Assert.DoesNotContain(-1, ipColumns.Concat(deviceColumns).Concat(requestColumns));
         Assert.Contains(expected, r => r.Transaction.IpAddress is null);
         Assert.Contains(expected, r => r.Transaction.DeviceId is null);
         for (var r = 0; r < rows.Count; r++)
@@ -113,9 +115,14 @@ public sealed class TrainingSetCommandTests : IDisposable
             var device = reference.Features("device", t.DeviceId ?? "no entity", t.TimestampMs);
             Assert.Equal(ip, ipColumns.Select(c => (double)rows[r][c]!));
             Assert.Equal(device, deviceColumns.Select(c => (double)rows[r][c]!));
+            // The row's own transaction is the request: first seen compares it with the account's history before it.
+            Assert.Equal(reference.RequestFeatures("customer", t.CustomerId, t.TimestampMs, t), requestColumns.Select(c => (double)rows[r][c]!));
         }
 
         Assert.Contains(Enumerable.Range(0, rows.Count), r => (double)rows[r][ipColumns[0]]! > 1);
+        var firstSeenIp = Array.IndexOf(columns, "first_seen_ip_30d");
+        Assert.Contains(Enumerable.Range(0, rows.Count), r => (double)rows[r][firstSeenIp]! == 1);
+        Assert.Contains(Enumerable.Range(0, rows.Count), r => (double)rows[r][firstSeenIp]! == 0 && expected[r].Transaction.IpAddress is not null);
     }
 
     [Fact]
