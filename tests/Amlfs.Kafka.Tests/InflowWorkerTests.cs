@@ -1,6 +1,4 @@
-using Amlfs.Checkpoints;
 using Amlfs.Engine;
-using Amlfs.Kafka.Workers;
 using Amlfs.OnlineStore;
 using Amlfs.Redis;
 using Amlfs.Registry;
@@ -99,13 +97,8 @@ public sealed class InflowWorkerTests : IDisposable
         WorkerScenario.AssertStoreEquals(store, WorkerScenario.Reference(sent, definition), sent);
     }
 
-    private WorkerRun StartWorker(string topic, RegistryDefinition definition, IOnlineStore store)
-    {
-        var log = new LineLogger();
-        return new WorkerRun(new KafkaWorker(
-            new KafkaWorkerOptions { BootstrapServers = _cluster.BootstrapServers, Topic = topic, GroupId = "g-" + topic },
-            definition, store, new DirectoryCheckpointStore(_checkpoints.Path), log), log);
-    }
+    private WorkerRun StartWorker(string topic, RegistryDefinition definition, IOnlineStore store) =>
+        WorkerScenario.StartWorker(_cluster, topic, definition, store, _checkpoints.Path);
 
     /// <summary>Generated traffic in which every third transaction is a transfer to another of its customers.</summary>
     private static IEnumerable<Transaction> Traffic(string topic, int count)

@@ -1,5 +1,3 @@
-using Amlfs.Checkpoints;
-using Amlfs.Kafka.Workers;
 using Amlfs.Redis;
 using Amlfs.Storage;
 using Amlfs.Testing;
@@ -45,20 +43,17 @@ public sealed class IpAndDeviceWorkerTests : IDisposable
         WorkerScenario.Publish(_cluster, topic, sent);
         await using var store = await RedisOnlineStore.ConnectAsync(new RedisOnlineStoreOptions { Host = _redis.Host, Port = _redis.Port });
 
-        var log = new LineLogger();
-        using (var worker = new WorkerRun(new KafkaWorker(
-            new KafkaWorkerOptions { BootstrapServers = _cluster.BootstrapServers, Topic = topic, GroupId = "g-" + topic },
-            definition, store, new DirectoryCheckpointStore(_checkpoints.Path), log), log))
+        using (var worker = WorkerScenario.StartWorker(_cluster, topic, definition, store, _checkpoints.Path))
         {
             var expected = sent.Count * 2 + withIp + withDevice;
             worker.WaitFor(t => t.Consumed == expected);
             var totals = worker.Stop();
             Assert.Equal((expected, sent.Count + withIp + withDevice), (totals.Accepted, totals.Rekeyed));
+            Assert.Contains(worker.Log.Messages, m => m.Contains($"{topic}.by-ip (keyed by ip_address: ip)", StringComparison.Ordinal));
         }
 
         Assert.Equal(withIp, _cluster.ReadAll($"{topic}.by-ip").Count);
         Assert.Equal(withDevice, _cluster.ReadAll($"{topic}.by-device").Count);
-        Assert.Contains(log.Messages, m => m.Contains($"{topic}.by-ip (keyed by ip_address: ip)", StringComparison.Ordinal));
         WorkerScenario.AssertStoreEquals(store, WorkerScenario.Reference(sent, definition), sent);
 
         await using var replica = await RunningServer.StartAsync(TimeProvider.System, _data.Path,

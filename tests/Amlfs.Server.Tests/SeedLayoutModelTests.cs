@@ -13,23 +13,12 @@ public sealed class SeedLayoutModelTests
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 10, 15, 0, 0, TimeSpan.Zero);
 
-    /// <summary>The inputs of a model trained before entity types beyond the customer and the merchant existed.</summary>
-    private static readonly string[] SeedLayout =
-    [
-        "txn_amount_sum_60s", "txn_amount_sum_5m", "txn_amount_sum_1h", "txn_count_60s", "txn_count_5m", "txn_count_10m",
-        "txn_count_1h", "unique_ips_1h", "unique_merchants_1h", "velocity_score_1h", "amount_deviation_score_1h",
-        "night_txn_count_24h", "weekend_txn_count_7d", "avg_txn_amount_1h", "max_txn_amount_1h",
-        "txn_count_60s_with_current", "txn_amount_sum_60s_with_current",
-        "merchant_txn_count_1h", "merchant_txn_amount_sum_1h", "merchant_unique_customers_1h", "merchant_avg_txn_amount_1h",
-        "amount",
-    ];
-
     [Fact]
     public async Task A_model_of_the_seed_layout_loads_and_scores_under_definitions_with_ip_and_device_entities()
     {
         using var directory = new TempDirectory();
         new RegistryStore(directory.Path).Apply(DefinitionTexts.WithIpAndDevice(), "features.yaml", Now);
-        var model = TestModels.TrainAndActivate(directory.Path, SeedLayout);
+        var model = TestModels.TrainAndActivate(directory.Path, TestModels.SeedInputs);
         await using var server = await RunningServer.StartAsync(new FakeTimeProvider(Now), directory.Path);
         await server.PostJsonAsync("/transactions", Requests.Transaction("T1", "C1", 100m, Now.AddMinutes(-5), ip: "177.20.0.9"));
 
@@ -40,7 +29,7 @@ public sealed class SeedLayoutModelTests
         Assert.Equal(model.Version, body.GetProperty("model_version").GetString());
         var inputs = body.GetProperty("contributions").GetProperty("features").EnumerateArray()
             .ToDictionary(f => f.GetProperty("feature").GetString()!, f => f.GetProperty("value").GetDouble());
-        Assert.Equal(SeedLayout.Order(StringComparer.Ordinal), inputs.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(TestModels.SeedInputs.Order(StringComparer.Ordinal), inputs.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(12_500.0, inputs["amount"]);
         Assert.Equal(1.0, inputs["txn_count_1h"]);
         Assert.Equal(1.0, body.GetProperty("features_used").GetProperty("ip_unique_accounts_1h").GetDouble());

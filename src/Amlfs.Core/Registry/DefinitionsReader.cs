@@ -228,14 +228,7 @@ internal sealed class DefinitionsReader(string file)
         var bounds = new GraphBounds(Count(node, "max_hops", path), Count(node, "max_visits", path), Count(node, "max_neighbours", path));
         var lookback = Duration(node, "lookback", path) ?? 0;
         var thresholdSd = Threshold(node, path);
-        var filter = ReadFilter(node, path);
-        if (Scalar(node, "direction", path) is { } directionText)
-        {
-            if (EdgeDirections.TryParse(directionText) is { } direction)
-                filter = filter.WithDirection(direction);
-            else
-                Error(Child(node, "direction")!, path + "direction", $"must be one of: {EdgeDirections.List}, got '{directionText}'");
-        }
+        var filter = ReadFilterAndDirection(node, path);
 
         if (aggregation is null || window is null)
             return null;
@@ -262,6 +255,18 @@ internal sealed class DefinitionsReader(string file)
             return value;
         Error(Child(node, "threshold_sd")!, path + "threshold_sd", $"must be a positive number of standard deviations such as 3 or 2.5, got '{text}'");
         return null;
+    }
+
+    /// <summary>The filter of an aggregation with the direction of the events it counts (outflows when not given).</summary>
+    private FeatureFilter ReadFilterAndDirection(YamlMappingNode node, string path)
+    {
+        var filter = ReadFilter(node, path);
+        if (Scalar(node, "direction", path) is not { } directionText)
+            return filter;
+        if (EdgeDirections.TryParse(directionText) is { } direction)
+            return filter.WithDirection(direction);
+        Error(Child(node, "direction")!, path + "direction", $"must be one of: {EdgeDirections.List}, got '{directionText}'");
+        return filter;
     }
 
     private FeatureFilter ReadFilter(YamlMappingNode node, string path)
@@ -375,14 +380,7 @@ internal sealed class DefinitionsReader(string file)
         if (Scalar(node, "field", path, required: true) is { } fieldText && (field = FieldNames.TryParse(fieldText)) is null)
             Error(Child(node, "field")!, path + "field", $"unknown field '{fieldText}' (one of: {FieldNames.List})");
         var window = Duration(node, "window", path, required: true);
-        var filter = ReadFilter(node, path);
-        if (Scalar(node, "direction", path) is { } directionText)
-        {
-            if (EdgeDirections.TryParse(directionText) is { } direction)
-                filter = filter.WithDirection(direction);
-            else
-                Error(Child(node, "direction")!, path + "direction", $"must be one of: {EdgeDirections.List}, got '{directionText}'");
-        }
+        var filter = ReadFilterAndDirection(node, path);
 
         if (aggregation is null || field is null || window is null)
             return null;

@@ -28,14 +28,7 @@ public sealed class TrainingSetCommandTests : IDisposable
         var result = _cli.Run("training-set", "--out", "ts.parquet");
 
         Assert.True(result.ExitCode == 0, result.Error);
-        var reference = new ReferenceModel(TestEngines.Default, clockMs: null);
-        foreach (var t in generated.Concat(rolled).Select(r => r.Transaction).OrderBy(t => t.TimestampMs))
-            reference.Ingest(t);
-        var expected = generated.Concat(rolled)
-            .Where(r => r.IsSuspicious is not null)
-            .DistinctBy(r => r.Transaction.TransactionId)
-            .OrderBy(r => r.Transaction.TimestampMs).ThenBy(r => r.Transaction.TransactionId, StringComparer.Ordinal)
-            .ToList();
+        var (reference, expected) = Expected(TestEngines.Default, generated, rolled);
         var (columns, rows) = ReadOutput("ts.parquet");
         Assert.Equal(expected.Count, rows.Count);
         Assert.Equal(["transaction_id", "customer_id", "merchant_id", "timestamp", "amount", "label", "typology"], columns[..7]);
@@ -91,14 +84,7 @@ public sealed class TrainingSetCommandTests : IDisposable
         var result = _cli.Run("training-set", "--out", "ts.parquet");
 
         Assert.True(result.ExitCode == 0, result.Error);
-        var reference = new ReferenceModel(definition, clockMs: null);
-        foreach (var t in generated.Concat(rolled).Select(r => r.Transaction).OrderBy(t => t.TimestampMs))
-            reference.Ingest(t);
-        var expected = generated.Concat(rolled)
-            .Where(r => r.IsSuspicious is not null)
-            .DistinctBy(r => r.Transaction.TransactionId)
-            .OrderBy(r => r.Transaction.TimestampMs).ThenBy(r => r.Transaction.TransactionId, StringComparer.Ordinal)
-            .ToList();
+        var (reference, expected) = Expected(definition, generated, rolled);
         var (columns, rows) = ReadOutput("ts.parquet");
         Assert.Equal(expected.Count, rows.Count);
         var ipColumns = definition.StoredFeatures.Where(f => f.Entity == "ip").Select(f => Array.IndexOf(columns, f.Name)).ToArray();
@@ -311,6 +297,24 @@ public sealed class TrainingSetCommandTests : IDisposable
             .Append(generated[100] with { }) // the same transaction rolled again: counted once, one row
             .ToList();
         return (generated, rolled);
+    }
+
+    /// <summary>
+    /// The brute-force reference fed the whole history in time order, and the rows a training set must have: every
+    /// labelled transaction id once, by time, then id.
+    /// </summary>
+    private static (ReferenceModel Reference, List<LabeledTransaction> Rows) Expected(
+        Amlfs.Registry.RegistryDefinition definition, List<LabeledTransaction> generated, List<LabeledTransaction> rolled)
+    {
+        var reference = new ReferenceModel(definition, clockMs: null);
+        foreach (var t in generated.Concat(rolled).Select(r => r.Transaction).OrderBy(t => t.TimestampMs))
+            reference.Ingest(t);
+        var rows = generated.Concat(rolled)
+            .Where(r => r.IsSuspicious is not null)
+            .DistinctBy(r => r.Transaction.TransactionId)
+            .OrderBy(r => r.Transaction.TimestampMs).ThenBy(r => r.Transaction.TransactionId, StringComparer.Ordinal)
+            .ToList();
+        return (reference, rows);
     }
 
     private static LabeledTransaction Row(long t, string customer, long cents, string merchant = "M1") =>

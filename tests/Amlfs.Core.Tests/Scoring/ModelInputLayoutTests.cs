@@ -7,17 +7,6 @@ namespace Amlfs.Core.Tests.Scoring;
 
 public sealed class ModelInputLayoutTests
 {
-    /// <summary>The inputs of a model trained on the seed's definitions, before entity types beyond the customer and merchant.</summary>
-    public static readonly string[] SeedLayout =
-    [
-        "txn_amount_sum_60s", "txn_amount_sum_5m", "txn_amount_sum_1h", "txn_count_60s", "txn_count_5m", "txn_count_10m",
-        "txn_count_1h", "unique_ips_1h", "unique_merchants_1h", "velocity_score_1h", "amount_deviation_score_1h",
-        "night_txn_count_24h", "weekend_txn_count_7d", "avg_txn_amount_1h", "max_txn_amount_1h",
-        "txn_count_60s_with_current", "txn_amount_sum_60s_with_current",
-        "merchant_txn_count_1h", "merchant_txn_amount_sum_1h", "merchant_unique_customers_1h", "merchant_avg_txn_amount_1h",
-        "amount",
-    ];
-
     [Fact]
     public void Every_entity_type_is_a_group_after_the_customer_and_the_merchant_whose_columns_keep_their_names()
     {
@@ -26,8 +15,8 @@ public sealed class ModelInputLayoutTests
         var layout = ModelInputLayout.Of(plan);
 
         Assert.Equal(["customer", "merchant", "ip", "device"], layout.Entities.Select(e => e.Name));
-        var seedColumns = layout.Names.Where(n => SeedLayout.Contains(n)).ToList();
-        Assert.Equal(SeedLayout, seedColumns);
+        var seedColumns = layout.Names.Where(n => TestModels.SeedInputs.Contains(n)).ToList();
+        Assert.Equal(TestModels.SeedInputs, seedColumns);
         Assert.Equal(["ip_unique_accounts_1h", "ip_unique_accounts_24h"], layout.Names.Skip(layout.Offset(2)).Take(2));
         Assert.Equal("device_unique_accounts_1h", layout.Names[layout.Offset(3)]);
         Assert.Equal("amount", layout.Names[^1]);
