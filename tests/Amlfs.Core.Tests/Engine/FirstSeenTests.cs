@@ -100,7 +100,7 @@ public sealed class FirstSeenTests
     [Theory]
     [InlineData("aggregation: count\n    window: 1h", "aggregates against the request with first_seen or last_seen_time")]
     [InlineData("aggregation: first_seen\n    field: ip_address\n    window: 31d", "must be at most 30d")]
-    [InlineData("aggregation: first_seen\n    field: counterparty_id\n    window: 30d\n    direction: inflow", "receives no inflows")]
+    [InlineData("aggregation: first_seen\n    field: amount\n    window: 30d", "first_seen needs one of: customer_id")]
     [InlineData("expression: first_seen(ip_address, 30d)", "declare it under request_features")]
     [InlineData("expression: request.amount\n    window: 30d", "an expression feature takes no window")]
     public void Bad_request_aggregations_are_refused_with_their_reason(string body, string message)
