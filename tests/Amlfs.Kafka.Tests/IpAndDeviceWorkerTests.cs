@@ -1,4 +1,3 @@
-using Amlfs.Redis;
 using Amlfs.Storage;
 using Amlfs.Testing;
 using Amlfs.Transactions;
@@ -12,24 +11,15 @@ namespace Amlfs.Kafka.Tests;
 /// </summary>
 public sealed class IpAndDeviceWorkerTests : IDisposable
 {
-    private readonly KafkaMockCluster _cluster = new();
-    private readonly GarnetServerFixture _redis = new();
-    private readonly TempDirectory _data = new();
-    private readonly TempDirectory _checkpoints = new();
+    private readonly DistributedRig _rig = new();
 
-    public void Dispose()
-    {
-        _cluster.Dispose();
-        _redis.Dispose();
-        _data.Dispose();
-        _checkpoints.Dispose();
-    }
+    public void Dispose() => _rig.Dispose();
 
     [Fact]
     public async Task Ips_and_devices_are_re_keyed_onto_topics_of_their_own_and_served_by_a_replica()
     {
         var definition = DefinitionTexts.IpAndDeviceDefinitions();
-        new RegistryStore(_data.Path).Apply(DefinitionTexts.WithIpAndDevice(), "features.yaml", DateTimeOffset.UtcNow);
+        new RegistryStore(_rig.Data.Path).Apply(DefinitionTexts.WithIpAndDevice(), "features.yaml", DateTimeOffset.UtcNow);
         var topic = WorkerScenario.Topic();
         var traffic = WorkerScenario.Traffic(topic);
         // Every fifth without an IP and every seventh without a device: they must reach no such entity.
@@ -40,10 +30,10 @@ public sealed class IpAndDeviceWorkerTests : IDisposable
         sent = [.. sent.Select((t, i) => i % 7 == 0 ? t with { DeviceId = null } : t)];
         var withIp = sent.Count(t => t.IpAddress is not null);
         var withDevice = sent.Count(t => t.DeviceId is not null);
-        WorkerScenario.Publish(_cluster, topic, sent);
-        await using var store = await RedisOnlineStore.ConnectAsync(new RedisOnlineStoreOptions { Host = _redis.Host, Port = _redis.Port });
+        WorkerScenario.Publish(_rig.Cluster, topic, sent);
+        await using var store = await _rig.ConnectStoreAsync();
 
-        using (var worker = WorkerScenario.StartWorker(_cluster, topic, definition, store, _checkpoints.Path))
+        using (var worker = _rig.StartWorker(topic, definition, store))
         {
             var expected = sent.Count * 2 + withIp + withDevice;
             worker.WaitFor(t => t.Consumed == expected);
@@ -52,12 +42,11 @@ public sealed class IpAndDeviceWorkerTests : IDisposable
             Assert.Contains(worker.Log.Messages, m => m.Contains($"{topic}.by-ip (keyed by ip_address: ip)", StringComparison.Ordinal));
         }
 
-        Assert.Equal(withIp, _cluster.ReadAll($"{topic}.by-ip").Count);
-        Assert.Equal(withDevice, _cluster.ReadAll($"{topic}.by-device").Count);
+        Assert.Equal(withIp, _rig.Cluster.ReadAll($"{topic}.by-ip").Count);
+        Assert.Equal(withDevice, _rig.Cluster.ReadAll($"{topic}.by-device").Count);
         WorkerScenario.AssertStoreEquals(store, WorkerScenario.Reference(sent, definition), sent);
 
-        await using var replica = await RunningServer.StartAsync(TimeProvider.System, _data.Path,
-            s => s with { OnlineStore = store, OnlineStoreEndpoint = $"{_redis.Host}:{_redis.Port}" });
+        await using var replica = await _rig.StartReplicaAsync(store);
         var (status, body) = await replica.PostJsonAsync("/predict",
             """{"transaction_id": "P1", "customer_id": "NEW", "merchant_id": "SHOP", "amount": 300.0, "ip_address": "177.20.0.1"}""");
         var (_, ip) = await replica.GetJsonAsync("/features/ip/177.20.0.1");
