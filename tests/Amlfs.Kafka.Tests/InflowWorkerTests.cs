@@ -1,9 +1,5 @@
-using Amlfs.Checkpoints;
 using Amlfs.Engine;
-using Amlfs.Kafka.Workers;
 using Amlfs.OnlineStore;
-using Amlfs.Redis;
-using Amlfs.Registry;
 using Amlfs.Storage;
 using Amlfs.Testing;
 using Amlfs.Transactions;
@@ -17,24 +13,15 @@ namespace Amlfs.Kafka.Tests;
 /// </summary>
 public sealed class InflowWorkerTests : IDisposable
 {
-    private readonly KafkaMockCluster _cluster = new();
-    private readonly GarnetServerFixture _redis = new();
-    private readonly TempDirectory _data = new();
-    private readonly TempDirectory _checkpoints = new();
+    private readonly DistributedRig _rig = new();
 
-    public void Dispose()
-    {
-        _cluster.Dispose();
-        _redis.Dispose();
-        _data.Dispose();
-        _checkpoints.Dispose();
-    }
+    public void Dispose() => _rig.Dispose();
 
     [Fact]
     public async Task A_transfer_shows_in_the_receivers_inflows_and_the_senders_outflows_read_through_a_replica()
     {
         var definition = DefinitionTexts.InflowDefinitions();
-        new RegistryStore(_data.Path).Apply(DefinitionTexts.WithInflows(), "features.yaml", DateTimeOffset.UtcNow);
+        new RegistryStore(_rig.Data.Path).Apply(DefinitionTexts.WithInflows(), "features.yaml", DateTimeOffset.UtcNow);
         var topic = WorkerScenario.Topic();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         List<Transaction> sent =
@@ -43,10 +30,10 @@ public sealed class InflowWorkerTests : IDisposable
             Tx.At(now - 60_000, customer: "BOB", merchant: "SHOP", cents: 12_00, id: topic + "-bs"),
             .. Traffic(topic, 240),
         ];
-        WorkerScenario.Publish(_cluster, topic, sent);
-        await using var store = await RedisOnlineStore.ConnectAsync(new RedisOnlineStoreOptions { Host = _redis.Host, Port = _redis.Port });
+        WorkerScenario.Publish(_rig.Cluster, topic, sent);
+        await using var store = await _rig.ConnectStoreAsync();
 
-        using (var worker = StartWorker(topic, definition, store))
+        using (var worker = _rig.StartWorker(topic, definition, store))
         {
             // Every message once on the source topic, then once more on the merchant topic, which hosts both the
             // merchants and the inflows of accounts.
@@ -60,8 +47,7 @@ public sealed class InflowWorkerTests : IDisposable
         Assert.Null(await store.ReadAsync(OnlineStoreKey.ForInflows(format, "customer", "ALICE"))); // ALICE only sent
         Assert.NotNull(await store.ReadAsync(OnlineStoreKey.ForInflows(format, "customer", "BOB")));
 
-        await using var replica = await RunningServer.StartAsync(TimeProvider.System, _data.Path,
-            s => s with { OnlineStore = store, OnlineStoreEndpoint = $"{_redis.Host}:{_redis.Port}" });
+        await using var replica = await _rig.StartReplicaAsync(store);
         var (bobStatus, bob) = await replica.GetJsonAsync("/features/BOB");
         var (_, alice) = await replica.GetJsonAsync("/features/ALICE");
         var (predictStatus, _) = await replica.PostJsonAsync("/predict", """{"transaction_id": "P1", "customer_id": "BOB", "merchant_id": "SHOP", "amount": 300.0}""");
@@ -85,26 +71,18 @@ public sealed class InflowWorkerTests : IDisposable
         var topic = WorkerScenario.Topic();
         var sent = Traffic(topic, 150).ToList();
         var transfers = sent.Count(t => t.DestinationType == DestinationType.Account);
-        WorkerScenario.Publish(_cluster, topic, sent);
-        await using var store = await RedisOnlineStore.ConnectAsync(new RedisOnlineStoreOptions { Host = _redis.Host, Port = _redis.Port });
+        WorkerScenario.Publish(_rig.Cluster, topic, sent);
+        await using var store = await _rig.ConnectStoreAsync();
 
-        using (var worker = StartWorker(topic, definition, store))
+        using (var worker = _rig.StartWorker(topic, definition, store))
         {
             worker.WaitFor(t => t.Consumed == sent.Count + transfers);
             var totals = worker.Stop();
             Assert.Equal((sent.Count + transfers, transfers), (totals.Accepted, totals.Rekeyed));
         }
 
-        Assert.Equal(transfers, _cluster.ReadAll($"{topic}.by-destination").Count);
+        Assert.Equal(transfers, _rig.Cluster.ReadAll($"{topic}.by-destination").Count);
         WorkerScenario.AssertStoreEquals(store, WorkerScenario.Reference(sent, definition), sent);
-    }
-
-    private WorkerRun StartWorker(string topic, RegistryDefinition definition, IOnlineStore store)
-    {
-        var log = new LineLogger();
-        return new WorkerRun(new KafkaWorker(
-            new KafkaWorkerOptions { BootstrapServers = _cluster.BootstrapServers, Topic = topic, GroupId = "g-" + topic },
-            definition, store, new DirectoryCheckpointStore(_checkpoints.Path), log), log);
     }
 
     /// <summary>Generated traffic in which every third transaction is a transfer to another of its customers.</summary>

@@ -1,4 +1,6 @@
+using Amlfs.Checkpoints;
 using Amlfs.Engine;
+using Amlfs.Kafka.Workers;
 using Amlfs.OnlineStore;
 using Amlfs.Registry;
 using Amlfs.Synthetic;
@@ -21,6 +23,15 @@ internal static class WorkerScenario
         foreach (var transaction in transactions)
             publisher.Publish(transaction);
         Assert.Equal(0, publisher.Flush().Failed);
+    }
+
+    /// <summary>A worker of a group of its own consuming <paramref name="topic"/> into <paramref name="store"/>, logging to a <see cref="LineLogger"/>.</summary>
+    public static WorkerRun StartWorker(KafkaMockCluster cluster, string topic, RegistryDefinition definition, IOnlineStore store, string checkpoints)
+    {
+        var log = new LineLogger();
+        return new WorkerRun(new KafkaWorker(
+            new KafkaWorkerOptions { BootstrapServers = cluster.BootstrapServers, Topic = topic, GroupId = "g-" + topic },
+            definition, store, new DirectoryCheckpointStore(checkpoints), log), log);
     }
 
     /// <summary><see cref="DefinitionTexts.InflowDefinitions"/> without the merchant: accounts only, with their inflows.</summary>

@@ -8,7 +8,7 @@ internal static class Requests
 {
     public static string Transaction(
         string id, string customer, decimal amount, DateTimeOffset? at = null, string merchant = "MERCH_000001",
-        string? ip = "10.0.0.1", bool? record = null, bool toAccount = false)
+        string? ip = "10.0.0.1", bool? record = null, bool toAccount = false, string? device = null)
     {
         var fields = new Dictionary<string, object?>
         {
@@ -21,6 +21,8 @@ internal static class Requests
             fields["timestamp"] = time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         if (ip is not null)
             fields["ip_address"] = ip;
+        if (device is not null)
+            fields["device_id"] = device;
         if (record is { } r)
             fields["record"] = r;
         if (toAccount)

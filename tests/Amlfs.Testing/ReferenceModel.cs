@@ -44,13 +44,51 @@ public sealed partial class ReferenceModel(RegistryDefinition definition, long? 
         return features.Select(f => Feature(f, features, id, q)).ToArray();
     }
 
+    /// <summary>
+    /// Every request feature of the entity as of q for <paramref name="request"/>, in declaration order. A null
+    /// <paramref name="id"/> is an entity the request does not name (no IP): nothing to compare with the request, and
+    /// every aggregation of it reads as of an entity without events.
+    /// </summary>
+    public double[] RequestFeatures(string entity, string? id, long q, Transaction request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var stored = definition.StoredFeatures.Where(f => f.Entity == entity).ToList();
+        var requested = definition.RequestFeatures.Where(f => f.Entity == entity).ToList();
+        var context = new RequestContext(request, id is not null, requested);
+        return requested.Select(f => f.IsAggregation
+            ? Seen(f, id ?? "no entity", q, context)
+            : Evaluate(ExpressionParser.Parse(f.Expression!), entity, stored, id ?? "no entity", q, context)).ToArray();
+    }
+
+    /// <summary>
+    /// <c>first_seen</c> and <c>last_seen_time</c>: the entity's latest event in <c>[q - W, q)</c> that passes the
+    /// filter and has the request's value of the field, found by scanning every accepted event.
+    /// </summary>
+    private double Seen(FeatureDefinition f, string id, long q, RequestContext context)
+    {
+        if (!context.Named)
+            return 0;
+        var joinKey = definition.Entities.Single(e => e.Name == f.Entity).JoinKey;
+        var value = f.Field == TransactionField.CounterpartyId ? Counterparty(context.Request, joinKey, inflow: false) : Field(context.Request, f.Field!.Value);
+        if (value is null)
+            return 0;
+        var times = Events(f.Entity, id, q - f.WindowMs, q, f.Filter)
+            .Where(e => Value(e, f.Field!.Value, joinKey) == value)
+            .Select(e => e.T.TimestampMs)
+            .ToList();
+        return f.Aggregation == AggregationKind.FirstSeen ? (times.Count == 0 ? 1 : 0) : (times.Count == 0 ? 0 : times.Max());
+    }
+
+    /// <summary>What a request feature's expression reads besides the entity's features.</summary>
+    private sealed record RequestContext(Transaction Request, bool Named, List<FeatureDefinition> RequestFeatures);
+
     private double Feature(FeatureDefinition f, List<FeatureDefinition> all, string id, long q) => f.Kind switch
     {
         FeatureKind.Aggregation when AggregationNames.SearchesGraph(f.Aggregation) => Graph(f, id, q),
         FeatureKind.Aggregation when AggregationNames.ScansEvents(f.Aggregation) && f.Aggregation != AggregationKind.DistinctCount =>
             Scan(f, id, q),
         FeatureKind.Aggregation => Aggregate(f.Entity, id, q, f.Aggregation, f.Field, f.WindowMs, f.HopMs, f.Filter),
-        _ => Evaluate(ExpressionParser.Parse(f.Expression!), f.Entity, all, id, q),
+        _ => Evaluate(ExpressionParser.Parse(f.Expression!), f.Entity, all, id, q, null),
     };
 
     private double Aggregate(string entity, string id, long q, AggregationKind kind, TransactionField? field,
@@ -95,6 +133,11 @@ public sealed partial class ReferenceModel(RegistryDefinition definition, long? 
                 var a = events.Select(e => e.T.AmountCents).ToList();
                 return AggregateMath.Slope(events.Count, t.Aggregate(Int128.Zero, (s, x) => s + x), t.Aggregate(Int128.Zero, (s, x) => s + x * x),
                     a.Sum(), t.Zip(a).Aggregate(Int128.Zero, (s, p) => s + p.First * p.Second));
+            case AggregationKind.OutlierShare:
+                var amounts = events.Select(e => e.T.AmountCents).ToList();
+                var squares = amounts.Aggregate(Int128.Zero, (s, x) => s + (Int128)x * x);
+                var outliers = amounts.Count(x => AggregateMath.IsOutlier(amounts.Count, amounts.Sum(), squares, x, f.ThresholdSd));
+                return AggregateMath.Share(outliers, amounts.Count);
             case AggregationKind.Concentration:
             case AggregationKind.AmountConcentration:
                 var byValue = events.Where(e => Value(e, f.Field!.Value, joinKey) is not null)
@@ -143,7 +186,7 @@ public sealed partial class ReferenceModel(RegistryDefinition definition, long? 
         : t.DestinationType == DestinationType.Account ? "account " + t.MerchantId
         : "merchant " + t.MerchantId;
 
-    private double Evaluate(ExpressionSyntax syntax, string entity, List<FeatureDefinition> all, string id, long q)
+    private double Evaluate(ExpressionSyntax syntax, string entity, List<FeatureDefinition> all, string id, long q, RequestContext? request)
     {
         switch (syntax)
         {
@@ -151,14 +194,18 @@ public sealed partial class ReferenceModel(RegistryDefinition definition, long? 
                 return n.Value;
             case NameSyntax { Name: "now" }:
                 return q;
+            case NameSyntax { Name: ExpressionBinder.RequestAmount } when request is not null:
+                return (double)request.Request.Amount;
+            case NameSyntax n when request?.RequestFeatures.FirstOrDefault(f => f.Name == n.Name && f.IsAggregation) is { } compared:
+                return Seen(compared, id, q, request);
             case NameSyntax n:
                 return Feature(all.Single(f => f.Name == n.Name), all, id, q);
             case UnarySyntax u:
-                return -Evaluate(u.Operand, entity, all, id, q);
+                return -Evaluate(u.Operand, entity, all, id, q, request);
             case BinarySyntax b:
                 {
-                    var x = Evaluate(b.Left, entity, all, id, q);
-                    var y = Evaluate(b.Right, entity, all, id, q);
+                    var x = Evaluate(b.Left, entity, all, id, q, request);
+                    var y = Evaluate(b.Right, entity, all, id, q, request);
                     var r = b.Operator switch
                     {
                         '+' => x + y,
@@ -187,7 +234,7 @@ public sealed partial class ReferenceModel(RegistryDefinition definition, long? 
 
             case CallSyntax c:
                 {
-                    var args = c.Arguments.Select(a => Evaluate(a, entity, all, id, q)).ToList();
+                    var args = c.Arguments.Select(a => Evaluate(a, entity, all, id, q, request)).ToList();
                     return c.Function switch
                     {
                         "abs" => Math.Abs(args[0]),
@@ -215,6 +262,7 @@ public sealed partial class ReferenceModel(RegistryDefinition definition, long? 
         TransactionField.Country => t.Country,
         TransactionField.Channel => t.Channel,
         TransactionField.PaymentFormat => t.PaymentFormat,
+        TransactionField.Currency => t.Currency,
         _ => throw new ArgumentOutOfRangeException(nameof(field)),
     };
 }

@@ -16,11 +16,25 @@ namespace Amlfs.Testing;
 /// </summary>
 public static class TestModels
 {
+    /// <summary>
+    /// The inputs of a model trained on the seed's definitions, before entity types beyond the customer and the merchant:
+    /// the customer's 15 features and 2 request features, the merchant's 4, and the amount.
+    /// </summary>
+    public static IReadOnlyList<string> SeedInputs { get; } =
+    [
+        "txn_amount_sum_60s", "txn_amount_sum_5m", "txn_amount_sum_1h", "txn_count_60s", "txn_count_5m", "txn_count_10m",
+        "txn_count_1h", "unique_ips_1h", "unique_merchants_1h", "velocity_score_1h", "amount_deviation_score_1h",
+        "night_txn_count_24h", "weekend_txn_count_7d", "avg_txn_amount_1h", "max_txn_amount_1h",
+        "txn_count_60s_with_current", "txn_amount_sum_60s_with_current",
+        "merchant_txn_count_1h", "merchant_txn_amount_sum_1h", "merchant_unique_customers_1h", "merchant_avg_txn_amount_1h",
+        ModelInputLayout.AmountInput,
+    ];
+
     /// <summary>The inputs of a model under the built-in definitions.</summary>
     public static IReadOnlyList<string> DefaultInputs()
     {
         var plan = FeaturePlan.Compile(DefinitionsLoader.LoadDefault());
-        return ModelInputLayout.Of(plan.Entity("customer")!, plan.Entity("merchant")).Names;
+        return ModelInputLayout.Of(plan).Names;
     }
 
     /// <summary>Trains a model over <paramref name="inputs"/> and stores it (not activated) in <paramref name="dataDirectory"/>.</summary>

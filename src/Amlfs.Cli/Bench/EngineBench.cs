@@ -24,6 +24,8 @@ internal static class EngineBench
         progress("measuring memory per entity over the busiest hour");
         var (bytesPerEntity, bytesPerCustomer, entities) = MeasureMemory(definition, plan, stream);
         var bytesPerBusyCustomer = MeasureBusyCustomers(definition, plan);
+        progress("measuring what 30 days of first_seen memory cost an account");
+        var firstSeen = MeasureFirstSeen(definition);
 
         var options = EngineOptions.From(definition) with
         {
@@ -67,7 +69,7 @@ internal static class EngineBench
 
         return new EngineBenchResult(
             measured, eventsPerSecond, coldRate, p50, p99, max, concurrentP50, concurrentP99, (double)allocated / measured, collections,
-            bytesPerEntity, bytesPerCustomer, bytesPerBusyCustomer, entities, engine.Accepted, engine.Duplicates, engine.Late, graph);
+            bytesPerEntity, bytesPerCustomer, bytesPerBusyCustomer, entities, engine.Accepted, engine.Duplicates, engine.Late, graph, firstSeen);
     }
 
     private static (double EventsPerSecond, long Allocated, int Collections) Ingest(
@@ -207,6 +209,67 @@ internal static class EngineBench
         return (double)engine.EntityBytes(customers) / engine.EntityCount(customers);
     }
 
+    /// <summary>
+    /// What remembering 30 days of counterparties, IPs and devices costs an account (<c>first_seen</c> over 30 days):
+    /// state bytes per customer after 30 days in which each of 2,000 customers pays 5 times a day to 10 counterparties,
+    /// from 2 IPs and one device, with first_seen of the counterparty, the IP and the device over 30 days added to the
+    /// definitions, against the same definitions without aggregations compared with the request. Counted array by
+    /// array, as <see cref="MeasureBusyCustomers"/> does.
+    /// </summary>
+    private static FirstSeenCost MeasureFirstSeen(RegistryDefinition definition)
+    {
+        const int Customers = 2_000;
+        const int Days = 30;
+        const int PerDay = 5;
+        const long Day = 86_400_000L;
+        var start = new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var without = definition with { RequestFeatures = [.. definition.RequestFeatures.Where(f => !f.IsAggregation)] };
+        var with = without with
+        {
+            RequestFeatures =
+            [
+                .. without.RequestFeatures,
+                .. new[] { TransactionField.CounterpartyId, TransactionField.IpAddress, TransactionField.DeviceId }.Select(field => new FeatureDefinition
+                {
+                    Name = "bench_first_seen_" + FieldNames.Name(field),
+                    Entity = "customer",
+                    View = "request",
+                    Kind = FeatureKind.Request,
+                    Aggregation = AggregationKind.FirstSeen,
+                    Field = field,
+                    WindowMs = Days * Day,
+                }),
+            ],
+        };
+
+        double BytesPerCustomer(RegistryDefinition measured)
+        {
+            var plan = FeaturePlan.Compile(measured);
+            var options = EngineOptions.From(measured) with { Threaded = false, ShardCount = 1, ExpectedTransactions = Customers * Days * PerDay };
+            using var engine = new FeatureEngine(plan, options);
+            var random = new Random(5);
+            for (var i = 0; i < Customers * Days * PerDay; i++)
+            {
+                var c = i % Customers;
+                engine.Ingest(new Transaction
+                {
+                    TransactionId = string.Create(CultureInfo.InvariantCulture, $"SEEN{i}"),
+                    CustomerId = string.Create(CultureInfo.InvariantCulture, $"CUST_{c:D6}"),
+                    MerchantId = string.Create(CultureInfo.InvariantCulture, $"MERCH_{(c * 7 + random.Next(10)) % 5_000:D5}"),
+                    AmountCents = 1_000 + random.Next(100_000),
+                    TimestampMs = start + i * (Day / (Customers * PerDay)),
+                    IpAddress = string.Create(CultureInfo.InvariantCulture, $"10.{c / 256}.{c % 256}.{random.Next(2)}"),
+                    DeviceId = string.Create(CultureInfo.InvariantCulture, $"DEV_{c:D6}"),
+                });
+            }
+
+            var customers = plan.Entity("customer")!;
+            return (double)engine.EntityBytes(customers) / engine.EntityCount(customers);
+        }
+
+        return new FirstSeenCost(BytesPerCustomer(with), BytesPerCustomer(without), Days * PerDay);
+    }
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static Transaction[] BusiestHour(IReadOnlyList<Transaction> stream)
     {
@@ -248,4 +311,8 @@ internal sealed record EngineBenchResult(
     long Accepted,
     long Duplicates,
     long Late,
-    IReadOnlyList<GraphSearchFigures> GraphSearches);
+    IReadOnlyList<GraphSearchFigures> GraphSearches,
+    FirstSeenCost FirstSeen);
+
+/// <summary>State bytes per customer with and without first_seen over 30 days, and the payments each customer made in them.</summary>
+internal sealed record FirstSeenCost(double BytesWith, double BytesWithout, int Payments);

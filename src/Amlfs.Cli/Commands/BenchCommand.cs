@@ -133,6 +133,9 @@ internal static class BenchCommand
         table.AddRow("heap per entity, busiest hour", $"{result.BytesPerEntity:N0} B ({result.EntitiesInBusiestHour:N0} entities)", "< 4 KB");
         table.AddRow("customer state, busiest hour (counted)", $"{result.BytesPerCustomerState:N0} B", "");
         table.AddRow("customer with 12 payments in the hour (counted)", $"{result.BytesPerBusyCustomer:N0} B", "< 4 KB");
+        var firstSeen = result.FirstSeen;
+        table.AddRow("first_seen of counterparty, IP, device over 30 days (counted)",
+            $"+{firstSeen.BytesWith - firstSeen.BytesWithout:N0} B per customer ({firstSeen.BytesWithout:N0} B without, {firstSeen.Payments} payments in 30 days)", "");
         table.AddRow("accepted / duplicates / late", $"{result.Accepted:N0} / {result.Duplicates:N0} / {result.Late:N0}", "");
         foreach (var g in result.GraphSearches)
         {
@@ -150,6 +153,7 @@ internal static class BenchCommand
             ["read_p99_us"] = Math.Round(result.ReadP99Us, 2),
             ["allocated_bytes_per_event"] = Math.Round(result.AllocatedBytesPerEvent, 2),
             ["bytes_per_entity"] = Math.Round(result.BytesPerEntity),
+            ["first_seen_30d_bytes_per_customer"] = Math.Round(firstSeen.BytesWith - firstSeen.BytesWithout),
             ["graph_searches"] = result.GraphSearches.ToDictionary(g => g.Aggregation, g => new Dictionary<string, double>
             {
                 ["p50_us"] = Math.Round(g.P50Us, 2),

@@ -11,11 +11,13 @@ internal static class FeatureText
     public static string Aggregation(FeatureDefinition feature)
     {
         ArgumentNullException.ThrowIfNull(feature);
-        if (feature.Kind != FeatureKind.Aggregation)
+        if (!feature.IsAggregation)
             return "expression";
         var text = AggregationNames.Name(feature.Aggregation);
         if (feature.Field is { } field)
             text += $"({FieldNames.Name(field)})";
+        if (feature.ThresholdSd > 0)
+            text += string.Create(System.Globalization.CultureInfo.InvariantCulture, $" beyond {feature.ThresholdSd} sd");
         if (feature.Filter.Direction != EdgeDirection.Outflow)
             text += $" {EdgeDirections.Name(feature.Filter.Direction)}";
         if (feature.Filter.Kind != FilterKind.None)
@@ -27,7 +29,7 @@ internal static class FeatureText
     public static string Window(FeatureDefinition feature)
     {
         ArgumentNullException.ThrowIfNull(feature);
-        if (feature.Kind != FeatureKind.Aggregation)
+        if (!feature.IsAggregation)
             return "";
         var window = WindowRules.FormatDuration(feature.WindowMs);
         return feature.IsTiled ? $"{window} / {WindowRules.FormatDuration(feature.HopMs)} hop" : window;
@@ -37,8 +39,8 @@ internal static class FeatureText
     public static string Summary(FeatureDefinition feature)
     {
         ArgumentNullException.ThrowIfNull(feature);
-        return feature.Kind == FeatureKind.Aggregation
-            ? $"{Aggregation(feature)} over {Window(feature)}"
+        return feature.IsAggregation
+            ? $"{(feature.Kind == FeatureKind.Request ? "request " : "")}{Aggregation(feature)} over {Window(feature)}"
             : $"{(feature.Kind == FeatureKind.Request ? "request expression" : "expression")} {feature.Expression}";
     }
 }

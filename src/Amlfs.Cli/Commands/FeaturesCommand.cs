@@ -117,6 +117,8 @@ internal static class FeaturesCommand
         WriteOptional(json, "hop", f.Hop);
         WriteOptional(json, "filter", f.Filter);
         WriteOptional(json, "direction", f.Direction);
+        if (f.ThresholdSd is { } thresholdSd)
+            json.WriteNumber("threshold_sd", thresholdSd);
         WriteOptional(json, "expression", f.Expression);
         json.WriteString("description", f.Description);
         json.WriteString("owner", f.Owner);

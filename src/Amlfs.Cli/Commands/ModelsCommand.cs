@@ -54,10 +54,9 @@ internal static class ModelsCommand
     public static IReadOnlyList<string> MissingInputs(ModelManifest manifest, string dataDirectory)
     {
         var plan = FeaturePlan.Compile(new RegistryStore(dataDirectory).Active.Definition);
-        var customer = plan.Entity("customer");
-        var available = customer is null
+        var available = plan.Entity("customer") is null
             ? new HashSet<string>(StringComparer.Ordinal)
-            : ModelInputLayout.Of(customer, plan.Entity("merchant")).Names.ToHashSet(StringComparer.Ordinal);
+            : ModelInputLayout.Of(plan).Names.ToHashSet(StringComparer.Ordinal);
         return manifest.FeatureNames.Where(n => !available.Contains(n)).ToArray();
     }
 

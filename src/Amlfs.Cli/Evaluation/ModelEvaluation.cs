@@ -30,8 +30,9 @@ internal static class ModelEvaluation
     {
         var definition = new RegistryStore(root).Active.Definition;
         var plan = FeaturePlan.Compile(definition);
-        var customer = plan.Entity("customer") ?? throw new InvalidDataException("the active definitions have no customer entity");
-        var layout = ModelInputLayout.Of(customer, plan.Entity("merchant"));
+        if (plan.Entity("customer") is null)
+            throw new InvalidDataException("the active definitions have no customer entity");
+        var layout = ModelInputLayout.Of(plan);
         var registry = new ModelRegistry(root);
         var version = model == "active" ? registry.ActiveVersion ?? ModelKinds.Rules : model;
         ModelManifest? manifest = null;

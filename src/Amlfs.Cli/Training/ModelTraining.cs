@@ -38,8 +38,9 @@ internal static class ModelTraining
     {
         var registryVersion = new RegistryStore(root).Active;
         var plan = FeaturePlan.Compile(registryVersion.Definition);
-        var customer = plan.Entity("customer") ?? throw new InvalidDataException("the active definitions have no customer entity");
-        var layout = ModelInputLayout.Of(customer, plan.Entity("merchant"));
+        if (plan.Entity("customer") is null)
+            throw new InvalidDataException("the active definitions have no customer entity");
+        var layout = ModelInputLayout.Of(plan);
         var (from, to) = Window(root, options);
         var testFrom = to.AddDays(-options.TestDays);
         var validationFrom = testFrom.AddDays(-options.ValidationDays);

@@ -173,11 +173,15 @@ public static class ConsistencyCheck
         return false;
     }
 
-    /// <summary>The vector's features as the replay computes them as of its q: stored ones, and request ones when it had a request.</summary>
+    /// <summary>
+    /// The vector's features as the replay computes them as of its q: stored ones, and request ones when it had a
+    /// request (with the request's fields when the log holds them).
+    /// </summary>
     private static Dictionary<string, double> Recompute(Replay replay, EntityPlan entity, LoggedVector vector)
     {
         var values = new double[entity.ValueCount];
-        replay.Evaluate(entity, vector.EntityId, vector.AsOfMs, vector.RequestAmount, values);
+        replay.Evaluate(entity, vector.EntityId, vector.AsOfMs, vector.RequestAmount, values,
+            vector.Request is { } scored ? FeatureEngine.RequestFieldsOf(scored) : null);
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
         var stored = new double[entity.Features.Count];
         FeatureEngine.CopyFeatures(entity, values, stored);
@@ -218,7 +222,7 @@ public static class ConsistencyCheck
         {
             if (vector.LogSequence > last)
                 return false;
-            var lookback = Math.Max(entity.LongestRawSpanMs, entity.LongestTiledWindowMs);
+            var lookback = entity.LongestLookbackMs;
             return lostBefore == long.MinValue || vector.AsOfMs - lookback > lostBefore;
         }
     }

@@ -1,3 +1,5 @@
+using Amlfs.Transactions;
+
 namespace Amlfs.Consistency;
 
 /// <summary>
@@ -14,6 +16,11 @@ namespace Amlfs.Consistency;
 /// <param name="RequestAmount">The request's amount, for request features; null for <see cref="FeatureLogKind.Features"/>.</param>
 /// <param name="Names">Feature names, shared by the vectors of one entity type and kind.</param>
 /// <param name="Values">One value per name; null where the vector did not carry the feature.</param>
+/// <param name="Request">
+/// For <see cref="FeatureLogKind.Predict"/>, the scored transaction, whose fields the aggregations compared with the
+/// request (<c>first_seen</c>, <c>last_seen_time</c>) read; null for a features read, an entity the transaction did not
+/// name, and logs written before requests were recorded.
+/// </param>
 public sealed record LoggedVector(
     string Entity,
     string EntityId,
@@ -23,4 +30,5 @@ public sealed record LoggedVector(
     FeatureLogKind Kind,
     double? RequestAmount,
     IReadOnlyList<string> Names,
-    double?[] Values);
+    double?[] Values,
+    Transaction? Request = null);

@@ -105,6 +105,23 @@ public static class AggregateMath
     public static double Concentration(Int128 sumOfSquaredParts, Int128 whole) =>
         whole == 0 ? 0 : (double)sumOfSquaredParts / ((double)whole * (double)whole);
 
+    /// <summary>
+    /// Whether an amount lies more than <paramref name="thresholdSd"/> sample standard deviations from the mean of the
+    /// window it belongs to, given the window's exact count, sum and sum of squares (cents). Compared without a square
+    /// root or a division: <c>|x - mean| > k sd</c> is <c>(n x - S)² (n - 1) > k² n (n Q - S²)</c>. Never below two
+    /// events, nor when every amount is equal (the deviation is then 0).
+    /// </summary>
+    public static bool IsOutlier(long count, long sumCents, Int128 sumOfSquares, long amountCents, double thresholdSd)
+    {
+        if (count < 2)
+            return false;
+        var spread = count * sumOfSquares - (Int128)sumCents * sumCents;
+        if (spread <= 0)
+            return false;
+        var deviation = (double)((Int128)count * amountCents - sumCents);
+        return deviation * deviation * (count - 1) > thresholdSd * thresholdSd * count * (double)spread;
+    }
+
     internal static double Value(AggregationKind kind, in WindowAggregate a, long distinct) =>
         Value(kind, a.Count, a.Sum, a.SumOfSquares, a.Min, a.Max, a.First, a.Last, distinct);
 }

@@ -151,18 +151,34 @@ internal sealed class EngineSnapshot
             foreach (var family in entity.Tiles)
             {
                 Add(hash, family.HopMs);
-                Add(hash, (long)family.Filter.Kind);
-                Add(hash, family.Filter.FromHour);
-                Add(hash, family.Filter.ToHour);
-                Add(hash, family.Filter.MinCents);
-                Add(hash, family.Filter.MaxCents);
-                if (family.Filter.Direction != EdgeDirection.Outflow)
-                    Add(hash, (long)family.Filter.Direction);
+                Add(hash, family.Filter);
             }
 
             Add(hash, entity.LongestRawSpanMs);
             Add(hash, entity.LongestTiledWindowMs);
+            if (entity.SeenFamilies.Length == 0)
+                continue; // absent before first_seen existed, so older snapshots keep their fingerprint
+            Add(hash, "seen");
+            Add(hash, entity.SeenFamilies.Length);
+            foreach (var family in entity.SeenFamilies)
+            {
+                Add(hash, family.Field);
+                Add(hash, family.WindowMs);
+                Add(hash, family.Filter);
+            }
         }
+    }
+
+    /// <summary>Adds a filter's conditions and, when it is not the default of outflows, its direction.</summary>
+    private static void Add(XxHash64 hash, FeatureFilter filter)
+    {
+        Add(hash, (long)filter.Kind);
+        Add(hash, filter.FromHour);
+        Add(hash, filter.ToHour);
+        Add(hash, filter.MinCents);
+        Add(hash, filter.MaxCents);
+        if (filter.Direction != EdgeDirection.Outflow)
+            Add(hash, (long)filter.Direction); // absent before directions existed, so older snapshots keep their fingerprint
     }
 
     internal static void Add(XxHash64 hash, long value)

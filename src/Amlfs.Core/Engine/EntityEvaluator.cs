@@ -27,7 +27,9 @@ internal static class EntityEvaluator
         values.Clear();
         long sequence = 0;
         if (state is not null)
-            sequence = plan.Aggregates.Length > 0 ? EvaluateAggregates(plan, state, q, values) : ReadSequence(state);
+            sequence = plan.Aggregates.Length > 0 ? EvaluateAggregates(plan, state, q, values, scope.Request) : ReadSequence(state);
+        else if (scope.Request is { } request)
+            NeverSeen(plan, values, request);
         if (plan.GraphAggregates.Length > 0)
             GraphSearch.Evaluate(plan, state, hash, q, neighbours, values);
         var derived = plan.Derived;
@@ -61,7 +63,7 @@ internal static class EntityEvaluator
             values[plan.RequestValue(r)] = request[r].Evaluate(values, scope);
     }
 
-    private static long EvaluateAggregates(EntityPlan plan, EntityState state, long q, Span<double> values)
+    private static long EvaluateAggregates(EntityPlan plan, EntityState state, long q, Span<double> values, RequestFields? request)
     {
         var rangeSlots = plan.Ranges;
         Span<long> starts = stackalloc long[rangeSlots.Length];
@@ -84,7 +86,7 @@ internal static class EntityEvaluator
                 continue;
             }
 
-            ReadOnce(plan, state, q, minStart, starts, ranges, values, queryHour);
+            ReadOnce(plan, state, q, minStart, starts, ranges, values, queryHour, request);
             var sequence = Volatile.Read(ref state.LogSequence);
             if (state.Validate(version))
                 return sequence;
@@ -93,7 +95,7 @@ internal static class EntityEvaluator
     }
 
     private static void ReadOnce(EntityPlan plan, EntityState state, long q, long minStart,
-        ReadOnlySpan<long> starts, Span<WindowAggregate> ranges, Span<double> values, int queryHour)
+        ReadOnlySpan<long> starts, Span<WindowAggregate> ranges, Span<double> values, int queryHour, RequestFields? request)
     {
         var events = state.Events;
         var fingerprints = state.Fingerprints;
@@ -143,6 +145,13 @@ internal static class EntityEvaluator
         for (var a = 0; a < aggregates.Length; a++)
         {
             var spec = aggregates[a];
+            if (plan.AggregateSeen[a] >= 0)
+            {
+                values[plan.AggregateValue(a)] = request is null ? 0
+                    : SeenValue(plan, state, a, events, fingerprints, k, first, hi, q, request);
+                continue;
+            }
+
             var r = plan.AggregateRange[a];
             long distinct = 0;
             var aggregate = ranges[r];
@@ -185,6 +194,61 @@ internal static class EntityEvaluator
         if (calendar is null || !ReferenceEquals(calendar.Zone, zone))
             _threadCalendar = calendar = new LocalCalendar(zone);
         return calendar.Local(q).Hour;
+    }
+
+    /// <summary>
+    /// The value of an aggregation compared with the request (<c>first_seen</c>, <c>last_seen_time</c>): the latest time
+    /// in <c>[q - W, q)</c> of the entity's events with the request's value of the field that pass the filter, from the
+    /// raw events <c>[first, hi)</c> (newest first) and from what the seen family remembers of the events that left them.
+    /// </summary>
+    private static double SeenValue(EntityPlan plan, EntityState state, int a, CompactEvent[] events, ulong[] fingerprints, int k,
+        int first, int hi, long q, RequestFields request)
+    {
+        var spec = plan.Aggregates[a];
+        var field = plan.AggregateDistinctField[a];
+        var value = RequestValue(plan, a, request);
+        if (value == 0)
+            return 0; // a request without the value: nothing to compare
+        var from = q - spec.WindowMs;
+        var latest = long.MinValue;
+        for (var i = hi - 1; i >= first && events[i].TimeMs >= from; i--)
+        {
+            ref readonly var e = ref events[i];
+            if (fingerprints[i * k + field] == value && spec.Filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents, e.IsInflow))
+            {
+                latest = e.TimeMs;
+                break;
+            }
+        }
+
+        var family = plan.AggregateSeen[a];
+        if (state.Seen.Length > family && state.Seen[family]?.Latest(value) is { } remembered && remembered >= from && remembered < q)
+            latest = Math.Max(latest, remembered);
+        var seen = latest != long.MinValue;
+        return spec.Kind == AggregationKind.FirstSeen ? (seen ? 0 : 1) : (seen ? latest : 0);
+    }
+
+    /// <summary>The aggregations compared with the request of an entity without state: every value of the request is new.</summary>
+    private static void NeverSeen(EntityPlan plan, Span<double> values, RequestFields request)
+    {
+        for (var a = 0; a < plan.Aggregates.Length; a++)
+        {
+            if (plan.Aggregates[a].Kind == AggregationKind.FirstSeen && RequestValue(plan, a, request) != 0)
+                values[plan.AggregateValue(a)] = 1;
+        }
+    }
+
+    /// <summary>
+    /// The request's value of aggregate <paramref name="a"/>'s field as the entity's events store it (0 when the request
+    /// has none): for the counterparty, the other end of the request's edge as this entity type sees an outflow.
+    /// </summary>
+    private static ulong RequestValue(EntityPlan plan, int a, RequestFields request)
+    {
+        var field = plan.Aggregates[a].Field!.Value;
+        return field == TransactionField.CounterpartyId
+            ? EdgeEnds.Counterparty(plan.JoinKey, inflow: false, request.Destination,
+                request.Fingerprint(TransactionField.CustomerId), request.Fingerprint(TransactionField.MerchantId))
+            : request.Fingerprint(field);
     }
 
     /// <summary>First index in [from, to) whose time is at or after <paramref name="timeMs"/>.</summary>

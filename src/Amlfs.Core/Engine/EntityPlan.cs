@@ -41,12 +41,30 @@ public sealed class EntityPlan
         var ranges = new List<RangeSlot>();
         var tiles = new List<TileFamily>();
         var distinctFields = new List<TransactionField>();
+        var seen = new List<SeenFamily>();
         AggregateRange = new int[aggregates.Length];
         AggregateTile = new int[aggregates.Length];
         AggregateDistinctField = new int[aggregates.Length];
+        AggregateSeen = new int[aggregates.Length];
         for (var k = 0; k < aggregates.Length; k++)
         {
             var a = aggregates[k];
+            AggregateSeen[k] = -1;
+            if (AggregationNames.ComparesWithRequest(a.Kind))
+            {
+                // Compared with the request over up to 30 days: the raw events the entity keeps anyway, then what its
+                // seen family remembers of the events that left them. No range: it sets no raw retention.
+                AggregateDistinctField[k] = IndexOrAdd(distinctFields, a.Field!.Value);
+                AggregateRange[k] = AggregateTile[k] = -1;
+                var family = seen.FindIndex(f => f.Field == AggregateDistinctField[k] && f.Filter == a.Filter);
+                if (family < 0)
+                    seen.Add(new SeenFamily(AggregateDistinctField[k], a.Filter, a.WindowMs));
+                else
+                    seen[family] = seen[family] with { WindowMs = Math.Max(seen[family].WindowMs, a.WindowMs) };
+                AggregateSeen[k] = family < 0 ? seen.Count - 1 : family;
+                continue;
+            }
+
             // A graph search reads transfers both ways, so its range keeps both directions' events for as long as its window.
             var graph = AggregationNames.SearchesGraph(a.Kind);
             var filter = graph ? FeatureFilter.None.WithDirection(EdgeDirection.Both) : a.Filter;
@@ -66,19 +84,25 @@ public sealed class EntityPlan
         RangeNeedsAll = new bool[Ranges.Length];
         for (var k = 0; k < aggregates.Length; k++)
         {
-            RangeNeedsAll[AggregateRange[k]] |= !AggregationNames.ScansEvents(aggregates[k].Kind)
-                && aggregates[k].Kind is not (AggregationKind.Count or AggregationKind.Sum or AggregationKind.Avg);
+            if (AggregateRange[k] >= 0)
+            {
+                RangeNeedsAll[AggregateRange[k]] |= !AggregationNames.ScansEvents(aggregates[k].Kind)
+                    && aggregates[k].Kind is not (AggregationKind.Count or AggregationKind.Sum or AggregationKind.Avg);
+            }
         }
 
         // Without inflows an entity's events are all outflows, so a filter without conditions passes every one.
         RangePassesAll = Ranges.Select(r => entity.Inflows ? r.Filter.PassesAll : r.Filter.PassesAllOutflows).ToArray();
         Tiles = [.. tiles];
         DistinctFields = [.. distinctFields];
+        SeenFamilies = [.. seen];
         var longestExact = ranges.Select(r => r.HopMs > 0 ? r.HopMs : r.WindowMs).DefaultIfEmpty(0).Max();
         LongestRawSpanMs = longestExact;
         LongestTiledWindowMs = aggregates.Where(a => a.IsTiled).Select(a => a.WindowMs + a.HopMs).DefaultIfEmpty(0).Max();
+        LongestSeenWindowMs = seen.Select(f => f.WindowMs).DefaultIfEmpty(0).Max();
         _lookbacks = [.. ranges.Select(r => (r.Filter, Span: r.HopMs > 0 ? r.HopMs : r.WindowMs))
             .Concat(aggregates.Where(a => a.IsTiled).Select(a => (a.Filter, Span: a.WindowMs + a.HopMs)))
+            .Concat(seen.Select(f => (f.Filter, Span: f.WindowMs)))
             .OrderByDescending(l => l.Span)];
     }
 
@@ -148,6 +172,22 @@ public sealed class EntityPlan
 
     /// <summary>The longest window of the graph aggregations: how far back a search reads each account's transfers.</summary>
     internal long LongestGraphWindowMs { get; }
+
+    /// <summary>Per aggregate, its seen family (<see cref="SeenFamilies"/>) when it compares with the request, else -1.</summary>
+    internal int[] AggregateSeen { get; }
+
+    /// <summary>
+    /// The (field, filter) pairs that <c>first_seen</c> and <c>last_seen_time</c> compare with the request, each with its
+    /// longest window: every entity keeps, per family, the latest time of each value among its events that have left
+    /// the raw event log (<see cref="SeenValues"/>).
+    /// </summary>
+    internal SeenFamily[] SeenFamilies { get; }
+
+    /// <summary>The longest window of an aggregation compared with the request; 0 when there is none.</summary>
+    internal long LongestSeenWindowMs { get; }
+
+    /// <summary>How far back from q any read of the entity reaches: raw events, tiles or seen values.</summary>
+    internal long LongestLookbackMs => Math.Max(Math.Max(LongestRawSpanMs, LongestTiledWindowMs), LongestSeenWindowMs);
 
     /// <summary>The longest span of raw events one read scans back from q.</summary>
     internal long LongestRawSpanMs { get; }

@@ -9,7 +9,7 @@ internal sealed partial class EntityState
     /// time order with their fingerprints, each tile family's tiles merged tile by tile, and the larger log sequence.
     /// Evaluated as of any time that both engines could still read, it gives the bits of one engine that kept both: each
     /// aggregate is an exact sum, an extreme or a set of the events in its range, whatever the order of events of equal
-    /// time. The larger log sequence is the entity's when both parts number their events from one log; from two logs
+    /// time; each seen family's values, with the later time of a value both hold. The larger log sequence is the entity's when both parts number their events from one log; from two logs
     /// (a Kafka worker's two topics) sequences are not comparable, and the result's is only the larger number. Neither
     /// part is changed; both must be quiescent (read from bytes, or no longer written).
     /// </summary>
@@ -18,11 +18,11 @@ internal sealed partial class EntityState
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        if (a.Id != b.Id || a.FieldCount != b.FieldCount || a.Tiles.Length != b.Tiles.Length)
+        if (a.Id != b.Id || a.FieldCount != b.FieldCount || a.Tiles.Length != b.Tiles.Length || a.Seen.Length != b.Seen.Length)
             throw new ArgumentException($"the partial states of '{a.Id}' and '{b.Id}' are not of one entity of one layout", nameof(b));
         var k = a.FieldCount;
         var count = a.Count + b.Count;
-        var merged = new EntityState(a.Id, k, a.Tiles.Length, arrays, Math.Max(InitialCapacity, count))
+        var merged = new EntityState(a.Id, k, a.Tiles.Length, arrays, Math.Max(InitialCapacity, count), a.Seen.Length)
         {
             Count = count,
             LogSequence = Math.Max(a.LogSequence, b.LogSequence),
@@ -39,6 +39,8 @@ internal sealed partial class EntityState
         merged._oldestMs = count > 0 ? merged.Events[0].TimeMs : long.MaxValue;
         for (var f = 0; f < merged.Tiles.Length; f++)
             merged.Tiles[f] = TileLog.Merge(a.Tiles[f], b.Tiles[f], arrays);
+        for (var f = 0; f < merged.Seen.Length; f++)
+            merged.Seen[f] = SeenValues.Merge(a.Seen[f], b.Seen[f]);
         return merged;
     }
 }

@@ -1,8 +1,10 @@
 namespace Amlfs.Engine;
 
 /// <summary>
-/// The stored state of one entity: its events in time order (16 bytes each plus 8 per distinct field) and, for tiled
-/// windows, one <see cref="TileLog"/> per tile family. One shard thread writes it; any thread reads it.
+/// The stored state of one entity: its events in time order (16 bytes each plus 8 per distinct field), for tiled
+/// windows one <see cref="TileLog"/> per tile family, and for the aggregations compared with the request one
+/// <see cref="SeenValues"/> per seen family, which keeps what the events leaving the raw log had. One shard thread writes
+/// it; any thread reads it.
 /// <para>
 /// Reads are made safe by a sequence lock: the writer makes <see cref="_version"/> odd before it mutates and even
 /// after; a reader copies what it needs, then retries if the version moved. A reader may see a torn state during the
@@ -14,13 +16,13 @@ internal sealed partial class EntityState
     private const int InitialCapacity = 4;
     private int _version;
 
-    public EntityState(string id, int distinctFields, int tileFamilies, EntityArrays? arrays)
-        : this(id, distinctFields, tileFamilies, arrays ?? new EntityArrays(), InitialCapacity)
+    public EntityState(string id, int distinctFields, int tileFamilies, EntityArrays? arrays, int seenFamilies = 0)
+        : this(id, distinctFields, tileFamilies, arrays ?? new EntityArrays(), InitialCapacity, seenFamilies)
     {
     }
 
     /// <summary>Invariant: the fingerprint array holds <see cref="FieldCount"/> fingerprints per event slot.</summary>
-    private EntityState(string id, int distinctFields, int tileFamilies, EntityArrays arrays, int capacity)
+    private EntityState(string id, int distinctFields, int tileFamilies, EntityArrays arrays, int capacity, int seenFamilies)
     {
         Id = id;
         FieldCount = distinctFields;
@@ -28,6 +30,7 @@ internal sealed partial class EntityState
         Events = _arrays.Events.Rent(capacity);
         Fingerprints = _arrays.Fingerprints.Rent(capacity * distinctFields);
         Tiles = tileFamilies == 0 ? [] : new TileLog?[tileFamilies];
+        Seen = seenFamilies == 0 ? [] : new SeenValues?[seenFamilies];
     }
 
     private readonly EntityArrays _arrays;
@@ -42,6 +45,9 @@ internal sealed partial class EntityState
     internal int First;
     internal int Count;
     internal TileLog?[] Tiles;
+
+    /// <summary>Per seen family of the plan, the values of the events that left the raw log; null until one did.</summary>
+    internal SeenValues?[] Seen;
 
     /// <summary>
     /// The log sequence of the newest-arrived event applied to this entity (0 before any): the state holds exactly
@@ -95,13 +101,18 @@ internal sealed partial class EntityState
     /// <summary>
     /// Drops events before <paramref name="keepFromMs"/>. Capacity stays, so that daily cycles of activity do not
     /// shrink and regrow arrays every day; an entity's memory is released when the sweep removes the idle entity.
+    /// An event leaving passes its value of each seen family (<paramref name="seen"/>, the plan's) to the family's
+    /// <see cref="SeenValues"/>, which may drop values last seen before <paramref name="expireBeforeMs"/> when it needs room.
+    /// Call between Begin/EndWrite.
     /// </summary>
-    public void TrimEvents(long keepFromMs)
+    public void TrimEvents(long keepFromMs, SeenFamily[] seen, long expireBeforeMs)
     {
         if (_oldestMs >= keepFromMs)
             return; // the usual case, decided without touching the event array
         while (Count > 0 && Events[First].TimeMs < keepFromMs)
         {
+            if (seen.Length > 0)
+                RememberSeen(First, seen, expireBeforeMs);
             First++;
             Count--;
         }
@@ -109,6 +120,17 @@ internal sealed partial class EntityState
         if (Count == 0)
             First = 0;
         _oldestMs = Count > 0 ? Events[First].TimeMs : long.MaxValue;
+    }
+
+    private void RememberSeen(int at, SeenFamily[] seen, long expireBeforeMs)
+    {
+        ref readonly var e = ref Events[at];
+        for (var f = 0; f < seen.Length; f++)
+        {
+            var fingerprint = Fingerprints[at * FieldCount + seen[f].Field];
+            if (fingerprint != 0 && seen[f].Filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents, e.IsInflow))
+                (Seen[f] ??= new SeenValues()).Record(fingerprint, e.TimeMs, expireBeforeMs);
+        }
     }
 
     /// <summary>A hint that the end of the event arrays, where the next event goes, will be written soon.</summary>
@@ -143,7 +165,9 @@ internal sealed partial class EntityState
     /// <summary>
     /// Writes everything later writes and reads depend on: the capacity and position of the events (so that the
     /// restored arrays grow and compact exactly as these would), the stored events and their fingerprints only, the
-    /// oldest event time, the log sequence, and each tile family's log or its absence. The id is the caller's to write.
+    /// oldest event time, the log sequence, each tile family's log or its absence, and each seen family's values or
+    /// their absence (nothing for a plan without seen families, so that older snapshots read as before). The id is the
+    /// caller's to write.
     /// </summary>
     public void WriteTo(SnapshotWriter writer)
     {
@@ -160,15 +184,22 @@ internal sealed partial class EntityState
             writer.WriteByte(tile is null ? (byte)0 : (byte)1);
             tile?.WriteTo(writer);
         }
+
+        foreach (var values in Seen)
+        {
+            writer.WriteByte(values is null ? (byte)0 : (byte)1);
+            values?.WriteTo(writer);
+        }
     }
 
     /// <summary>An entity as <see cref="WriteTo"/> wrote it, its arrays rented from <paramref name="arrays"/>.</summary>
-    public static EntityState ReadFrom(SnapshotReader reader, string id, int distinctFields, int tileFamilies, EntityArrays arrays)
+    public static EntityState ReadFrom(SnapshotReader reader, string id, int distinctFields, int tileFamilies, EntityArrays arrays,
+        int seenFamilies = 0)
     {
         var capacity = reader.ReadCount(Array.MaxLength / Math.Max(1, distinctFields));
         var first = reader.ReadCount(capacity);
         var count = reader.ReadCount(capacity - first);
-        var state = new EntityState(id, distinctFields, tileFamilies, arrays, capacity)
+        var state = new EntityState(id, distinctFields, tileFamilies, arrays, capacity, seenFamilies)
         {
             First = first,
             Count = count,
@@ -184,6 +215,16 @@ internal sealed partial class EntityState
                 0 => null,
                 1 => TileLog.ReadFrom(reader, arrays),
                 var b => throw SnapshotReader.Corrupt($"tile log marker {b}"),
+            };
+        }
+
+        for (var f = 0; f < seenFamilies; f++)
+        {
+            state.Seen[f] = reader.ReadByte() switch
+            {
+                0 => null,
+                1 => SeenValues.ReadFrom(reader),
+                var b => throw SnapshotReader.Corrupt($"seen values marker {b}"),
             };
         }
 
@@ -205,6 +246,9 @@ internal sealed partial class EntityState
                 bytes += ObjectOverhead + 16 + 2 * ArrayOverhead + tile.Starts.Length * (8L + 64);
         }
 
+        bytes += Seen.Length == 0 ? 0 : ArrayOverhead + Seen.Length * 8L;
+        foreach (var values in Seen)
+            bytes += values?.ApproximateBytes ?? 0;
         return bytes;
     }
 

@@ -160,7 +160,7 @@ public sealed class EntityStateFormat
         if (name != entity.Name)
             throw new InvalidDataException($"the entity state is of entity type '{name}', not '{entity.Name}'");
         var id = reader.ReadString();
-        var state = EntityState.ReadFrom(reader, id, entity.DistinctFields.Length, entity.Tiles.Length, new EntityArrays());
+        var state = EntityState.ReadFrom(reader, id, entity.DistinctFields.Length, entity.Tiles.Length, new EntityArrays(), entity.SeenFamilies.Length);
         reader.ReadEnd();
         return state;
     }

@@ -95,7 +95,7 @@ internal sealed class EntityTable
     /// Writer only: the entity's state, created on first sight, with its slot's newest event time raised to
     /// <paramref name="eventTimeMs"/> (the sweep reads idleness from the slot without touching the entity).
     /// </summary>
-    public EntityState GetOrAdd(string id, ulong hash, long eventTimeMs, int distinctFields, int tileFamilies)
+    public EntityState GetOrAdd(string id, ulong hash, long eventTimeMs, int distinctFields, int tileFamilies, int seenFamilies)
     {
         var entries = _entries;
         var mask = entries.Length - 1;
@@ -118,7 +118,7 @@ internal sealed class EntityTable
 
         if ((_used + 1) * 2 > _entries.Length)
             Rebuild(Count + 1 > _entries.Length / 4 ? _entries.Length * 2 : _entries.Length);
-        var state = new EntityState(id, distinctFields, tileFamilies, _arrays);
+        var state = new EntityState(id, distinctFields, tileFamilies, _arrays, seenFamilies);
         Place(_entries, state, hash, eventTimeMs);
         _used++;
         Count++;
@@ -221,7 +221,7 @@ internal sealed class EntityTable
                     // The id must hash as routing hashes it, or the entity would be unreachable in its slot.
                     if (Fingerprint.Of(id) != entry.Hash)
                         throw SnapshotReader.Corrupt("an entity id does not match its hash");
-                    entry.State = EntityState.ReadFrom(reader, id, plan.DistinctFields.Length, plan.Tiles.Length, table._arrays);
+                    entry.State = EntityState.ReadFrom(reader, id, plan.DistinctFields.Length, plan.Tiles.Length, table._arrays, plan.SeenFamilies.Length);
                     table.Count++;
                     break;
                 default:

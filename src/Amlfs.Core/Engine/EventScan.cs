@@ -97,6 +97,9 @@ internal static class EventScan
                     return AggregateMath.Slope(count, sumT, sumTT, sumCents, sumTCents);
                 }
 
+            case AggregationKind.OutlierShare:
+                return OutlierShare(spec, events, windowFrom, to);
+
             case AggregationKind.Concentration:
             case AggregationKind.AmountConcentration:
                 return Concentration(spec, events, fingerprints, k, field, windowFrom, to);
@@ -135,6 +138,35 @@ internal static class EventScan
 
     private static bool Passes(FeatureFilter filter, in CompactEvent e) =>
         filter.PassesAll || filter.Matches(e.LocalHour, e.LocalDay, e.AmountCents, e.IsInflow);
+
+    /// <summary>
+    /// The share of the events whose amount is an outlier against the mean and standard deviation of the same events:
+    /// one pass for the window's exact sums, one to count the outliers against them.
+    /// </summary>
+    private static double OutlierShare(AggregateSpec spec, CompactEvent[] events, int from, int to)
+    {
+        long count = 0, sumCents = 0;
+        Int128 squares = 0;
+        for (var i = from; i < to; i++)
+        {
+            ref readonly var e = ref events[i];
+            if (!Passes(spec.Filter, e))
+                continue;
+            count++;
+            sumCents += e.AmountCents;
+            squares += (Int128)e.AmountCents * e.AmountCents;
+        }
+
+        long outliers = 0;
+        for (var i = from; i < to && count > 1; i++)
+        {
+            ref readonly var e = ref events[i];
+            if (Passes(spec.Filter, e) && AggregateMath.IsOutlier(count, sumCents, squares, e.AmountCents, spec.ThresholdSd))
+                outliers++;
+        }
+
+        return AggregateMath.Share(outliers, count);
+    }
 
     /// <summary>Counts, or sums of amounts, per value in an open-addressing table; the Herfindahl index of them.</summary>
     private static double Concentration(AggregateSpec spec, CompactEvent[] events, ulong[] fingerprints, int k, int field, int from, int to)

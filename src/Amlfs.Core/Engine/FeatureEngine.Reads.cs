@@ -34,18 +34,18 @@ public sealed partial class FeatureEngine
     /// Evaluates stored features and, when a request is given, request features into the plan's value layout:
     /// <paramref name="values"/> has length <c>entity.ValueCount</c>.
     /// </summary>
-    public bool Evaluate(EntityPlan entity, string id, long asOfMs, Span<double> values, in ExpressionScope scope) =>
+    public bool Evaluate(EntityPlan entity, string? id, long asOfMs, Span<double> values, in ExpressionScope scope) =>
         Evaluate(entity, id, asOfMs, values, scope, out _);
 
     /// <summary>
     /// As <see cref="Evaluate(EntityPlan, string, long, Span{double}, in ExpressionScope)"/>, also giving the entity's
     /// log sequence read consistently with the values (see <see cref="Read(EntityPlan, string, long, Span{double}, out long)"/>).
+    /// A null <paramref name="id"/> is an entity the request does not name (a payment without an IP for an entity
+    /// joined on <c>ip_address</c>): it reads as unknown, as an entity without events.
     /// </summary>
-    public bool Evaluate(EntityPlan entity, string id, long asOfMs, Span<double> values, in ExpressionScope scope, out long logSequence)
+    public bool Evaluate(EntityPlan entity, string? id, long asOfMs, Span<double> values, in ExpressionScope scope, out long logSequence)
     {
         ArgumentNullException.ThrowIfNull(entity);
-        var hash = Fingerprint.Of(id);
-        var shard = _shards.ShardOf(hash);
         var watermark = Volatile.Read(ref _watermark);
         if (watermark != long.MinValue && asOfMs < watermark - _options.QueryHistoryMs)
         {
@@ -53,7 +53,14 @@ public sealed partial class FeatureEngine
                 $"as-of time {DateTimeOffset.FromUnixTimeMilliseconds(asOfMs):O} is older than the retained history ({WindowRules.FormatDuration(_options.QueryHistoryMs)} before {DateTimeOffset.FromUnixTimeMilliseconds(watermark):O})"));
         }
 
-        var state = shard.Find(entity.Index, id, hash);
+        EntityState? state = null;
+        var hash = 0UL;
+        if (id is not null)
+        {
+            hash = Fingerprint.Of(id);
+            state = _shards.ShardOf(hash).Find(entity.Index, id, hash);
+        }
+
         logSequence = EntityEvaluator.Evaluate(entity, state, hash, asOfMs, values, scope, _shards);
         if (entity.Request.Length > 0 && scope.RequestAmount is not null)
             EntityEvaluator.EvaluateRequest(entity, values, scope);

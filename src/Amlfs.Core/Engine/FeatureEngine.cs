@@ -335,6 +335,19 @@ public sealed partial class FeatureEngine : IDisposable
         return hash;
     }
 
+    /// <summary>
+    /// The fields of <paramref name="request"/> as the aggregations that compare an entity's events with the request
+    /// read them (<see cref="ExpressionScope.Request"/>): each field's fingerprint as routing computes it.
+    /// </summary>
+    public static RequestFields RequestFieldsOf(Transaction request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Span<ulong> fingerprints = stackalloc ulong[FieldCount];
+        for (var f = 0; f < FieldCount; f++)
+            fingerprints[f] = Fingerprint.Of(FieldOf(request, (TransactionField)f));
+        return new RequestFields(fingerprints, request.DestinationType);
+    }
+
     /// <summary>The value of <paramref name="field"/> in <paramref name="t"/>: an entity's id or a distinct field; null when missing.</summary>
     public static string? FieldOf(Transaction t, TransactionField field) => field switch
     {
@@ -345,6 +358,7 @@ public sealed partial class FeatureEngine : IDisposable
         TransactionField.Country => t.Country,
         TransactionField.Channel => t.Channel,
         TransactionField.PaymentFormat => t.PaymentFormat,
+        TransactionField.Currency => t.Currency,
         _ => null,
     };
 

@@ -74,8 +74,10 @@ public sealed class FeaturePlan
     {
         private readonly List<AggregateSpec> _aggregates = [];
         private readonly Dictionary<string, FeatureDefinition> _byName = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, FeatureDefinition> _requestAggregates = new(StringComparer.Ordinal);
         private List<FeatureDefinition> _derived = [];
         private HashSet<int> _currentDependencies = [];
+        private bool _bindingRequest;
 
         public EntityPlan? Build()
         {
@@ -99,8 +101,21 @@ public sealed class FeaturePlan
             }
 
             var order = TopologicalOrder(dependencies);
+            // Request features that aggregate against the request are aggregates of their own, which request
+            // expressions may name; the others are expressions.
+            foreach (var f in requestFeatures.Where(f => f.IsAggregation))
+            {
+                if (CheckAndAddAggregate(f))
+                    _requestAggregates[f.Name] = f;
+            }
+
+            _bindingRequest = true;
             var requestBound = requestFeatures
-                .Select(f => BindOrNull(f, allowRequest: true) ?? BoundExpression.Constant(0)).ToArray();
+                .Select(f => (f.IsAggregation
+                    ? _requestAggregates.ContainsKey(f.Name) ? BoundExpression.Value(_derived.Count + _aggregates.IndexOf(SpecOf(f))) : null
+                    : BindOrNull(f, allowRequest: true)) ?? BoundExpression.Constant(0))
+                .ToArray();
+            _bindingRequest = false;
 
             // Graph aggregations read the counterparty of each event.
             var distinctFields = _aggregates.Where(a => AggregationNames.CountsValues(a.Kind))
@@ -126,6 +141,8 @@ public sealed class FeaturePlan
 
         public int? ResolveFeature(string name, int column)
         {
+            if (_bindingRequest && _requestAggregates.TryGetValue(name, out var compared))
+                return _derived.Count + _aggregates.IndexOf(SpecOf(compared));
             if (!_byName.TryGetValue(name, out var feature))
                 return null;
             if (feature.Kind == FeatureKind.Aggregation)
@@ -142,7 +159,8 @@ public sealed class FeaturePlan
             var problem = WindowProblem(kind, windowMs, WindowRules.DefaultHopMs(windowMs));
             if (problem is not null)
                 throw new ExpressionException($"{problem} (column {column})", column);
-            var spec = new AggregateSpec(kind, field, windowMs, WindowRules.DefaultHopMs(windowMs), FeatureFilter.None);
+            var threshold = kind == AggregationKind.OutlierShare ? AggregationNames.DefaultThresholdSd : 0;
+            var spec = new AggregateSpec(kind, field, windowMs, WindowRules.DefaultHopMs(windowMs), FeatureFilter.None, ThresholdSd: threshold);
             var k = _aggregates.IndexOf(spec);
             if (k >= 0)
                 return _derived.Count + k;
@@ -151,11 +169,32 @@ public sealed class FeaturePlan
         }
 
         private static AggregateSpec SpecOf(FeatureDefinition f) => new(f.Aggregation, f.Field, f.WindowMs, f.HopMs, f.Filter, f.LookbackMs,
-            AggregationNames.SearchesGraph(f.Aggregation) ? GraphSearchRules.Resolve(f.Aggregation, f.Bounds, []) : default);
+            AggregationNames.SearchesGraph(f.Aggregation) ? GraphSearchRules.Resolve(f.Aggregation, f.Bounds, []) : default, f.ThresholdSd);
 
-        private void CheckAndAddAggregate(FeatureDefinition f)
+        /// <summary>Checks an aggregation of a stored or request feature and adds its aggregate; false when it has a problem.</summary>
+        private bool CheckAndAddAggregate(FeatureDefinition f)
         {
-            var problem = WindowProblem(f.Aggregation, f.WindowMs, f.HopMs);
+            var errorCount = errors.Count;
+            CheckAggregate(f);
+            if (errors.Count > errorCount)
+                return false;
+            if (!_aggregates.Contains(SpecOf(f)))
+                _aggregates.Add(SpecOf(f));
+            return true;
+        }
+
+        private void CheckAggregate(FeatureDefinition f)
+        {
+            var comparesWithRequest = AggregationNames.ComparesWithRequest(f.Aggregation);
+            if (comparesWithRequest != (f.Kind == FeatureKind.Request))
+            {
+                errors.Add(new(file, f.Line, $"{f.Name}.aggregation", comparesWithRequest
+                    ? $"{AggregationNames.Name(f.Aggregation)} compares with the request being scored: declare it under request_features"
+                    : "a request feature aggregates against the request with first_seen or last_seen_time"));
+                return;
+            }
+
+            var problem = comparesWithRequest ? RequestWindowProblem(f.WindowMs) : WindowProblem(f.Aggregation, f.WindowMs, f.HopMs);
             if (problem is not null)
             {
                 errors.Add(new(file, f.Line, $"{f.Name}.window", problem));
@@ -174,6 +213,12 @@ public sealed class FeaturePlan
                 return;
             }
 
+            if (f.ThresholdSd != 0 && f.Aggregation != AggregationKind.OutlierShare)
+            {
+                errors.Add(new(file, f.Line, $"{f.Name}.threshold_sd", "only outlier_share takes a threshold_sd"));
+                return;
+            }
+
             var kindName = AggregationNames.Name(f.Aggregation);
             var needsAmount = AggregationNames.AggregatesAmount(f.Aggregation);
             var countsValues = AggregationNames.CountsValues(f.Aggregation);
@@ -187,8 +232,6 @@ public sealed class FeaturePlan
                 errors.Add(new(file, f.Line, $"{f.Name}.field", "counterparty_id is defined for entities at an end of the edge: joined on customer_id or merchant_id"));
             else if (f.Filter.Direction != EdgeDirection.Outflow && !entity.Inflows)
                 errors.Add(new(file, f.Line, $"{f.Name}.direction", $"entity '{entity.Name}' receives no inflows: declare it with inflows: true (joined on customer_id)"));
-            else if (!_aggregates.Contains(SpecOf(f)))
-                _aggregates.Add(SpecOf(f));
         }
 
         /// <summary>
@@ -215,6 +258,15 @@ public sealed class FeaturePlan
                 return ("direction", $"{name} takes no direction");
             return problems.Count > 0 ? problems[0] : null;
         }
+
+        /// <summary>
+        /// The windows of aggregations compared with the request: exact, up to 30 days (the raw events the entity
+        /// keeps anyway, and its seen values for the rest).
+        /// </summary>
+        private static string? RequestWindowProblem(long windowMs) =>
+            windowMs <= 0 ? "must be a positive duration such as 60s, 5m, 1h"
+            : windowMs > WindowRules.MaxWindowMs ? $"must be at most 30d, got {WindowRules.FormatDuration(windowMs)}"
+            : null;
 
         private static string? WindowProblem(AggregationKind kind, long windowMs, long hopMs)
         {

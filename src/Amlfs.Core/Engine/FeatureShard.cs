@@ -20,7 +20,7 @@ internal sealed class FeatureShard : INeighbourStates
         _options = options;
         _tables = plan.Entities.Select(_ => new EntityTable()).ToArray();
         // An entity whose newest event is older than this before the history start holds nothing a read can see.
-        _idleSpan = plan.Entities.Select(e => Math.Max(e.LongestRawSpanMs, e.LongestTiledWindowMs) + options.AllowedLatenessMs).ToArray();
+        _idleSpan = plan.Entities.Select(e => e.LongestLookbackMs + options.AllowedLatenessMs).ToArray();
     }
 
     public int EntityCount(int entity) => _tables[entity].Count;
@@ -92,13 +92,13 @@ internal sealed class FeatureShard : INeighbourStates
         var e = message.Event;
         var t = e.TimeMs;
         var state = _tables[message.Entity].GetOrAdd(
-            message.EntityId, message.EntityHash, t, plan.DistinctFields.Length, plan.Tiles.Length);
+            message.EntityId, message.EntityHash, t, plan.DistinctFields.Length, plan.Tiles.Length, plan.SeenFamilies.Length);
         if (t > _watermark)
             _watermark = t;
         var history = _watermark - _options.QueryHistoryMs;
 
         state.BeginWrite();
-        state.TrimEvents(history - plan.LongestRawSpanMs);
+        state.TrimEvents(history - plan.LongestRawSpanMs, plan.SeenFamilies, history - plan.LongestSeenWindowMs);
         state.Insert(e, message.Fingerprints);
         if (message.Sequence > state.LogSequence)
             state.LogSequence = message.Sequence; // history from before the log carries 0

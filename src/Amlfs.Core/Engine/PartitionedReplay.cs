@@ -50,8 +50,9 @@ public static class PartitionedReplay
         {
             if (query.Entity.Index >= plan.Entities.Count || !ReferenceEquals(plan.Entities[query.Entity.Index], query.Entity))
                 throw new ArgumentException($"query entity '{query.Entity.Name}' is not from this plan", nameof(queries));
-            if (query.AsOfMs.Length != query.EntityIds.Length || (query.RequestAmounts is { } a && a.Length != query.EntityIds.Length))
-                throw new ArgumentException($"query of '{query.Entity.Name}': every column needs one value per row", nameof(queries));
+            if (query.AsOfMs.Length != query.EntityIds.Length || (query.RequestAmounts is { } a && a.Length != query.EntityIds.Length)
+                || (query.Requests is { } r && (r.Length != query.EntityIds.Length || query.RequestAmounts is null || r.Any(p => (uint)p >= (uint)history.Count))))
+                throw new ArgumentException($"query of '{query.Entity.Name}': every column needs one value per row, and requests need amounts and history positions", nameof(queries));
             if (FieldsRead(query.Entity).Any(f => history.Field(f) is null && (f == query.Entity.JoinKey || history.FieldFingerprints(f) is null))
                 || (query.Entity.Definition.Inflows && history.Field(TransactionField.MerchantId) is null))
                 throw new ArgumentException($"the history lacks a column that '{query.Entity.Name}' features read", nameof(history));
@@ -89,11 +90,16 @@ public static class PartitionedReplay
 
             var rowHashes = Hash(query.EntityIds, parallel);
             var order = RowOrder(query.AsOfMs);
-            var rowLists = Split(order.Length, _ => true, k => rowHashes[order[k]], partitions, parallel, k => order[k]);
+            var rowLists = Split(order.Length, k => rowHashes[order[k]] != 0, k => rowHashes[order[k]], partitions, parallel, k => order[k]);
             for (var p = 0; p < partitions; p++)
             {
                 work.Add(new ReplayPartition(plan, options, query, events, eventLists[p], rowLists[p], rowHashes, results[q], applyAll: whole));
             }
+
+            // Rows that name no entity read as unknown whatever the history holds: a partition of their own, fed nothing.
+            var unnamed = order.Where(row => rowHashes[row] == 0).ToArray();
+            if (unnamed.Length > 0)
+                work.Add(new ReplayPartition(plan, options, query, events, [], unnamed, rowHashes, results[q], applyAll: false));
         }
 
         // Largest first, so the last partitions to start are short ones.

@@ -114,13 +114,14 @@ public sealed class Replay : IDisposable
     /// <summary>
     /// Evaluates an entity's stored features and, with <paramref name="requestAmount"/>, its request features, as of
     /// <paramref name="asOfMs"/> into <paramref name="values"/> (the plan's value layout, <c>entity.ValueCount</c>),
-    /// after <see cref="AdvanceTo"/> that instant. Returns whether the entity has state.
+    /// after <see cref="AdvanceTo"/> that instant; with <paramref name="request"/>, the aggregations compared with the
+    /// request compare with its fields. Returns whether the entity has state.
     /// </summary>
-    public bool Evaluate(EntityPlan entity, string id, long asOfMs, double? requestAmount, Span<double> values)
+    public bool Evaluate(EntityPlan entity, string id, long asOfMs, double? requestAmount, Span<double> values, RequestFields? request = null)
     {
         CheckEntity(entity);
         AdvanceTo(asOfMs);
-        return Engine.Evaluate(entity, id, asOfMs, values, new ExpressionScope(asOfMs, requestAmount));
+        return Engine.Evaluate(entity, id, asOfMs, values, new ExpressionScope(asOfMs, requestAmount, request));
     }
 
     /// <summary>

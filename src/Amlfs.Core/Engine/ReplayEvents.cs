@@ -1,4 +1,5 @@
 using Amlfs.Registry;
+using Amlfs.Registry.Expressions;
 using Amlfs.Transactions;
 
 namespace Amlfs.Engine;
@@ -90,6 +91,30 @@ internal sealed class ReplayEvents
                 ? column[i]
                 : EdgeEnds.Counterparty(_entity.JoinKey, inflow, _history.DestinationOf(i), _customerHashes![i], _merchantHashes![i]);
         }
+    }
+
+    /// <summary>
+    /// Transaction <paramref name="position"/> as the request of a row (<see cref="ReplayQuery.Requests"/>): the
+    /// fingerprints of the fields this entity type counts or compares, as <see cref="FeatureEngine.RequestFieldsOf"/>
+    /// gives them for the transaction itself; the fields no aggregation of the type reads stay 0.
+    /// </summary>
+    public RequestFields RequestFieldsOf(int position)
+    {
+        Span<ulong> fingerprints = stackalloc ulong[Enum.GetValues<TransactionField>().Length];
+        var fields = _entity.DistinctFields;
+        for (var f = 0; f < fields.Length; f++)
+        {
+            if (_fieldHashes[f] is { } column)
+                fingerprints[(int)fields[f]] = column[position];
+        }
+
+        if (_customerHashes is not null)
+        {
+            fingerprints[(int)TransactionField.CustomerId] = _customerHashes[position];
+            fingerprints[(int)TransactionField.MerchantId] = _merchantHashes![position];
+        }
+
+        return new RequestFields(fingerprints, _history.DestinationOf(position));
     }
 
     /// <summary>The referenced event as entities store it, with its local hour and day.</summary>

@@ -86,8 +86,10 @@ internal sealed class ReplayPartition(
 
             var id = query.EntityIds[row];
             var amount = query.RequestAmounts?[row];
-            var scope = new ExpressionScope(q, amount);
-            var state = shard.Find(entity.Index, id, rowHashes[row]);
+            // An entity the request does not name (no IP) has nothing to compare with the request: no request fields.
+            var request = query.Requests is { } requests && id is not null ? events.RequestFieldsOf(requests[row]) : null;
+            var scope = new ExpressionScope(q, amount, request);
+            var state = id is null ? null : shard.Find(entity.Index, id, rowHashes[row]);
             EntityEvaluator.Evaluate(entity, state, rowHashes[row], q, values, scope, shard);
             var target = output.AsSpan((int)((long)row * width), width);
             for (var f = 0; f < featureMap.Length; f++)
@@ -112,7 +114,7 @@ internal sealed class ReplayPartition(
     private int KeepEventsRead()
     {
         var entity = query.Entity;
-        var longest = Math.Max(entity.LongestRawSpanMs, entity.LongestTiledWindowMs);
+        var longest = entity.LongestLookbackMs;
         var asOf = query.AsOfMs;
         var nextRow = new NextRows();
         var k = eventList.Length;

@@ -89,4 +89,23 @@ public enum AggregationKind
     /// over the number of two-paths between them.
     /// </summary>
     EgoBetweenness,
+
+    /// <summary>
+    /// Share of the window's events whose amount lies more than a threshold (<c>threshold_sd</c>, default 3) of sample
+    /// standard deviations from the mean amount of the same events; 0 below two events or when every amount is equal.
+    /// </summary>
+    OutlierShare,
+
+    /// <summary>
+    /// A request feature: 1 when the request being scored has a value of the field (its counterparty, IP, device...)
+    /// that none of the entity's events of the window had, else 0 (0 too when the request has no value). Windows are
+    /// exact, up to 30 days.
+    /// </summary>
+    FirstSeen,
+
+    /// <summary>
+    /// A request feature: the time of the entity's latest event of the window with the request's value of the field,
+    /// in UTC milliseconds since the epoch; 0 when none (or the request has no value). Windows are exact, up to 30 days.
+    /// </summary>
+    LastSeenTime,
 }

@@ -27,17 +27,27 @@ public static class AggregationNames
         ["degree"] = AggregationKind.Degree,
         ["clustering_coefficient"] = AggregationKind.ClusteringCoefficient,
         ["ego_betweenness"] = AggregationKind.EgoBetweenness,
+        ["outlier_share"] = AggregationKind.OutlierShare,
+        ["first_seen"] = AggregationKind.FirstSeen,
+        ["last_seen_time"] = AggregationKind.LastSeenTime,
     };
 
     /// <summary>Kinds that aggregate the amount: its field is <c>amount</c>, the default.</summary>
     public static bool AggregatesAmount(AggregationKind kind) =>
         kind is AggregationKind.Sum or AggregationKind.Avg or AggregationKind.Min or AggregationKind.Max
-            or AggregationKind.StdDev or AggregationKind.AmountTrend;
+            or AggregationKind.StdDev or AggregationKind.AmountTrend or AggregationKind.OutlierShare;
 
     /// <summary>Kinds that read a field's values: the field is required and is not the amount.</summary>
     public static bool CountsValues(AggregationKind kind) =>
         kind is AggregationKind.DistinctCount or AggregationKind.Concentration or AggregationKind.AmountConcentration
-            or AggregationKind.NewDistinctCount;
+            or AggregationKind.NewDistinctCount || ComparesWithRequest(kind);
+
+    /// <summary>
+    /// Kinds that compare the entity's events with the request being scored (<c>first_seen</c>, <c>last_seen_time</c>):
+    /// request features, exact over windows up to 30 days.
+    /// </summary>
+    public static bool ComparesWithRequest(AggregationKind kind) =>
+        kind is AggregationKind.FirstSeen or AggregationKind.LastSeenTime;
 
     /// <summary>
     /// Kinds computed from the window's events one by one, not from mergeable sums: their windows are exact (up to 1h,
@@ -45,7 +55,10 @@ public static class AggregationNames
     /// </summary>
     public static bool ScansEvents(AggregationKind kind) =>
         CountsValues(kind) || SearchesGraph(kind) || kind is AggregationKind.HourEntropy or AggregationKind.HourShare
-            or AggregationKind.IntervalCv or AggregationKind.AmountTrend;
+            or AggregationKind.IntervalCv or AggregationKind.AmountTrend or AggregationKind.OutlierShare;
+
+    /// <summary>The threshold of <c>outlier_share</c> when a definition gives none: 3 standard deviations.</summary>
+    public const double DefaultThresholdSd = 3;
 
     /// <summary>
     /// Kinds over the account's windowed transfer graph: an account entity with inflows, exact windows, the counterparty

@@ -15,9 +15,10 @@ internal sealed class DefinitionsReader(string file)
     private static readonly string[] EntityKeys = ["name", "join_key", "description", "inflows"];
     private static readonly string[] ViewKeys = ["name", "entity", "family", "owner", "description", "tags", "features"];
     private static readonly string[] FeatureKeys =
-        ["name", "aggregation", "field", "window", "hop", "lookback", "filter", "direction", "max_hops", "max_visits", "max_neighbours",
-            "expression", "description", "owner", "tags"];
-    private static readonly string[] RequestFeatureKeys = ["name", "entity", "expression", "description", "owner", "tags"];
+        ["name", "aggregation", "field", "window", "hop", "lookback", "threshold_sd", "filter", "direction", "max_hops", "max_visits",
+            "max_neighbours", "expression", "description", "owner", "tags"];
+    private static readonly string[] RequestFeatureKeys =
+        ["name", "entity", "expression", "aggregation", "field", "window", "filter", "direction", "description", "owner", "tags"];
 
     public List<DefinitionError> Errors { get; } = [];
 
@@ -194,7 +195,7 @@ internal sealed class DefinitionsReader(string file)
         var aggregationText = Scalar(node, "aggregation", path);
         if (expression is not null)
         {
-            foreach (var key in new[] { "aggregation", "field", "window", "hop", "lookback", "filter", "direction" }.Concat(GraphSearchRules.Keys))
+            foreach (var key in new[] { "aggregation", "field", "window", "hop", "lookback", "threshold_sd", "filter", "direction" }.Concat(GraphSearchRules.Keys))
             {
                 if (Child(node, key) is { } extra)
                     Error(extra, path + key, "an expression feature takes no " + key);
@@ -226,14 +227,8 @@ internal sealed class DefinitionsReader(string file)
         var hop = Scalar(node, "hop", path) == "exact" ? 0 : Duration(node, "hop", path);
         var bounds = new GraphBounds(Count(node, "max_hops", path), Count(node, "max_visits", path), Count(node, "max_neighbours", path));
         var lookback = Duration(node, "lookback", path) ?? 0;
-        var filter = ReadFilter(node, path);
-        if (Scalar(node, "direction", path) is { } directionText)
-        {
-            if (EdgeDirections.TryParse(directionText) is { } direction)
-                filter = filter.WithDirection(direction);
-            else
-                Error(Child(node, "direction")!, path + "direction", $"must be one of: {EdgeDirections.List}, got '{directionText}'");
-        }
+        var thresholdSd = Threshold(node, path);
+        var filter = ReadFilterAndDirection(node, path);
 
         if (aggregation is null || window is null)
             return null;
@@ -246,8 +241,32 @@ internal sealed class DefinitionsReader(string file)
             HopMs = hop ?? (AggregationNames.SearchesGraph(aggregation.Value) ? 0 : WindowRules.DefaultHopMs(window.Value)),
             LookbackMs = lookback,
             Bounds = bounds,
+            ThresholdSd = thresholdSd ?? (aggregation == AggregationKind.OutlierShare ? AggregationNames.DefaultThresholdSd : 0),
             Filter = filter,
         };
+    }
+
+    /// <summary>A positive number of standard deviations (<c>threshold_sd: 3</c>, <c>2.5</c>), or null when not given.</summary>
+    private double? Threshold(YamlMappingNode node, string path)
+    {
+        if (Scalar(node, "threshold_sd", path) is not { } text)
+            return null;
+        if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value is > 0 and <= 1_000)
+            return value;
+        Error(Child(node, "threshold_sd")!, path + "threshold_sd", $"must be a positive number of standard deviations such as 3 or 2.5, got '{text}'");
+        return null;
+    }
+
+    /// <summary>The filter of an aggregation with the direction of the events it counts (outflows when not given).</summary>
+    private FeatureFilter ReadFilterAndDirection(YamlMappingNode node, string path)
+    {
+        var filter = ReadFilter(node, path);
+        if (Scalar(node, "direction", path) is not { } directionText)
+            return filter;
+        if (EdgeDirections.TryParse(directionText) is { } direction)
+            return filter.WithDirection(direction);
+        Error(Child(node, "direction")!, path + "direction", $"must be one of: {EdgeDirections.List}, got '{directionText}'");
+        return filter;
     }
 
     private FeatureFilter ReadFilter(YamlMappingNode node, string path)
@@ -309,24 +328,63 @@ internal sealed class DefinitionsReader(string file)
             CheckKeys(node, RequestFeatureKeys, path);
             var name = Name(node, path);
             var entity = EntityName(node, path, entities);
-            var expression = Scalar(node, "expression", path, required: true);
-            if (name is null || entity is null || expression is null)
-                continue;
-            features.Add(new FeatureDefinition
+            var common = new FeatureDefinition
             {
-                Name = name,
-                Entity = entity,
+                Name = name ?? "",
+                Entity = entity ?? "",
                 View = "request",
                 Kind = FeatureKind.Request,
-                Expression = expression,
                 Description = Scalar(node, "description", path) ?? "",
                 Owner = Scalar(node, "owner", path) ?? "",
                 Tags = Tags(node, path),
                 Line = (int)node.Start.Line,
-            });
+            };
+            var featurePath = name is null ? path : name + ".";
+            FeatureDefinition? feature;
+            if (Child(node, "aggregation") is not null)
+            {
+                feature = ReadRequestAggregation(node, featurePath, common);
+            }
+            else
+            {
+                foreach (var key in new[] { "field", "window", "filter", "direction" })
+                {
+                    if (Child(node, key) is { } extra)
+                        Error(extra, featurePath + key, "an expression feature takes no " + key);
+                }
+
+                feature = Scalar(node, "expression", path, required: true) is { } expression ? common with { Expression = expression } : null;
+            }
+
+            if (name is null || entity is null || feature is null)
+                continue;
+            features.Add(feature);
         }
 
         return features;
+    }
+
+    /// <summary>
+    /// A request feature that aggregates the entity's events against the request (<c>first_seen</c>,
+    /// <c>last_seen_time</c>): an aggregation, a field and an exact window, optionally a filter and a direction.
+    /// </summary>
+    private FeatureDefinition? ReadRequestAggregation(YamlMappingNode node, string path, FeatureDefinition common)
+    {
+        if (Child(node, "expression") is { } both)
+            Error(both, path + "expression", "a request feature takes an expression or an aggregation, not both");
+        var text = Scalar(node, "aggregation", path)!;
+        var aggregation = AggregationNames.TryParse(text);
+        if (aggregation is not { } kind || !AggregationNames.ComparesWithRequest(kind))
+            Error(Child(node, "aggregation")!, path + "aggregation", $"a request feature aggregates against the request with first_seen or last_seen_time, got '{text}'");
+        TransactionField? field = null;
+        if (Scalar(node, "field", path, required: true) is { } fieldText && (field = FieldNames.TryParse(fieldText)) is null)
+            Error(Child(node, "field")!, path + "field", $"unknown field '{fieldText}' (one of: {FieldNames.List})");
+        var window = Duration(node, "window", path, required: true);
+        var filter = ReadFilterAndDirection(node, path);
+
+        if (aggregation is null || field is null || window is null)
+            return null;
+        return common with { Aggregation = aggregation.Value, Field = field, WindowMs = window.Value, Filter = filter };
     }
 
     private string? Name(YamlMappingNode node, string path)

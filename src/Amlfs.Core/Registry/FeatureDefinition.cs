@@ -1,7 +1,8 @@
 namespace Amlfs.Registry;
 
 /// <summary>One declared feature. Aggregations set Aggregation, Window and optionally Field, Filter and Hop; derived
-/// and request features set Expression.</summary>
+/// and request features set Expression, but for request features that aggregate against the request
+/// (<c>first_seen</c>, <c>last_seen_time</c>), which set Aggregation, Field and Window.</summary>
 public sealed record FeatureDefinition
 {
     public required string Name { get; init; }
@@ -33,6 +34,9 @@ public sealed record FeatureDefinition
     /// <summary>For a graph aggregation: its search bounds as given (0 where not given), defaults filled in by the plan.</summary>
     public GraphBounds Bounds { get; init; }
 
+    /// <summary>For <c>outlier_share</c>: how many sample standard deviations from the mean make an outlier; else 0.</summary>
+    public double ThresholdSd { get; init; }
+
     /// <summary>Source text of a derived or request feature's expression.</summary>
     public string? Expression { get; init; }
 
@@ -47,6 +51,9 @@ public sealed record FeatureDefinition
 
     /// <summary>1-based line of the definition in its file, for messages; 0 when built in code.</summary>
     public int Line { get; init; }
+
+    /// <summary>Whether the feature is an aggregation: a stored one, or a request feature aggregated against the request.</summary>
+    public bool IsAggregation => Kind == FeatureKind.Aggregation || (Kind == FeatureKind.Request && Expression is null);
 
     /// <summary>Whether the window is tiled (longer than the exact horizon).</summary>
     public bool IsTiled => HopMs > 0;

@@ -32,6 +32,9 @@ public sealed record FeatureDescription
     /// <summary>inflow or both for an aggregation over an account's received transfers; null for outflows, the default.</summary>
     public string? Direction { get; init; }
 
+    /// <summary>For <c>outlier_share</c>: the standard deviations from the mean that make an outlier; else null.</summary>
+    public double? ThresholdSd { get; init; }
+
     public string? Expression { get; init; }
 
     public required string Description { get; init; }
@@ -43,7 +46,7 @@ public sealed record FeatureDescription
     public static FeatureDescription Of(FeatureDefinition feature)
     {
         ArgumentNullException.ThrowIfNull(feature);
-        var isAggregation = feature.Kind == FeatureKind.Aggregation;
+        var isAggregation = feature.IsAggregation;
         return new FeatureDescription
         {
             Name = feature.Name,
@@ -62,6 +65,7 @@ public sealed record FeatureDescription
             Hop = isAggregation && feature.IsTiled ? WindowRules.FormatDuration(feature.HopMs) : null,
             Filter = isAggregation && feature.Filter.Kind != FilterKind.None ? feature.Filter.ToString() : null,
             Direction = isAggregation && feature.Filter.Direction != EdgeDirection.Outflow ? EdgeDirections.Name(feature.Filter.Direction) : null,
+            ThresholdSd = isAggregation && feature.ThresholdSd > 0 ? feature.ThresholdSd : null,
             Expression = feature.Expression,
             Description = feature.Description,
             Owner = feature.Owner,

@@ -13,6 +13,7 @@ public static class FieldNames
         ["country"] = TransactionField.Country,
         ["channel"] = TransactionField.Channel,
         ["payment_format"] = TransactionField.PaymentFormat,
+        ["currency"] = TransactionField.Currency,
         ["counterparty_id"] = TransactionField.CounterpartyId,
     };
 

@@ -103,7 +103,7 @@ public sealed class RegistryDiff
     // so that turning an aggregation into an expression shows as aggregation: count -> "" and expression: "" -> ....
     private static IEnumerable<(string, string)> FeatureProperties(FeatureDefinition f)
     {
-        var isAggregation = f.Kind == FeatureKind.Aggregation;
+        var isAggregation = f.IsAggregation;
         return
         [
             ("view", f.View),
@@ -116,6 +116,7 @@ public sealed class RegistryDiff
             ("direction", isAggregation && f.Filter.Direction != EdgeDirection.Outflow ? EdgeDirections.Name(f.Filter.Direction) : ""),
             ("lookback", isAggregation && f.LookbackMs > 0 ? WindowRules.FormatDuration(f.LookbackMs) : ""),
             ("bounds", isAggregation ? f.Bounds.ToString() : ""),
+            ("threshold_sd", isAggregation && f.ThresholdSd > 0 ? f.ThresholdSd.ToString(System.Globalization.CultureInfo.InvariantCulture) : ""),
             ("expression", f.Expression ?? ""),
             ("description", f.Description),
             ("owner", f.Owner),

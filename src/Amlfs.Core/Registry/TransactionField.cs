@@ -18,4 +18,7 @@ public enum TransactionField
     /// count of it is fan-out or fan-in.
     /// </summary>
     CounterpartyId,
+
+    /// <summary>The ISO 4217 currency code; never missing (BRL when the caller gave none).</summary>
+    Currency,
 }

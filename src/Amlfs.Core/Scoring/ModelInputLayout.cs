@@ -3,10 +3,18 @@ using Amlfs.Engine;
 namespace Amlfs.Scoring;
 
 /// <summary>
-/// The inputs of a learned model, in one order for training and serving: the customer's stored features, the customer's
-/// request features (evaluated with the scored amount), the merchant's stored features, then the transaction's
-/// <see cref="AmountInput"/>. A feature name two entities share, or one that a training set's fixed columns use, is
-/// prefixed with its entity's name (<c>merchant_txn_count_1h</c>), as the training set's columns are named.
+/// The inputs of a learned model, in one order for training and serving: one group per entity type of the definitions,
+/// the customer first, then the merchant, then every other entity type (an IP, a device...) in the order the
+/// definitions declare them; each group is the entity's stored features then its request features (evaluated with the
+/// scored transaction); then the transaction's <see cref="AmountInput"/>. A scored transaction names each group's
+/// entity by the entity's join key (<c>ip_address</c>...); one without that field reads the entity as unknown, with the
+/// values of an entity that has no events.
+/// <para>
+/// Column names are feature names, which a definitions file keeps unique over all entity types; a name that a training
+/// set's fixed columns use (or, for definitions built in code, that two groups share) is prefixed with its entity's name
+/// (<c>merchant_amount</c>). A model names its inputs and a server maps them by name, so a model trained before an
+/// entity type or a feature was added still finds every column it reads, and columns added later are left unread.
+/// </para>
 /// </summary>
 public sealed class ModelInputLayout
 {
@@ -17,22 +25,23 @@ public sealed class ModelInputLayout
     public static IReadOnlyList<string> TrainingSetColumns { get; } =
         ["transaction_id", "customer_id", "merchant_id", "timestamp", AmountInput, "label", "typology"];
 
-    private readonly int _customerWidth;
-    private readonly int _merchantWidth;
+    private readonly int[] _offsets;
 
-    private ModelInputLayout(EntityPlan customer, EntityPlan? merchant)
+    private ModelInputLayout(IReadOnlyList<EntityPlan> entities)
     {
-        _customerWidth = customer.Features.Count + customer.RequestFeatures.Count;
-        _merchantWidth = merchant?.Features.Count ?? 0;
-        var groups = new List<(string Entity, IReadOnlyList<string> Names)>
-        {
-            (customer.Name, [.. customer.Features.Select(f => f.Name), .. customer.RequestFeatures.Select(f => f.Name)]),
-        };
-        if (merchant is not null)
-            groups.Add((merchant.Name, merchant.Features.Select(f => f.Name).ToArray()));
+        Entities = entities;
+        var groups = entities
+            .Select(e => (e.Name, (IReadOnlyList<string>)[.. e.Features.Select(f => f.Name), .. e.RequestFeatures.Select(f => f.Name)]))
+            .ToList();
         FeatureNames = ColumnNames(groups, TrainingSetColumns);
         Names = [.. FeatureNames, AmountInput];
+        _offsets = new int[entities.Count + 1];
+        for (var g = 0; g < entities.Count; g++)
+            _offsets[g + 1] = _offsets[g] + Width(entities[g]);
     }
+
+    /// <summary>The entity type of each group, in column order: the customer first.</summary>
+    public IReadOnlyList<EntityPlan> Entities { get; }
 
     /// <summary>The feature columns, without the amount: what a training set's feature columns are named.</summary>
     public IReadOnlyList<string> FeatureNames { get; }
@@ -42,23 +51,40 @@ public sealed class ModelInputLayout
 
     public int Count => Names.Count;
 
-    /// <summary>The layout of the definitions' customer and (when defined) merchant entities.</summary>
-    public static ModelInputLayout Of(EntityPlan customer, EntityPlan? merchant)
+    /// <summary>The layout of every entity type of <paramref name="plan"/>; throws when the plan has no customer entity.</summary>
+    public static ModelInputLayout Of(FeaturePlan plan)
     {
-        ArgumentNullException.ThrowIfNull(customer);
-        return new ModelInputLayout(customer, merchant);
+        ArgumentNullException.ThrowIfNull(plan);
+        var customer = plan.Entity("customer") ?? throw new ArgumentException("the definitions have no customer entity", nameof(plan));
+        var merchant = plan.Entity("merchant");
+        var others = plan.Entities.Where(e => e != customer && e != merchant);
+        return new ModelInputLayout([customer, .. merchant is null ? [] : new[] { merchant }, .. others]);
     }
 
-    /// <summary>
-    /// Writes one row of inputs: <paramref name="customer"/> holds the customer's stored then request features,
-    /// <paramref name="merchant"/> the merchant's stored features.
-    /// </summary>
-    public void Fill(ReadOnlySpan<double> customer, ReadOnlySpan<double> merchant, double amount, Span<double> destination)
+    /// <summary>Values of one group: the entity's stored features, then its request features.</summary>
+    public static int Width(EntityPlan entity)
     {
-        customer[.._customerWidth].CopyTo(destination);
-        merchant[.._merchantWidth].CopyTo(destination[_customerWidth..]);
-        destination[_customerWidth + _merchantWidth] = amount;
+        ArgumentNullException.ThrowIfNull(entity);
+        return entity.Features.Count + entity.RequestFeatures.Count;
     }
+
+    /// <summary>Where group <paramref name="group"/> starts among the inputs.</summary>
+    public int Offset(int group) => _offsets[group];
+
+    /// <summary>
+    /// Writes group <paramref name="group"/> of a row from an evaluation's values (the plan's value layout, request
+    /// features evaluated): its stored features, then its request features.
+    /// </summary>
+    public void FillGroup(int group, ReadOnlySpan<double> values, Span<double> destination)
+    {
+        var entity = Entities[group];
+        var target = destination.Slice(_offsets[group], _offsets[group + 1] - _offsets[group]);
+        FeatureEngine.CopyFeatures(entity, values, target);
+        entity.RequestValues(values).CopyTo(target[entity.Features.Count..]);
+    }
+
+    /// <summary>Writes the amount input of a row.</summary>
+    public void FillAmount(double amount, Span<double> destination) => destination[_offsets[^1]] = amount;
 
     /// <summary>
     /// Column names for groups of feature names by entity: a name that occurs in more than one group, or among

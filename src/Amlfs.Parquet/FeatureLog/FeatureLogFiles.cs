@@ -1,6 +1,9 @@
 using System.Globalization;
 using Amlfs.Consistency;
+using Amlfs.Engine;
 using Amlfs.OfflineStore;
+using Amlfs.Registry;
+using Amlfs.Transactions;
 using Parquet;
 using Parquet.Schema;
 
@@ -11,8 +14,12 @@ namespace Amlfs.Parquet.FeatureLog;
 /// the UTC day of the as-of time, one row per served vector and one nullable double column per feature (wide, so SQL
 /// reads a feature by name; null where the vector did not carry it, such as request features of a features read).
 /// Fixed columns: <c>entity_id</c>, <c>as_of</c>, <c>log_sequence</c>, <c>served_at</c>, <c>kind</c>
-/// (<c>features</c> or <c>predict</c>), <c>request_amount</c>. Each file's key-value metadata <c>amlfs.dropped</c>
-/// counts the vectors the server could not log since the previous file (its buffer was full).
+/// (<c>features</c> or <c>predict</c>), <c>request_amount</c>, and the scored transaction of a predict vector
+/// (<c>request_transaction_id</c>, <c>request_customer_id</c>, <c>request_merchant_id</c>,
+/// <c>request_destination_type</c>, <c>request_ip_address</c>, <c>request_device_id</c>, <c>request_channel</c>,
+/// <c>request_country</c>, <c>request_payment_format</c>, <c>request_currency</c>; null otherwise, and absent from files
+/// written before they were), whose fields the aggregations compared with the request read. Each file's key-value
+/// metadata <c>amlfs.dropped</c> counts the vectors the server could not log since the previous file (its buffer was full).
 /// </summary>
 public static class FeatureLogFiles
 {
@@ -25,7 +32,24 @@ public static class FeatureLogFiles
     private static readonly DataField ServedAt = new DateTimeDataField("served_at", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis, isNullable: false);
     private static readonly DataField Kind = new DataField<string>("kind", false);
     private static readonly DataField RequestAmount = new DataField<double?>("request_amount", true);
-    private static readonly DataField[] Fixed = [EntityId, AsOf, LogSequence, ServedAt, Kind, RequestAmount];
+    private static readonly DataField RequestTransactionId = new DataField<string>("request_transaction_id", true);
+    private static readonly DataField RequestDestination = new DataField<string>("request_destination_type", true);
+
+    /// <summary>The scored transaction's string fields, by the column that holds each.</summary>
+    private static readonly (DataField Column, TransactionField Field)[] RequestFields =
+    [
+        (new DataField<string>("request_customer_id", true), TransactionField.CustomerId),
+        (new DataField<string>("request_merchant_id", true), TransactionField.MerchantId),
+        (new DataField<string>("request_ip_address", true), TransactionField.IpAddress),
+        (new DataField<string>("request_device_id", true), TransactionField.DeviceId),
+        (new DataField<string>("request_channel", true), TransactionField.Channel),
+        (new DataField<string>("request_country", true), TransactionField.Country),
+        (new DataField<string>("request_payment_format", true), TransactionField.PaymentFormat),
+        (new DataField<string>("request_currency", true), TransactionField.Currency),
+    ];
+
+    private static readonly DataField[] Fixed =
+        [EntityId, AsOf, LogSequence, ServedAt, Kind, RequestAmount, RequestTransactionId, RequestDestination, .. RequestFields.Select(r => r.Column)];
     private static long _files;
 
     /// <summary>The feature log's directory under a data directory.</summary>
@@ -90,6 +114,13 @@ public static class FeatureLogFiles
         await group.WriteAsync<DateTime>(fields[3], rows.Select(r => Utc(r.ServedAtMs)).ToArray(), cancellationToken: cancellationToken).ConfigureAwait(false);
         await group.WriteAsync(fields[4], rows.Select(r => KindName(r.Kind)).ToArray()).ConfigureAwait(false);
         await group.WriteAsync<double>(fields[5], rows.Select(r => r.RequestAmount).ToArray(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync(fields[6], rows.Select(r => r.Request?.TransactionId).ToArray()).ConfigureAwait(false);
+        await group.WriteAsync(fields[7], rows.Select(r => r.Request is { } t ? DestinationTypes.Name(t.DestinationType) : null).ToArray()).ConfigureAwait(false);
+        for (var f = 0; f < RequestFields.Length; f++)
+        {
+            var field = RequestFields[f].Field;
+            await group.WriteAsync(fields[8 + f], rows.Select(r => r.Request is { } t ? FeatureEngine.FieldOf(t, field) : null).ToArray()).ConfigureAwait(false);
+        }
         var values = new double?[column.Count][];
         for (var c = 0; c < values.Length; c++)
             values[c] = new double?[rows.Length];
@@ -134,6 +165,7 @@ public static class FeatureLogFiles
                 await group.ReadAsync(Need(Kind), kinds.AsMemory(), cancellationToken: cancellationToken).ConfigureAwait(false);
                 var amounts = new double?[count];
                 await group.ReadAsync<double>(Need(RequestAmount), amounts.AsMemory(), cancellationToken: cancellationToken).ConfigureAwait(false);
+                var requests = await ReadRequestsAsync(group, byName, count, amounts, asOf, cancellationToken).ConfigureAwait(false);
                 var columns = new double?[features.Length][];
                 for (var c = 0; c < features.Length; c++)
                 {
@@ -148,13 +180,61 @@ public static class FeatureLogFiles
                         row[c] = columns[c][r];
                     vectors.Add(new LoggedVector(entity, ids[r] ?? throw new InvalidDataException($"{path}: null entity_id"),
                         UnixMs(asOf[r]), sequences[r], UnixMs(servedAt[r]),
-                        kinds[r] == "predict" ? FeatureLogKind.Predict : FeatureLogKind.Features, amounts[r], names, row));
+                        kinds[r] == "predict" ? FeatureLogKind.Predict : FeatureLogKind.Features, amounts[r], names, row, requests?[r]));
                 }
             }
 
             return reader.CustomMetadata.TryGetValue(DroppedKey, out var text)
                 && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var dropped) ? dropped : 0;
         }
+    }
+
+    /// <summary>
+    /// The scored transactions of a row group's predict vectors, rebuilt from the request columns (their amount and time
+    /// from <c>request_amount</c> and <c>as_of</c>); null for a file written before the columns existed.
+    /// </summary>
+    private static async Task<Transaction?[]?> ReadRequestsAsync(ParquetRowGroupReader group, Dictionary<string, DataField> byName,
+        int count, double?[] amounts, DateTime[] asOf, CancellationToken cancellationToken)
+    {
+        if (!byName.TryGetValue(RequestTransactionId.Name, out var idColumn))
+            return null;
+        async Task<string?[]> ReadAsync(DataField column)
+        {
+            var values = new string?[count];
+            if (byName.TryGetValue(column.Name, out var stored))
+                await group.ReadAsync(stored, values.AsMemory(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return values;
+        }
+
+        var ids = await ReadAsync(idColumn).ConfigureAwait(false);
+        var destinations = await ReadAsync(RequestDestination).ConfigureAwait(false);
+        var fields = new string?[RequestFields.Length][];
+        for (var f = 0; f < fields.Length; f++)
+            fields[f] = await ReadAsync(RequestFields[f].Column).ConfigureAwait(false);
+        var requests = new Transaction?[count];
+        for (var r = 0; r < count; r++)
+        {
+            if (ids[r] is not { } id || amounts[r] is not { } amount)
+                continue;
+            string? Field(TransactionField field) => fields[Array.FindIndex(RequestFields, x => x.Field == field)][r];
+            requests[r] = new Transaction
+            {
+                TransactionId = id,
+                CustomerId = Field(TransactionField.CustomerId) ?? "",
+                MerchantId = Field(TransactionField.MerchantId) ?? "",
+                DestinationType = DestinationTypes.TryParse(destinations[r]) ?? DestinationType.Merchant,
+                AmountCents = (long)Math.Round(amount * 100, MidpointRounding.AwayFromZero),
+                TimestampMs = UnixMs(asOf[r]),
+                IpAddress = Field(TransactionField.IpAddress),
+                DeviceId = Field(TransactionField.DeviceId),
+                Channel = Field(TransactionField.Channel),
+                Country = Field(TransactionField.Country),
+                PaymentFormat = Field(TransactionField.PaymentFormat),
+                Currency = Field(TransactionField.Currency) ?? TransactionValidator.DefaultCurrency,
+            };
+        }
+
+        return requests;
     }
 
     private static string KindName(FeatureLogKind kind) => kind == FeatureLogKind.Predict ? "predict" : "features";

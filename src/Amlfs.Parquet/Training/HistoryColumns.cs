@@ -245,6 +245,7 @@ internal sealed class HistoryColumns
         TransactionField.Country => TransactionColumns.Country,
         TransactionField.Channel => TransactionColumns.Channel,
         TransactionField.PaymentFormat => TransactionColumns.PaymentFormat,
+        TransactionField.Currency => TransactionColumns.Currency,
         _ => throw new ArgumentOutOfRangeException(nameof(field)),
     };
 

@@ -14,9 +14,11 @@ namespace Amlfs.Parquet.Training;
 /// arrivals included, whatever file or order they were written in; a repeated transaction id counts once.
 /// <list type="bullet">
 /// <item>Default (no labels file): one row per labelled transaction of the store (unlabelled ones are history only):
-/// <c>transaction_id, customer_id, merchant_id, timestamp, amount, label, typology</c>, then the customer's stored
-/// features, the request features evaluated with the transaction's amount (what <c>/predict</c> computes), and the
-/// merchant's stored features, all as of the transaction's own time. Sorted by timestamp, then transaction id; a
+/// <c>transaction_id, customer_id, merchant_id, timestamp, amount, label, typology</c>, then the columns of
+/// <see cref="ModelInputLayout"/>: for every entity type the transaction names by its join key (the customer, the
+/// merchant, its IP, its device...), the entity's stored features and its request features evaluated with the
+/// transaction as the request (what <c>/predict</c> computes), all as of the transaction's own time; an entity the row
+/// does not name (no IP) reads as unknown, as <c>/predict</c> reads it. Sorted by timestamp, then transaction id; a
 /// transaction id that occurs twice gives one row.</item>
 /// <item>With label rows: <c>entity, entity_id, timestamp, label</c>, then the entity's stored features. Sorted by
 /// timestamp, then the rows' order in the labels file.</item>
@@ -68,8 +70,7 @@ public static class TrainingSetBuilder
 
     /// <summary>
     /// The labelled transactions of the store at <paramref name="root"/> that <paramref name="selection"/> picks, each
-    /// with the customer's stored and request features and the merchant's stored features as of its own time, in
-    /// memory (<see cref="TransactionTrainingSet"/>). The replay runs over the whole store: a row sees every
+    /// with the features of every entity type it names (<see cref="ModelInputLayout"/>) as of its own time, in memory (<see cref="TransactionTrainingSet"/>). The replay runs over the whole store: a row sees every
     /// transaction before it, labelled or not, inside the selected period or not.
     /// </summary>
     public static async Task<TransactionTrainingSet> ComputeFromStoreAsync(
@@ -78,9 +79,10 @@ public static class TrainingSetBuilder
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(selection);
-        var customer = plan.Entity("customer") ?? throw new ArgumentException("the definitions have no customer entity", nameof(plan));
-        var merchant = plan.Entity("merchant");
-        var entities = merchant is null ? new[] { customer } : [customer, merchant];
+        if (plan.Entity("customer") is null)
+            throw new ArgumentException("the definitions have no customer entity", nameof(plan));
+        var layout = ModelInputLayout.Of(plan);
+        var entities = layout.Entities;
         var clock = Stopwatch.StartNew();
         var store = await OfflineHistoryReader.ReadAsync(root, KeysOf(entities), FieldsOf(entities), parallelism, progress?.ReadProgress, cancellationToken).ConfigureAwait(false);
         var table = await LabelTable.ReadAsync(root, cancellationToken).ConfigureAwait(false);
@@ -105,30 +107,23 @@ public static class TrainingSetBuilder
         StableOrder.Sort(order, order.Select(i => history.TimesMs[i]).ToArray(),
             Comparer<int>.Create((a, b) => string.CompareOrdinal(labelling.TransactionIds[a], labelling.TransactionIds[b])));
         var times = order.Select(i => history.TimesMs[i]).ToArray();
-        var customers = history.Field(customer.JoinKey)!;
-        var queries = new List<ReplayQuery>
-        {
-            new(customer, order.Select(i => customers[i]!).ToArray(), times, order.Select(i => history.AmountCents[i] / 100.0).ToArray()),
-        };
-        if (merchant is not null)
-        {
-            var merchants = history.Field(merchant.JoinKey)!;
-            queries.Add(new ReplayQuery(merchant, order.Select(i => merchants[i]!).ToArray(), times));
-        }
+        var amounts = order.Select(i => history.AmountCents[i] / 100.0).ToArray();
+        // Each row is its transaction scored: every entity type it names by the join key, as of its time, request
+        // features evaluated with it as the request; an entity it does not name (a row without an IP) reads as unknown.
+        var queries = entities
+            .Select(e => new ReplayQuery(e, order.Select(i => history.Field(e.JoinKey)![i]).ToArray(), times, amounts, order))
+            .ToArray();
 
         progress?.StartReplay(PartitionedReplay.WorkUnits(history, queries));
         var result = PartitionedReplay.Run(plan, options, history, queries, parallelism, progress?.ReplayProgress);
 
-        var layout = ModelInputLayout.Of(customer, merchant);
         var width = layout.FeatureNames.Count;
         var features = new double[(long)order.Length * width];
-        var customerWidth = queries[0].Width;
         Parallel.For(0, order.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, r =>
         {
             var target = features.AsSpan(r * width, width);
-            result.Values[0].AsSpan(r * customerWidth, customerWidth).CopyTo(target);
-            if (merchant is not null)
-                result.Values[1].AsSpan(r * merchant.Features.Count, merchant.Features.Count).CopyTo(target[customerWidth..]);
+            for (var g = 0; g < queries.Length; g++)
+                result.Values[g].AsSpan(r * queries[g].Width, queries[g].Width).CopyTo(target[layout.Offset(g)..]);
         });
         var replay = clock.Elapsed - read;
 
@@ -137,7 +132,7 @@ public static class TrainingSetBuilder
             order.Length, width, history.Count, labelling.IsSuspicious.LongCount(l => l is null), result.Duplicates, store.Files, read, replay, TimeSpan.Zero);
         return new TransactionTrainingSet(
             order.Select(i => labelling.TransactionIds[i]!).ToArray(),
-            order.Select(i => customers[i]!).ToArray(),
+            order.Select(i => history.Field(TransactionField.CustomerId)![i]!).ToArray(),
             order.Select(i => merchantIds?[i] ?? "").ToArray(),
             times,
             order.Select(i => history.AmountCents[i]).ToArray(),

@@ -28,6 +28,15 @@ internal static class FeaturesApi
             .Produces<FeaturesResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/features/{entity}/{entity_id}", EntityFeatures)
+            .WithName("EntityFeatures")
+            .WithTags("Features")
+            .WithSummary("Every feature of an entity of any declared type (an IP address, a device...), as of now or as of ?at=<ISO-8601 instant>")
+            .WithDescription("The entity type is its name in the definitions (ip, device...); an unknown type answers 404. An unknown entity reads as zeros with \"known\": false.")
+            .Produces<FeaturesResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/registry/features", RegistryFeatures)
             .WithName("RegistryFeatures")
             .WithTags("Features")
@@ -42,6 +51,11 @@ internal static class FeaturesApi
     private static Task<Results<Ok<FeaturesResponse>, ValidationProblem, ProblemHttpResult>> MerchantFeatures(
         [FromRoute(Name = "merchant_id")] string merchantId, string? at, [AsParameters] FeatureServices services, CancellationToken cancellationToken) =>
         ReadAsync(services, services.Definitions.Merchant, "merchant", merchantId, at, cancellationToken);
+
+    private static Task<Results<Ok<FeaturesResponse>, ValidationProblem, ProblemHttpResult>> EntityFeatures(
+        string entity, [FromRoute(Name = "entity_id")] string entityId, string? at, [AsParameters] FeatureServices services,
+        CancellationToken cancellationToken) =>
+        ReadAsync(services, services.Definitions.Plan.Entity(entity), entity, entityId, at, cancellationToken);
 
     private static Ok<RegistryResponse> RegistryFeatures(ActiveDefinitions definitions)
     {

@@ -25,10 +25,15 @@ public class TransactionRequest
     /// <summary>Event time, an ISO-8601 instant; the receive time when omitted. Without an offset it is read as UTC.</summary>
     public DateTimeOffset? Timestamp { get; set; }
 
+    /// <summary>
+    /// IPv4 or IPv6 address, optional. It names the entity of a type joined on <c>ip_address</c>; a transaction without
+    /// one reaches none, and a score without one reads that entity as unknown.
+    /// </summary>
     public string? IpAddress { get; set; }
 
     public string? Channel { get; set; }
 
+    /// <summary>The device paid from, optional; it names the entity of a type joined on <c>device_id</c>, as <see cref="IpAddress"/> does.</summary>
     public string? DeviceId { get; set; }
 
     /// <summary>ISO 3166-1 alpha-2 code.</summary>

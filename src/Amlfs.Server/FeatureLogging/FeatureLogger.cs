@@ -3,6 +3,7 @@ using Amlfs.Consistency;
 using Amlfs.Engine;
 using Amlfs.Logging;
 using Amlfs.Parquet.FeatureLog;
+using Amlfs.Transactions;
 using Microsoft.Extensions.Logging;
 
 namespace Amlfs.Server.FeatureLogging;
@@ -54,11 +55,15 @@ internal sealed partial class FeatureLogger : IDisposable
     public void LogFeatures(EntityPlan entity, string id, long asOfMs, long logSequence, long servedAtMs, ReadOnlySpan<double> features) =>
         Enqueue(new LoggedVector(entity.Name, id, asOfMs, logSequence, servedAtMs, FeatureLogKind.Features, null, _storedNames[entity.Index], Copy(features)));
 
-    /// <summary>Logs the vector a score used: stored features then request features, computed with <paramref name="requestAmount"/>.</summary>
-    public void LogPredict(EntityPlan entity, string id, long asOfMs, long logSequence, long servedAtMs, double? requestAmount, ReadOnlySpan<double> vector)
+    /// <summary>
+    /// Logs the vector a score used: stored features then request features, computed with <paramref name="request"/>
+    /// (its amount, and its fields for the aggregations compared with the request).
+    /// </summary>
+    public void LogPredict(EntityPlan entity, string id, long asOfMs, long logSequence, long servedAtMs, Transaction request, ReadOnlySpan<double> vector)
     {
-        var names = requestAmount is null ? _storedNames[entity.Index] : _predictNames[entity.Index];
-        Enqueue(new LoggedVector(entity.Name, id, asOfMs, logSequence, servedAtMs, FeatureLogKind.Predict, requestAmount, names, Copy(vector[..names.Length])));
+        var names = _predictNames[entity.Index];
+        Enqueue(new LoggedVector(entity.Name, id, asOfMs, logSequence, servedAtMs, FeatureLogKind.Predict, (double)request.Amount, names,
+            Copy(vector[..names.Length]), request));
     }
 
     /// <summary>Writes what the buffer holds and stops; later vectors are counted as dropped.</summary>

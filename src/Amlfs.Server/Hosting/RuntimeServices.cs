@@ -1,4 +1,3 @@
-using Amlfs.Scoring;
 using Amlfs.Server.Observability;
 using Amlfs.Server.Serving;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,7 +41,7 @@ internal static class RuntimeServices
 
     /// <summary>The inputs a learned model may read under the active definitions (none without a customer entity).</summary>
     private static IReadOnlyList<string> ModelInputs(ActiveDefinitions definitions) =>
-        definitions.Customer is { } customer ? ModelInputLayout.Of(customer, definitions.Merchant).Names : [];
+        definitions.Layout?.Names ?? [];
 
     private static AmlfsRuntime Runtime(IServiceProvider services) => services.GetRequiredService<AmlfsRuntime>();
 }

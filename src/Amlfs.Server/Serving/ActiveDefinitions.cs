@@ -1,11 +1,12 @@
 using Amlfs.Engine;
+using Amlfs.Scoring;
 using Amlfs.Storage;
 
 namespace Amlfs.Server.Serving;
 
 /// <summary>
-/// The definitions this process serves, read once at start: the active registry version, its compiled plan, and the two
-/// entities the API reads and scores.
+/// The definitions this process serves, read once at start: the active registry version, its compiled plan, the
+/// customer and merchant entities the API names in its routes, and the layout of what scoring reads (every entity type).
 /// </summary>
 internal sealed class ActiveDefinitions
 {
@@ -15,6 +16,7 @@ internal sealed class ActiveDefinitions
         Plan = FeaturePlan.Compile(registry.Definition);
         Customer = Plan.Entity("customer");
         Merchant = Plan.Entity("merchant");
+        Layout = Customer is null ? null : ModelInputLayout.Of(Plan);
     }
 
     public RegistryVersion Registry { get; }
@@ -25,4 +27,10 @@ internal sealed class ActiveDefinitions
     public EntityPlan? Customer { get; }
 
     public EntityPlan? Merchant { get; }
+
+    /// <summary>
+    /// What scoring reads, in order: every entity type the transaction names by its join key, the customer first, and
+    /// the amount; a learned model's inputs are among its names. Null when there is no customer (scoring is then off).
+    /// </summary>
+    public ModelInputLayout? Layout { get; }
 }

@@ -1,6 +1,7 @@
 using Amlfs.Engine;
 using Amlfs.Registry;
 using Amlfs.Registry.Expressions;
+using Amlfs.Scoring;
 using Amlfs.Transactions;
 
 namespace Amlfs.Server.Serving;
@@ -11,9 +12,6 @@ namespace Amlfs.Server.Serving;
 /// </summary>
 internal sealed class EngineFeatureSource(FeatureEngine engine, EngineOptions options, TimeProvider clock) : IFeatureSource
 {
-    private readonly EntityPlan? _customer = engine.Plan.Entity("customer");
-    private readonly EntityPlan? _merchant = engine.Plan.Entity("merchant");
-
     public string? AsOfProblem(long asOfMs)
     {
         if (AsOfRules.FutureProblem(asOfMs, clock, options) is { } future)
@@ -30,22 +28,21 @@ internal sealed class EngineFeatureSource(FeatureEngine engine, EngineOptions op
         return ValueTask.FromResult(new EntityRead(known, sequence));
     }
 
-    public ValueTask<ScoringInputs[]> ReadForScoringAsync(IReadOnlyList<Transaction> transactions, CancellationToken cancellationToken)
+    public ValueTask<ScoringInputs[]> ReadForScoringAsync(IReadOnlyList<Transaction> transactions, ModelInputLayout layout, CancellationToken cancellationToken)
     {
-        var customer = _customer ?? throw new InvalidOperationException("the definitions have no customer entity");
         var inputs = new ScoringInputs[transactions.Count];
         for (var i = 0; i < inputs.Length; i++)
         {
             var transaction = transactions[i];
             var q = transaction.TimestampMs;
-            var input = inputs[i] = new ScoringInputs(customer, _merchant);
-            var known = engine.Evaluate(customer, transaction.CustomerId, q, input.CustomerValues,
-                new ExpressionScope(q, (double)transaction.Amount), out var sequence);
-            input.Customer = new EntityRead(known, sequence);
-            if (_merchant is not null)
+            var input = inputs[i] = new ScoringInputs(layout, transaction);
+            var named = new ExpressionScope(q, (double)transaction.Amount, FeatureEngine.RequestFieldsOf(transaction));
+            for (var g = 0; g < layout.Entities.Count; g++)
             {
-                known = engine.Read(_merchant, transaction.MerchantId, q, input.MerchantFeatures, out sequence);
-                input.Merchant = new EntityRead(known, sequence);
+                // An entity the transaction does not name has nothing to compare with the request.
+                var scope = input.Ids[g] is null ? named with { Request = null } : named;
+                var known = engine.Evaluate(layout.Entities[g], input.Ids[g], q, input.Values[g], scope, out var sequence);
+                input.Reads[g] = new EntityRead(known, sequence);
             }
         }
 

@@ -1,4 +1,5 @@
 using Amlfs.Engine;
+using Amlfs.Scoring;
 using Amlfs.Transactions;
 
 namespace Amlfs.Server.Serving;
@@ -21,8 +22,9 @@ internal interface IFeatureSource
     ValueTask<EntityRead> ReadAsync(EntityPlan entity, string id, long asOfMs, double[] features, CancellationToken cancellationToken);
 
     /// <summary>
-    /// What scoring each transaction needs, as of the transaction's own time: the customer's values with the request
-    /// features, and the merchant's stored features. All of them in one round trip to the store.
+    /// What scoring each transaction needs, as of the transaction's own time: the values of every entity type of
+    /// <paramref name="layout"/> that the transaction names, request features included. All of them in one round trip
+    /// to the store.
     /// </summary>
-    ValueTask<ScoringInputs[]> ReadForScoringAsync(IReadOnlyList<Transaction> transactions, CancellationToken cancellationToken);
+    ValueTask<ScoringInputs[]> ReadForScoringAsync(IReadOnlyList<Transaction> transactions, ModelInputLayout layout, CancellationToken cancellationToken);
 }

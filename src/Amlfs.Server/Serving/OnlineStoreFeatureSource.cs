@@ -3,6 +3,7 @@ using Amlfs.Engine;
 using Amlfs.OnlineStore;
 using Amlfs.Registry;
 using Amlfs.Registry.Expressions;
+using Amlfs.Scoring;
 using Amlfs.Server.Observability;
 using Amlfs.Transactions;
 using Microsoft.Extensions.Logging;
@@ -24,9 +25,6 @@ internal sealed partial class OnlineStoreFeatureSource(
     IOnlineStore store, string endpoint, EntityStateFormat format, EngineOptions options, TimeProvider clock, OnlineStoreSignals signals, ILogger logger)
     : IFeatureSource
 {
-    private readonly EntityPlan? _customer = format.Plan.Entity("customer");
-    private readonly EntityPlan? _merchant = format.Plan.Entity("merchant");
-
     public string? AsOfProblem(long asOfMs)
     {
         if (AsOfRules.FutureProblem(asOfMs, clock, options) is { } future)
@@ -39,9 +37,9 @@ internal sealed partial class OnlineStoreFeatureSource(
 
     public async ValueTask<EntityRead> ReadAsync(EntityPlan entity, string id, long asOfMs, double[] features, CancellationToken cancellationToken)
     {
-        var keys = new OnlineStoreKey[KeyCount(entity)];
-        AddKeys(keys, 0, entity, id);
-        var states = await ReadManyAsync(keys, cancellationToken).ConfigureAwait(false);
+        var keys = new List<OnlineStoreKey>(2);
+        AddKeys(keys, entity, id);
+        var states = await ReadManyAsync([.. keys], cancellationToken).ConfigureAwait(false);
         try
         {
             var inflows = InflowsOf(entity, states, 0);
@@ -57,48 +55,50 @@ internal sealed partial class OnlineStoreFeatureSource(
         }
     }
 
-    public async ValueTask<ScoringInputs[]> ReadForScoringAsync(IReadOnlyList<Transaction> transactions, CancellationToken cancellationToken)
+    public async ValueTask<ScoringInputs[]> ReadForScoringAsync(IReadOnlyList<Transaction> transactions, ModelInputLayout layout, CancellationToken cancellationToken)
     {
-        var customer = _customer ?? throw new InvalidOperationException("the definitions have no customer entity");
-        var customerKeys = KeyCount(customer);
-        var perTransaction = customerKeys + (_merchant is null ? 0 : KeyCount(_merchant));
-        var keys = new OnlineStoreKey[transactions.Count * perTransaction];
-        for (var i = 0; i < transactions.Count; i++)
+        // Every named entity's keys, transaction by transaction and group by group; an entity a transaction does not
+        // name (no IP) takes none and reads as unknown.
+        var inputs = new ScoringInputs[transactions.Count];
+        var keys = new List<OnlineStoreKey>();
+        var at = new int[transactions.Count, layout.Entities.Count];
+        for (var i = 0; i < inputs.Length; i++)
         {
-            AddKeys(keys, i * perTransaction, customer, transactions[i].CustomerId);
-            if (_merchant is not null)
-                AddKeys(keys, (i * perTransaction) + customerKeys, _merchant, transactions[i].MerchantId);
+            inputs[i] = new ScoringInputs(layout, transactions[i]);
+            for (var g = 0; g < layout.Entities.Count; g++)
+            {
+                at[i, g] = keys.Count;
+                if (inputs[i].Ids[g] is { } id)
+                    AddKeys(keys, layout.Entities[g], id);
+            }
         }
 
-        var states = await ReadManyAsync(keys, cancellationToken).ConfigureAwait(false);
-        var inputs = new ScoringInputs[transactions.Count];
-        var (entity, id) = (customer.Name, ""); // what is being evaluated, for the error
+        var states = await ReadManyAsync([.. keys], cancellationToken).ConfigureAwait(false);
+        var (entity, entityId) = ("", ""); // what is being evaluated, for the error
         try
         {
             for (var i = 0; i < inputs.Length; i++)
             {
                 var transaction = transactions[i];
                 var q = transaction.TimestampMs;
-                var input = inputs[i] = new ScoringInputs(customer, _merchant);
-                var at = i * perTransaction;
-                (entity, id) = (customer.Name, transaction.CustomerId);
-                var inflows = InflowsOf(customer, states, at);
-                var sequence = await EvaluateAsync(customer, states[at], inflows, q, input.CustomerValues,
-                    new ExpressionScope(q, (double)transaction.Amount), cancellationToken).ConfigureAwait(false);
-                input.Customer = new EntityRead(Known(states[at], inflows), sequence);
-                if (_merchant is not null)
+                var named = new ExpressionScope(q, (double)transaction.Amount, FeatureEngine.RequestFieldsOf(transaction));
+                var input = inputs[i];
+                for (var g = 0; g < layout.Entities.Count; g++)
                 {
-                    at += customerKeys;
-                    (entity, id) = (_merchant.Name, transaction.MerchantId);
-                    inflows = InflowsOf(_merchant, states, at);
-                    sequence = format.Evaluate(_merchant, states[at], inflows, q, input.MerchantFeatures);
-                    input.Merchant = new EntityRead(Known(states[at], inflows), sequence);
+                    var plan = layout.Entities[g];
+                    (entity, entityId) = (plan.Name, input.Ids[g] ?? "");
+                    // An entity the transaction does not name reads as unknown, with nothing to compare with the request.
+                    var (state, inflows, scope) = input.Ids[g] is null
+                        ? (null, null, named with { Request = null })
+                        : (states[at[i, g]], InflowsOf(plan, states, at[i, g]), named);
+                    var sequence = await EvaluateAsync(plan, state, inflows, q, input.Values[g], scope, cancellationToken).ConfigureAwait(false);
+                    input.Reads[g] = new EntityRead(Known(state, inflows), sequence);
                 }
             }
         }
         catch (InvalidDataException e)
         {
-            throw new UnreadableEntityStateException(entity, id, e);
+            throw new UnreadableEntityStateException(entity, entityId, e);
         }
 
         return inputs;
@@ -139,16 +139,14 @@ internal sealed partial class OnlineStoreFeatureSource(
     }
 
     /// <summary>
-    /// Keys one entity's state takes: its own and, for an account type with inflows, that of its inflows, which the
-    /// worker owning its partition of the merchant-keyed topic writes (<see cref="OnlineStoreKey"/>).
+    /// Adds the keys one entity's state takes: its own and, for an account type with inflows, that of its inflows,
+    /// which the worker owning its partition of the merchant-keyed topic writes (<see cref="OnlineStoreKey"/>).
     /// </summary>
-    private static int KeyCount(EntityPlan entity) => entity.Definition.Inflows ? 2 : 1;
-
-    private void AddKeys(OnlineStoreKey[] keys, int at, EntityPlan entity, string id)
+    private void AddKeys(List<OnlineStoreKey> keys, EntityPlan entity, string id)
     {
-        keys[at] = OnlineStoreKey.For(format, entity.Name, id);
+        keys.Add(OnlineStoreKey.For(format, entity.Name, id));
         if (entity.Definition.Inflows)
-            keys[at + 1] = OnlineStoreKey.ForInflows(format, entity.Name, id);
+            keys.Add(OnlineStoreKey.ForInflows(format, entity.Name, id));
     }
 
     /// <summary>The partial state of the inflows of the entity whose keys start at <paramref name="at"/>, or null.</summary>

@@ -1,17 +1,38 @@
 using Amlfs.Engine;
+using Amlfs.Scoring;
+using Amlfs.Transactions;
 
 namespace Amlfs.Server.Serving;
 
-/// <summary>The feature values one transaction is scored with, as of its time, filled by an <see cref="IFeatureSource"/>.</summary>
-internal sealed class ScoringInputs(EntityPlan customer, EntityPlan? merchant)
+/// <summary>
+/// The feature values one transaction is scored with, as of its time, filled by an <see cref="IFeatureSource"/>: one
+/// group per entity type of the scoring layout (<see cref="ModelInputLayout.Entities"/>, the customer first), each the
+/// entity's values in its plan's value layout with the request features evaluated.
+/// </summary>
+internal sealed class ScoringInputs
 {
-    /// <summary>The customer's values in the plan's value layout (length <c>ValueCount</c>), request features included.</summary>
-    public double[] CustomerValues { get; } = new double[customer.ValueCount];
+    public ScoringInputs(ModelInputLayout layout, Transaction transaction)
+    {
+        var entities = layout.Entities;
+        Values = new double[entities.Count][];
+        Ids = new string?[entities.Count];
+        Reads = new EntityRead[entities.Count];
+        for (var g = 0; g < entities.Count; g++)
+        {
+            Values[g] = new double[entities[g].ValueCount];
+            Ids[g] = FeatureEngine.FieldOf(transaction, entities[g].JoinKey);
+        }
+    }
 
-    public EntityRead Customer { get; set; }
+    /// <summary>Per group, the entity's values (length <c>ValueCount</c>), request features included.</summary>
+    public double[][] Values { get; }
 
-    /// <summary>The merchant's stored features in <c>Features</c> order; empty when the definitions have no merchant.</summary>
-    public double[] MerchantFeatures { get; } = merchant is null ? [] : new double[merchant.Features.Count];
+    /// <summary>
+    /// Per group, the id the transaction names by the entity's join key; null when it lacks that field (a payment
+    /// without an IP): the entity then reads as unknown, as one without events.
+    /// </summary>
+    public string?[] Ids { get; }
 
-    public EntityRead Merchant { get; set; }
+    /// <summary>Per group, what the read found besides the values.</summary>
+    public EntityRead[] Reads { get; }
 }

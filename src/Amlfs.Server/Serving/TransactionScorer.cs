@@ -10,8 +10,9 @@ using Amlfs.Transactions;
 namespace Amlfs.Server.Serving;
 
 /// <summary>
-/// Scores transactions: the customer's stored features as of each transaction's time (which never include the
-/// transaction itself, contract rule 2), the request features, the merchant's stored features, then the risk model and
+/// Scores transactions: the stored features, as of each transaction's time (which never include the transaction itself,
+/// contract rule 2), and the request features of every entity type the transaction names (the customer, the merchant,
+/// and others by their join keys, such as its IP and device: <see cref="ModelInputLayout"/>), then the risk model and
 /// its explanation. The values come from whichever <see cref="IFeatureSource"/> runs, in one read for all the
 /// transactions; every vector scored goes to the feature log when there is one, and every score to the metrics. Reads
 /// only: recording a transaction is the caller's next step.
@@ -23,9 +24,9 @@ internal sealed class TransactionScorer(
     /// <summary>Sentences a learned model's explanation gives before the rules' own reasons.</summary>
     private const int ExplainedContributions = 3;
 
-    private readonly ModelInputLayout? _layout = definitions.Customer is { } customer ? ModelInputLayout.Of(customer, definitions.Merchant) : null;
-
     public string ModelVersion => models.Current?.Version ?? rules.Settings.Version;
+
+    private ModelInputLayout Layout => definitions.Layout ?? throw new InvalidOperationException("the definitions have no customer entity");
 
     /// <summary>
     /// Reads the features of every transaction as of its own time (one round trip to an online store) and scores them,
@@ -33,7 +34,7 @@ internal sealed class TransactionScorer(
     /// </summary>
     public async ValueTask<PredictResponse[]> ScoreAsync(Transaction[] transactions, CultureInfo culture, long startTimestamp, CancellationToken cancellationToken)
     {
-        var inputs = await features.ReadForScoringAsync(transactions, cancellationToken).ConfigureAwait(false);
+        var inputs = await features.ReadForScoringAsync(transactions, Layout, cancellationToken).ConfigureAwait(false);
         var servedAtMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var responses = new PredictResponse[transactions.Length];
         for (var i = 0; i < transactions.Length; i++)
@@ -49,31 +50,26 @@ internal sealed class TransactionScorer(
     /// <summary>Scores <paramref name="transaction"/> from <paramref name="inputs"/> read as of its time.</summary>
     public (PredictResponse Response, RiskLevel Level) Score(Transaction transaction, ScoringInputs inputs, CultureInfo culture, long startTimestamp, long servedAtMs)
     {
-        var customer = definitions.Customer ?? throw new InvalidOperationException("the definitions have no customer entity");
-        var merchant = definitions.Merchant;
+        var layout = Layout;
         var q = transaction.TimestampMs;
-        var stored = customer.Features.Count;
-        var vector = new double[stored + customer.RequestFeatures.Count];
-        var values = inputs.CustomerValues;
         var amount = (double)transaction.Amount;
-        FeatureEngine.CopyFeatures(customer, values, vector);
-        customer.RequestValues(values).CopyTo(vector.AsSpan(stored));
-        log?.LogPredict(customer, transaction.CustomerId, q, inputs.Customer.LogSequence, servedAtMs, amount, vector);
-        var started = Stopwatch.GetTimestamp();
-        var assessment = rules.Score(vector, transaction.Amount);
-
-        var used = new Dictionary<string, double>(vector.Length + (merchant?.Features.Count ?? 0), StringComparer.Ordinal);
-        for (var i = 0; i < stored; i++)
-            used[customer.Features[i].Name] = vector[i];
-        for (var i = 0; i < customer.RequestFeatures.Count; i++)
-            used[customer.RequestFeatures[i].Name] = vector[stored + i];
-        if (merchant is not null)
+        var layoutValues = new double[layout.Count];
+        var used = new Dictionary<string, double>(layout.Count, StringComparer.Ordinal);
+        for (var g = 0; g < layout.Entities.Count; g++)
         {
-            var merchantValues = inputs.MerchantFeatures;
-            log?.LogPredict(merchant, transaction.MerchantId, q, inputs.Merchant.LogSequence, servedAtMs, null, merchantValues);
-            for (var i = 0; i < merchantValues.Length; i++)
-                used.TryAdd(merchant.Features[i].Name, merchantValues[i]);
+            var entity = layout.Entities[g];
+            layout.FillGroup(g, inputs.Values[g], layoutValues);
+            var vector = layoutValues.AsSpan(layout.Offset(g), ModelInputLayout.Width(entity));
+            if (inputs.Ids[g] is { } id)
+                log?.LogPredict(entity, id, q, inputs.Reads[g].LogSequence, servedAtMs, transaction, vector);
+            for (var i = 0; i < vector.Length; i++)
+                used.TryAdd(i < entity.Features.Count ? entity.Features[i].Name : entity.RequestFeatures[i - entity.Features.Count].Name, vector[i]);
         }
+
+        layout.FillAmount(amount, layoutValues);
+        var started = Stopwatch.GetTimestamp();
+        // The customer comes first in the layout: its stored and request features are what the rules read.
+        var assessment = rules.Score(layoutValues.AsSpan(0, ModelInputLayout.Width(layout.Entities[0])), transaction.Amount);
 
         var model = models.Current;
         var score = assessment.Score;
@@ -88,9 +84,6 @@ internal sealed class TransactionScorer(
         }
         else
         {
-            var layout = _layout!;
-            var layoutValues = new double[layout.Count];
-            layout.Fill(vector, inputs.MerchantFeatures, amount, layoutValues);
             var modelInputs = new double[model.InputNames.Count];
             var shap = new double[model.InputNames.Count];
             var verdict = model.Score(layoutValues, modelInputs, shap);

@@ -90,6 +90,63 @@ public sealed class ConsistencyCommandTests
     }
 
     /// <summary>
+    /// Scores that read an IP and a device, and request features compared with the request (first seen), recompute
+    /// exactly: the log holds each scored transaction, and the IP's and the device's vectors are checked like the
+    /// customer's.
+    /// </summary>
+    [Fact]
+    public async Task Scores_with_ip_and_device_entities_and_first_seen_features_recompute_exactly()
+    {
+        using var directory = new TempDirectory();
+        var now = new DateTimeOffset(2026, 3, 10, 15, 0, 0, TimeSpan.Zero);
+        new RegistryStore(directory.Path).Apply(DefinitionTexts.WithFirstSeen(DefinitionTexts.WithIpAndDevice()), "features.yaml", now);
+        await using (var server = await RunningServer.StartAsync(new FakeTimeProvider(now), directory.Path, s => s with { LogFeatures = true }))
+        {
+            string Body(string id, string customer, string merchant, string? ip, string? device, double minutesAgo, bool record = false) =>
+                JsonSerializer.Serialize(new Dictionary<string, object?>
+                {
+                    ["transaction_id"] = id,
+                    ["customer_id"] = customer,
+                    ["merchant_id"] = merchant,
+                    ["amount"] = 25,
+                    ["timestamp"] = now.AddMinutes(-minutesAgo).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                    ["ip_address"] = ip,
+                    ["device_id"] = device,
+                    ["record"] = record,
+                });
+            using (var ingest = await server.PostAsync("/transactions",
+                "[" + Body("T1", "C1", "M1", "10.0.0.1", "D1", 50) + "," + Body("T2", "C2", "M1", "10.0.0.1", null, 40) + "," + Body("T3", "C1", "M2", null, "D1", 30) + "]"))
+            {
+                ingest.EnsureSuccessStatusCode();
+            }
+
+            foreach (var request in new[]
+            {
+                Body("P1", "C1", "M1", "10.0.0.1", "D1", 20),
+                Body("P2", "C1", "M3", "10.0.0.2", "D2", 10, record: true),
+                Body("P3", "C2", "M2", null, null, 5),
+                Body("P4", "C3", "M3", "10.0.0.2", "D1", 1),
+            })
+            {
+                var (status, _) = await server.PostJsonAsync("/predict", request);
+                Assert.Equal(200, status);
+            }
+
+            await server.GetJsonAsync("/features/ip/10.0.0.1");
+        }
+
+        var result = Run("consistency", "--data-dir", directory.Path);
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        using var json = JsonDocument.Parse(result.OutputLines[^1]);
+        var root = json.RootElement;
+        // Four scores read a customer and a merchant each, three an IP and three a device; one features read.
+        Assert.Equal((15L, 0L, 0L), (root.GetProperty("vectors").GetInt64(), root.GetProperty("mismatches").GetInt64(), root.GetProperty("missing").GetInt64()));
+        Assert.Contains("first_seen_counterparty_30d", result.Output, StringComparison.Ordinal);
+        Assert.Contains("ip_unique_accounts_1h", result.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// After the write-ahead log rolls into the offline store, the history comes from the store's rows and their
     /// <c>log_sequence</c>; rows the log still holds count once.
     /// </summary>

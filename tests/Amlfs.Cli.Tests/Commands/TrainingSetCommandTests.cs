@@ -28,14 +28,7 @@ public sealed class TrainingSetCommandTests : IDisposable
         var result = _cli.Run("training-set", "--out", "ts.parquet");
 
         Assert.True(result.ExitCode == 0, result.Error);
-        var reference = new ReferenceModel(TestEngines.Default, clockMs: null);
-        foreach (var t in generated.Concat(rolled).Select(r => r.Transaction).OrderBy(t => t.TimestampMs))
-            reference.Ingest(t);
-        var expected = generated.Concat(rolled)
-            .Where(r => r.IsSuspicious is not null)
-            .DistinctBy(r => r.Transaction.TransactionId)
-            .OrderBy(r => r.Transaction.TimestampMs).ThenBy(r => r.Transaction.TransactionId, StringComparer.Ordinal)
-            .ToList();
+        var (reference, expected) = Expected(TestEngines.Default, generated, rolled);
         var (columns, rows) = ReadOutput("ts.parquet");
         Assert.Equal(expected.Count, rows.Count);
         Assert.Equal(["transaction_id", "customer_id", "merchant_id", "timestamp", "amount", "label", "typology"], columns[..7]);
@@ -76,6 +69,47 @@ public sealed class TrainingSetCommandTests : IDisposable
         "amount_to_max_30d" => amount / Math.Max(f("amount_max_30d"), 0.01),
         _ => throw new InvalidOperationException($"the default request feature '{name}' has no naive form in this test"),
     };
+
+    [Fact]
+    public async Task Every_row_reads_its_ip_and_device_and_compares_its_own_transaction_with_the_history_as_of_its_time()
+    {
+        var text = DefinitionTexts.WithFirstSeen(DefinitionTexts.WithIpAndDevice());
+        var definition = Amlfs.Registry.DefinitionsLoader.Parse(text, "features.yaml");
+        new Amlfs.Storage.RegistryStore(_cli.PathOf("data")).Apply(text, "features.yaml", DateTimeOffset.UtcNow);
+        var (generated, rolled) = History();
+        generated = [.. generated.Select((r, i) => i % 4 == 0 ? r : r with { Transaction = r.Transaction with { DeviceId = "PHONE_" + (i % 3) } })];
+        await WritePartAsync(0, generated);
+        await WritePartAsync(1, rolled); // later file, earlier events: a row must see them when they are before it
+
+        var result = _cli.Run("training-set", "--out", "ts.parquet");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var (reference, expected) = Expected(definition, generated, rolled);
+        var (columns, rows) = ReadOutput("ts.parquet");
+        Assert.Equal(expected.Count, rows.Count);
+        var ipColumns = definition.StoredFeatures.Where(f => f.Entity == "ip").Select(f => Array.IndexOf(columns, f.Name)).ToArray();
+        var deviceColumns = definition.StoredFeatures.Where(f => f.Entity == "device").Select(f => Array.IndexOf(columns, f.Name)).ToArray();
+        var requestColumns = definition.RequestFeatures.Where(f => f.Entity == "customer").Select(f => Array.IndexOf(columns, f.Name)).ToArray();
+        Assert.DoesNotContain(-1, ipColumns.Concat(deviceColumns).Concat(requestColumns));
+        Assert.Contains(expected, r => r.Transaction.IpAddress is null);
+        Assert.Contains(expected, r => r.Transaction.DeviceId is null);
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var t = expected[r].Transaction;
+            // A row without an IP names no IP entity: the values of one without events, as an id nobody has.
+            var ip = reference.Features("ip", t.IpAddress ?? "no entity", t.TimestampMs);
+            var device = reference.Features("device", t.DeviceId ?? "no entity", t.TimestampMs);
+            Assert.Equal(ip, ipColumns.Select(c => (double)rows[r][c]!));
+            Assert.Equal(device, deviceColumns.Select(c => (double)rows[r][c]!));
+            // The row's own transaction is the request: first seen compares it with the account's history before it.
+            Assert.Equal(reference.RequestFeatures("customer", t.CustomerId, t.TimestampMs, t), requestColumns.Select(c => (double)rows[r][c]!));
+        }
+
+        Assert.Contains(Enumerable.Range(0, rows.Count), r => (double)rows[r][ipColumns[0]]! > 1);
+        var firstSeenIp = Array.IndexOf(columns, "first_seen_ip_30d");
+        Assert.Contains(Enumerable.Range(0, rows.Count), r => (double)rows[r][firstSeenIp]! == 1);
+        Assert.Contains(Enumerable.Range(0, rows.Count), r => (double)rows[r][firstSeenIp]! == 0 && expected[r].Transaction.IpAddress is not null);
+    }
 
     [Fact]
     public async Task A_store_rewritten_by_duckdb_gives_the_same_training_set()
@@ -263,6 +297,24 @@ public sealed class TrainingSetCommandTests : IDisposable
             .Append(generated[100] with { }) // the same transaction rolled again: counted once, one row
             .ToList();
         return (generated, rolled);
+    }
+
+    /// <summary>
+    /// The brute-force reference fed the whole history in time order, and the rows a training set must have: every
+    /// labelled transaction id once, by time, then id.
+    /// </summary>
+    private static (ReferenceModel Reference, List<LabeledTransaction> Rows) Expected(
+        Amlfs.Registry.RegistryDefinition definition, List<LabeledTransaction> generated, List<LabeledTransaction> rolled)
+    {
+        var reference = new ReferenceModel(definition, clockMs: null);
+        foreach (var t in generated.Concat(rolled).Select(r => r.Transaction).OrderBy(t => t.TimestampMs))
+            reference.Ingest(t);
+        var rows = generated.Concat(rolled)
+            .Where(r => r.IsSuspicious is not null)
+            .DistinctBy(r => r.Transaction.TransactionId)
+            .OrderBy(r => r.Transaction.TimestampMs).ThenBy(r => r.Transaction.TransactionId, StringComparer.Ordinal)
+            .ToList();
+        return (reference, rows);
     }
 
     private static LabeledTransaction Row(long t, string customer, long cents, string merchant = "M1") =>

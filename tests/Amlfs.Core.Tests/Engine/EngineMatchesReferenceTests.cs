@@ -46,10 +46,12 @@ public sealed class EngineMatchesReferenceTests
         FeaturePlan plan, List<long> times)
     {
         engine.Flush();
+        var probes = EngineScenarios.Probes(reference.Accepted);
         foreach (var entity in plan.Entities)
         {
-            var ids = EngineScenarios.AllIds;
+            var ids = EngineScenarios.IdsOf(entity);
             var actual = new double[entity.Features.Count];
+            var values = new double[entity.ValueCount];
             foreach (var id in ids)
             {
                 foreach (var q in times)
@@ -57,6 +59,14 @@ public sealed class EngineMatchesReferenceTests
                     var expected = reference.Features(entity.Name, id, q);
                     engine.Read(entity, id, q, actual);
                     EngineScenarios.AssertBitEqual(entity, id, q, definition, expected, actual, "reference", "engine");
+                    if (entity.RequestFeatures.Count == 0)
+                        continue;
+                    foreach (var probe in probes)
+                    {
+                        engine.Evaluate(entity, id, q, values, new(q, (double)probe.Amount, FeatureEngine.RequestFieldsOf(probe)));
+                        EngineScenarios.AssertRequestBitEqual(entity, id, q, probe, reference.RequestFeatures(entity.Name, id, q, probe),
+                            entity.RequestValues(values), "reference", "engine");
+                    }
                 }
             }
         }

@@ -316,10 +316,10 @@ public sealed class EngineSnapshotTests
         Feed(stream, 0, split, threaded, [whole, prefix], accepted, definition, plan);
         var snapshot = Snapshot(prefix);
         Assert.True(restored.TryRestoreSnapshot(new MemoryStream(snapshot)), "the snapshot was refused by an engine of the same plan");
-        CompareAt(whole, restored, plan, EngineScenarios.QueryTimes(accepted, definition, null));
+        CompareAt(whole, restored, plan, EngineScenarios.QueryTimes(accepted, definition, null), accepted);
 
         Feed(stream, split, stream.Count, threaded, [whole, restored], accepted, definition, plan);
-        CompareAt(whole, restored, plan, EngineScenarios.QueryTimes(accepted, definition, null));
+        CompareAt(whole, restored, plan, EngineScenarios.QueryTimes(accepted, definition, null), accepted);
     }
 
     /// <summary>
@@ -353,12 +353,13 @@ public sealed class EngineSnapshotTests
 
             batch.Clear();
             if (query)
-                CompareAt(engines[0], engines[^1], plan, EngineScenarios.QueryTimes(accepted, definition, transaction.TimestampMs));
+                CompareAt(engines[0], engines[^1], plan, EngineScenarios.QueryTimes(accepted, definition, transaction.TimestampMs), accepted);
         }
     }
 
-    private static void CompareAt(FeatureEngine expected, FeatureEngine actual, FeaturePlan plan, List<long> times)
+    private static void CompareAt(FeatureEngine expected, FeatureEngine actual, FeaturePlan plan, List<long> times, IReadOnlyList<Transaction> accepted)
     {
+        var probes = EngineScenarios.Probes(accepted);
         expected.Flush();
         actual.Flush();
         Assert.Equal(expected.Watermark, actual.Watermark);
@@ -368,7 +369,7 @@ public sealed class EngineSnapshotTests
         foreach (var entity in plan.Entities)
         {
             Assert.Equal(expected.EntityCount(entity), actual.EntityCount(entity));
-            var ids = EngineScenarios.AllIds;
+            var ids = EngineScenarios.IdsOf(entity);
             var want = new double[entity.Features.Count];
             var got = new double[entity.Features.Count];
             foreach (var id in ids)
@@ -382,6 +383,18 @@ public sealed class EngineSnapshotTests
                     {
                         Assert.True(BitConverter.DoubleToInt64Bits(want[i]) == BitConverter.DoubleToInt64Bits(got[i]),
                             $"{entity.Name} {id} at q={q}: feature {entity.Features[i].Name}: uninterrupted {want[i]:R}, restored {got[i]:R}");
+                    }
+
+                    // What the seen values remember survives the snapshot too.
+                    foreach (var probe in entity.RequestFeatures.Count == 0 ? [] : probes)
+                    {
+                        var scope = new Amlfs.Registry.Expressions.ExpressionScope(q, (double)probe.Amount, FeatureEngine.RequestFieldsOf(probe));
+                        var wantValues = new double[entity.ValueCount];
+                        var gotValues = new double[entity.ValueCount];
+                        expected.Evaluate(entity, id, q, wantValues, scope);
+                        actual.Evaluate(entity, id, q, gotValues, scope);
+                        EngineScenarios.AssertRequestBitEqual(entity, id, q, probe, entity.RequestValues(wantValues), entity.RequestValues(gotValues),
+                            "uninterrupted", "restored");
                     }
                 }
             }

@@ -76,18 +76,30 @@ public sealed class PartitionedReplayTests
                 reference.Ingest(t);
             var plan = FeaturePlan.Compile(definition);
             var times = EngineScenarios.QueryTimes(reference.Accepted, definition, null).Where(q => q > start).Take(60).ToArray();
-            var rows = times.SelectMany(q => EngineScenarios.AllIds.Select(id => (Id: id, AsOfMs: q))).ToArray();
-            var queries = plan.Entities.Select(e => new ReplayQuery(e, [.. rows.Select(r => r.Id)], [.. rows.Select(r => r.AsOfMs)])).ToArray();
+            // Every id of each entity type, and a row that names none (a transaction without an IP): an unknown entity.
+            var rows = plan.Entities
+                .Select(e => times.SelectMany(q => EngineScenarios.IdsOf(e).Append(null).Select(id => (Id: id, AsOfMs: q))).ToArray())
+                .ToArray();
+            // Each row scored as a request: one of the history's transactions, whose fields the request features compare.
+            var replayed = ReplayHistory.From(history);
+            int Request(int r) => (r * 7) % history.Count;
+            var queries = plan.Entities.Select(e => new ReplayQuery(e, [.. rows[e.Index].Select(r => r.Id)], [.. rows[e.Index].Select(r => r.AsOfMs)],
+                [.. rows[e.Index].Select((_, r) => (double)history[Request(r)].Amount)], [.. rows[e.Index].Select((_, r) => Request(r))])).ToArray();
 
-            var result = PartitionedReplay.Run(plan, EngineOptions.From(definition), ReplayHistory.From(history), queries, parallelism);
+            var result = PartitionedReplay.Run(plan, EngineOptions.From(definition), replayed, queries, parallelism);
 
             for (var q = 0; q < queries.Length; q++)
             {
                 var entity = queries[q].Entity;
-                for (var r = 0; r < rows.Length; r++)
+                var stored = entity.Features.Count;
+                for (var r = 0; r < rows[q].Length; r++)
                 {
-                    AssertBitwise(reference.Features(entity.Name, rows[r].Id, rows[r].AsOfMs),
-                        result.Values[q].AsSpan(r * queries[q].Width, queries[q].Width), $"{entity.Name} {rows[r].Id} as of {rows[r].AsOfMs}");
+                    var (id, asOf) = rows[q][r];
+                    var row = result.Values[q].AsSpan(r * queries[q].Width, queries[q].Width);
+                    AssertBitwise(reference.Features(entity.Name, id ?? "no entity", asOf), row[..stored], $"{entity.Name} {id} as of {asOf}");
+                    var request = history[Request(r)];
+                    EngineScenarios.AssertRequestBitEqual(entity, id, asOf, request, reference.RequestFeatures(entity.Name, id, asOf, request),
+                        row[stored..], "reference", "partitioned replay");
                 }
             }
         }, iter: EngineScenarios.Iterations(60));

@@ -149,7 +149,7 @@ public sealed class ReplayTests
                 q = Math.Max(q, history[next].TimestampMs + (gap % 3 == 0 ? 0 : gap % 3 == 1 ? 1 : gap * 7_000L));
                 foreach (var entity in plan.Entities)
                 {
-                    var ids = EngineScenarios.AllIds;
+                    var ids = EngineScenarios.IdsOf(entity);
                     foreach (var id in ids)
                     {
                         var actual = new double[entity.Features.Count];

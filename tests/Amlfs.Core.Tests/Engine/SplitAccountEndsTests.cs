@@ -49,14 +49,16 @@ public sealed class SplitAccountEndsTests
             if (status == IngestStatus.Accepted)
                 accepted.Add(transaction);
             if (query)
-                Compare(whole, outflows, inflows, definition, EngineScenarios.QueryTimes(accepted, definition, transaction.TimestampMs));
+                Compare(whole, outflows, inflows, definition, EngineScenarios.QueryTimes(accepted, definition, transaction.TimestampMs), accepted);
         }
 
-        Compare(whole, outflows, inflows, definition, EngineScenarios.QueryTimes(accepted, definition, null));
+        Compare(whole, outflows, inflows, definition, EngineScenarios.QueryTimes(accepted, definition, null), accepted);
     }
 
-    private static void Compare(FeatureEngine whole, FeatureEngine outflows, FeatureEngine inflows, RegistryDefinition definition, List<long> times)
+    private static void Compare(FeatureEngine whole, FeatureEngine outflows, FeatureEngine inflows, RegistryDefinition definition, List<long> times,
+        IReadOnlyList<Transaction> accepted)
     {
+        var probes = EngineScenarios.Probes(accepted);
         var customer = whole.Plan.Entity("customer")!;
         var merchant = whole.Plan.Entity("merchant")!;
         foreach (var id in EngineScenarios.AllIds)
@@ -70,6 +72,17 @@ public sealed class SplitAccountEndsTests
                 whole.Read(customer, id, q, expected);
                 whole.StateFormat.Evaluate(customer, sent, received, q, actual);
                 EngineScenarios.AssertBitEqual(customer, id, q, definition, expected, actual, "one engine", "merged");
+                foreach (var probe in customer.RequestFeatures.Count == 0 ? [] : probes)
+                {
+                    // The two parts' seen values merged remember what one engine's do.
+                    var scope = new Amlfs.Registry.Expressions.ExpressionScope(q, (double)probe.Amount, FeatureEngine.RequestFieldsOf(probe));
+                    var one = new double[customer.ValueCount];
+                    var merged = new double[customer.ValueCount];
+                    whole.Evaluate(customer, id, q, one, scope);
+                    whole.StateFormat.Evaluate(customer, sent, received, q, merged, scope);
+                    EngineScenarios.AssertRequestBitEqual(customer, id, q, probe, customer.RequestValues(one), customer.RequestValues(merged),
+                        "one engine", "merged");
+                }
 
                 expected = new double[merchant.Features.Count];
                 actual = new double[merchant.Features.Count];

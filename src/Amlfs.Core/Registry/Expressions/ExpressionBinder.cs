@@ -73,21 +73,34 @@ public static class ExpressionBinder
     private static BoundExpression BindAggregate(
         CallSyntax call, AggregationKind kind, long windowMs, IExpressionResolver resolver)
     {
+        if (kind == AggregationKind.NewDistinctCount)
+        {
+            throw new ExpressionException(
+                $"{call.Function} needs a lookback: declare it as a feature and name it here (column {call.Column})", call.Column);
+        }
+
+        if (AggregationNames.ComparesWithRequest(kind))
+        {
+            throw new ExpressionException(
+                $"{call.Function} compares with the request: declare it under request_features and name it here (column {call.Column})", call.Column);
+        }
+
         TransactionField? field = AggregationNames.AggregatesAmount(kind) ? TransactionField.Amount : null;
-        var expectedArgs = kind == AggregationKind.DistinctCount ? 2 : 1;
+        var readsField = AggregationNames.CountsValues(kind);
+        var expectedArgs = readsField ? 2 : 1;
         if (call.Arguments.Count != expectedArgs)
         {
-            var usage = kind == AggregationKind.DistinctCount ? "distinct_count(field, window)" : $"{call.Function}(window)";
+            var usage = readsField ? $"{call.Function}(field, window)" : $"{call.Function}(window)";
             throw new ExpressionException($"use {usage} (column {call.Column})", call.Column);
         }
 
-        if (kind == AggregationKind.DistinctCount)
+        if (readsField)
         {
             if (call.Arguments[0] is not NameSyntax fieldName || FieldNames.TryParse(fieldName.Name) is not { } parsed
                 || parsed == TransactionField.Amount)
             {
                 throw new ExpressionException(
-                    $"distinct_count needs a field name first ({FieldNames.DistinctFieldList}) (column {call.Column})",
+                    $"{call.Function} needs a field name first ({FieldNames.DistinctFieldList}) (column {call.Column})",
                     call.Column);
             }
 
