@@ -146,7 +146,7 @@ public sealed class ApplyCommandTests : IDisposable
                 $"bad.yaml:{line + 1}: broken_count_1h.aggregation: unknown aggregation 'median' (one of: {AggregationNames.List})",
                 $"bad.yaml:{line + 2}: broken_count_1h.window: must be a duration such as 500ms, 60s, 5m, 1h or 7d, got '1 hour'",
                 $"bad.yaml:{line + 3}: broken_count_1h.filter: must be night, weekend, {{local_hours: \"09-17\"}}, {{amount: {{min: 9000, max: 10000}}}} or {{multiple_of: 100}}",
-                $"bad.yaml:{line + 4}: broken_count_1h.colour: unknown key (known: name, aggregation, field, window, hop, lookback, threshold_sd, filter, direction, expression, description, owner, tags)",
+                $"bad.yaml:{line + 4}: broken_count_1h.colour: unknown key (known: name, aggregation, field, window, hop, lookback, threshold_sd, filter, direction, max_hops, max_visits, max_neighbours, expression, description, owner, tags)",
                 "amlfs apply: 4 errors; nothing was applied",
             ],
             result.ErrorLines);
