@@ -155,11 +155,11 @@ internal static class ModelEvaluation
             .Where(r => set.Labels[r])
             .GroupBy(r => set.Typologies[r].Length == 0 ? "(none)" : set.Typologies[r], StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => g.ToArray())
+            .Select(g => (Typology: g.Key, Rows: g.ToArray()))
             .Select(g => new TypologyRecall(
-                set.Typologies[g[0]].Length == 0 ? "(none)" : set.Typologies[g[0]], g.Length,
-                g.Count(r => scores[r] >= high) / (double)g.Length, g.Count(r => rules[r] >= rulesHigh) / (double)g.Length,
-                RecallAt1PctFpr(scores, g), RecallAt1PctFpr(rules, g)))
+                g.Typology, g.Rows.Length,
+                g.Rows.Count(r => scores[r] >= high) / (double)g.Rows.Length, g.Rows.Count(r => rules[r] >= rulesHigh) / (double)g.Rows.Length,
+                RecallAt1PctFpr(scores, g.Rows), RecallAt1PctFpr(rules, g.Rows)))
             .ToList();
     }
 
