@@ -11,7 +11,6 @@ public sealed class RegistryStoreTests : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2025, 3, 14, 12, 0, 0, TimeSpan.Zero);
     private static readonly string PeakHours = DefinitionTexts.WithCustomerFeature(DefinitionTexts.PeakHoursFeature);
-    private static readonly int DefaultCount = DefinitionsLoader.LoadDefault().AllFeatures.Count();
 
     private readonly TempDirectory _data = new();
     private readonly RegistryStore _store;
@@ -25,7 +24,7 @@ public sealed class RegistryStoreTests : IDisposable
     {
         var active = _store.Active;
 
-        Assert.Equal((0, true, DefaultCount, null), (active.Number, active.IsBuiltIn, active.FeatureCount, active.Info));
+        Assert.Equal((0, true, DefinitionTexts.DefaultFeatureCount, null), (active.Number, active.IsBuiltIn, active.FeatureCount, active.Info));
         Assert.Empty(_store.Versions);
         Assert.False(Directory.Exists(_store.RegistryDirectory));
     }
@@ -36,7 +35,7 @@ public sealed class RegistryStoreTests : IDisposable
         var result = _store.Apply(PeakHours, "features.yaml", T0);
 
         Assert.True(result.Stored);
-        Assert.Equal((0, 1, DefaultCount + 1), (result.Previous.Number, result.Active.Number, result.Active.FeatureCount));
+        Assert.Equal((0, 1, DefinitionTexts.DefaultFeatureCount + 1), (result.Previous.Number, result.Active.Number, result.Active.FeatureCount));
         Assert.Equal("peak_hours_txn_count_1h", Assert.Single(result.Diff.Changes).Name);
         Assert.Equal(1, _store.Active.Number);
         Assert.Contains(_store.Active.Definition.AllFeatures, f => f.Name == "peak_hours_txn_count_1h");
@@ -54,7 +53,7 @@ public sealed class RegistryStoreTests : IDisposable
         Assert.Equal(text, _store.Text(1));
         var info = Assert.Single(_store.Versions);
         var sha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-        Assert.Equal(new RegistryVersionInfo(1, T0, "defs/custom.yaml", sha, DefaultCount + 1), info);
+        Assert.Equal(new RegistryVersionInfo(1, T0, "defs/custom.yaml", sha, DefinitionTexts.DefaultFeatureCount + 1), info);
         Assert.Equal(TimeSpan.Zero, info.AppliedAt.Offset);
     }
 
@@ -67,7 +66,7 @@ public sealed class RegistryStoreTests : IDisposable
         var entry = json.RootElement.GetProperty("versions")[0];
         Assert.Equal(1, entry.GetProperty("version").GetInt32());
         Assert.Equal("features.yaml", entry.GetProperty("source_file").GetString());
-        Assert.Equal(DefaultCount + 1, entry.GetProperty("feature_count").GetInt32());
+        Assert.Equal(DefinitionTexts.DefaultFeatureCount + 1, entry.GetProperty("feature_count").GetInt32());
         Assert.Equal(64, entry.GetProperty("sha256").GetString()!.Length);
         Assert.Equal(T0, entry.GetProperty("applied_at").GetDateTimeOffset());
     }
@@ -108,9 +107,9 @@ public sealed class RegistryStoreTests : IDisposable
         Assert.Equal((1, 2, ChangeKind.Removed), (back.Previous.Number, back.Active.Number, Assert.Single(back.Diff.Changes).Kind));
         Assert.Equal((2, 3, ChangeKind.Added), (again.Previous.Number, again.Active.Number, Assert.Single(again.Diff.Changes).Kind));
         Assert.Equal([1, 2, 3], _store.Versions.Select(v => v.Version));
-        Assert.Equal([DefaultCount + 1, DefaultCount, DefaultCount + 1], _store.Versions.Select(v => v.FeatureCount));
+        Assert.Equal([DefinitionTexts.DefaultFeatureCount + 1, DefinitionTexts.DefaultFeatureCount, DefinitionTexts.DefaultFeatureCount + 1], _store.Versions.Select(v => v.FeatureCount));
         Assert.Equal(3, _store.Active.Number);
-        Assert.Equal(DefaultCount, _store.Version(2).FeatureCount);
+        Assert.Equal(DefinitionTexts.DefaultFeatureCount, _store.Version(2).FeatureCount);
         Assert.Equal(["index.json", "v0001.yaml", "v0002.yaml", "v0003.yaml"], StoredFiles());
     }
 
@@ -122,7 +121,7 @@ public sealed class RegistryStoreTests : IDisposable
         var reopened = new RegistryStore(_data.Path);
 
         Assert.Equal(1, reopened.Active.Number);
-        Assert.Equal(DefaultCount + 1, reopened.Active.FeatureCount);
+        Assert.Equal(DefinitionTexts.DefaultFeatureCount + 1, reopened.Active.FeatureCount);
     }
 
     [Fact]
