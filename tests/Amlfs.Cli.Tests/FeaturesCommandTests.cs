@@ -58,7 +58,7 @@ public sealed class FeaturesCommandTests : IDisposable
         var result = _cli.Run("features", "list", "--entity", "account");
 
         Assert.Equal((1, ""), (result.ExitCode, result.Output));
-        Assert.Equal(["amlfs features list: unknown entity 'account' (declared: customer, merchant)"], result.ErrorLines);
+        Assert.Equal(["amlfs features list: unknown entity 'account' (declared: customer, merchant, ip, device)"], result.ErrorLines);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Amlfs.Registry;
 using Amlfs.Storage;
 using Amlfs.Testing;
 using Amlfs.Transactions;
@@ -18,8 +19,8 @@ public sealed class IpAndDeviceWorkerTests : IDisposable
     [Fact]
     public async Task Ips_and_devices_are_re_keyed_onto_topics_of_their_own_and_served_by_a_replica()
     {
-        var definition = DefinitionTexts.IpAndDeviceDefinitions();
-        new RegistryStore(_rig.Data.Path).Apply(DefinitionTexts.WithIpAndDevice(), "features.yaml", DateTimeOffset.UtcNow);
+        var definition = TestEngines.Default;
+        new RegistryStore(_rig.Data.Path).Apply(DefinitionsLoader.DefaultText(), "features.yaml", DateTimeOffset.UtcNow);
         var topic = WorkerScenario.Topic();
         var traffic = WorkerScenario.Traffic(topic);
         // Every fifth without an IP and every seventh without a device: they must reach no such entity.

@@ -36,14 +36,15 @@ public sealed class KafkaWorkerTests : IDisposable
         var reference = Reference([.. sent, .. repeated, late]);
         using (var worker = StartWorker(topic))
         {
-            // Every source message once, then every accepted one again through the merchant-keyed topic.
-            worker.WaitFor(t => t.Consumed == sent.Count + repeated.Count + 2 + sent.Count);
+            // Every source message once, then every accepted one again through each re-keyed topic that hosts an end of it.
+            var rekeyed = WorkerScenario.Rekeyed(sent);
+            worker.WaitFor(t => t.Consumed == sent.Count + repeated.Count + 2 + rekeyed);
             var totals = worker.Stop();
-            Assert.Equal(2 * sent.Count, totals.Accepted);
+            Assert.Equal(sent.Count + rekeyed, totals.Accepted);
             Assert.Equal(repeated.Count, totals.Duplicates);
             Assert.Equal(1, totals.Late);
             Assert.Equal(1, totals.Malformed);
-            Assert.Equal(sent.Count, totals.Rekeyed);
+            Assert.Equal(rekeyed, totals.Rekeyed);
         }
 
         AssertStoreEquals(reference, sent);
@@ -62,12 +63,14 @@ public sealed class KafkaWorkerTests : IDisposable
         var topic = WorkerScenario.Topic();
         var now = Tx.Utc(2026, 3, 6, 12);
         var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(now));
-        Publish(topic, [Tx.At(now - 1_000, id: "on-time"), Tx.At(now + 3_600_000, id: "future-1")]);
+        var onTime = Tx.At(now - 1_000, id: "on-time");
+        Publish(topic, [onTime, Tx.At(now + 3_600_000, id: "future-1")]);
         using (var worker = StartWorker(topic, clock: clock))
         {
-            worker.WaitFor(t => t.Consumed == 3);
+            var rekeyed = WorkerScenario.Rekeyed([onTime]);
+            worker.WaitFor(t => t.Consumed == 2 + rekeyed);
             var totals = worker.Stop();
-            Assert.Equal((2, 1, 1), (totals.Accepted, totals.FutureTimestamps, totals.Rekeyed));
+            Assert.Equal((1 + rekeyed, 1, rekeyed), (totals.Accepted, totals.FutureTimestamps, totals.Rekeyed));
         }
 
         var deadLetter = Assert.Single(_cluster.ReadAll($"{topic}.dead-letter"));
@@ -88,7 +91,7 @@ public sealed class KafkaWorkerTests : IDisposable
         Publish(topic, first);
         using (var worker = StartWorker(topic))
         {
-            worker.WaitFor(t => t.Consumed == 2 * first.Count);
+            worker.WaitFor(t => t.Consumed == first.Count + WorkerScenario.Rekeyed(first));
             Assert.True(worker.Stop().Checkpoints > 0);
         }
 
@@ -97,9 +100,10 @@ public sealed class KafkaWorkerTests : IDisposable
         Publish(topic, [.. second, .. first.Take(20)]);
         using (var worker = StartWorker(topic))
         {
-            worker.WaitFor(t => t.Consumed == second.Count + 20 + second.Count);
+            var rekeyed = WorkerScenario.Rekeyed(second);
+            worker.WaitFor(t => t.Consumed == second.Count + 20 + rekeyed);
             var totals = worker.Stop();
-            Assert.Equal(2 * second.Count, totals.Accepted);
+            Assert.Equal(second.Count + rekeyed, totals.Accepted);
             Assert.Equal(20, totals.Duplicates);
         }
 
@@ -118,9 +122,10 @@ public sealed class KafkaWorkerTests : IDisposable
         a.WaitFor(t => t.Partitions > 0);
         b.WaitFor(t => t.Partitions > 0);
         Publish(topic, sent.Skip(10).ToList());
-        WorkerRun.WaitFor(() => a.Totals.Consumed + b.Totals.Consumed == 2 * sent.Count, a, b);
+        var rekeyed = WorkerScenario.Rekeyed(sent);
+        WorkerRun.WaitFor(() => a.Totals.Consumed + b.Totals.Consumed == sent.Count + rekeyed, a, b);
         var totals = new[] { a.Stop(), b.Stop() };
-        Assert.Equal(2 * sent.Count, totals.Sum(t => t.Accepted));
+        Assert.Equal(sent.Count + rekeyed, totals.Sum(t => t.Accepted));
         Assert.All(totals, t => Assert.True(t.Consumed > 0));
         AssertStoreEquals(Reference(sent), sent);
     }
@@ -132,10 +137,11 @@ public sealed class KafkaWorkerTests : IDisposable
         // Enough merchants that every partition of the merchant topic holds some: each one has states to hold.
         var traffic = WorkerScenario.Traffic(topic, customers: 40, merchants: 40);
         var sent = Enumerable.Range(0, 200).Select(_ => traffic.Next().Transaction).ToList();
+        var rekeyed = WorkerScenario.Rekeyed(sent);
         Publish(topic, sent);
         using (var worker = StartWorker(topic, new ControlledOnlineStore(_store) { Down = true }))
         {
-            worker.WaitFor(t => t.Consumed == 2 * sent.Count);
+            worker.WaitFor(t => t.Consumed == sent.Count + rekeyed);
             var totals = worker.Stop();
             Assert.Equal(0, totals.StatesWritten);
             Assert.Equal(0, totals.Checkpoints);
@@ -143,10 +149,10 @@ public sealed class KafkaWorkerTests : IDisposable
 
         using (var worker = StartWorker(topic))
         {
-            // No checkpoint to resume from: every source message again, re-keyed once more (duplicates on the merchant
-            // side, which now holds both copies), and this time every state is written.
-            worker.WaitFor(t => t.Consumed == 3 * sent.Count);
-            Assert.Equal(2 * sent.Count, worker.Stop().Accepted);
+            // No checkpoint to resume from: every source message again, re-keyed once more (duplicates on the re-keyed
+            // topics, which now hold both copies), and this time every state is written.
+            worker.WaitFor(t => t.Consumed == sent.Count + (2 * rekeyed));
+            Assert.Equal(sent.Count + rekeyed, worker.Stop().Accepted);
         }
 
         AssertStoreEquals(Reference(sent), sent);
@@ -157,9 +163,11 @@ public sealed class KafkaWorkerTests : IDisposable
     {
         var topic = WorkerScenario.Topic();
         var cluster = new KafkaMockCluster();
+        var transaction = WorkerScenario.Traffic(topic).Next().Transaction;
+        var consumed = 1 + WorkerScenario.Rekeyed([transaction]);
         using (var publisher = new TransactionPublisher(new KafkaPublisherOptions { BootstrapServers = cluster.BootstrapServers, Topic = topic }))
         {
-            publisher.Publish(WorkerScenario.Traffic(topic).Next().Transaction);
+            publisher.Publish(transaction);
             Assert.Equal(0, publisher.Flush().Failed);
         }
 
@@ -167,12 +175,12 @@ public sealed class KafkaWorkerTests : IDisposable
         using var worker = new WorkerRun(new KafkaWorker(
             new KafkaWorkerOptions { BootstrapServers = cluster.BootstrapServers, Topic = topic, GroupId = "g-" + topic },
             TestEngines.Default, _store, new DirectoryCheckpointStore(_checkpointDirectory.Path), log), log);
-        worker.WaitFor(t => t.Consumed == 2);
+        worker.WaitFor(t => t.Consumed == consumed);
         cluster.Dispose(); // the brokers, and with them the group coordinator, are gone
 
         var totals = worker.Stop(); // returns: no step of the stop waits for the coordinator without a bound
 
-        Assert.Equal(2, totals.Consumed);
+        Assert.Equal(consumed, totals.Consumed);
         Assert.Equal(0, totals.Partitions);
     }
 

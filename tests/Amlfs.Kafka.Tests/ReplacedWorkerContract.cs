@@ -42,7 +42,13 @@ public abstract class ReplacedWorkerContract : IAsyncLifetime
         Transaction Next()
         {
             var transaction = traffic.Next().Transaction;
-            return transaction with { CustomerId = $"{topic}-{transaction.CustomerId}", MerchantId = $"{topic}-{transaction.MerchantId}" };
+            return transaction with
+            {
+                CustomerId = $"{topic}-{transaction.CustomerId}",
+                MerchantId = $"{topic}-{transaction.MerchantId}",
+                IpAddress = transaction.IpAddress is null ? null : $"{topic}-{transaction.IpAddress}",
+                DeviceId = transaction.DeviceId is null ? null : $"{topic}-{transaction.DeviceId}",
+            };
         }
 
         var first = Enumerable.Range(0, 150).Select(_ => Next()).ToList();
@@ -60,10 +66,10 @@ public abstract class ReplacedWorkerContract : IAsyncLifetime
         using var watch = new SequenceWatch(observer, all);
         using (var successor = StartWorker(topic, await ConnectAsync()))
         {
-            successor.WaitFor(t => t.Partitions == 2 * Development.MockKafkaCluster.PartitionsPerTopic);
+            successor.WaitFor(t => t.Partitions == WorkerScenario.ConsumedTopics() * Development.MockKafkaCluster.PartitionsPerTopic);
             WorkerScenario.Publish(_cluster, topic, second);
             // Every source message, the replaced worker's re-keyed copies and its own.
-            successor.WaitFor(t => t.Consumed == (2 * all.Count) + rekeyedByReplaced);
+            successor.WaitFor(t => t.Consumed == all.Count + WorkerScenario.Rekeyed(all) + rekeyedByReplaced);
             successor.Stop();
         }
 
@@ -127,7 +133,9 @@ public abstract class ReplacedWorkerContract : IAsyncLifetime
                     var states = await store.ReadManyAsync(keys);
                     for (var i = 0; i < keys.Length; i++)
                     {
-                        var sequence = format.Evaluate(entities[i].Plan, states[i], q, new double[entities[i].Plan.Features.Count]);
+                        var plan = entities[i].Plan;
+                        var sequence = StoredStates.Evaluate(format, plan, states[i], null, q, new double[plan.Features.Count],
+                            StoredStates.From(store, format, plan));
                         if (sequence < seen[i])
                             wentBack.Add($"{keys[i]}: sequence {sequence} read after {seen[i]}");
                         seen[i] = Math.Max(seen[i], sequence);

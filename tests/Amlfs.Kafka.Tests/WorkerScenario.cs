@@ -42,8 +42,23 @@ internal static class WorkerScenario
         {
             Entities = [.. definition.Entities.Where(e => e.JoinKey == TransactionField.CustomerId)],
             Views = [.. definition.Views.Where(v => v.Entity == "customer")],
+            RequestFeatures = [.. definition.RequestFeatures.Where(f => f.Entity == "customer")],
         };
     }
+
+    /// <summary>
+    /// The messages the workers of the source topic re-key when they accept <paramref name="accepted"/>: one per other
+    /// topic whose partitions host an end of each (the merchant, an account's inflows, an IP, a device).
+    /// </summary>
+    public static int Rekeyed(IEnumerable<Transaction> accepted, RegistryDefinition? definition = null)
+    {
+        var roles = WorkerTopics.For(FeaturePlan.Compile(definition ?? TestEngines.Default), "source").Roles;
+        return accepted.Sum(t => roles.Count(r => !r.IsSource && r.Hosts(t)));
+    }
+
+    /// <summary>The topics a worker of the definitions consumes: the source and each re-keyed one.</summary>
+    public static int ConsumedTopics(RegistryDefinition? definition = null) =>
+        WorkerTopics.For(FeaturePlan.Compile(definition ?? TestEngines.Default), "source").Roles.Count;
 
     /// <summary>One engine that ingested <paramref name="transactions"/> in order: what the workers together must serve.</summary>
     public static FeatureEngine Reference(IReadOnlyList<Transaction> transactions, RegistryDefinition? definition = null)
@@ -72,7 +87,7 @@ internal static class WorkerScenario
                     var inflows = plan.Definition.Inflows ? store.ReadAsync(OnlineStoreKey.ForInflows(format, plan.Name, id)).GetAwaiter().GetResult() : null;
                     Assert.True(bytes is not null || inflows is not null, $"{plan.Name} {id} is not in the online store");
                     var served = new double[plan.Features.Count];
-                    format.Evaluate(plan, bytes, inflows, q, served);
+                    StoredStates.Evaluate(format, plan, bytes, inflows, q, served, StoredStates.From(store, format, plan));
                     var expected = new double[plan.Features.Count];
                     reference.Read(plan, id, q, expected);
                     for (var i = 0; i < expected.Length; i++)

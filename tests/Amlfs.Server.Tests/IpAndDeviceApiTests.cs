@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Amlfs.Registry;
 using Amlfs.Storage;
 using Amlfs.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -18,7 +19,7 @@ public sealed class IpAndDeviceApiTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        new RegistryStore(_directory.Path).Apply(DefinitionTexts.WithFirstSeen(DefinitionTexts.WithIpAndDevice()), "features.yaml", Now);
+        new RegistryStore(_directory.Path).Apply(DefinitionsLoader.DefaultText(), "features.yaml", Now);
         _server = await RunningServer.StartAsync(new FakeTimeProvider(Now), _directory.Path);
         // Three accounts behind one IP within the hour, two of them on one device; a fourth account there 3 hours ago.
         var (status, body) = await _server.PostJsonAsync("/transactions", Requests.Array(

@@ -101,7 +101,7 @@ public sealed class ReplicaTests : IAsyncLifetime
     public async Task A_replica_serves_graph_features_fetching_the_neighbours_the_searches_reach_as_the_embedded_server_does()
     {
         using var directory = new TempDirectory();
-        new RegistryStore(directory.Path).Apply(DefinitionTexts.WithGraph(), "features.yaml", Now);
+        new RegistryStore(directory.Path).Apply(DefinitionsLoader.DefaultText(), "features.yaml", Now);
         // Money that goes round C1 -> C2 -> C3 -> C4 -> C1, and C1 scattering to C2 and C3 who both pay C4.
         var start = Now - TimeSpan.FromHours(3);
         var history = new[] { ("C1", "C2"), ("C1", "C3"), ("C2", "C3"), ("C3", "C4"), ("C2", "C4"), ("C4", "C1"), ("C4", "C2") }
@@ -109,7 +109,7 @@ public sealed class ReplicaTests : IAsyncLifetime
             .Concat(History().Select(t => t with { TransactionId = "P" + t.TransactionId }))
             .OrderBy(t => t.TimestampMs).ToList();
         await using var embedded = await StartEmbeddedAsync(directory.Path, history);
-        await WriteStatesAsync(definition: DefinitionTexts.GraphDefinitions(), history: history);
+        await WriteStatesAsync(definition: TestEngines.Default, history: history);
         await using var replica = await StartReplicaAsync(dataDirectory: directory.Path);
 
         foreach (var path in Customers.Select(c => $"/features/{c}"))
@@ -398,6 +398,8 @@ public sealed class ReplicaTests : IAsyncLifetime
         var epoch = await store.NextEpochAsync();
         var plan = FeaturePlan.Compile(definition ?? TestEngines.Default);
         var entries = new List<OnlineStoreEntry>();
+        // Every id the history names at any end: customers, merchants, IPs and devices.
+        var ids = (history ?? _history).SelectMany(t => new[] { t.CustomerId, t.MerchantId, t.IpAddress, t.DeviceId }).OfType<string>().Distinct().ToArray();
         foreach (var role in WorkerTopics.For(plan, "transactions").Roles)
         {
             using var engine = TestEngines.Inline(definition, _clock, role.PartitionOptions);
@@ -407,7 +409,7 @@ public sealed class ReplicaTests : IAsyncLifetime
             var log = StatePosition.LogOf(role.Topic + "/0");
             foreach (var entity in role.Entities.Concat(role.Inflows))
             {
-                foreach (var id in Customers.Concat(Merchants))
+                foreach (var id in ids)
                 {
                     if (engine.ExportEntityState(entity, id, out var sequence) is { } state)
                         entries.Add(new OnlineStoreEntry(role.StateKey(engine.StateFormat, entity, id), state, new StatePosition(log, epoch, sequence)));

@@ -1,3 +1,4 @@
+using Amlfs.Registry;
 using Amlfs.Storage;
 using Amlfs.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -17,7 +18,7 @@ public sealed class SeedLayoutModelTests
     public async Task A_model_of_the_seed_layout_loads_and_scores_under_definitions_with_ip_and_device_entities()
     {
         using var directory = new TempDirectory();
-        new RegistryStore(directory.Path).Apply(DefinitionTexts.WithIpAndDevice(), "features.yaml", Now);
+        new RegistryStore(directory.Path).Apply(DefinitionsLoader.DefaultText(), "features.yaml", Now);
         var model = TestModels.TrainAndActivate(directory.Path, TestModels.SeedInputs);
         await using var server = await RunningServer.StartAsync(new FakeTimeProvider(Now), directory.Path);
         await server.PostJsonAsync("/transactions", Requests.Transaction("T1", "C1", 100m, Now.AddMinutes(-5), ip: "177.20.0.9"));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Amlfs.Checkpoints;
+using Amlfs.Engine;
 using Amlfs.Kafka;
 using Amlfs.Kafka.Development;
 using Amlfs.Kafka.Workers;
@@ -13,12 +14,13 @@ namespace Amlfs.Cli.Bench;
 /// <summary>
 /// The Kafka worker's throughput: a fresh topic on librdkafka's mock cluster gets the messages first (not measured),
 /// then one <see cref="KafkaWorker"/> on its own thread consumes them, writes the changed entity states to the online
-/// store, re-keys each accepted one onto the merchant topic and consumes it again from there. The clock runs from the
+/// store, re-keys each accepted one onto the topics of its other ends (the merchant's, and the IP's and the device's
+/// where the definitions join on them and the transaction has them) and consumes it again from there. The clock runs from the
 /// first consumed message to the last, so the figure is the worker's whole loop: parse, engine, online store writes,
 /// re-keyed produces and checkpoints, with the mock brokers (and an embedded store) on the same cores.
 /// <para>
-/// The worker reads both topics on one thread, so the source and merchant figures are not separate runs: the source
-/// figure is the time until the last source message was applied, merchant messages applied meanwhile included in that
+/// The worker reads every topic on one thread, so the source and re-keyed figures are not separate runs: the source
+/// figure is the time until the last source message was applied, re-keyed messages applied meanwhile included in that
 /// time. In practice those are few, since the client has prefetched most source messages before the first re-keyed
 /// one exists. Totals are sampled every 2 ms, which bounds the error of each time taken.
 /// </para>
@@ -27,7 +29,7 @@ internal static class WorkerBench
 {
     /// <summary>
     /// A mock partition keeps about 5 MB and a message is about 300 bytes: 48,000 messages over 4 partitions stay under
-    /// 4 MB each, on the source topic and on the merchant topic, so none is dropped before the worker reads it.
+    /// 4 MB each, on the source topic and on each re-keyed one, so none is dropped before the worker reads it.
     /// </summary>
     public const int MaxMessages = 48_000;
 
@@ -64,7 +66,8 @@ internal static class WorkerBench
         MockKafkaCluster cluster, string topic, RegistryDefinition definition, int messages, IOnlineStore store,
         IPartitionCheckpointStore checkpoints, TimeSpan checkpointInterval, Action<string> progress, CancellationToken cancellationToken)
     {
-        var publishSeconds = Publish(cluster.BootstrapServers, topic, messages, cancellationToken);
+        var topics = WorkerTopics.For(FeaturePlan.Compile(definition), topic);
+        var (publishSeconds, rekeyed) = Publish(cluster.BootstrapServers, topic, messages, topics, cancellationToken);
         progress($"published {messages:N0} messages to {topic} in {publishSeconds:N2} s (not measured)");
 
         var options = new KafkaWorkerOptions
@@ -79,7 +82,7 @@ internal static class WorkerBench
         using var worker = new KafkaWorker(options, definition, store, checkpoints, NullLogger.Instance, TimeProvider.System);
         using var stop = new CancellationTokenSource();
         var started = Stopwatch.GetTimestamp();
-        // The worker asks for the merchant and dead-letter topics before it subscribes, so its first assignment holds
+        // The worker asks for the re-keyed and dead-letter topics before it subscribes, so its first assignment holds
         // all their partitions too.
         var running = worker.Start(stop.Token);
         Func<Exception?> failure = () => running.Exception?.GetBaseException();
@@ -93,21 +96,21 @@ internal static class WorkerBench
             var cpuAtFirst = Process.GetCurrentProcess().TotalProcessorTime;
             progress($"worker owns {worker.Totals.Partitions} partitions after {joinSeconds:N2} s; measuring from its first message");
 
-            // Sampled every couple of milliseconds: the time the last source message was applied (each accepted one is
-            // re-keyed once) and the merchant messages applied by then.
+            // Sampled every couple of milliseconds: the time the last source message was applied (once every re-keyed
+            // message is out) and the re-keyed messages applied by then.
             double? sourceSeconds = null;
-            long merchantBySourceEnd = 0;
-            var target = 2L * messages;
+            long rekeyedBySourceEnd = 0;
+            var target = messages + rekeyed;
             var lastProgress = Stopwatch.GetTimestamp();
             long lastConsumed = 0;
             while (true)
             {
                 var totals = worker.Totals;
                 var now = Stopwatch.GetElapsedTime(first).TotalSeconds;
-                if (sourceSeconds is null && totals.Rekeyed >= messages)
+                if (sourceSeconds is null && totals.Rekeyed >= rekeyed)
                 {
                     sourceSeconds = now;
-                    merchantBySourceEnd = totals.Consumed - totals.Rekeyed;
+                    rekeyedBySourceEnd = totals.Consumed - messages;
                 }
 
                 if (totals.Consumed >= target)
@@ -136,7 +139,7 @@ internal static class WorkerBench
                 throw new TimeoutException($"the worker did not stop within {Patience.TotalSeconds:N0} s");
             var stopSeconds = Stopwatch.GetElapsedTime(stopping).TotalSeconds;
             ThrowIfFailed(failure);
-            return new WorkerBenchResult(messages, target, publishSeconds, joinSeconds, seconds, sourceSeconds ?? seconds, merchantBySourceEnd,
+            return new WorkerBenchResult(messages, target, publishSeconds, joinSeconds, seconds, sourceSeconds ?? seconds, rekeyedBySourceEnd,
                 partitionsOwned, stopSeconds, cpuSeconds, worker.Totals);
         }
         finally
@@ -149,18 +152,29 @@ internal static class WorkerBench
         }
     }
 
-    private static double Publish(string bootstrapServers, string topic, int messages, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes the messages; returns the time it took and how many re-keyed messages the worker will produce from them
+    /// (every message is accepted: one per other topic that hosts an end of it).
+    /// </summary>
+    private static (double Seconds, long Rekeyed) Publish(string bootstrapServers, string topic, int messages, WorkerTopics topics,
+        CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         // 5,000 customers and 500 merchants: the worker keeps thousands of entities and writes many per batch.
         var traffic = new LiveTraffic(new SyntheticOptions { Customers = 5_000, Merchants = 500 }, TimeProvider.System);
         using var publisher = new TransactionPublisher(new KafkaPublisherOptions { BootstrapServers = bootstrapServers, Topic = topic });
+        long rekeyed = 0;
         for (var i = 0; i < messages; i++)
-            publisher.Publish(traffic.Next().Transaction, cancellationToken);
+        {
+            var transaction = traffic.Next().Transaction;
+            rekeyed += topics.Roles.Count(r => !r.IsSource && r.Hosts(transaction));
+            publisher.Publish(transaction, cancellationToken);
+        }
+
         var totals = publisher.Flush(cancellationToken);
         if (totals.Failed > 0)
             throw new InvalidOperationException($"{totals.Failed} of {messages} messages were not published: {totals.FirstError}");
-        return Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return (Stopwatch.GetElapsedTime(started).TotalSeconds, rekeyed);
     }
 
     private static void WaitFor(Func<bool> done, KafkaWorker worker, Func<Exception?> failure, CancellationToken cancellationToken)

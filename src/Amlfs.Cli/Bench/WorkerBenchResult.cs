@@ -4,7 +4,7 @@ namespace Amlfs.Cli.Bench;
 
 /// <summary>
 /// What <see cref="WorkerBench"/> measured. <see cref="Seconds"/> runs from the first consumed message to the last
-/// of <see cref="Messages"/> (the source messages, then each again from the merchant-keyed topic).
+/// of <see cref="Messages"/> (the source messages, then each again from every re-keyed topic that hosts an end of it).
 /// </summary>
 internal sealed record WorkerBenchResult(
     int SourceMessages,
@@ -13,7 +13,7 @@ internal sealed record WorkerBenchResult(
     double JoinSeconds,
     double Seconds,
     double SourceSeconds,
-    long MerchantMessagesBySourceEnd,
+    long RekeyedBySourceEnd,
     int PartitionsOwned,
     double StopSeconds,
     double CpuSeconds,
@@ -24,10 +24,13 @@ internal sealed record WorkerBenchResult(
     /// <summary>Messages of each owned partition per second, on average; every message belongs to one partition.</summary>
     public double PerPartitionPerSecond => MessagesPerSecond / PartitionsOwned;
 
-    /// <summary>Source messages per second until the last was applied, merchant messages applied meanwhile not counted.</summary>
+    /// <summary>The messages of the re-keyed topics.</summary>
+    public long RekeyedMessages => Messages - SourceMessages;
+
+    /// <summary>Source messages per second until the last was applied, re-keyed messages applied meanwhile not counted.</summary>
     public double SourcePerSecond => SourceMessages / SourceSeconds;
 
-    /// <summary>Merchant-topic messages per second over the part of the run after the last source message.</summary>
-    public double MerchantTailPerSecond =>
-        Seconds > SourceSeconds ? (SourceMessages - MerchantMessagesBySourceEnd) / (Seconds - SourceSeconds) : double.NaN;
+    /// <summary>Re-keyed messages per second over the part of the run after the last source message.</summary>
+    public double RekeyedTailPerSecond =>
+        Seconds > SourceSeconds ? (RekeyedMessages - RekeyedBySourceEnd) / (Seconds - SourceSeconds) : double.NaN;
 }

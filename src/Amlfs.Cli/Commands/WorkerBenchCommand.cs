@@ -26,7 +26,7 @@ internal static class WorkerBenchCommand
     {
         var messages = new Option<int>("--messages")
         {
-            Description = $"Messages published to the source topic; the worker consumes each twice (source, then merchant topic); at most {WorkerBench.MaxMessages:N0}, what the mock brokers keep",
+            Description = $"Messages published to the source topic; the worker consumes each on the source topic, then again on each re-keyed topic that hosts an end of it (merchant, IP, device); at most {WorkerBench.MaxMessages:N0}, what the mock brokers keep",
             DefaultValueFactory = _ => 40_000,
         };
         var warmup = new Option<int>("--warmup")
@@ -126,16 +126,16 @@ internal static class WorkerBenchCommand
     {
         var totals = result.Totals;
         var table = new Table().AddColumns("measure", "value");
-        table.AddRow("messages consumed (source + merchant topic)", string.Create(Invariant, $"{result.Messages:N0} ({result.SourceMessages:N0} + {result.SourceMessages:N0})"));
+        table.AddRow("messages consumed (source + re-keyed topics)", string.Create(Invariant, $"{result.Messages:N0} ({result.SourceMessages:N0} + {result.RekeyedMessages:N0})"));
         table.AddRow("time, first message to last", string.Create(Invariant, $"{result.Seconds:N2} s ({result.CpuSeconds:N1} s CPU of the whole process, {Environment.ProcessorCount} cores)"));
-        table.AddRow("worker throughput, both topics", string.Create(Invariant, $"{result.MessagesPerSecond:N0} messages/s"));
+        table.AddRow("worker throughput, every topic", string.Create(Invariant, $"{result.MessagesPerSecond:N0} messages/s"));
         table.AddRow("per owned partition", string.Create(Invariant,
             $"{result.PerPartitionPerSecond:N0} messages/s on average over {result.PartitionsOwned} partitions; one thread applies them one at a time, so one partition's ceiling is the worker's rate"));
         table.AddRow("source topic, until its last message", string.Create(Invariant,
-            $"{result.SourceSeconds:N2} s, {result.SourcePerSecond:N0} messages/s ({result.MerchantMessagesBySourceEnd:N0} merchant messages applied meanwhile)"));
-        table.AddRow("merchant topic, after the last source message", double.IsNaN(result.MerchantTailPerSecond)
+            $"{result.SourceSeconds:N2} s, {result.SourcePerSecond:N0} messages/s ({result.RekeyedBySourceEnd:N0} re-keyed messages applied meanwhile)"));
+        table.AddRow("re-keyed topics, after the last source message", double.IsNaN(result.RekeyedTailPerSecond)
             ? "none left"
-            : string.Create(Invariant, $"{result.SourceMessages - result.MerchantMessagesBySourceEnd:N0} messages in {result.Seconds - result.SourceSeconds:N2} s, {result.MerchantTailPerSecond:N0} messages/s"));
+            : string.Create(Invariant, $"{result.RekeyedMessages - result.RekeyedBySourceEnd:N0} messages in {result.Seconds - result.SourceSeconds:N2} s, {result.RekeyedTailPerSecond:N0} messages/s"));
         table.AddRow("accepted / duplicates / rejected", string.Create(Invariant,
             $"{totals.Accepted:N0} / {totals.Duplicates:N0} / {totals.Late + totals.FutureTimestamps + totals.Malformed:N0}"));
         table.AddRow("entity states written", string.Create(Invariant, $"{totals.StatesWritten:N0} ({storeName})"));
@@ -153,6 +153,7 @@ internal static class WorkerBenchCommand
             ["online_store"] = storeName,
             ["messages"] = result.SourceMessages,
             ["messages_consumed"] = result.Messages,
+            ["rekeyed_messages"] = result.RekeyedMessages,
             ["warmup_messages"] = warm?.SourceMessages ?? 0,
             ["partitions"] = MockKafkaCluster.PartitionsPerTopic,
             ["partitions_owned"] = result.PartitionsOwned,

@@ -82,17 +82,25 @@ internal sealed class ConsistencyTraffic(HttpClient http, TimeProvider clock, Tr
 
     private string Merchant(Random random) => string.Create(CultureInfo.InvariantCulture, $"M{random.Next(Merchants):D4}");
 
+    private static string Ip(Random random) => string.Create(CultureInfo.InvariantCulture, $"10.0.{random.Next(4)}.{random.Next(1, 6)}");
+
+    private static string Device(Random random) => string.Create(CultureInfo.InvariantCulture, $"D{random.Next(12):D2}");
+
     /// <summary>A transaction to send; without <paramref name="atMs"/> the server stamps the time it receives it.</summary>
     private T Transaction<T>(Random random, string id, string customer, long? atMs)
         where T : TransactionRequest, new()
     {
+        // A quarter are transfers to another customer's account: the graph features search the transfers between them.
+        var transfer = random.NextDouble() < 0.25;
         return new T
         {
             TransactionId = id,
             CustomerId = customer,
-            MerchantId = Merchant(random),
+            MerchantId = transfer ? Customer(random) : Merchant(random),
+            DestinationType = transfer ? "account" : null,
             Amount = Math.Round(random.Next(100, 500_000) / 100m, 2),
-            IpAddress = random.NextDouble() < 0.9 ? string.Create(CultureInfo.InvariantCulture, $"10.0.{random.Next(4)}.{random.Next(1, 6)}") : null,
+            IpAddress = random.NextDouble() < 0.9 ? Ip(random) : null,
+            DeviceId = random.NextDouble() < 0.7 ? Device(random) : null,
             Timestamp = atMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null,
         };
     }
@@ -118,7 +126,8 @@ internal sealed class ConsistencyTraffic(HttpClient http, TimeProvider clock, Tr
         using var response = await http.PostAsJsonAsync("/predict", transaction, AmlfsJsonContext.Default.PredictRequest, cancellationToken);
         response.EnsureSuccessStatusCode();
         Interlocked.Increment(ref _predicts);
-        Interlocked.Add(ref _vectors, 2); // the customer's vector and the merchant's
+        // A vector of each entity the transaction names: the customer, the merchant, its IP and its device.
+        Interlocked.Add(ref _vectors, 2 + (transaction.IpAddress is null ? 0 : 1) + (transaction.DeviceId is null ? 0 : 1));
         if (record)
         {
             Interlocked.Increment(ref _recorded);
@@ -128,7 +137,14 @@ internal sealed class ConsistencyTraffic(HttpClient http, TimeProvider clock, Tr
 
     private async Task ReadFeaturesAsync(Random random, CancellationToken cancellationToken)
     {
-        var path = random.NextDouble() < 0.7 ? "/features/" + Customer(random) : "/features/merchant/" + Merchant(random);
+        var draw = random.NextDouble();
+        var path = draw switch
+        {
+            < 0.6 => "/features/" + Customer(random),
+            < 0.8 => "/features/merchant/" + Merchant(random),
+            < 0.9 => "/features/ip/" + Ip(random),
+            _ => "/features/device/" + Device(random),
+        };
         if (random.NextDouble() < 0.5)
             path += "?at=" + Uri.EscapeDataString(TransactionTimestamps.Format(Now - random.NextInt64(10 * 60_000)));
         using var response = await http.GetAsync(path, cancellationToken);

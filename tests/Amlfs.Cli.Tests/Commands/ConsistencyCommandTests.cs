@@ -4,6 +4,7 @@ using Amlfs.Consistency;
 using Amlfs.OfflineStore;
 using Amlfs.Parquet;
 using Amlfs.Parquet.FeatureLog;
+using Amlfs.Registry;
 using Amlfs.Storage;
 using Amlfs.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -99,7 +100,7 @@ public sealed class ConsistencyCommandTests
     {
         using var directory = new TempDirectory();
         var now = new DateTimeOffset(2026, 3, 10, 15, 0, 0, TimeSpan.Zero);
-        new RegistryStore(directory.Path).Apply(DefinitionTexts.WithFirstSeen(DefinitionTexts.WithIpAndDevice()), "features.yaml", now);
+        new RegistryStore(directory.Path).Apply(DefinitionsLoader.DefaultText(), "features.yaml", now);
         await using (var server = await RunningServer.StartAsync(new FakeTimeProvider(now), directory.Path, s => s with { LogFeatures = true }))
         {
             string Body(string id, string customer, string merchant, string? ip, string? device, double minutesAgo, bool record = false) =>

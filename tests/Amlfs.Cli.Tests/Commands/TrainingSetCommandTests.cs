@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using Amlfs.DuckDb;
+using Amlfs.Engine;
 using Amlfs.OfflineStore;
 using Amlfs.Parquet;
+using Amlfs.Registry;
 using Amlfs.Testing;
 using Parquet;
 using Parquet.Schema;
@@ -32,10 +34,12 @@ public sealed class TrainingSetCommandTests : IDisposable
         var (columns, rows) = ReadOutput("ts.parquet");
         Assert.Equal(expected.Count, rows.Count);
         Assert.Equal(["transaction_id", "customer_id", "merchant_id", "timestamp", "amount", "label", "typology"], columns[..7]);
-        var customer = TestEngines.Default.StoredFeatures.Where(f => f.Entity == "customer").Select(f => f.Name).ToArray();
-        var merchant = TestEngines.Default.StoredFeatures.Where(f => f.Entity == "merchant").Select(f => f.Name).ToArray();
-        var customerRequest = TestEngines.Default.RequestFeatures.Where(f => f.Entity == "customer").Select(f => f.Name).ToArray();
-        Assert.Equal([.. customer, .. customerRequest, .. merchant], columns[7..]);
+        // One group per entity type a transaction names, in declaration order: its stored features, then its request ones.
+        var definition = TestEngines.Default;
+        var groups = definition.Entities.Select(e => (Entity: e,
+            Stored: definition.StoredFeatures.Where(f => f.Entity == e.Name).Select(f => f.Name).ToArray(),
+            Request: definition.RequestFeatures.Where(f => f.Entity == e.Name).Select(f => f.Name).ToArray())).ToArray();
+        Assert.Equal(groups.SelectMany(g => g.Stored.Concat(g.Request)), columns[7..]);
         for (var r = 0; r < rows.Count; r++)
         {
             var row = rows[r];
@@ -45,12 +49,18 @@ public sealed class TrainingSetCommandTests : IDisposable
             Assert.Equal(t.MerchantId, row[2]);
             Assert.Equal(t.Amount, (decimal)row[4]!);
             Assert.Equal(expected[r].IsSuspicious, row[5]);
-            var stored = reference.Features("customer", t.CustomerId, t.TimestampMs);
-            var naive = stored
-                .Concat(customerRequest.Select(name => NaiveRequestFeature(name, n => stored[Array.IndexOf(customer, n)], (double)t.Amount)))
-                .Concat(reference.Features("merchant", t.MerchantId, t.TimestampMs))
-                .ToArray();
-            for (var f = 0; f < naive.Length; f++)
+            var naive = new List<double>();
+            foreach (var (entity, stored, request) in groups)
+            {
+                var id = FeatureEngine.FieldOf(t, entity.JoinKey); // null for an IP or a device the transaction does not name
+                var values = reference.Features(entity.Name, id ?? "no entity", t.TimestampMs);
+                naive.AddRange(values);
+                // The seed's request expressions written out by hand; the aggregations compared with the request from the reference.
+                var referenced = reference.RequestFeatures(entity.Name, id, t.TimestampMs, t);
+                naive.AddRange(request.Select((name, i) => NaiveRequestFeature(name, n => values[Array.IndexOf(stored, n)], (double)t.Amount) ?? referenced[i]));
+            }
+
+            for (var f = 0; f < naive.Count; f++)
             {
                 if (BitConverter.DoubleToInt64Bits(naive[f]) != BitConverter.DoubleToInt64Bits((double)row[7 + f]!))
                     Assert.Fail($"row {r} ({t.TransactionId}): {columns[7 + f]}: naive {naive[f]:R}, training set {row[7 + f]:R}");
@@ -60,20 +70,21 @@ public sealed class TrainingSetCommandTests : IDisposable
         Assert.Contains("1 duplicate ids skipped", result.Output, StringComparison.Ordinal);
     }
 
-    /// <summary>The default request features written out by hand over the reference model's stored features.</summary>
-    private static double NaiveRequestFeature(string name, Func<string, double> f, double amount) => name switch
+    /// <summary>The default request expressions written out by hand over the reference model's stored features; null for the others.</summary>
+    private static double? NaiveRequestFeature(string name, Func<string, double> f, double amount) => name switch
     {
         "txn_count_60s_with_current" => f("txn_count_60s") + 1,
         "txn_amount_sum_60s_with_current" => f("txn_amount_sum_60s") + amount,
         "amount_zscore_30d" => f("txn_count_30d") < 2 ? 0 : (amount - f("amount_mean_30d")) / Math.Max(f("amount_stddev_30d"), 1),
         "amount_to_max_30d" => amount / Math.Max(f("amount_max_30d"), 0.01),
-        _ => throw new InvalidOperationException($"the default request feature '{name}' has no naive form in this test"),
+        "behavioral_amount_zscore" => f("merchant_amount_stddev_7d") == 0 ? 0 : (amount - f("merchant_amount_mean_7d")) / Math.Max(f("merchant_amount_stddev_7d"), 1),
+        _ => null,
     };
 
     [Fact]
     public async Task Every_row_reads_its_ip_and_device_and_compares_its_own_transaction_with_the_history_as_of_its_time()
     {
-        var text = DefinitionTexts.WithFirstSeen(DefinitionTexts.WithIpAndDevice());
+        var text = DefinitionsLoader.DefaultText();
         var definition = Amlfs.Registry.DefinitionsLoader.Parse(text, "features.yaml");
         new Amlfs.Storage.RegistryStore(_cli.PathOf("data")).Apply(text, "features.yaml", DateTimeOffset.UtcNow);
         var (generated, rolled) = History();

@@ -91,21 +91,20 @@ public sealed class WorkerProcessTests : IDisposable
     {
         var q = sent.Max(t => t.TimestampMs) + 1;
         var differences = new List<string>();
-        var accounts = sent.Select(t => t.CustomerId)
-            .Concat(sent.Where(t => t.DestinationType == DestinationType.Account).Select(t => t.MerchantId));
-        foreach (var (entity, ids) in new[] { ("customer", accounts), ("merchant", sent.Select(t => t.MerchantId)) })
+        foreach (var plan in reference.Plan.Entities)
         {
-            var plan = reference.Plan.Entity(entity)!;
-            var distinct = ids.Distinct().ToArray();
+            var entity = plan.Name;
+            var distinct = sent.SelectMany(t => EdgeEnds.EntityIds(plan.Definition, t)).Distinct().ToArray();
             var states = await store.ReadManyAsync(distinct.Select(id => OnlineStoreKey.For(reference.StateFormat, entity, id)).ToArray());
             var inflows = plan.Definition.Inflows
                 ? await store.ReadManyAsync(distinct.Select(id => OnlineStoreKey.ForInflows(reference.StateFormat, entity, id)).ToArray())
                 : new byte[]?[distinct.Length];
+            var neighbours = StoredStates.From(store, reference.StateFormat, plan);
             var served = new double[plan.Features.Count];
             var expected = new double[plan.Features.Count];
             for (var k = 0; k < distinct.Length; k++)
             {
-                reference.StateFormat.Evaluate(plan, states[k], inflows[k], q, served);
+                StoredStates.Evaluate(reference.StateFormat, plan, states[k], inflows[k], q, served, neighbours);
                 reference.Read(plan, distinct[k], q, expected);
                 for (var i = 0; i < expected.Length; i++)
                 {

@@ -18,7 +18,7 @@ public sealed class FirstSeenTests
     [Fact]
     public void A_counterparty_paid_within_30_days_is_not_first_seen_and_is_again_one_millisecond_after()
     {
-        using var engine = TestEngines.Inline(Definition());
+        using var engine = TestEngines.Inline();
         engine.Ingest(Tx.At(Noon - 29 * Day, merchant: "MERCH_OLD"));
         // Daily payments elsewhere move the raw events along: the old payment leaves them within a day.
         for (var d = 28; d >= 1; d--)
@@ -38,7 +38,7 @@ public sealed class FirstSeenTests
     [Fact]
     public void Ips_and_devices_are_first_seen_by_the_account_and_a_request_without_one_is_not()
     {
-        using var engine = TestEngines.Inline(Definition());
+        using var engine = TestEngines.Inline();
         engine.Ingest(Tx.At(Noon - 10 * Day, ip: "177.20.0.1") with { DeviceId = "PHONE_1" });
         engine.Ingest(Tx.At(Noon - Day, customer: "OTHER", ip: "177.20.0.2") with { DeviceId = "PHONE_2" });
 
@@ -54,7 +54,7 @@ public sealed class FirstSeenTests
     [Fact]
     public void A_new_account_sees_every_value_of_its_first_request_for_the_first_time()
     {
-        using var engine = TestEngines.Inline(Definition());
+        using var engine = TestEngines.Inline();
 
         var f = Request(engine, Tx.At(Noon, customer: "NEWCOMER", ip: "177.20.0.1") with { DeviceId = "PHONE_1" }, Noon);
 
@@ -152,14 +152,17 @@ public sealed class FirstSeenTests
             return engine.EntityBytes(engine.Plan.Entity("customer")!);
         }
 
-        var cost = BytesPerAccount(Definition()) - BytesPerAccount(TestEngines.Default);
+        // The default without its request aggregations and the feature that reads one.
+        var without = TestEngines.Default with
+        {
+            RequestFeatures = [.. TestEngines.Default.RequestFeatures.Where(f => !f.IsAggregation && f.Name != "days_since_counterparty_30d")],
+        };
+        var cost = BytesPerAccount(TestEngines.Default) - BytesPerAccount(without);
 
         // Three families (10 counterparties, 2 IPs, 1 device) of 16-byte slots at most 3/4 full, against the 6,000 bytes
         // that 150 raw events with three 8-byte fingerprints would take.
         Assert.InRange(cost, 13 * 16, 1_024);
     }
-
-    private static RegistryDefinition Definition() => DefinitionsLoader.Parse(DefinitionTexts.WithFirstSeen(), "features.yaml");
 
     private static Dictionary<string, double> Request(FeatureEngine engine, Transaction request, long q)
     {

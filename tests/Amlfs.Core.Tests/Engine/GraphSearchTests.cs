@@ -171,7 +171,7 @@ public sealed class GraphSearchTests
     [Fact]
     public void An_expression_cannot_call_a_graph_search()
     {
-        var text = DefinitionTexts.WithGraph().Replace("      - name: cycle_count_24h", """
+        var text = DefinitionsLoader.DefaultText().Replace("      - name: cycle_count_24h", """
                   - name: inline_cycles
                     expression: cycle_count(1h) + 1
                   - name: cycle_count_24h
@@ -181,25 +181,24 @@ public sealed class GraphSearchTests
     }
 
     [Fact]
-    public void The_graph_features_docs_graph_md_shows_are_those_the_tests_run()
+    public void The_graph_view_docs_graph_md_shows_is_the_defaults()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Amlfs.slnx")))
-            directory = directory.Parent;
-        Assert.NotNull(directory);
-        var docs = File.ReadAllText(Path.Combine(directory.FullName, "docs", "graph.md"));
+        var docs = RepositoryFiles.Read("docs/graph.md");
         var section = docs[docs.IndexOf("## Searches over the transfer graph", StringComparison.Ordinal)..];
         var block = section[(section.IndexOf("```yaml", StringComparison.Ordinal) + 7)..section.IndexOf("```\n", StringComparison.Ordinal)];
-        var shown = block[(block.IndexOf("features:", StringComparison.Ordinal) + 9)..].Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0);
-        var tested = DefinitionTexts.GraphFeatures.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0);
-        Assert.Equal(tested, shown);
+        var defaults = DefinitionsLoader.DefaultText();
+        var view = defaults[defaults.IndexOf("  - name: customer_graph\n", StringComparison.Ordinal)..];
+        view = view[..view.IndexOf("\n\n", StringComparison.Ordinal)];
+        Assert.Equal(Lines(view[view.IndexOf("features:", StringComparison.Ordinal)..]), Lines(block[block.IndexOf("    features:", StringComparison.Ordinal)..]));
     }
 
+    private static IEnumerable<string> Lines(string yaml) => yaml.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0);
+
     private static string WithFeature(string yaml) =>
-        DefinitionTexts.WithGraph().Replace("  - name: merchant_activity\n", yaml + "\n  - name: merchant_activity\n", StringComparison.Ordinal);
+        DefinitionsLoader.DefaultText().Replace("  - name: merchant_activity\n", yaml + "\n  - name: merchant_activity\n", StringComparison.Ordinal);
 
     private static FeatureEngine Engine(params Amlfs.Transactions.Transaction[] transactions) =>
-        Engine(DefinitionTexts.WithGraph(), transactions);
+        Engine(DefinitionsLoader.DefaultText(), transactions);
 
     private static FeatureEngine Engine(string definitions, params Amlfs.Transactions.Transaction[] transactions)
     {

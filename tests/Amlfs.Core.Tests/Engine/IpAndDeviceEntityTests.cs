@@ -13,7 +13,7 @@ public sealed class IpAndDeviceEntityTests
     [Fact]
     public void Accounts_sharing_an_ip_are_counted_over_the_hour_and_the_day()
     {
-        using var engine = TestEngines.Inline(DefinitionTexts.IpAndDeviceDefinitions());
+        using var engine = TestEngines.Inline(TestEngines.Default);
         engine.Ingest(Tx.At(Noon - 20 * 3_600_000L, customer: "A1", ip: "177.20.0.9"));
         engine.Ingest(Tx.At(Noon - 30 * 60_000, customer: "A2", ip: "177.20.0.9"));
         engine.Ingest(Tx.At(Noon - 20 * 60_000, customer: "A3", ip: "177.20.0.9"));
@@ -31,7 +31,7 @@ public sealed class IpAndDeviceEntityTests
     [Fact]
     public void Transactions_without_an_ip_or_a_device_reach_no_such_entity()
     {
-        using var engine = TestEngines.Inline(DefinitionTexts.IpAndDeviceDefinitions());
+        using var engine = TestEngines.Inline(TestEngines.Default);
         engine.Ingest(Tx.At(Noon, customer: "A1", ip: null));
         engine.Ingest(Tx.At(Noon + 1, customer: "A2", ip: "10.0.0.1") with { DeviceId = "PHONE_1" });
         engine.Ingest(Tx.At(Noon + 2, customer: "A3", ip: "10.0.0.1"));
@@ -45,7 +45,7 @@ public sealed class IpAndDeviceEntityTests
     [Fact]
     public void A_request_that_names_no_ip_reads_the_ip_entity_as_unknown()
     {
-        using var engine = TestEngines.Inline(DefinitionTexts.IpAndDeviceDefinitions());
+        using var engine = TestEngines.Inline(TestEngines.Default);
         engine.Ingest(Tx.At(Noon, customer: "A1", ip: "10.0.0.1"));
         var ip = engine.Plan.Entity("ip")!;
         var values = new double[ip.ValueCount];
@@ -60,7 +60,7 @@ public sealed class IpAndDeviceEntityTests
     [Fact]
     public void The_consistency_check_recomputes_the_vectors_of_an_ip_and_a_device()
     {
-        var definition = DefinitionTexts.IpAndDeviceDefinitions();
+        var definition = TestEngines.Default;
         using var engine = TestEngines.Inline(definition);
         var history = new List<WalRecord>();
         foreach (var t in new[]

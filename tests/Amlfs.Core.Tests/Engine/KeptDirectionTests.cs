@@ -70,7 +70,8 @@ public sealed class KeptDirectionTests
             foreach (var q in new[] { T0 + (390 * 211_000L), T0 + (400 * 211_000L), T0 + (400 * 211_000L) + 3_600_000 })
             {
                 whole.Read(customer, account, q, expected, out var sequence);
-                Assert.Equal(sequence, whole.StateFormat.Evaluate(customer, sent, received, q, merged));
+                Assert.Equal(sequence, StoredStates.Evaluate(whole.StateFormat, customer, sent, received, q, merged,
+                    StoredStates.From(outflows, inflows, customer, accounts)));
                 Assert.Equal(expected, merged);
             }
         }
@@ -87,7 +88,8 @@ public sealed class KeptDirectionTests
         var merged = new double[customer.Features.Count];
 
         inflows.Read(customer, "B", q, read);
-        inflows.StateFormat.Evaluate(customer, null, inflows.ExportEntityState(customer, "B"), q, merged);
+        StoredStates.Evaluate(inflows.StateFormat, customer, null, inflows.ExportEntityState(customer, "B"), q, merged,
+            hash => (null, hash == NeighbourStates.FingerprintOf("A") ? inflows.ExportEntityState(customer, "A") : null));
 
         Assert.Equal(read, merged);
         Assert.Equal(400.0, merged[customer.IndexOf("inflow_amount_sum_1h")]);

@@ -48,8 +48,8 @@ public sealed class KeptEntitiesTests
     [Fact]
     public void Keeping_an_entity_the_definitions_do_not_declare_is_refused_by_name()
     {
-        var error = Assert.Throws<ArgumentException>(() => Keeping("device"));
+        var error = Assert.Throws<ArgumentException>(() => Keeping("terminal"));
 
-        Assert.Contains("'device'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'terminal'", error.Message, StringComparison.Ordinal);
     }
 }

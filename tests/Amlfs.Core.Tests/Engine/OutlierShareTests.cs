@@ -10,7 +10,7 @@ public sealed class OutlierShareTests
     private static readonly long Noon = Tx.Utc(2026, 3, 10, 15);
 
     private const string Features = """
-              - name: behavioral_outlier_ratio
+              - name: outlier_share_2sd_1h
                 aggregation: outlier_share
                 window: 1h
                 threshold_sd: 2
@@ -45,7 +45,7 @@ public sealed class OutlierShareTests
         // Mean 19, sample deviation 28.46: 100 is 81 away, 2.85 deviations; each 10 is 9 away.
         var f = engine.Features("customer", "CUST_1", Noon + 10_000);
 
-        Assert.Equal(0.1, f["behavioral_outlier_ratio"]);
+        Assert.Equal(0.1, f["outlier_share_2sd_1h"]);
         Assert.Equal(0, f["outlier_share_default_1h"]);
     }
 
@@ -54,10 +54,10 @@ public sealed class OutlierShareTests
     {
         using var engine = TestEngines.Inline(Definition);
         engine.Ingest(Tx.At(Noon, cents: 50_00));
-        Assert.Equal(0, engine.Features("customer", "CUST_1", Noon + 1)["behavioral_outlier_ratio"]);
+        Assert.Equal(0, engine.Features("customer", "CUST_1", Noon + 1)["outlier_share_2sd_1h"]);
         engine.Ingest(Tx.At(Noon + 1, cents: 50_00));
         engine.Ingest(Tx.At(Noon + 2, cents: 50_00));
-        Assert.Equal(0, engine.Features("customer", "CUST_1", Noon + 3)["behavioral_outlier_ratio"]);
+        Assert.Equal(0, engine.Features("customer", "CUST_1", Noon + 3)["outlier_share_2sd_1h"]);
     }
 
     [Theory]
@@ -99,7 +99,7 @@ public sealed class OutlierShareTests
     public void Bad_outlier_definitions_are_refused_naming_the_feature(string aggregation, string window, string threshold, string message)
     {
         var feature = $"""
-                  - name: behavioral_outlier_ratio
+                  - name: outlier_share_2sd_1h
                     aggregation: {aggregation}
                     window: {window}
                     threshold_sd: {threshold}
@@ -109,6 +109,6 @@ public sealed class OutlierShareTests
         var e = Assert.Throws<DefinitionException>(() => FeaturePlan.Load(DefinitionTexts.WithCustomerFeature(feature), "features.yaml"));
 
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
-        Assert.Contains("behavioral_outlier_ratio", e.Message, StringComparison.Ordinal);
+        Assert.Contains("outlier_share_2sd_1h", e.Message, StringComparison.Ordinal);
     }
 }

@@ -76,7 +76,7 @@ public sealed class ReplicaGraphReadTests
     [Fact]
     public void Without_neighbours_a_search_that_reads_them_is_refused()
     {
-        var definition = Amlfs.Testing.DefinitionTexts.GraphDefinitions();
+        var definition = Amlfs.Testing.TestEngines.Default;
         var plan = FeaturePlan.Compile(definition);
         using var engine = new FeatureEngine(plan, EngineOptions.From(definition) with { Threaded = false });
         engine.Ingest(Amlfs.Testing.Tx.Transfer(Amlfs.Testing.Tx.Utc(2026, 3, 10), "A", "B"));

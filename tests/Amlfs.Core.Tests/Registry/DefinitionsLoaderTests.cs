@@ -297,7 +297,8 @@ public sealed class DefinitionsLoaderTests
     {
         var plan = FeaturePlan.Load(DefinitionsLoader.DefaultText(), DefinitionsLoader.DefaultFileName);
 
-        Assert.Equal(["customer", "merchant"], plan.Entities.Select(e => e.Name));
+        Assert.Equal(["customer", "merchant", "ip", "device"], plan.Entities.Select(e => e.Name));
+        Assert.True(plan.Entity("customer")!.ReadsNeighbours);
     }
 
     [Fact]

@@ -183,17 +183,17 @@ public sealed class RegistryDiffTests
     public void Entities_and_views_added_and_removed_are_listed()
     {
         var merchantViews = Default.Views.Where(v => v.Entity == "merchant").ToList();
-        var device = new EntityDefinition("device", TransactionField.DeviceId, "A device.");
-        var deviceView = new FeatureViewDefinition
+        var terminal = new EntityDefinition("terminal", TransactionField.DeviceId, "A payment terminal.");
+        var terminalView = new FeatureViewDefinition
         {
-            Name = "device_activity",
-            Entity = "device",
-            Features = [new FeatureDefinition { Name = "device_txn_count_1h", Entity = "device", View = "device_activity", Kind = FeatureKind.Aggregation, WindowMs = 3_600_000 }],
+            Name = "terminal_activity",
+            Entity = "terminal",
+            Features = [new FeatureDefinition { Name = "terminal_txn_count_1h", Entity = "terminal", View = "terminal_activity", Kind = FeatureKind.Aggregation, WindowMs = 3_600_000 }],
         };
         var after = Default with
         {
-            Entities = [.. Default.Entities.Where(e => e.Name != "merchant"), device],
-            Views = [.. Default.Views.Where(v => !merchantViews.Contains(v)), deviceView],
+            Entities = [.. Default.Entities.Where(e => e.Name != "merchant"), terminal],
+            Views = [.. Default.Views.Where(v => !merchantViews.Contains(v)), terminalView],
         };
 
         var diff = RegistryDiff.Between(Default, after);
@@ -201,11 +201,11 @@ public sealed class RegistryDiffTests
         Assert.Equal(
             [
                 (ChangeKind.Removed, RegistryItemKind.Entity, "merchant"),
-                (ChangeKind.Added, RegistryItemKind.Entity, "device"),
+                (ChangeKind.Added, RegistryItemKind.Entity, "terminal"),
                 .. merchantViews.Select(v => (ChangeKind.Removed, RegistryItemKind.View, v.Name)),
-                (ChangeKind.Added, RegistryItemKind.View, "device_activity"),
+                (ChangeKind.Added, RegistryItemKind.View, "terminal_activity"),
                 .. merchantViews.SelectMany(v => v.Features).Select(f => (ChangeKind.Removed, RegistryItemKind.Feature, f.Name)),
-                (ChangeKind.Added, RegistryItemKind.Feature, "device_txn_count_1h"),
+                (ChangeKind.Added, RegistryItemKind.Feature, "terminal_txn_count_1h"),
             ],
             diff.Changes.Select(c => (c.Kind, c.Item, c.Name)));
         Assert.Contains(("merchant_activity", "merchant_avg_txn_amount_1h"), merchantViews.SelectMany(v => v.Features.Select(f => (v.Name, f.Name))));

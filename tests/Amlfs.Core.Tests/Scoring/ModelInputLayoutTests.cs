@@ -10,7 +10,7 @@ public sealed class ModelInputLayoutTests
     [Fact]
     public void Every_entity_type_is_a_group_after_the_customer_and_the_merchant_whose_columns_keep_their_names()
     {
-        var plan = FeaturePlan.Compile(DefinitionTexts.IpAndDeviceDefinitions());
+        var plan = FeaturePlan.Compile(TestEngines.Default);
 
         var layout = ModelInputLayout.Of(plan);
 
@@ -26,7 +26,7 @@ public sealed class ModelInputLayoutTests
     [Fact]
     public void A_group_is_filled_with_the_stored_then_the_request_features_of_its_entity()
     {
-        var plan = FeaturePlan.Compile(DefinitionTexts.IpAndDeviceDefinitions());
+        var plan = FeaturePlan.Compile(TestEngines.Default);
         var layout = ModelInputLayout.Of(plan);
         var customer = plan.Entity("customer")!;
         var values = Enumerable.Range(0, customer.ValueCount).Select(v => (double)v).ToArray();
@@ -45,7 +45,7 @@ public sealed class ModelInputLayoutTests
     [Fact]
     public void A_feature_named_like_a_fixed_column_is_prefixed_with_its_entity()
     {
-        var text = DefinitionTexts.WithIpAndDevice().Replace("name: ip_txn_count_1h", "name: label", StringComparison.Ordinal);
+        var text = DefinitionsLoader.DefaultText().Replace("name: ip_txn_count_1h", "name: label", StringComparison.Ordinal);
 
         var layout = ModelInputLayout.Of(FeaturePlan.Load(text, "features.yaml"));
 

@@ -176,13 +176,13 @@ public abstract class OnlineStoreContract
                 var expected = new double[plan.Features.Count];
                 var actual = new double[plan.Features.Count];
                 engine.Read(plan, id, q, expected, out var expectedSequence);
-                var sequence = format.Evaluate(plan, stored[i], q, actual);
+                var sequence = StoredStates.Evaluate(format, plan, stored[i], null, q, actual, StoredStates.From(Store, format, plan));
                 Assert.Equal(expected.Select(BitConverter.DoubleToInt64Bits), actual.Select(BitConverter.DoubleToInt64Bits));
                 Assert.Equal(expectedSequence, sequence);
             }
         }
 
-        Assert.Contains(entities.Select((e, i) => (e, i)), p => p.e.Plan.Name == "customer" && Evaluate(format, p.e.Plan, stored[p.i], t + 1).Any(v => v > 0));
+        Assert.Contains(entities.Select((e, i) => (e, i)), p => p.e.Plan.Name == "customer" && Evaluate(format, p.e.Plan, stored[p.i], t + 1, StoredStates.From(Store, format, p.e.Plan)).Any(v => v > 0));
     }
 
     [ContractFact]
@@ -328,10 +328,10 @@ public abstract class OnlineStoreContract
     /// <summary>Another client of the same store (a connection of its own where the store has connections), disposed with the test.</summary>
     protected virtual Task<IOnlineStore> ConnectAnotherAsync() => Task.FromResult(Store);
 
-    private static double[] Evaluate(EntityStateFormat format, EntityPlan plan, byte[]? state, long q)
+    private static double[] Evaluate(EntityStateFormat format, EntityPlan plan, byte[]? state, long q, StoredStates.NeighbourSource neighbours)
     {
         var values = new double[plan.Features.Count];
-        format.Evaluate(plan, state, q, values);
+        StoredStates.Evaluate(format, plan, state, null, q, values, neighbours);
         return values;
     }
 }
