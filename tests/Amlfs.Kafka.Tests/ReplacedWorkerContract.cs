@@ -46,7 +46,7 @@ public abstract class ReplacedWorkerContract : IAsyncLifetime
             {
                 CustomerId = $"{topic}-{transaction.CustomerId}",
                 MerchantId = $"{topic}-{transaction.MerchantId}",
-                IpAddress = transaction.IpAddress is null ? null : $"{topic}-{transaction.IpAddress}",
+                IpAddress = transaction.IpAddress is null ? null : RunIp(topic, transaction.IpAddress),
                 DeviceId = transaction.DeviceId is null ? null : $"{topic}-{transaction.DeviceId}",
             };
         }
@@ -83,6 +83,16 @@ public abstract class ReplacedWorkerContract : IAsyncLifetime
         Assert.True(totals.StaleStates > 0);
         Assert.Empty(watch.Stop());
         WorkerScenario.AssertStoreEquals(observer, WorkerScenario.Reference(all), all);
+    }
+
+    /// <summary>An IPv6 address of this run alone for a generated IPv4 address: the run's topic suffix as its prefix.</summary>
+    private static string RunIp(string topic, string ip)
+    {
+        var run = topic[^8..];
+        var octets = System.Net.IPAddress.Parse(ip).GetAddressBytes();
+        // In the canonical form the API gives an address, as states are keyed.
+        return System.Net.IPAddress.Parse(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"fd{run[..2]}:{run[2..6]}:{run[6..]}00::{octets[2]:x2}{octets[3]:x2}")).ToString();
     }
 
     private async Task<RedisOnlineStore> ConnectAsync()

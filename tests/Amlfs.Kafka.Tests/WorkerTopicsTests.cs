@@ -24,9 +24,10 @@ public sealed class WorkerTopicsTests
         var plan = FeaturePlan.Compile(DefinitionTexts.InflowDefinitions());
         var topics = WorkerTopics.For(plan, "transactions");
 
-        Assert.Equal(["transactions", "transactions.by-merchant"], topics.Roles.Select(r => r.Topic));
+        Assert.Equal(["transactions", "transactions.by-merchant", "transactions.by-ip", "transactions.by-device"], topics.Roles.Select(r => r.Topic));
         Assert.Equal(
-            "transactions (keyed by customer_id: customer outflows), transactions.by-merchant (keyed by merchant_id: merchant, customer inflows)",
+            "transactions (keyed by customer_id: customer outflows), transactions.by-merchant (keyed by merchant_id: merchant, customer inflows), "
+            + "transactions.by-ip (keyed by ip_address: ip), transactions.by-device (keyed by device_id: device)",
             topics.ToString());
         var engineOptions = EngineOptions.From(TestEngines.Default);
         var source = topics.Roles[0].PartitionOptions(engineOptions);

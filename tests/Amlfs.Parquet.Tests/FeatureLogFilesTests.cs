@@ -1,4 +1,5 @@
 using Amlfs.Consistency;
+using Amlfs.Engine;
 using Amlfs.Parquet.FeatureLog;
 using Amlfs.Testing;
 
@@ -16,7 +17,10 @@ public sealed class FeatureLogFilesTests
         LoggedVector[] vectors =
         [
             new("customer", "C1", day1, 7, day1 + 5, FeatureLogKind.Features, null, stored, [0.1 + 0.2, double.Epsilon]),
-            new("customer", "C2", day1 + 1, 9, day1 + 6, FeatureLogKind.Predict, 12.5, all, [1, -0.0, 3]),
+            new("customer", "C2", day1 + 1, 9, day1 + 6, FeatureLogKind.Predict, 12.5, all, [1, -0.0, 3])
+            {
+                Neighbours = [new NeighbourRead(0xFEDC_BA98_7654_3210, 8), new NeighbourRead(1, 0)],
+            },
         ];
 
         var files = await FeatureLogFiles.WriteAsync(directory.Path, "customer", all, vectors, dropped: 4);
@@ -34,5 +38,7 @@ public sealed class FeatureLogFilesTests
         var second = read.Single(v => v.EntityId == "C2");
         Assert.Equal((FeatureLogKind.Predict, 12.5), (second.Kind, second.RequestAmount));
         Assert.True(double.IsNegative(second.Values[1]!.Value));
+        Assert.Null(first.Neighbours);
+        Assert.Equal([new NeighbourRead(0xFEDC_BA98_7654_3210, 8), new NeighbourRead(1, 0)], second.Neighbours);
     }
 }

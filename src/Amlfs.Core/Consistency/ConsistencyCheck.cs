@@ -1,4 +1,5 @@
 using Amlfs.Engine;
+using Amlfs.Registry.Expressions;
 using Amlfs.Storage;
 using Amlfs.Transactions;
 
@@ -15,6 +16,13 @@ namespace Amlfs.Consistency;
 /// allowed lateness): such a vector is recomputed by a replay of its entity's events with time before q and sequence up
 /// to H alone, and counted in <see cref="ConsistencyReport.ServedBeforeLateArrivals"/>, not as a mismatch. No tolerance
 /// is applied.
+/// </para>
+/// <para>
+/// A vector of an entity type whose graph searches read other accounts depends on their states too, each as the
+/// server read it: the log records every account read with the log sequence of its state (<see cref="LoggedVector.Neighbours"/>),
+/// since under concurrent ingestion each may be at another point of the log. Such a vector is recomputed from states
+/// rebuilt for exactly those sequences: the entity's own events up to H, and each account's events up to its recorded
+/// sequence, evaluated as a replica evaluates fetched states (<see cref="EntityStateFormat"/>).
 /// </para>
 /// </summary>
 public static class ConsistencyCheck
@@ -41,12 +49,17 @@ public static class ConsistencyCheck
         ArgumentNullException.ThrowIfNull(vectors);
         options = options with { Threaded = false, ShardCount = 1 };
 
-        // Only the entities of logged vectors matter; their events are all this check keeps in memory.
+        // Only the entities of logged vectors and the accounts their graph searches read matter; their events are all
+        // this check keeps in memory.
         var wanted = plan.Entities.Select(_ => new HashSet<string>(StringComparer.Ordinal)).ToArray();
+        var neighbours = new NeighbourIds(plan);
         foreach (var vector in vectors)
         {
             if (plan.Entity(vector.Entity) is { } entity)
+            {
                 wanted[entity.Index].Add(vector.EntityId);
+                neighbours.Want(entity, vector);
+            }
         }
 
         var times = new Dictionary<long, long>();
@@ -56,7 +69,7 @@ public static class ConsistencyCheck
             // Sequence 0 is history from before the log (see FeatureEngine.IngestBatch): never repeated by the log.
             if (record.Sequence != 0 && !times.TryAdd(record.Sequence, record.Transaction.TimestampMs))
                 continue;
-            if (Touches(plan, wanted, record.Transaction))
+            if (neighbours.Note(record.Transaction) | Touches(plan, wanted, record.Transaction))
                 events.Add(record);
         }
 
@@ -66,9 +79,11 @@ public static class ConsistencyCheck
         var coverage = Coverage.Of(times, options.AllowedLatenessMs);
 
         var tally = new Tally(plan);
+        var graph = new List<int>();
         var late = new List<int>();
         long missingVectors = 0;
         long changedByLateArrivals = 0;
+        long servedBeforeLateArrivals = 0;
         using (var engine = new FeatureEngine(plan, options))
         {
             var newestFed = plan.Entities.Select(_ => new Dictionary<string, long>(StringComparer.Ordinal)).ToArray();
@@ -92,15 +107,20 @@ public static class ConsistencyCheck
                 }
 
                 var byEventTime = Recompute(replay, entity, vector);
-                if (newestFed[entity.Index].TryGetValue(vector.EntityId, out var newest) && newest > vector.LogSequence)
+                var servedBeforeLate = newestFed[entity.Index].TryGetValue(vector.EntityId, out var newest) && newest > vector.LogSequence;
+                if (servedBeforeLate)
                 {
-                    late.Add(index);
+                    servedBeforeLateArrivals++;
                     if (Differs(vector, byEventTime))
                         changedByLateArrivals++;
-                    continue;
                 }
 
-                tally.Compare(vector, byEventTime);
+                if (entity.ReadsNeighbours && vector.Neighbours is not null)
+                    graph.Add(index);
+                else if (servedBeforeLate)
+                    late.Add(index);
+                else
+                    tally.Compare(vector, byEventTime);
             }
         }
 
@@ -118,13 +138,28 @@ public static class ConsistencyCheck
             }
         }
 
+        var states = new StatesAt(plan, options, events);
+        foreach (var index in graph)
+        {
+            var vector = vectors[index];
+            var entity = plan.Entity(vector.Entity)!;
+            if (!neighbours.Covered(entity, vector, coverage))
+            {
+                tally.Missing(vector);
+                missingVectors++;
+                continue;
+            }
+
+            tally.Compare(vector, RecomputeFromStates(states, neighbours, entity, vector));
+        }
+
         return new ConsistencyReport
         {
             Vectors = vectors.Count,
             Recomputed = vectors.Count - missingVectors,
             MismatchedVectors = tally.MismatchedVectors,
             MissingVectors = missingVectors,
-            ServedBeforeLateArrivals = late.Count,
+            ServedBeforeLateArrivals = servedBeforeLateArrivals,
             ChangedByLateArrivals = changedByLateArrivals,
             Dropped = dropped,
             HistoryEvents = times.Count,
@@ -180,8 +215,35 @@ public static class ConsistencyCheck
     private static Dictionary<string, double> Recompute(Replay replay, EntityPlan entity, LoggedVector vector)
     {
         var values = new double[entity.ValueCount];
-        replay.Evaluate(entity, vector.EntityId, vector.AsOfMs, vector.RequestAmount, values,
-            vector.Request is { } scored ? FeatureEngine.RequestFieldsOf(scored) : null);
+        replay.Evaluate(entity, vector.EntityId, vector.AsOfMs, vector.RequestAmount, values, RequestOf(vector));
+        return ByName(entity, vector, values);
+    }
+
+    /// <summary>
+    /// A graph vector's features from the states the server read: the entity's at its sequence and each account's its
+    /// searches read at the sequence recorded, evaluated as a replica evaluates fetched states. An account the
+    /// recomputed searches reach that the server's did not read has no state here, and the values then differ.
+    /// </summary>
+    private static Dictionary<string, double> RecomputeFromStates(StatesAt states, NeighbourIds ids, EntityPlan entity, LoggedVector vector)
+    {
+        var fetched = new NeighbourStates(states.Format, entity);
+        foreach (var read in vector.Neighbours!)
+        {
+            var state = read.LogSequence == 0 ? null : states.Of(entity, ids.IdOf(entity, read.Fingerprint)!, read.LogSequence);
+            fetched.Add(read.Fingerprint, state, null);
+        }
+
+        var values = new double[entity.ValueCount];
+        var scope = new ExpressionScope(vector.AsOfMs, vector.RequestAmount, RequestOf(vector));
+        states.Format.Evaluate(entity, states.Of(entity, vector.EntityId, vector.LogSequence), null, vector.AsOfMs, values, scope, fetched);
+        return ByName(entity, vector, values);
+    }
+
+    private static RequestFields? RequestOf(LoggedVector vector) =>
+        vector.Request is { } scored ? FeatureEngine.RequestFieldsOf(scored) : null;
+
+    private static Dictionary<string, double> ByName(EntityPlan entity, LoggedVector vector, double[] values)
+    {
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
         var stored = new double[entity.Features.Count];
         FeatureEngine.CopyFeatures(entity, values, stored);
@@ -195,6 +257,77 @@ public static class ConsistencyCheck
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The ids of the accounts graph vectors read, known by fingerprint alone: learnt from the history's events, which
+    /// are kept when they reach one of them.
+    /// </summary>
+    private sealed class NeighbourIds(FeaturePlan plan)
+    {
+        private readonly HashSet<ulong>[] _wanted = plan.Entities.Select(_ => new HashSet<ulong>()).ToArray();
+        private readonly Dictionary<ulong, string>[] _ids = plan.Entities.Select(_ => new Dictionary<ulong, string>()).ToArray();
+
+        public void Want(EntityPlan entity, LoggedVector vector)
+        {
+            if (!entity.ReadsNeighbours || vector.Neighbours is null)
+                return;
+            foreach (var read in vector.Neighbours)
+                _wanted[entity.Index].Add(read.Fingerprint);
+        }
+
+        /// <summary>Learns the ids of wanted accounts the transaction reaches; returns whether it reaches one.</summary>
+        public bool Note(Transaction transaction)
+        {
+            var reaches = false;
+            foreach (var entity in plan.Entities)
+            {
+                var wanted = _wanted[entity.Index];
+                if (wanted.Count == 0)
+                    continue;
+                foreach (var id in EdgeEnds.EntityIds(entity.Definition, transaction))
+                {
+                    var fingerprint = NeighbourStates.FingerprintOf(id);
+                    if (wanted.Contains(fingerprint))
+                    {
+                        _ids[entity.Index].TryAdd(fingerprint, id);
+                        reaches = true;
+                    }
+                }
+            }
+
+            return reaches;
+        }
+
+        public string? IdOf(EntityPlan entity, ulong fingerprint) => _ids[entity.Index].GetValueOrDefault(fingerprint);
+
+        /// <summary>Whether the history holds every state the vector's searches read: each account with events has a known id.</summary>
+        public bool Covered(EntityPlan entity, LoggedVector vector, Coverage coverage) =>
+            vector.Neighbours!.All(r => r.LogSequence == 0 || (IdOf(entity, r.Fingerprint) is not null && coverage.Covers(entity, vector with { LogSequence = r.LogSequence })));
+    }
+
+    /// <summary>
+    /// Entity states rebuilt for a log sequence: the entity's events with sequences up to it (and the history from
+    /// before the log), admitted in event-time order by an engine of their own, exported as bytes. Each (entity, id,
+    /// sequence) is built once.
+    /// </summary>
+    private sealed class StatesAt(FeaturePlan plan, EngineOptions options, List<WalRecord> events)
+    {
+        private readonly Dictionary<(int Entity, string Id, long Sequence), byte[]?> _built = [];
+
+        public EntityStateFormat Format { get; } = new(plan);
+
+        public byte[]? Of(EntityPlan entity, string id, long sequence)
+        {
+            if (_built.TryGetValue((entity.Index, id, sequence), out var bytes))
+                return bytes;
+            using var engine = new FeatureEngine(plan, options);
+            var own = events.Where(r => r.Sequence <= sequence && EdgeEnds.Reaches(entity.Definition, r.Transaction, id));
+            using (var replay = new Replay(engine, own.Select(r => new ReplayEvent(r.Transaction, r.Sequence))))
+                replay.FeedRemaining();
+            engine.Flush();
+            return _built[(entity.Index, id, sequence)] = engine.ExportEntityState(entity, id);
+        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Amlfs.Engine;
 using Amlfs.Transactions;
 
 namespace Amlfs.Consistency;
@@ -31,4 +32,11 @@ public sealed record LoggedVector(
     double? RequestAmount,
     IReadOnlyList<string> Names,
     double?[] Values,
-    Transaction? Request = null);
+    Transaction? Request = null)
+{
+    /// <summary>
+    /// For an entity type whose graph searches read other accounts, each account they read with the log sequence of the
+    /// state read; null when the log does not hold them (other types, and logs written before they were recorded).
+    /// </summary>
+    public IReadOnlyList<NeighbourRead>? Neighbours { get; init; }
+}

@@ -18,20 +18,27 @@ internal static class EntityEvaluator
     /// Fills aggregates and derived features of <paramref name="values"/> (length plan.ValueCount). Returns the
     /// entity's log sequence read consistently with them (0 for no state): the values are those of exactly the
     /// entity's events with sequences up to it. Graph aggregations are evaluated after the others
-    /// (<see cref="GraphSearch"/>), from the entity's state and, when they read other accounts, from
-    /// <paramref name="neighbours"/>; <paramref name="hash"/> is the fingerprint of the entity's id.
+    /// (<see cref="GraphSearch"/>), from the entity's state read at the same sequence (an event applied in between
+    /// makes the whole evaluation start again) and, when they read other accounts, from <paramref name="neighbours"/>,
+    /// each added to <paramref name="reads"/> when given; <paramref name="hash"/> is the fingerprint of the entity's id.
     /// </summary>
     public static long Evaluate(EntityPlan plan, EntityState? state, ulong hash, long q, Span<double> values, in ExpressionScope scope,
-        INeighbourStates? neighbours)
+        INeighbourStates? neighbours, List<NeighbourRead>? reads = null)
     {
-        values.Clear();
-        long sequence = 0;
-        if (state is not null)
-            sequence = plan.Aggregates.Length > 0 ? EvaluateAggregates(plan, state, q, values, scope.Request) : ReadSequence(state);
-        else if (scope.Request is { } request)
-            NeverSeen(plan, values, request);
-        if (plan.GraphAggregates.Length > 0)
-            GraphSearch.Evaluate(plan, state, hash, q, neighbours, values);
+        long sequence;
+        while (true)
+        {
+            values.Clear();
+            reads?.Clear();
+            sequence = 0;
+            if (state is not null)
+                sequence = plan.Aggregates.Length > 0 ? EvaluateAggregates(plan, state, q, values, scope.Request) : ReadSequence(state);
+            else if (scope.Request is { } request)
+                NeverSeen(plan, values, request);
+            if (plan.GraphAggregates.Length == 0 || GraphSearch.Evaluate(plan, state, hash, q, neighbours, values, reads) == sequence)
+                break;
+        }
+
         var derived = plan.Derived;
         foreach (var j in plan.DerivedOrder)
             values[j] = derived[j].Evaluate(values, scope);

@@ -20,12 +20,20 @@ public sealed partial class FeatureEngine
     /// features: they are computed from exactly its events with sequences up to <paramref name="logSequence"/> (0 for
     /// an unknown entity).
     /// </summary>
-    public bool Read(EntityPlan entity, string id, long asOfMs, Span<double> features, out long logSequence)
+    public bool Read(EntityPlan entity, string id, long asOfMs, Span<double> features, out long logSequence) =>
+        Read(entity, id, asOfMs, features, out logSequence, null);
+
+    /// <summary>
+    /// As <see cref="Read(EntityPlan, string, long, Span{double}, out long)"/>, adding to <paramref name="neighbourReads"/>,
+    /// when given, each other account the graph searches read, with the log sequence of the state read: what a feature
+    /// log needs to recompute the graph values exactly.
+    /// </summary>
+    public bool Read(EntityPlan entity, string id, long asOfMs, Span<double> features, out long logSequence, List<NeighbourRead>? neighbourReads)
     {
         ArgumentNullException.ThrowIfNull(entity);
         ArgumentNullException.ThrowIfNull(id);
         Span<double> values = entity.ValueCount <= 256 ? stackalloc double[entity.ValueCount] : new double[entity.ValueCount];
-        var known = Evaluate(entity, id, asOfMs, values, new ExpressionScope(asOfMs, null), out logSequence);
+        var known = Evaluate(entity, id, asOfMs, values, new ExpressionScope(asOfMs, null), out logSequence, neighbourReads);
         CopyFeatures(entity, values, features);
         return known;
     }
@@ -43,7 +51,15 @@ public sealed partial class FeatureEngine
     /// A null <paramref name="id"/> is an entity the request does not name (a payment without an IP for an entity
     /// joined on <c>ip_address</c>): it reads as unknown, as an entity without events.
     /// </summary>
-    public bool Evaluate(EntityPlan entity, string? id, long asOfMs, Span<double> values, in ExpressionScope scope, out long logSequence)
+    public bool Evaluate(EntityPlan entity, string? id, long asOfMs, Span<double> values, in ExpressionScope scope, out long logSequence) =>
+        Evaluate(entity, id, asOfMs, values, scope, out logSequence, null);
+
+    /// <summary>
+    /// As <see cref="Evaluate(EntityPlan, string, long, Span{double}, in ExpressionScope, out long)"/>, adding to
+    /// <paramref name="neighbourReads"/>, when given, each other account the graph searches read with its log sequence.
+    /// </summary>
+    public bool Evaluate(EntityPlan entity, string? id, long asOfMs, Span<double> values, in ExpressionScope scope, out long logSequence,
+        List<NeighbourRead>? neighbourReads)
     {
         ArgumentNullException.ThrowIfNull(entity);
         var watermark = Volatile.Read(ref _watermark);
@@ -61,7 +77,7 @@ public sealed partial class FeatureEngine
             state = _shards.ShardOf(hash).Find(entity.Index, id, hash);
         }
 
-        logSequence = EntityEvaluator.Evaluate(entity, state, hash, asOfMs, values, scope, _shards);
+        logSequence = EntityEvaluator.Evaluate(entity, state, hash, asOfMs, values, scope, _shards, neighbourReads);
         if (entity.Request.Length > 0 && scope.RequestAmount is not null)
             EntityEvaluator.EvaluateRequest(entity, values, scope);
         return state is not null;

@@ -30,17 +30,19 @@ internal sealed class GraphSearch
     /// <summary>
     /// Fills the values of <paramref name="plan"/>'s graph aggregations for the account <paramref name="state"/> (whose id
     /// has fingerprint <paramref name="hash"/>) as of <paramref name="q"/>, reading other accounts from
-    /// <paramref name="neighbours"/>. Without a state every value stays 0.
+    /// <paramref name="neighbours"/> and adding each to <paramref name="reads"/> when given. Without a state every value
+    /// stays 0. Returns the account's log sequence in the state its transfers were read from (0 without a state).
     /// </summary>
     /// <exception cref="InvalidOperationException">A search needs neighbours and none are given.</exception>
-    public static void Evaluate(EntityPlan plan, EntityState? state, ulong hash, long q, INeighbourStates? neighbours, Span<double> values)
+    public static long Evaluate(EntityPlan plan, EntityState? state, ulong hash, long q, INeighbourStates? neighbours, Span<double> values,
+        List<NeighbourRead>? reads = null)
     {
         if (plan.ReadsNeighbours && neighbours is null)
             throw new InvalidOperationException($"the graph features of '{plan.Name}' read other accounts' states, and none were given");
         if (state is null)
-            return;
+            return 0;
         var search = _scratch ??= new GraphSearch();
-        search._view.Reset(plan, state, hash, q, neighbours);
+        search._view.Reset(plan, state, hash, q, neighbours, reads);
         var measured = GraphSearchMetrics.Enabled;
         foreach (var a in plan.GraphAggregates)
         {
@@ -50,6 +52,8 @@ internal sealed class GraphSearch
             if (measured)
                 GraphSearchMetrics.Searched(spec.Kind, boundHit, start);
         }
+
+        return search._view.EgoSequence;
     }
 
     private double Value(AggregateSpec spec, long from, out bool boundHit)

@@ -13,6 +13,7 @@ internal sealed class GraphView
     private GraphEdge[] _edges = new GraphEdge[256];
     private int _count;
     private INeighbourStates? _neighbours;
+    private List<NeighbourRead>? _reads;
     private int _entity;
     private int _field;
     private long _from;
@@ -21,18 +22,27 @@ internal sealed class GraphView
     /// <summary>The fingerprint of the account whose features are evaluated.</summary>
     public ulong Ego { get; private set; }
 
-    /// <summary>Starts an evaluation of <paramref name="plan"/>'s graph aggregations for the ego as of <paramref name="q"/>.</summary>
-    public void Reset(EntityPlan plan, EntityState ego, ulong egoHash, long q, INeighbourStates? neighbours)
+    /// <summary>The ego's log sequence, read with its transfers.</summary>
+    public long EgoSequence { get; private set; }
+
+    /// <summary>
+    /// Starts an evaluation of <paramref name="plan"/>'s graph aggregations for the ego as of <paramref name="q"/>.
+    /// Each other account read is added to <paramref name="reads"/>, when given, with the log sequence of the state read
+    /// (0 for an account without state).
+    /// </summary>
+    public void Reset(EntityPlan plan, EntityState ego, ulong egoHash, long q, INeighbourStates? neighbours, List<NeighbourRead>? reads)
     {
         _nodes.Clear();
         _count = 0;
         _neighbours = neighbours;
+        _reads = reads;
         _entity = plan.Index;
         _field = plan.AggregateDistinctField[plan.GraphAggregates[0]];
         _from = q - plan.LongestGraphWindowMs;
         _to = q;
         Ego = egoHash;
-        _nodes[egoHash] = Read(ego, egoHash);
+        _nodes[egoHash] = Read(ego, egoHash, out var sequence);
+        EgoSequence = sequence;
     }
 
     /// <summary>The transfers of the account with fingerprint <paramref name="node"/>, read on first use.</summary>
@@ -40,16 +50,21 @@ internal sealed class GraphView
     {
         if (!_nodes.TryGetValue(node, out var range))
         {
-            range = _neighbours?.Find(_entity, node) is { } state ? Read(state, node) : (0, 0);
+            long sequence = 0;
+            range = _neighbours?.Find(_entity, node) is { } state ? Read(state, node, out sequence) : (0, 0);
             _nodes[node] = range;
+            _reads?.Add(new NeighbourRead(node, sequence));
         }
 
         // A later read may move the edges to a larger array; this span keeps the old one, whose edges stay as they were.
         return _edges.AsSpan(range.Start, range.Count);
     }
 
-    /// <summary>Copies the state's transfers in the view's span, retrying while a writer moves them (see <see cref="EntityState"/>).</summary>
-    private (int Start, int Count) Read(EntityState state, ulong self)
+    /// <summary>
+    /// Copies the state's transfers in the view's span, and its log sequence, retrying while a writer moves them (see
+    /// <see cref="EntityState"/>).
+    /// </summary>
+    private (int Start, int Count) Read(EntityState state, ulong self, out long sequence)
     {
         var spinner = default(SpinWait);
         while (true)
@@ -59,6 +74,7 @@ internal sealed class GraphView
             {
                 var start = _count;
                 Copy(state, self);
+                sequence = Volatile.Read(ref state.LogSequence);
                 if (state.Validate(version))
                     return (start, _count - start);
                 _count = start;

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using Amlfs.Consistency;
 using Amlfs.Engine;
@@ -18,7 +19,9 @@ namespace Amlfs.Parquet.FeatureLog;
 /// (<c>request_transaction_id</c>, <c>request_customer_id</c>, <c>request_merchant_id</c>,
 /// <c>request_destination_type</c>, <c>request_ip_address</c>, <c>request_device_id</c>, <c>request_channel</c>,
 /// <c>request_country</c>, <c>request_payment_format</c>, <c>request_currency</c>; null otherwise, and absent from files
-/// written before they were), whose fields the aggregations compared with the request read. Each file's key-value
+/// written before they were), whose fields the aggregations compared with the request read, and <c>neighbour_reads</c>:
+/// for an entity type whose graph searches read other accounts, each account read and its log sequence (16 bytes a
+/// read; null for other types). Each file's key-value
 /// metadata <c>amlfs.dropped</c> counts the vectors the server could not log since the previous file (its buffer was full).
 /// </summary>
 public static class FeatureLogFiles
@@ -34,6 +37,7 @@ public static class FeatureLogFiles
     private static readonly DataField RequestAmount = new DataField<double?>("request_amount", true);
     private static readonly DataField RequestTransactionId = new DataField<string>("request_transaction_id", true);
     private static readonly DataField RequestDestination = new DataField<string>("request_destination_type", true);
+    private static readonly DataField NeighbourReads = new DataField<byte[]>("neighbour_reads", true);
 
     /// <summary>The scored transaction's string fields, by the column that holds each.</summary>
     private static readonly (DataField Column, TransactionField Field)[] RequestFields =
@@ -49,7 +53,7 @@ public static class FeatureLogFiles
     ];
 
     private static readonly DataField[] Fixed =
-        [EntityId, AsOf, LogSequence, ServedAt, Kind, RequestAmount, RequestTransactionId, RequestDestination, .. RequestFields.Select(r => r.Column)];
+        [EntityId, AsOf, LogSequence, ServedAt, Kind, RequestAmount, RequestTransactionId, RequestDestination, .. RequestFields.Select(r => r.Column), NeighbourReads];
     private static long _files;
 
     /// <summary>The feature log's directory under a data directory.</summary>
@@ -121,6 +125,8 @@ public static class FeatureLogFiles
             var field = RequestFields[f].Field;
             await group.WriteAsync(fields[8 + f], rows.Select(r => r.Request is { } t ? FeatureEngine.FieldOf(t, field) : null).ToArray()).ConfigureAwait(false);
         }
+
+        await group.WriteAsync(fields[8 + RequestFields.Length], rows.Select(r => Encode(r.Neighbours)).ToArray()).ConfigureAwait(false);
         var values = new double?[column.Count][];
         for (var c = 0; c < values.Length; c++)
             values[c] = new double?[rows.Length];
@@ -166,6 +172,9 @@ public static class FeatureLogFiles
                 var amounts = new double?[count];
                 await group.ReadAsync<double>(Need(RequestAmount), amounts.AsMemory(), cancellationToken: cancellationToken).ConfigureAwait(false);
                 var requests = await ReadRequestsAsync(group, byName, count, amounts, asOf, cancellationToken).ConfigureAwait(false);
+                var neighbours = new byte[]?[count];
+                if (byName.TryGetValue(NeighbourReads.Name, out var neighbourColumn))
+                    await group.ReadAsync(neighbourColumn, neighbours.AsMemory(), cancellationToken: cancellationToken).ConfigureAwait(false);
                 var columns = new double?[features.Length][];
                 for (var c = 0; c < features.Length; c++)
                 {
@@ -180,7 +189,10 @@ public static class FeatureLogFiles
                         row[c] = columns[c][r];
                     vectors.Add(new LoggedVector(entity, ids[r] ?? throw new InvalidDataException($"{path}: null entity_id"),
                         UnixMs(asOf[r]), sequences[r], UnixMs(servedAt[r]),
-                        kinds[r] == "predict" ? FeatureLogKind.Predict : FeatureLogKind.Features, amounts[r], names, row, requests?[r]));
+                        kinds[r] == "predict" ? FeatureLogKind.Predict : FeatureLogKind.Features, amounts[r], names, row, requests?[r])
+                    {
+                        Neighbours = Decode(neighbours[r], path),
+                    });
                 }
             }
 
@@ -235,6 +247,33 @@ public static class FeatureLogFiles
         }
 
         return requests;
+    }
+
+    /// <summary>The accounts a vector's graph searches read: 16 bytes each, the fingerprint then the log sequence, little-endian.</summary>
+    private static byte[]? Encode(IReadOnlyList<NeighbourRead>? reads)
+    {
+        if (reads is null)
+            return null;
+        var bytes = new byte[reads.Count * 16];
+        for (var i = 0; i < reads.Count; i++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * 16), reads[i].Fingerprint);
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan((i * 16) + 8), reads[i].LogSequence);
+        }
+
+        return bytes;
+    }
+
+    private static NeighbourRead[]? Decode(byte[]? bytes, string path)
+    {
+        if (bytes is null)
+            return null;
+        if (bytes.Length % 16 != 0)
+            throw new InvalidDataException($"{path}: a neighbour_reads value of {bytes.Length} bytes is not a whole number of 16-byte reads");
+        var reads = new NeighbourRead[bytes.Length / 16];
+        for (var i = 0; i < reads.Length; i++)
+            reads[i] = new NeighbourRead(BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(i * 16)), BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan((i * 16) + 8)));
+        return reads;
     }
 
     private static string KindName(FeatureLogKind kind) => kind == FeatureLogKind.Predict ? "predict" : "features";

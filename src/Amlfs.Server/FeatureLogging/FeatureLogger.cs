@@ -51,19 +51,27 @@ internal sealed partial class FeatureLogger : IDisposable
     /// <summary>Vectors written to the feature log.</summary>
     public long Written => Volatile.Read(ref _written);
 
-    /// <summary>Logs stored features as a read served them.</summary>
-    public void LogFeatures(EntityPlan entity, string id, long asOfMs, long logSequence, long servedAtMs, ReadOnlySpan<double> features) =>
-        Enqueue(new LoggedVector(entity.Name, id, asOfMs, logSequence, servedAtMs, FeatureLogKind.Features, null, _storedNames[entity.Index], Copy(features)));
+    /// <summary>Logs stored features as a read served them, with the other accounts its graph searches read.</summary>
+    public void LogFeatures(EntityPlan entity, string id, long asOfMs, long logSequence, IReadOnlyList<NeighbourRead>? neighbours, long servedAtMs,
+        ReadOnlySpan<double> features) =>
+        Enqueue(new LoggedVector(entity.Name, id, asOfMs, logSequence, servedAtMs, FeatureLogKind.Features, null, _storedNames[entity.Index], Copy(features))
+        {
+            Neighbours = neighbours,
+        });
 
     /// <summary>
     /// Logs the vector a score used: stored features then request features, computed with <paramref name="request"/>
     /// (its amount, and its fields for the aggregations compared with the request).
     /// </summary>
-    public void LogPredict(EntityPlan entity, string id, long asOfMs, long logSequence, long servedAtMs, Transaction request, ReadOnlySpan<double> vector)
+    public void LogPredict(EntityPlan entity, string id, long asOfMs, long logSequence, IReadOnlyList<NeighbourRead>? neighbours, long servedAtMs,
+        Transaction request, ReadOnlySpan<double> vector)
     {
         var names = _predictNames[entity.Index];
         Enqueue(new LoggedVector(entity.Name, id, asOfMs, logSequence, servedAtMs, FeatureLogKind.Predict, (double)request.Amount, names,
-            Copy(vector[..names.Length]), request));
+            Copy(vector[..names.Length]), request)
+        {
+            Neighbours = neighbours,
+        });
     }
 
     /// <summary>Writes what the buffer holds and stops; later vectors are counted as dropped.</summary>

@@ -63,7 +63,7 @@ internal sealed partial class EmbeddedRuntime : AmlfsRuntime
         }
 
         Pipeline = new IngestPipeline(Engine, Store, settings.IngestQueueCapacity, Logger, Roll.SegmentSealed);
-        Features = new EngineFeatureSource(Engine, EngineOptions, clock);
+        Features = new EngineFeatureSource(Engine, EngineOptions, clock, recordNeighbours: settings.LogFeatures);
         Ingest = new PipelineIngest(Pipeline);
         HealthChecks = [new EngineHealthCheck(this), new EmbeddedStoreHealthCheck(this), new ProducerHealthCheck(producer)];
         if (settings.LogFeatures)

@@ -8,9 +8,11 @@ namespace Amlfs.Server.Serving;
 
 /// <summary>
 /// Features from the embedded engine: reads are in memory and every call completes before it returns. The retained
-/// history is measured from the engine's watermark, the newest event it accepted.
+/// history is measured from the engine's watermark, the newest event it accepted. With
+/// <paramref name="recordNeighbours"/> (a feature log is kept), each read of an entity type whose graph searches read
+/// other accounts records them with their log sequences.
 /// </summary>
-internal sealed class EngineFeatureSource(FeatureEngine engine, EngineOptions options, TimeProvider clock) : IFeatureSource
+internal sealed class EngineFeatureSource(FeatureEngine engine, EngineOptions options, TimeProvider clock, bool recordNeighbours = false) : IFeatureSource
 {
     public string? AsOfProblem(long asOfMs)
     {
@@ -24,8 +26,9 @@ internal sealed class EngineFeatureSource(FeatureEngine engine, EngineOptions op
     /// <remarks>Throws <see cref="ArgumentOutOfRangeException"/> when the watermark moved past the as-of time since it was checked.</remarks>
     public ValueTask<EntityRead> ReadAsync(EntityPlan entity, string id, long asOfMs, double[] features, CancellationToken cancellationToken)
     {
-        var known = engine.Read(entity, id, asOfMs, features, out var sequence);
-        return ValueTask.FromResult(new EntityRead(known, sequence));
+        var neighbours = NeighbourReads(entity);
+        var known = engine.Read(entity, id, asOfMs, features, out var sequence, neighbours);
+        return ValueTask.FromResult(new EntityRead(known, sequence, neighbours));
     }
 
     public ValueTask<ScoringInputs[]> ReadForScoringAsync(IReadOnlyList<Transaction> transactions, ModelInputLayout layout, CancellationToken cancellationToken)
@@ -41,11 +44,14 @@ internal sealed class EngineFeatureSource(FeatureEngine engine, EngineOptions op
             {
                 // An entity the transaction does not name has nothing to compare with the request.
                 var scope = input.Ids[g] is null ? named with { Request = null } : named;
-                var known = engine.Evaluate(layout.Entities[g], input.Ids[g], q, input.Values[g], scope, out var sequence);
-                input.Reads[g] = new EntityRead(known, sequence);
+                var neighbours = NeighbourReads(layout.Entities[g]);
+                var known = engine.Evaluate(layout.Entities[g], input.Ids[g], q, input.Values[g], scope, out var sequence, neighbours);
+                input.Reads[g] = new EntityRead(known, sequence, neighbours);
             }
         }
 
         return ValueTask.FromResult(inputs);
     }
+
+    private List<NeighbourRead>? NeighbourReads(EntityPlan entity) => recordNeighbours && entity.ReadsNeighbours ? [] : null;
 }

@@ -22,7 +22,7 @@ internal sealed class FeatureReader(ActiveDefinitions definitions, IFeatureSourc
     {
         var values = new double[entity.Features.Count];
         var read = await source.ReadAsync(entity, id, asOfMs, values, cancellationToken).ConfigureAwait(false);
-        log?.LogFeatures(entity, id, asOfMs, read.LogSequence, clock.GetUtcNow().ToUnixTimeMilliseconds(), values);
+        log?.LogFeatures(entity, id, asOfMs, read.LogSequence, read.Neighbours, clock.GetUtcNow().ToUnixTimeMilliseconds(), values);
         var features = new Dictionary<string, double>(values.Length, StringComparer.Ordinal);
         for (var i = 0; i < values.Length; i++)
             features[entity.Features[i].Name] = values[i];

@@ -61,7 +61,7 @@ internal sealed class TransactionScorer(
             layout.FillGroup(g, inputs.Values[g], layoutValues);
             var vector = layoutValues.AsSpan(layout.Offset(g), ModelInputLayout.Width(entity));
             if (inputs.Ids[g] is { } id)
-                log?.LogPredict(entity, id, q, inputs.Reads[g].LogSequence, servedAtMs, transaction, vector);
+                log?.LogPredict(entity, id, q, inputs.Reads[g].LogSequence, inputs.Reads[g].Neighbours, servedAtMs, transaction, vector);
             for (var i = 0; i < vector.Length; i++)
                 used.TryAdd(i < entity.Features.Count ? entity.Features[i].Name : entity.RequestFeatures[i - entity.Features.Count].Name, vector[i]);
         }

@@ -88,6 +88,29 @@ public sealed class ConsistencyCheckTests
         Assert.Equal((1L, 0L), (report.HistoryEvents, report.Mismatches));
     }
 
+    [Fact]
+    public void A_graph_vector_is_recomputed_from_each_account_at_the_sequence_its_search_read()
+    {
+        using var live = new LiveEngine();
+        live.Ingest(Tx.Transfer(Start, "A", "B"));
+        live.Ingest(Tx.Transfer(Start + 1_000, "B", "C")); // B pays on: A scattered to B, who gathered at C
+        var served = live.Serve("A", Start + 2_000);
+        var scatter = served.Names.ToList().IndexOf("scatter_gather_24h");
+        Assert.Equal(1.0, served.Values[scatter]);
+        // A's own sequence is that of its transfer to B; B was read at the sequence of its transfer to C.
+        Assert.Equal(1, served.LogSequence);
+        Assert.Contains(new NeighbourRead(NeighbourStates.FingerprintOf("B"), 2), served.Neighbours!);
+
+        var exact = ConsistencyCheck.Run(live.Engine.Plan, live.Options, live.History, [served]);
+        // Had the server read B before its transfer to C, the same values would be a mismatch of the scatter-gather.
+        var earlier = served with { Neighbours = [.. served.Neighbours!.Select(r => r.Fingerprint == NeighbourStates.FingerprintOf("B") ? r with { LogSequence = 1 } : r)] };
+        var wrong = ConsistencyCheck.Run(live.Engine.Plan, live.Options, live.History, [earlier]);
+
+        Assert.Equal((1L, 0L), (exact.Recomputed, exact.Mismatches));
+        Assert.Equal(1, exact.Features.Single(f => f.Feature == "scatter_gather_24h").Compared);
+        Assert.Equal(1, wrong.Features.Single(f => f.Feature == "scatter_gather_24h").Mismatches);
+    }
+
     /// <summary>A live engine that logs its accepted history with sequences and serves vectors as the API does.</summary>
     private sealed class LiveEngine : IDisposable
     {
@@ -115,7 +138,8 @@ public sealed class ConsistencyCheckTests
         {
             var entity = Engine.Plan.Entity("customer")!;
             var values = new double[entity.ValueCount];
-            Engine.Evaluate(entity, customer, q, values, new(q, requestAmount), out var sequence);
+            var neighbours = new List<NeighbourRead>();
+            Engine.Evaluate(entity, customer, q, values, new(q, requestAmount), out var sequence, neighbours);
             var stored = new double[entity.Features.Count];
             FeatureEngine.CopyFeatures(entity, values, stored);
             var names = entity.Features.Select(f => f.Name).ToList();
@@ -128,7 +152,8 @@ public sealed class ConsistencyCheckTests
             }
 
             return new LoggedVector("customer", customer, q, sequence, q, requestAmount is null ? FeatureLogKind.Features : FeatureLogKind.Predict,
-                requestAmount, names, served.ToArray());
+                requestAmount, names, served.ToArray())
+            { Neighbours = neighbours };
         }
 
         public void Dispose() => Engine.Dispose();
