@@ -30,6 +30,10 @@ public sealed class FeaturesCommandTests : IDisposable
     [InlineData("night_txn_count_24h", "customer", "velocity", "count [night]", "24h / 5m hop")]
     [InlineData("weekend_txn_count_7d", "customer", "velocity", "count [weekend]", "7d / 1h hop")]
     [InlineData("merchant_unique_customers_1h", "merchant", "destination", "distinct_count(customer_id)", "1h")]
+    [InlineData("cycle_count_7d", "customer", "graph", "cycle_count (max_hops 4, max_visits 500)", "7d")]
+    [InlineData("gathered_from_24h", "customer", "graph", "scatter_gather inflow (max_visits 200)", "24h")]
+    [InlineData("graph_degree_centrality", "customer", "graph", "degree both", "24h")]
+    [InlineData("ip_unique_accounts_24h", "ip", "shared", "distinct_count(customer_id)", "24h")]
     public void List_shows_family_aggregation_and_window_of_each_feature(string name, string entity, string family, string aggregation, string window)
     {
         var row = Rows(_cli.Run("features", "list"))[name];
@@ -105,6 +109,11 @@ public sealed class FeaturesCommandTests : IDisposable
         Assert.StartsWith("count(1h)", velocity.GetProperty("expression").GetString(), StringComparison.Ordinal);
         Assert.Equal(["aml", "velocity"], velocity.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
         Assert.Equal("velocity", velocity.GetProperty("family").GetString());
+        // A graph search's bounds, the definition's or the defaults, and no bound where the kind takes none.
+        var cycles = features.Single(f => f.GetProperty("name").GetString() == "cycle_count_7d");
+        Assert.Equal((4, 500), (cycles.GetProperty("max_hops").GetInt32(), cycles.GetProperty("max_visits").GetInt32()));
+        Assert.False(cycles.TryGetProperty("max_neighbours", out _));
+        Assert.False(night.TryGetProperty("max_hops", out _));
     }
 
     [Fact]

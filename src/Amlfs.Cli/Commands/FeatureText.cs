@@ -22,6 +22,12 @@ internal static class FeatureText
             text += $" {EdgeDirections.Name(feature.Filter.Direction)}";
         if (feature.Filter.Kind != FilterKind.None)
             text += $" [{feature.Filter}]";
+        if (AggregationNames.SearchesGraph(feature.Aggregation) && GraphSearchRules.Resolve(feature.Aggregation, feature.Bounds, []) is { } bounds
+            && bounds != GraphBounds.None)
+        {
+            text += $" ({bounds})";
+        }
+
         return text;
     }
 

@@ -119,6 +119,11 @@ internal static class FeaturesCommand
         WriteOptional(json, "direction", f.Direction);
         if (f.ThresholdSd is { } thresholdSd)
             json.WriteNumber("threshold_sd", thresholdSd);
+        foreach (var (key, bound) in new[] { ("max_hops", f.MaxHops), ("max_visits", f.MaxVisits), ("max_neighbours", f.MaxNeighbours) })
+        {
+            if (bound is { } value)
+                json.WriteNumber(key, value);
+        }
         WriteOptional(json, "expression", f.Expression);
         json.WriteString("description", f.Description);
         json.WriteString("owner", f.Owner);

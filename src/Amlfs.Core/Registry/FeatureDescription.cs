@@ -35,6 +35,15 @@ public sealed record FeatureDescription
     /// <summary>For <c>outlier_share</c>: the standard deviations from the mean that make an outlier; else null.</summary>
     public double? ThresholdSd { get; init; }
 
+    /// <summary>For <c>cycle_count</c>: the most transfers a cycle may take (the definition's or the default); else null.</summary>
+    public int? MaxHops { get; init; }
+
+    /// <summary>For <c>cycle_count</c> and <c>scatter_gather</c>: the most states of other accounts one evaluation expands; else null.</summary>
+    public int? MaxVisits { get; init; }
+
+    /// <summary>For the ego-network aggregations: the most neighbours the ego network keeps; else null.</summary>
+    public int? MaxNeighbours { get; init; }
+
     public string? Expression { get; init; }
 
     public required string Description { get; init; }
@@ -47,6 +56,9 @@ public sealed record FeatureDescription
     {
         ArgumentNullException.ThrowIfNull(feature);
         var isAggregation = feature.IsAggregation;
+        var bounds = isAggregation && AggregationNames.SearchesGraph(feature.Aggregation)
+            ? GraphSearchRules.Resolve(feature.Aggregation, feature.Bounds, [])
+            : GraphBounds.None;
         return new FeatureDescription
         {
             Name = feature.Name,
@@ -66,6 +78,9 @@ public sealed record FeatureDescription
             Filter = isAggregation && feature.Filter.Kind != FilterKind.None ? feature.Filter.ToString() : null,
             Direction = isAggregation && feature.Filter.Direction != EdgeDirection.Outflow ? EdgeDirections.Name(feature.Filter.Direction) : null,
             ThresholdSd = isAggregation && feature.ThresholdSd > 0 ? feature.ThresholdSd : null,
+            MaxHops = bounds.MaxHops > 0 ? bounds.MaxHops : null,
+            MaxVisits = bounds.MaxVisits > 0 ? bounds.MaxVisits : null,
+            MaxNeighbours = bounds.MaxNeighbours > 0 ? bounds.MaxNeighbours : null,
             Expression = feature.Expression,
             Description = feature.Description,
             Owner = feature.Owner,
