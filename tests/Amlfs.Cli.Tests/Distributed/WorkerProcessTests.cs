@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Amlfs.Engine;
 using Amlfs.Kafka;
 using Amlfs.OnlineStore;
@@ -48,7 +49,13 @@ public sealed class WorkerProcessTests : IDisposable
         {
             Publish(publisher, traffic, sent, 20);
             if (batch == 12)
-                doomed.Kill(); // SIGKILL while it consumes: no final checkpoint, no goodbye to the group
+            {
+                // Once one of its partitions has a checkpoint to take over from; then SIGKILL while it consumes: no
+                // final checkpoint, no goodbye to the group.
+                await WaitForACheckpointAsync(doomed, "workers-" + topic);
+                doomed.Kill();
+            }
+
             await Task.Delay(40);
         }
 
@@ -69,6 +76,29 @@ public sealed class WorkerProcessTests : IDisposable
         Assert.True(differences.Count == 0, string.Join(Environment.NewLine, differences.Take(10)) + Environment.NewLine + survivor.Output);
         // The survivor took the killed worker's partitions over from their checkpoints, not from the start.
         Assert.Contains("from its checkpoint at offset", survivor.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Waits until a partition the worker was assigned, as its log names them, has a checkpoint in the store.</summary>
+    private async Task WaitForACheckpointAsync(AmlfsProcess worker, string group)
+    {
+        var output = worker.Output;
+        var partitions = Regex.Matches(Regex.Match(output, "Worker: assigned (.*)").Groups[1].Value, @"([^\s,]+)\[(\d+)\]@")
+            .Select(m => (Topic: m.Groups[1].Value, Partition: int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)))
+            .ToArray();
+        Assert.NotEmpty(partitions);
+        await using var checkpoints = await RedisCheckpointStore.ConnectAsync(new RedisOnlineStoreOptions { Host = _redis.Host, Port = _redis.Port });
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            foreach (var (topic, partition) in partitions)
+            {
+                if (await checkpoints.LoadAsync(group, topic, partition) is not null)
+                    return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no partition of the worker was checkpointed within a minute{Environment.NewLine}{output}");
+            await Task.Delay(50);
+        }
     }
 
     private static void Publish(TransactionPublisher publisher, LiveTraffic traffic, List<Transaction> sent, int count)
