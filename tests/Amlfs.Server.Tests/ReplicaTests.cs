@@ -124,8 +124,18 @@ public sealed class ReplicaTests : IAsyncLifetime
         var (_, c1) = await replica.GetJsonAsync("/features/C1");
         Assert.Equal(2, c1.GetProperty("features").GetProperty("cycle_count_24h").GetDouble()); // both of its payments come back through C4
         Assert.Equal(2, c1.GetProperty("features").GetProperty("scatter_gather_24h").GetDouble());
-        await AssertSameBatchAsync(embedded, replica,
-            Customers.Select((c, i) => Requests.Transaction($"Q{i}", c, 3_000m, Now - TimeSpan.FromMinutes(i), Merchants[i % Merchants.Length])).ToArray());
+        var batch = Customers.Concat(Customers)
+            .Select((c, i) => Requests.Transaction($"Q{i}", c, 3_000m, Now - TimeSpan.FromMinutes(i), Merchants[i % Merchants.Length])).ToArray();
+        await AssertSameBatchAsync(embedded, replica, batch);
+
+        // The batch's searches share their round trips: one for the entities it names, then one per level of neighbours
+        // for all its transactions together, not one per level and transaction.
+        var counted = new ControlledOnlineStore(_store);
+        await using var counting = await StartReplicaAsync(counted, directory.Path);
+        var reads = counted.Reads;
+        var (countedStatus, _) = await counting.PostJsonAsync("/batch-predict", Requests.Array(batch));
+        Assert.Equal(200, countedStatus);
+        Assert.InRange(counted.Reads - reads, 2, 1 + GraphSearchRules.MaxHops);
     }
 
     [Fact]

@@ -4,17 +4,21 @@ namespace Amlfs.Testing;
 
 /// <summary>
 /// An <see cref="IOnlineStore"/> in front of another, whose writes of states a test can fail as if the server were
-/// down (<see cref="Down"/>) or hold until released as if the server hung (<see cref="Hold"/>); everything else,
-/// ownership epochs included, passes through.
+/// down (<see cref="Down"/>) or hold until released as if the server hung (<see cref="Hold"/>), and which counts the
+/// round trips of reads (<see cref="Reads"/>); everything else, ownership epochs included, passes through.
 /// </summary>
 public sealed class ControlledOnlineStore(IOnlineStore inner) : IOnlineStore
 {
     private readonly Lock _lock = new();
     private TaskCompletionSource _open = OpenGate();
     private int _held;
+    private int _reads;
 
     /// <summary>While true, every write of states throws <see cref="OnlineStoreUnavailableException"/>.</summary>
     public bool Down { get; set; }
+
+    /// <summary>Round trips of reads so far: each <c>ReadAsync</c> or <c>ReadManyAsync</c> counts one.</summary>
+    public int Reads => Volatile.Read(ref _reads);
 
     /// <summary>Writes waiting at the gate <see cref="Hold"/> closed.</summary>
     public int HeldWrites => Volatile.Read(ref _held);
@@ -61,9 +65,17 @@ public sealed class ControlledOnlineStore(IOnlineStore inner) : IOnlineStore
 
     public Task<long> NextEpochAsync(CancellationToken cancellationToken = default) => inner.NextEpochAsync(cancellationToken);
 
-    public Task<byte[]?> ReadAsync(OnlineStoreKey key, CancellationToken cancellationToken = default) => inner.ReadAsync(key, cancellationToken);
+    public Task<byte[]?> ReadAsync(OnlineStoreKey key, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _reads);
+        return inner.ReadAsync(key, cancellationToken);
+    }
 
-    public Task<byte[]?[]> ReadManyAsync(IReadOnlyList<OnlineStoreKey> keys, CancellationToken cancellationToken = default) => inner.ReadManyAsync(keys, cancellationToken);
+    public Task<byte[]?[]> ReadManyAsync(IReadOnlyList<OnlineStoreKey> keys, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _reads);
+        return inner.ReadManyAsync(keys, cancellationToken);
+    }
 
     public Task<bool> DeleteAsync(OnlineStoreKey key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
 

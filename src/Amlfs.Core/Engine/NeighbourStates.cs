@@ -29,6 +29,12 @@ public sealed class NeighbourStates : INeighbourStates
     /// <summary>Fingerprints of the accounts searches asked for since the last <see cref="TakeMissing"/>, not fetched, in the order asked.</summary>
     public IReadOnlyList<ulong> Missing => _missing;
 
+    /// <summary>
+    /// How many times a search asked for an account not fetched, repeats included: an evaluation that leaves it as it
+    /// found it read every state it needed, even when other evaluations sharing these states still miss some.
+    /// </summary>
+    public long Misses { get; private set; }
+
     /// <summary>The fingerprint of an account id, as events keep their counterparty's and keys of such states hold it.</summary>
     public static ulong FingerprintOf(string id) => Fingerprint.Of(id);
 
@@ -52,6 +58,7 @@ public sealed class NeighbourStates : INeighbourStates
     {
         if (_states.TryGetValue(hash, out var state))
             return state;
+        Misses++;
         if (_missingSet.Add(hash))
             _missing.Add(hash);
         return null;

@@ -40,19 +40,11 @@ internal sealed partial class OnlineStoreFeatureSource(
         var keys = new List<OnlineStoreKey>(2);
         AddKeys(keys, entity, id);
         var states = await ReadManyAsync([.. keys], cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var inflows = InflowsOf(entity, states, 0);
-            var values = new double[entity.ValueCount];
-            var sequence = await EvaluateAsync(entity, states[0], inflows, asOfMs, values, new ExpressionScope(asOfMs, null), cancellationToken)
-                .ConfigureAwait(false);
-            FeatureEngine.CopyFeatures(entity, values, features);
-            return new EntityRead(Known(states[0], inflows), sequence);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new UnreadableEntityStateException(entity.Name, id, e);
-        }
+        var evaluation = new Evaluation(entity, id, states[0], InflowsOf(entity, states, 0), asOfMs, new double[entity.ValueCount],
+            new ExpressionScope(asOfMs, null));
+        await EvaluateAsync([evaluation], cancellationToken).ConfigureAwait(false);
+        FeatureEngine.CopyFeatures(entity, evaluation.Values, features);
+        return new EntityRead(Known(evaluation.State, evaluation.Inflows), evaluation.Sequence);
     }
 
     public async ValueTask<ScoringInputs[]> ReadForScoringAsync(IReadOnlyList<Transaction> transactions, ModelInputLayout layout, CancellationToken cancellationToken)
@@ -74,68 +66,131 @@ internal sealed partial class OnlineStoreFeatureSource(
         }
 
         var states = await ReadManyAsync([.. keys], cancellationToken).ConfigureAwait(false);
-        var (entity, entityId) = ("", ""); // what is being evaluated, for the error
-        try
+        var evaluations = new Evaluation[inputs.Length * layout.Entities.Count];
+        for (var i = 0; i < inputs.Length; i++)
         {
-            for (var i = 0; i < inputs.Length; i++)
+            var transaction = transactions[i];
+            var q = transaction.TimestampMs;
+            var named = new ExpressionScope(q, (double)transaction.Amount, FeatureEngine.RequestFieldsOf(transaction));
+            var input = inputs[i];
+            for (var g = 0; g < layout.Entities.Count; g++)
             {
-                var transaction = transactions[i];
-                var q = transaction.TimestampMs;
-                var named = new ExpressionScope(q, (double)transaction.Amount, FeatureEngine.RequestFieldsOf(transaction));
-                var input = inputs[i];
-                for (var g = 0; g < layout.Entities.Count; g++)
-                {
-                    var plan = layout.Entities[g];
-                    (entity, entityId) = (plan.Name, input.Ids[g] ?? "");
-                    // An entity the transaction does not name reads as unknown, with nothing to compare with the request.
-                    var (state, inflows, scope) = input.Ids[g] is null
-                        ? (null, null, named with { Request = null })
-                        : (states[at[i, g]], InflowsOf(plan, states, at[i, g]), named);
-                    var sequence = await EvaluateAsync(plan, state, inflows, q, input.Values[g], scope, cancellationToken).ConfigureAwait(false);
-                    input.Reads[g] = new EntityRead(Known(state, inflows), sequence);
-                }
+                var plan = layout.Entities[g];
+                // An entity the transaction does not name reads as unknown, with nothing to compare with the request.
+                evaluations[(i * layout.Entities.Count) + g] = input.Ids[g] is { } id
+                    ? new Evaluation(plan, id, states[at[i, g]], InflowsOf(plan, states, at[i, g]), q, input.Values[g], named)
+                    : new Evaluation(plan, "", null, null, q, input.Values[g], named with { Request = null });
             }
         }
-        catch (InvalidDataException e)
+
+        await EvaluateAsync(evaluations, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < inputs.Length; i++)
         {
-            throw new UnreadableEntityStateException(entity, entityId, e);
+            for (var g = 0; g < layout.Entities.Count; g++)
+            {
+                var evaluation = evaluations[(i * layout.Entities.Count) + g];
+                inputs[i].Reads[g] = new EntityRead(Known(evaluation.State, evaluation.Inflows), evaluation.Sequence);
+            }
         }
 
         return inputs;
     }
 
     /// <summary>
-    /// Evaluates one entity from its fetched state; when its graph features read other accounts
-    /// (<see cref="EntityPlan.ReadsNeighbours"/>), fetches the accounts the searches reach level by level, one round trip
-    /// per level, and evaluates again until no search misses one: the values of the last round are those of an engine
-    /// that held every state (see docs/graph.md). The bounds of the definitions bound the accounts fetched.
+    /// Evaluates entities from their fetched states. The graph features of an entity type that read other accounts
+    /// (<see cref="EntityPlan.ReadsNeighbours"/>) fetch the accounts their searches reach level by level: every
+    /// evaluation that missed one is evaluated again after one round trip fetched what all of them missed, until none
+    /// misses one. The values of an evaluation that missed nothing are those of an engine that held every state (see
+    /// docs/graph.md), whatever else the shared states hold; so a batch costs a round trip per level, not per
+    /// transaction. The bounds of the definitions bound the accounts fetched.
     /// </summary>
-    private async ValueTask<long> EvaluateAsync(EntityPlan entity, byte[]? state, byte[]? inflows, long q, double[] values,
-        ExpressionScope scope, CancellationToken cancellationToken)
+    /// <exception cref="UnreadableEntityStateException">Bytes of an entity or of an account reached cannot be read.</exception>
+    private async ValueTask EvaluateAsync(Evaluation[] evaluations, CancellationToken cancellationToken)
     {
-        if (!entity.ReadsNeighbours)
-            return format.Evaluate(entity, state, inflows, q, values, scope);
-        var neighbours = new NeighbourStates(format, entity);
-        for (var round = 0; ; round++)
+        var shared = new Dictionary<EntityPlan, NeighbourStates>();
+        var pending = new List<Evaluation>();
+        foreach (var evaluation in evaluations)
         {
-            var sequence = format.Evaluate(entity, state, inflows, q, values, scope, neighbours);
-            if (neighbours.Missing.Count == 0)
-                return sequence;
+            if (evaluation.Entity.ReadsNeighbours)
+                pending.Add(evaluation);
+            else
+                Evaluate(evaluation, null);
+        }
+
+        for (var round = 0; pending.Count > 0; round++)
+        {
+            var unsettled = new List<Evaluation>();
+            foreach (var evaluation in pending)
+            {
+                if (!shared.TryGetValue(evaluation.Entity, out var neighbours))
+                    shared[evaluation.Entity] = neighbours = new NeighbourStates(format, evaluation.Entity);
+                var misses = neighbours.Misses;
+                Evaluate(evaluation, neighbours);
+                if (neighbours.Misses != misses)
+                    unsettled.Add(evaluation);
+            }
+
+            if (unsettled.Count == 0)
+                return;
             // Each round settles at least one more level of every search; a search has at most MaxHops levels.
             if (round == GraphSearchRules.MaxHops)
-                throw new InvalidOperationException($"the graph searches of '{entity.Name}' still miss accounts after {round} rounds");
-            var missing = neighbours.TakeMissing();
-            var keys = new OnlineStoreKey[missing.Length * 2];
-            for (var i = 0; i < missing.Length; i++)
+                throw new InvalidOperationException($"the graph searches of '{unsettled[0].Entity.Name}' still miss accounts after {round} rounds");
+            var wanted = shared.SelectMany(p => p.Value.TakeMissing().Select(hash => (Entity: p.Key, Neighbours: p.Value, Hash: hash))).ToArray();
+            var keys = new OnlineStoreKey[wanted.Length * 2];
+            for (var i = 0; i < wanted.Length; i++)
             {
-                keys[2 * i] = OnlineStoreKey.ForFingerprint(format, entity.Name, missing[i]);
+                keys[2 * i] = OnlineStoreKey.ForFingerprint(format, wanted[i].Entity.Name, wanted[i].Hash);
                 keys[(2 * i) + 1] = keys[2 * i] with { Inflows = true };
             }
 
             var fetched = await ReadManyAsync(keys, cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < missing.Length; i++)
-                neighbours.Add(missing[i], fetched[2 * i], fetched[(2 * i) + 1]);
+            for (var i = 0; i < wanted.Length; i++)
+            {
+                try
+                {
+                    wanted[i].Neighbours.Add(wanted[i].Hash, fetched[2 * i], fetched[(2 * i) + 1]);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new UnreadableEntityStateException(wanted[i].Entity.Name, keys[2 * i].Id, e);
+                }
+            }
+
+            pending = unsettled;
         }
+    }
+
+    private void Evaluate(Evaluation evaluation, NeighbourStates? neighbours)
+    {
+        try
+        {
+            evaluation.Sequence = format.Evaluate(evaluation.Entity, evaluation.State, evaluation.Inflows, evaluation.AsOf, evaluation.Values,
+                evaluation.Scope, neighbours);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new UnreadableEntityStateException(evaluation.Entity.Name, evaluation.Id, e);
+        }
+    }
+
+    /// <summary>One entity to evaluate from its fetched state into <see cref="Values"/>, and the log sequence it read.</summary>
+    private sealed class Evaluation(EntityPlan entity, string id, byte[]? state, byte[]? inflows, long asOf, double[] values, ExpressionScope scope)
+    {
+        public EntityPlan Entity { get; } = entity;
+
+        public string Id { get; } = id;
+
+        public byte[]? State { get; } = state;
+
+        public byte[]? Inflows { get; } = inflows;
+
+        public long AsOf { get; } = asOf;
+
+        public double[] Values { get; } = values;
+
+        public ExpressionScope Scope { get; } = scope;
+
+        public long Sequence { get; set; }
     }
 
     /// <summary>
