@@ -13,16 +13,16 @@ namespace Amlfs.Consistency;
 /// q and sequence up to H. The main pass replays the history in event-time order (<see cref="Replay"/>), as the
 /// training-set path does, and reads each vector at its q once every event before q has been applied. That is exact
 /// unless an event with time before q arrived after the vector was served (sequence above H, accepted within the
-/// allowed lateness): such a vector is recomputed by a replay of its entity's events with time before q and sequence up
-/// to H alone, and counted in <see cref="ConsistencyReport.ServedBeforeLateArrivals"/>, not as a mismatch. No tolerance
+/// allowed lateness): such a vector is recomputed from the state its entity's events with sequence up to H alone build,
+/// evaluated as of q as a replica evaluates a fetched state (<see cref="EntityStateFormat"/>), and counted in <see cref="ConsistencyReport.ServedBeforeLateArrivals"/>, not as a mismatch. No tolerance
 /// is applied.
 /// </para>
 /// <para>
 /// A vector of an entity type whose graph searches read other accounts depends on their states too, each as the
 /// server read it: the log records every account read with the log sequence of its state (<see cref="LoggedVector.Neighbours"/>),
 /// since under concurrent ingestion each may be at another point of the log. Such a vector is recomputed from states
-/// rebuilt for exactly those sequences: the entity's own events up to H, and each account's events up to its recorded
-/// sequence, evaluated as a replica evaluates fetched states (<see cref="EntityStateFormat"/>).
+/// rebuilt the same way for exactly those sequences: the entity's own events up to H, and each account's events up to
+/// its recorded sequence.
 /// </para>
 /// </summary>
 public static class ConsistencyCheck
@@ -124,26 +124,14 @@ public static class ConsistencyCheck
             }
         }
 
-        foreach (var group in late.GroupBy(i => (vectors[i].Entity, vectors[i].EntityId)))
-        {
-            var entity = plan.Entity(group.Key.Entity)!;
-            var own = events.Where(r => EdgeEnds.Reaches(entity.Definition, r.Transaction, group.Key.EntityId)).ToArray();
-            foreach (var index in group)
-            {
-                // The entity's events as the server had them when it served the vector: sequences up to H.
-                var vector = vectors[index];
-                using var engine = new FeatureEngine(plan, options);
-                using var replay = new Replay(engine, own.Where(r => r.Sequence <= vector.LogSequence).Select(r => new ReplayEvent(r.Transaction, r.Sequence)));
-                tally.Compare(vector, Recompute(replay, entity, vector));
-            }
-        }
-
+        // A vector served before a late arrival, and a graph vector, are recomputed from the states the server read:
+        // the entity's events up to H and, for the graph searches, each account's up to the sequence it was read at.
         var states = new StatesAt(plan, options, events);
-        foreach (var index in graph)
+        foreach (var index in late.Concat(graph))
         {
             var vector = vectors[index];
             var entity = plan.Entity(vector.Entity)!;
-            if (!neighbours.Covered(entity, vector, coverage))
+            if (vector.Neighbours is not null && !neighbours.Covered(entity, vector, coverage))
             {
                 tally.Missing(vector);
                 missingVectors++;
@@ -220,17 +208,22 @@ public static class ConsistencyCheck
     }
 
     /// <summary>
-    /// A graph vector's features from the states the server read: the entity's at its sequence and each account's its
-    /// searches read at the sequence recorded, evaluated as a replica evaluates fetched states. An account the
-    /// recomputed searches reach that the server's did not read has no state here, and the values then differ.
+    /// A vector's features from the states the server read, evaluated as a replica evaluates fetched states: the
+    /// entity's at its sequence H and, for a graph vector, each account's its searches read at the sequence recorded.
+    /// An account the recomputed searches reach that the server's did not read has no state here, and the values then
+    /// differ.
     /// </summary>
     private static Dictionary<string, double> RecomputeFromStates(StatesAt states, NeighbourIds ids, EntityPlan entity, LoggedVector vector)
     {
-        var fetched = new NeighbourStates(states.Format, entity);
-        foreach (var read in vector.Neighbours!)
+        NeighbourStates? fetched = null;
+        if (vector.Neighbours is { } reads)
         {
-            var state = read.LogSequence == 0 ? null : states.Of(entity, ids.IdOf(entity, read.Fingerprint)!, read.LogSequence);
-            fetched.Add(read.Fingerprint, state, null);
+            fetched = new NeighbourStates(states.Format, entity);
+            foreach (var read in reads)
+            {
+                var state = read.LogSequence == 0 ? null : states.Of(entity, ids.IdOf(entity, read.Fingerprint)!, read.LogSequence);
+                fetched.Add(read.Fingerprint, state, null);
+            }
         }
 
         var values = new double[entity.ValueCount];
