@@ -53,7 +53,7 @@ internal static class WorkerScenario
     public static int Rekeyed(IEnumerable<Transaction> accepted, RegistryDefinition? definition = null)
     {
         var roles = WorkerTopics.For(FeaturePlan.Compile(definition ?? TestEngines.Default), "source").Roles;
-        return accepted.Sum(t => roles.Count(r => !r.IsSource && r.Hosts(t)));
+        return accepted.Sum(t => roles.Count(r => r.Rekeys(t)));
     }
 
     /// <summary>The topics a worker of the definitions consumes: the source and each re-keyed one.</summary>

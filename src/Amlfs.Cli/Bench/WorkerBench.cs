@@ -167,7 +167,7 @@ internal static class WorkerBench
         for (var i = 0; i < messages; i++)
         {
             var transaction = traffic.Next().Transaction;
-            rekeyed += topics.Roles.Count(r => !r.IsSource && r.Hosts(transaction));
+            rekeyed += topics.Roles.Count(r => r.Rekeys(transaction));
             publisher.Publish(transaction, cancellationToken);
         }
 

@@ -40,6 +40,12 @@ public sealed record TopicRole(string Topic, TransactionField Key, IReadOnlyList
         };
     }
 
+    /// <summary>
+    /// Whether the workers of the source topic re-key an accepted transaction onto this topic: it is not the source,
+    /// and it hosts an end of the transaction (<see cref="Hosts"/>).
+    /// </summary>
+    public bool Rekeys(Transaction transaction) => !IsSource && Hosts(transaction);
+
     /// <summary>Whether a transaction re-keyed onto this topic reaches an entity its partitions keep.</summary>
     public bool Hosts(Transaction transaction)
     {

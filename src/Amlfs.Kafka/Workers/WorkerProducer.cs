@@ -56,7 +56,7 @@ internal sealed class WorkerProducer : IDisposable
         var published = 0;
         foreach (var role in _topics.Roles)
         {
-            if (role.IsSource || !role.Hosts(transaction))
+            if (!role.Rekeys(transaction))
                 continue;
             var key = FeatureEngine.FieldOf(transaction, role.Key)!;
             Produce(role.Topic, new Message<byte[]?, byte[]> { Key = Encoding.UTF8.GetBytes(key), Value = value });
