@@ -40,4 +40,30 @@ public sealed class StreamingDecisionTests
             Assert.Equal(decision.Level == Amlfs.Scoring.RiskLevel.High, decision.Contributions is { Count: > 0 });
         }
     }
+
+    [Fact]
+    public async Task Every_accepted_transaction_gets_one_decision_in_the_log_and_a_restart_adds_none_twice()
+    {
+        using var directory = new TempDirectory();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var sent = Enumerable.Range(0, 40)
+            .Select(i => Tx.At(now - 600_000 + (i * 10_000), customer: "C" + (i % 4), merchant: "M" + (i % 3), cents: 100_00 + i, id: "S" + i))
+            .ToList();
+        await using (var server = await RunningServer.StartAsync(dataDirectory: directory.Path))
+        {
+            var (status, body) = await server.PostJsonAsync("/transactions", Requests.Array(sent.Concat(sent.Take(5)).Select(Requests.Of)));
+            Assert.Equal((200, 40), (status, body.GetProperty("accepted").GetInt32()));
+        }
+
+        var (decisions, through) = await Amlfs.Parquet.Decisions.DecisionLogFiles.ReadAsync(directory.Path);
+        Assert.Equal(sent.Select(t => t.TransactionId).Order(), decisions.Select(d => d.TransactionId).Order());
+        Assert.Equal(40, through);
+
+        await using (await RunningServer.StartAsync(dataDirectory: directory.Path))
+        {
+        }
+
+        var (again, _) = await Amlfs.Parquet.Decisions.DecisionLogFiles.ReadAsync(directory.Path);
+        Assert.Equal(40, again.Count);
+    }
 }
