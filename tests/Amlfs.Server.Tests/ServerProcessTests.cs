@@ -65,6 +65,11 @@ public sealed class ServerProcessTests : IDisposable
         using var health = JsonDocument.Parse(await restarted.GetStringAsync(new Uri("/health", UriKind.Relative)));
         Assert.Equal(attempted.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
             health.RootElement.GetProperty("components").GetProperty("engine").GetProperty("details").GetProperty("accepted").GetString());
+
+        // Every accepted transaction was decided exactly once: those the kill caught undecided or unwritten, after the restart.
+        Assert.Equal(0, await second.InterruptAsync());
+        var (decisions, _) = await Amlfs.Parquet.Decisions.DecisionLogFiles.ReadAsync(data);
+        Assert.Equal(attempted.Keys.Order(), decisions.Select(d => d.TransactionId).Order());
     }
 
     [Fact]

@@ -38,6 +38,10 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>The embedded runtime; a replica has no ingest to inspect.</summary>
     private EmbeddedRuntime Runtime => (EmbeddedRuntime)_app.Services.GetRequiredService<AmlfsRuntime>();
 
+    /// <summary>A service of the server's container, for tests of what the API does not expose yet.</summary>
+    public T Service<T>()
+        where T : notnull => _app.Services.GetRequiredService<T>();
+
     /// <summary>Holds the ingest writer until the handle is disposed, so that the queue fills deterministically.</summary>
     public IDisposable PauseIngest() => Runtime.Pipeline.Pause();
 

@@ -7,7 +7,7 @@ namespace Amlfs.Logging;
 /// </summary>
 /// <remarks>
 /// Ranges: 1000-1099 the embedded store (write-ahead log, snapshots, recovery); 1100-1199 ingest; 1200-1299 serving
-/// from an online store; 1300-1399 risk models; 2000-2099 Kafka workers; 3000-3099 synthetic traffic; 3100-3199 the feature log; 4000-4099 the
+/// from an online store; 1300-1399 risk models; 2000-2099 Kafka workers; 3000-3099 synthetic traffic; 3100-3199 the feature log; 3200-3299 streaming decisions; 4000-4099 the
 /// offline store; 5000-5099 server hosting.
 /// </remarks>
 public static class AmlfsEventId
@@ -141,4 +141,12 @@ public static class AmlfsEventId
 
     /// <summary>The roll found an incomplete batch of an earlier roll whose records the log no longer holds, and kept it.</summary>
     public const int RollIncompleteBatchKept = 4004;
+
+    // Streaming decisions, 3200-3299
+
+    /// <summary>Writing decisions to the decision log failed; they are written with the next batch.</summary>
+    public const int DecisionLogWriteFailed = 3201;
+
+    /// <summary>Scoring a batch of streamed transactions failed; the decision stream stops until restart.</summary>
+    public const int DecisionStreamFailed = 3202;
 }

@@ -34,6 +34,9 @@ internal static class RuntimeServices
             Runtime(sp).FeatureLog, clock));
         services.AddSingleton(sp => new FeatureReader(Runtime(sp).Definitions, Runtime(sp).Features, Runtime(sp).FeatureLog, clock));
         services.AddSingleton(sp => new ServerHealth([.. Runtime(sp).HealthChecks, new ModelHealthCheck(Runtime(sp).Model, sp.GetRequiredService<ActiveRiskModel>(), Runtime(sp).Definitions)]));
+        // Registered before the producer, so it stops after it: the last transactions produced are decided too.
+        services.AddSingleton<DecisionStream>();
+        services.AddHostedService(sp => sp.GetRequiredService<DecisionStream>());
         if (settings.ProducerRate is not null)
             services.AddHostedService<SyntheticProducer>();
         return services;

@@ -37,6 +37,7 @@ internal sealed partial class IngestPipeline : IDisposable
     private long _pending;
     private long _groups;
     private volatile Exception? _failure;
+    private volatile Action<Transaction[], long[]>? _accepted;
 
     /// <param name="engine">The engine the writer admits into.</param>
     /// <param name="store">The durable store, or null for an engine without one.</param>
@@ -55,6 +56,13 @@ internal sealed partial class IngestPipeline : IDisposable
         _writer = new Thread(Run) { IsBackground = true, Name = "amlfs-ingest" };
         _writer.Start();
     }
+
+    /// <summary>
+    /// Hands every group's accepted transactions, with their log sequences, to <paramref name="accepted"/> once the
+    /// shards have applied them and before their callers hear back; called on the writer thread, so it must not block
+    /// (the decision stream queues them). One receiver; a later call replaces the earlier one.
+    /// </summary>
+    public void OnAccepted(Action<Transaction[], long[]> accepted) => _accepted = accepted;
 
     /// <summary>Transactions the queue holds before it refuses more.</summary>
     public int Capacity { get; }
@@ -191,11 +199,20 @@ internal sealed partial class IngestPipeline : IDisposable
         try
         {
             // Admit, append, commit, publish: nothing becomes visible to a read before the log holds it durably.
+            int appended;
             if (_store is not null)
-                _store.Ingest(transactions, statuses);
+            {
+                appended = _store.Ingest(transactions, statuses);
+            }
             else
+            {
                 _engine.IngestBatch(transactions, statuses);
+                appended = statuses.Count(IngestStatus.Accepted);
+            }
+
             _engine.Flush();
+            if (_accepted is { } accepted && appended > 0)
+                HandOver(accepted, transactions, statuses, appended);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
@@ -217,6 +234,28 @@ internal sealed partial class IngestPipeline : IDisposable
         Interlocked.Increment(ref _groups);
         SignalIfSealed();
         SnapshotIfDue();
+    }
+
+    /// <summary>
+    /// The accepted transactions of a group and their sequences: consecutive, in order, ending at the log's last (0 for
+    /// an engine without a log).
+    /// </summary>
+    private void HandOver(Action<Transaction[], long[]> accepted, ReadOnlySpan<Transaction> transactions, ReadOnlySpan<IngestStatus> statuses, int count)
+    {
+        var batch = new Transaction[count];
+        var sequences = new long[count];
+        var first = _store is null ? 0 : _store.Log.LastSequence - count + 1;
+        var k = 0;
+        for (var i = 0; i < transactions.Length; i++)
+        {
+            if (statuses[i] != IngestStatus.Accepted)
+                continue;
+            batch[k] = transactions[i];
+            sequences[k] = _store is null ? 0 : first + k;
+            k++;
+        }
+
+        accepted(batch, sequences);
     }
 
     private void SignalIfSealed()

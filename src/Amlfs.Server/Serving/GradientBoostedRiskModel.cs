@@ -71,9 +71,31 @@ internal sealed class GradientBoostedRiskModel : IDisposable
     /// </summary>
     public ModelScore Score(ReadOnlySpan<double> layoutValues, Span<double> inputs, Span<double> contributions)
     {
+        Gather(layoutValues, inputs);
+        var baseValue = _explainers.Value!.Explain(inputs, contributions, out var raw);
+        return Verdict(inputs, baseValue, raw);
+    }
+
+    /// <summary>
+    /// The verdict of <see cref="Score"/> without the explanation: the raw score from the trees alone, which equals the
+    /// explainer's (<see cref="TreeShapExplainer.Explain(ReadOnlySpan{double}, Span{double}, out double)"/>), so the
+    /// probability, level and anomaly score are those <see cref="Score"/> gives, at a fraction of its cost. For
+    /// decisions that need an explanation only when they alert.
+    /// </summary>
+    public ModelScore ScoreOnly(ReadOnlySpan<double> layoutValues, Span<double> inputs)
+    {
+        Gather(layoutValues, inputs);
+        return Verdict(inputs, _trees.ExpectedValue, _trees.PredictRaw(inputs));
+    }
+
+    private void Gather(ReadOnlySpan<double> layoutValues, Span<double> inputs)
+    {
         for (var i = 0; i < _inputIndex.Length; i++)
             inputs[i] = layoutValues[_inputIndex[i]];
-        var baseValue = _explainers.Value!.Explain(inputs, contributions, out var raw);
+    }
+
+    private ModelScore Verdict(ReadOnlySpan<double> inputs, double baseValue, double raw)
+    {
         // The level is decided on the unrounded probability, as the thresholds were chosen; the score is shown rounded.
         var exact = Math.Clamp(_calibration.Apply(raw), 0, 1);
         var thresholds = Manifest.Thresholds;

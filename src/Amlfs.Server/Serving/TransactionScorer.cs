@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Amlfs.Decisions;
 using Amlfs.Engine;
 using Amlfs.Scoring;
 using Amlfs.Server.Contracts;
@@ -45,6 +46,57 @@ internal sealed class TransactionScorer(
         }
 
         return responses;
+    }
+
+    /// <summary>
+    /// Decisions for accepted transactions as they stream in, each scored as of its own time from the features before
+    /// it and its request features, as <see cref="ScoreAsync"/> scores it, in one read for all of them. The explanation
+    /// is computed only for a decision that alerts (HIGH): a learned model's exact contributions, largest first, or the
+    /// rules that fired; the others keep the score alone. <paramref name="sequences"/> are the transactions' log sequences.
+    /// </summary>
+    public async ValueTask<Decision[]> DecideAsync(IReadOnlyList<Transaction> transactions, IReadOnlyList<long> sequences, CancellationToken cancellationToken)
+    {
+        var inputs = await features.ReadForScoringAsync(transactions, Layout, cancellationToken).ConfigureAwait(false);
+        var decidedAtMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var layout = Layout;
+        var decisions = new Decision[transactions.Count];
+        var layoutValues = new double[layout.Count];
+        for (var i = 0; i < decisions.Length; i++)
+        {
+            var transaction = transactions[i];
+            for (var g = 0; g < layout.Entities.Count; g++)
+                layout.FillGroup(g, inputs[i].Values[g], layoutValues);
+            layout.FillAmount((double)transaction.Amount, layoutValues);
+            var assessment = rules.Score(layoutValues.AsSpan(0, ModelInputLayout.Width(layout.Entities[0])), transaction.Amount);
+            var model = models.Current;
+            Decision Of(double score, RiskLevel level, string version) => new(transaction.TransactionId, transaction.CustomerId,
+                transaction.MerchantId, transaction.DestinationType, transaction.AmountCents, transaction.TimestampMs, sequences[i], decidedAtMs,
+                score, level, version);
+            if (model is null)
+            {
+                decisions[i] = Of(assessment.Score, assessment.Level, assessment.ModelVersion) with
+                {
+                    Contributions = assessment.Level == RiskLevel.High
+                        ? [.. assessment.Reasons.Where(r => r.Code != RiskReasonCode.NoRiskFactors).Select(r => new DecisionContribution(r.Code.ToString(), r.Value, r.Contribution))]
+                        : null,
+                };
+                continue;
+            }
+
+            var modelInputs = new double[model.InputNames.Count];
+            var verdict = model.ScoreOnly(layoutValues, modelInputs);
+            DecisionContribution[]? contributions = null;
+            if (verdict.Level == RiskLevel.High)
+            {
+                var shap = new double[model.InputNames.Count];
+                verdict = model.Score(layoutValues, modelInputs, shap);
+                contributions = [.. ByMagnitude(shap).Select(k => new DecisionContribution(model.InputNames[k], modelInputs[k], shap[k]))];
+            }
+
+            decisions[i] = Of(verdict.Probability, verdict.Level, model.Version) with { AnomalyScore = verdict.AnomalyScore, Contributions = contributions };
+        }
+
+        return decisions;
     }
 
     /// <summary>Scores <paramref name="transaction"/> from <paramref name="inputs"/> read as of its time.</summary>

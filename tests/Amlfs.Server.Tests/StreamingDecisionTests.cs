@@ -1,0 +1,69 @@
+using System.Globalization;
+using Amlfs.Server.Serving;
+using Amlfs.Testing;
+
+namespace Amlfs.Server.Tests;
+
+/// <summary>Decisions for transactions as they stream in: the same verdict as <c>/predict</c>, explained only when it alerts.</summary>
+public sealed class StreamingDecisionTests
+{
+    [Fact]
+    public async Task A_decision_scores_as_predict_does_and_explains_only_when_it_alerts()
+    {
+        await using var server = await RunningServer.StartAsync();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        // A burst from three IPs for C1, a quiet history for C2.
+        var history = Enumerable.Range(0, 12)
+            .Select(i => Tx.At(now - 300_000 + (i * 20_000), customer: i < 10 ? "C1" : "C2", merchant: "M" + (i % 3), cents: 2_900_00, ip: "10.0.0." + (i % 3)))
+            .ToList();
+        var (status, _) = await server.PostJsonAsync("/transactions", Requests.Array(history.Select(Requests.Of)));
+        Assert.Equal(200, status);
+        var scored = new[]
+        {
+            Tx.At(now - 1_000, customer: "C1", merchant: "M1", cents: 8_750_00, ip: "10.0.0.4", id: "D1"),
+            Tx.At(now - 1_000, customer: "C2", merchant: "M2", cents: 12_00, ip: "10.0.0.9", id: "D2"),
+        };
+
+        var decisions = await server.Service<TransactionScorer>().DecideAsync(scored, [101, 102], CancellationToken.None);
+
+        Assert.Contains(decisions, d => d.Level == Amlfs.Scoring.RiskLevel.High);
+        Assert.Contains(decisions, d => d.Level != Amlfs.Scoring.RiskLevel.High);
+        for (var i = 0; i < scored.Length; i++)
+        {
+            var (predictStatus, predicted) = await server.PostJsonAsync("/predict", Requests.Of(scored[i]));
+            Assert.Equal(200, predictStatus);
+            var decision = decisions[i];
+            Assert.Equal((scored[i].TransactionId, 101L + i), (decision.TransactionId, decision.LogSequence));
+            Assert.Equal(predicted.GetProperty("risk_score").GetDouble(), decision.Score);
+            Assert.Equal(predicted.GetProperty("risk_level").GetString(), decision.Level.ToString().ToUpper(CultureInfo.InvariantCulture));
+            Assert.Equal(predicted.GetProperty("model_version").GetString(), decision.ModelVersion);
+            Assert.Equal(decision.Level == Amlfs.Scoring.RiskLevel.High, decision.Contributions is { Count: > 0 });
+        }
+    }
+
+    [Fact]
+    public async Task Every_accepted_transaction_gets_one_decision_in_the_log_and_a_restart_adds_none_twice()
+    {
+        using var directory = new TempDirectory();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var sent = Enumerable.Range(0, 40)
+            .Select(i => Tx.At(now - 600_000 + (i * 10_000), customer: "C" + (i % 4), merchant: "M" + (i % 3), cents: 100_00 + i, id: "S" + i))
+            .ToList();
+        await using (var server = await RunningServer.StartAsync(dataDirectory: directory.Path))
+        {
+            var (status, body) = await server.PostJsonAsync("/transactions", Requests.Array(sent.Concat(sent.Take(5)).Select(Requests.Of)));
+            Assert.Equal((200, 40), (status, body.GetProperty("accepted").GetInt32()));
+        }
+
+        var (decisions, through) = await Amlfs.Parquet.Decisions.DecisionLogFiles.ReadAsync(directory.Path);
+        Assert.Equal(sent.Select(t => t.TransactionId).Order(), decisions.Select(d => d.TransactionId).Order());
+        Assert.Equal(40, through);
+
+        await using (await RunningServer.StartAsync(dataDirectory: directory.Path))
+        {
+        }
+
+        var (again, _) = await Amlfs.Parquet.Decisions.DecisionLogFiles.ReadAsync(directory.Path);
+        Assert.Equal(40, again.Count);
+    }
+}
