@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Amlfs.Decisions;
 using Amlfs.Parquet.Decisions;
+using Amlfs.Server.Decisions;
 using Amlfs.Server.Serving;
 using Amlfs.Transactions;
 using Microsoft.Extensions.Hosting;
@@ -17,7 +18,7 @@ namespace Amlfs.Server.Hosting;
 /// crash is decided after the restart; a decision the stream wrote is never written again.
 /// </summary>
 /// <remarks>Work in progress: records already rolled out of the write-ahead log are not caught up from the offline store.</remarks>
-internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionScorer scorer, ServerSettings settings, ILogger<DecisionStream> logger)
+internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionScorer scorer, DecisionFeed feed, ServerSettings settings, ILogger<DecisionStream> logger)
     : BackgroundService
 {
     private readonly Channel<(Transaction[] Batch, long[] Sequences)> _queue =
@@ -90,8 +91,10 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
     {
         try
         {
-            pending.AddRange(await scorer.DecideAsync(batch, sequences, cancellationToken).ConfigureAwait(false));
+            var decisions = await scorer.DecideAsync(batch, sequences, cancellationToken).ConfigureAwait(false);
+            pending.AddRange(decisions);
             Interlocked.Add(ref _decided, batch.Length);
+            feed.Publish(decisions);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,3 +1,4 @@
+using Amlfs.Server.Decisions;
 using Amlfs.Server.Observability;
 using Amlfs.Server.Serving;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +36,7 @@ internal static class RuntimeServices
         services.AddSingleton(sp => new FeatureReader(Runtime(sp).Definitions, Runtime(sp).Features, Runtime(sp).FeatureLog, clock));
         services.AddSingleton(sp => new ServerHealth([.. Runtime(sp).HealthChecks, new ModelHealthCheck(Runtime(sp).Model, sp.GetRequiredService<ActiveRiskModel>(), Runtime(sp).Definitions)]));
         // Registered before the producer, so it stops after it: the last transactions produced are decided too.
+        services.AddSingleton(_ => new DecisionFeed());
         services.AddSingleton<DecisionStream>();
         services.AddHostedService(sp => sp.GetRequiredService<DecisionStream>());
         if (settings.ProducerRate is not null)
