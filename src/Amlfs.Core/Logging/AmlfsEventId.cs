@@ -144,9 +144,15 @@ public static class AmlfsEventId
 
     // Streaming decisions, 3200-3299
 
-    /// <summary>Writing decisions to the decision log failed; they are written with the next batch.</summary>
-    public const int DecisionLogWriteFailed = 3201;
+    /// <summary>Rolling the decision log into the offline store failed; the next sealed segment tries again.</summary>
+    public const int DecisionLogRollFailed = 3201;
 
     /// <summary>Scoring a batch of streamed transactions failed; the decision stream stops until restart.</summary>
     public const int DecisionStreamFailed = 3202;
+
+    /// <summary>A torn tail was cut off the decision log at open; those transactions are decided again.</summary>
+    public const int DecisionLogTailCut = 3203;
+
+    /// <summary>The write-ahead log no longer holds records that were never decided; streaming decisions stay off.</summary>
+    public const int DecisionsCannotCatchUp = 3204;
 }

@@ -37,6 +37,7 @@ internal sealed partial class EmbeddedRuntime : AmlfsRuntime
                     SegmentBytes = settings.WalSegmentBytes,
                     LogRetention = TimeSpan.FromMilliseconds(EngineOptions.DedupRetentionMs),
                     RetainUnrolledLog = true,
+                    RetainUndecidedLog = true,
                 },
                 Engine,
                 clock,
