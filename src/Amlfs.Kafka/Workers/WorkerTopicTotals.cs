@@ -11,7 +11,8 @@ public sealed record WorkerTopicTotals
 
     /// <summary>
     /// Messages the partitions the worker owns now are behind the newest one the brokers reported (their high
-    /// watermarks): 0 when it owns none; null before the brokers have reported one.
+    /// watermarks, measured every second): 0 when it owns none; null while the high watermark of one of them is not
+    /// known yet (the brokers report it with the first fetch).
     /// </summary>
     public long? Lag { get; init; }
 }
