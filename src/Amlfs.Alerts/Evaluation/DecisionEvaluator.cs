@@ -45,7 +45,7 @@ internal sealed class DecisionEvaluator
                         var noun = rule.Entity == AlertEntity.Customer ? "customer" : "merchant";
                         candidates.Add(FromDecision(rule, d, Invariant($"{entity}:{run.FirstMs}"), entity) with
                         {
-                            Summary = Invariant($"{run.Count} HIGH decisions of {noun} {entity} within {Format(rule.Within)} (the latest: transaction {d.TransactionId})"),
+                            Summary = Invariant($"{run.Count} HIGH decisions of {noun} {entity} within {Durations.Format(rule.Within)} (the latest: transaction {d.TransactionId})"),
                             Value = run.Count,
                             Threshold = rule.Count,
                         });
@@ -94,8 +94,6 @@ internal sealed class DecisionEvaluator
     private static string[] Signals(Decision d) => d.Contributions is { } contributions
         ? contributions.Where(c => c.Contribution > 0).OrderByDescending(c => c.Contribution).Take(3).Select(c => c.Feature).ToArray()
         : [];
-
-    private static string Format(TimeSpan span) => Registry.WindowRules.FormatDuration((long)span.TotalMilliseconds);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

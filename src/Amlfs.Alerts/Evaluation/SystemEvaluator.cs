@@ -1,6 +1,5 @@
 using System.Globalization;
 using Amlfs.Alerts.Rules;
-using Amlfs.Registry;
 
 namespace Amlfs.Alerts.Evaluation;
 
@@ -136,14 +135,14 @@ internal sealed class SystemEvaluator
 
     private static string Summary(AlertRule rule, string subject, double? value, long heldMs)
     {
-        var held = heldMs > 0 ? " for " + WindowRules.FormatDuration(heldMs) : "";
+        var held = heldMs > 0 ? " for " + Durations.Format(heldMs) : "";
         var v = value ?? 0;
         return rule.Kind switch
         {
             AlertRuleKind.PredictP99Above => Invariant($"/predict p99 {v * 1000:0.#} ms above {rule.Threshold * 1000:0.#} ms{held}"),
             AlertRuleKind.EngineLagAbove => Invariant($"engine lag {v:0.#} s above {rule.Threshold:0.#} s{held}"),
             AlertRuleKind.RejectedShareAbove =>
-                Invariant($"rejected share {v:0.##%} above {rule.Threshold:0.##%} over {WindowRules.FormatDuration((long)rule.Window.TotalMilliseconds)}{held}"),
+                Invariant($"rejected share {v:0.##%} above {rule.Threshold:0.##%} over {Durations.Format(rule.Window)}{held}"),
             AlertRuleKind.ComponentUnavailable => Invariant($"{subject} unavailable{held}"),
             AlertRuleKind.PsiAbove => Invariant($"PSI of {subject} {v:0.###} above {rule.Threshold:0.###}{held}"),
             _ => rule.Name,

@@ -112,12 +112,12 @@ internal sealed class AlertRulesReader(string file)
             _ => EmailSecurity.Auto,
         };
         var from = Scalar(node, "from", path, required: true);
-        if (from is not null && !MailboxAddress.TryParse(from, out _))
+        if (from is not null && !IsAddress(from))
             Error(Child(node, "from")!, path + "from", $"must be an e-mail address, got '{from}'");
         var to = Words(node, "to", path, required: true);
         for (var i = 0; i < to.Count; i++)
         {
-            if (!MailboxAddress.TryParse(to[i].Text, out _))
+            if (!IsAddress(to[i].Text))
                 Error(to[i].Node, path + "to", $"must be e-mail addresses, got '{to[i].Text}'");
         }
 
@@ -136,6 +136,11 @@ internal sealed class AlertRulesReader(string file)
             PasswordVariable = password,
         };
     }
+
+    /// <summary>An address with a domain: MimeKit alone also takes a bare local part such as "me".</summary>
+    private static bool IsAddress(string text) =>
+        MailboxAddress.TryParse(text, out var address) && address.Address.IndexOf('@', StringComparison.Ordinal) is > 0 and var at
+        && at < address.Address.Length - 1;
 
     private (AlertLevel Level, IReadOnlyList<string> Channels, TimeSpan Throttle) ReadDefaults(
         YamlMappingNode root, List<AlertChannelDefinition> channels)
