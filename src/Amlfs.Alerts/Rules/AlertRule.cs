@@ -35,7 +35,7 @@ public sealed record AlertRule
     /// <summary><see cref="AlertRuleKind.HighDecisionsPerEntity"/>: the entity counted by.</summary>
     public AlertEntity Entity { get; init; } = AlertEntity.Customer;
 
-    /// <summary><see cref="AlertRuleKind.HighDecisionsPerEntity"/>: how many HIGH decisions.</summary>
+    /// <summary><see cref="AlertRuleKind.HighDecisionsPerEntity"/>: how many HIGH decisions, at least 2.</summary>
     public int Count { get; init; }
 
     /// <summary><see cref="AlertRuleKind.HighDecisionsPerEntity"/>: within how long, in event time.</summary>

@@ -217,7 +217,8 @@ internal sealed class AlertRulesReader(string file)
                 return rule with
                 {
                     Entity = Choice(node, "entity", path, Entities) == "merchant" ? AlertEntity.Merchant : AlertEntity.Customer,
-                    Count = (int)(Whole(node, "count", path, 1, 10_000, required: true) ?? 1),
+                    // One HIGH decision is a high_decision rule; a run of one would never end while the entity stays active.
+                    Count = (int)(Whole(node, "count", path, 2, 10_000, required: true) ?? 2),
                     Within = Duration(node, "within", path, required: true) ?? TimeSpan.FromHours(1),
                 };
             case AlertRuleKind.FeatureAbove:

@@ -118,7 +118,7 @@ public sealed class AlertRulesReaderTests
     [InlineData("rules:\n  - name: a\n    kind: high_decision\n    for: 1m\n", 4, "rules[0].for", "unknown key for high_decision")]
     [InlineData("rules:\n  - name: a\n    kind: engine_lag_above\n    threshold: 30\n", 4, "rules[0].threshold", "must be a duration such as 50ms")]
     [InlineData("rules:\n  - name: a\n    kind: engine_lag_above\n    threshold: 30s\n    for: soon\n", 5, "rules[0].for", "must be a duration")]
-    [InlineData("rules:\n  - name: a\n    kind: high_decisions_per_entity\n    count: 0\n    within: 1h\n", 4, "rules[0].count", "must be a whole number from 1")]
+    [InlineData("rules:\n  - name: a\n    kind: high_decisions_per_entity\n    count: 0\n    within: 1h\n", 4, "rules[0].count", "must be a whole number from 2 to 10000")]
     [InlineData("rules:\n  - name: a\n    kind: high_decisions_per_entity\n    count: 3\n", 2, "rules[0].within", "is required")]
     [InlineData("rules:\n  - name: a\n    kind: high_decisions_per_entity\n    entity: device\n    count: 3\n    within: 1h\n", 4, "rules[0].entity", "unknown entity 'device'")]
     [InlineData("rules:\n  - name: a\n    kind: feature_above\n    feature: x\n    threshold: lots\n", 5, "rules[0].threshold", "must be a number")]
