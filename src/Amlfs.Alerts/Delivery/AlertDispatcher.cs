@@ -92,8 +92,12 @@ internal sealed partial class AlertDispatcher : IAsyncDisposable
         }
     }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is { } loop)
             await loop.ConfigureAwait(false);

@@ -11,13 +11,13 @@ namespace Amlfs.Cli.Bench;
 
 /// <summary>
 /// Ingest with streaming decisions off and on: a generated history is posted to an embedded server (in-process, through
-/// its ingest service, as <c>POST /transactions</c> batches would be) by several concurrent callers; with decisions on,
-/// the clock stops once the last transaction's decision is durable in the decision log.
+/// its ingest service, as <c>POST /transactions</c> batches would be) in order by one caller, as a producer does (callers
+/// racing each other would reorder batches by more than the allowed lateness); with decisions on, the clock stops once
+/// the last transaction's decision is durable in the decision log.
 /// </summary>
 internal static class DecisionBench
 {
-    private const int BatchSize = 500;
-    private const int Callers = 4;
+    private const int BatchSize = 1000;
 
     /// <summary>Runs once with decisions off and once on, each on a fresh temporary data directory.</summary>
     public static async Task<DecisionBenchResult> RunAsync(SyntheticOptions options, string? modelDirectory, TimeProvider clock, CancellationToken cancellationToken)
@@ -49,19 +49,14 @@ internal static class DecisionBench
                 high += batch.Count(d => d.Level == Scoring.RiskLevel.High);
                 version = batch[^1].ModelVersion;
             });
-            var batches = stream.Chunk(BatchSize).ToArray();
             long accepted = 0;
-            var next = -1;
             var started = Stopwatch.GetTimestamp();
-            var callers = Enumerable.Range(0, Callers).Select(_ => Task.Run(async () =>
+            foreach (var batch in stream.Chunk(BatchSize))
             {
-                for (var b = Interlocked.Increment(ref next); b < batches.Length; b = Interlocked.Increment(ref next))
-                {
-                    var outcome = await ingest.IngestAsync(batches[b]).ConfigureAwait(false);
-                    Interlocked.Add(ref accepted, outcome.Statuses?.Count(s => s == Engine.IngestStatus.Accepted) ?? 0);
-                }
-            }, cancellationToken)).ToArray();
-            await Task.WhenAll(callers).ConfigureAwait(false);
+                var outcome = await ingest.IngestAsync(batch).ConfigureAwait(false);
+                accepted += outcome.Statuses?.Count(s => s == Engine.IngestStatus.Accepted) ?? 0;
+            }
+
             if (decisions)
             {
                 while (decider.LastDecided < accepted)

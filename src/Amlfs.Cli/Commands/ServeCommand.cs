@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Amlfs.Alerts.Rules;
 using Amlfs.OnlineStore;
 using Amlfs.Redis;
 using Amlfs.Registry;
@@ -52,6 +53,11 @@ internal static class ServeCommand
             Description = "YAML file with the rules model's weights and thresholds [env AMLFS_MODEL_FILE; default built in]; AMLFS_RISK_* variables override entries",
             HelpName = "FILE",
         };
+        var alerts = new Option<string?>("--alerts")
+        {
+            Description = "YAML file of alert rules and their webhook and e-mail channels, checked at start (docs/alerts.md) [env AMLFS_ALERTS_FILE; default: the built-in rules, delivered nowhere]",
+            HelpName = "FILE",
+        };
         var logFeatures = new Option<bool>("--log-features")
         {
             Description = "Log every served feature vector (/predict, /features) with its query time to DATA/feature_log/, for amlfs consistency",
@@ -86,6 +92,7 @@ internal static class ServeCommand
         command.Options.Add(logLevel);
         command.Options.Add(flush);
         command.Options.Add(riskModel);
+        command.Options.Add(alerts);
         command.Options.Add(logFeatures);
         if (up)
         {
@@ -136,6 +143,26 @@ internal static class ServeCommand
                 storeOptions = storeOptions with { ReconnectInBackground = true };
             }
 
+            AlertRuleSet? alertRules = null;
+            if ((parse.GetValue(alerts) ?? variables.GetValueOrDefault("AMLFS_ALERTS_FILE")) is { } alertsFile)
+            {
+                try
+                {
+                    alertRules = AlertRuleSet.Load(environment.Resolve(alertsFile));
+                }
+                catch (AlertRulesException e)
+                {
+                    foreach (var error in e.Errors)
+                        await environment.Error.WriteLineAsync($"error: {error}");
+                    return 1;
+                }
+                catch (IOException e)
+                {
+                    await environment.Error.WriteLineAsync($"error: alert rules: {e.Message}");
+                    return 1;
+                }
+            }
+
             var settings = new ServerSettings
             {
                 Host = parse.GetValue(host) ?? variables.GetValueOrDefault("API_HOST") ?? "127.0.0.1",
@@ -146,6 +173,7 @@ internal static class ServeCommand
                 RiskModelFile = (parse.GetValue(riskModel) ?? variables.GetValueOrDefault("AMLFS_MODEL_FILE")) is { } file ? environment.Resolve(file) : null,
                 ProducerRate = up && !parse.GetValue(noProducer) ? parse.GetValue(rate) : null,
                 LogFeatures = parse.GetValue(logFeatures),
+                AlertRules = alertRules,
                 Environment = variables,
             };
             if (up && parse.GetValue(distributed))

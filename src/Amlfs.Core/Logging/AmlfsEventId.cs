@@ -154,6 +154,9 @@ public static class AmlfsEventId
     /// <summary>The background delivery loop failed unexpectedly and starts again.</summary>
     public const int AlertDeliveryLoopFailed = 3308;
 
+    /// <summary>The server's alert queue was full and decisions went unevaluated (logged once per process).</summary>
+    public const int AlertDecisionsDropped = 3309;
+
     // The offline store, 4000-4099
 
     /// <summary>Log records were rolled into the offline store.</summary>

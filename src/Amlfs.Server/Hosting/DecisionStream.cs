@@ -37,6 +37,9 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
     /// <summary>Most transactions decided in one batch (one feature read, one group commit).</summary>
     private const int MaxBatch = 4096;
 
+    /// <summary>The fewest transactions worth scoring on a processor of their own.</summary>
+    private const int MinPart = 64;
+
     private readonly Channel<(Transaction[] Batch, long[] Sequences)> _queue =
         Channel.CreateBounded<(Transaction[], long[])>(new BoundedChannelOptions(QueueGroups) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -225,9 +228,9 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
         var engine = ((EmbeddedRuntime)runtime).Engine;
         var oldest = engine.Watermark?.ToUnixTimeMilliseconds() - engine.QueryHistoryMs + 3_600_000 ?? long.MinValue;
         if (transactions.TrueForAll(t => t.TimestampMs >= oldest))
-            return await scorer.DecideAsync(transactions, sequences, cancellationToken).ConfigureAwait(false);
+            return await ScoreAsync(transactions, sequences, cancellationToken).ConfigureAwait(false);
         var clamped = transactions.Select(t => t.TimestampMs >= oldest ? t : t with { TimestampMs = oldest }).ToArray();
-        var decisions = await scorer.DecideAsync(clamped, sequences, cancellationToken).ConfigureAwait(false);
+        var decisions = await ScoreAsync(clamped, sequences, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < decisions.Length; i++)
         {
             if (!ReferenceEquals(clamped[i], transactions[i]))
@@ -235,6 +238,27 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
         }
 
         return decisions;
+    }
+
+    /// <summary>
+    /// Scores a batch, split over the processors when it is large enough: reading every feature of each transaction's
+    /// entities is most of a decision's cost, and the reads of different transactions are independent.
+    /// </summary>
+    private async Task<Decision[]> ScoreAsync(IReadOnlyList<Transaction> transactions, IReadOnlyList<long> sequences, CancellationToken cancellationToken)
+    {
+        var parts = Math.Min(Environment.ProcessorCount, transactions.Count / MinPart);
+        if (parts <= 1)
+            return await scorer.DecideAsync(transactions, sequences, cancellationToken).ConfigureAwait(false);
+        var size = (transactions.Count + parts - 1) / parts;
+        var scored = await Task.WhenAll(Enumerable.Range(0, parts).Select(p =>
+        {
+            var from = p * size;
+            var count = Math.Min(size, transactions.Count - from);
+            var part = transactions.Skip(from).Take(count).ToArray();
+            var partSequences = sequences.Skip(from).Take(count).ToArray();
+            return Task.Run(async () => await scorer.DecideAsync(part, partSequences, cancellationToken).ConfigureAwait(false), cancellationToken);
+        })).ConfigureAwait(false);
+        return [.. scored.SelectMany(d => d)];
     }
 
     /// <summary>Deletes segments rolled by the last background roll and starts the next one when a segment has sealed since.</summary>

@@ -1,3 +1,4 @@
+using Amlfs.Server.Alerting;
 using Amlfs.Server.Decisions;
 using Amlfs.Server.Observability;
 using Amlfs.Server.Serving;
@@ -35,8 +36,12 @@ internal static class RuntimeServices
             Runtime(sp).FeatureQuality, Runtime(sp).FeatureLog, clock));
         services.AddSingleton(sp => new FeatureReader(Runtime(sp).Definitions, Runtime(sp).Features, Runtime(sp).FeatureQuality, Runtime(sp).FeatureLog, clock));
         services.AddSingleton(sp => new ServerHealth([.. Runtime(sp).HealthChecks, new ModelHealthCheck(Runtime(sp).Model, sp.GetRequiredService<ActiveRiskModel>(), Runtime(sp).Definitions)]));
-        // Registered before the producer, so it stops after it: the last transactions produced are decided too.
+        // Hosted services stop in reverse order: the producer first, then the decision stream (the last transactions
+        // produced are decided too), then the alerts (the last decisions raise their alerts too).
         services.AddSingleton(_ => new DecisionFeed());
+        services.AddSingleton(sp => new SystemSignals(sp.GetRequiredService<ServerMetrics>(), sp.GetRequiredService<ServerHealth>(), clock));
+        services.AddSingleton<AlertService>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
         services.AddSingleton<DecisionStream>();
         services.AddHostedService(sp => sp.GetRequiredService<DecisionStream>());
         if (settings.ProducerRate is not null)

@@ -21,6 +21,9 @@ public sealed record ServerSettings
     /// </summary>
     public bool StreamDecisions { get; init; } = true;
 
+    /// <summary>The alert rules and channels (read and checked from <c>alerts.yaml</c> by the caller); null for the built-in rules, which deliver nowhere.</summary>
+    public Amlfs.Alerts.Rules.AlertRuleSet? AlertRules { get; init; }
+
     /// <summary>Synthetic transactions per second fed to the engine in-process; null runs no producer.</summary>
     public double? ProducerRate { get; init; }
 

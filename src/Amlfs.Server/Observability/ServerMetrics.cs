@@ -39,6 +39,27 @@ internal sealed class ServerMetrics : IDisposable
     private readonly Histogram<double> _scoringDuration;
     private GraphSearchExport? _graph;
     private long _invalidCount;
+    private Func<EngineSignals>? _engine;
+
+    /// <summary>The engine's signals now, or null in a process without an engine (a replica).</summary>
+    public EngineSignals? ReadEngine() => _engine?.Invoke();
+
+    /// <summary>Transactions rejected by validation so far.</summary>
+    public long InvalidCount => Volatile.Read(ref _invalidCount);
+
+    /// <summary>Adds the alert counters: raised and throttled per rule, delivered and failed per rule and channel.</summary>
+    public void ObserveAlerts(Amlfs.Alerts.Metrics.AlertMetrics alerts)
+    {
+        var counters = _factory.CreateCounter("amlfs_alerts_total", "Alerts by rule, channel (empty for raised and throttled) and outcome: raised, delivered, failed, throttled.",
+            ["rule", "channel", "outcome"]);
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            foreach (var count in alerts.Snapshot())
+            {
+                counters.WithLabels(count.Rule, count.Channel ?? "", count.Counter.ToString().ToLowerInvariant()).IncTo(count.Value);
+            }
+        });
+    }
 
     public ServerMetrics()
     {
@@ -75,6 +96,7 @@ internal sealed class ServerMetrics : IDisposable
     /// <summary>Registers the gauges and counters read from the engine and the pipeline at collection time.</summary>
     public void Observe(Func<EngineSignals> read)
     {
+        _engine = read;
         _meter.CreateObservableCounter("amlfs.ingest.accepted", () => read().Accepted, description: "Transactions accepted");
         _meter.CreateObservableCounter("amlfs.ingest.duplicates", () => read().Duplicates, description: "Duplicate transactions");
         _meter.CreateObservableCounter("amlfs.ingest.late", () => read().Late, description: "Transactions rejected as late");
