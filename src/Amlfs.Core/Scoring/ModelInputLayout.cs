@@ -61,6 +61,9 @@ public sealed class ModelInputLayout
         return new ModelInputLayout([customer, .. merchant is null ? [] : new[] { merchant }, .. others]);
     }
 
+    /// <summary>The layout of the customer's group alone (and the amount): what the rules model reads.</summary>
+    public ModelInputLayout CustomerOnly() => Entities.Count == 1 ? this : new ModelInputLayout([Entities[0]]);
+
     /// <summary>Values of one group: the entity's stored features, then its request features.</summary>
     public static int Width(EntityPlan entity)
     {

@@ -56,9 +56,11 @@ internal sealed class TransactionScorer(
     /// </summary>
     public async ValueTask<Decision[]> DecideAsync(IReadOnlyList<Transaction> transactions, IReadOnlyList<long> sequences, CancellationToken cancellationToken)
     {
-        var inputs = await features.ReadForScoringAsync(transactions, Layout, cancellationToken).ConfigureAwait(false);
+        // One model decides the whole batch. The rules read the customer's features alone, so only those are read for them.
+        var model = models.Current;
+        var layout = model is null ? Layout.CustomerOnly() : Layout;
+        var inputs = await features.ReadForScoringAsync(transactions, layout, cancellationToken).ConfigureAwait(false);
         var decidedAtMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var layout = Layout;
         var decisions = new Decision[transactions.Count];
         var layoutValues = new double[layout.Count];
         for (var i = 0; i < decisions.Length; i++)
@@ -67,13 +69,12 @@ internal sealed class TransactionScorer(
             for (var g = 0; g < layout.Entities.Count; g++)
                 layout.FillGroup(g, inputs[i].Values[g], layoutValues);
             layout.FillAmount((double)transaction.Amount, layoutValues);
-            var assessment = rules.Score(layoutValues.AsSpan(0, ModelInputLayout.Width(layout.Entities[0])), transaction.Amount);
-            var model = models.Current;
             Decision Of(double score, RiskLevel level, string version) => new(transaction.TransactionId, transaction.CustomerId,
                 transaction.MerchantId, transaction.DestinationType, transaction.AmountCents, transaction.TimestampMs, sequences[i], decidedAtMs,
                 score, level, version);
             if (model is null)
             {
+                var assessment = rules.Score(layoutValues.AsSpan(0, ModelInputLayout.Width(layout.Entities[0])), transaction.Amount);
                 decisions[i] = Of(assessment.Score, assessment.Level, assessment.ModelVersion) with
                 {
                     Contributions = assessment.Level == RiskLevel.High
