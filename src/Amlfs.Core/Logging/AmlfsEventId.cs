@@ -8,7 +8,7 @@ namespace Amlfs.Logging;
 /// <remarks>
 /// Ranges: 1000-1099 the embedded store (write-ahead log, snapshots, recovery); 1100-1199 ingest; 1200-1299 serving
 /// from an online store; 1300-1399 risk models; 2000-2099 Kafka workers; 3000-3099 synthetic traffic; 3100-3199 the feature log; 3200-3299 streaming decisions; 4000-4099 the
-/// offline store; 5000-5099 server hosting.
+/// offline store; 5000-5099 server hosting; 5100-5199 the dashboard.
 /// </remarks>
 public static class AmlfsEventId
 {
@@ -149,4 +149,12 @@ public static class AmlfsEventId
 
     /// <summary>Scoring a batch of streamed transactions failed; the decision stream stops until restart.</summary>
     public const int DecisionStreamFailed = 3202;
+
+    // The dashboard, 5100-5199
+
+    /// <summary>One second's overview sample could not be taken; the next second tries again.</summary>
+    public const int DashboardSampleFailed = 5101;
+
+    /// <summary>A decision's explanation could not be recomputed on demand; the page says so.</summary>
+    public const int DashboardExplainFailed = 5102;
 }

@@ -53,8 +53,10 @@ internal sealed class TransactionScorer(
     /// it and its request features, as <see cref="ScoreAsync"/> scores it, in one read for all of them. The explanation
     /// is computed only for a decision that alerts (HIGH): a learned model's exact contributions, largest first, or the
     /// rules that fired; the others keep the score alone. <paramref name="sequences"/> are the transactions' log sequences.
+    /// <paramref name="explainEvery"/> explains every decision whatever its level (the dashboard, on demand).
     /// </summary>
-    public async ValueTask<Decision[]> DecideAsync(IReadOnlyList<Transaction> transactions, IReadOnlyList<long> sequences, CancellationToken cancellationToken)
+    public async ValueTask<Decision[]> DecideAsync(
+        IReadOnlyList<Transaction> transactions, IReadOnlyList<long> sequences, CancellationToken cancellationToken, bool explainEvery = false)
     {
         var inputs = await features.ReadForScoringAsync(transactions, Layout, cancellationToken).ConfigureAwait(false);
         var decidedAtMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -76,7 +78,7 @@ internal sealed class TransactionScorer(
             {
                 decisions[i] = Of(assessment.Score, assessment.Level, assessment.ModelVersion) with
                 {
-                    Contributions = assessment.Level == RiskLevel.High
+                    Contributions = assessment.Level == RiskLevel.High || explainEvery
                         ? [.. assessment.Reasons.Where(r => r.Code != RiskReasonCode.NoRiskFactors).Select(r => new DecisionContribution(r.Code.ToString(), r.Value, r.Contribution))]
                         : null,
                 };
@@ -86,7 +88,7 @@ internal sealed class TransactionScorer(
             var modelInputs = new double[model.InputNames.Count];
             var verdict = model.ScoreOnly(layoutValues, modelInputs);
             DecisionContribution[]? contributions = null;
-            if (verdict.Level == RiskLevel.High)
+            if (verdict.Level == RiskLevel.High || explainEvery)
             {
                 var shap = new double[model.InputNames.Count];
                 verdict = model.Score(layoutValues, modelInputs, shap);
