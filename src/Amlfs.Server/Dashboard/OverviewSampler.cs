@@ -62,8 +62,8 @@ internal sealed partial class OverviewSampler : BackgroundService
         feed.Subscribe(decisions.Add);
     }
 
-    /// <summary>Takes one sample now: the second since the previous one. Public for tests, which need not wait.</summary>
-    public async Task SampleAsync(CancellationToken cancellationToken)
+    /// <summary>Takes one sample now: the second since the previous one. One caller at a time (the loop below).</summary>
+    private async Task SampleAsync(CancellationToken cancellationToken)
     {
         if (_tick++ % HealthEverySeconds == 0)
             _healthNow = await CheckHealthAsync(cancellationToken).ConfigureAwait(false);
