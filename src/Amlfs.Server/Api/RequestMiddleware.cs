@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Amlfs.Server.Dashboard;
 using Amlfs.Server.Observability;
 using Amlfs.Server.Serving;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,4 @@
+using Amlfs.Server.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -1,3 +1,5 @@
+using Amlfs.Server.Dashboard.Contracts;
+
 namespace Amlfs.Server.Dashboard;
 
 /// <summary>The drift of a model's inputs as computed at one time: the PSI of each feature.</summary>

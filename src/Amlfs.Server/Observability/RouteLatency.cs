@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Amlfs.Server.Dashboard;
+namespace Amlfs.Server.Observability;
 
 /// <summary>
 /// How long the requests of one route took, for the dashboard's p50 and p99: a log-linear histogram of stopwatch ticks
