@@ -197,6 +197,27 @@ public sealed class DashboardApiTests
     }
 
     [Fact]
+    public async Task The_model_page_shows_an_active_learned_model_with_its_figures_and_its_stored_report()
+    {
+        using var directory = new TempDirectory();
+        var manifest = TestModels.TrainAndActivate(directory.Path);
+        var report = new Learning.Models.ModelRegistry(directory.Path).ReportPath(manifest.Version);
+        Directory.CreateDirectory(Path.GetDirectoryName(report)!);
+        await File.WriteAllTextAsync(report, "<html><body>evaluation of " + manifest.Version + "</body></html>");
+        await using var server = await RunningServer.StartAsync(dataDirectory: directory.Path);
+
+        var (_, model) = await server.GetJsonAsync("/dashboard/api/model");
+        Assert.Equal((manifest.Version, "gbt"), (model.GetProperty("active_version").GetString(), model.GetProperty("kind").GetString()));
+        Assert.Equal(manifest.Test.Rows, model.GetProperty("manifest").GetProperty("test").GetProperty("rows").GetInt64());
+        Assert.Equal(manifest.Thresholds.High, model.GetProperty("manifest").GetProperty("thresholds").GetProperty("high").GetDouble());
+        Assert.Contains(model.GetProperty("versions").EnumerateArray(), v => v.GetProperty("version").GetString() == manifest.Version && v.GetProperty("active").GetBoolean());
+        Assert.True(model.GetProperty("report_available").GetBoolean());
+        using var served = await server.Client.GetAsync(new Uri("/dashboard/api/model/report", UriKind.Relative));
+        Assert.Equal("text/html", served.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("evaluation of " + manifest.Version, await served.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_replica_serves_the_dashboard_and_says_it_takes_no_decisions()
     {
         await using var server = await RunningServer.StartAsync(configure: s => s with { OnlineStore = new InMemoryOnlineStore(), OnlineStoreEndpoint = "memory" });

@@ -12,13 +12,6 @@ namespace Amlfs.Server.Dashboard;
 /// </summary>
 internal sealed class ModelQueries(ActiveRiskModel models, TransactionScorer scorer, IDriftSource drift, ServerSettings settings)
 {
-    /// <summary>
-    /// Where <c>amlfs evaluate --report</c> keeps a copy of a registered version's report:
-    /// <c>DIR/models/reports/VERSION.html</c> (the version's own folder never changes once written).
-    /// </summary>
-    public static string ReportPath(string dataDirectory, string version) =>
-        Path.Combine(new ModelRegistry(dataDirectory).Directory, "reports", version + ".html");
-
     public ModelDetail Detail()
     {
         var registry = new ModelRegistry(settings.DataDirectory);
@@ -59,7 +52,7 @@ internal sealed class ModelQueries(ActiveRiskModel models, TransactionScorer sco
             },
             Versions = [.. versions.Select(v => new ModelVersionView(v.Version, v.CreatedAt, MetricsView.Of(v.Test).PrAuc, v.Version == current?.Version))],
             Activations = [.. activation.History.Reverse().Take(20)],
-            ReportAvailable = current is not null && File.Exists(ReportPath(settings.DataDirectory, current.Version)),
+            ReportAvailable = current is not null && File.Exists(registry.ReportPath(current.Version)),
             Drift = report is null
                 ? new DriftView { Computed = false, Features = [] }
                 : new DriftView
@@ -72,9 +65,9 @@ internal sealed class ModelQueries(ActiveRiskModel models, TransactionScorer sco
         };
     }
 
-    /// <summary>The stored evaluation report of the active learned version, or null.</summary>
+    /// <summary>The stored evaluation report of the active learned version (<c>amlfs evaluate --report</c> keeps it), or null.</summary>
     public string? ReportFile() =>
-        models.Current is { } current && File.Exists(ReportPath(settings.DataDirectory, current.Version))
-            ? ReportPath(settings.DataDirectory, current.Version)
+        models.Current is { } current && new ModelRegistry(settings.DataDirectory).ReportPath(current.Version) is var path && File.Exists(path)
+            ? path
             : null;
 }
