@@ -355,12 +355,14 @@
               .map(k => h('th', { class: k === 'col.amount' || k === 'col.score' ? 'num' : null }, t(k))))),
             h('tbody', {}))));
         await load();
-        // New alerts: the stream's total moves, and the list is read again (at most once a second).
+        // New decisions of the level shown: the stream's totals move, and the list is read again, at most every two
+        // seconds. The stream itself is the same for every page; only a list whose content changed is read again.
+        const watched = level === 'HIGH' ? (u => u.totals.alerts) : (u => u.totals.decisions);
         unsubscribe = onUpdate(u => {
-          const key = u.totals.decisions;
+          const key = watched(u);
           if (key !== lastAlerts && timer == null) {
             lastAlerts = key;
-            timer = setTimeout(() => { timer = null; load().catch(() => {}); }, 1000);
+            timer = setTimeout(() => { timer = null; load().catch(() => {}); }, 2000);
           }
         });
       },
