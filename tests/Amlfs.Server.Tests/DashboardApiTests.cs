@@ -208,7 +208,11 @@ public sealed class DashboardApiTests
 
         var (_, model) = await server.GetJsonAsync("/dashboard/api/model");
         Assert.Equal((manifest.Version, "gbt"), (model.GetProperty("active_version").GetString(), model.GetProperty("kind").GetString()));
-        Assert.Equal(manifest.Test.Rows, model.GetProperty("manifest").GetProperty("test").GetProperty("rows").GetInt64());
+        var test = model.GetProperty("manifest").GetProperty("test");
+        Assert.Equal(manifest.Test.Rows, test.GetProperty("rows").GetInt64());
+        // The names the model page reads.
+        foreach (var name in new[] { "roc_auc", "pr_auc", "recall_at1_pct_fpr", "precision_at_high", "recall_at_high", "f1_at_high", "alert_rate" })
+            Assert.True(test.TryGetProperty(name, out _), name);
         Assert.Equal(manifest.Thresholds.High, model.GetProperty("manifest").GetProperty("thresholds").GetProperty("high").GetDouble());
         Assert.Contains(model.GetProperty("versions").EnumerateArray(), v => v.GetProperty("version").GetString() == manifest.Version && v.GetProperty("active").GetBoolean());
         Assert.True(model.GetProperty("report_available").GetBoolean());
