@@ -38,7 +38,8 @@ internal sealed partial class OverviewSampler : BackgroundService
     private readonly bool _decides;
     private readonly long[] _latencyBefore;
     private readonly long[] _latencyNow;
-    private IReadOnlyDictionary<string, string> _healthNow = new Dictionary<string, string>();
+    private volatile IReadOnlyDictionary<string, string> _healthNow = new Dictionary<string, string>();
+    private Task _healthCheck = Task.CompletedTask;
     private Previous? _previous;
     private int _tick;
 
@@ -63,10 +64,11 @@ internal sealed partial class OverviewSampler : BackgroundService
     }
 
     /// <summary>Takes one sample now: the second since the previous one. One caller at a time (the loop below).</summary>
-    private async Task SampleAsync(CancellationToken cancellationToken)
+    private void Sample(CancellationToken cancellationToken)
     {
-        if (_tick++ % HealthEverySeconds == 0)
-            _healthNow = await CheckHealthAsync(cancellationToken).ConfigureAwait(false);
+        // Checked beside the samples, not before them: a replica's ping of a slow store must not delay the second.
+        if (_tick++ % HealthEverySeconds == 0 && _healthCheck.IsCompleted)
+            _healthCheck = CheckHealthAsync(cancellationToken);
 
         var nowMs = _clock.GetUtcNow().ToUnixTimeMilliseconds();
         var engine = _runtime.ReadEngineSignals();
@@ -129,7 +131,7 @@ internal sealed partial class OverviewSampler : BackgroundService
             {
                 try
                 {
-                    await SampleAsync(stoppingToken).ConfigureAwait(false);
+                    Sample(stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -158,10 +160,17 @@ internal sealed partial class OverviewSampler : BackgroundService
     private static double? Milliseconds(double? ticks) =>
         ticks is { } t ? Math.Round(t * 1000.0 / Stopwatch.Frequency, 3) : null;
 
-    private async Task<IReadOnlyDictionary<string, string>> CheckHealthAsync(CancellationToken cancellationToken)
+    private async Task CheckHealthAsync(CancellationToken cancellationToken)
     {
-        var report = await _health.CheckAsync(cancellationToken).ConfigureAwait(false);
-        return report.Components.ToDictionary(c => c.Key, c => c.Value.Status, StringComparer.Ordinal);
+        try
+        {
+            var report = await _health.CheckAsync(cancellationToken).ConfigureAwait(false);
+            _healthNow = report.Components.ToDictionary(c => c.Key, c => c.Value.Status, StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogSampleFailed(_logger, e);
+        }
     }
 
     /// <summary>The counters of the previous sample, which the next one subtracts.</summary>
