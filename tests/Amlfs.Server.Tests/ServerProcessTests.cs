@@ -68,7 +68,7 @@ public sealed class ServerProcessTests : IDisposable
 
         // Every accepted transaction was decided exactly once: those the kill caught undecided or unwritten, after the restart.
         Assert.Equal(0, await second.InterruptAsync());
-        var (decisions, _) = await Amlfs.Parquet.Decisions.DecisionLogFiles.ReadAsync(data);
+        var decisions = await Amlfs.Parquet.Decisions.DecisionTable.ReadAsync(data);
         Assert.Equal(attempted.Keys.Order(), decisions.Select(d => d.TransactionId).Order());
     }
 

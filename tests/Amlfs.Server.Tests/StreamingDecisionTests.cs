@@ -1,4 +1,7 @@
 using System.Globalization;
+using Amlfs.Decisions;
+using Amlfs.OfflineStore;
+using Amlfs.Parquet.Decisions;
 using Amlfs.Server.Serving;
 using Amlfs.Testing;
 
@@ -55,15 +58,18 @@ public sealed class StreamingDecisionTests
             Assert.Equal((200, 40), (status, body.GetProperty("accepted").GetInt32()));
         }
 
-        var (decisions, through) = await Amlfs.Parquet.Decisions.DecisionLogFiles.ReadAsync(directory.Path);
+        // The decision log holds one decision per accepted transaction, numbered as the write-ahead log numbers them,
+        // and a clean stop rolled them all into the offline store's decisions table.
+        var logged = DecisionLog.ReadCommittedFiles(DatasetLayout.DecisionLogDirectory(directory.Path)).ToList();
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), logged.Select(d => d.LogSequence));
+        var decisions = await DecisionTable.ReadAsync(directory.Path);
         Assert.Equal(sent.Select(t => t.TransactionId).Order(), decisions.Select(d => d.TransactionId).Order());
-        Assert.Equal(40, through);
 
         await using (await RunningServer.StartAsync(dataDirectory: directory.Path))
         {
         }
 
-        var (again, _) = await Amlfs.Parquet.Decisions.DecisionLogFiles.ReadAsync(directory.Path);
-        Assert.Equal(40, again.Count);
+        Assert.Equal(40, (await DecisionTable.ReadAsync(directory.Path)).Count);
+        Assert.Equal(40, DecisionLog.ReadCommittedFiles(DatasetLayout.DecisionLogDirectory(directory.Path)).Count());
     }
 }

@@ -39,7 +39,7 @@ public class PredictBenchmarks
         _runtime = AmlfsRuntime.Start(new ServerSettings { DataDirectory = _directory, Port = 0 }, TimeProvider.System, _metrics, new ProducerStatus(), NullLoggerFactory.Instance);
         // An empty model registry: the rules score (the learned model's own cost is in Learning/TreeShapBenchmarks).
         var models = new ActiveRiskModel(_directory, [], TimeProvider.System, NullLogger.Instance);
-        _scorer = new TransactionScorer(_runtime.Definitions, _runtime.Model, models, _runtime.Features, _metrics, null, TimeProvider.System);
+        _scorer = new TransactionScorer(_runtime.Definitions, _runtime.Model, models, _runtime.Features, _metrics, _runtime.FeatureQuality, null, TimeProvider.System);
         _transaction = Validate(Parse()!);
     }
 

@@ -8,7 +8,7 @@ using Spectre.Console;
 
 namespace Amlfs.Cli.Commands;
 
-/// <summary><c>amlfs bench engine</c>: measures the window engine on a generated stream and prints one JSON line last.</summary>
+/// <summary><c>amlfs bench</c>: measures the engine, freshness, training sets, workers and streaming decisions; each prints one JSON line last.</summary>
 internal static class BenchCommand
 {
     public static Command Create(CliEnvironment environment)
@@ -18,6 +18,7 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateFreshness(environment));
         command.Subcommands.Add(TrainingSetBenchCommand.Create(environment));
         command.Subcommands.Add(WorkerBenchCommand.Create(environment));
+        command.Subcommands.Add(CreateDecisions(environment));
         return command;
     }
 
@@ -164,5 +165,66 @@ internal static class BenchCommand
             }),
         }));
         return 0;
+    }
+
+    private static Command CreateDecisions(CliEnvironment environment)
+    {
+        var customers = new Option<int>("--customers") { Description = "Customers of the generated stream", DefaultValueFactory = _ => 20_000 };
+        var merchants = new Option<int>("--merchants") { Description = "Merchants of the generated stream", DefaultValueFactory = _ => 2_000 };
+        var days = new Option<int>("--days") { Description = "Days of generated history", DefaultValueFactory = _ => 5 };
+        var seed = new Option<long>("--seed") { Description = "Seed of the generated stream", DefaultValueFactory = _ => 42 };
+        var models = new Option<string?>("--models")
+        {
+            Description = "A data directory whose models/ folder (its active model) decides; by default the rules model decides",
+        };
+        var command = new Command("decisions", "Ingest a generated stream into an embedded server with streaming decisions off, then on: transactions per second ingested, and scored and logged")
+        {
+            customers, merchants, days, seed, models,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new SyntheticOptions
+            {
+                Customers = parse.GetValue(customers),
+                Merchants = parse.GetValue(merchants),
+                Days = parse.GetValue(days),
+                Seed = parse.GetValue(seed),
+                Start = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-parse.GetValue(days) - 1),
+            };
+            var problems = options.Validate();
+            var modelsFolder = parse.GetValue(models) is { } root ? Path.Combine(root, "models") : null;
+            if (modelsFolder is not null && !Directory.Exists(modelsFolder))
+                problems = [.. problems, $"--models: {modelsFolder} does not exist"];
+            if (problems.Count > 0)
+            {
+                foreach (var problem in problems)
+                    await environment.Error.WriteLineAsync($"amlfs bench decisions: {problem}");
+                return 1;
+            }
+
+            var console = environment.Console;
+            console.MarkupLine(CultureInfo.InvariantCulture, "[bold]bench decisions[/]: {0:N0} customers, {1} days, {2} cores; decisions off, then on",
+                options.Customers, options.Days, Environment.ProcessorCount);
+            var result = await DecisionBench.RunAsync(options, modelsFolder, environment.Clock, cancellationToken);
+            var table = new Table().AddColumns("measure", "value", "budget");
+            table.AddRow("transactions accepted", result.Accepted.ToString("N0", CultureInfo.InvariantCulture), "");
+            table.AddRow("ingest, decisions off", $"{result.IngestPerSecondOff:N0} transactions/s ({result.SecondsOff:N2} s)", "");
+            table.AddRow("ingest, every transaction scored and logged", $"{result.ScoredPerSecondOn:N0} transactions/s ({result.SecondsOn:N2} s)", ">= 100,000 transactions/s");
+            table.AddRow("decisions (HIGH, explained)", $"{result.Decided:N0} ({result.High:N0})", "");
+            table.AddRow("model", Markup.Escape(result.ModelVersion), "");
+            console.Write(table);
+            await environment.Output.WriteLineAsync(JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["bench"] = "decisions",
+                ["transactions"] = result.Accepted,
+                ["ingest_per_sec_decisions_off"] = Math.Round(result.IngestPerSecondOff),
+                ["scored_per_sec_decisions_on"] = Math.Round(result.ScoredPerSecondOn),
+                ["decisions"] = result.Decided,
+                ["high"] = result.High,
+                ["model_version"] = result.ModelVersion,
+            }));
+            return 0;
+        });
+        return command;
     }
 }

@@ -6,6 +6,7 @@ using Amlfs.Kafka.Workers;
 using Amlfs.OnlineStore;
 using Amlfs.Redis;
 using Amlfs.Registry;
+using Amlfs.Server.Observability;
 using Amlfs.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -14,7 +15,8 @@ namespace Amlfs.Cli.Commands;
 /// <summary>
 /// <c>amlfs worker --kafka BOOTSTRAP</c>: one member of the consumer group that computes features in the distributed
 /// mode. It owns some partitions of the transaction topics, writes changed entity states to the Redis online store
-/// and checkpoints each partition's state with its offset (in the same Redis, or in a directory).
+/// and checkpoints each partition's state with its offset (in the same Redis, or in a directory). With
+/// <c>--metrics-port</c> it serves its counters and the process's figures at <c>/metrics</c> for Prometheus.
 /// </summary>
 internal static class WorkerCommand
 {
@@ -57,6 +59,17 @@ internal static class WorkerCommand
             Description = "Milliseconds a broker may hold a fetch while it has no new message (fetch.wait.max.ms): the idle latency floor; lower costs more fetch requests",
             DefaultValueFactory = _ => 10,
         };
+        var metricsPort = new Option<int?>("--metrics-port")
+        {
+            Description = "Serve Prometheus metrics at http://HOST:PORT/metrics (0: any free port, printed at start); off when not given",
+            HelpName = "PORT",
+        };
+        var metricsHost = new Option<string>("--metrics-host")
+        {
+            Description = "Address the metrics endpoint listens on (0.0.0.0 for every interface)",
+            DefaultValueFactory = _ => "127.0.0.1",
+            HelpName = "ADDRESS",
+        };
         var dataDirectory = DataDirectoryOption.Create();
         var logLevel = new Option<string>("--log-level")
         {
@@ -66,7 +79,7 @@ internal static class WorkerCommand
         };
         var command = new Command("worker", "Run one Kafka worker: consume transactions, compute features per partition, write them to the Redis online store")
         {
-            kafka, topic, group, onlineStore, checkpointDirectory, checkpointInterval, sessionTimeout, fetchWait, dataDirectory, logLevel,
+            kafka, topic, group, onlineStore, checkpointDirectory, checkpointInterval, sessionTimeout, fetchWait, metricsPort, metricsHost, dataDirectory, logLevel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -96,6 +109,9 @@ internal static class WorkerCommand
                 errors.Add("no online store to write: give --online-store redis://HOST:PORT or set REDIS_HOST");
             else if ((redis = OnlineStoreOption.Parse(parse.GetValue(onlineStore), variables, out var storeError)) is null)
                 errors.Add(storeError!);
+            var metrics = parse.GetValue(metricsPort) is { } port ? (Host: parse.GetValue(metricsHost)!, Port: port) : ((string Host, int Port)?)null;
+            if (metrics is { Port: < 0 or > 65_535 })
+                errors.Add($"metrics port {metrics.Value.Port} is not a port number");
             if (errors.Count > 0)
             {
                 foreach (var error in errors)
@@ -104,13 +120,13 @@ internal static class WorkerCommand
             }
 
             var definition = new RegistryStore(environment.Resolve(parse.GetValue(dataDirectory)!)).Active.Definition;
-            return await RunAsync(environment, options, definition, redis!, parse.GetValue(checkpointDirectory) is { } dir ? environment.Resolve(dir) : null, level, cancellationToken);
+            return await RunAsync(environment, options, definition, redis!, parse.GetValue(checkpointDirectory) is { } dir ? environment.Resolve(dir) : null, metrics, level, cancellationToken);
         });
         return command;
     }
 
     private static async Task<int> RunAsync(CliEnvironment environment, KafkaWorkerOptions options, RegistryDefinition definition,
-        RedisOnlineStoreOptions redis, string? checkpointDirectory, LogLevel level, CancellationToken cancellationToken)
+        RedisOnlineStoreOptions redis, string? checkpointDirectory, (string Host, int Port)? metrics, LogLevel level, CancellationToken cancellationToken)
     {
         using var loggers = ConsoleLoggers(level);
         var logger = loggers.CreateLogger("Amlfs.Worker");
@@ -130,11 +146,27 @@ internal static class WorkerCommand
             return 1;
         }
 
+        MetricsListener? listener = null;
         try
         {
             using var worker = new KafkaWorker(options, definition, store, checkpoints, logger, environment.Clock);
+            if (metrics is { } endpoint)
+            {
+                try
+                {
+                    listener = await MetricsListener.StartAsync(endpoint.Host, endpoint.Port, WorkerMetrics.Create(worker, environment.Clock), cancellationToken);
+                }
+                catch (IOException e)
+                {
+                    await environment.Error.WriteLineAsync($"amlfs worker: cannot serve metrics on {endpoint.Host}:{endpoint.Port}: {e.Message}");
+                    return 1;
+                }
+            }
+
             await environment.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"worker: Kafka {options.BootstrapServers}, group {options.GroupId}; topics {worker.Topics}; dead letters to {worker.Topics.DeadLetter}; online store {redis}; checkpoints in {checkpoints.Location} every {options.CheckpointInterval.TotalSeconds:0.###} s"));
+            if (listener is not null)
+                await environment.Output.WriteLineAsync($"worker: metrics at {listener.Address}");
             await worker.Start(cancellationToken); // Ctrl-C stops it cleanly
             var totals = worker.Totals;
             await environment.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -148,6 +180,8 @@ internal static class WorkerCommand
         }
         finally
         {
+            if (listener is not null)
+                await listener.DisposeAsync();
             if (checkpoints is IAsyncDisposable disposable)
                 await disposable.DisposeAsync();
             await store.DisposeAsync();

@@ -33,6 +33,13 @@ public sealed record Decision(
     RiskLevel Level,
     string ModelVersion)
 {
+    /// <summary>
+    /// When the features were read as of another instant than the transaction's time, that instant; null when they were
+    /// read as of the transaction's own time, as always unless the decision came so late (a catch-up after a long stop)
+    /// that the engine no longer held that time's history: it is then read as of the oldest instant it still held.
+    /// </summary>
+    public long? FeaturesAsOfMs { get; init; }
+
     /// <summary>A learned model's anomaly score, in (0, 1); null when the rules model decided.</summary>
     public double? AnomalyScore { get; init; }
 

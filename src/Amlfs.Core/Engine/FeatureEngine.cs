@@ -61,6 +61,9 @@ public sealed partial class FeatureEngine : IDisposable
     /// The watermark readers see: the largest event time published to the shards, or null before the first event.
     /// The admission gate keeps its own, which may run ahead of it between <see cref="Admit"/> and <see cref="Publish"/>.
     /// </summary>
+    /// <summary>How far behind the watermark a read's as-of time may be (<see cref="EngineOptions.QueryHistoryMs"/>).</summary>
+    public long QueryHistoryMs => _options.QueryHistoryMs;
+
     public DateTimeOffset? Watermark => Volatile.Read(ref _watermark) is var ms && ms == long.MinValue
         ? null
         : DateTimeOffset.FromUnixTimeMilliseconds(ms);

@@ -7,8 +7,8 @@ namespace Amlfs.Logging;
 /// </summary>
 /// <remarks>
 /// Ranges: 1000-1099 the embedded store (write-ahead log, snapshots, recovery); 1100-1199 ingest; 1200-1299 serving
-/// from an online store; 1300-1399 risk models; 2000-2099 Kafka workers; 3000-3099 synthetic traffic; 3100-3199 the feature log; 3200-3299 streaming decisions; 4000-4099 the
-/// offline store; 5000-5099 server hosting; 5100-5199 the dashboard.
+/// from an online store; 1300-1399 risk models; 2000-2099 Kafka workers; 3000-3099 synthetic traffic; 3100-3199 the feature log; 3200-3299
+/// streaming decisions; 3300-3399 alerts; 4000-4099 the offline store; 5000-5099 server hosting; 5100-5199 the dashboard.
 /// </remarks>
 public static class AmlfsEventId
 {
@@ -128,6 +128,32 @@ public static class AmlfsEventId
     /// <summary>Writing vectors to the feature log failed; they are counted as dropped.</summary>
     public const int FeatureLogWriteFailed = 3101;
 
+    // Alerts, 3300-3399
+
+    /// <summary>The alert outbox was read at start: alerts kept, deliveries still to make.</summary>
+    public const int AlertOutboxRecovered = 3301;
+
+    /// <summary>A torn tail was cut off the alert outbox at open.</summary>
+    public const int AlertOutboxTailCut = 3302;
+
+    /// <summary>Writing the alert outbox failed; the alerts or outcomes concerned are not durable.</summary>
+    public const int AlertOutboxWriteFailed = 3303;
+
+    /// <summary>An attempt to deliver an alert failed; another is due after a back-off (debug).</summary>
+    public const int AlertDeliveryRetry = 3304;
+
+    /// <summary>An alert's delivery to a channel was given up.</summary>
+    public const int AlertDeliveryFailed = 3305;
+
+    /// <summary>An alert of the outbox names a channel the alerts file no longer declares; its delivery there is given up.</summary>
+    public const int AlertChannelGone = 3306;
+
+    /// <summary>An alert was raised (debug: alerts are counted per rule).</summary>
+    public const int AlertRaised = 3307;
+
+    /// <summary>The background delivery loop failed unexpectedly and starts again.</summary>
+    public const int AlertDeliveryLoopFailed = 3308;
+
     // The offline store, 4000-4099
 
     /// <summary>Log records were rolled into the offline store.</summary>
@@ -144,11 +170,17 @@ public static class AmlfsEventId
 
     // Streaming decisions, 3200-3299
 
-    /// <summary>Writing decisions to the decision log failed; they are written with the next batch.</summary>
-    public const int DecisionLogWriteFailed = 3201;
+    /// <summary>Rolling the decision log into the offline store failed; the next sealed segment tries again.</summary>
+    public const int DecisionLogRollFailed = 3201;
 
     /// <summary>Scoring a batch of streamed transactions failed; the decision stream stops until restart.</summary>
     public const int DecisionStreamFailed = 3202;
+
+    /// <summary>A torn tail was cut off the decision log at open; those transactions are decided again.</summary>
+    public const int DecisionLogTailCut = 3203;
+
+    /// <summary>The write-ahead log no longer holds records that were never decided; streaming decisions stay off.</summary>
+    public const int DecisionsCannotCatchUp = 3204;
 
     // The dashboard, 5100-5199
 

@@ -14,7 +14,11 @@ namespace Amlfs.OfflineStore;
 /// DIR/merchants.parquet
 /// DIR/feature_log/customer/date=2026-01-05/part-*.parquet                                        served vectors
 /// DIR/labels/part-20260105T143000123Z-1f2e3d4c.parquet                                           labels known later
+/// DIR/decisions/date=2026-01-05/part-log-00000000000000000001-00000000000000052000.parquet      rolled decisions
+/// DIR/decision_log/00000000000000000001.wal                                                      decisions not rolled yet
 /// </code>
+/// A table rolled from a log (transactions, decisions) is a dataset directory of day partitions; the
+/// <c>Dataset*</c> members work on any of them.
 /// </summary>
 public static class DatasetLayout
 {
@@ -23,15 +27,26 @@ public static class DatasetLayout
     public const string MerchantsFile = "merchants.parquet";
     public const string FeatureLogFolder = "feature_log";
     public const string LabelsFolder = "labels";
+    public const string DecisionsFolder = "decisions";
+    public const string DecisionLogFolder = "decision_log";
 
     private const string PartitionPrefix = "date=";
     private const string LogPartPrefix = "part-log-";
 
     public static string TransactionsDirectory(string root) => Path.Combine(root, TransactionsFolder);
 
+    /// <summary><c>DIR/decisions</c>: the decisions rolled from the decision log.</summary>
+    public static string DecisionsDirectory(string root) => Path.Combine(root, DecisionsFolder);
+
+    /// <summary><c>DIR/decision_log</c>: the segments of the decision log.</summary>
+    public static string DecisionLogDirectory(string root) => Path.Combine(root, DecisionLogFolder);
+
     /// <summary><c>DIR/transactions/date=YYYY-MM-DD</c>.</summary>
-    public static string PartitionDirectory(string root, DateOnly date) =>
-        Path.Combine(TransactionsDirectory(root), PartitionPrefix + date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+    public static string PartitionDirectory(string root, DateOnly date) => DatasetPartitionDirectory(TransactionsDirectory(root), date);
+
+    /// <summary><c>DATASET/date=YYYY-MM-DD</c>.</summary>
+    public static string DatasetPartitionDirectory(string dataset, DateOnly date) =>
+        Path.Combine(dataset, PartitionPrefix + date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
 
     /// <summary><c>DIR/transactions/date=YYYY-MM-DD/part-NNNNN.parquet</c>.</summary>
     public static string PartitionFile(string root, DateOnly date, int part = 0) =>
@@ -42,7 +57,11 @@ public static class DatasetLayout
     /// records FIRST to LAST (20 digits each, so names sort by sequence), rolled into the offline store.
     /// </summary>
     public static string LogPartFile(string root, DateOnly date, long firstSequence, long lastSequence) =>
-        Path.Combine(PartitionDirectory(root, date), string.Create(CultureInfo.InvariantCulture, $"{LogPartPrefix}{firstSequence:D20}-{lastSequence:D20}.parquet"));
+        DatasetLogPartFile(TransactionsDirectory(root), date, firstSequence, lastSequence);
+
+    /// <summary><c>DATASET/date=YYYY-MM-DD/part-log-FIRST-LAST.parquet</c>, as <see cref="LogPartFile"/> for any rolled table.</summary>
+    public static string DatasetLogPartFile(string dataset, DateOnly date, long firstSequence, long lastSequence) =>
+        Path.Combine(DatasetPartitionDirectory(dataset, date), string.Create(CultureInfo.InvariantCulture, $"{LogPartPrefix}{firstSequence:D20}-{lastSequence:D20}.parquet"));
 
     /// <summary>The sequence range in a <see cref="LogPartFile"/> name, or null for any other file.</summary>
     public static (long First, long Last)? ParseLogPartFile(string fileName)
@@ -66,9 +85,11 @@ public static class DatasetLayout
     }
 
     /// <summary>The UTC days that have a partition directory, in date order.</summary>
-    public static IReadOnlyList<DateOnly> PartitionDates(string root)
+    public static IReadOnlyList<DateOnly> PartitionDates(string root) => DatasetPartitionDates(TransactionsDirectory(root));
+
+    /// <summary>The UTC days of a dataset directory's partitions, in date order.</summary>
+    public static IReadOnlyList<DateOnly> DatasetPartitionDates(string directory)
     {
-        var directory = TransactionsDirectory(root);
         if (!Directory.Exists(directory))
             return [];
         return Directory.EnumerateDirectories(directory, PartitionPrefix + "*")
@@ -79,9 +100,12 @@ public static class DatasetLayout
     }
 
     /// <summary>The transaction files of one day's partition, by file name; empty when it has none.</summary>
-    public static IReadOnlyList<string> PartitionFiles(string root, DateOnly date)
+    public static IReadOnlyList<string> PartitionFiles(string root, DateOnly date) => DatasetPartitionFiles(TransactionsDirectory(root), date);
+
+    /// <summary>The Parquet files of one day's partition of a dataset directory, by file name.</summary>
+    public static IReadOnlyList<string> DatasetPartitionFiles(string dataset, DateOnly date)
     {
-        var directory = PartitionDirectory(root, date);
+        var directory = DatasetPartitionDirectory(dataset, date);
         return Directory.Exists(directory) ? Directory.EnumerateFiles(directory, "*.parquet").Order(StringComparer.Ordinal).ToArray() : [];
     }
 

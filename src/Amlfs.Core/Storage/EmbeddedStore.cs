@@ -36,6 +36,7 @@ public sealed partial class EmbeddedStore : IDisposable
     private readonly long _retentionMs;
     private long _snapshotSequence;
     private long _rolledSequence;
+    private long _decidedSequence;
     private long _lastSnapshotAt;
     private long[] _sequences = new long[256];
 
@@ -81,6 +82,25 @@ public sealed partial class EmbeddedStore : IDisposable
                 current = Volatile.Read(ref _rolledSequence);
         }
     }
+
+    /// <summary>
+    /// The log sequence up to which every record's decision is durable in the decision log, as the decision stream last
+    /// reported it; any thread may set and read it. Under <see cref="EmbeddedStoreOptions.RetainUndecidedLog"/>
+    /// retention never deletes a segment holding a record after it. It only moves forward.
+    /// </summary>
+    public long DecidedSequence
+    {
+        get => Volatile.Read(ref _decidedSequence);
+        set
+        {
+            var current = Volatile.Read(ref _decidedSequence);
+            while (value > current && Interlocked.CompareExchange(ref _decidedSequence, value, current) != current)
+                current = Volatile.Read(ref _decidedSequence);
+        }
+    }
+
+    /// <summary>The log's settings (segment size, flush policy), for the logs that keep the same durability.</summary>
+    public WalOptions LogOptions => _options.ToWalOptions();
 
     /// <summary>
     /// Whether the writer should call <see cref="WriteSnapshot"/>: records were logged since the last snapshot, and
@@ -204,7 +224,8 @@ public sealed partial class EmbeddedStore : IDisposable
         var newest = _engine.Watermark?.ToUnixTimeMilliseconds() ?? _wal.MaxTimestampMs ?? long.MinValue;
         var horizon = newest == long.MinValue ? long.MinValue : newest - _retentionMs;
         var rolled = _options.RetainUnrolledLog ? RolledSequence : long.MaxValue;
-        var deleted = _wal.DeleteSegmentsBefore(RetentionCut(_wal.Segments, Math.Min(covered, rolled), horizon));
+        var decided = _options.RetainUndecidedLog ? DecidedSequence : long.MaxValue;
+        var deleted = _wal.DeleteSegmentsBefore(RetentionCut(_wal.Segments, Math.Min(covered, Math.Min(rolled, decided)), horizon));
         LogSnapshotWritten(_logger, sequence, (long)_clock.GetElapsedTime(started).TotalMilliseconds, deleted, _wal.SegmentCount);
         return file;
     }

@@ -37,6 +37,12 @@ public sealed record EmbeddedStoreOptions
     /// </summary>
     public bool RetainUnrolledLog { get; init; }
 
+    /// <summary>
+    /// Whether retention keeps the log's records that no decision is logged for yet (<see cref="EmbeddedStore.DecidedSequence"/>),
+    /// so that a server scoring every transaction can decide them after a restart, however long it was behind.
+    /// </summary>
+    public bool RetainUndecidedLog { get; init; }
+
     /// <summary>Snapshots kept on disk, newest first: the newest is tried first and the older ones are fallbacks.</summary>
     public int KeepSnapshots { get; init; } = 2;
 

@@ -1,9 +1,9 @@
 namespace Amlfs.Storage;
 
 /// <summary>
-/// Reads a log directory's segment files without opening the <see cref="WriteAheadLog"/>: no lock is taken and nothing
-/// is written, so a reader may run beside the server that owns the log (the roll into the offline store, the
-/// consistency check).
+/// Reads a write-ahead log directory's segment files without opening the <see cref="WriteAheadLog"/>: no lock is taken
+/// and nothing is written, so a reader may run beside the server that owns the log (the roll into the offline store,
+/// the consistency check).
 /// </summary>
 public static class WalFiles
 {
@@ -13,45 +13,8 @@ public static class WalFiles
     /// <see cref="InvalidDataException"/> naming the file and offset. A segment that retention deletes meanwhile is
     /// skipped: the caller sees the gap in the sequences.
     /// </summary>
-    public static IEnumerable<WalRecord> ReadCommitted(string directory)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(directory);
-        var segments = Segments(directory);
-        var labels = new Utf8LabelCache();
-        for (var i = 0; i < segments.Length; i++)
-        {
-            var last = i == segments.Length - 1;
-            WalSegmentReader reader;
-            try
-            {
-                reader = new WalSegmentReader(segments[i].Path);
-            }
-            catch (FileNotFoundException)
-            {
-                continue;
-            }
-
-            using (reader)
-            {
-                if (reader.ReadHeader().IsEmpty)
-                    continue;
-                while (true)
-                {
-                    var item = reader.Next();
-                    if (item is WalSegmentReader.Item.End or WalSegmentReader.Item.Trailer)
-                        break;
-                    if (item == WalSegmentReader.Item.Damaged)
-                    {
-                        if (last)
-                            break;
-                        throw new InvalidDataException($"{reader.Path} at byte {reader.Offset}: {reader.Problem}");
-                    }
-
-                    yield return new WalRecord(WalRecordCodec.SequenceOf(reader.Payload), WalRecordCodec.Read(reader.Payload, labels));
-                }
-            }
-        }
-    }
+    public static IEnumerable<WalRecord> ReadCommitted(string directory) =>
+        SegmentFiles.ReadCommitted(WalRecordCodec.Instance, directory).Select(r => new WalRecord(r.Sequence, r.Record));
 
     /// <summary>
     /// The records after <paramref name="afterSequence"/> through <paramref name="throughSequence"/>, in order, read
@@ -61,25 +24,6 @@ public static class WalFiles
     /// </summary>
     /// <exception cref="InvalidDataException">While enumerating: a damaged record, a gap, or a log that ends before
     /// <paramref name="throughSequence"/>; the message names the file and byte offset.</exception>
-    public static IEnumerable<WalRecord> Read(string directory, long afterSequence, long throughSequence)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(directory);
-        if (throughSequence <= afterSequence)
-            return [];
-        var segments = Segments(directory).Where(s => s.First <= throughSequence).ToArray();
-        if (segments.Length == 0)
-            return [];
-        var start = Array.FindLastIndex(segments, s => s.First <= afterSequence + 1);
-        return WalSegmentScan.Read(segments, Math.Max(start, 0), afterSequence, throughSequence);
-    }
-
-    /// <summary>The directory's segment files by first sequence; none when it does not exist.</summary>
-    private static (string Path, long First)[] Segments(string directory) => !Directory.Exists(directory)
-        ? []
-        : Directory.EnumerateFiles(directory)
-            .Select(path => (Path: path, First: WalSegmentFormat.ParseFileName(Path.GetFileName(path))))
-            .Where(s => s.First is not null)
-            .Select(s => (s.Path, First: s.First!.Value))
-            .OrderBy(s => s.First)
-            .ToArray();
+    public static IEnumerable<WalRecord> Read(string directory, long afterSequence, long throughSequence) =>
+        SegmentFiles.Read(WalRecordCodec.Instance, directory, afterSequence, throughSequence).Select(r => new WalRecord(r.Sequence, r.Record));
 }

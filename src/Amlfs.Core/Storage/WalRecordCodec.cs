@@ -1,23 +1,18 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
 using System.Text;
 using Amlfs.Transactions;
 
 namespace Amlfs.Storage;
 
 /// <summary>
-/// Encodes a transaction as one log record and decodes it back. Every integer is little-endian.
+/// Encodes a transaction as one record of the write-ahead log and decodes it back, inside
+/// <see cref="LogRecordFrame"/>'s frame. Every integer is little-endian.
 /// <code>
-/// record   ┌──────────────────┬──────────────────────────┬───────────────────────────────┐
-///          │ u32 payload      │ u32 CRC-32 (IEEE) of the │ payload                       │
-///          │ length n         │ n payload bytes          │ (n bytes)                     │
-///          └──────────────────┴──────────────────────────┴───────────────────────────────┘
-///           0                  4                          8                           8 + n
-///
 /// payload   0  u64 sequence          gapless from 1; the segment's first record holds the file's name
 ///           8  i64 timestamp ms      UTC, since the Unix epoch
 ///          16  i64 amount cents
-///          24  u8  presence bits     1 ip_address, 2 channel, 4 device_id, 8 country, 16 payment_format
+///          24  u8  presence bits     1 ip_address, 2 channel, 4 device_id, 8 country, 16 payment_format,
+///                                    32 the destination is an account
 ///          25  string transaction_id   each string: u16 byte count, then that many UTF-8 bytes
 ///              string customer_id
 ///              string merchant_id
@@ -26,20 +21,16 @@ namespace Amlfs.Storage;
 ///              ...                     } in bit order
 ///              string payment_format   }
 /// </code>
-/// A payload length of <see cref="WalSegmentFormat.TrailerMarker"/> never starts a record: it starts the trailer of
-/// a sealed segment. A payload shorter than <see cref="MinPayloadBytes"/> (zero in particular, as in a zero-filled
-/// tail) or longer than <see cref="MaxPayloadBytes"/> is never valid.
 /// </summary>
-internal static class WalRecordCodec
+internal sealed class WalRecordCodec : ILogRecordCodec<Transaction>
 {
-    /// <summary>Length and checksum before the payload.</summary>
-    public const int RecordHeaderBytes = 8;
+    /// <summary>The one instance: the codec holds no state.</summary>
+    public static readonly WalRecordCodec Instance = new();
 
     /// <summary>A payload with four empty required strings and no optional one.</summary>
     public const int MinPayloadBytes = FixedBytes + 4 * sizeof(ushort);
 
-    /// <summary>Nine strings of the largest encodable length, with room to spare; anything longer is damage.</summary>
-    public const int MaxPayloadBytes = 1 << 20;
+    private const int RecordHeaderBytes = LogRecordFrame.HeaderBytes;
 
     private const int FixedBytes = 25;
     private const int PresenceOffset = 24;
@@ -48,7 +39,6 @@ internal static class WalRecordCodec
     /// <summary>A presence flag without a string: the destination is an account (<see cref="DestinationType.Account"/>).</summary>
     private const byte DestinationAccountFlag = 1 << OptionalCount;
     private const int FlagCount = OptionalCount + 1;
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
     /// An upper bound of the bytes the record of <paramref name="transaction"/> takes, header included, from string
@@ -56,7 +46,7 @@ internal static class WalRecordCodec
     /// gives anyway. Checks that every string fits its 16-bit length, so that <see cref="Write"/> cannot fail for that.
     /// </summary>
     /// <exception cref="ArgumentException">A string field is longer than 65,535 UTF-8 bytes.</exception>
-    public static int MaxRecordBytes(Transaction transaction)
+    public int MaxRecordBytes(Transaction transaction)
     {
         var bytes = RecordHeaderBytes + FixedBytes;
         bytes += MaxStringBytes(transaction.TransactionId, nameof(Transaction.TransactionId));
@@ -78,11 +68,10 @@ internal static class WalRecordCodec
     /// </summary>
     /// <exception cref="ArgumentException">A string is not valid UTF-16 (a lone surrogate): it could not be read back
     /// as it was, and a transaction id that changed on replay would break deduplication.</exception>
-    public static int Write(Span<byte> destination, long sequence, Transaction transaction)
+    public int Write(Span<byte> destination, long sequence, Transaction transaction)
     {
         var payload = destination[RecordHeaderBytes..];
-        BinaryPrimitives.WriteInt64LittleEndian(payload, sequence);
-        BinaryPrimitives.WriteInt64LittleEndian(payload[8..], transaction.TimestampMs);
+        LogRecordFrame.WritePrefix(payload, sequence, transaction.TimestampMs);
         BinaryPrimitives.WriteInt64LittleEndian(payload[16..], transaction.AmountCents);
         byte presence = 0;
         var at = FixedBytes;
@@ -106,17 +95,14 @@ internal static class WalRecordCodec
         }
 
         payload[PresenceOffset] = presence;
-        payload = payload[..at];
-        BinaryPrimitives.WriteUInt32LittleEndian(destination, (uint)payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], Crc32.HashToUInt32(payload));
-        return RecordHeaderBytes + at;
+        return LogRecordFrame.Close(destination, at);
     }
 
-    /// <summary>The sequence of a payload whose checksum was verified.</summary>
-    public static long SequenceOf(ReadOnlySpan<byte> payload) => BinaryPrimitives.ReadInt64LittleEndian(payload);
+    public string LogName => "write-ahead log";
 
-    /// <summary>The event time of a payload whose checksum was verified.</summary>
-    public static long TimestampOf(ReadOnlySpan<byte> payload) => BinaryPrimitives.ReadInt64LittleEndian(payload[8..]);
+    public ReadOnlySpan<byte> Magic => "AMLFSWAL"u8;
+
+    public long TimestampOf(Transaction record) => record.TimestampMs;
 
     /// <summary>
     /// Decodes a payload whose checksum was verified. Low-cardinality labels (currency, channel, country, payment
@@ -124,7 +110,7 @@ internal static class WalRecordCodec
     /// </summary>
     /// <exception cref="InvalidDataException">The payload's structure is wrong (a length runs past its end, unknown
     /// presence bits, bytes left over, invalid UTF-8): the record was written wrong, not torn.</exception>
-    public static Transaction Read(ReadOnlySpan<byte> payload, Utf8LabelCache labels)
+    public Transaction Read(ReadOnlySpan<byte> payload, Utf8LabelCache labels)
     {
         if (payload.Length < MinPayloadBytes)
             throw new InvalidDataException("record payload is shorter than its fixed fields");
@@ -152,30 +138,11 @@ internal static class WalRecordCodec
         return transaction;
     }
 
-    private static int MaxStringBytes(string value, string field)
-    {
-        if (value is null)
-            throw new ArgumentException($"{field} is null", nameof(value));
-        var bound = (value.Length + 1) * 3;
-        if (bound > ushort.MaxValue)
-        {
-            // Only long strings pay for an exact count; the bound is then exact enough to size the buffer.
-            var count = Utf8.GetByteCount(value);
-            if (count > ushort.MaxValue)
-                throw new ArgumentException($"{field} is {count} UTF-8 bytes long; the log stores at most {ushort.MaxValue}", nameof(value));
-        }
-
-        return sizeof(ushort) + bound;
-    }
+    private static int MaxStringBytes(string value, string field) => LogRecordStrings.MaxBytes(value, field);
 
     private static int MaxOptionalBytes(string? value, string field) => value is null ? 0 : MaxStringBytes(value, field);
 
-    private static int WriteString(Span<byte> payload, int at, string value)
-    {
-        var count = Utf8.GetBytes(value, payload[(at + sizeof(ushort))..]);
-        BinaryPrimitives.WriteUInt16LittleEndian(payload[at..], (ushort)count);
-        return at + sizeof(ushort) + count;
-    }
+    private static int WriteString(Span<byte> payload, int at, string value) => LogRecordStrings.Write(payload, at, value);
 
     private static int WriteOptional(Span<byte> payload, int at, string? value, byte bit, ref byte presence)
     {
@@ -185,23 +152,5 @@ internal static class WalRecordCodec
         return WriteString(payload, at, value);
     }
 
-    private static string? ReadString(ReadOnlySpan<byte> payload, ref int at, Utf8LabelCache? labels)
-    {
-        if (payload.Length - at < sizeof(ushort))
-            throw new InvalidDataException("record payload ends inside a string length");
-        int count = BinaryPrimitives.ReadUInt16LittleEndian(payload[at..]);
-        at += sizeof(ushort);
-        if (payload.Length - at < count)
-            throw new InvalidDataException("record payload ends inside a string");
-        var bytes = payload.Slice(at, count);
-        at += count;
-        try
-        {
-            return labels is null ? Utf8.GetString(bytes) : labels.Get(bytes);
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new InvalidDataException("record holds a string that is not valid UTF-8", e);
-        }
-    }
+    private static string? ReadString(ReadOnlySpan<byte> payload, ref int at, Utf8LabelCache? labels) => LogRecordStrings.Read(payload, ref at, labels);
 }

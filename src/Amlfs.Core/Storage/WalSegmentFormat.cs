@@ -11,7 +11,7 @@ namespace Amlfs.Storage;
 ///           │ header     │ record 1 │   ...   │ record n         │ trailer  │  (the trailer only once sealed)
 ///           └────────────┴──────────┴─────────┴──────────────────┴──────────┘
 ///
-/// header    0  8 bytes "AMLFSWAL"
+/// header    0  8 bytes magic           "AMLFSWAL" for the write-ahead log; each log its own
 ///           8  u32 format version (1)
 ///          12  u64 first sequence        equals the number in the file's name
 ///          20  u32 CRC-32 of bytes 0-19
@@ -32,7 +32,6 @@ internal static class WalSegmentFormat
     public const uint Version = 1;
     public const string Extension = ".wal";
     private const int NameDigits = 20;
-    private static ReadOnlySpan<byte> Magic => "AMLFSWAL"u8;
 
     /// <summary>The file name of the segment whose first record has <paramref name="firstSequence"/>.</summary>
     public static string FileName(long firstSequence) =>
@@ -55,19 +54,19 @@ internal static class WalSegmentFormat
             : null;
     }
 
-    public static void WriteHeader(Span<byte> destination, long firstSequence)
+    public static void WriteHeader(Span<byte> destination, long firstSequence, ReadOnlySpan<byte> magic)
     {
-        Magic.CopyTo(destination);
+        magic.CopyTo(destination);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], Version);
         BinaryPrimitives.WriteInt64LittleEndian(destination[12..], firstSequence);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[20..], Crc32.HashToUInt32(destination[..20]));
     }
 
     /// <summary>The problem with a header, or null when it is valid and declares <paramref name="firstSequence"/>.</summary>
-    public static string? CheckHeader(ReadOnlySpan<byte> header, long firstSequence)
+    public static string? CheckHeader(ReadOnlySpan<byte> header, long firstSequence, ReadOnlySpan<byte> magic)
     {
-        if (!header[..8].SequenceEqual(Magic))
-            return "not a log segment (bad magic)";
+        if (!header[..8].SequenceEqual(magic))
+            return "not a segment of this log (bad magic)";
         if (BinaryPrimitives.ReadUInt32LittleEndian(header[20..]) != Crc32.HashToUInt32(header[..20]))
             return "header checksum mismatch";
         var version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);

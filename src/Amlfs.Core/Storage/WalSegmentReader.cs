@@ -27,7 +27,7 @@ internal sealed class WalSegmentReader : IDisposable
         Damaged,
     }
 
-    private const int BufferBytes = WalRecordCodec.MaxPayloadBytes + WalRecordCodec.RecordHeaderBytes + WalSegmentFormat.TrailerBytes;
+    private const int BufferBytes = LogRecordFrame.MaxPayloadBytes + LogRecordFrame.HeaderBytes + WalSegmentFormat.TrailerBytes;
     private readonly FileStream _file;
     private readonly long _limit;
     private byte[] _buffer;
@@ -81,7 +81,7 @@ internal sealed class WalSegmentReader : IDisposable
         Offset = _bufferOffset + _start;
         if (Offset >= _limit)
             return Item.End;
-        if (!Ensure(WalRecordCodec.RecordHeaderBytes))
+        if (!Ensure(LogRecordFrame.HeaderBytes))
             return Damage("partial record header");
         var length = BinaryPrimitives.ReadUInt32LittleEndian(_buffer.AsSpan(_start));
         var checksum = BinaryPrimitives.ReadUInt32LittleEndian(_buffer.AsSpan(_start + 4));
@@ -99,15 +99,15 @@ internal sealed class WalSegmentReader : IDisposable
 
         if (length == 0 && checksum == 0)
             return Damage("zero-filled bytes");
-        if (length is < WalRecordCodec.MinPayloadBytes or > WalRecordCodec.MaxPayloadBytes)
+        if (length is < LogRecordFrame.MinPayloadBytes or > LogRecordFrame.MaxPayloadBytes)
             return Damage($"invalid record length {length}");
-        var size = WalRecordCodec.RecordHeaderBytes + (int)length;
+        var size = LogRecordFrame.HeaderBytes + (int)length;
         if (!Ensure(size))
             return Damage("partial record");
-        var payload = _buffer.AsSpan(_start + WalRecordCodec.RecordHeaderBytes, (int)length);
+        var payload = _buffer.AsSpan(_start + LogRecordFrame.HeaderBytes, (int)length);
         if (Crc32.HashToUInt32(payload) != checksum)
             return Damage("record checksum mismatch");
-        _payloadStart = _start + WalRecordCodec.RecordHeaderBytes;
+        _payloadStart = _start + LogRecordFrame.HeaderBytes;
         _payloadLength = (int)length;
         _start += size;
         return Item.Record;

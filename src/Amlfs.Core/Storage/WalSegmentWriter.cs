@@ -1,10 +1,9 @@
 using System.Buffers;
-using Amlfs.Transactions;
 
 namespace Amlfs.Storage;
 
 /// <summary>
-/// Writes the active segment of a <see cref="WriteAheadLog"/>: records are encoded into one reused buffer (no
+/// Writes the active segment of a <see cref="SegmentLog{TRecord}"/>: records are encoded into one reused buffer (no
 /// allocation per record), handed to the operating system in one write, and fsynced when the log asks. Sealing writes
 /// the trailer, fsyncs, and only then creates the next segment file, so segments become durable in order.
 /// </summary>
@@ -15,6 +14,7 @@ internal sealed class WalSegmentWriter : IDisposable
     private const int BufferBytes = 1 << 20;
 
     private readonly string _directory;
+    private readonly byte[] _magic;
     private readonly TimeProvider _clock;
     private FileStream _active;
     private byte[] _buffer;
@@ -22,9 +22,10 @@ internal sealed class WalSegmentWriter : IDisposable
     private long _lastSync;
     private long _fsyncs;
 
-    public WalSegmentWriter(string directory, FileStream active, TimeProvider clock)
+    public WalSegmentWriter(string directory, ReadOnlySpan<byte> magic, FileStream active, TimeProvider clock)
     {
         _directory = directory;
+        _magic = magic.ToArray();
         _active = active;
         _clock = clock;
         _buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
@@ -54,9 +55,9 @@ internal sealed class WalSegmentWriter : IDisposable
     }
 
     /// <summary>Encodes a record into the buffer (after <see cref="Reserve"/>); returns its size in bytes.</summary>
-    public int Add(long sequence, Transaction transaction)
+    public int Add<TRecord>(long sequence, TRecord record, ILogRecordCodec<TRecord> codec)
     {
-        var size = WalRecordCodec.Write(_buffer.AsSpan(_buffered), sequence, transaction);
+        var size = codec.Write(_buffer.AsSpan(_buffered), sequence, record);
         _buffered += size;
         return size;
     }
@@ -91,19 +92,19 @@ internal sealed class WalSegmentWriter : IDisposable
         WriteBuffered();
         Sync();
         _active.Dispose();
-        _active = Create(_directory, nextFirst);
+        _active = Create(_directory, nextFirst, _magic);
         return WalSegmentFormat.TrailerBytes;
     }
 
     /// <summary>Creates a segment file with its header, fsynced along with its directory entry.</summary>
-    public static FileStream Create(string directory, long first)
+    public static FileStream Create(string directory, long first, ReadOnlySpan<byte> magic)
     {
         var path = Path.Combine(directory, WalSegmentFormat.FileName(first));
         var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
         try
         {
             Span<byte> header = stackalloc byte[WalSegmentFormat.HeaderBytes];
-            WalSegmentFormat.WriteHeader(header, first);
+            WalSegmentFormat.WriteHeader(header, first, magic);
             stream.Write(header);
             stream.Flush(flushToDisk: true);
             DirectorySync.Flush(directory);

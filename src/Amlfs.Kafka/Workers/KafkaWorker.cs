@@ -45,13 +45,16 @@ public sealed partial class KafkaWorker : IDisposable
 
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the worker measures how far its partitions are behind the brokers' newest messages.</summary>
+    private static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(1);
     private readonly KafkaWorkerOptions _options;
     private readonly IPartitionCheckpointStore _checkpoints;
     private readonly PartitionRestorer _restorer;
     private readonly PartitionApplier _applier;
     private readonly OnlineStateWriter _states;
     private readonly PartitionCheckpointer _checkpointer;
-    private readonly WorkerCounters _counters = new();
+    private readonly WorkerCounters _counters;
     private readonly ThrottledLog _kafkaErrors;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
@@ -59,6 +62,7 @@ public sealed partial class KafkaWorker : IDisposable
     private readonly WorkerProducer _producer;
     private readonly Dictionary<TopicPartition, OwnedPartition> _owned = [];
     private long _nextCheckpoint;
+    private long _nextLag;
     private Task? _closing;
 
     public KafkaWorker(KafkaWorkerOptions options, RegistryDefinition definition, IOnlineStore store,
@@ -78,6 +82,7 @@ public sealed partial class KafkaWorker : IDisposable
         // One shard applied on this thread: the partition is the unit of parallelism, and a snapshot needs no hand-off.
         var engineOptions = EngineOptions.From(definition) with { ShardCount = 1, Threaded = false, ExpectedTransactions = 1 << 12 };
         Topics = WorkerTopics.For(plan, options.Topic, options.DeadLetterTopic);
+        _counters = new WorkerCounters(Topics);
         _kafkaErrors = new ThrottledLog(_clock, TimeSpan.FromSeconds(10), (client, reason, suppressed) => LogKafkaError(_logger, client, reason, suppressed));
         _states = new OnlineStateWriter(store, plan, OnlineStateExpiry.TimeToLive(definition), _clock, _counters, _logger);
 
@@ -128,7 +133,7 @@ public sealed partial class KafkaWorker : IDisposable
     public WorkerTopics Topics { get; }
 
     /// <summary>What the worker has done so far; readable from any thread.</summary>
-    public WorkerTotals Totals => _counters.Totals;
+    public WorkerTotals Totals => _counters.Totals with { KafkaErrors = _kafkaErrors.Reported };
 
     /// <summary>
     /// <see cref="Run"/> on a thread of its own (the Kafka client and the rebalance callbacks block it); the task
@@ -168,6 +173,12 @@ public sealed partial class KafkaWorker : IDisposable
             {
                 CheckpointAll();
                 _nextCheckpoint = _clock.GetTimestamp() + ToTicks(_options.CheckpointInterval);
+            }
+
+            if (_clock.GetTimestamp() >= _nextLag)
+            {
+                MeasureLag();
+                _nextLag = _clock.GetTimestamp() + ToTicks(LagInterval);
             }
         }
 
@@ -235,6 +246,27 @@ public sealed partial class KafkaWorker : IDisposable
         }
     }
 
+    /// <summary>
+    /// Per topic, how many messages the owned partitions are behind their high watermarks, as the client last heard
+    /// them from the brokers (no round trip); a partition whose watermark is not known yet counts as unknown.
+    /// </summary>
+    private void MeasureLag()
+    {
+        Span<long> lag = stackalloc long[Topics.Roles.Count];
+        lag.Clear();
+        foreach (var partition in _owned.Values)
+        {
+            var high = _consumer.GetWatermarkOffsets(partition.Partition).High;
+            if (high == Offset.Unset || lag[partition.RoleIndex] < 0)
+                lag[partition.RoleIndex] = -1;
+            else
+                lag[partition.RoleIndex] += Math.Max(0, high.Value - partition.NextOffset);
+        }
+
+        for (var role = 0; role < lag.Length; role++)
+            _counters.Lag(role, lag[role]);
+    }
+
     private void CheckpointAll()
     {
         foreach (var partition in _owned.Values.ToArray())
@@ -249,9 +281,12 @@ public sealed partial class KafkaWorker : IDisposable
         var epoch = partitions.Count > 0 ? _states.TakeEpoch() : 0;
         foreach (var topicPartition in partitions)
         {
-            var role = Topics.RoleOf(topicPartition.Topic) ?? throw new InvalidOperationException($"assigned {topicPartition}, a topic this worker does not consume");
+            var roleIndex = Topics.IndexOf(topicPartition.Topic);
+            if (roleIndex < 0)
+                throw new InvalidOperationException($"assigned {topicPartition}, a topic this worker does not consume");
+            var role = Topics.Roles[roleIndex];
             var (engine, nextOffset) = _restorer.Restore(topicPartition, role);
-            _owned[topicPartition] = new OwnedPartition(topicPartition, role, engine, nextOffset ?? 0, epoch);
+            _owned[topicPartition] = new OwnedPartition(topicPartition, role, roleIndex, engine, nextOffset ?? 0, epoch);
             offsets.Add(new TopicPartitionOffset(topicPartition, nextOffset is { } o ? new Offset(o) : Offset.Beginning));
         }
 

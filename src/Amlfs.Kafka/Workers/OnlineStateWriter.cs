@@ -70,6 +70,7 @@ internal sealed partial class OnlineStateWriter
         }
         catch (OnlineStoreUnavailableException e)
         {
+            _counters.StoreWriteFailed();
             if (!_storeDown)
                 LogStoreUnavailable(_logger, e.Endpoint ?? "(unknown)", e.Message);
             _storeDown = true;

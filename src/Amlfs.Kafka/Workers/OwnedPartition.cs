@@ -10,11 +10,14 @@ namespace Amlfs.Kafka.Workers;
 /// writes carry to be fenced (<see cref="StatePosition"/>): the partition's log identity and the epoch the worker took
 /// when it was given the partition.
 /// </summary>
-internal sealed class OwnedPartition(TopicPartition partition, TopicRole role, FeatureEngine engine, long nextOffset, long epoch) : IDisposable
+internal sealed class OwnedPartition(TopicPartition partition, TopicRole role, int roleIndex, FeatureEngine engine, long nextOffset, long epoch) : IDisposable
 {
     public TopicPartition Partition { get; } = partition;
 
     public TopicRole Role { get; } = role;
+
+    /// <summary>The index of <see cref="Role"/> in <see cref="WorkerTopics.Roles"/>, for the per-topic counts.</summary>
+    public int RoleIndex { get; } = roleIndex;
 
     public FeatureEngine Engine { get; } = engine;
 

@@ -19,7 +19,7 @@ internal sealed class PartitionApplier(WorkerProducer producer, DeadLetterTopic 
     /// <summary>Applies <paramref name="result"/>, the message at <see cref="OwnedPartition.NextOffset"/> of <paramref name="partition"/>.</summary>
     public void Apply(OwnedPartition partition, ConsumeResult<byte[]?, byte[]> result)
     {
-        counters.Consumed();
+        counters.Consumed(partition.RoleIndex);
         var offset = result.Offset.Value;
         var value = result.Message.Value ?? [];
         var errors = TransactionMessage.Parse(value, out var transaction);
@@ -43,7 +43,7 @@ internal sealed class PartitionApplier(WorkerProducer producer, DeadLetterTopic 
 
             if (_status[0] == IngestStatus.Accepted)
             {
-                counters.Accepted();
+                counters.Accepted(transaction.TimestampMs);
                 partition.Role.AddChanged(transaction, partition.Changed);
 
                 if (partition.Role.IsSource)

@@ -39,6 +39,7 @@ internal sealed partial class PartitionCheckpointer(
         }
         catch (Exception e) when (e is OnlineStoreUnavailableException or IOException)
         {
+            counters.CheckpointFailed();
             LogCheckpointFailed(logger, partition.Partition.ToString(), e.Message);
             return false;
         }

@@ -9,10 +9,15 @@ internal sealed class ThrottledLog(TimeProvider clock, TimeSpan interval, Action
 {
     private readonly Dictionary<string, (DateTimeOffset Last, int Suppressed)> _sources = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private long _reported;
+
+    /// <summary>Every message reported so far, those passed on and those suppressed.</summary>
+    public long Reported => Interlocked.Read(ref _reported);
 
     /// <summary>Writes <paramref name="message"/> of <paramref name="source"/> unless one was written within the interval.</summary>
     public void Write(string source, string message)
     {
+        Interlocked.Increment(ref _reported);
         int suppressed;
         lock (_lock)
         {

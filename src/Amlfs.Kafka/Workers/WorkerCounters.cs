@@ -2,10 +2,12 @@ namespace Amlfs.Kafka.Workers;
 
 /// <summary>
 /// The running counts behind <see cref="WorkerTotals"/>: written on the worker's thread by the parts of the worker,
-/// read from any thread through <see cref="Totals"/>.
+/// read from any thread through <see cref="Totals"/>. Per-topic counts are indexed like <see cref="WorkerTopics.Roles"/>.
 /// </summary>
-internal sealed class WorkerCounters
+internal sealed class WorkerCounters(WorkerTopics topics)
 {
+    private readonly long[] _consumedByRole = new long[topics.Roles.Count];
+    private readonly long[] _lagByRole = Enumerable.Repeat(-1L, topics.Roles.Count).ToArray();
     private long _consumed;
     private long _accepted;
     private long _duplicates;
@@ -15,7 +17,10 @@ internal sealed class WorkerCounters
     private long _rekeyed;
     private long _statesWritten;
     private long _staleStates;
+    private long _storeErrors;
     private long _checkpoints;
+    private long _checkpointFailures;
+    private long _newestEventMs = long.MinValue;
     private int _partitions;
 
     public WorkerTotals Totals => new()
@@ -29,13 +34,33 @@ internal sealed class WorkerCounters
         Rekeyed = Interlocked.Read(ref _rekeyed),
         StatesWritten = Interlocked.Read(ref _statesWritten),
         StaleStates = Interlocked.Read(ref _staleStates),
+        StoreErrors = Interlocked.Read(ref _storeErrors),
         Checkpoints = Interlocked.Read(ref _checkpoints),
+        CheckpointFailures = Interlocked.Read(ref _checkpointFailures),
         Partitions = Volatile.Read(ref _partitions),
+        NewestEvent = Interlocked.Read(ref _newestEventMs) is var ms && ms != long.MinValue ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null,
+        Topics = [.. topics.Roles.Select((role, i) => new WorkerTopicTotals
+        {
+            Role = role,
+            Consumed = Interlocked.Read(ref _consumedByRole[i]),
+            Lag = Interlocked.Read(ref _lagByRole[i]) is var lag && lag >= 0 ? lag : null,
+        })],
     };
 
-    public void Consumed() => Interlocked.Increment(ref _consumed);
+    public void Consumed(int role)
+    {
+        Interlocked.Increment(ref _consumed);
+        Interlocked.Increment(ref _consumedByRole[role]);
+    }
 
-    public void Accepted() => Interlocked.Increment(ref _accepted);
+    /// <summary>A transaction with time <paramref name="timestampMs"/> was accepted.</summary>
+    public void Accepted(long timestampMs)
+    {
+        Interlocked.Increment(ref _accepted);
+        // Only the worker's thread writes: a plain compare before the write is enough.
+        if (timestampMs > Interlocked.Read(ref _newestEventMs))
+            Interlocked.Exchange(ref _newestEventMs, timestampMs);
+    }
 
     public void Duplicate() => Interlocked.Increment(ref _duplicates);
 
@@ -51,7 +76,14 @@ internal sealed class WorkerCounters
 
     public void StaleStates(int states) => Interlocked.Add(ref _staleStates, states);
 
+    public void StoreWriteFailed() => Interlocked.Increment(ref _storeErrors);
+
     public void CheckpointSaved() => Interlocked.Increment(ref _checkpoints);
 
+    public void CheckpointFailed() => Interlocked.Increment(ref _checkpointFailures);
+
     public void Owned(int partitions) => Volatile.Write(ref _partitions, partitions);
+
+    /// <summary>The messages the owned partitions of role <paramref name="role"/> are behind their high watermarks; -1 when unknown.</summary>
+    public void Lag(int role, long messages) => Interlocked.Exchange(ref _lagByRole[role], messages);
 }

@@ -32,7 +32,19 @@ public sealed class WorkerTopics
     public string DeadLetter { get; }
 
     /// <summary>The role of <paramref name="topic"/>, or null when workers do not consume it.</summary>
-    public TopicRole? RoleOf(string topic) => Roles.FirstOrDefault(r => r.Topic == topic);
+    public TopicRole? RoleOf(string topic) => IndexOf(topic) is var i and >= 0 ? Roles[i] : null;
+
+    /// <summary>The index in <see cref="Roles"/> of <paramref name="topic"/>'s role, or -1 when the worker does not consume it.</summary>
+    public int IndexOf(string topic)
+    {
+        for (var i = 0; i < Roles.Count; i++)
+        {
+            if (Roles[i].Topic == topic)
+                return i;
+        }
+
+        return -1;
+    }
 
     /// <summary>The topics of <paramref name="plan"/>'s entities around <paramref name="source"/>.</summary>
     public static WorkerTopics For(FeaturePlan plan, string source, string? deadLetter = null)

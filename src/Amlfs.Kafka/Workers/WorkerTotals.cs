@@ -31,8 +31,23 @@ public sealed record WorkerTotals
     /// </summary>
     public long StaleStates { get; init; }
 
+    /// <summary>Batches of entity states the online store did not take because it was unavailable (written again later).</summary>
+    public long StoreErrors { get; init; }
+
     /// <summary>Partition checkpoints saved.</summary>
     public long Checkpoints { get; init; }
+
+    /// <summary>Partition checkpoints that could not be saved (the store unavailable); the previous one stands.</summary>
+    public long CheckpointFailures { get; init; }
+
+    /// <summary>Errors the Kafka clients reported (an unreachable broker, a topic that does not exist yet...).</summary>
+    public long KafkaErrors { get; init; }
+
+    /// <summary>The time of the newest transaction the worker accepted since it started; null before the first.</summary>
+    public DateTimeOffset? NewestEvent { get; init; }
+
+    /// <summary>Per topic consumed, in the order of <see cref="WorkerTopics.Roles"/>.</summary>
+    public IReadOnlyList<WorkerTopicTotals> Topics { get; init; } = [];
 
     /// <summary>Partitions this worker owns now.</summary>
     public int Partitions { get; init; }

@@ -1,42 +1,28 @@
 using Amlfs.OfflineStore;
 using Amlfs.Storage;
+using Amlfs.Transactions;
 using Microsoft.Extensions.Logging;
-using Parquet;
 
 namespace Amlfs.Parquet.Roll;
 
 /// <summary>
 /// The offline store's roll (<see cref="IOfflineStoreRoll"/>) as Parquet files: the accepted transactions become unlabelled rows
 /// (<c>is_suspicious</c> null, no typology) carrying their <c>log_sequence</c>, in the day partitions of their event
-/// time, sorted in each file by (timestamp, log sequence).
-/// <para>
-/// Idempotent and crash-safe without any bookkeeping file: a batch of records FIRST..LAST is written as one file per
-/// UTC day, <see cref="DatasetLayout.LogPartFile"/>, each through a temporary file, fsync and rename. The rolled horizon
-/// is read back from the files themselves: the largest LAST of a complete batch, one whose files hold exactly
-/// LAST - FIRST + 1 rows (the log has no gaps). A crash can tear only the newest batch (batches are written in order,
-/// and the horizon moves only once a batch is whole); <see cref="OpenAsync"/> deletes it when the log still holds its
-/// records, so the next roll writes it again, and no record is ever written twice or lost.
-/// </para>
+/// time, sorted in each file by (timestamp, log sequence). Idempotent and crash-safe as every roll of a log is
+/// (<see cref="SequencedRoll{TRecord}"/>).
 /// <para>One caller at a time: <see cref="RollAsync"/> is not reentrant; <see cref="RolledSequence"/> may be read from any thread.</para>
 /// </summary>
-public sealed partial class LogRoller : IOfflineStoreRoll
+public sealed class LogRoller : IOfflineStoreRoll
 {
     /// <summary>Most records in one batch: bounds the memory of a roll (about 1 KB per record).</summary>
     public const int DefaultBatchRecords = 250_000;
 
-    private readonly string _root;
-    private readonly int _batchRecords;
-    private long _rolled;
+    private readonly SequencedRoll<Transaction> _roll;
 
-    private LogRoller(string root, long rolled, int batchRecords)
-    {
-        _root = root;
-        _rolled = rolled;
-        _batchRecords = batchRecords;
-    }
+    private LogRoller(SequencedRoll<Transaction> roll) => _roll = roll;
 
     /// <summary>The log sequence up to which every record is in the offline store (0 when none is).</summary>
-    public long RolledSequence => Volatile.Read(ref _rolled);
+    public long RolledSequence => _roll.RolledSequence;
 
     /// <summary>
     /// Reads the rolled horizon from the files under <paramref name="dataDirectory"/>, deletes a torn newest batch
@@ -51,64 +37,16 @@ public sealed partial class LogRoller : IOfflineStoreRoll
         ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchRecords, 1);
-        var root = Path.GetFullPath(dataDirectory);
-        foreach (var date in DatasetLayout.PartitionDates(root))
-        {
-            foreach (var temporary in Directory.EnumerateFiles(DatasetLayout.PartitionDirectory(root, date), "part-log-*.tmp"))
-                File.Delete(temporary);
-        }
-
-        var batches = await ScanAsync(root, cancellationToken).ConfigureAwait(false);
-        var rolled = batches.Where(b => b.IsComplete).Select(b => b.LastSequence).DefaultIfEmpty(0).Max();
-        foreach (var torn in batches.Where(b => !b.IsComplete && b.LastSequence > rolled))
-        {
-            if (torn.FirstSequence < logFirstSequence)
-            {
-                // The log no longer holds these records, so this is all there is of them: keep what is left.
-                rolled = Math.Max(rolled, torn.LastSequence);
-                if (logger is not null)
-                    LogIncompleteBatchKept(logger, torn.FirstSequence, torn.LastSequence, logFirstSequence);
-                continue;
-            }
-
-            foreach (var file in torn.Files)
-                File.Delete(file);
-            if (logger is not null)
-                LogTornBatchDeleted(logger, torn.FirstSequence, torn.LastSequence, torn.Files.Count);
-        }
-
-        return new LogRoller(root, rolled, batchRecords);
+        var roll = await SequencedRoll<Transaction>.OpenAsync(DatasetLayout.TransactionsDirectory(dataDirectory), logFirstSequence, batchRecords,
+            t => t.TimestampMs, WriteRowsAsync, logger, cancellationToken).ConfigureAwait(false);
+        return new LogRoller(roll);
     }
 
     /// <summary>The rolled batches under <paramref name="dataDirectory"/>, oldest first, with their rows counted from the files' footers.</summary>
-    public static async Task<IReadOnlyList<RolledBatch>> ScanAsync(string dataDirectory, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<RolledBatch>> ScanAsync(string dataDirectory, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
-        var files = new List<(long First, long Last, string Path)>();
-        foreach (var date in DatasetLayout.PartitionDates(dataDirectory))
-        {
-            foreach (var path in DatasetLayout.PartitionFiles(dataDirectory, date))
-            {
-                if (DatasetLayout.ParseLogPartFile(Path.GetFileName(path)) is { } range)
-                    files.Add((range.First, range.Last, path));
-            }
-        }
-
-        var batches = new List<RolledBatch>();
-        foreach (var group in files.GroupBy(f => (f.First, f.Last)).OrderBy(g => g.Key.First))
-        {
-            long rows = 0;
-            foreach (var file in group)
-            {
-                var count = await RowCountAsync(file.Path, cancellationToken).ConfigureAwait(false);
-                rows = count < 0 || rows < 0 ? -1 : rows + count;
-            }
-
-            batches.Add(new RolledBatch(group.Key.First, group.Key.Last, group.Select(f => f.Path).Order(StringComparer.Ordinal).ToArray(), rows));
-        }
-
-        return batches;
+        return SequencedRoll<Transaction>.ScanAsync(DatasetLayout.TransactionsDirectory(dataDirectory), cancellationToken);
     }
 
     /// <summary>
@@ -116,96 +54,14 @@ public sealed partial class LogRoller : IOfflineStoreRoll
     /// of at most the batch size; records at or below the horizon are skipped, so handing the same records twice is
     /// harmless. Returns what it wrote; <see cref="RolledSequence"/> advances after each batch is durable.
     /// </summary>
-    public async Task<LogRollResult> RollAsync(IEnumerable<WalRecord> records, CancellationToken cancellationToken = default)
+    public Task<LogRollResult> RollAsync(IEnumerable<WalRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var batch = new List<WalRecord>();
-        long rolled = 0;
-        var files = 0;
-        foreach (var record in records)
-        {
-            if (record.Sequence <= RolledSequence || (batch.Count > 0 && record.Sequence <= batch[^1].Sequence))
-                continue;
-            if (batch.Count > 0 && record.Sequence != batch[^1].Sequence + 1)
-            {
-                // A gap (records deleted before a roller ever ran): the batch ends where the sequence breaks.
-                files += await WriteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
-                rolled += batch.Count;
-                batch.Clear();
-            }
-
-            batch.Add(record);
-            if (batch.Count < _batchRecords)
-                continue;
-            files += await WriteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
-            rolled += batch.Count;
-            batch.Clear();
-        }
-
-        if (batch.Count > 0)
-        {
-            files += await WriteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
-            rolled += batch.Count;
-        }
-
-        return new LogRollResult(rolled, files, RolledSequence);
+        return _roll.RollAsync(records.Select(r => (r.Sequence, r.Transaction)), cancellationToken);
     }
 
-    private async Task<int> WriteBatchAsync(List<WalRecord> batch, CancellationToken cancellationToken)
-    {
-        var first = batch[0].Sequence;
-        var last = batch[^1].Sequence;
-        var days = batch
-            .GroupBy(r => DateOnly.FromDateTime(r.Transaction.Timestamp.UtcDateTime))
-            .OrderBy(g => g.Key)
-            .ToList();
-        var written = new List<string>(days.Count);
-        try
-        {
-            foreach (var day in days)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var rows = day
-                    .OrderBy(r => r.Transaction.TimestampMs)
-                    .ThenBy(r => r.Sequence)
-                    .Select(r => new LabeledTransaction(r.Transaction, null, Typologies.None) { LogSequence = r.Sequence })
-                    .ToList();
-                var path = DatasetLayout.LogPartFile(_root, day.Key, first, last);
-                written.Add(path);
-                await TransactionParquetWriter.WriteFileAsync(path, async stream =>
-                {
-                    await TransactionParquetWriter.WriteAsync(stream, rows, TransactionParquetWriter.DefaultRowGroupSize, cancellationToken).ConfigureAwait(false);
-                    await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    if (stream is FileStream file)
-                        file.Flush(flushToDisk: true); // durable before the rename makes it count
-                }).ConfigureAwait(false);
-                DirectorySync.Flush(Path.GetDirectoryName(path)!);
-            }
-        }
-        catch
-        {
-            // A batch is whole or absent: the next roll may cut its records into a different range, and a torn batch
-            // left below a later horizon would be taken for history whose other days were deleted.
-            foreach (var path in written)
-                File.Delete(path);
-            throw;
-        }
-
-        Volatile.Write(ref _rolled, last);
-        return days.Count;
-    }
-
-    private static async Task<long> RowCountAsync(string path, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-                return reader.RowGroups.Sum(g => g.RowCount);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or ParquetException)
-        {
-            return -1;
-        }
-    }
+    private static Task WriteRowsAsync(Stream stream, IReadOnlyList<(long Sequence, Transaction Record)> rows, CancellationToken cancellationToken) =>
+        TransactionParquetWriter.WriteAsync(stream,
+            rows.Select(r => new LabeledTransaction(r.Record, null, Typologies.None) { LogSequence = r.Sequence }).ToList(),
+            TransactionParquetWriter.DefaultRowGroupSize, cancellationToken);
 }

@@ -18,7 +18,7 @@ internal static class OperationsApi
         app.MapGet("/metrics", Metrics)
             .WithName("Metrics")
             .WithTags("Operations")
-            .WithSummary("Prometheus metrics: request latency per route, ingest counters by outcome, queue depth, engine lag; a replica's online store reads and errors");
+            .WithSummary("Prometheus metrics: request latency per route, ingest counters by outcome, queue depth, engine lag, scoring, graph searches, served feature data quality, process and runtime figures; a replica's online store reads and errors");
     }
 
     private static async Task<Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>>> Health(ServerHealth health, CancellationToken cancellationToken)
@@ -29,6 +29,5 @@ internal static class OperationsApi
             : TypedResults.Json(response, AmlfsJsonContext.Default.HealthResponse, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static ContentHttpResult Metrics(ServerMetrics metrics) =>
-        TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8");
+    private static PushStreamHttpResult Metrics(ServerMetrics metrics) => MetricsEndpoint.Result(metrics.Registry);
 }

@@ -20,7 +20,7 @@ namespace Amlfs.Server.Hosting;
 /// </summary>
 internal abstract class AmlfsRuntime : IDisposable
 {
-    private protected AmlfsRuntime(ServerSettings settings, TimeProvider clock, ILoggerFactory loggers)
+    private protected AmlfsRuntime(ServerSettings settings, TimeProvider clock, ServerMetrics metrics, ILoggerFactory loggers)
     {
         Settings = settings;
         Clock = clock;
@@ -28,6 +28,7 @@ internal abstract class AmlfsRuntime : IDisposable
         Definitions = new ActiveDefinitions(new RegistryStore(settings.DataDirectory).Active);
         EngineOptions = EngineOptions.From(Definitions.Registry.Definition) with { ShardCount = settings.ShardCount };
         Model = LoadRiskModel(settings, Definitions.Customer);
+        FeatureQuality = metrics.ObserveDefinitions(Definitions.Plan);
     }
 
     public ServerSettings Settings { get; }
@@ -39,6 +40,9 @@ internal abstract class AmlfsRuntime : IDisposable
     public EngineOptions EngineOptions { get; }
 
     public RulesRiskModel Model { get; }
+
+    /// <summary>Counts the missing and out-of-range values of the vectors served, for <c>/metrics</c>.</summary>
+    public FeatureQuality FeatureQuality { get; }
 
     /// <summary>Where feature values come from.</summary>
     public abstract IFeatureSource Features { get; }

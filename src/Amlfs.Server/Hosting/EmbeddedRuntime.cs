@@ -23,7 +23,7 @@ internal sealed partial class EmbeddedRuntime : AmlfsRuntime
     private int _disposed;
 
     public EmbeddedRuntime(ServerSettings settings, TimeProvider clock, ServerMetrics metrics, ProducerStatus producer, ILoggerFactory loggers)
-        : base(settings, clock, loggers)
+        : base(settings, clock, metrics, loggers)
     {
         _deadLetters = new DeadLetterFile(Path.Combine(settings.DataDirectory, "dead-letter", "rejected.jsonl"));
         Engine = new FeatureEngine(Definitions.Plan, EngineOptions, clock, _deadLetters);
@@ -38,6 +38,7 @@ internal sealed partial class EmbeddedRuntime : AmlfsRuntime
                     SegmentBytes = settings.WalSegmentBytes,
                     LogRetention = TimeSpan.FromMilliseconds(EngineOptions.DedupRetentionMs),
                     RetainUnrolledLog = true,
+                    RetainUndecidedLog = true,
                 },
                 Engine,
                 clock,

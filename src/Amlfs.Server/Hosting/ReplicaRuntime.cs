@@ -16,10 +16,11 @@ namespace Amlfs.Server.Hosting;
 internal sealed class ReplicaRuntime : AmlfsRuntime
 {
     public ReplicaRuntime(ServerSettings settings, IOnlineStore store, TimeProvider clock, ServerMetrics metrics, ILoggerFactory loggers)
-        : base(settings, clock, loggers)
+        : base(settings, clock, metrics, loggers)
     {
         OnlineStore = store;
         OnlineStoreEndpoint = settings.OnlineStoreEndpoint ?? store.GetType().Name;
+        StoreSignals = new OnlineStoreSignals(metrics.OnlineStoreReadDuration());
         StateFormat = new EntityStateFormat(Definitions.Plan);
         Features = new OnlineStoreFeatureSource(store, OnlineStoreEndpoint, StateFormat, EngineOptions, clock, StoreSignals, Logger);
         Ingest = new ReplicaIngest(OnlineStoreEndpoint);
@@ -35,7 +36,7 @@ internal sealed class ReplicaRuntime : AmlfsRuntime
     /// <summary>The state layout this replica reads: keys carry its <see cref="EntityStateFormat.Version"/>.</summary>
     public EntityStateFormat StateFormat { get; }
 
-    public OnlineStoreSignals StoreSignals { get; } = new();
+    public OnlineStoreSignals StoreSignals { get; }
 
     public override IFeatureSource Features { get; }
 

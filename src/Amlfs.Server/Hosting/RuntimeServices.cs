@@ -32,8 +32,8 @@ internal static class RuntimeServices
             settings.DataDirectory, ModelInputs(Runtime(sp).Definitions), clock, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Amlfs.Server.Models")));
         services.AddSingleton(sp => new TransactionScorer(
             Runtime(sp).Definitions, Runtime(sp).Model, sp.GetRequiredService<ActiveRiskModel>(), Runtime(sp).Features, sp.GetRequiredService<ServerMetrics>(),
-            Runtime(sp).FeatureLog, clock));
-        services.AddSingleton(sp => new FeatureReader(Runtime(sp).Definitions, Runtime(sp).Features, Runtime(sp).FeatureLog, clock));
+            Runtime(sp).FeatureQuality, Runtime(sp).FeatureLog, clock));
+        services.AddSingleton(sp => new FeatureReader(Runtime(sp).Definitions, Runtime(sp).Features, Runtime(sp).FeatureQuality, Runtime(sp).FeatureLog, clock));
         services.AddSingleton(sp => new ServerHealth([.. Runtime(sp).HealthChecks, new ModelHealthCheck(Runtime(sp).Model, sp.GetRequiredService<ActiveRiskModel>(), Runtime(sp).Definitions)]));
         // Registered before the producer, so it stops after it: the last transactions produced are decided too.
         services.AddSingleton(_ => new DecisionFeed());

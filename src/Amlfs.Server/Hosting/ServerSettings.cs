@@ -15,6 +15,12 @@ public sealed record ServerSettings
     /// <summary>Holds the registry, the write-ahead log, snapshots and the dead-letter file.</summary>
     public string DataDirectory { get; init; } = "data";
 
+    /// <summary>
+    /// Whether the embedded server scores every accepted transaction as it streams in and logs the decision
+    /// (<c>DATA/decision_log</c>); on by default.
+    /// </summary>
+    public bool StreamDecisions { get; init; } = true;
+
     /// <summary>Synthetic transactions per second fed to the engine in-process; null runs no producer.</summary>
     public double? ProducerRate { get; init; }
 

@@ -38,6 +38,7 @@ internal sealed partial class IngestPipeline : IDisposable
     private long _groups;
     private volatile Exception? _failure;
     private volatile Action<Transaction[], long[]>? _accepted;
+    private volatile Func<bool>? _hold;
 
     /// <param name="engine">The engine the writer admits into.</param>
     /// <param name="store">The durable store, or null for an engine without one.</param>
@@ -63,6 +64,13 @@ internal sealed partial class IngestPipeline : IDisposable
     /// (the decision stream queues them). One receiver; a later call replaces the earlier one.
     /// </summary>
     public void OnAccepted(Action<Transaction[], long[]> accepted) => _accepted = accepted;
+
+    /// <summary>
+    /// Makes the writer wait before each group while <paramref name="behind"/> answers true (polled every millisecond),
+    /// or stops waiting with null: back-pressure from a consumer of <see cref="OnAccepted"/> that must not fall too far
+    /// behind (the decision stream, which reads features as of each transaction's time within the engine's history).
+    /// </summary>
+    public void HoldWhile(Func<bool>? behind) => _hold = behind;
 
     /// <summary>Transactions the queue holds before it refuses more.</summary>
     public int Capacity { get; }
@@ -159,6 +167,8 @@ internal sealed partial class IngestPipeline : IDisposable
                 Take(next, works, transactions);
             if (statuses.Length < transactions.Count)
                 statuses = new IngestStatus[transactions.Count];
+            while (_hold is { } hold && hold())
+                Thread.Sleep(1);
             Write(works, CollectionsMarshal.AsSpan(transactions), statuses.AsSpan(0, transactions.Count));
         }
     }

@@ -2,17 +2,22 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using System.Text;
+using Amlfs.Engine;
 using Amlfs.Scoring;
 using Amlfs.Server.Contracts;
 using Amlfs.Server.FeatureLogging;
+using Prometheus;
 
 namespace Amlfs.Server.Observability;
 
 /// <summary>
-/// The server's signals: request durations per route, and counters of what ingest and scoring did. Each signal is
-/// also published as a <see cref="System.Diagnostics.Metrics"/> instrument of meter <c>Amlfs.Server</c> (for
-/// dotnet-counters or OpenTelemetry); <c>GET /metrics</c> renders them in the Prometheus text format.
+/// The server's signals: request durations per route, counters of what ingest and scoring did, the process's figures
+/// (<see cref="ProcessMetrics"/>), the graph searches (<see cref="GraphSearchExport"/>) and the served vectors' data
+/// quality (<see cref="FeatureQuality"/>), in a prometheus-net registry of its own that <c>GET /metrics</c> writes in
+/// the Prometheus text format. Request, prediction and score signals are also published as
+/// <see cref="System.Diagnostics.Metrics"/> instruments of meter <c>Amlfs.Server</c> (for dotnet-counters or
+/// OpenTelemetry). Recording a request or a score finds its series in a dictionary and adds to it lock-free, with no
+/// allocation once the series exists; what the engine counts anyway is read at scrape time.
 /// </summary>
 internal sealed class ServerMetrics : IDisposable
 {
@@ -20,22 +25,51 @@ internal sealed class ServerMetrics : IDisposable
 
     private static readonly RiskLevel[] Levels = Enum.GetValues<RiskLevel>();
 
-    private readonly ConcurrentDictionary<RouteKey, BucketHistogram> _routes = new();
+    private readonly IMetricFactory _factory;
+    private readonly Prometheus.Histogram _requests;
+    private readonly ConcurrentDictionary<RouteKey, Prometheus.Histogram.Child> _routes = new();
+    private readonly Prometheus.Counter.Child[] _levels;
+    private readonly Prometheus.Histogram _scores;
+    private readonly Prometheus.Histogram _scoring;
+    private readonly ConcurrentDictionary<string, ModelSeries> _models = new(StringComparer.Ordinal);
     private readonly Meter _meter = new(MeterName);
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _invalid;
     private readonly Counter<long> _predictions;
-    private readonly Histogram<double> _scoring;
-    private readonly ConcurrentDictionary<string, ModelSeries> _models = new(StringComparer.Ordinal);
+    private readonly Histogram<double> _scoringDuration;
+    private GraphSearchExport? _graph;
     private long _invalidCount;
-    private readonly long[] _levelCounts = new long[Levels.Length];
 
     public ServerMetrics()
     {
+        Registry = Metrics.NewCustomRegistry();
+        _factory = Metrics.WithCustomRegistry(Registry);
+        ProcessMetrics.Register(Registry);
+        _requests = _factory.CreateHistogram("amlfs_http_request_duration_seconds", "Duration of HTTP requests by route, method and status.",
+            ["route", "method", "status"], Buckets(HistogramBounds.Latency));
+        var predictions = _factory.CreateCounter("amlfs_predictions_total", "Transactions scored, by risk level.", ["level"]);
+        _levels = [.. Levels.Select(level => predictions.WithLabels(level.WireName()))];
+        _scoring = _factory.CreateHistogram("amlfs_scoring_duration_seconds", "Time the risk model took to score and explain one transaction, by model version.",
+            ["model_version"], Buckets(HistogramBounds.Scoring));
+        _scores = _factory.CreateHistogram("amlfs_risk_score", "Risk scores given, by model version.", ["model_version"], Buckets(HistogramBounds.Score));
+
         _duration = _meter.CreateHistogram<double>("amlfs.http.request.duration", "s", "Duration of HTTP requests");
         _invalid = _meter.CreateCounter<long>("amlfs.ingest.invalid", description: "Transactions rejected by validation");
         _predictions = _meter.CreateCounter<long>("amlfs.predictions", description: "Transactions scored");
-        _scoring = _meter.CreateHistogram<double>("amlfs.scoring.duration", "s", "Time a risk model took to score and explain one transaction");
+        _scoringDuration = _meter.CreateHistogram<double>("amlfs.scoring.duration", "s", "Time a risk model took to score and explain one transaction");
+    }
+
+    /// <summary>Every series <c>/metrics</c> shows.</summary>
+    public CollectorRegistry Registry { get; }
+
+    /// <summary>
+    /// Adds what depends on the definitions served: the graph searches of <paramref name="plan"/>'s graph aggregations
+    /// and the data quality of its features, which the returned recorder counts.
+    /// </summary>
+    public FeatureQuality ObserveDefinitions(FeaturePlan plan)
+    {
+        _graph = new GraphSearchExport(_factory, plan);
+        return new FeatureQuality(plan, Registry);
     }
 
     /// <summary>Registers the gauges and counters read from the engine and the pipeline at collection time.</summary>
@@ -47,22 +81,44 @@ internal sealed class ServerMetrics : IDisposable
         _meter.CreateObservableCounter("amlfs.ingest.future", () => read().Future, description: "Transactions rejected for a future timestamp");
         _meter.CreateObservableGauge("amlfs.ingest.queue_depth", () => read().QueueDepth, description: "Transactions waiting for ingest");
         _meter.CreateObservableGauge("amlfs.engine.lag", () => read().LagSeconds, "s", "Wall clock minus the engine watermark");
-        Signals = read;
+
+        // A replica runs no engine and ingests nothing: it has none of these series, rather than zeros that look real.
+        var accepted = _factory.CreateCounter("amlfs_ingest_accepted_total", "Transactions accepted by the engine.");
+        var duplicates = _factory.CreateCounter("amlfs_ingest_duplicates_total", "Transactions reported as duplicates (counted once).");
+        var rejected = _factory.CreateCounter("amlfs_ingest_rejected_total", "Transactions rejected, by reason.", ["reason"]);
+        var (late, future, invalid) = (rejected.WithLabels("late"), rejected.WithLabels("future_timestamp"), rejected.WithLabels("invalid"));
+        var queue = _factory.CreateGauge("amlfs_ingest_queue_depth", "Transactions waiting for the ingest writer and the shards.");
+        var lag = _factory.CreateGauge("amlfs_engine_lag_seconds", "Wall clock minus the newest accepted event time (0 before any event).");
+        var entities = _factory.CreateGauge("amlfs_engine_entities", "Entities held in memory.");
+        var commits = _factory.CreateCounter("amlfs_wal_commits_total", "Group commits of the write-ahead log.");
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            var s = read();
+            accepted.IncTo(s.Accepted);
+            duplicates.IncTo(s.Duplicates);
+            late.IncTo(s.Late);
+            future.IncTo(s.Future);
+            invalid.IncTo(Volatile.Read(ref _invalidCount));
+            queue.Set(s.QueueDepth);
+            lag.Set(s.LagSeconds);
+            entities.Set(s.Entities);
+            commits.IncTo(s.Commits);
+        });
     }
 
-    private Func<EngineSignals>? Signals { get; set; }
-
-    private FeatureLogger? FeatureLog { get; set; }
-
-    private OnlineStoreSignals? OnlineStore { get; set; }
-
-    /// <summary>Adds a replica's online store counters (reads, failed reads) and its read latency.</summary>
+    /// <summary>Adds a replica's online store counters (reads, failed reads); its read latency is already a series.</summary>
     public void ObserveOnlineStore(OnlineStoreSignals signals)
     {
         _meter.CreateObservableCounter("amlfs.online_store.reads", () => signals.Reads, description: "Round trips to the online store that answered");
         _meter.CreateObservableCounter("amlfs.online_store.errors", () => signals.Errors, description: "Round trips to the online store that failed");
-        OnlineStore = signals;
+        var errors = _factory.CreateCounter("amlfs_online_store_errors_total", "Round trips to the online store that failed (each answered 503).");
+        Registry.AddBeforeCollectCallback(() => errors.IncTo(signals.Errors));
     }
+
+    /// <summary>The histogram of a replica's online store reads that answered (one round trip each).</summary>
+    public IHistogram OnlineStoreReadDuration() =>
+        _factory.CreateHistogram("amlfs_online_store_read_duration_seconds", "Duration of the online store reads that answered (one round trip each).",
+            Buckets(HistogramBounds.Latency));
 
     /// <summary>Adds the feature log's counters (vectors logged, dropped, written).</summary>
     public void ObserveFeatureLog(FeatureLogger log)
@@ -70,13 +126,21 @@ internal sealed class ServerMetrics : IDisposable
         _meter.CreateObservableCounter("amlfs.feature_log.logged", () => log.Logged, description: "Served vectors buffered for the feature log");
         _meter.CreateObservableCounter("amlfs.feature_log.dropped", () => log.Dropped, description: "Served vectors the feature log dropped");
         _meter.CreateObservableCounter("amlfs.feature_log.written", () => log.Written, description: "Served vectors written to the feature log");
-        FeatureLog = log;
+        var vectors = _factory.CreateCounter("amlfs_feature_log_vectors_total", "Served feature vectors by what the feature log did with them.", ["outcome"]);
+        var (logged, dropped, written) = (vectors.WithLabels("logged"), vectors.WithLabels("dropped"), vectors.WithLabels("written"));
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            logged.IncTo(log.Logged);
+            dropped.IncTo(log.Dropped);
+            written.IncTo(log.Written);
+        });
     }
 
     public void RecordRequest(string route, string method, int status, long startTimestamp)
     {
         var seconds = Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds;
-        _routes.GetOrAdd(new RouteKey(route, method, status), static _ => BucketHistogram.ForLatency()).Record(seconds);
+        _routes.GetOrAdd(new RouteKey(route, method, status),
+            static (key, requests) => requests.WithLabels(key.Route, key.Method, key.Status.ToString(CultureInfo.InvariantCulture)), _requests).Observe(seconds);
         if (_duration.Enabled)
             _duration.Record(seconds, new("route", route), new("method", method), new("status", status));
     }
@@ -92,128 +156,32 @@ internal sealed class ServerMetrics : IDisposable
 
     public void RecordPrediction(RiskLevel level)
     {
-        Interlocked.Increment(ref _levelCounts[(int)level]);
+        _levels[(int)level].Inc();
         _predictions.Add(1, new KeyValuePair<string, object?>("level", level.WireName()));
     }
 
     /// <summary>One transaction scored by <paramref name="modelVersion"/>: its score and how long the model took.</summary>
     public void RecordScore(string modelVersion, double score, double seconds)
     {
-        var series = _models.GetOrAdd(modelVersion, static _ => new ModelSeries());
-        series.Scores.Record(score);
-        series.Duration.Record(seconds);
-        if (_scoring.Enabled)
-            _scoring.Record(seconds, new KeyValuePair<string, object?>("model_version", modelVersion));
+        var series = _models.GetOrAdd(modelVersion, static (version, metrics) => new ModelSeries(
+            metrics._scores.WithLabels(version), metrics._scoring.WithLabels(version)), this);
+        series.Scores.Observe(score);
+        series.Duration.Observe(seconds);
+        if (_scoringDuration.Enabled)
+            _scoringDuration.Record(seconds, new KeyValuePair<string, object?>("model_version", modelVersion));
     }
 
-    /// <summary>Every signal in the Prometheus text exposition format, version 0.0.4.</summary>
-    public string Render()
+    public void Dispose()
     {
-        var text = new StringBuilder(4096);
-        var c = CultureInfo.InvariantCulture;
-        text.AppendLine("# HELP amlfs_http_request_duration_seconds Duration of HTTP requests by route, method and status.");
-        text.AppendLine("# TYPE amlfs_http_request_duration_seconds histogram");
-        foreach (var (key, histogram) in _routes.OrderBy(r => r.Key.Route, StringComparer.Ordinal).ThenBy(r => r.Key.Method, StringComparer.Ordinal).ThenBy(r => r.Key.Status))
-        {
-            var labels = string.Create(c, $"route=\"{Escape(key.Route)}\",method=\"{key.Method}\",status=\"{key.Status}\"");
-            Histogram(text, "amlfs_http_request_duration_seconds", labels, histogram);
-        }
-
-        // A replica runs no engine and ingests nothing: it has none of these signals, rather than zeros that look real.
-        if (Signals is { } read)
-            RenderEngine(text, read(), Volatile.Read(ref _invalidCount));
-        text.AppendLine("# HELP amlfs_predictions_total Transactions scored, by risk level.");
-        text.AppendLine("# TYPE amlfs_predictions_total counter");
-        foreach (var level in Levels)
-            text.Append(c, $"amlfs_predictions_total{{level=\"{level.WireName()}\"}} {Volatile.Read(ref _levelCounts[(int)level])}\n");
-        RenderModels(text);
-        if (FeatureLog is { } log)
-        {
-            text.AppendLine("# HELP amlfs_feature_log_vectors_total Served feature vectors by what the feature log did with them.");
-            text.AppendLine("# TYPE amlfs_feature_log_vectors_total counter");
-            text.Append(c, $"amlfs_feature_log_vectors_total{{outcome=\"logged\"}} {log.Logged}\n");
-            text.Append(c, $"amlfs_feature_log_vectors_total{{outcome=\"dropped\"}} {log.Dropped}\n");
-            text.Append(c, $"amlfs_feature_log_vectors_total{{outcome=\"written\"}} {log.Written}\n");
-        }
-
-        if (OnlineStore is { } store)
-            RenderOnlineStore(text, store);
-        return text.ToString();
+        _graph?.Dispose();
+        _meter.Dispose();
     }
 
-    public void Dispose() => _meter.Dispose();
-
-    private static void RenderEngine(StringBuilder text, EngineSignals s, long invalid)
-    {
-        var c = CultureInfo.InvariantCulture;
-        Counter(text, "amlfs_ingest_accepted_total", "Transactions accepted by the engine.", s.Accepted);
-        Counter(text, "amlfs_ingest_duplicates_total", "Transactions reported as duplicates (counted once).", s.Duplicates);
-        text.AppendLine("# HELP amlfs_ingest_rejected_total Transactions rejected, by reason.");
-        text.AppendLine("# TYPE amlfs_ingest_rejected_total counter");
-        text.Append(c, $"amlfs_ingest_rejected_total{{reason=\"late\"}} {s.Late}\n");
-        text.Append(c, $"amlfs_ingest_rejected_total{{reason=\"future_timestamp\"}} {s.Future}\n");
-        text.Append(c, $"amlfs_ingest_rejected_total{{reason=\"invalid\"}} {invalid}\n");
-        Gauge(text, "amlfs_ingest_queue_depth", "Transactions waiting for the ingest writer and the shards.", s.QueueDepth);
-        Gauge(text, "amlfs_engine_lag_seconds", "Wall clock minus the newest accepted event time (0 before any event).", s.LagSeconds);
-        Gauge(text, "amlfs_engine_entities", "Entities held in memory.", s.Entities);
-        Counter(text, "amlfs_wal_commits_total", "Group commits of the write-ahead log.", s.Commits);
-    }
-
-    private static void RenderOnlineStore(StringBuilder text, OnlineStoreSignals store)
-    {
-        Counter(text, "amlfs_online_store_errors_total", "Round trips to the online store that failed (each answered 503).", store.Errors);
-        text.AppendLine("# HELP amlfs_online_store_read_duration_seconds Duration of the online store reads that answered (one round trip each).");
-        text.AppendLine("# TYPE amlfs_online_store_read_duration_seconds histogram");
-        Histogram(text, "amlfs_online_store_read_duration_seconds", "", store.ReadLatency);
-    }
-
-    private void RenderModels(StringBuilder text)
-    {
-        var models = _models.OrderBy(m => m.Key, StringComparer.Ordinal).ToArray();
-        text.AppendLine("# HELP amlfs_scoring_duration_seconds Time the risk model took to score and explain one transaction, by model version.");
-        text.AppendLine("# TYPE amlfs_scoring_duration_seconds histogram");
-        foreach (var (version, series) in models)
-            Histogram(text, "amlfs_scoring_duration_seconds", $"model_version=\"{Escape(version)}\"", series.Duration);
-        text.AppendLine("# HELP amlfs_risk_score Risk scores given, by model version.");
-        text.AppendLine("# TYPE amlfs_risk_score histogram");
-        foreach (var (version, series) in models)
-            Histogram(text, "amlfs_risk_score", $"model_version=\"{Escape(version)}\"", series.Scores);
-    }
-
-    /// <summary>The bucket, sum and count lines of one histogram series; <paramref name="labels"/> without braces, may be empty.</summary>
-    private static void Histogram(StringBuilder text, string name, string labels, BucketHistogram histogram)
-    {
-        var c = CultureInfo.InvariantCulture;
-        var prefix = labels.Length == 0 ? "" : labels + ",";
-        var series = labels.Length == 0 ? "" : "{" + labels + "}";
-        var (buckets, count, sum) = histogram.Read();
-        long cumulative = 0;
-        for (var i = 0; i < histogram.Bounds.Count; i++)
-        {
-            cumulative += buckets[i];
-            text.Append(c, $"{name}_bucket{{{prefix}le=\"{histogram.Bounds[i]}\"}} {cumulative}\n");
-        }
-
-        text.Append(c, $"{name}_bucket{{{prefix}le=\"+Inf\"}} {count}\n");
-        text.Append(c, $"{name}_sum{series} {sum}\n");
-        text.Append(c, $"{name}_count{series} {count}\n");
-    }
-
-    private static void Counter(StringBuilder text, string name, string help, long value) =>
-        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n");
-
-    private static void Gauge(StringBuilder text, string name, string help, double value) =>
-        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n");
-
-    private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+    private static HistogramConfiguration Buckets(double[] bounds) =>
+        new() { Buckets = bounds, ExemplarBehavior = ExemplarBehavior.NoExemplars() };
 
     private readonly record struct RouteKey(string Route, string Method, int Status);
 
     /// <summary>The score distribution and scoring time of one model version.</summary>
-    private sealed class ModelSeries
-    {
-        public BucketHistogram Scores { get; } = new(BucketHistogram.ScoreBounds);
-
-        public BucketHistogram Duration { get; } = new(BucketHistogram.ScoringBounds);
-    }
+    private sealed record ModelSeries(Prometheus.Histogram.Child Scores, Prometheus.Histogram.Child Duration);
 }

@@ -1,14 +1,16 @@
 using Amlfs.Engine;
 using Amlfs.Server.Contracts;
 using Amlfs.Server.FeatureLogging;
+using Amlfs.Server.Observability;
 
 namespace Amlfs.Server.Serving;
 
 /// <summary>
 /// Reads every stored feature of one entity as of a time, as <c>GET /features</c> serves them, from whichever
-/// <see cref="IFeatureSource"/> runs; every vector it serves goes to the feature log when there is one.
+/// <see cref="IFeatureSource"/> runs; every vector it serves goes to the data quality counts and to the feature log when
+/// there is one.
 /// </summary>
-internal sealed class FeatureReader(ActiveDefinitions definitions, IFeatureSource source, FeatureLogger? log, TimeProvider clock)
+internal sealed class FeatureReader(ActiveDefinitions definitions, IFeatureSource source, FeatureQuality quality, FeatureLogger? log, TimeProvider clock)
 {
     /// <inheritdoc cref="IFeatureSource.AsOfProblem"/>
     public string? AsOfProblem(long asOfMs) => source.AsOfProblem(asOfMs);
@@ -22,6 +24,7 @@ internal sealed class FeatureReader(ActiveDefinitions definitions, IFeatureSourc
     {
         var values = new double[entity.Features.Count];
         var read = await source.ReadAsync(entity, id, asOfMs, values, cancellationToken).ConfigureAwait(false);
+        quality.Record(entity, values);
         log?.LogFeatures(entity, id, asOfMs, read.LogSequence, read.Neighbours, clock.GetUtcNow().ToUnixTimeMilliseconds(), values);
         var features = new Dictionary<string, double>(values.Length, StringComparer.Ordinal);
         for (var i = 0; i < values.Length; i++)

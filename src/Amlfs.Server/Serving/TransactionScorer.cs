@@ -15,12 +15,12 @@ namespace Amlfs.Server.Serving;
 /// contract rule 2), and the request features of every entity type the transaction names (the customer, the merchant,
 /// and others by their join keys, such as its IP and device: <see cref="ModelInputLayout"/>), then the risk model and
 /// its explanation. The values come from whichever <see cref="IFeatureSource"/> runs, in one read for all the
-/// transactions; every vector scored goes to the feature log when there is one, and every score to the metrics. Reads
-/// only: recording a transaction is the caller's next step.
+/// transactions; every vector scored goes to the data quality counts and to the feature log when there is one, and
+/// every score to the metrics. Reads only: recording a transaction is the caller's next step.
 /// </summary>
 internal sealed class TransactionScorer(
     ActiveDefinitions definitions, RulesRiskModel rules, ActiveRiskModel models, IFeatureSource features, ServerMetrics metrics,
-    FeatureLogger? log, TimeProvider clock)
+    FeatureQuality quality, FeatureLogger? log, TimeProvider clock)
 {
     /// <summary>Sentences a learned model's explanation gives before the rules' own reasons.</summary>
     private const int ExplainedContributions = 3;
@@ -115,7 +115,11 @@ internal sealed class TransactionScorer(
             layout.FillGroup(g, inputs.Values[g], layoutValues);
             var vector = layoutValues.AsSpan(layout.Offset(g), ModelInputLayout.Width(entity));
             if (inputs.Ids[g] is { } id)
+            {
+                quality.Record(entity, vector);
                 log?.LogPredict(entity, id, q, inputs.Reads[g].LogSequence, inputs.Reads[g].Neighbours, servedAtMs, transaction, vector);
+            }
+
             for (var i = 0; i < vector.Length; i++)
                 used.TryAdd(i < entity.Features.Count ? entity.Features[i].Name : entity.RequestFeatures[i - entity.Features.Count].Name, vector[i]);
         }

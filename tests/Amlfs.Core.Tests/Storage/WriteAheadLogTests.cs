@@ -211,8 +211,8 @@ public sealed class WriteAheadLogTests
     {
         using var dir = new TempDirectory();
         var segment = WriteLog(dir.Path, 2);
-        var record = new byte[WalRecordCodec.MaxRecordBytes(Full(9))];
-        var size = WalRecordCodec.Write(record, 9, Full(9));
+        var record = new byte[WalRecordCodec.Instance.MaxRecordBytes(Full(9))];
+        var size = WalRecordCodec.Instance.Write(record, 9, Full(9));
         using (var file = new FileStream(segment, FileMode.Append))
             file.Write(record.AsSpan(0, size));
         var e = Assert.Throws<InvalidDataException>(() => WriteAheadLog.Open(dir.Path, Small));
@@ -367,7 +367,7 @@ public sealed class WriteAheadLogTests
 
     /// <summary>The exact size of a transaction's record, header included.</summary>
     internal static int RecordSize(Transaction transaction) =>
-        WalRecordCodec.Write(new byte[WalRecordCodec.MaxRecordBytes(transaction)], 1, transaction);
+        WalRecordCodec.Instance.Write(new byte[WalRecordCodec.Instance.MaxRecordBytes(transaction)], 1, transaction);
 
     /// <summary>Writes records 1 to <paramref name="count"/> in 4 KiB segments; returns the last segment's path.</summary>
     private static string WriteLog(string directory, int count)

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using Amlfs.Decisions;
+using Amlfs.OfflineStore;
 using Amlfs.Scoring;
 using Amlfs.Transactions;
 using Parquet;
@@ -9,23 +9,18 @@ using Parquet.Schema;
 namespace Amlfs.Parquet.Decisions;
 
 /// <summary>
-/// The decision log in the offline store: <c>DIR/decisions/date=YYYY-MM-DD/part-*.parquet</c>, partitioned by the UTC
-/// day of the transactions' times, one row per decision. Columns: <c>transaction_id</c>, <c>customer_id</c>,
-/// <c>merchant_id</c>, <c>destination_type</c>, <c>amount</c> (currency units), <c>timestamp</c> (the transaction's
-/// time), <c>log_sequence</c>, <c>decided_at</c>, <c>risk_score</c>, <c>risk_level</c> (LOW, MEDIUM, HIGH),
-/// <c>model_version</c>, <c>anomaly_score</c> (null for the rules model) and <c>contributions</c>: for a decision that
-/// alerts, its explanation as a JSON array of <c>{"feature", "value", "contribution"}</c>, largest first (DuckDB reads
-/// it with its JSON functions); null for the others. Each file's key-value metadata <c>amlfs.through_sequence</c> is the
-/// highest log sequence whose decision the files written so far hold: where scoring resumes after a restart.
+/// The offline store's decisions table: <c>DIR/decisions/date=YYYY-MM-DD/part-log-FIRST-LAST.parquet</c>, rolled from
+/// the decision log by <see cref="Roll.DecisionRoller"/>, partitioned by the UTC day of the transactions' times, one row
+/// per decision. Columns: <c>transaction_id</c>, <c>customer_id</c>, <c>merchant_id</c>, <c>destination_type</c>,
+/// <c>amount</c> (currency units), <c>timestamp</c> (the transaction's time), <c>log_sequence</c>, <c>decided_at</c>,
+/// <c>risk_score</c>, <c>risk_level</c> (LOW, MEDIUM, HIGH), <c>model_version</c>, <c>anomaly_score</c> (null for the
+/// rules model) and <c>contributions</c>: for a decision that alerts, its explanation as a JSON array of
+/// <c>{"feature", "value", "contribution"}</c>, largest first (DuckDB reads it with its JSON functions); null for the
+/// others; and <c>features_as_of</c>: null when the features were read as of the transaction's time, as they almost
+/// always are, or the instant they were read as of (<see cref="Decision.FeaturesAsOfMs"/>).
 /// </summary>
-public static class DecisionLogFiles
+public static class DecisionTable
 {
-    /// <summary>The folder of the decision log under a data directory.</summary>
-    public const string Folder = "decisions";
-
-    /// <summary>The metadata key of the highest log sequence decided once the file is written.</summary>
-    public const string ThroughSequenceKey = "amlfs.through_sequence";
-
     private static readonly DataField TransactionId = new DataField<string>("transaction_id", false);
     private static readonly DataField CustomerId = new DataField<string>("customer_id", false);
     private static readonly DataField MerchantId = new DataField<string>("merchant_id", false);
@@ -39,56 +34,32 @@ public static class DecisionLogFiles
     private static readonly DataField ModelVersion = new DataField<string>("model_version", false);
     private static readonly DataField Anomaly = new DataField<double?>("anomaly_score", true);
     private static readonly DataField Contributions = new DataField<string>("contributions", true);
+    private static readonly DataField FeaturesAsOf = new DateTimeDataField("features_as_of", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis, isNullable: true);
 
     private static readonly ParquetSchema Schema = new(
-        TransactionId, CustomerId, MerchantId, Destination, Amount, Timestamp, LogSequence, DecidedAt, Score, Level, ModelVersion, Anomaly, Contributions);
+        TransactionId, CustomerId, MerchantId, Destination, Amount, Timestamp, LogSequence, DecidedAt, Score, Level, ModelVersion, Anomaly, Contributions, FeaturesAsOf);
 
-    private static long _files;
-
-    /// <summary>The decision log's directory under a data directory.</summary>
-    public static string Directory(string root) => Path.Combine(root, Folder);
-
-    /// <summary>
-    /// Writes decisions, one new file per UTC day of their transactions' times, each with
-    /// <paramref name="throughSequence"/> in its metadata. Returns the files written.
-    /// </summary>
-    public static async Task<IReadOnlyList<string>> WriteAsync(string root, IReadOnlyList<Decision> decisions, long throughSequence,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(root);
-        ArgumentNullException.ThrowIfNull(decisions);
-        var written = new List<string>();
-        foreach (var day in decisions.GroupBy(d => DateOnly.FromDateTime(Utc(d.EventTimeMs))).OrderBy(g => g.Key))
-        {
-            var rows = day.ToArray();
-            var name = string.Create(CultureInfo.InvariantCulture,
-                $"part-{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds():D13}-{Environment.ProcessId}-{Interlocked.Increment(ref _files):D6}.parquet");
-            var path = Path.Combine(Directory(root), string.Create(CultureInfo.InvariantCulture, $"date={day.Key:yyyy-MM-dd}"), name);
-            await TransactionParquetWriter.WriteFileAsync(path, stream => WriteRowsAsync(stream, rows, throughSequence, cancellationToken)).ConfigureAwait(false);
-            written.Add(path);
-        }
-
-        return written;
-    }
-
-    /// <summary>Every decision under a data directory, file by file, and the highest sequence the files say they hold (0 for none).</summary>
-    public static async Task<(IReadOnlyList<Decision> Decisions, long ThroughSequence)> ReadAsync(string root, CancellationToken cancellationToken = default)
+    /// <summary>Every rolled decision under a data directory, in the order of the files' names and their rows.</summary>
+    public static async Task<IReadOnlyList<Decision>> ReadAsync(string root, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(root);
         var decisions = new List<Decision>();
-        long through = 0;
-        var directory = Directory(root);
-        if (!System.IO.Directory.Exists(directory))
-            return (decisions, 0);
-        foreach (var file in System.IO.Directory.EnumerateFiles(directory, "*.parquet", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-            through = Math.Max(through, await ReadFileAsync(file, decisions, cancellationToken).ConfigureAwait(false));
-        return (decisions, through);
+        var dataset = DatasetLayout.DecisionsDirectory(root);
+        foreach (var date in DatasetLayout.DatasetPartitionDates(dataset))
+        {
+            foreach (var file in DatasetLayout.DatasetPartitionFiles(dataset, date))
+                await ReadFileAsync(file, decisions, cancellationToken).ConfigureAwait(false);
+        }
+
+        return decisions;
     }
 
-    private static async Task WriteRowsAsync(Stream stream, Decision[] rows, long throughSequence, CancellationToken cancellationToken)
+    /// <summary>Writes one file's decisions, in the given order, as one row group.</summary>
+    public static async Task WriteRowsAsync(Stream stream, IReadOnlyList<Decision> rows, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(rows);
         await using var writer = await ParquetWriter.CreateAsync(Schema, stream, TransactionParquetWriter.WriteOptions(), cancellationToken: cancellationToken).ConfigureAwait(false);
-        writer.CustomMetadata = new Dictionary<string, string> { [ThroughSequenceKey] = throughSequence.ToString(CultureInfo.InvariantCulture) };
         using var group = writer.CreateRowGroup();
         await group.WriteAsync(TransactionId, rows.Select(r => r.TransactionId).ToArray()).ConfigureAwait(false);
         await group.WriteAsync(CustomerId, rows.Select(r => r.CustomerId).ToArray()).ConfigureAwait(false);
@@ -104,10 +75,12 @@ public static class DecisionLogFiles
         await group.WriteAsync<double>(Anomaly, rows.Select(r => r.AnomalyScore).ToArray(), cancellationToken: cancellationToken).ConfigureAwait(false);
         await group.WriteAsync(Contributions, rows.Select(r => r.Contributions is { } c ? JsonSerializer.Serialize(c, DecisionJsonContext.Default.IReadOnlyListDecisionContribution) : null).ToArray())
             .ConfigureAwait(false);
+        await group.WriteAsync<DateTime>(FeaturesAsOf, rows.Select(r => r.FeaturesAsOfMs is { } ms ? Utc(ms) : (DateTime?)null).ToArray(), cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
         group.CompleteValidate();
     }
 
-    private static async Task<long> ReadFileAsync(string path, List<Decision> decisions, CancellationToken cancellationToken)
+    private static async Task ReadFileAsync(string path, List<Decision> decisions, CancellationToken cancellationToken)
     {
         var reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
@@ -146,6 +119,8 @@ public static class DecisionLogFiles
                 var anomalies = new double?[count];
                 await group.ReadAsync<double>(Need(Anomaly), anomalies.AsMemory(), cancellationToken: cancellationToken).ConfigureAwait(false);
                 var contributions = await Strings(Contributions).ConfigureAwait(false);
+                var asOf = new DateTime?[count];
+                await group.ReadAsync<DateTime>(Need(FeaturesAsOf), asOf.AsMemory(), cancellationToken: cancellationToken).ConfigureAwait(false);
                 for (var r = 0; r < count; r++)
                 {
                     decisions.Add(new Decision(
@@ -156,15 +131,13 @@ public static class DecisionLogFiles
                         ParseLevel(levels[r], path), versions[r] ?? "")
                     {
                         AnomalyScore = anomalies[r],
+                        FeaturesAsOfMs = asOf[r] is { } features ? UnixMs(features) : null,
                         Contributions = contributions[r] is { } json
                             ? JsonSerializer.Deserialize(json, DecisionJsonContext.Default.IReadOnlyListDecisionContribution)
                             : null,
                     });
                 }
             }
-
-            return reader.CustomMetadata.TryGetValue(ThroughSequenceKey, out var text)
-                && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var through) ? through : 0;
         }
     }
 

@@ -1,0 +1,9 @@
+namespace Amlfs.Alerts;
+
+/// <summary>How urgent an alert is, as its rule declares (<c>level:</c> info, warning or critical).</summary>
+public enum AlertLevel
+{
+    Info,
+    Warning,
+    Critical,
+}
