@@ -32,6 +32,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (!File.Exists(ChromiumPath))
             return; // the tests are skipped (or, in CI, fail on the missing browser)
         Directory.CreateDirectory(ScreenshotDirectory);
+        // Every expectation waits up to 20 s: the machine is small and CI runs other test assemblies beside these.
+        Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
