@@ -1,4 +1,5 @@
 using Amlfs.Server.Api;
+using Amlfs.Server.Dashboard;
 using Amlfs.Server.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -9,7 +10,8 @@ namespace Amlfs.Server;
 
 /// <summary>
 /// Builds the amlfs server: one process with the engine, the embedded durable store (recovered before the port
-/// opens), the HTTP API with its OpenAPI document and docs at <c>/docs</c>, and optionally a synthetic producer; or,
+/// opens), the HTTP API with its OpenAPI document and docs at <c>/docs</c>, the live dashboard at <c>/</c>, and
+/// optionally a synthetic producer; or,
 /// with <see cref="ServerSettings.OnlineStore"/>, a stateless replica that serves the same read and scoring API from
 /// the entity states in an online store.
 /// </summary>
@@ -34,10 +36,12 @@ public static class AmlfsServer
         builder.AddAmlfsHost(settings, logging);
         builder.Services.AddAmlfsRuntime(settings, clock ?? TimeProvider.System);
         builder.Services.AddAmlfsApi();
+        builder.Services.AddDashboard();
 
         var app = builder.Build();
         app.Services.GetRequiredService<AmlfsRuntime>(); // recovery runs here, before the port opens
         app.MapAmlfsApi();
+        app.MapDashboardApi();
         return app;
     }
 

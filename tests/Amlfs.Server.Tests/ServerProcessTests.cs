@@ -121,6 +121,9 @@ public sealed class ServerProcessTests : IDisposable
         Assert.True(long.Parse(producer.GetProperty("details").GetProperty("accepted").GetString()!, System.Globalization.CultureInfo.InvariantCulture) >= 10, producer.ToString());
         foreach (var url in new[] { "/docs", "/health", "/metrics" })
             Assert.Contains(up.Address.ToString().TrimEnd('/') + url, up.Output, StringComparison.Ordinal);
+        // The banner links the dashboard, which the process serves from its own assembly.
+        Assert.Contains("Dashboard " + up.Address.ToString().TrimEnd('/') + "/", up.Output, StringComparison.Ordinal);
+        Assert.Contains("uPlot.iife.min.js", await client.GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.Ordinal);
         Assert.Equal(0, await up.InterruptAsync());
     }
 

@@ -279,6 +279,7 @@ internal static class ServeCommand
                     await output.WriteLineAsync("  Store     not answering yet: feature reads answer 503 until it does (details in /health)");
             }
 
+            await output.WriteLineAsync($"  Dashboard {address}/");
             await output.WriteLineAsync($"  API       {address}");
             await output.WriteLineAsync($"  Docs      {address}/docs");
             await output.WriteLineAsync($"  Health    {address}/health");

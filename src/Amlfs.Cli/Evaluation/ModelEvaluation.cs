@@ -17,7 +17,8 @@ namespace Amlfs.Cli.Evaluation;
 /// Evaluates a model version (or the rules) on a period of an offline store: the labelled transactions of the period
 /// with their point-in-time features, computed under the model's data directory's active definitions (every label
 /// known now counts), scored as <c>/predict</c> scores them; the rules model is scored on the same rows for
-/// comparison. With a report path, also writes the HTML report (<see cref="EvaluationReport"/>).
+/// comparison. With a report path, also writes the HTML report (<see cref="EvaluationReport"/>), and keeps a copy of a
+/// registered version's in the model registry (<see cref="ModelRegistry.ReportPath"/>).
 /// </summary>
 internal static class ModelEvaluation
 {
@@ -99,9 +100,24 @@ internal static class ModelEvaluation
                 FeatureValues = explained.Values,
             };
             EvaluationReport.Write(page, report);
+            if (manifest is not null)
+                KeepReport(registry, version, report);
         }
 
         return new ModelEvaluationResult(version, metrics, rulesMetrics, typologies);
+    }
+
+    /// <summary>
+    /// Keeps a copy of a registered version's report in the model registry, where the dashboard's model page finds it;
+    /// replaced whole, so a reader never sees half of one.
+    /// </summary>
+    private static void KeepReport(ModelRegistry registry, string version, string report)
+    {
+        var kept = registry.ReportPath(version);
+        Directory.CreateDirectory(Path.GetDirectoryName(kept)!);
+        var temporary = kept + ".tmp";
+        File.Copy(report, temporary, overwrite: true);
+        File.Move(temporary, kept, overwrite: true);
     }
 
     /// <summary>TreeSHAP values and feature values of rows spread evenly over the period, for the report's SHAP sections.</summary>

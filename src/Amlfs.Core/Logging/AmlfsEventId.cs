@@ -8,7 +8,7 @@ namespace Amlfs.Logging;
 /// <remarks>
 /// Ranges: 1000-1099 the embedded store (write-ahead log, snapshots, recovery); 1100-1199 ingest; 1200-1299 serving
 /// from an online store; 1300-1399 risk models; 2000-2099 Kafka workers; 3000-3099 synthetic traffic; 3100-3199 the feature log; 3200-3299
-/// streaming decisions; 3300-3399 alerts; 4000-4099 the offline store; 5000-5099 server hosting.
+/// streaming decisions; 3300-3399 alerts; 4000-4099 the offline store; 5000-5099 server hosting; 5100-5199 the dashboard.
 /// </remarks>
 public static class AmlfsEventId
 {
@@ -184,4 +184,12 @@ public static class AmlfsEventId
 
     /// <summary>The write-ahead log no longer holds records that were never decided; streaming decisions stay off.</summary>
     public const int DecisionsCannotCatchUp = 3204;
+
+    // The dashboard, 5100-5199
+
+    /// <summary>One second's overview sample could not be taken; the next second tries again.</summary>
+    public const int DashboardSampleFailed = 5101;
+
+    /// <summary>A decision's explanation could not be recomputed on demand; the page says so.</summary>
+    public const int DashboardExplainFailed = 5102;
 }

@@ -12,6 +12,7 @@ namespace Amlfs.Learning.Models;
 /// DIR/models/gbt-1/model.json     the manifest (ModelManifest)
 /// DIR/models/gbt-1/anomaly.json   the unsupervised model trained with it
 /// DIR/models/active.json          the active version and the activations before it
+/// DIR/models/reports/gbt-1.html   the newest evaluation report of a version (amlfs evaluate --report)
 /// </code>
 /// A version is written under a temporary name and renamed into place whole, and <c>active.json</c> is replaced
 /// atomically, so a crash never leaves a half version or a pointer to one. Versions are never changed once written;
@@ -64,6 +65,16 @@ public sealed class ModelRegistry
             ? JsonSerializer.Deserialize(File.ReadAllBytes(ActivationPath), ModelRegistryJson.Default.ModelActivation)
                 ?? throw new InvalidDataException($"{ActivationPath}: empty")
             : new ModelActivation(null, []);
+
+    /// <summary>
+    /// Where the newest evaluation report of <paramref name="version"/> is kept (<c>DIR/models/reports/VERSION.html</c>),
+    /// outside the version's own folder, which never changes once written.
+    /// </summary>
+    public string ReportPath(string version)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(version);
+        return Path.Combine(Directory, "reports", version + ".html");
+    }
 
     /// <summary>The active version, or null when the rules score.</summary>
     public string? ActiveVersion => Activation.Active;

@@ -5,6 +5,7 @@ using Amlfs.Server.Ingestion;
 using Amlfs.Server.Observability;
 using Amlfs.Server.Serving;
 using Amlfs.Storage;
+using Amlfs.Transactions;
 using Microsoft.Extensions.Logging;
 
 namespace Amlfs.Server.Hosting;
@@ -56,6 +57,15 @@ internal abstract class AmlfsRuntime : IDisposable
     public abstract IReadOnlyList<IComponentHealthCheck> HealthChecks { get; }
 
     private protected ILogger Logger { get; }
+
+    /// <summary>The engine's and the pipeline's counters and gauges now; null for a runtime without an engine (a replica).</summary>
+    public virtual EngineSignals? ReadEngineSignals() => null;
+
+    /// <summary>
+    /// The accepted transaction at <paramref name="sequence"/> of the write-ahead log while the log still holds it; null
+    /// when it does not, or for a runtime without a log (a replica).
+    /// </summary>
+    public virtual Transaction? FindLogged(long sequence) => null;
 
     /// <summary>
     /// Builds the runtime the settings ask for: a replica when <see cref="ServerSettings.OnlineStore"/> is set, else

@@ -6,6 +6,7 @@ using Amlfs.Server.Ingestion;
 using Amlfs.Server.Observability;
 using Amlfs.Server.Serving;
 using Amlfs.Storage;
+using Amlfs.Transactions;
 using Microsoft.Extensions.Logging;
 
 namespace Amlfs.Server.Hosting;
@@ -119,6 +120,26 @@ internal sealed partial class EmbeddedRuntime : AmlfsRuntime
         Store.Dispose();
         Engine.Dispose();
         _deadLetters.Dispose();
+    }
+
+    public override EngineSignals? ReadEngineSignals() => ReadSignals();
+
+    public override Transaction? FindLogged(long sequence)
+    {
+        try
+        {
+            var log = Store.Log;
+            if (sequence < log.FirstSequence || sequence > log.LastSequence)
+                return null;
+            foreach (var record in log.ReadFrom(sequence - 1))
+                return record.Sequence == sequence ? record.Transaction : null;
+            return null;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or ObjectDisposedException)
+        {
+            // Retention deleted the segment while it was being found, or the store is closing.
+            return null;
+        }
     }
 
     private EngineSignals ReadSignals()

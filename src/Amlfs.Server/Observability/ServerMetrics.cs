@@ -167,6 +167,9 @@ internal sealed class ServerMetrics : IDisposable
             _duration.Record(seconds, new("route", route), new("method", method), new("status", status));
     }
 
+    /// <summary>Transactions rejected by validation so far (the dashboard's rejected-as-invalid series).</summary>
+    public long Invalid => Volatile.Read(ref _invalidCount);
+
     public void RecordInvalid(int count)
     {
         Interlocked.Add(ref _invalidCount, count);

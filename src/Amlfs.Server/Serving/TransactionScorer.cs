@@ -53,8 +53,10 @@ internal sealed class TransactionScorer(
     /// it and its request features, as <see cref="ScoreAsync"/> scores it, in one read for all of them. The explanation
     /// is computed only for a decision that alerts (HIGH): a learned model's exact contributions, largest first, or the
     /// rules that fired; the others keep the score alone. <paramref name="sequences"/> are the transactions' log sequences.
+    /// <paramref name="explainEvery"/> explains every decision whatever its level (the dashboard, on demand).
     /// </summary>
-    public async ValueTask<Decision[]> DecideAsync(IReadOnlyList<Transaction> transactions, IReadOnlyList<long> sequences, CancellationToken cancellationToken)
+    public async ValueTask<Decision[]> DecideAsync(
+        IReadOnlyList<Transaction> transactions, IReadOnlyList<long> sequences, CancellationToken cancellationToken, bool explainEvery = false)
     {
         // One model decides the whole batch. The rules read the customer's features alone, so only those are read for them.
         var model = models.Current;
@@ -77,7 +79,7 @@ internal sealed class TransactionScorer(
                 var assessment = rules.Score(layoutValues.AsSpan(0, ModelInputLayout.Width(layout.Entities[0])), transaction.Amount);
                 decisions[i] = Of(assessment.Score, assessment.Level, assessment.ModelVersion) with
                 {
-                    Contributions = assessment.Level == RiskLevel.High
+                    Contributions = assessment.Level == RiskLevel.High || explainEvery
                         ? [.. assessment.Reasons.Where(r => r.Code != RiskReasonCode.NoRiskFactors).Select(r => new DecisionContribution(r.Code.ToString(), r.Value, r.Contribution))]
                         : null,
                 };
@@ -87,7 +89,7 @@ internal sealed class TransactionScorer(
             var modelInputs = new double[model.InputNames.Count];
             var verdict = model.ScoreOnly(layoutValues, modelInputs);
             DecisionContribution[]? contributions = null;
-            if (verdict.Level == RiskLevel.High)
+            if (verdict.Level == RiskLevel.High || explainEvery)
             {
                 var shap = new double[model.InputNames.Count];
                 verdict = model.Score(layoutValues, modelInputs, shap);

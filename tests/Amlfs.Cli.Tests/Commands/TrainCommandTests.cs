@@ -136,6 +136,8 @@ public sealed class TrainCommandTests : IDisposable
         var report = File.ReadAllText(_cli.PathOf("report.html"));
         Assert.Contains("<svg", report, StringComparison.Ordinal);
         Assert.DoesNotContain("src=\"http", report, StringComparison.Ordinal);
+        // The registry keeps a copy of a version's report, which the dashboard's model page serves.
+        Assert.Equal(report, File.ReadAllText(new ModelRegistry(Data).ReportPath("gbt-1")));
     }
 
     [Fact]

@@ -1,0 +1,21 @@
+namespace Amlfs.Server.Dashboard;
+
+/// <summary>Counts since the process started, for the overview's counters; null where the process has no such signal.</summary>
+internal sealed record OverviewTotals
+{
+    public long? Accepted { get; init; }
+
+    public long? Duplicates { get; init; }
+
+    /// <summary>Late, future-timestamped and invalid transactions together.</summary>
+    public long? Rejected { get; init; }
+
+    public long? Decisions { get; init; }
+
+    /// <summary>HIGH decisions.</summary>
+    public long? Alerts { get; init; }
+
+    public long PredictRequests { get; init; }
+
+    public long? Entities { get; init; }
+}

@@ -1,0 +1,166 @@
+using System.Globalization;
+using Amlfs.Testing;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace Amlfs.Dashboard.Tests;
+
+/// <summary>
+/// The dashboard in a real browser (Debian's Chromium, headless) against a real server on a real port: the live
+/// overview, an alert and its decision, an entity as of an earlier instant, the model page and the language switch.
+/// Each test saves a screenshot of the pages it saw under <c>screenshots/</c> of the test output directory.
+/// </summary>
+public sealed class DashboardBrowserTests(BrowserFixture fixture, ITestOutputHelper output) : IClassFixture<BrowserFixture>
+{
+    /// <summary>How long a page may take to show what a test waits for: generous, the machine is shared.</summary>
+    private const float Patience = 20_000;
+
+    private RunningServer Server => fixture.Server;
+
+    [ChromiumFact]
+    public async Task The_overview_counters_move_while_transactions_arrive()
+    {
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        await WaitReadyAsync(page, "overview");
+        var accepted = page.Locator("#total-accepted");
+        await Assertions.Expect(accepted).Not.ToHaveTextAsync("—", new() { Timeout = Patience });
+        var before = Number(await accepted.TextContentAsync());
+
+        var now = DateTimeOffset.UtcNow;
+        var items = Enumerable.Range(0, 25)
+            .Select(i => SuspiciousBurst.Item($"ov-{Guid.NewGuid():N}", "CUST_OVERVIEW", 40m + i, now.AddSeconds(-30 + i), "MERCH_1", "10.1.0.1"));
+        var (status, _) = await Server.PostJsonAsync("/transactions", System.Text.Json.JsonSerializer.Serialize(items));
+        Assert.Equal(200, status);
+
+        await page.WaitForFunctionAsync(
+            "before => { const v = document.querySelector('#total-accepted').textContent.replace(/[^0-9]/g, ''); return Number(v) >= before + 25; }",
+            before, new() { Timeout = Patience });
+        await Assertions.Expect(page.Locator("#chart-tps canvas")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#health [data-component=engine]")).ToHaveAttributeAsync("data-status", "healthy", new() { Timeout = Patience });
+        Saved(await BrowserFixture.ScreenshotAsync(page, "overview"));
+    }
+
+    [ChromiumFact]
+    public async Task An_alert_appears_after_a_suspicious_burst_and_its_decision_shows_the_explanation_chart()
+    {
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/#/alerts");
+        await WaitReadyAsync(page, "alerts");
+
+        var (burst, alertId) = SuspiciousBurst.For("CUST_BURST", DateTimeOffset.UtcNow);
+        var (status, _) = await Server.PostJsonAsync("/transactions", burst);
+        Assert.Equal(200, status);
+
+        // No reload: the list follows the live stream.
+        var row = page.Locator($"#alerts-table tr[data-transaction-id='{alertId}']");
+        await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = Patience });
+        await Assertions.Expect(row.Locator("[data-level]")).ToHaveAttributeAsync("data-level", "HIGH");
+        Saved(await BrowserFixture.ScreenshotAsync(page, "alerts"));
+
+        await row.ClickAsync();
+        await WaitReadyAsync(page, "decision");
+        await Assertions.Expect(page.Locator("#decision-id")).ToHaveTextAsync(alertId);
+        await Assertions.Expect(page.Locator("#decision-chart canvas")).ToBeVisibleAsync();
+        var bars = await page.Locator("#decision-contributions tbody tr").CountAsync();
+        Assert.True(bars >= 2, $"the explanation lists {bars} contributions");
+        // Largest first.
+        var contributions = (await page.Locator("#decision-contributions tbody tr td:nth-child(3)").AllTextContentsAsync()).Select(Number).ToArray();
+        Assert.Equal(contributions.OrderByDescending(Math.Abs), contributions);
+        await Assertions.Expect(page.Locator("#decision-features details").First).ToBeVisibleAsync();
+        Saved(await BrowserFixture.ScreenshotAsync(page, "decision"));
+    }
+
+    [ChromiumFact]
+    public async Task The_entity_page_shows_features_as_of_an_earlier_instant()
+    {
+        var now = DateTimeOffset.UtcNow;
+        // Four payments four minutes ago, four more one minute ago (within the allowed lateness of 5 minutes whatever the
+        // other tests sent): as of two and a half minutes ago the hour holds four.
+        var items = Enumerable.Range(0, 8).Select(i => SuspiciousBurst.Item(
+            $"ent-{i}-{Guid.NewGuid():N}", "CUST_ENTITY", 100m + i, now.AddMinutes(i < 4 ? -4 : -1).AddSeconds(i), "MERCH_" + (i % 3), "10.2.0." + i));
+        var (status, _) = await Server.PostJsonAsync("/transactions", System.Text.Json.JsonSerializer.Serialize(items));
+        Assert.Equal(200, status);
+        var at = now.AddSeconds(-150).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"/#/entity/customer/CUST_ENTITY?at={at}");
+        await WaitReadyAsync(page, "entity");
+
+        var count = page.Locator("#entity-features tr[data-feature=txn_count_1h]");
+        await Assertions.Expect(count.Locator("td.now")).ToHaveTextAsync("8");
+        await Assertions.Expect(count.Locator("td.at")).ToHaveTextAsync("4");
+        await Assertions.Expect(page.Locator("#entity-at-heading")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#entity-charts canvas").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#entity-counterparties tbody tr").First).ToBeVisibleAsync(new() { Timeout = Patience });
+        Saved(await BrowserFixture.ScreenshotAsync(page, "entity"));
+    }
+
+    [ChromiumFact]
+    public async Task The_model_page_shows_the_model_that_decides_and_that_drift_is_not_computed_yet()
+    {
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/#/model");
+        await WaitReadyAsync(page, "model");
+
+        await Assertions.Expect(page.Locator("#model-version")).ToHaveTextAsync("rules-1");
+        await Assertions.Expect(page.Locator("#drift")).ToHaveAttributeAsync("data-computed", "false");
+        await Assertions.Expect(page.Locator("#drift-status")).ToHaveTextAsync("Not computed yet.");
+        Saved(await BrowserFixture.ScreenshotAsync(page, "model"));
+    }
+
+    [ChromiumFact]
+    public async Task The_language_switch_translates_the_pages_and_is_remembered()
+    {
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        await WaitReadyAsync(page, "overview");
+        await Assertions.Expect(page.Locator("nav a[data-page=overview]")).ToHaveTextAsync("Overview");
+
+        await page.SelectOptionAsync("#lang", "pt-BR");
+        await WaitReadyAsync(page, "overview");
+        await Assertions.Expect(page.Locator("nav a[data-page=overview]")).ToHaveTextAsync("Visão geral");
+        await Assertions.Expect(page.Locator("#overview h1")).ToHaveTextAsync("Visão geral");
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "pt-BR");
+
+        await page.ReloadAsync();
+        await WaitReadyAsync(page, "overview");
+        await Assertions.Expect(page.Locator("nav a[data-page=alerts]")).ToHaveTextAsync("Alertas");
+        await page.GotoAsync("/#/model");
+        await WaitReadyAsync(page, "model");
+        await Assertions.Expect(page.Locator("#drift-status")).ToHaveTextAsync("Ainda não calculado.");
+        Saved(await BrowserFixture.ScreenshotAsync(page, "model-pt-BR"));
+
+        // Every word has both languages.
+        var missing = await page.EvaluateAsync<string[]>(
+            "() => { const d = window.AMLFS_I18N; return Object.keys(d.en).filter(k => !(k in d['pt-BR'])).concat(Object.keys(d['pt-BR']).filter(k => !(k in d.en))); }");
+        Assert.Empty(missing);
+    }
+
+    [ChromiumFact]
+    public async Task A_Portuguese_browser_opens_the_dashboard_in_Portuguese()
+    {
+        await using var context = await fixture.NewContextAsync(locale: "pt-BR");
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/#/alerts");
+        await WaitReadyAsync(page, "alerts");
+        await Assertions.Expect(page.Locator("#alerts h1")).ToHaveTextAsync("Alertas");
+        Saved(await BrowserFixture.ScreenshotAsync(page, "alerts-pt-BR"));
+    }
+
+    private static async Task WaitReadyAsync(IPage page, string name) =>
+        await Assertions.Expect(page.Locator($"main#page[data-page='{name}'][data-ready='true']")).ToBeAttachedAsync(new() { Timeout = Patience });
+
+    private static double Number(string? text)
+    {
+        var digits = new string((text ?? "").Where(c => char.IsDigit(c) || c is '-' or '.' or '−').ToArray()).Replace('−', '-');
+        return double.Parse(digits, CultureInfo.InvariantCulture);
+    }
+
+    private void Saved(string path) => output.WriteLine($"screenshot: {path}");
+}
