@@ -1,4 +1,5 @@
 using Amlfs.Server.Alerting;
+using Amlfs.Server.Dashboard;
 using Amlfs.Server.Decisions;
 using Amlfs.Server.Observability;
 using Amlfs.Server.Serving;
@@ -39,7 +40,12 @@ internal static class RuntimeServices
         // Hosted services stop in reverse order: the producer first, then the decision stream (the last transactions
         // produced are decided too), then the alerts (the last decisions raise their alerts too).
         services.AddSingleton(_ => new DecisionFeed());
-        services.AddSingleton(sp => new SystemSignals(sp.GetRequiredService<ServerMetrics>(), sp.GetRequiredService<ServerHealth>(), clock));
+        services.AddSingleton(sp => new SystemSignals(sp.GetRequiredService<ServerMetrics>(), sp.GetRequiredService<ServerHealth>(), clock)
+        {
+            // The dashboard's sampler measures the /predict latency of each second; the alert rules read its newest.
+            PredictP99Seconds = () => sp.GetService<OverviewRing>()?.Since(clock.GetUtcNow().ToUnixTimeMilliseconds(), 2) is { Count: > 0 } recent
+                && recent[^1].PredictP99Ms is { } ms ? ms / 1000 : null,
+        });
         services.AddSingleton<AlertService>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
         services.AddSingleton<DecisionStream>();
