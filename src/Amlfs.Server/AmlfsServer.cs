@@ -1,3 +1,4 @@
+using Amlfs.Server.Alerting;
 using Amlfs.Server.Api;
 using Amlfs.Server.Dashboard;
 using Amlfs.Server.Hosting;
@@ -34,6 +35,8 @@ public static class AmlfsServer
             Args = [],
         });
         builder.AddAmlfsHost(settings, logging);
+        // Alerts first: hosted services stop in reverse order, so the alerts stop after the decision stream.
+        builder.Services.AddAmlfsAlerts(clock ?? TimeProvider.System);
         builder.Services.AddAmlfsRuntime(settings, clock ?? TimeProvider.System);
         builder.Services.AddAmlfsApi();
         builder.Services.AddDashboard();

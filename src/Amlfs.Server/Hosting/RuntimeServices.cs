@@ -1,5 +1,3 @@
-using Amlfs.Server.Alerting;
-using Amlfs.Server.Dashboard;
 using Amlfs.Server.Decisions;
 using Amlfs.Server.Observability;
 using Amlfs.Server.Serving;
@@ -38,16 +36,9 @@ internal static class RuntimeServices
         services.AddSingleton(sp => new FeatureReader(Runtime(sp).Definitions, Runtime(sp).Features, Runtime(sp).FeatureQuality, Runtime(sp).FeatureLog, clock));
         services.AddSingleton(sp => new ServerHealth([.. Runtime(sp).HealthChecks, new ModelHealthCheck(Runtime(sp).Model, sp.GetRequiredService<ActiveRiskModel>(), Runtime(sp).Definitions)]));
         // Hosted services stop in reverse order: the producer first, then the decision stream (the last transactions
-        // produced are decided too), then the alerts (the last decisions raise their alerts too).
+        // produced are decided too), then the alerts, which the host registers before this (the last decisions raise
+        // their alerts too).
         services.AddSingleton(_ => new DecisionFeed());
-        services.AddSingleton(sp => new SystemSignals(sp.GetRequiredService<ServerMetrics>(), sp.GetRequiredService<ServerHealth>(), clock)
-        {
-            // The dashboard's sampler measures the /predict latency of each second; the alert rules read its newest.
-            PredictP99Seconds = () => sp.GetService<OverviewRing>()?.Since(clock.GetUtcNow().ToUnixTimeMilliseconds(), 2) is { Count: > 0 } recent
-                && recent[^1].PredictP99Ms is { } ms ? ms / 1000 : null,
-        });
-        services.AddSingleton<AlertService>();
-        services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
         services.AddSingleton<DecisionStream>();
         services.AddHostedService(sp => sp.GetRequiredService<DecisionStream>());
         if (settings.ProducerRate is not null)

@@ -1,0 +1,26 @@
+using Amlfs.Server.Dashboard;
+using Amlfs.Server.Observability;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Amlfs.Server.Alerting;
+
+/// <summary>Registers the alert rules' service and the signals its system rules read.</summary>
+internal static class AlertingServices
+{
+    /// <summary>
+    /// Registers <see cref="AlertService"/> as a hosted service. The host registers it before the runtime's services, so
+    /// that it stops after the decision stream and the last decisions still raise their alerts.
+    /// </summary>
+    public static IServiceCollection AddAmlfsAlerts(this IServiceCollection services, TimeProvider clock)
+    {
+        services.AddSingleton(sp => new SystemSignals(sp.GetRequiredService<ServerMetrics>(), sp.GetRequiredService<ServerHealth>(), clock)
+        {
+            // The dashboard's sampler measures the /predict latency of each second; the alert rules read its newest.
+            PredictP99Seconds = () => sp.GetService<OverviewRing>()?.Since(clock.GetUtcNow().ToUnixTimeMilliseconds(), 2) is { Count: > 0 } recent
+                && recent[^1].PredictP99Ms is { } ms ? ms / 1000 : null,
+        });
+        services.AddSingleton<AlertService>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
+        return services;
+    }
+}
