@@ -36,7 +36,7 @@ public static class AmlfsServer
         });
         builder.AddAmlfsHost(settings, logging);
         // Alerts first: hosted services stop in reverse order, so the alerts stop after the decision stream.
-        builder.Services.AddAmlfsAlerts(clock ?? TimeProvider.System);
+        builder.Services.AddAmlfsAlerts(settings, clock ?? TimeProvider.System);
         builder.Services.AddAmlfsRuntime(settings, clock ?? TimeProvider.System);
         builder.Services.AddAmlfsApi();
         builder.Services.AddDashboard();

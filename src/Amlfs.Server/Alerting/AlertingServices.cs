@@ -1,4 +1,5 @@
 using Amlfs.Server.Dashboard;
+using Amlfs.Server.Hosting;
 using Amlfs.Server.Observability;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,11 +9,15 @@ namespace Amlfs.Server.Alerting;
 internal static class AlertingServices
 {
     /// <summary>
-    /// Registers <see cref="AlertService"/> as a hosted service. The host registers it before the runtime's services, so
-    /// that it stops after the decision stream and the last decisions still raise their alerts.
+    /// Registers <see cref="AlertService"/> as a hosted service in an embedded server. The host registers it before the
+    /// runtime's services, so that it stops after the decision stream and the last decisions still raise their alerts.
+    /// An API replica takes no decisions and runs no alert rules: in the distributed mode the Prometheus rules of
+    /// <c>deploy/prometheus</c> watch the system, and a replica may share its data directory (registry, models) with others.
     /// </summary>
-    public static IServiceCollection AddAmlfsAlerts(this IServiceCollection services, TimeProvider clock)
+    public static IServiceCollection AddAmlfsAlerts(this IServiceCollection services, ServerSettings settings, TimeProvider clock)
     {
+        if (settings.OnlineStore is not null)
+            return services;
         services.AddSingleton(sp => new SystemSignals(sp.GetRequiredService<ServerMetrics>(), sp.GetRequiredService<ServerHealth>(), clock)
         {
             // The dashboard's sampler measures the /predict latency of each second; the alert rules read its newest.
