@@ -107,6 +107,18 @@ public static class AmlfsEventId
     /// <summary>The online store could not give an ownership epoch for partitions just assigned; the worker retries for a minute.</summary>
     public const int EpochRetry = 2016;
 
+    /// <summary>A worker could not decide its transactions because the features could not be read; it tries again.</summary>
+    public const int WorkerDecisionsWaiting = 2017;
+
+    /// <summary>A worker decides again after its features could not be read.</summary>
+    public const int WorkerDecisionsBack = 2018;
+
+    /// <summary>A decisions reader could not read a message (throttled): not a decision (skipped), or a Kafka error.</summary>
+    public const int DecisionMessageUnreadable = 2019;
+
+    /// <summary>A decisions reader assigned itself the decisions topic's partitions.</summary>
+    public const int DecisionTopicFollowed = 2020;
+
     // Risk models, 1300-1399
 
     /// <summary>A model version became the one that scores (or the rules did).</summary>

@@ -60,13 +60,15 @@ public sealed partial class KafkaWorker : IDisposable
     private readonly TimeProvider _clock;
     private readonly IConsumer<byte[]?, byte[]> _consumer;
     private readonly WorkerProducer _producer;
+    private readonly WorkerDecisions? _decisions;
     private readonly Dictionary<TopicPartition, OwnedPartition> _owned = [];
     private long _nextCheckpoint;
     private long _nextLag;
+    private bool _paused;
     private Task? _closing;
 
     public KafkaWorker(KafkaWorkerOptions options, RegistryDefinition definition, IOnlineStore store,
-        IPartitionCheckpointStore checkpoints, ILogger logger, TimeProvider? clock = null)
+        IPartitionCheckpointStore checkpoints, ILogger logger, TimeProvider? clock = null, ITransactionDecider? decider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(definition);
@@ -81,7 +83,7 @@ public sealed partial class KafkaWorker : IDisposable
         var plan = FeaturePlan.Compile(definition);
         // One shard applied on this thread: the partition is the unit of parallelism, and a snapshot needs no hand-off.
         var engineOptions = EngineOptions.From(definition) with { ShardCount = 1, Threaded = false, ExpectedTransactions = 1 << 12 };
-        Topics = WorkerTopics.For(plan, options.Topic, options.DeadLetterTopic);
+        Topics = WorkerTopics.For(plan, options.Topic, options.DeadLetterTopic, options.DecisionTopic);
         _counters = new WorkerCounters(Topics);
         _kafkaErrors = new ThrottledLog(_clock, TimeSpan.FromSeconds(10), (client, reason, suppressed) => LogKafkaError(_logger, client, reason, suppressed));
         _states = new OnlineStateWriter(store, plan, OnlineStateExpiry.TimeToLive(definition), _clock, _counters, _logger);
@@ -109,9 +111,10 @@ public sealed partial class KafkaWorker : IDisposable
             consumerConfig.ClientId = clientId;
         _producer = new WorkerProducer(options, Topics, _kafkaErrors);
         var deadLetters = new DeadLetterTopic(_producer, _counters);
+        _decisions = decider is null ? null : new WorkerDecisions(decider, Topics.Decisions, _producer, _counters, _clock, _logger);
         _restorer = new PartitionRestorer(_checkpoints, options.GroupId, plan, engineOptions, deadLetters, _clock, _logger);
-        _applier = new PartitionApplier(_producer, deadLetters, _counters);
-        _checkpointer = new PartitionCheckpointer(_checkpoints, options.GroupId, _states, _producer, _counters, _logger);
+        _applier = new PartitionApplier(_producer, deadLetters, _counters, _decisions);
+        _checkpointer = new PartitionCheckpointer(_checkpoints, options.GroupId, _states, _decisions, _producer, _counters, _logger);
         try
         {
             _consumer = new ConsumerBuilder<byte[]?, byte[]>(consumerConfig)
@@ -131,6 +134,9 @@ public sealed partial class KafkaWorker : IDisposable
 
     /// <summary>The topics this worker consumes and writes.</summary>
     public WorkerTopics Topics { get; }
+
+    /// <summary>Whether this worker decides the transactions its source partitions accept (it was given a decider).</summary>
+    public bool Decides => _decisions is not null;
 
     /// <summary>What the worker has done so far; readable from any thread.</summary>
     public WorkerTotals Totals => _counters.Totals with { KafkaErrors = _kafkaErrors.Reported };
@@ -168,7 +174,10 @@ public sealed partial class KafkaWorker : IDisposable
                 result = Consume(TimeSpan.Zero);
             }
 
-            _states.Write(_owned.Values, waitForStore: false);
+            // Decisions read the states just written: only once every changed state is in the store.
+            if (_states.Write(_owned.Values, waitForStore: false))
+                _decisions?.TryDecide(now: false);
+            PauseWhileBacklogged();
             if (_clock.GetTimestamp() >= _nextCheckpoint)
             {
                 CheckpointAll();
@@ -200,7 +209,8 @@ public sealed partial class KafkaWorker : IDisposable
     private void RequestTopicsWritten()
     {
         using var admin = new DependentAdminClientBuilder(_producer.Handle).Build();
-        foreach (var topic in Topics.Roles.Where(r => !r.IsSource).Select(r => r.Topic).Append(Topics.DeadLetter))
+        var written = Topics.Roles.Where(r => !r.IsSource).Select(r => r.Topic).Append(Topics.DeadLetter);
+        foreach (var topic in _decisions is null ? written : written.Append(Topics.Decisions))
         {
             try
             {
@@ -267,6 +277,21 @@ public sealed partial class KafkaWorker : IDisposable
             _counters.Lag(role, lag[role]);
     }
 
+    /// <summary>
+    /// Stops fetching while too many transactions wait for their decisions (the features cannot be read), and starts
+    /// again once they are decided; the consumer keeps polling meanwhile, so the group keeps the worker.
+    /// </summary>
+    private void PauseWhileBacklogged()
+    {
+        if (_decisions is null || _decisions.Backlogged == _paused)
+            return;
+        if (_paused)
+            _consumer.Resume(_consumer.Assignment);
+        else
+            _consumer.Pause(_consumer.Assignment);
+        _paused = !_paused;
+    }
+
     private void CheckpointAll()
     {
         foreach (var partition in _owned.Values.ToArray())
@@ -307,6 +332,8 @@ public sealed partial class KafkaWorker : IDisposable
             if (!lost)
                 _checkpointer.TryCheckpoint(partition, _owned.Values, _consumer);
             _owned.Remove(topicPartition);
+            // What still waits for its decision is its next owner's to decide: it replays from the last checkpoint.
+            _decisions?.Forget(topicPartition);
             partition.Dispose();
         }
 

@@ -15,6 +15,9 @@ public sealed record KafkaWorkerOptions
     /// <summary>The dead-letter topic; null gives <c>{topic}.dead-letter</c>.</summary>
     public string? DeadLetterTopic { get; init; }
 
+    /// <summary>The decisions topic, for a worker given a decider; null gives <c>{topic}.decisions</c>.</summary>
+    public string? DecisionTopic { get; init; }
+
     /// <summary>The consumer group the workers share; partitions are balanced over its members.</summary>
     public string GroupId { get; init; } = DefaultGroup;
 
@@ -53,7 +56,7 @@ public sealed record KafkaWorkerOptions
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(BootstrapServers))
             errors.Add("kafka: the bootstrap servers must not be empty");
-        foreach (var (name, value) in new[] { ("topic", Topic), ("group", GroupId), ("dead-letter topic", DeadLetterTopic ?? "x") })
+        foreach (var (name, value) in new[] { ("topic", Topic), ("group", GroupId), ("dead-letter topic", DeadLetterTopic ?? "x"), ("decisions topic", DecisionTopic ?? "x") })
         {
             if (string.IsNullOrWhiteSpace(value) || value.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')))
                 errors.Add($"{name}: '{value}' is not a valid Kafka name (letters, digits, '.', '_', '-')");

@@ -9,9 +9,9 @@ namespace Amlfs.Kafka.Workers;
 /// valid transaction goes to the dead-letter topic; the engine reports the late and future ones to
 /// <see cref="DeadLetterTopic"/> itself, as the embedded server's engine reports them to its dead-letter file; a
 /// duplicate is counted; an accepted one marks the entities the partition keeps as changed and, on the source topic,
-/// is re-keyed onto the topic of each other join key.
+/// is re-keyed onto the topic of each other join key and, when the worker decides, waits for its decision.
 /// </summary>
-internal sealed class PartitionApplier(WorkerProducer producer, DeadLetterTopic deadLetters, WorkerCounters counters)
+internal sealed class PartitionApplier(WorkerProducer producer, DeadLetterTopic deadLetters, WorkerCounters counters, WorkerDecisions? decisions)
 {
     private readonly IngestStatus[] _status = new IngestStatus[1];
     private readonly long[] _sequence = new long[1];
@@ -47,7 +47,10 @@ internal sealed class PartitionApplier(WorkerProducer producer, DeadLetterTopic 
                 partition.Role.AddChanged(transaction, partition.Changed);
 
                 if (partition.Role.IsSource)
+                {
                     counters.Rekeyed(producer.Rekey(transaction, value));
+                    decisions?.Add(partition, transaction, offset);
+                }
             }
             else if (_status[0] == IngestStatus.Duplicate)
             {

@@ -7,13 +7,14 @@ namespace Amlfs.Kafka.Workers;
 
 /// <summary>
 /// Saves a partition's state with its offset, in the one order that loses nothing: first everything the state's
-/// messages caused is made durable (changed entity states in the online store, re-keyed and dead-lettered messages
-/// acknowledged by Kafka), then the engine snapshot is saved with the offset after it, and only then is that offset
+/// messages caused is made durable (changed entity states in the online store, the accepted transactions decided, and
+/// re-keyed, dead-lettered and decision messages acknowledged by Kafka), then the engine snapshot is saved with the offset after it, and only then is that offset
 /// stored for the consumer's background commit. A worker that takes the partition over resumes from the checkpoint and
 /// never depends on a side effect its predecessor had not finished.
 /// </summary>
 internal sealed partial class PartitionCheckpointer(
-    IPartitionCheckpointStore checkpoints, string group, OnlineStateWriter states, WorkerProducer producer, WorkerCounters counters, ILogger logger)
+    IPartitionCheckpointStore checkpoints, string group, OnlineStateWriter states, WorkerDecisions? decisions, WorkerProducer producer, WorkerCounters counters,
+    ILogger logger)
 {
     /// <summary>
     /// Checkpoints <paramref name="partition"/> unless nothing is new since its last checkpoint, writing the changed
@@ -28,6 +29,8 @@ internal sealed partial class PartitionCheckpointer(
         if (!owned.Contains(partition))
             throw new ArgumentException($"{partition.Partition} is not among the owned partitions, whose states are written first", nameof(owned));
         if (!states.Write(owned, waitForStore: true))
+            return false;
+        if (decisions is not null && decisions.Waits(partition.Partition) && !decisions.TryDecide(now: true))
             return false;
         producer.Flush();
         using var snapshot = new MemoryStream();

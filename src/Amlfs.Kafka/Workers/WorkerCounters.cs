@@ -1,3 +1,5 @@
+using Amlfs.Scoring;
+
 namespace Amlfs.Kafka.Workers;
 
 /// <summary>
@@ -20,6 +22,8 @@ internal sealed class WorkerCounters(WorkerTopics topics)
     private long _storeErrors;
     private long _checkpoints;
     private long _checkpointFailures;
+    private readonly long[] _decidedByLevel = new long[Enum.GetValues<RiskLevel>().Length];
+    private long _decisionsWaited;
     private long _newestEventMs = long.MinValue;
     private int _partitions;
 
@@ -38,6 +42,8 @@ internal sealed class WorkerCounters(WorkerTopics topics)
         Checkpoints = Interlocked.Read(ref _checkpoints),
         CheckpointFailures = Interlocked.Read(ref _checkpointFailures),
         Partitions = Volatile.Read(ref _partitions),
+        DecidedByLevel = [.. _decidedByLevel.Select((_, i) => Interlocked.Read(ref _decidedByLevel[i]))],
+        DecisionsWaited = Interlocked.Read(ref _decisionsWaited),
         NewestEvent = Interlocked.Read(ref _newestEventMs) is var ms && ms != long.MinValue ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null,
         Topics = [.. topics.Roles.Select((role, i) => new WorkerTopicTotals
         {
@@ -75,6 +81,12 @@ internal sealed class WorkerCounters(WorkerTopics topics)
     public void StatesWritten(int states) => Interlocked.Add(ref _statesWritten, states);
 
     public void StaleStates(int states) => Interlocked.Add(ref _staleStates, states);
+
+    /// <summary>A decision of <paramref name="level"/> was published.</summary>
+    public void Decided(RiskLevel level) => Interlocked.Increment(ref _decidedByLevel[(int)level]);
+
+    /// <summary>Deciding waited because the features could not be read.</summary>
+    public void DecisionsWaited() => Interlocked.Increment(ref _decisionsWaited);
 
     public void StoreWriteFailed() => Interlocked.Increment(ref _storeErrors);
 

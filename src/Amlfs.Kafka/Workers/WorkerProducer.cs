@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Amlfs.Decisions;
 using Amlfs.Engine;
 using Amlfs.Transactions;
 using Confluent.Kafka;
@@ -7,8 +8,8 @@ using Confluent.Kafka;
 namespace Amlfs.Kafka.Workers;
 
 /// <summary>
-/// What a worker writes to Kafka: accepted transactions re-keyed onto the topic of each other join key, and rejected
-/// messages onto the dead-letter topic, through one idempotent producer (<c>acks=all</c>). <see cref="Flush"/> makes
+/// What a worker writes to Kafka: accepted transactions re-keyed onto the topic of each other join key, rejected
+/// messages onto the dead-letter topic, and decisions onto the decisions topic, through one idempotent producer (<c>acks=all</c>). <see cref="Flush"/> makes
 /// them durable before a checkpoint moves past their source messages, and fails when one was not delivered.
 /// </summary>
 internal sealed class WorkerProducer : IDisposable
@@ -78,6 +79,16 @@ internal sealed class WorkerProducer : IDisposable
         Produce(_topics.DeadLetter, new Message<byte[]?, byte[]> { Key = result.Message.Key, Value = result.Message.Value ?? [], Headers = headers });
     }
 
+    /// <summary>
+    /// Publishes <paramref name="decision"/> to <paramref name="topic"/>, keyed by its customer, with
+    /// <see cref="KafkaWorker.SourceHeader"/> set to <paramref name="source"/> (<c>topic/partition/offset</c> of its transaction).
+    /// </summary>
+    public void Publish(string topic, Decision decision, string source)
+    {
+        var headers = new Headers { { KafkaWorker.SourceHeader, Encoding.UTF8.GetBytes(source) } };
+        Produce(topic, new Message<byte[]?, byte[]> { Key = Encoding.UTF8.GetBytes(decision.CustomerId), Value = DecisionMessage.Serialize(decision), Headers = headers });
+    }
+
     /// <summary>Waits until every message so far is acknowledged; throws <see cref="WorkerFailedException"/> when one failed.</summary>
     public void Flush()
     {
@@ -85,7 +96,7 @@ internal sealed class WorkerProducer : IDisposable
         if (remaining > 0 || Interlocked.Read(ref _deliveryFailures) > 0)
         {
             throw new WorkerFailedException(
-                $"Kafka at {_options.BootstrapServers} did not take every re-keyed or dead-lettered message ({remaining} without an acknowledgement, {Interlocked.Read(ref _deliveryFailures)} failed; first: {Volatile.Read(ref _firstDeliveryError) ?? "timed out"}); stopping so that a restart replays them from the last checkpoint");
+                $"Kafka at {_options.BootstrapServers} did not take every re-keyed, dead-lettered or decision message ({remaining} without an acknowledgement, {Interlocked.Read(ref _deliveryFailures)} failed; first: {Volatile.Read(ref _firstDeliveryError) ?? "timed out"}); stopping so that a restart replays them from the last checkpoint");
         }
     }
 

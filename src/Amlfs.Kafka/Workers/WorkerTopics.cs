@@ -7,7 +7,8 @@ namespace Amlfs.Kafka.Workers;
 /// The topics of a distributed deployment, derived from the definitions: the source topic, keyed by
 /// <c>customer_id</c>, holds the state of the entities joined on the customer; each other join key (the merchant's)
 /// gets a re-keyed topic <c>{source}.by-{entity}</c> that workers fill from the source, so that every entity's
-/// transactions meet in one partition; and <c>{source}.dead-letter</c> takes what is rejected. Each end of an edge is
+/// transactions meet in one partition; <c>{source}.dead-letter</c> takes what is rejected, and <c>{source}.decisions</c>
+/// the decision about each accepted transaction. Each end of an edge is
 /// hosted where its key's stream is: an account type with inflows keeps what it sends on the source topic and what it
 /// receives on the topic keyed by <c>merchant_id</c> (a transfer re-keyed by its destination lands on the partition of
 /// the receiving account's key), which is <c>{source}.by-destination</c> when no entity type is joined on
@@ -15,12 +16,16 @@ namespace Amlfs.Kafka.Workers;
 /// </summary>
 public sealed class WorkerTopics
 {
-    private WorkerTopics(string source, IReadOnlyList<TopicRole> roles, string deadLetter)
+    private WorkerTopics(string source, IReadOnlyList<TopicRole> roles, string deadLetter, string decisions)
     {
         Source = source;
         Roles = roles;
         DeadLetter = deadLetter;
+        Decisions = decisions;
     }
+
+    /// <summary>The decisions topic a deployment uses by default: <c>{source}.decisions</c>.</summary>
+    public static string DecisionsOf(string source) => source + ".decisions";
 
     /// <summary>The topic producers publish to, keyed by customer.</summary>
     public string Source { get; }
@@ -30,6 +35,9 @@ public sealed class WorkerTopics
 
     /// <summary>Where malformed, late and future messages go, each with its reason.</summary>
     public string DeadLetter { get; }
+
+    /// <summary>Where workers that decide publish the decision about each transaction the source topic accepted.</summary>
+    public string Decisions { get; }
 
     /// <summary>The role of <paramref name="topic"/>, or null when workers do not consume it.</summary>
     public TopicRole? RoleOf(string topic) => IndexOf(topic) is var i and >= 0 ? Roles[i] : null;
@@ -47,7 +55,7 @@ public sealed class WorkerTopics
     }
 
     /// <summary>The topics of <paramref name="plan"/>'s entities around <paramref name="source"/>.</summary>
-    public static WorkerTopics For(FeaturePlan plan, string source, string? deadLetter = null)
+    public static WorkerTopics For(FeaturePlan plan, string source, string? deadLetter = null, string? decisions = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
@@ -70,7 +78,7 @@ public sealed class WorkerTopics
                 roles[destination] = roles[destination] with { Inflows = accounts };
         }
 
-        return new WorkerTopics(source, roles, deadLetter ?? $"{source}.dead-letter");
+        return new WorkerTopics(source, roles, deadLetter ?? $"{source}.dead-letter", decisions ?? DecisionsOf(source));
     }
 
     /// <summary>A one-line description: each topic and what it hosts, e.g. <c>transactions (keyed by customer_id: customer outflows), transactions.by-merchant (keyed by merchant_id: merchant, customer inflows)</c>.</summary>

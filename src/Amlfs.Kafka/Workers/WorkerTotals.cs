@@ -1,3 +1,5 @@
+using Amlfs.Scoring;
+
 namespace Amlfs.Kafka.Workers;
 
 /// <summary>What a <see cref="KafkaWorker"/> has done since it started.</summary>
@@ -48,6 +50,15 @@ public sealed record WorkerTotals
 
     /// <summary>Per topic consumed, in the order of <see cref="WorkerTopics.Roles"/>.</summary>
     public IReadOnlyList<WorkerTopicTotals> Topics { get; init; } = [];
+
+    /// <summary>Decisions published to the decisions topic, indexed by <see cref="RiskLevel"/>; zeros for a worker that does not decide.</summary>
+    public IReadOnlyList<long> DecidedByLevel { get; init; } = [];
+
+    /// <summary>Decisions published, of every level.</summary>
+    public long Decided => DecidedByLevel.Sum();
+
+    /// <summary>Times deciding waited because the features could not be read (the online store unavailable).</summary>
+    public long DecisionsWaited { get; init; }
 
     /// <summary>Partitions this worker owns now.</summary>
     public int Partitions { get; init; }
