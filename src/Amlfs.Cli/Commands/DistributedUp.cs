@@ -1,6 +1,8 @@
 using System.Globalization;
 using Amlfs.Cli.Distributed;
+using Amlfs.Kafka;
 using Amlfs.Registry;
+using Amlfs.Scoring;
 using Amlfs.Server.Hosting;
 using Amlfs.Storage;
 
@@ -40,7 +42,18 @@ internal static class DistributedUp
 
         using var loggers = WorkerCommand.ConsoleLoggers(settings.LogLevel);
         await output.WriteLineAsync("Starting the distributed mode on this machine with development stand-ins (in memory, not for production)...");
-        var trial = await DistributedTrial.StartAsync(definition, workers, loggers, environment.Clock, cancellationToken);
+        DistributedTrial trial;
+        try
+        {
+            trial = await DistributedTrial.StartAsync(definition, workers, new WorkerDeciderSettings(settings.DataDirectory, settings.RiskModelFile, settings.Environment), loggers,
+                environment.Clock, cancellationToken);
+        }
+        catch (Exception e) when (e is ServerSettingsException or RulesModelConfigException or InvalidDataException or IOException)
+        {
+            await environment.Error.WriteLineAsync($"error: the workers cannot decide: {e.Message}");
+            return 1;
+        }
+
         await using (trial)
         {
             if (settings.ProducerRate is { } rate)
@@ -48,11 +61,13 @@ internal static class DistributedUp
             await output.WriteLineAsync($"  Kafka     librdkafka mock cluster at {trial.BootstrapServers}: in memory, 4 partitions a topic; other processes may join it (amlfs worker --kafka {trial.BootstrapServers})");
             await output.WriteLineAsync($"  Topics    {trial.Topics}; dead letters to {trial.Topics!.DeadLetter}");
             await output.WriteLineAsync($"  Redis     Garnet in this process at {trial.Redis}: in memory");
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  Workers   {workers} in consumer group {DistributedTrial.Group}, checkpoints in that Redis"));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"  Workers   {workers} in consumer group {DistributedTrial.Group}, checkpoints in that Redis; each transaction decided, to {trial.Topics.Decisions}"));
             await output.WriteLineAsync(settings.ProducerRate is { } r
                 ? string.Create(CultureInfo.InvariantCulture, $"  Producer  {r} synthetic transactions per second to Kafka")
                 : "  Producer  off");
-            var code = await ServeCommand.RunReplicaAsync(environment, settings with { ProducerRate = null },
+            var decisions = new KafkaDecisionSource(new DecisionTopicReaderOptions { BootstrapServers = trial.BootstrapServers, Topic = trial.Topics.Decisions });
+            var code = await ServeCommand.RunReplicaAsync(environment, settings with { ProducerRate = null, DecisionSource = decisions },
                 trial.Redis with { ReconnectInBackground = true }, cancellationToken);
             await output.WriteLineAsync("Stopping the producer and the workers (each checkpoints and leaves the group)...");
             foreach (var failure in trial.Failures)

@@ -79,7 +79,7 @@ internal static class FreshnessCommand
         try
         {
             var definition = new RegistryStore(temporary).Active.Definition;
-            await using var trial = await DistributedTrial.StartAsync(definition, workers: 2, loggers, environment.Clock, cancellationToken);
+            await using var trial = await DistributedTrial.StartAsync(definition, workers: 2, decide: null, loggers, environment.Clock, cancellationToken);
             await using var store = await RedisOnlineStore.ConnectAsync(trial.Redis, cancellationToken);
             var settings = new ServerSettings { Port = 0, DataDirectory = temporary, LogLevel = LogLevel.Warning, OnlineStore = store, OnlineStoreEndpoint = trial.Redis.ToString() };
             await using var app = AmlfsServer.Build(settings, environment.Clock);

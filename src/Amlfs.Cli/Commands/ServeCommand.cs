@@ -1,11 +1,15 @@
 using System.CommandLine;
 using System.Globalization;
 using Amlfs.Alerts.Rules;
+using Amlfs.Cli.Distributed;
+using Amlfs.Kafka;
+using Amlfs.Kafka.Workers;
 using Amlfs.OnlineStore;
 using Amlfs.Redis;
 using Amlfs.Registry;
 using Amlfs.Scoring;
 using Amlfs.Server;
+using Amlfs.Server.Decisions;
 using Amlfs.Server.Hosting;
 using Amlfs.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -64,6 +68,16 @@ internal static class ServeCommand
         };
         var onlineStore = OnlineStoreOption.Create(
             "Run as a stateless API replica (no engine, no write-ahead log; only the registry is read from --data-dir) that serves features from the entity states Kafka workers write to this online store");
+        var kafka = new Option<string?>("--kafka")
+        {
+            Description = $"With --online-store: show the decisions the workers publish to this Kafka on the dashboard [env: {ProduceCommand.KafkaBootstrapVariable}]",
+            HelpName = "BOOTSTRAP",
+        };
+        var decisionsTopic = new Option<string?>("--decisions-topic")
+        {
+            Description = $"With --kafka: the workers' decisions topic [default: TOPIC.decisions, TOPIC from {ProduceCommand.KafkaTopicVariable} or {KafkaPublisherOptions.DefaultTopic}]",
+            HelpName = "TOPIC",
+        };
         var rate = new Option<double>("--rate")
         {
             Description = "Synthetic transactions per second",
@@ -104,6 +118,8 @@ internal static class ServeCommand
         else
         {
             command.Options.Add(onlineStore);
+            command.Options.Add(kafka);
+            command.Options.Add(decisionsTopic);
         }
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -143,6 +159,22 @@ internal static class ServeCommand
                 storeOptions = storeOptions with { ReconnectInBackground = true };
             }
 
+            IDecisionSource? decisions = null;
+            if (storeOptions is not null && (parse.GetValue(kafka) ?? variables.GetValueOrDefault(ProduceCommand.KafkaBootstrapVariable)) is { Length: > 0 } bootstrap)
+            {
+                var source = variables.GetValueOrDefault(ProduceCommand.KafkaTopicVariable) ?? KafkaPublisherOptions.DefaultTopic;
+                decisions = new KafkaDecisionSource(new DecisionTopicReaderOptions
+                {
+                    BootstrapServers = bootstrap,
+                    Topic = parse.GetValue(decisionsTopic) ?? WorkerTopics.DecisionsOf(source),
+                });
+            }
+            else if (parse.GetValue(kafka) is not null || parse.GetValue(decisionsTopic) is not null)
+            {
+                await environment.Error.WriteLineAsync("error: --kafka and --decisions-topic are for a replica: give --online-store too");
+                return 1;
+            }
+
             AlertRuleSet? alertRules = null;
             if ((parse.GetValue(alerts) ?? variables.GetValueOrDefault("AMLFS_ALERTS_FILE")) is { } alertsFile)
             {
@@ -174,6 +206,7 @@ internal static class ServeCommand
                 ProducerRate = up && !parse.GetValue(noProducer) ? parse.GetValue(rate) : null,
                 LogFeatures = parse.GetValue(logFeatures),
                 AlertRules = alertRules,
+                DecisionSource = decisions,
                 Environment = variables,
             };
             if (up && parse.GetValue(distributed))
@@ -289,6 +322,13 @@ internal static class ServeCommand
                 : settings.ProducerRate is { } r
                     ? string.Create(CultureInfo.InvariantCulture, $"  Producer  {r} synthetic transactions per second")
                     : "  Producer  off");
+            if (settings.OnlineStore is not null)
+            {
+                await output.WriteLineAsync(settings.DecisionSource is { } decisions
+                    ? $"  Decisions the workers', from {decisions.Name}"
+                    : "  Decisions none shown: give --kafka to show the workers' decisions on the dashboard");
+            }
+
             await output.WriteLineAsync("Press Ctrl+C to stop.");
             await output.FlushAsync(CancellationToken.None);
             try

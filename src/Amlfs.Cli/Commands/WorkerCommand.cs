@@ -1,11 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using Amlfs.Checkpoints;
+using Amlfs.Cli.Distributed;
 using Amlfs.Kafka;
 using Amlfs.Kafka.Workers;
 using Amlfs.OnlineStore;
 using Amlfs.Redis;
 using Amlfs.Registry;
+using Amlfs.Scoring;
+using Amlfs.Server.Hosting;
 using Amlfs.Server.Observability;
 using Amlfs.Storage;
 using Microsoft.Extensions.Logging;
@@ -15,7 +18,9 @@ namespace Amlfs.Cli.Commands;
 /// <summary>
 /// <c>amlfs worker --kafka BOOTSTRAP</c>: one member of the consumer group that computes features in the distributed
 /// mode. It owns some partitions of the transaction topics, writes changed entity states to the Redis online store
-/// and checkpoints each partition's state with its offset (in the same Redis, or in a directory). With
+/// and checkpoints each partition's state with its offset (in the same Redis, or in a directory). Unless
+/// <c>--no-decisions</c>, it decides every transaction its source partitions accept with the data directory's active
+/// model and publishes the decision to the decisions topic (<see cref="WorkerDecider"/>). With
 /// <c>--metrics-port</c> it serves its counters and the process's figures at <c>/metrics</c> for Prometheus.
 /// </summary>
 internal static class WorkerCommand
@@ -70,6 +75,15 @@ internal static class WorkerCommand
             DefaultValueFactory = _ => "127.0.0.1",
             HelpName = "ADDRESS",
         };
+        var decisionsTopic = new Option<string?>("--decisions-topic")
+        {
+            Description = "The topic the decision about each accepted transaction goes to [default: TOPIC.decisions]",
+            HelpName = "TOPIC",
+        };
+        var noDecisions = new Option<bool>("--no-decisions")
+        {
+            Description = "Do not decide transactions: compute and write features only",
+        };
         var dataDirectory = DataDirectoryOption.Create();
         var logLevel = new Option<string>("--log-level")
         {
@@ -79,7 +93,8 @@ internal static class WorkerCommand
         };
         var command = new Command("worker", "Run one Kafka worker: consume transactions, compute features per partition, write them to the Redis online store")
         {
-            kafka, topic, group, onlineStore, checkpointDirectory, checkpointInterval, sessionTimeout, fetchWait, metricsPort, metricsHost, dataDirectory, logLevel,
+            kafka, topic, group, onlineStore, checkpointDirectory, checkpointInterval, sessionTimeout, fetchWait, decisionsTopic, noDecisions, metricsPort, metricsHost,
+            dataDirectory, logLevel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -99,6 +114,7 @@ internal static class WorkerCommand
                 CheckpointInterval = Seconds(parse.GetValue(checkpointInterval)),
                 SessionTimeout = Seconds(parse.GetValue(sessionTimeout)),
                 FetchWait = Seconds(parse.GetValue(fetchWait) / 1000),
+                DecisionTopic = parse.GetValue(decisionsTopic),
             };
             if (string.IsNullOrWhiteSpace(options.BootstrapServers))
                 errors.Add($"no Kafka to consume: give --kafka BOOTSTRAP or set {ProduceCommand.KafkaBootstrapVariable}");
@@ -119,14 +135,18 @@ internal static class WorkerCommand
                 return 1;
             }
 
-            var definition = new RegistryStore(environment.Resolve(parse.GetValue(dataDirectory)!)).Active.Definition;
-            return await RunAsync(environment, options, definition, redis!, parse.GetValue(checkpointDirectory) is { } dir ? environment.Resolve(dir) : null, metrics, level, cancellationToken);
+            var data = environment.Resolve(parse.GetValue(dataDirectory)!);
+            var definition = new RegistryStore(data).Active.Definition;
+            var decide = parse.GetValue(noDecisions) ? null : new WorkerDeciderSettings(data,
+                variables.GetValueOrDefault("AMLFS_MODEL_FILE") is { } file ? environment.Resolve(file) : null, variables);
+            return await RunAsync(environment, options, definition, redis!, parse.GetValue(checkpointDirectory) is { } dir ? environment.Resolve(dir) : null, decide, metrics, level,
+                cancellationToken);
         });
         return command;
     }
 
     private static async Task<int> RunAsync(CliEnvironment environment, KafkaWorkerOptions options, RegistryDefinition definition,
-        RedisOnlineStoreOptions redis, string? checkpointDirectory, (string Host, int Port)? metrics, LogLevel level, CancellationToken cancellationToken)
+        RedisOnlineStoreOptions redis, string? checkpointDirectory, WorkerDeciderSettings? decide, (string Host, int Port)? metrics, LogLevel level, CancellationToken cancellationToken)
     {
         using var loggers = ConsoleLoggers(level);
         var logger = loggers.CreateLogger("Amlfs.Worker");
@@ -147,9 +167,12 @@ internal static class WorkerCommand
         }
 
         MetricsListener? listener = null;
+        WorkerDecider? decider = null;
         try
         {
-            using var worker = new KafkaWorker(options, definition, store, checkpoints, logger, environment.Clock);
+            if (decide is not null && (decider = await StartDecider(environment, decide, store, redis, loggers)) is null)
+                return 1;
+            using var worker = new KafkaWorker(options, definition, store, checkpoints, logger, environment.Clock, decider);
             if (metrics is { } endpoint)
             {
                 try
@@ -165,12 +188,15 @@ internal static class WorkerCommand
 
             await environment.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"worker: Kafka {options.BootstrapServers}, group {options.GroupId}; topics {worker.Topics}; dead letters to {worker.Topics.DeadLetter}; online store {redis}; checkpoints in {checkpoints.Location} every {options.CheckpointInterval.TotalSeconds:0.###} s"));
+            await environment.Output.WriteLineAsync(decider is null
+                ? "worker: decisions off"
+                : $"worker: decisions by {decider.ModelVersion} (following {decide!.DataDirectory}'s model registry) to {worker.Topics.Decisions}");
             if (listener is not null)
                 await environment.Output.WriteLineAsync($"worker: metrics at {listener.Address}");
             await worker.Start(cancellationToken); // Ctrl-C stops it cleanly
             var totals = worker.Totals;
             await environment.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"worker: stopped; {totals.Consumed} messages, {totals.Accepted} accepted, {totals.Duplicates} duplicates, {totals.Late} late, {totals.FutureTimestamps} future, {totals.Malformed} malformed, {totals.Rekeyed} re-keyed, {totals.StatesWritten} states written, {totals.StaleStates} refused as stale, {totals.Checkpoints} checkpoints"));
+                $"worker: stopped; {totals.Consumed} messages, {totals.Accepted} accepted, {totals.Duplicates} duplicates, {totals.Late} late, {totals.FutureTimestamps} future, {totals.Malformed} malformed, {totals.Rekeyed} re-keyed, {totals.Decided} decided, {totals.StatesWritten} states written, {totals.StaleStates} refused as stale, {totals.Checkpoints} checkpoints"));
             return 0;
         }
         catch (WorkerFailedException e)
@@ -182,9 +208,25 @@ internal static class WorkerCommand
         {
             if (listener is not null)
                 await listener.DisposeAsync();
+            decider?.Dispose();
             if (checkpoints is IAsyncDisposable disposable)
                 await disposable.DisposeAsync();
             await store.DisposeAsync();
+        }
+    }
+
+    /// <summary>The scoring path of the data directory over the store; null, having said why, when it cannot be read.</summary>
+    private static async Task<WorkerDecider?> StartDecider(
+        CliEnvironment environment, WorkerDeciderSettings settings, RedisOnlineStore store, RedisOnlineStoreOptions redis, ILoggerFactory loggers)
+    {
+        try
+        {
+            return new WorkerDecider(settings, store, redis.ToString(), environment.Clock, loggers);
+        }
+        catch (Exception e) when (e is ServerSettingsException or RulesModelConfigException or DefinitionException or InvalidDataException or IOException)
+        {
+            await environment.Error.WriteLineAsync($"amlfs worker: transactions cannot be decided: {e.Message}");
+            return null;
         }
     }
 

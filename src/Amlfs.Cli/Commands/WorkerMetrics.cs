@@ -1,5 +1,7 @@
 using Amlfs.Kafka.Workers;
 using Amlfs.Registry;
+using Amlfs.Scoring;
+using Amlfs.Server.Contracts;
 using Amlfs.Server.Observability;
 using Prometheus;
 
@@ -33,6 +35,9 @@ internal static class WorkerMetrics
         var checkpoints = factory.CreateCounter("amlfs_worker_checkpoints_total", "Partition checkpoints saved.");
         var checkpointFailures = factory.CreateCounter("amlfs_worker_checkpoint_failures_total", "Partition checkpoints that could not be saved; the previous one stands.");
         var partitions = factory.CreateGauge("amlfs_worker_partitions", "Partitions this worker owns.");
+        var decided = factory.CreateCounter("amlfs_worker_decisions_total", "Decisions published to the decisions topic, by risk level.", ["level"]);
+        var levels = Enum.GetValues<RiskLevel>().Select(l => decided.WithLabels(l.WireName())).ToArray();
+        var decisionsWaited = factory.CreateCounter("amlfs_worker_decisions_waited_total", "Times deciding waited because the features could not be read (the online store unavailable).");
         var kafkaErrors = factory.CreateCounter("amlfs_kafka_errors_total", "Errors the Kafka clients reported (an unreachable broker, a missing topic...).");
         var topics = worker.Topics.Roles.Select(r => (Messages: messages.WithLabels(r.Topic, FieldNames.Name(r.Key)), Lag: consumerLag.WithLabels(r.Topic, FieldNames.Name(r.Key)))).ToArray();
         foreach (var topic in topics)
@@ -53,6 +58,9 @@ internal static class WorkerMetrics
             future.IncTo(totals.FutureTimestamps);
             invalid.IncTo(totals.Malformed);
             rekeyed.IncTo(totals.Rekeyed);
+            for (var level = 0; level < levels.Length && level < totals.DecidedByLevel.Count; level++)
+                levels[level].IncTo(totals.DecidedByLevel[level]);
+            decisionsWaited.IncTo(totals.DecisionsWaited);
             lag.Set(totals.NewestEvent is { } newest ? Math.Max(0, (clock.GetUtcNow() - newest).TotalSeconds) : 0);
             written.IncTo(totals.StatesWritten);
             stale.IncTo(totals.StaleStates);

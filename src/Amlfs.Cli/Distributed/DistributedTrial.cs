@@ -13,7 +13,8 @@ namespace Amlfs.Cli.Distributed;
 /// <summary>
 /// The distributed topology on one machine, for a trial of <c>up --distributed</c>: librdkafka's mock Kafka cluster,
 /// an in-process Redis-protocol server (Garnet), a consumer group of Kafka workers on threads of their own and,
-/// optionally, a synthetic producer publishing to Kafka. The API replica runs beside it, reading the Redis. Every
+/// optionally, a synthetic producer publishing to Kafka. The workers decide every transaction and publish the
+/// decisions. The API replica runs beside it, reading the Redis and the decisions. Every
 /// piece is a development stand-in: in memory, gone when the process ends. Disposing stops the producer, then the
 /// workers (each checkpoints and leaves the group), then the servers.
 /// </summary>
@@ -21,7 +22,7 @@ internal sealed class DistributedTrial : IAsyncDisposable
 {
     private readonly MockKafkaCluster _kafka;
     private readonly EmbeddedRedisServer _redis;
-    private readonly List<(KafkaWorker Worker, Task Running, RedisOnlineStore Store, RedisCheckpointStore Checkpoints)> _workers = [];
+    private readonly List<(KafkaWorker Worker, Task Running, RedisOnlineStore Store, RedisCheckpointStore Checkpoints, WorkerDecider? Decider)> _workers = [];
     private readonly CancellationTokenSource _stop = new();
     private Task? _producer;
     private TransactionPublisher? _publisher;
@@ -54,8 +55,13 @@ internal sealed class DistributedTrial : IAsyncDisposable
     public IReadOnlyList<Exception> Failures =>
         [.. _workers.Where(w => w.Running.IsFaulted).Select(w => w.Running.Exception!.GetBaseException())];
 
-    /// <summary>Starts Kafka, the Redis-protocol server and <paramref name="workers"/> workers over <paramref name="definition"/>.</summary>
-    public static async Task<DistributedTrial> StartAsync(RegistryDefinition definition, int workers, ILoggerFactory loggers, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts Kafka, the Redis-protocol server and <paramref name="workers"/> workers over <paramref name="definition"/>;
+    /// with <paramref name="decide"/>, the workers decide every transaction with its active model and rules (a
+    /// <see cref="WorkerDecider"/>) and publish the decisions.
+    /// </summary>
+    public static async Task<DistributedTrial> StartAsync(
+        RegistryDefinition definition, int workers, WorkerDeciderSettings? decide, ILoggerFactory loggers, TimeProvider clock, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         var kafka = new MockKafkaCluster();
@@ -76,7 +82,7 @@ internal sealed class DistributedTrial : IAsyncDisposable
             // The source topic now, so that the workers are assigned it at once; they ask for the topics they write.
             kafka.CreateTopics(KafkaPublisherOptions.DefaultTopic);
             for (var i = 0; i < workers; i++)
-                await trial.StartWorkerAsync(definition, i + 1, loggers.CreateLogger($"Amlfs.Worker{i + 1}"), clock, cancellationToken).ConfigureAwait(false);
+                await trial.StartWorkerAsync(definition, i + 1, decide, loggers, clock, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -102,11 +108,12 @@ internal sealed class DistributedTrial : IAsyncDisposable
         if (_producer is not null)
             await _producer.ConfigureAwait(false);
         _publisher?.Dispose();
-        foreach (var (worker, running, store, checkpoints) in _workers)
+        foreach (var (worker, running, store, checkpoints, decider) in _workers)
         {
             // A worker that failed has said why (Failures); the others stop cleanly here.
             await running.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             worker.Dispose();
+            decider?.Dispose();
             await checkpoints.DisposeAsync().ConfigureAwait(false);
             await store.DisposeAsync().ConfigureAwait(false);
         }
@@ -116,11 +123,14 @@ internal sealed class DistributedTrial : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task StartWorkerAsync(RegistryDefinition definition, int number, ILogger logger, TimeProvider clock, CancellationToken cancellationToken)
+    private async Task StartWorkerAsync(
+        RegistryDefinition definition, int number, WorkerDeciderSettings? decide, ILoggerFactory loggers, TimeProvider clock, CancellationToken cancellationToken)
     {
         var store = await RedisOnlineStore.ConnectAsync(Redis, cancellationToken).ConfigureAwait(false);
         var checkpoints = await RedisCheckpointStore.ConnectAsync(Redis, cancellationToken).ConfigureAwait(false);
-        var worker = new KafkaWorker(new KafkaWorkerOptions { BootstrapServers = BootstrapServers, ClientId = $"amlfs-worker-{number}" }, definition, store, checkpoints, logger, clock);
-        _workers.Add((worker, worker.Start(_stop.Token), store, checkpoints));
+        var decider = decide is null ? null : new WorkerDecider(decide, store, Redis.ToString(), clock, loggers);
+        var worker = new KafkaWorker(new KafkaWorkerOptions { BootstrapServers = BootstrapServers, ClientId = $"amlfs-worker-{number}" }, definition, store, checkpoints,
+            loggers.CreateLogger($"Amlfs.Worker{number}"), clock, decider);
+        _workers.Add((worker, worker.Start(_stop.Token), store, checkpoints, decider));
     }
 }

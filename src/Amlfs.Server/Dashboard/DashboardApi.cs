@@ -2,6 +2,7 @@ using Amlfs.Scoring;
 using Amlfs.Server.Api;
 using Amlfs.Server.Dashboard.Contracts;
 using Amlfs.Server.Decisions;
+using Amlfs.Server.Hosting;
 using Amlfs.Server.Serving;
 using Amlfs.Transactions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -43,10 +44,10 @@ internal static class DashboardApi
 
     private static IResult Asset(HttpContext context, string path, DashboardAssets assets) => assets.Serve(context, path);
 
-    private static Ok<DashboardInfo> Info(ActiveDefinitions definitions, TransactionScorer scorer, DecisionQueries decisions, OverviewRing ring) =>
+    private static Ok<DashboardInfo> Info(ActiveDefinitions definitions, TransactionScorer scorer, DecisionQueries decisions, OverviewRing ring, ServerSettings settings) =>
         TypedResults.Ok(new DashboardInfo
         {
-            Mode = decisions.Decides ? "embedded" : "replica",
+            Mode = settings.OnlineStore is null ? "embedded" : "replica",
             Decides = decisions.Decides,
             ModelVersion = scorer.ModelVersion,
             RegistryVersion = definitions.Registry.Number,
@@ -94,7 +95,7 @@ internal static class DashboardApi
         [FromRoute(Name = "transaction_id")] string transactionId, DecisionQueries decisions, CancellationToken cancellationToken)
     {
         if (!decisions.Decides)
-            return Problems.NotFound("this process is an API replica: it takes no decisions (the workers' engines do not decide yet)");
+            return Problems.NotFound("this process is an API replica that does not follow the workers' decisions (start it with --kafka)");
         var detail = await decisions.DetailAsync(transactionId, cancellationToken);
         return detail is null
             ? Problems.NotFound($"no decision about '{transactionId}' among the {DecisionFeed.DefaultCapacity:N0} newest this process keeps")

@@ -23,8 +23,11 @@ internal sealed partial class DecisionQueries(
     /// <summary>The most decisions one list answers with.</summary>
     public const int MaxLimit = 500;
 
-    /// <summary>Whether this process decides what it accepts: a replica accepts nothing, so it has no decisions.</summary>
-    public bool Decides => settings.OnlineStore is null;
+    /// <summary>
+    /// Whether this process has decisions to show: the embedded server decides what it accepts; a replica shows the
+    /// workers' decisions when it follows their topic (<see cref="ServerSettings.DecisionSource"/>), and none otherwise.
+    /// </summary>
+    public bool Decides => settings.OnlineStore is null || settings.DecisionSource is not null;
 
     /// <summary>
     /// The newest decisions of <paramref name="level"/> (null: every level), <paramref name="signal"/> and

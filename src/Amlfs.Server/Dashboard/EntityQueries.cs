@@ -54,7 +54,7 @@ internal sealed class EntityQueries(
         var involving = decisions.Involving(entity.Name, id, DecisionFeed.DefaultCapacity);
         string? recentNote = null;
         if (!decisions.Decides)
-            recentNote = "this process is an API replica: it takes no decisions, so it has no transactions to list";
+            recentNote = "this process is an API replica that does not follow the workers' decisions (start it with --kafka), so it has no transactions to list";
         else if (entity.Name is not ("customer" or "merchant"))
             recentNote = $"a decision names its customer and its destination, not its {entity.Name}, so the transactions of this {entity.Name} are not listed";
 

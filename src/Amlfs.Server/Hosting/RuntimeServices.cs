@@ -41,6 +41,8 @@ internal static class RuntimeServices
         services.AddSingleton(_ => new DecisionFeed());
         services.AddSingleton<DecisionStream>();
         services.AddHostedService(sp => sp.GetRequiredService<DecisionStream>());
+        if (settings.DecisionSource is { } source)
+            services.AddHostedService(sp => new DecisionSourceService(source, sp.GetRequiredService<DecisionFeed>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Amlfs.Decisions")));
         if (settings.ProducerRate is not null)
             services.AddHostedService<SyntheticProducer>();
         return services;

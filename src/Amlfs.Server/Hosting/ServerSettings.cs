@@ -1,4 +1,5 @@
 using Amlfs.OnlineStore;
+using Amlfs.Server.Decisions;
 using Amlfs.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -80,6 +81,12 @@ public sealed record ServerSettings
     /// <summary>How messages and <c>/health</c> name <see cref="OnlineStore"/>, e.g. <c>redis://cache:6379</c>; never a password.</summary>
     public string? OnlineStoreEndpoint { get; init; }
 
+    /// <summary>
+    /// Where a replica finds the decisions the workers take, for its dashboard (the Kafka decisions topic); null shows
+    /// none. The embedded server takes its own.
+    /// </summary>
+    public IDecisionSource? DecisionSource { get; init; }
+
     /// <summary>Each problem with these settings, naming the setting; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -106,6 +113,8 @@ public sealed record ServerSettings
             errors.Add("rate: a replica (--online-store) ingests nothing, so it runs no synthetic producer");
         if (OnlineStore is not null && LogFeatures)
             errors.Add("log-features: not supported by a replica (--online-store), which keeps no files; log features on the embedded server");
+        if (OnlineStore is null && DecisionSource is not null)
+            errors.Add($"decisions: only a replica (--online-store) reads decisions from {DecisionSource.Name}; the embedded server takes its own");
         return errors;
     }
 }

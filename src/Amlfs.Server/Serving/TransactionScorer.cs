@@ -102,6 +102,27 @@ internal sealed class TransactionScorer(
         return decisions;
     }
 
+    /// <summary>
+    /// <see cref="DecideAsync"/> for a source that holds features as of <paramref name="oldestMs"/> at the earliest: a
+    /// transaction older than that (decided late, in a catch-up after a long stop) is decided as of that instant instead,
+    /// and its decision says so (<see cref="Decision.FeaturesAsOfMs"/>).
+    /// </summary>
+    public async ValueTask<Decision[]> DecideWithinAsync(
+        IReadOnlyList<Transaction> transactions, IReadOnlyList<long> sequences, long oldestMs, CancellationToken cancellationToken)
+    {
+        if (transactions.All(t => t.TimestampMs >= oldestMs))
+            return await DecideAsync(transactions, sequences, cancellationToken).ConfigureAwait(false);
+        var asOf = transactions.Select(t => t.TimestampMs >= oldestMs ? t : t with { TimestampMs = oldestMs }).ToArray();
+        var decisions = await DecideAsync(asOf, sequences, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < decisions.Length; i++)
+        {
+            if (!ReferenceEquals(asOf[i], transactions[i]))
+                decisions[i] = decisions[i] with { EventTimeMs = transactions[i].TimestampMs, FeaturesAsOfMs = oldestMs };
+        }
+
+        return decisions;
+    }
+
     /// <summary>Scores <paramref name="transaction"/> from <paramref name="inputs"/> read as of its time.</summary>
     public (PredictResponse Response, RiskLevel Level) Score(Transaction transaction, ScoringInputs inputs, CultureInfo culture, long startTimestamp, long servedAtMs)
     {
