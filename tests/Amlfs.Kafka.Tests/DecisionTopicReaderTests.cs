@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Amlfs.Decisions;
+using Amlfs.Kafka.Decisions;
 using Amlfs.Scoring;
 using Amlfs.Testing;
 using Amlfs.Transactions;

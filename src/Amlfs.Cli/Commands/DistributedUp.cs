@@ -1,6 +1,6 @@
 using System.Globalization;
 using Amlfs.Cli.Distributed;
-using Amlfs.Kafka;
+using Amlfs.Kafka.Decisions;
 using Amlfs.Registry;
 using Amlfs.Scoring;
 using Amlfs.Server.Hosting;

@@ -3,6 +3,7 @@ using System.Globalization;
 using Amlfs.Alerts.Rules;
 using Amlfs.Cli.Distributed;
 using Amlfs.Kafka;
+using Amlfs.Kafka.Decisions;
 using Amlfs.Kafka.Workers;
 using Amlfs.OnlineStore;
 using Amlfs.Redis;

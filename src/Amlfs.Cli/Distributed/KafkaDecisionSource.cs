@@ -1,5 +1,5 @@
 using Amlfs.Decisions;
-using Amlfs.Kafka;
+using Amlfs.Kafka.Decisions;
 using Amlfs.Server.Decisions;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,6 @@
 using Amlfs.Kafka.Workers;
 
-namespace Amlfs.Kafka;
+namespace Amlfs.Kafka.Decisions;
 
 /// <summary>Where and how much a <see cref="DecisionTopicReader"/> reads.</summary>
 public sealed record DecisionTopicReaderOptions

@@ -3,7 +3,7 @@ using Amlfs.Kafka.Workers;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
-namespace Amlfs.Kafka;
+namespace Amlfs.Kafka.Decisions;
 
 /// <summary>
 /// Follows the decisions topic for a process that shows decisions without taking them (an API replica's dashboard):

@@ -1,7 +1,7 @@
 using Amlfs.Logging;
 using Microsoft.Extensions.Logging;
 
-namespace Amlfs.Kafka;
+namespace Amlfs.Kafka.Decisions;
 
 public sealed partial class DecisionTopicReader
 {
