@@ -17,7 +17,8 @@ namespace Amlfs.Cli.Bench;
 /// store, re-keys each accepted one onto the topics of its other ends (the merchant's, and the IP's and the device's
 /// where the definitions join on them and the transaction has them) and consumes it again from there. The clock runs from the
 /// first consumed message to the last, so the figure is the worker's whole loop: parse, engine, online store writes,
-/// re-keyed produces and checkpoints, with the mock brokers (and an embedded store) on the same cores.
+/// re-keyed produces and checkpoints, with the mock brokers (and an embedded store) on the same cores. Given a decider,
+/// the worker also decides every source message and publishes the decisions, and the clock stops at the last decision.
 /// <para>
 /// The worker reads every topic on one thread, so the source and re-keyed figures are not separate runs: the source
 /// figure is the time until the last source message was applied, re-keyed messages applied meanwhile included in that
@@ -44,7 +45,7 @@ internal static class WorkerBench
     /// </summary>
     public static (WorkerBenchResult Measured, WorkerBenchResult? Warmup) Run(
         RegistryDefinition definition, int messages, int warmup, IOnlineStore store, IPartitionCheckpointStore checkpoints,
-        TimeSpan checkpointInterval, Action<string> progress, CancellationToken cancellationToken)
+        TimeSpan checkpointInterval, ITransactionDecider? decider, Action<string> progress, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(messages, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(messages, MaxMessages);
@@ -55,16 +56,16 @@ internal static class WorkerBench
         WorkerBenchResult? warm = null;
         if (warmup > 0)
         {
-            warm = Measure(cluster, "bench-warmup-" + run, definition, warmup, store, checkpoints, checkpointInterval, _ => { }, cancellationToken);
+            warm = Measure(cluster, "bench-warmup-" + run, definition, warmup, store, checkpoints, checkpointInterval, decider, _ => { }, cancellationToken);
             progress($"warm-up: another worker consumed {warm.Messages:N0} messages in {warm.Seconds:N2} s, {warm.MessagesPerSecond:N0} messages/s (not measured)");
         }
 
-        return (Measure(cluster, "bench-worker-" + run, definition, messages, store, checkpoints, checkpointInterval, progress, cancellationToken), warm);
+        return (Measure(cluster, "bench-worker-" + run, definition, messages, store, checkpoints, checkpointInterval, decider, progress, cancellationToken), warm);
     }
 
     private static WorkerBenchResult Measure(
         MockKafkaCluster cluster, string topic, RegistryDefinition definition, int messages, IOnlineStore store,
-        IPartitionCheckpointStore checkpoints, TimeSpan checkpointInterval, Action<string> progress, CancellationToken cancellationToken)
+        IPartitionCheckpointStore checkpoints, TimeSpan checkpointInterval, ITransactionDecider? decider, Action<string> progress, CancellationToken cancellationToken)
     {
         var topics = WorkerTopics.For(FeaturePlan.Compile(definition), topic);
         var (publishSeconds, rekeyed) = Publish(cluster.BootstrapServers, topic, messages, topics, cancellationToken);
@@ -79,7 +80,7 @@ internal static class WorkerBench
         };
         // The worker's clock is the system's whatever the command's: transactions carry the wall-clock time they were
         // generated at, and checkpoints are due by real time.
-        using var worker = new KafkaWorker(options, definition, store, checkpoints, NullLogger.Instance, TimeProvider.System);
+        using var worker = new KafkaWorker(options, definition, store, checkpoints, NullLogger.Instance, TimeProvider.System, decider);
         using var stop = new CancellationTokenSource();
         var started = Stopwatch.GetTimestamp();
         // The worker asks for the re-keyed and dead-letter topics before it subscribes, so its first assignment holds
@@ -113,7 +114,8 @@ internal static class WorkerBench
                     rekeyedBySourceEnd = totals.Consumed - messages;
                 }
 
-                if (totals.Consumed >= target)
+                // A worker that decides has finished once the last source message's decision is out too.
+                if (totals.Consumed >= target && (decider is null || totals.Decided >= messages))
                     break;
                 ThrowIfFailed(failure);
                 cancellationToken.ThrowIfCancellationRequested();

@@ -8,6 +8,7 @@ using Amlfs.Kafka.Development;
 using Amlfs.OnlineStore;
 using Amlfs.Redis;
 using Amlfs.Registry;
+using Microsoft.Extensions.Logging.Abstractions;
 using Spectre.Console;
 
 namespace Amlfs.Cli.Commands;
@@ -45,9 +46,13 @@ internal static class WorkerBenchCommand
             Description = "Seconds between checkpoints of each owned partition",
             DefaultValueFactory = _ => 5,
         };
+        var decide = new Option<bool>("--decide")
+        {
+            Description = "The worker also decides every transaction (the rules model, as amlfs worker does by default) and publishes the decisions",
+        };
         var command = new Command("worker", "Consume generated transactions from the mock Kafka cluster with one worker; measure messages per second")
         {
-            messages, warmup, onlineStore, checkpointInterval,
+            messages, warmup, onlineStore, checkpointInterval, decide,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -71,12 +76,13 @@ internal static class WorkerBenchCommand
                 return 1;
             }
 
-            return await RunAsync(environment, count, warmupCount, store, TimeSpan.FromSeconds(interval), cancellationToken);
+            return await RunAsync(environment, count, warmupCount, store, TimeSpan.FromSeconds(interval), parse.GetValue(decide), cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliEnvironment environment, int messages, int warmup, string storeName, TimeSpan checkpointInterval, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(
+        CliEnvironment environment, int messages, int warmup, string storeName, TimeSpan checkpointInterval, bool decide, CancellationToken cancellationToken)
     {
         var console = environment.Console;
         var definition = DefinitionsLoader.LoadDefault();
@@ -85,6 +91,7 @@ internal static class WorkerBenchCommand
         IOnlineStore store;
         IPartitionCheckpointStore checkpoints;
         string storeText;
+        var endpoint = "memory";
         if (storeName == Garnet)
         {
             garnet = new EmbeddedRedisServer();
@@ -92,6 +99,7 @@ internal static class WorkerBenchCommand
             store = await RedisOnlineStore.ConnectAsync(redis, cancellationToken);
             checkpoints = await RedisCheckpointStore.ConnectAsync(redis, cancellationToken);
             storeText = $"Redis online store on an embedded Garnet server at {redis.Endpoint} (same process), checkpoints in it too";
+            endpoint = redis.ToString();
         }
         else
         {
@@ -100,18 +108,23 @@ internal static class WorkerBenchCommand
             storeText = "in-memory online store, checkpoints in a temporary directory";
         }
 
+        WorkerDecider? decider = null;
         try
         {
+            // A data directory of its own: the default definitions, no learned model, so the rules decide.
+            decider = decide ? new WorkerDecider(new WorkerDeciderSettings(temporary, null, environment.Variables), store, endpoint, TimeProvider.System, NullLoggerFactory.Instance) : null;
             console.MarkupLine(Invariant, "[bold]bench worker[/]: {0:N0} messages after {1:N0} of warm-up, {2} partitions per topic on the mock Kafka cluster, checkpoints every {3:0.###} s, {4} cores",
                 messages, warmup, MockKafkaCluster.PartitionsPerTopic, checkpointInterval.TotalSeconds, Environment.ProcessorCount);
             console.MarkupLine(Invariant, "{0}", Markup.Escape(storeText));
-            var (result, warm) = WorkerBench.Run(definition, messages, warmup, store, checkpoints, checkpointInterval,
+            console.MarkupLine(Invariant, "{0}", decider is null ? "decisions off" : $"every transaction decided by {decider.ModelVersion} and published to the decisions topic");
+            var (result, warm) = WorkerBench.Run(definition, messages, warmup, store, checkpoints, checkpointInterval, decider,
                 message => console.MarkupLine($"[grey]{Markup.Escape(message)}[/]"), cancellationToken);
             Print(environment, result, warm, storeName);
             return 0;
         }
         finally
         {
+            decider?.Dispose();
             if (checkpoints is IAsyncDisposable disposableCheckpoints)
                 await disposableCheckpoints.DisposeAsync();
             if (store is IAsyncDisposable disposableStore)
@@ -138,6 +151,7 @@ internal static class WorkerBenchCommand
             : string.Create(Invariant, $"{result.RekeyedMessages - result.RekeyedBySourceEnd:N0} messages in {result.Seconds - result.SourceSeconds:N2} s, {result.RekeyedTailPerSecond:N0} messages/s"));
         table.AddRow("accepted / duplicates / rejected", string.Create(Invariant,
             $"{totals.Accepted:N0} / {totals.Duplicates:N0} / {totals.Late + totals.FutureTimestamps + totals.Malformed:N0}"));
+        table.AddRow("decisions published", string.Create(Invariant, $"{totals.Decided:N0} ({totals.DecidedByLevel.ElementAtOrDefault(2):N0} HIGH)"));
         table.AddRow("entity states written", string.Create(Invariant, $"{totals.StatesWritten:N0} ({storeName})"));
         table.AddRow("checkpoints saved", string.Create(Invariant, $"{totals.Checkpoints:N0}, the last ones on stop"));
         table.AddRow("stop: final checkpoints and leaving the group", string.Create(Invariant, $"{result.StopSeconds:N2} s"));
@@ -162,6 +176,7 @@ internal static class WorkerBenchCommand
             ["per_partition_per_sec"] = Math.Round(result.PerPartitionPerSecond),
             ["source_messages_per_sec"] = Math.Round(result.SourcePerSecond),
             ["states_written"] = totals.StatesWritten,
+            ["decisions"] = totals.Decided,
             ["checkpoints"] = totals.Checkpoints,
             ["stop_seconds"] = Math.Round(result.StopSeconds, 3),
             ["cold_messages_per_sec"] = warm is null ? Math.Round(result.MessagesPerSecond) : Math.Round(warm.MessagesPerSecond),

@@ -24,12 +24,13 @@ public sealed class BenchCommandTests
     }
 
     [Theory]
-    [InlineData("memory", 100)]
-    [InlineData("garnet", 0)]
-    public void Bench_worker_prints_its_figures_and_ends_with_one_json_line(string store, int warmup)
+    [InlineData("memory", 100, false)]
+    [InlineData("garnet", 0, true)]
+    public void Bench_worker_prints_its_figures_and_ends_with_one_json_line(string store, int warmup, bool decide)
     {
         using var cli = new CliHarness();
-        var result = cli.Run("bench", "worker", "--messages", "400", "--warmup", warmup.ToString(CultureInfo.InvariantCulture), "--online-store", store);
+        string[] args = ["bench", "worker", "--messages", "400", "--warmup", warmup.ToString(CultureInfo.InvariantCulture), "--online-store", store];
+        var result = cli.Run(decide ? [.. args, "--decide"] : args);
 
         Assert.True(result.ExitCode == 0, result.Error);
         var last = result.Output.TrimEnd('\n').Split('\n')[^1];
@@ -50,6 +51,7 @@ public sealed class BenchCommandTests
         Assert.True(root.GetProperty("per_partition_per_sec").GetDouble() > 0);
         Assert.True(root.GetProperty("states_written").GetInt64() > 0);
         Assert.True(root.GetProperty("checkpoints").GetInt64() > 0);
+        Assert.Equal(decide ? 400 : 0, root.GetProperty("decisions").GetInt64());
         Assert.True(root.GetProperty("cold_messages_per_sec").GetDouble() > 0);
         Assert.Contains("worker throughput, every topic", result.Output, StringComparison.Ordinal);
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"{400 + rekeyed:N0} (400 + {rekeyed:N0})"), result.Output, StringComparison.Ordinal);
