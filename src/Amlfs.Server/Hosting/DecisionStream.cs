@@ -44,7 +44,7 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
         Channel.CreateBounded<(Transaction[], long[])>(new BoundedChannelOptions(QueueGroups) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropWrite });
 
     private long _decided;
-    private long _decidedTimeMs = long.MinValue;
+    private readonly DecisionLag _lag = new();
     private long _dropped;
     private long _lastDecided;
     private Task _roll = Task.CompletedTask;
@@ -79,17 +79,25 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
 
         Volatile.Write(ref _lastDecided, log.LastSequence);
         store.DecidedSequence = log.LastSequence;
+        // Ingest waits while the decisions trail the newest event by more than half the engine's history (a backfill
+        // faster than scoring), so that every transaction is still decided as of its own time. Before the first
+        // decision the lag runs from the first transaction waiting: the log's oldest undecided record, or else the
+        // first handed over.
+        var engine = embedded.Engine;
+        var maxLagMs = engine.QueryHistoryMs / 2;
+        if (store.Log.CommittedSequence > log.LastSequence)
+        {
+            foreach (var record in WalFiles.Read(store.Log.Directory, log.LastSequence, log.LastSequence + 1))
+                _lag.Waiting(record.Transaction.TimestampMs);
+        }
+
         embedded.Pipeline.OnAccepted((batch, sequences) =>
         {
+            _lag.Waiting(batch[0].TimestampMs);
             if (!_queue.Writer.TryWrite((batch, sequences)))
                 Interlocked.Increment(ref _dropped);
         });
-        // Ingest waits while the decisions trail the newest event by more than half the engine's history (a backfill
-        // faster than scoring), so that every transaction is still decided as of its own time.
-        var engine = embedded.Engine;
-        var maxLagMs = engine.QueryHistoryMs / 2;
-        embedded.Pipeline.HoldWhile(() => engine.Watermark?.ToUnixTimeMilliseconds() - Volatile.Read(ref _decidedTimeMs) > maxLagMs
-            && log.LastSequence < store.Log.CommittedSequence);
+        embedded.Pipeline.HoldWhile(() => _lag.Trails(engine.Watermark?.ToUnixTimeMilliseconds(), maxLagMs) && log.LastSequence < store.Log.CommittedSequence);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -211,7 +219,7 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
         }
 
         Interlocked.Add(ref _decided, decisions.Length);
-        Volatile.Write(ref _decidedTimeMs, Math.Max(Volatile.Read(ref _decidedTimeMs), decisions.Max(d => d.EventTimeMs)));
+        _lag.Decided(decisions.Max(d => d.EventTimeMs));
         Volatile.Write(ref _lastDecided, log.CommittedSequence);
         store.DecidedSequence = log.CommittedSequence;
         transactions.Clear();
