@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Amlfs.Decisions;
+using Amlfs.Engine;
 using Amlfs.OfflineStore;
 using Amlfs.Parquet.Roll;
 using Amlfs.Server.Decisions;
@@ -103,14 +104,14 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
             while (!stoppingToken.IsCancellationRequested)
             {
                 // Whatever the queue did not bring (before the stream attached, or dropped) is read back from the log.
-                await CatchUpAsync(log, store, stoppingToken).ConfigureAwait(false);
+                await CatchUpAsync(log, store, engine, stoppingToken).ConfigureAwait(false);
                 using var due = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 due.CancelAfter(settings.FeatureLogFlushInterval);
                 try
                 {
                     while (await _queue.Reader.WaitToReadAsync(due.Token).ConfigureAwait(false))
                     {
-                        await TakeQueuedAsync(log, store, stoppingToken).ConfigureAwait(false);
+                        await TakeQueuedAsync(log, store, engine, stoppingToken).ConfigureAwait(false);
                         RollSealed(log, roller);
                     }
                 }
@@ -133,8 +134,8 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
 
         // Stopping: decide what was handed over and committed, then roll the rest into the offline store.
         embedded.Pipeline.HoldWhile(null);
-        await TakeQueuedAsync(log, store, CancellationToken.None).ConfigureAwait(false);
-        await CatchUpAsync(log, store, CancellationToken.None).ConfigureAwait(false);
+        await TakeQueuedAsync(log, store, engine, CancellationToken.None).ConfigureAwait(false);
+        await CatchUpAsync(log, store, engine, CancellationToken.None).ConfigureAwait(false);
         await _roll.ConfigureAwait(false);
         log.DeleteSegmentsBefore(Volatile.Read(ref _rolled) + 1);
         try
@@ -148,7 +149,7 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
     }
 
     /// <summary>Decides what the queue holds, in batches of consecutive sequences; a gap is read back from the log first.</summary>
-    private async Task TakeQueuedAsync(DecisionLog log, EmbeddedStore store, CancellationToken cancellationToken)
+    private async Task TakeQueuedAsync(DecisionLog log, EmbeddedStore store, FeatureEngine engine, CancellationToken cancellationToken)
     {
         var transactions = new List<Transaction>();
         var sequences = new List<long>();
@@ -160,8 +161,8 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
             if (item.Sequences[start] != log.LastSequence + transactions.Count + 1)
             {
                 // Groups were dropped in between: decide what is collected, then read the gap back from the log.
-                await DecideAsync(log, store, transactions, sequences, cancellationToken).ConfigureAwait(false);
-                await CatchUpAsync(log, store, cancellationToken, through: item.Sequences[start] - 1).ConfigureAwait(false);
+                await DecideAsync(log, store, engine, transactions, sequences, cancellationToken).ConfigureAwait(false);
+                await CatchUpAsync(log, store, engine, cancellationToken, through: item.Sequences[start] - 1).ConfigureAwait(false);
                 start = Array.FindIndex(item.Sequences, s => s > log.LastSequence);
                 if (start < 0)
                     continue;
@@ -174,14 +175,14 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
             }
 
             if (transactions.Count >= MaxBatch)
-                await DecideAsync(log, store, transactions, sequences, cancellationToken).ConfigureAwait(false);
+                await DecideAsync(log, store, engine, transactions, sequences, cancellationToken).ConfigureAwait(false);
         }
 
-        await DecideAsync(log, store, transactions, sequences, cancellationToken).ConfigureAwait(false);
+        await DecideAsync(log, store, engine, transactions, sequences, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Decides the write-ahead log's committed records after the decision log's last, through <paramref name="through"/> when given.</summary>
-    private async Task CatchUpAsync(DecisionLog log, EmbeddedStore store, CancellationToken cancellationToken, long? through = null)
+    private async Task CatchUpAsync(DecisionLog log, EmbeddedStore store, FeatureEngine engine, CancellationToken cancellationToken, long? through = null)
     {
         var last = Math.Min(through ?? long.MaxValue, store.Log.CommittedSequence);
         if (last <= log.LastSequence)
@@ -193,21 +194,21 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
             transactions.Add(record.Transaction);
             sequences.Add(record.Sequence);
             if (transactions.Count >= MaxBatch)
-                await DecideAsync(log, store, transactions, sequences, cancellationToken).ConfigureAwait(false);
+                await DecideAsync(log, store, engine, transactions, sequences, cancellationToken).ConfigureAwait(false);
         }
 
-        await DecideAsync(log, store, transactions, sequences, cancellationToken).ConfigureAwait(false);
+        await DecideAsync(log, store, engine, transactions, sequences, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Scores a batch, appends and commits its decisions, reports the horizon to the store and publishes them; empties the lists.</summary>
-    private async Task DecideAsync(DecisionLog log, EmbeddedStore store, List<Transaction> transactions, List<long> sequences, CancellationToken cancellationToken)
+    private async Task DecideAsync(DecisionLog log, EmbeddedStore store, FeatureEngine engine, List<Transaction> transactions, List<long> sequences, CancellationToken cancellationToken)
     {
         if (transactions.Count == 0)
             return;
         Decision[] decisions;
         try
         {
-            decisions = await DecideAsOfAsync(transactions, sequences, cancellationToken).ConfigureAwait(false);
+            decisions = await DecideAsOfAsync(engine, transactions, sequences, cancellationToken).ConfigureAwait(false);
             foreach (var decision in decisions)
                 log.Append(decision);
             log.Commit();
@@ -231,9 +232,8 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
     /// Decides each transaction as of its own time; one older than the engine's history (a catch-up after a long stop)
     /// is decided as of the oldest instant the engine holds, an hour inside it, and its decision says so.
     /// </summary>
-    private async Task<Decision[]> DecideAsOfAsync(List<Transaction> transactions, List<long> sequences, CancellationToken cancellationToken)
+    private async Task<Decision[]> DecideAsOfAsync(FeatureEngine engine, List<Transaction> transactions, List<long> sequences, CancellationToken cancellationToken)
     {
-        var engine = ((EmbeddedRuntime)runtime).Engine;
         var oldest = engine.Watermark?.ToUnixTimeMilliseconds() - engine.QueryHistoryMs + 3_600_000 ?? long.MinValue;
         if (transactions.TrueForAll(t => t.TimestampMs >= oldest))
             return await ScoreAsync(transactions, sequences, cancellationToken).ConfigureAwait(false);
