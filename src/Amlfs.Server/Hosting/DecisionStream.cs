@@ -25,8 +25,9 @@ namespace Amlfs.Server.Hosting;
 /// and committed with one group commit; a decision is never written twice or skipped.
 /// </para>
 /// <para>
-/// Sealed segments of the decision log are rolled into the offline store's decisions table in the background
-/// (<see cref="DecisionRoller"/>) and then deleted; a clean stop rolls the rest.
+/// Sealed segments of the decision log are rolled into the offline store's decisions table in the background, as the
+/// write-ahead log's are into its transactions (<see cref="LogRollService"/>, <see cref="DecisionLogRoll"/>), and then
+/// deleted; a clean stop rolls the rest.
 /// </para>
 /// </summary>
 internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionScorer scorer, DecisionFeed feed, ServerSettings settings, ILogger<DecisionStream> logger)
@@ -48,8 +49,6 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
     private readonly DecisionLag _lag = new();
     private long _dropped;
     private long _lastDecided;
-    private Task _roll = Task.CompletedTask;
-    private long _rolled;
 
     /// <summary>Transactions decided so far by this process.</summary>
     public long Decided => Volatile.Read(ref _decided);
@@ -70,13 +69,14 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
         if (log.TruncatedBytes > 0)
             LogTailCut(logger, log.TruncatedBytes);
         var roller = await DecisionRoller.OpenAsync(root, log.FirstSequence, logger: logger, cancellationToken: stoppingToken).ConfigureAwait(false);
-        _rolled = roller.RolledSequence;
         if (log.LastSequence < store.Log.FirstSequence - 1)
         {
             // Retention deleted records before they were decided (a data directory from a build without decisions).
             LogCannotCatchUp(logger, log.LastSequence + 1, store.Log.FirstSequence - 1);
             return;
         }
+
+        using var roll = LogRollService.Start(new DecisionLogRoll(log, roller, logger));
 
         Volatile.Write(ref _lastDecided, log.LastSequence);
         store.DecidedSequence = log.LastSequence;
@@ -112,7 +112,7 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
                     while (await _queue.Reader.WaitToReadAsync(due.Token).ConfigureAwait(false))
                     {
                         await TakeQueuedAsync(log, store, engine, stoppingToken).ConfigureAwait(false);
-                        RollSealed(log, roller);
+                        RollSealed(log, roll);
                     }
                 }
                 catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
@@ -120,7 +120,7 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
                     // The interval passed: look for records the queue dropped.
                 }
 
-                RollSealed(log, roller);
+                RollSealed(log, roll);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -136,16 +136,8 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
         embedded.Pipeline.HoldWhile(null);
         await TakeQueuedAsync(log, store, engine, CancellationToken.None).ConfigureAwait(false);
         await CatchUpAsync(log, store, engine, CancellationToken.None).ConfigureAwait(false);
-        await _roll.ConfigureAwait(false);
-        log.DeleteSegmentsBefore(Volatile.Read(ref _rolled) + 1);
-        try
-        {
-            await roller.RollAsync(log.ReadFrom(roller.RolledSequence), CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            LogRollFailed(logger, e);
-        }
+        await roll.RollRemainingAsync().ConfigureAwait(false);
+        log.DeleteSegmentsBefore(roll.RolledSequence + 1);
     }
 
     /// <summary>Decides what the queue holds, in batches of consecutive sequences; a gap is read back from the log first.</summary>
@@ -269,28 +261,14 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
         return [.. scored.SelectMany(d => d)];
     }
 
-    /// <summary>Deletes segments rolled by the last background roll and starts the next one when a segment has sealed since.</summary>
-    private void RollSealed(DecisionLog log, DecisionRoller roller)
+    /// <summary>
+    /// The decision log's retention, on the stream's thread (the log's one writer): deletes every segment rolled so far,
+    /// then wakes the roll when a segment has sealed since.
+    /// </summary>
+    private static void RollSealed(DecisionLog log, LogRollService roll)
     {
-        if (!_roll.IsCompleted)
-            return;
-        log.DeleteSegmentsBefore(Volatile.Read(ref _rolled) + 1);
-        var sealedThrough = log.SealedThrough;
-        if (sealedThrough <= roller.RolledSequence)
-            return;
-        var directory = log.Directory;
-        var from = roller.RolledSequence;
-        _roll = Task.Run(async () =>
-        {
-            try
-            {
-                await roller.RollAsync(DecisionLog.ReadFiles(directory, from, sealedThrough)).ConfigureAwait(false);
-                Volatile.Write(ref _rolled, roller.RolledSequence);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-            {
-                LogRollFailed(logger, e);
-            }
-        });
+        log.DeleteSegmentsBefore(roll.RolledSequence + 1);
+        if (log.SealedThrough > roll.RolledSequence)
+            roll.SegmentSealed();
     }
 }
