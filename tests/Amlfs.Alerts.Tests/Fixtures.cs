@@ -1,4 +1,5 @@
 using Amlfs.Alerts.Delivery;
+using Amlfs.Alerts.Raising;
 using Amlfs.Alerts.Rules;
 using Amlfs.Decisions;
 using Amlfs.Scoring;

@@ -17,7 +17,7 @@ public sealed class NamespaceDependencyTests
 {
     /// <summary>The product's assemblies, which the CLI references and the build copies beside the tests.</summary>
     private static readonly string[] Assemblies =
-        ["Amlfs.Core", "Amlfs.Learning", "Amlfs.Parquet", "Amlfs.DuckDb", "Amlfs.Kafka", "Amlfs.Redis", "Amlfs.Server", "amlfs"];
+        ["Amlfs.Core", "Amlfs.Alerts", "Amlfs.Learning", "Amlfs.Parquet", "Amlfs.DuckDb", "Amlfs.Kafka", "Amlfs.Redis", "Amlfs.Server", "amlfs"];
 
     [Fact]
     public void Namespaces_depend_on_each_other_one_way()

@@ -72,4 +72,34 @@ public sealed class StreamingDecisionTests
         Assert.Equal(40, (await DecisionTable.ReadAsync(directory.Path)).Count);
         Assert.Equal(40, DecisionLog.ReadCommittedFiles(DatasetLayout.DecisionLogDirectory(directory.Path)).Count());
     }
+
+    [Fact]
+    public async Task Sealed_segments_of_the_decision_log_roll_in_the_background_and_are_then_deleted()
+    {
+        using var directory = new TempDirectory();
+        var logDirectory = DatasetLayout.DecisionLogDirectory(directory.Path);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var sent = Enumerable.Range(0, 200)
+            .Select(i => Tx.At(now - 600_000 + (i * 1_000), customer: "C" + (i % 7), merchant: "M" + (i % 3), cents: 100_00 + i, id: "R" + i))
+            .ToList();
+        await using (var server = await RunningServer.StartAsync(dataDirectory: directory.Path, configure: s => s with { WalSegmentBytes = 4096 }))
+        {
+            foreach (var batch in sent.Chunk(20))
+                Assert.Equal(200, (await server.PostJsonAsync("/transactions", Requests.Array(batch.Select(Requests.Of)))).Status);
+
+            // While the server runs, the sealed segments roll into the decisions table and leave the decision log.
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (DecisionLog.ReadCommittedFiles(logDirectory).FirstOrDefault() is not { LogSequence: > 1 })
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the decision log's sealed segments were never rolled and deleted");
+                await Task.Delay(50);
+            }
+
+            Assert.NotEmpty(await DecisionTable.ReadAsync(directory.Path));
+        }
+
+        // A clean stop rolled the rest: every decision once.
+        var decisions = await DecisionTable.ReadAsync(directory.Path);
+        Assert.Equal(sent.Select(t => t.TransactionId).Order(), decisions.Select(d => d.TransactionId).Order());
+    }
 }

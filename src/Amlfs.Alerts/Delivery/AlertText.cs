@@ -1,4 +1,5 @@
 using System.Globalization;
+using Amlfs.Alerts.Rules;
 
 namespace Amlfs.Alerts.Delivery;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Amlfs.Alerts.Outbox;
 using Amlfs.Alerts.Rules;
 
 namespace Amlfs.Alerts.Delivery;

@@ -4,6 +4,7 @@ using Amlfs.Scoring;
 using Amlfs.Yaml;
 using MimeKit;
 using YamlDotNet.RepresentationModel;
+using static Amlfs.Yaml.YamlFileReader;
 
 namespace Amlfs.Alerts.Rules;
 
@@ -27,17 +28,17 @@ internal sealed class AlertRulesReader(string file)
     private static readonly string[] Entities = ["customer", "merchant"];
     private static readonly string[] ChannelTypes = ["webhook", "email"];
 
-    public List<DefinitionError> Errors { get; } = [];
+    private readonly YamlFileReader _yaml = new(emptyIsAbsent: true);
+
+    /// <summary>Every problem found, each placed in the file.</summary>
+    public IReadOnlyList<DefinitionError> Errors => [.. _yaml.Problems.Select(p => new DefinitionError(file, p.Line, p.Path, p.Message))];
 
     public AlertRuleSet? Read(string text)
     {
-        if (YamlRoot.Load(text, "a YAML mapping with rules (and optionally channels and defaults)", out var problem) is not { } root)
-        {
-            Errors.Add(new(file, problem.Line, problem.Path, problem.Message));
+        if (_yaml.Root(text, "a YAML mapping with rules (and optionally channels and defaults)") is not { } root)
             return null;
-        }
 
-        CheckKeys(root, TopKeys, "");
+        _yaml.CheckKeys(root, TopKeys, "");
         var channels = ReadChannels(root);
         var defaults = ReadDefaults(root, channels);
         var rules = ReadRules(root, channels, defaults);
@@ -47,12 +48,12 @@ internal sealed class AlertRulesReader(string file)
     private List<AlertChannelDefinition> ReadChannels(YamlMappingNode root)
     {
         var channels = new List<AlertChannelDefinition>();
-        foreach (var (node, path) in Sequence(root, "channels", required: false))
+        foreach (var (node, path) in _yaml.Sequence(root, "channels", "", required: false))
         {
             var name = Name(node, path);
             var typeText = Choice(node, "type", path, ChannelTypes, required: true);
             var type = typeText == "email" ? AlertChannelType.Email : AlertChannelType.Webhook;
-            CheckKeys(node, [.. CommonChannelKeys, .. type == AlertChannelType.Email ? EmailKeys : WebhookKeys], path, typeText);
+            _yaml.CheckKeys(node, [.. CommonChannelKeys, .. type == AlertChannelType.Email ? EmailKeys : WebhookKeys], path, typeText);
             var defaults = new RetryPolicy();
             var channel = new AlertChannelDefinition
             {
@@ -68,7 +69,7 @@ internal sealed class AlertRulesReader(string file)
                 Line = (int)node.Start.Line,
             };
             if (channel.Retry.MaxBackoff < channel.Retry.Backoff && Child(node, "max_backoff") is { } maxNode)
-                Error(maxNode, path + "max_backoff", "must not be shorter than backoff");
+                _yaml.Error(maxNode, path + "max_backoff", "must not be shorter than backoff");
             channel = typeText switch
             {
                 "webhook" => ReadWebhook(node, path, channel),
@@ -79,7 +80,7 @@ internal sealed class AlertRulesReader(string file)
             if (name is null || typeText is null)
                 continue;
             if (channels.Any(c => c.Name == name))
-                Error(Child(node, "name")!, path + "name", $"channel '{name}' is declared twice");
+                _yaml.Error(Child(node, "name")!, path + "name", $"channel '{name}' is declared twice");
             else
                 channels.Add(channel);
         }
@@ -90,10 +91,10 @@ internal sealed class AlertRulesReader(string file)
     private AlertChannelDefinition ReadWebhook(YamlMappingNode node, string path, AlertChannelDefinition channel)
     {
         Uri? url = null;
-        if (Scalar(node, "url", path, required: true) is { } urlText
+        if (_yaml.Scalar(node, "url", path, required: true) is { } urlText
             && (!Uri.TryCreate(urlText, UriKind.Absolute, out url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
         {
-            Error(Child(node, "url")!, path + "url", $"must be an http or https address, got '{urlText}'");
+            _yaml.Error(Child(node, "url")!, path + "url", $"must be an http or https address, got '{urlText}'");
         }
 
         var format = Choice(node, "format", path, Formats) == "slack" ? WebhookFormat.Slack : WebhookFormat.Json;
@@ -102,7 +103,7 @@ internal sealed class AlertRulesReader(string file)
 
     private AlertChannelDefinition ReadEmail(YamlMappingNode node, string path, AlertChannelDefinition channel)
     {
-        var host = Scalar(node, "host", path, required: true);
+        var host = _yaml.Scalar(node, "host", path, required: true);
         var port = (int)(Whole(node, "port", path, 1, 65535) ?? 25);
         var security = Choice(node, "security", path, Securities) switch
         {
@@ -111,20 +112,20 @@ internal sealed class AlertRulesReader(string file)
             "tls" => EmailSecurity.Tls,
             _ => EmailSecurity.Auto,
         };
-        var from = Scalar(node, "from", path, required: true);
+        var from = _yaml.Scalar(node, "from", path, required: true);
         if (from is not null && !IsAddress(from))
-            Error(Child(node, "from")!, path + "from", $"must be an e-mail address, got '{from}'");
+            _yaml.Error(Child(node, "from")!, path + "from", $"must be an e-mail address, got '{from}'");
         var to = Words(node, "to", path, required: true);
         for (var i = 0; i < to.Count; i++)
         {
             if (!IsAddress(to[i].Text))
-                Error(to[i].Node, path + "to", $"must be e-mail addresses, got '{to[i].Text}'");
+                _yaml.Error(to[i].Node, path + "to", $"must be e-mail addresses, got '{to[i].Text}'");
         }
 
-        var username = Scalar(node, "username", path);
-        var password = Scalar(node, "password_env", path);
+        var username = _yaml.Scalar(node, "username", path);
+        var password = _yaml.Scalar(node, "password_env", path);
         if (password is not null && username is null)
-            Error(Child(node, "password_env")!, path + "password_env", "needs a username to authenticate with");
+            _yaml.Error(Child(node, "password_env")!, path + "password_env", "needs a username to authenticate with");
         return channel with
         {
             Host = host,
@@ -149,11 +150,11 @@ internal sealed class AlertRulesReader(string file)
             return (AlertLevel.Warning, [], TimeSpan.Zero);
         if (node is not YamlMappingNode defaults)
         {
-            Error(node, "defaults", "must be a mapping of level, channels and throttle");
+            _yaml.Error(node, "defaults", "must be a mapping of level, channels and throttle");
             return (AlertLevel.Warning, [], TimeSpan.Zero);
         }
 
-        CheckKeys(defaults, DefaultKeys, "defaults.");
+        _yaml.CheckKeys(defaults, DefaultKeys, "defaults.");
         return (Level(defaults, "defaults.") ?? AlertLevel.Warning, ChannelNames(defaults, "defaults.", channels) ?? [],
             Duration(defaults, "throttle", "defaults.", allowZero: true) ?? TimeSpan.Zero);
     }
@@ -162,7 +163,7 @@ internal sealed class AlertRulesReader(string file)
         YamlMappingNode root, List<AlertChannelDefinition> channels, (AlertLevel Level, IReadOnlyList<string> Channels, TimeSpan Throttle) defaults)
     {
         var rules = new List<AlertRule>();
-        foreach (var (node, path) in Sequence(root, "rules", required: true))
+        foreach (var (node, path) in _yaml.Sequence(root, "rules", "", required: true))
         {
             var name = Name(node, path);
             var kindText = Choice(node, "kind", path, AlertRuleKindNames.All, required: true);
@@ -171,23 +172,23 @@ internal sealed class AlertRulesReader(string file)
                 Name = name ?? "",
                 Kind = kindText is null ? AlertRuleKind.HighDecision : AlertRuleKindNames.Parse(kindText)!.Value,
                 Level = Level(node, path) ?? defaults.Level,
-                Description = Scalar(node, "description", path) ?? "",
+                Description = _yaml.Scalar(node, "description", path) ?? "",
                 Channels = ChannelNames(node, path, channels) ?? defaults.Channels,
                 Throttle = Duration(node, "throttle", path, allowZero: true) ?? defaults.Throttle,
-                Typology = Scalar(node, "typology", path),
+                Typology = _yaml.Scalar(node, "typology", path),
                 Line = (int)node.Start.Line,
             };
 
             if (kindText is not null)
             {
-                CheckKeys(node, [.. CommonRuleKeys, .. KindKeys(rule.Kind)], path, kindText);
+                _yaml.CheckKeys(node, [.. CommonRuleKeys, .. KindKeys(rule.Kind)], path, kindText);
                 rule = ReadKind(node, path, rule);
             }
 
             if (name is null || kindText is null)
                 continue;
             if (rules.Any(r => r.Name == name))
-                Error(Child(node, "name")!, path + "name", $"rule '{name}' is declared twice");
+                _yaml.Error(Child(node, "name")!, path + "name", $"rule '{name}' is declared twice");
             else
                 rules.Add(rule);
         }
@@ -224,7 +225,7 @@ internal sealed class AlertRulesReader(string file)
             case AlertRuleKind.FeatureAbove:
                 return rule with
                 {
-                    Feature = Scalar(node, "feature", path, required: true),
+                    Feature = _yaml.Scalar(node, "feature", path, required: true),
                     Threshold = Number(node, "threshold", path, required: true) ?? 0,
                     MinLevel = Choice(node, "min_level", path, RiskLevels) switch
                     {
@@ -243,12 +244,12 @@ internal sealed class AlertRulesReader(string file)
                     MinEvents = Whole(node, "min_events", path, 1, long.MaxValue) ?? 100,
                 };
             case AlertRuleKind.ComponentUnavailable:
-                return rule with { Component = Scalar(node, "component", path) };
+                return rule with { Component = _yaml.Scalar(node, "component", path) };
             case AlertRuleKind.PsiAbove:
                 var psi = Number(node, "threshold", path) ?? 0.2;
                 if (psi <= 0 && Child(node, "threshold") is { } psiNode)
-                    Error(psiNode, path + "threshold", "must be above 0, such as 0.2");
-                return rule with { Feature = Scalar(node, "feature", path), Threshold = psi };
+                    _yaml.Error(psiNode, path + "threshold", "must be above 0, such as 0.2");
+                return rule with { Feature = _yaml.Scalar(node, "feature", path), Threshold = psi };
             default:
                 return rule;
         }
@@ -256,13 +257,13 @@ internal sealed class AlertRulesReader(string file)
 
     private string? Name(YamlMappingNode node, string path)
     {
-        var name = Scalar(node, "name", path, required: true);
+        var name = _yaml.Scalar(node, "name", path, required: true);
         if (name is null)
             return null;
         if (name.Length == 0 || name.Length > 64 || !char.IsAsciiLetterLower(name[0])
             || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '-'))
         {
-            Error(Child(node, "name")!, path + "name", $"'{name}' must be a-z, 0-9, _ and -, starting with a letter, at most 64 characters");
+            _yaml.Error(Child(node, "name")!, path + "name", $"'{name}' must be a-z, 0-9, _ and -, starting with a letter, at most 64 characters");
             return null;
         }
 
@@ -292,7 +293,7 @@ internal sealed class AlertRulesReader(string file)
             else
             {
                 var declared = channels.Count == 0 ? "none" : string.Join(", ", channels.Select(c => c.Name));
-                Error(wordNode, path + "channels", $"unknown channel '{text}' (declared: {declared})");
+                _yaml.Error(wordNode, path + "channels", $"unknown channel '{text}' (declared: {declared})");
             }
         }
 
@@ -306,7 +307,7 @@ internal sealed class AlertRulesReader(string file)
         if (child is null)
         {
             if (required)
-                Error(node, path + key, "is required");
+                _yaml.Error(node, path + key, "is required");
             return [];
         }
 
@@ -314,28 +315,28 @@ internal sealed class AlertRulesReader(string file)
             return [(one, child)];
         if (child is YamlSequenceNode seq && seq.Children.All(c => c is YamlScalarNode { Value.Length: > 0 }))
             return seq.Children.Select(c => (((YamlScalarNode)c).Value!, c)).ToList();
-        Error(child, path + key, "must be a word or a list of words, such as [ops, compliance]");
+        _yaml.Error(child, path + key, "must be a word or a list of words, such as [ops, compliance]");
         return [];
     }
 
     private string? Choice(YamlMappingNode node, string key, string path, IReadOnlyList<string> known, bool required = false)
     {
-        var text = Scalar(node, key, path, required);
+        var text = _yaml.Scalar(node, key, path, required);
         if (text is null || known.Contains(text))
             return text;
-        Error(Child(node, key)!, path + key, $"unknown {key} '{text}' (one of: {string.Join(", ", known)})");
+        _yaml.Error(Child(node, key)!, path + key, $"unknown {key} '{text}' (one of: {string.Join(", ", known)})");
         return null;
     }
 
     private TimeSpan? Duration(YamlMappingNode node, string key, string path, bool required = false, bool allowZero = false)
     {
-        var text = Scalar(node, key, path, required);
+        var text = _yaml.Scalar(node, key, path, required);
         if (text is null)
             return null;
         var ms = WindowRules.ParseDuration(text);
         if (ms is null || ms < 0 || (ms == 0 && !allowZero))
         {
-            Error(Child(node, key)!, path + key, $"must be a duration such as 50ms, 30s, 5m or 1h, got '{text}'");
+            _yaml.Error(Child(node, key)!, path + key, $"must be a duration such as 50ms, 30s, 5m or 1h, got '{text}'");
             return null;
         }
 
@@ -344,19 +345,19 @@ internal sealed class AlertRulesReader(string file)
 
     private double? Number(YamlMappingNode node, string key, string path, bool required = false)
     {
-        var text = Scalar(node, key, path, required);
+        var text = _yaml.Scalar(node, key, path, required);
         if (text is null)
             return null;
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
             return value;
-        Error(Child(node, key)!, path + key, $"must be a number such as 3 or 0.25, got '{text}'");
+        _yaml.Error(Child(node, key)!, path + key, $"must be a number such as 3 or 0.25, got '{text}'");
         return null;
     }
 
     /// <summary>A share in (0, 1): 0.05 or 5%.</summary>
     private double? Share(YamlMappingNode node, string key, string path)
     {
-        var text = Scalar(node, key, path, required: true);
+        var text = _yaml.Scalar(node, key, path, required: true);
         if (text is null)
             return null;
         var percent = text.EndsWith('%');
@@ -367,13 +368,13 @@ internal sealed class AlertRulesReader(string file)
                 return value;
         }
 
-        Error(Child(node, key)!, path + key, $"must be a share between 0 and 1 such as 0.05, or a percentage such as 5%, got '{text}'");
+        _yaml.Error(Child(node, key)!, path + key, $"must be a share between 0 and 1 such as 0.05, or a percentage such as 5%, got '{text}'");
         return null;
     }
 
     private long? Whole(YamlMappingNode node, string key, string path, long min, long max, bool required = false)
     {
-        var text = Scalar(node, key, path, required);
+        var text = _yaml.Scalar(node, key, path, required);
         if (text is null)
             return null;
         if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
@@ -381,75 +382,7 @@ internal sealed class AlertRulesReader(string file)
         var range = max == long.MaxValue
             ? string.Create(CultureInfo.InvariantCulture, $"at least {min}")
             : string.Create(CultureInfo.InvariantCulture, $"from {min} to {max}");
-        Error(Child(node, key)!, path + key, $"must be a whole number {range}, got '{text}'");
+        _yaml.Error(Child(node, key)!, path + key, $"must be a whole number {range}, got '{text}'");
         return null;
     }
-
-    private IEnumerable<(YamlMappingNode Node, string Path)> Sequence(YamlMappingNode node, string key, bool required)
-    {
-        var child = Child(node, key);
-        if (child is null)
-        {
-            if (required)
-                Error(node, key, "is required");
-            yield break;
-        }
-
-        if (child is not YamlSequenceNode seq)
-        {
-            if (child is not YamlScalarNode { Value: null or "" } || required)
-                Error(child, key, "must be a list");
-            yield break;
-        }
-
-        for (var i = 0; i < seq.Children.Count; i++)
-        {
-            if (seq.Children[i] is YamlMappingNode map)
-                yield return (map, string.Create(CultureInfo.InvariantCulture, $"{key}[{i}]."));
-            else
-                Error(seq.Children[i], string.Create(CultureInfo.InvariantCulture, $"{key}[{i}]"), "must be a mapping");
-        }
-    }
-
-    private string? Scalar(YamlMappingNode node, string key, string path, bool required = false)
-    {
-        var child = Child(node, key);
-        if (child is null)
-        {
-            if (required)
-                Error(node, path + key, "is required");
-            return null;
-        }
-
-        if (child is YamlScalarNode scalar)
-        {
-            if (!string.IsNullOrEmpty(scalar.Value))
-                return scalar.Value;
-            if (required)
-                Error(child, path + key, "must not be empty");
-            return null;
-        }
-
-        Error(child, path + key, "must be a single value");
-        return null;
-    }
-
-    private static YamlNode? Child(YamlMappingNode node, string key) =>
-        node.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null;
-
-    private void CheckKeys(YamlMappingNode node, string[] known, string path, string? kind = null)
-    {
-        foreach (var key in node.Children.Keys)
-        {
-            var name = (key as YamlScalarNode)?.Value ?? "?";
-            if (!known.Contains(name))
-            {
-                var what = kind is null ? "unknown key" : $"unknown key for {kind}";
-                Error(key, path + name, $"{what} (known: {string.Join(", ", known)})");
-            }
-        }
-    }
-
-    private void Error(YamlNode node, string field, string message) =>
-        Errors.Add(new(file, (int)node.Start.Line, field, message));
 }

@@ -197,6 +197,9 @@ public static class AmlfsEventId
     /// <summary>The write-ahead log no longer holds records that were never decided; streaming decisions stay off.</summary>
     public const int DecisionsCannotCatchUp = 3204;
 
+    /// <summary>Decisions were rolled into the offline store's decisions table.</summary>
+    public const int DecisionLogRolled = 3205;
+
     // The dashboard, 5100-5199
 
     /// <summary>One second's overview sample could not be taken; the next second tries again.</summary>

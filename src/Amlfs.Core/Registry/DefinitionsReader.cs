@@ -1,6 +1,7 @@
 using System.Globalization;
-using YamlDotNet.Core;
+using Amlfs.Yaml;
 using YamlDotNet.RepresentationModel;
+using static Amlfs.Yaml.YamlFileReader;
 
 namespace Amlfs.Registry;
 
@@ -20,7 +21,10 @@ internal sealed class DefinitionsReader(string file)
     private static readonly string[] RequestFeatureKeys =
         ["name", "entity", "expression", "aggregation", "field", "window", "filter", "direction", "description", "owner", "tags"];
 
-    public List<DefinitionError> Errors { get; } = [];
+    private readonly YamlFileReader _yaml = new(emptyIsAbsent: false);
+
+    /// <summary>Every problem found, each placed in the file.</summary>
+    public IReadOnlyList<DefinitionError> Errors => [.. _yaml.Problems.Select(p => new DefinitionError(file, p.Line, p.Path, p.Message))];
 
     /// <summary>Lines of the timezone setting and of each entity (<c>entities.NAME</c>).</summary>
     public Dictionary<string, int> Lines { get; } = new(StringComparer.Ordinal);
@@ -29,32 +33,12 @@ internal sealed class DefinitionsReader(string file)
 
     public RegistryDefinition? Read(string text)
     {
-        var stream = new YamlStream();
-        var parser = new LineTrackingParser(new Parser(new StringReader(text)));
-        try
-        {
-            stream.Load(parser);
-        }
-        catch (YamlException e)
-        {
-            Errors.Add(new(file, (int)e.Start.Line, "yaml", e.InnerException?.Message ?? e.Message));
+        if (_yaml.Root(text, "a YAML mapping with project, timezone, entities and feature_views") is not { } root)
             return null;
-        }
-        catch (InvalidOperationException)
-        {
-            Errors.Add(new(file, parser.Line, "yaml", "malformed YAML, such as an unclosed [ or {"));
-            return null;
-        }
 
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            Errors.Add(new(file, 1, "file", "must be a YAML mapping with project, timezone, entities and feature_views"));
-            return null;
-        }
-
-        CheckKeys(root, TopKeys, "");
-        var project = Scalar(root, "project", "") ?? "amlfs";
-        var timeZone = Scalar(root, "timezone", "") ?? "America/Sao_Paulo";
+        _yaml.CheckKeys(root, TopKeys, "");
+        var project = _yaml.Scalar(root, "project", "") ?? "amlfs";
+        var timeZone = _yaml.Scalar(root, "timezone", "") ?? "America/Sao_Paulo";
         Lines["timezone"] = Child(root, "timezone") is { } zoneNode ? (int)zoneNode.Start.Line : 0;
         var (lateness, skew, dedup, history) = ReadSource(root);
         var entities = ReadEntities(root);
@@ -82,11 +66,11 @@ internal sealed class DefinitionsReader(string file)
             return (defaults.AllowedLatenessMs, defaults.MaxClockSkewMs, defaults.DedupRetentionMs, defaults.QueryHistoryMs);
         if (node is not YamlMappingNode source)
         {
-            Error(node, "source", "must be a mapping");
+            _yaml.Error(node, "source", "must be a mapping");
             return (defaults.AllowedLatenessMs, defaults.MaxClockSkewMs, defaults.DedupRetentionMs, defaults.QueryHistoryMs);
         }
 
-        CheckKeys(source, SourceKeys, "source.");
+        _yaml.CheckKeys(source, SourceKeys, "source.");
         return (
             Duration(source, "allowed_lateness", "source.", allowZero: true) ?? defaults.AllowedLatenessMs,
             Duration(source, "max_clock_skew", "source.", allowZero: true) ?? defaults.MaxClockSkewMs,
@@ -97,35 +81,35 @@ internal sealed class DefinitionsReader(string file)
     private List<EntityDefinition> ReadEntities(YamlMappingNode root)
     {
         var entities = new List<EntityDefinition>();
-        foreach (var (node, path) in Sequence(root, "entities", "", required: true))
+        foreach (var (node, path) in _yaml.Sequence(root, "entities", "", required: true))
         {
-            CheckKeys(node, EntityKeys, path);
+            _yaml.CheckKeys(node, EntityKeys, path);
             var name = Name(node, path);
-            var joinKeyText = Scalar(node, "join_key", path, required: true);
+            var joinKeyText = _yaml.Scalar(node, "join_key", path, required: true);
             if (name is null || joinKeyText is null)
                 continue;
             if (FieldNames.TryParse(joinKeyText) is not { } joinKey || joinKey is TransactionField.Amount or TransactionField.CounterpartyId)
             {
-                Error(Child(node, "join_key")!, path + "join_key", $"must be one of: {FieldNames.JoinKeyList}");
+                _yaml.Error(Child(node, "join_key")!, path + "join_key", $"must be one of: {FieldNames.JoinKeyList}");
                 continue;
             }
 
             var inflows = false;
-            if (Scalar(node, "inflows", path) is { } inflowsText)
+            if (_yaml.Scalar(node, "inflows", path) is { } inflowsText)
             {
                 if (!bool.TryParse(inflowsText, out inflows))
-                    Error(Child(node, "inflows")!, path + "inflows", $"must be true or false, got '{inflowsText}'");
+                    _yaml.Error(Child(node, "inflows")!, path + "inflows", $"must be true or false, got '{inflowsText}'");
                 else if (inflows && joinKey != TransactionField.CustomerId)
-                    Error(Child(node, "inflows")!, path + "inflows", "only an entity joined on customer_id (an account) receives transfers as inflows");
+                    _yaml.Error(Child(node, "inflows")!, path + "inflows", "only an entity joined on customer_id (an account) receives transfers as inflows");
             }
 
             if (entities.Any(e => e.Name == name))
             {
-                Error(node, path + "name", $"entity '{name}' is declared twice");
+                _yaml.Error(node, path + "name", $"entity '{name}' is declared twice");
             }
             else
             {
-                entities.Add(new EntityDefinition(name, joinKey, Scalar(node, "description", path) ?? "", inflows));
+                entities.Add(new EntityDefinition(name, joinKey, _yaml.Scalar(node, "description", path) ?? "", inflows));
                 Lines["entities." + name] = (int)node.Start.Line;
             }
         }
@@ -136,17 +120,17 @@ internal sealed class DefinitionsReader(string file)
     private List<FeatureViewDefinition> ReadViews(YamlMappingNode root, List<EntityDefinition> entities)
     {
         var views = new List<FeatureViewDefinition>();
-        foreach (var (node, path) in Sequence(root, "feature_views", "", required: true))
+        foreach (var (node, path) in _yaml.Sequence(root, "feature_views", "", required: true))
         {
-            CheckKeys(node, ViewKeys, path);
+            _yaml.CheckKeys(node, ViewKeys, path);
             var name = Name(node, path);
             var entity = EntityName(node, path, entities);
-            var owner = Scalar(node, "owner", path) ?? "";
-            var description = Scalar(node, "description", path) ?? "";
+            var owner = _yaml.Scalar(node, "owner", path) ?? "";
+            var description = _yaml.Scalar(node, "description", path) ?? "";
             var tags = Tags(node, path);
-            var family = Scalar(node, "family", path) ?? "";
+            var family = _yaml.Scalar(node, "family", path) ?? "";
             var features = new List<FeatureDefinition>();
-            foreach (var (featureNode, featurePath) in Sequence(node, "features", path, required: true))
+            foreach (var (featureNode, featurePath) in _yaml.Sequence(node, "features", path, required: true))
             {
                 if (ReadFeature(featureNode, featurePath, name ?? "", entity ?? "", owner, tags) is { } feature)
                     features.Add(feature with { Family = family });
@@ -155,7 +139,7 @@ internal sealed class DefinitionsReader(string file)
             if (name is null || entity is null)
                 continue;
             if (views.Any(v => v.Name == name))
-                Error(node, path + "name", $"feature view '{name}' is declared twice");
+                _yaml.Error(node, path + "name", $"feature view '{name}' is declared twice");
             views.Add(new FeatureViewDefinition
             {
                 Name = name,
@@ -175,7 +159,7 @@ internal sealed class DefinitionsReader(string file)
         YamlMappingNode node, string path, string view, string entity, string owner, IReadOnlyList<string> tags)
     {
         var name = Name(node, path);
-        CheckKeys(node, FeatureKeys, name is null ? path : name + ".");
+        _yaml.CheckKeys(node, FeatureKeys, name is null ? path : name + ".");
         if (name is null)
             return null;
         path = name + ".";
@@ -186,19 +170,19 @@ internal sealed class DefinitionsReader(string file)
             Entity = entity,
             View = view,
             Kind = FeatureKind.Aggregation,
-            Description = Scalar(node, "description", path) ?? "",
-            Owner = Scalar(node, "owner", path) ?? owner,
+            Description = _yaml.Scalar(node, "description", path) ?? "",
+            Owner = _yaml.Scalar(node, "owner", path) ?? owner,
             Tags = Child(node, "tags") is null ? tags : Tags(node, path),
             Line = line,
         };
-        var expression = Scalar(node, "expression", path);
-        var aggregationText = Scalar(node, "aggregation", path);
+        var expression = _yaml.Scalar(node, "expression", path);
+        var aggregationText = _yaml.Scalar(node, "aggregation", path);
         if (expression is not null)
         {
             foreach (var key in new[] { "aggregation", "field", "window", "hop", "lookback", "threshold_sd", "filter", "direction" }.Concat(GraphSearchRules.Keys))
             {
                 if (Child(node, key) is { } extra)
-                    Error(extra, path + key, "an expression feature takes no " + key);
+                    _yaml.Error(extra, path + key, "an expression feature takes no " + key);
             }
 
             return common with { Kind = FeatureKind.Derived, Expression = expression };
@@ -207,16 +191,16 @@ internal sealed class DefinitionsReader(string file)
         // Every property is checked even when an earlier one is wrong, so that one run reports every problem.
         var aggregation = aggregationText is null ? null : AggregationNames.TryParse(aggregationText);
         if (aggregationText is null)
-            Error(node, path + "aggregation", $"is required (one of: {AggregationNames.List}), or give an expression");
+            _yaml.Error(node, path + "aggregation", $"is required (one of: {AggregationNames.List}), or give an expression");
         else if (aggregation is null)
-            Error(Child(node, "aggregation")!, path + "aggregation", $"unknown aggregation '{aggregationText}' (one of: {AggregationNames.List})");
+            _yaml.Error(Child(node, "aggregation")!, path + "aggregation", $"unknown aggregation '{aggregationText}' (one of: {AggregationNames.List})");
 
         TransactionField? field = null;
-        if (Scalar(node, "field", path) is { } fieldText)
+        if (_yaml.Scalar(node, "field", path) is { } fieldText)
         {
             field = FieldNames.TryParse(fieldText);
             if (field is null)
-                Error(Child(node, "field")!, path + "field", $"unknown field '{fieldText}' (one of: {FieldNames.List})");
+                _yaml.Error(Child(node, "field")!, path + "field", $"unknown field '{fieldText}' (one of: {FieldNames.List})");
         }
         else if (aggregation is { } kind && AggregationNames.AggregatesAmount(kind))
         {
@@ -224,7 +208,7 @@ internal sealed class DefinitionsReader(string file)
         }
 
         var window = Duration(node, "window", path, required: true);
-        var hop = Scalar(node, "hop", path) == "exact" ? 0 : Duration(node, "hop", path);
+        var hop = _yaml.Scalar(node, "hop", path) == "exact" ? 0 : Duration(node, "hop", path);
         var bounds = new GraphBounds(Count(node, "max_hops", path), Count(node, "max_visits", path), Count(node, "max_neighbours", path));
         var lookback = Duration(node, "lookback", path) ?? 0;
         var thresholdSd = Threshold(node, path);
@@ -249,11 +233,11 @@ internal sealed class DefinitionsReader(string file)
     /// <summary>A positive number of standard deviations (<c>threshold_sd: 3</c>, <c>2.5</c>), or null when not given.</summary>
     private double? Threshold(YamlMappingNode node, string path)
     {
-        if (Scalar(node, "threshold_sd", path) is not { } text)
+        if (_yaml.Scalar(node, "threshold_sd", path) is not { } text)
             return null;
         if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value is > 0 and <= 1_000)
             return value;
-        Error(Child(node, "threshold_sd")!, path + "threshold_sd", $"must be a positive number of standard deviations such as 3 or 2.5, got '{text}'");
+        _yaml.Error(Child(node, "threshold_sd")!, path + "threshold_sd", $"must be a positive number of standard deviations such as 3 or 2.5, got '{text}'");
         return null;
     }
 
@@ -261,11 +245,11 @@ internal sealed class DefinitionsReader(string file)
     private FeatureFilter ReadFilterAndDirection(YamlMappingNode node, string path)
     {
         var filter = ReadFilter(node, path);
-        if (Scalar(node, "direction", path) is not { } directionText)
+        if (_yaml.Scalar(node, "direction", path) is not { } directionText)
             return filter;
         if (EdgeDirections.TryParse(directionText) is { } direction)
             return filter.WithDirection(direction);
-        Error(Child(node, "direction")!, path + "direction", $"must be one of: {EdgeDirections.List}, got '{directionText}'");
+        _yaml.Error(Child(node, "direction")!, path + "direction", $"must be one of: {EdgeDirections.List}, got '{directionText}'");
         return filter;
     }
 
@@ -280,11 +264,11 @@ internal sealed class DefinitionsReader(string file)
             return FeatureFilter.Weekend;
         if (filterNode is not YamlMappingNode map || map.Children.Count != 1)
         {
-            Error(filterNode, path + "filter", Usage);
+            _yaml.Error(filterNode, path + "filter", Usage);
             return FeatureFilter.None;
         }
 
-        if (Scalar(map, "local_hours", path + "filter.") is { } hours)
+        if (_yaml.Scalar(map, "local_hours", path + "filter.") is { } hours)
         {
             var parts = hours.Split('-');
             if (parts.Length == 2 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out var from)
@@ -294,7 +278,7 @@ internal sealed class DefinitionsReader(string file)
                 return FeatureFilter.LocalHours(from, to);
             }
 
-            Error(filterNode, path + "filter.local_hours", $"must be \"HH-HH\" with hours 00-24 that differ, got '{hours}'");
+            _yaml.Error(filterNode, path + "filter.local_hours", $"must be \"HH-HH\" with hours 00-24 that differ, got '{hours}'");
             return FeatureFilter.None;
         }
 
@@ -304,7 +288,7 @@ internal sealed class DefinitionsReader(string file)
             var max = Money(amount, "max", path + "filter.amount.") ?? long.MaxValue;
             if (max > min)
                 return FeatureFilter.AmountRange(min, max);
-            Error(amount, path + "filter.amount", "max must be greater than min");
+            _yaml.Error(amount, path + "filter.amount", "max must be greater than min");
             return FeatureFilter.None;
         }
 
@@ -312,20 +296,20 @@ internal sealed class DefinitionsReader(string file)
         {
             if (Money(map, "multiple_of", path + "filter.") is { } step && step > 0)
                 return FeatureFilter.MultipleOf(step);
-            Error(filterNode, path + "filter.multiple_of", "must be a positive amount such as 100 or 0.50");
+            _yaml.Error(filterNode, path + "filter.multiple_of", "must be a positive amount such as 100 or 0.50");
             return FeatureFilter.None;
         }
 
-        Error(filterNode, path + "filter", Usage);
+        _yaml.Error(filterNode, path + "filter", Usage);
         return FeatureFilter.None;
     }
 
     private List<FeatureDefinition> ReadRequestFeatures(YamlMappingNode root, List<EntityDefinition> entities)
     {
         var features = new List<FeatureDefinition>();
-        foreach (var (node, path) in Sequence(root, "request_features", "", required: false))
+        foreach (var (node, path) in _yaml.Sequence(root, "request_features", "", required: false))
         {
-            CheckKeys(node, RequestFeatureKeys, path);
+            _yaml.CheckKeys(node, RequestFeatureKeys, path);
             var name = Name(node, path);
             var entity = EntityName(node, path, entities);
             var common = new FeatureDefinition
@@ -334,8 +318,8 @@ internal sealed class DefinitionsReader(string file)
                 Entity = entity ?? "",
                 View = "request",
                 Kind = FeatureKind.Request,
-                Description = Scalar(node, "description", path) ?? "",
-                Owner = Scalar(node, "owner", path) ?? "",
+                Description = _yaml.Scalar(node, "description", path) ?? "",
+                Owner = _yaml.Scalar(node, "owner", path) ?? "",
                 Tags = Tags(node, path),
                 Line = (int)node.Start.Line,
             };
@@ -350,10 +334,10 @@ internal sealed class DefinitionsReader(string file)
                 foreach (var key in new[] { "field", "window", "filter", "direction" })
                 {
                     if (Child(node, key) is { } extra)
-                        Error(extra, featurePath + key, "an expression feature takes no " + key);
+                        _yaml.Error(extra, featurePath + key, "an expression feature takes no " + key);
                 }
 
-                feature = Scalar(node, "expression", path, required: true) is { } expression ? common with { Expression = expression } : null;
+                feature = _yaml.Scalar(node, "expression", path, required: true) is { } expression ? common with { Expression = expression } : null;
             }
 
             if (name is null || entity is null || feature is null)
@@ -371,14 +355,14 @@ internal sealed class DefinitionsReader(string file)
     private FeatureDefinition? ReadRequestAggregation(YamlMappingNode node, string path, FeatureDefinition common)
     {
         if (Child(node, "expression") is { } both)
-            Error(both, path + "expression", "a request feature takes an expression or an aggregation, not both");
-        var text = Scalar(node, "aggregation", path)!;
+            _yaml.Error(both, path + "expression", "a request feature takes an expression or an aggregation, not both");
+        var text = _yaml.Scalar(node, "aggregation", path)!;
         var aggregation = AggregationNames.TryParse(text);
         if (aggregation is not { } kind || !AggregationNames.ComparesWithRequest(kind))
-            Error(Child(node, "aggregation")!, path + "aggregation", $"a request feature aggregates against the request with first_seen or last_seen_time, got '{text}'");
+            _yaml.Error(Child(node, "aggregation")!, path + "aggregation", $"a request feature aggregates against the request with first_seen or last_seen_time, got '{text}'");
         TransactionField? field = null;
-        if (Scalar(node, "field", path, required: true) is { } fieldText && (field = FieldNames.TryParse(fieldText)) is null)
-            Error(Child(node, "field")!, path + "field", $"unknown field '{fieldText}' (one of: {FieldNames.List})");
+        if (_yaml.Scalar(node, "field", path, required: true) is { } fieldText && (field = FieldNames.TryParse(fieldText)) is null)
+            _yaml.Error(Child(node, "field")!, path + "field", $"unknown field '{fieldText}' (one of: {FieldNames.List})");
         var window = Duration(node, "window", path, required: true);
         var filter = ReadFilterAndDirection(node, path);
 
@@ -389,19 +373,19 @@ internal sealed class DefinitionsReader(string file)
 
     private string? Name(YamlMappingNode node, string path)
     {
-        var name = Scalar(node, "name", path, required: true);
+        var name = _yaml.Scalar(node, "name", path, required: true);
         if (name is null)
             return null;
         if (name.Length == 0 || name.Length > 64 || !char.IsAsciiLetterLower(name[0])
             || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
         {
-            Error(Child(node, "name")!, path + "name", $"'{name}' must be snake_case: a-z, 0-9 and _, starting with a letter, at most 64 characters");
+            _yaml.Error(Child(node, "name")!, path + "name", $"'{name}' must be snake_case: a-z, 0-9 and _, starting with a letter, at most 64 characters");
             return null;
         }
 
         if (path.Contains("features", StringComparison.Ordinal) && !_featureNames.Add(name))
         {
-            Error(Child(node, "name")!, path + "name", $"feature '{name}' is declared twice");
+            _yaml.Error(Child(node, "name")!, path + "name", $"feature '{name}' is declared twice");
             return null;
         }
 
@@ -410,10 +394,10 @@ internal sealed class DefinitionsReader(string file)
 
     private string? EntityName(YamlMappingNode node, string path, List<EntityDefinition> entities)
     {
-        var entity = Scalar(node, "entity", path, required: true);
+        var entity = _yaml.Scalar(node, "entity", path, required: true);
         if (entity is null || entities.Any(e => e.Name == entity))
             return entity;
-        Error(Child(node, "entity")!, path + "entity", $"unknown entity '{entity}' (declared: {string.Join(", ", entities.Select(e => e.Name))})");
+        _yaml.Error(Child(node, "entity")!, path + "entity", $"unknown entity '{entity}' (declared: {string.Join(", ", entities.Select(e => e.Name))})");
         return null;
     }
 
@@ -423,19 +407,19 @@ internal sealed class DefinitionsReader(string file)
             return [];
         if (tagsNode is YamlSequenceNode seq && seq.Children.All(c => c is YamlScalarNode))
             return seq.Children.Select(c => ((YamlScalarNode)c).Value ?? "").ToList();
-        Error(tagsNode, path + "tags", "must be a list of words, such as [aml, velocity]");
+        _yaml.Error(tagsNode, path + "tags", "must be a list of words, such as [aml, velocity]");
         return [];
     }
 
     private long? Duration(YamlMappingNode node, string key, string path, bool required = false, bool allowZero = false)
     {
-        var text = Scalar(node, key, path, required);
+        var text = _yaml.Scalar(node, key, path, required);
         if (text is null)
             return null;
         var ms = WindowRules.ParseDuration(text);
         if (ms is null || ms < 0 || (ms == 0 && !allowZero))
         {
-            Error(Child(node, key)!, path + key, $"must be a duration such as 500ms, 60s, 5m, 1h or 7d, got '{text}'");
+            _yaml.Error(Child(node, key)!, path + key, $"must be a duration such as 500ms, 60s, 5m, 1h or 7d, got '{text}'");
             return null;
         }
 
@@ -445,18 +429,18 @@ internal sealed class DefinitionsReader(string file)
     /// <summary>A bound such as max_hops: a positive whole number, or 0 when not given.</summary>
     private int Count(YamlMappingNode node, string key, string path)
     {
-        var text = Scalar(node, key, path);
+        var text = _yaml.Scalar(node, key, path);
         if (text is null)
             return 0;
         if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0)
             return value;
-        Error(Child(node, key)!, path + key, $"must be a positive whole number, got '{text}'");
+        _yaml.Error(Child(node, key)!, path + key, $"must be a positive whole number, got '{text}'");
         return 0;
     }
 
     private long? Money(YamlMappingNode node, string key, string path)
     {
-        var text = Scalar(node, key, path);
+        var text = _yaml.Scalar(node, key, path);
         if (text is null)
             return null;
         if (decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
@@ -465,65 +449,7 @@ internal sealed class DefinitionsReader(string file)
             return (long)(value * 100);
         }
 
-        Error(Child(node, key)!, path + key, $"must be a non-negative amount with at most 2 decimals, got '{text}'");
+        _yaml.Error(Child(node, key)!, path + key, $"must be a non-negative amount with at most 2 decimals, got '{text}'");
         return null;
     }
-
-    private IEnumerable<(YamlMappingNode Node, string Path)> Sequence(YamlMappingNode node, string key, string path, bool required)
-    {
-        var child = Child(node, key);
-        if (child is null)
-        {
-            if (required)
-                Error(node, path + key, "is required");
-            yield break;
-        }
-
-        if (child is not YamlSequenceNode seq)
-        {
-            if (child is not YamlScalarNode { Value: null or "" } || required)
-                Error(child, path + key, "must be a list");
-            yield break;
-        }
-
-        for (var i = 0; i < seq.Children.Count; i++)
-        {
-            if (seq.Children[i] is YamlMappingNode map)
-                yield return (map, string.Create(CultureInfo.InvariantCulture, $"{path}{key}[{i}]."));
-            else
-                Error(seq.Children[i], string.Create(CultureInfo.InvariantCulture, $"{path}{key}[{i}]"), "must be a mapping");
-        }
-    }
-
-    private string? Scalar(YamlMappingNode node, string key, string path, bool required = false)
-    {
-        var child = Child(node, key);
-        if (child is null)
-        {
-            if (required)
-                Error(node, path + key, "is required");
-            return null;
-        }
-
-        if (child is YamlScalarNode scalar)
-            return scalar.Value;
-        Error(child, path + key, "must be a single value");
-        return null;
-    }
-
-    private static YamlNode? Child(YamlMappingNode node, string key) =>
-        node.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null;
-
-    private void CheckKeys(YamlMappingNode node, string[] known, string path)
-    {
-        foreach (var key in node.Children.Keys)
-        {
-            var name = (key as YamlScalarNode)?.Value ?? "?";
-            if (!known.Contains(name))
-                Error(key, path + name, $"unknown key (known: {string.Join(", ", known)})");
-        }
-    }
-
-    private void Error(YamlNode node, string field, string message) =>
-        Errors.Add(new(file, (int)node.Start.Line, field, message));
 }

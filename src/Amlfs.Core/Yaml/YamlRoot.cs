@@ -1,4 +1,3 @@
-using Amlfs.Registry;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
-using Amlfs.Alerts;
 using Amlfs.Alerts.Delivery;
+using Amlfs.Alerts.Raising;
 using Amlfs.Alerts.Rules;
 using Amlfs.Decisions;
 using Amlfs.Server.Decisions;

@@ -5,9 +5,6 @@ namespace Amlfs.Server.Hosting;
 
 internal sealed partial class DecisionStream
 {
-    [LoggerMessage(EventId = AmlfsEventId.DecisionLogRollFailed, Level = LogLevel.Warning, Message = "Decisions: rolling the decision log into the offline store failed; the next sealed segment tries again")]
-    private static partial void LogRollFailed(ILogger logger, Exception exception);
-
     [LoggerMessage(EventId = AmlfsEventId.DecisionStreamFailed, Level = LogLevel.Error, Message = "Decisions: scoring streamed transactions failed; the stream stops until restart")]
     private static partial void LogStreamFailed(ILogger logger, Exception exception);
 

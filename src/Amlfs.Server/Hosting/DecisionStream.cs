@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Amlfs.Decisions;
+using Amlfs.Engine;
 using Amlfs.OfflineStore;
 using Amlfs.Parquet.Roll;
 using Amlfs.Server.Decisions;
@@ -24,8 +25,9 @@ namespace Amlfs.Server.Hosting;
 /// and committed with one group commit; a decision is never written twice or skipped.
 /// </para>
 /// <para>
-/// Sealed segments of the decision log are rolled into the offline store's decisions table in the background
-/// (<see cref="DecisionRoller"/>) and then deleted; a clean stop rolls the rest.
+/// Sealed segments of the decision log are rolled into the offline store's decisions table in the background, as the
+/// write-ahead log's are into its transactions (<see cref="LogRollService"/>, <see cref="DecisionLogRoll"/>), and then
+/// deleted; a clean stop rolls the rest.
 /// </para>
 /// </summary>
 internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionScorer scorer, DecisionFeed feed, ServerSettings settings, ILogger<DecisionStream> logger)
@@ -44,11 +46,9 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
         Channel.CreateBounded<(Transaction[], long[])>(new BoundedChannelOptions(QueueGroups) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropWrite });
 
     private long _decided;
-    private long _decidedTimeMs = long.MinValue;
+    private readonly DecisionLag _lag = new();
     private long _dropped;
     private long _lastDecided;
-    private Task _roll = Task.CompletedTask;
-    private long _rolled;
 
     /// <summary>Transactions decided so far by this process.</summary>
     public long Decided => Volatile.Read(ref _decided);
@@ -69,7 +69,6 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
         if (log.TruncatedBytes > 0)
             LogTailCut(logger, log.TruncatedBytes);
         var roller = await DecisionRoller.OpenAsync(root, log.FirstSequence, logger: logger, cancellationToken: stoppingToken).ConfigureAwait(false);
-        _rolled = roller.RolledSequence;
         if (log.LastSequence < store.Log.FirstSequence - 1)
         {
             // Retention deleted records before they were decided (a data directory from a build without decisions).
@@ -77,33 +76,43 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
             return;
         }
 
+        using var roll = LogRollService.Start(new DecisionLogRoll(log, roller, logger));
+
         Volatile.Write(ref _lastDecided, log.LastSequence);
         store.DecidedSequence = log.LastSequence;
+        // Ingest waits while the decisions trail the newest event by more than half the engine's history (a backfill
+        // faster than scoring), so that every transaction is still decided as of its own time. Before the first
+        // decision the lag runs from the first transaction waiting: the log's oldest undecided record, or else the
+        // first handed over.
+        var engine = embedded.Engine;
+        var maxLagMs = engine.QueryHistoryMs / 2;
+        if (store.Log.CommittedSequence > log.LastSequence)
+        {
+            foreach (var record in WalFiles.Read(store.Log.Directory, log.LastSequence, log.LastSequence + 1))
+                _lag.Waiting(record.Transaction.TimestampMs);
+        }
+
         embedded.Pipeline.OnAccepted((batch, sequences) =>
         {
+            _lag.Waiting(batch[0].TimestampMs);
             if (!_queue.Writer.TryWrite((batch, sequences)))
                 Interlocked.Increment(ref _dropped);
         });
-        // Ingest waits while the decisions trail the newest event by more than half the engine's history (a backfill
-        // faster than scoring), so that every transaction is still decided as of its own time.
-        var engine = embedded.Engine;
-        var maxLagMs = engine.QueryHistoryMs / 2;
-        embedded.Pipeline.HoldWhile(() => engine.Watermark?.ToUnixTimeMilliseconds() - Volatile.Read(ref _decidedTimeMs) > maxLagMs
-            && log.LastSequence < store.Log.CommittedSequence);
+        embedded.Pipeline.HoldWhile(() => _lag.Trails(engine.Watermark?.ToUnixTimeMilliseconds(), maxLagMs) && log.LastSequence < store.Log.CommittedSequence);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 // Whatever the queue did not bring (before the stream attached, or dropped) is read back from the log.
-                await CatchUpAsync(log, store, stoppingToken).ConfigureAwait(false);
+                await CatchUpAsync(log, store, engine, stoppingToken).ConfigureAwait(false);
                 using var due = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 due.CancelAfter(settings.FeatureLogFlushInterval);
                 try
                 {
                     while (await _queue.Reader.WaitToReadAsync(due.Token).ConfigureAwait(false))
                     {
-                        await TakeQueuedAsync(log, store, stoppingToken).ConfigureAwait(false);
-                        RollSealed(log, roller);
+                        await TakeQueuedAsync(log, store, engine, stoppingToken).ConfigureAwait(false);
+                        RollSealed(log, roll);
                     }
                 }
                 catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
@@ -111,7 +120,7 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
                     // The interval passed: look for records the queue dropped.
                 }
 
-                RollSealed(log, roller);
+                RollSealed(log, roll);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -125,22 +134,14 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
 
         // Stopping: decide what was handed over and committed, then roll the rest into the offline store.
         embedded.Pipeline.HoldWhile(null);
-        await TakeQueuedAsync(log, store, CancellationToken.None).ConfigureAwait(false);
-        await CatchUpAsync(log, store, CancellationToken.None).ConfigureAwait(false);
-        await _roll.ConfigureAwait(false);
-        log.DeleteSegmentsBefore(Volatile.Read(ref _rolled) + 1);
-        try
-        {
-            await roller.RollAsync(log.ReadFrom(roller.RolledSequence), CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            LogRollFailed(logger, e);
-        }
+        await TakeQueuedAsync(log, store, engine, CancellationToken.None).ConfigureAwait(false);
+        await CatchUpAsync(log, store, engine, CancellationToken.None).ConfigureAwait(false);
+        await roll.RollRemainingAsync().ConfigureAwait(false);
+        log.DeleteSegmentsBefore(roll.RolledSequence + 1);
     }
 
     /// <summary>Decides what the queue holds, in batches of consecutive sequences; a gap is read back from the log first.</summary>
-    private async Task TakeQueuedAsync(DecisionLog log, EmbeddedStore store, CancellationToken cancellationToken)
+    private async Task TakeQueuedAsync(DecisionLog log, EmbeddedStore store, FeatureEngine engine, CancellationToken cancellationToken)
     {
         var transactions = new List<Transaction>();
         var sequences = new List<long>();
@@ -152,8 +153,8 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
             if (item.Sequences[start] != log.LastSequence + transactions.Count + 1)
             {
                 // Groups were dropped in between: decide what is collected, then read the gap back from the log.
-                await DecideAsync(log, store, transactions, sequences, cancellationToken).ConfigureAwait(false);
-                await CatchUpAsync(log, store, cancellationToken, through: item.Sequences[start] - 1).ConfigureAwait(false);
+                await DecideAsync(log, store, engine, transactions, sequences, cancellationToken).ConfigureAwait(false);
+                await CatchUpAsync(log, store, engine, cancellationToken, through: item.Sequences[start] - 1).ConfigureAwait(false);
                 start = Array.FindIndex(item.Sequences, s => s > log.LastSequence);
                 if (start < 0)
                     continue;
@@ -166,14 +167,14 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
             }
 
             if (transactions.Count >= MaxBatch)
-                await DecideAsync(log, store, transactions, sequences, cancellationToken).ConfigureAwait(false);
+                await DecideAsync(log, store, engine, transactions, sequences, cancellationToken).ConfigureAwait(false);
         }
 
-        await DecideAsync(log, store, transactions, sequences, cancellationToken).ConfigureAwait(false);
+        await DecideAsync(log, store, engine, transactions, sequences, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Decides the write-ahead log's committed records after the decision log's last, through <paramref name="through"/> when given.</summary>
-    private async Task CatchUpAsync(DecisionLog log, EmbeddedStore store, CancellationToken cancellationToken, long? through = null)
+    private async Task CatchUpAsync(DecisionLog log, EmbeddedStore store, FeatureEngine engine, CancellationToken cancellationToken, long? through = null)
     {
         var last = Math.Min(through ?? long.MaxValue, store.Log.CommittedSequence);
         if (last <= log.LastSequence)
@@ -185,21 +186,21 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
             transactions.Add(record.Transaction);
             sequences.Add(record.Sequence);
             if (transactions.Count >= MaxBatch)
-                await DecideAsync(log, store, transactions, sequences, cancellationToken).ConfigureAwait(false);
+                await DecideAsync(log, store, engine, transactions, sequences, cancellationToken).ConfigureAwait(false);
         }
 
-        await DecideAsync(log, store, transactions, sequences, cancellationToken).ConfigureAwait(false);
+        await DecideAsync(log, store, engine, transactions, sequences, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Scores a batch, appends and commits its decisions, reports the horizon to the store and publishes them; empties the lists.</summary>
-    private async Task DecideAsync(DecisionLog log, EmbeddedStore store, List<Transaction> transactions, List<long> sequences, CancellationToken cancellationToken)
+    private async Task DecideAsync(DecisionLog log, EmbeddedStore store, FeatureEngine engine, List<Transaction> transactions, List<long> sequences, CancellationToken cancellationToken)
     {
         if (transactions.Count == 0)
             return;
         Decision[] decisions;
         try
         {
-            decisions = await DecideAsOfAsync(transactions, sequences, cancellationToken).ConfigureAwait(false);
+            decisions = await DecideAsOfAsync(engine, transactions, sequences, cancellationToken).ConfigureAwait(false);
             foreach (var decision in decisions)
                 log.Append(decision);
             log.Commit();
@@ -211,7 +212,7 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
         }
 
         Interlocked.Add(ref _decided, decisions.Length);
-        Volatile.Write(ref _decidedTimeMs, Math.Max(Volatile.Read(ref _decidedTimeMs), decisions.Max(d => d.EventTimeMs)));
+        _lag.Decided(decisions.Max(d => d.EventTimeMs));
         Volatile.Write(ref _lastDecided, log.CommittedSequence);
         store.DecidedSequence = log.CommittedSequence;
         transactions.Clear();
@@ -223,9 +224,8 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
     /// Decides each transaction as of its own time; one older than the engine's history (a catch-up after a long stop)
     /// is decided as of the oldest instant the engine holds, an hour inside it, and its decision says so.
     /// </summary>
-    private async Task<Decision[]> DecideAsOfAsync(List<Transaction> transactions, List<long> sequences, CancellationToken cancellationToken)
+    private async Task<Decision[]> DecideAsOfAsync(FeatureEngine engine, List<Transaction> transactions, List<long> sequences, CancellationToken cancellationToken)
     {
-        var engine = ((EmbeddedRuntime)runtime).Engine;
         var oldest = engine.Watermark?.ToUnixTimeMilliseconds() - engine.QueryHistoryMs + 3_600_000 ?? long.MinValue;
         if (transactions.TrueForAll(t => t.TimestampMs >= oldest))
             return await ScoreAsync(transactions, sequences, cancellationToken).ConfigureAwait(false);
@@ -261,28 +261,14 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
         return [.. scored.SelectMany(d => d)];
     }
 
-    /// <summary>Deletes segments rolled by the last background roll and starts the next one when a segment has sealed since.</summary>
-    private void RollSealed(DecisionLog log, DecisionRoller roller)
+    /// <summary>
+    /// The decision log's retention, on the stream's thread (the log's one writer): deletes every segment rolled so far,
+    /// then wakes the roll when a segment has sealed since.
+    /// </summary>
+    private static void RollSealed(DecisionLog log, LogRollService roll)
     {
-        if (!_roll.IsCompleted)
-            return;
-        log.DeleteSegmentsBefore(Volatile.Read(ref _rolled) + 1);
-        var sealedThrough = log.SealedThrough;
-        if (sealedThrough <= roller.RolledSequence)
-            return;
-        var directory = log.Directory;
-        var from = roller.RolledSequence;
-        _roll = Task.Run(async () =>
-        {
-            try
-            {
-                await roller.RollAsync(DecisionLog.ReadFiles(directory, from, sealedThrough)).ConfigureAwait(false);
-                Volatile.Write(ref _rolled, roller.RolledSequence);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-            {
-                LogRollFailed(logger, e);
-            }
-        });
+        log.DeleteSegmentsBefore(roll.RolledSequence + 1);
+        if (log.SealedThrough > roll.RolledSequence)
+            roll.SegmentSealed();
     }
 }

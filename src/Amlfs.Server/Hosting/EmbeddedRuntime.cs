@@ -54,7 +54,7 @@ internal sealed partial class EmbeddedRuntime : AmlfsRuntime
         try
         {
             var roller = LogRoller.OpenAsync(settings.DataDirectory, Store.Log.FirstSequence, logger: Logger).GetAwaiter().GetResult();
-            Roll = LogRollService.Start(Store, roller, Logger);
+            Roll = LogRollService.Start(new WriteAheadLogRoll(Store, roller, Logger));
         }
         catch
         {
@@ -105,7 +105,7 @@ internal sealed partial class EmbeddedRuntime : AmlfsRuntime
         _featureLog?.Dispose();
         if (Pipeline.Failure is null)
         {
-            Roll.RollRemaining(); // before the snapshot, whose retention may then delete the rolled segments
+            Roll.RollRemainingAsync().GetAwaiter().GetResult(); // before the snapshot, whose retention may then delete the rolled segments
             try
             {
                 Store.WriteSnapshot(); // a clean stop restarts from the snapshot without replaying the log

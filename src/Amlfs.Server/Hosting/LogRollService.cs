@@ -1,39 +1,33 @@
 using Amlfs.OfflineStore;
-using Amlfs.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace Amlfs.Server.Hosting;
 
 /// <summary>
-/// Rolls the write-ahead log into the offline store in the background, off the ingest writer's path: the writer only
-/// signals when a segment seals, and this service reads the sealed segments from their files (<see cref="WalFiles"/>)
-/// and hands them to the offline store's roll (<see cref="IOfflineStoreRoll"/>). It reports its horizon to the store,
-/// whose retention never deletes a segment that is not rolled yet. On a clean stop, <see cref="RollRemaining"/> rolls the
-/// rest of the log, the active segment's committed records included, once the writer has stopped.
+/// Rolls a segment log into the offline store in the background, off its writer's path: the writer only signals when a
+/// segment seals, and this service reads the sealed segments from their files and rolls them (<see cref="IRolledLog"/>:
+/// the write-ahead log into the transactions, the decision log into the decisions). Each roll is reported to the log,
+/// whose retention never deletes a segment that is not rolled yet. On a clean stop, <see cref="RollRemainingAsync"/>
+/// rolls the rest of the log, the active segment's committed records included, once the writer has stopped.
 /// </summary>
-internal sealed partial class LogRollService : IDisposable
+internal sealed class LogRollService : IDisposable
 {
-    private readonly EmbeddedStore _store;
-    private readonly IOfflineStoreRoll _roller;
-    private readonly ILogger _logger;
+    private readonly IRolledLog _log;
     private readonly SemaphoreSlim _sealed = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private volatile string? _error;
     private long _rolledRecords;
 
-    private LogRollService(EmbeddedStore store, IOfflineStoreRoll roller, ILogger logger)
+    private LogRollService(IRolledLog log)
     {
-        _store = store;
-        _roller = roller;
-        _logger = logger;
-        store.RolledSequence = roller.RolledSequence;
+        _log = log;
+        log.Rolled(new LogRollResult(0, 0, log.RolledSequence)); // retention knows the horizon before the first roll
         _sealed.Release(); // segments sealed before this start roll at once
         _loop = Task.Run(RunAsync);
     }
 
     /// <summary>The log sequence up to which the records are in the offline store.</summary>
-    public long RolledSequence => _roller.RolledSequence;
+    public long RolledSequence => _log.RolledSequence;
 
     /// <summary>Records rolled by this process.</summary>
     public long RolledRecords => Interlocked.Read(ref _rolledRecords);
@@ -42,45 +36,44 @@ internal sealed partial class LogRollService : IDisposable
     public string? Error => _error;
 
     /// <summary>
-    /// Starts rolling into <paramref name="roller"/>, opened on the store's data directory (its horizon read, a batch
-    /// torn by a crash repaired). Call before the ingest writer starts, from the thread that opened the store.
+    /// Starts rolling <paramref name="log"/>, whose roll is open (its horizon read, a batch torn by a crash repaired).
+    /// Call before the log's writer starts, or from it.
     /// </summary>
-    public static LogRollService Start(EmbeddedStore store, IOfflineStoreRoll roller, ILogger logger) => new(store, roller, logger);
+    public static LogRollService Start(IRolledLog log) => new(log);
 
-    /// <summary>Called by the ingest writer when a segment has sealed: there is work.</summary>
+    /// <summary>Called by the log's writer when a segment has sealed: there is work. Several signals before a roll are one roll.</summary>
     public void SegmentSealed() => _sealed.Release();
 
     /// <summary>
-    /// Stops the background loop and rolls every record the log holds. Only once the ingest writer has stopped: the
-    /// log is then read through its own (single-threaded) reader, which sees the active segment's records too.
+    /// Stops the background loop (a roll under way finishes first) and rolls every record the log holds. Only once the
+    /// log's writer has stopped: the log is then read through its own (single-threaded) reader, which sees the active
+    /// segment's records too.
     /// </summary>
-    public void RollRemaining()
+    public async Task RollRemainingAsync()
     {
-        Stop();
+        await StopAsync().ConfigureAwait(false);
         try
         {
-            var result = _roller.RollAsync(_store.Log.ReadFrom(_roller.RolledSequence)).GetAwaiter().GetResult();
-            Rolled(result);
+            Rolled(await _log.RollRestAsync().ConfigureAwait(false));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or InvalidOperationException)
         {
-            _error = e.Message;
-            LogRollFailed(_logger, e);
+            Failed(e);
         }
     }
 
     public void Dispose()
     {
-        Stop();
+        StopAsync().GetAwaiter().GetResult();
         _sealed.Dispose();
         _stopping.Dispose();
     }
 
-    private void Stop()
+    private Task StopAsync()
     {
         if (!_stopping.IsCancellationRequested)
             _stopping.Cancel();
-        _loop.GetAwaiter().GetResult();
+        return _loop;
     }
 
     private async Task RunAsync()
@@ -107,26 +100,29 @@ internal sealed partial class LogRollService : IDisposable
     /// <summary>Rolls the sealed segments; a stop waits for it rather than cancel a batch halfway.</summary>
     private async Task RollSealedAsync()
     {
-        var through = _store.Log.SealedThrough;
-        if (through <= _roller.RolledSequence)
+        var through = _log.SealedThrough;
+        if (through <= _log.RolledSequence)
             return;
         try
         {
-            Rolled(await _roller.RollAsync(WalFiles.Read(_store.Log.Directory, _roller.RolledSequence, through), CancellationToken.None).ConfigureAwait(false));
+            Rolled(await _log.RollSealedAsync(through).ConfigureAwait(false));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            _error = e.Message;
-            LogRollFailed(_logger, e);
+            Failed(e);
         }
     }
 
     private void Rolled(LogRollResult result)
     {
-        _store.RolledSequence = result.RolledSequence;
+        _log.Rolled(result);
         _error = null;
         Interlocked.Add(ref _rolledRecords, result.Records);
-        if (result.Records > 0)
-            LogRolled(_logger, result.Records, result.Files, result.RolledSequence);
+    }
+
+    private void Failed(Exception exception)
+    {
+        _error = exception.Message;
+        _log.RollFailed(exception);
     }
 }

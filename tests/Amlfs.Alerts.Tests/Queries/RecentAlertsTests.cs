@@ -1,5 +1,6 @@
 using Amlfs.Alerts.Delivery;
 using Amlfs.Alerts.Queries;
+using Amlfs.Alerts.Raising;
 using Amlfs.Alerts.Rules;
 using Amlfs.Scoring;
 

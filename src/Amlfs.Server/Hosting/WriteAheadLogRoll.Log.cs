@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Amlfs.Server.Hosting;
 
-/// <summary>The log messages of <see cref="LogRollService"/>.</summary>
-internal sealed partial class LogRollService
+/// <summary>The log messages of <see cref="WriteAheadLogRoll"/>.</summary>
+internal sealed partial class WriteAheadLogRoll
 {
     [LoggerMessage(EventId = AmlfsEventId.LogRolled, Level = LogLevel.Information, Message = "Rolled {Records} log records into the offline store ({Files} files); rolled through sequence {Sequence}")]
     private static partial void LogRolled(ILogger logger, long records, int files, long sequence);

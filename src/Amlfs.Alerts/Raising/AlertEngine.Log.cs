@@ -1,7 +1,7 @@
 using Amlfs.Logging;
 using Microsoft.Extensions.Logging;
 
-namespace Amlfs.Alerts;
+namespace Amlfs.Alerts.Raising;
 
 /// <summary>The log messages of <see cref="AlertEngine"/>.</summary>
 public sealed partial class AlertEngine

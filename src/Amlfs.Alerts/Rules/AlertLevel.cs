@@ -1,4 +1,4 @@
-namespace Amlfs.Alerts;
+namespace Amlfs.Alerts.Rules;
 
 /// <summary>How urgent an alert is, as its rule declares (<c>level:</c> info, warning or critical).</summary>
 public enum AlertLevel

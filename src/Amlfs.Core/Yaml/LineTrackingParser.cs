@@ -1,7 +1,7 @@
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace Amlfs.Registry;
+namespace Amlfs.Yaml;
 
 /// <summary>
 /// A YAML parser that remembers the line of the last event it read. YamlDotNet's scanner throws a bare

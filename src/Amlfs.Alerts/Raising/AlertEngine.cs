@@ -7,7 +7,7 @@ using Amlfs.Alerts.Rules;
 using Amlfs.Decisions;
 using Microsoft.Extensions.Logging;
 
-namespace Amlfs.Alerts;
+namespace Amlfs.Alerts.Raising;
 
 /// <summary>
 /// Raises alerts from decisions and system snapshots by the rules of an alerts file, and delivers them. Each alert a

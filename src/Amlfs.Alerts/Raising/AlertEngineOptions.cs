@@ -1,7 +1,7 @@
 using System.Globalization;
 using Amlfs.Storage;
 
-namespace Amlfs.Alerts;
+namespace Amlfs.Alerts.Raising;
 
 /// <summary>Settings of an <see cref="AlertEngine"/>, built once; <see cref="Validate"/> before use (the engine does).</summary>
 public sealed record AlertEngineOptions

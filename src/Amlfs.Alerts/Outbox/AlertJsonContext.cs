@@ -1,10 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Amlfs.Alerts.Outbox;
 using Amlfs.Alerts.Rules;
 using Amlfs.Scoring;
 
-namespace Amlfs.Alerts;
+namespace Amlfs.Alerts.Outbox;
 
 /// <summary>
 /// The one JSON form of an alert, snake_case with enums by their snake_case names: the webhook's body and the
