@@ -224,31 +224,21 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
     /// Decides each transaction as of its own time; one older than the engine's history (a catch-up after a long stop)
     /// is decided as of the oldest instant the engine holds, an hour inside it, and its decision says so.
     /// </summary>
-    private async Task<Decision[]> DecideAsOfAsync(FeatureEngine engine, List<Transaction> transactions, List<long> sequences, CancellationToken cancellationToken)
+    private Task<Decision[]> DecideAsOfAsync(FeatureEngine engine, List<Transaction> transactions, List<long> sequences, CancellationToken cancellationToken)
     {
         var oldest = engine.Watermark?.ToUnixTimeMilliseconds() - engine.QueryHistoryMs + 3_600_000 ?? long.MinValue;
-        if (transactions.TrueForAll(t => t.TimestampMs >= oldest))
-            return await ScoreAsync(transactions, sequences, cancellationToken).ConfigureAwait(false);
-        var clamped = transactions.Select(t => t.TimestampMs >= oldest ? t : t with { TimestampMs = oldest }).ToArray();
-        var decisions = await ScoreAsync(clamped, sequences, cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < decisions.Length; i++)
-        {
-            if (!ReferenceEquals(clamped[i], transactions[i]))
-                decisions[i] = decisions[i] with { EventTimeMs = transactions[i].TimestampMs, FeaturesAsOfMs = oldest };
-        }
-
-        return decisions;
+        return ScoreAsync(transactions, sequences, oldest, cancellationToken);
     }
 
     /// <summary>
     /// Scores a batch, split over the processors when it is large enough: reading every feature of each transaction's
     /// entities is most of a decision's cost, and the reads of different transactions are independent.
     /// </summary>
-    private async Task<Decision[]> ScoreAsync(IReadOnlyList<Transaction> transactions, IReadOnlyList<long> sequences, CancellationToken cancellationToken)
+    private async Task<Decision[]> ScoreAsync(IReadOnlyList<Transaction> transactions, IReadOnlyList<long> sequences, long oldestMs, CancellationToken cancellationToken)
     {
         var parts = Math.Min(Environment.ProcessorCount, transactions.Count / MinPart);
         if (parts <= 1)
-            return await scorer.DecideAsync(transactions, sequences, cancellationToken).ConfigureAwait(false);
+            return await scorer.DecideWithinAsync(transactions, sequences, oldestMs, cancellationToken).ConfigureAwait(false);
         var size = (transactions.Count + parts - 1) / parts;
         var scored = await Task.WhenAll(Enumerable.Range(0, parts).Select(p =>
         {
@@ -256,7 +246,7 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
             var count = Math.Min(size, transactions.Count - from);
             var part = transactions.Skip(from).Take(count).ToArray();
             var partSequences = sequences.Skip(from).Take(count).ToArray();
-            return Task.Run(async () => await scorer.DecideAsync(part, partSequences, cancellationToken).ConfigureAwait(false), cancellationToken);
+            return Task.Run(async () => await scorer.DecideWithinAsync(part, partSequences, oldestMs, cancellationToken).ConfigureAwait(false), cancellationToken);
         })).ConfigureAwait(false);
         return [.. scored.SelectMany(d => d)];
     }
