@@ -43,14 +43,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A new browser context (its own storage) at 1400×1000, with <paramref name="locale"/> as the browser's language.</summary>
-    public async Task<IBrowserContext> NewContextAsync(string locale = "en-US")
+    /// <summary>
+    /// A new browser context (its own storage) at 1400×1000, with <paramref name="locale"/> as the browser's language,
+    /// on the fixture's server or the one at <paramref name="address"/>.
+    /// </summary>
+    public async Task<IBrowserContext> NewContextAsync(string locale = "en-US", Uri? address = null)
     {
         if (Browser is null)
             throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium (apt-get install -y chromium)");
         return await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Server.Address.ToString(),
+            BaseURL = (address ?? Server.Address).ToString(),
             Locale = locale,
             ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
         });

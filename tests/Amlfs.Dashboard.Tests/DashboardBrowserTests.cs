@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Amlfs.Testing;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -100,7 +101,7 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture, ITestOutputHel
     }
 
     [ChromiumFact]
-    public async Task The_model_page_shows_the_model_that_decides_and_that_drift_is_not_computed_yet()
+    public async Task The_model_page_shows_the_model_that_decides_and_that_the_rules_have_no_drift()
     {
         await using var context = await fixture.NewContextAsync();
         var page = await context.NewPageAsync();
@@ -109,8 +110,44 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture, ITestOutputHel
 
         await Assertions.Expect(page.Locator("#model-version")).ToHaveTextAsync("rules-1");
         await Assertions.Expect(page.Locator("#drift")).ToHaveAttributeAsync("data-computed", "false");
-        await Assertions.Expect(page.Locator("#drift-status")).ToHaveTextAsync("Not computed yet.");
+        await Assertions.Expect(page.Locator("#drift")).ToHaveAttributeAsync("data-status", "rules");
+        await Assertions.Expect(page.Locator("#drift-status")).ToContainTextAsync("The rules model has no training set, so it has no drift");
         Saved(await BrowserFixture.ScreenshotAsync(page, "model"));
+    }
+
+    [ChromiumFact]
+    public async Task The_model_page_of_a_learned_model_charts_the_psi_of_its_inputs_largest_first()
+    {
+        using var directory = new TempDirectory();
+        var manifest = TestModels.TrainAndActivate(directory.Path);
+        await using var server = await RunningServer.StartAsync(dataDirectory: directory.Path);
+        var (status, _) = await server.PostJsonAsync("/transactions", DriftTraffic.Json("drift", 1000, DateTimeOffset.UtcNow.AddMinutes(-1)));
+        Assert.Equal(200, status);
+        await using var context = await fixture.NewContextAsync(address: server.Address);
+        var page = await context.NewPageAsync();
+
+        // The decisions stream in: the page shows the day once it holds enough of them.
+        await page.GotoAsync("/#/model");
+        await WaitReadyAsync(page, "model");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(Patience));
+        while (await page.Locator("#drift").GetAttributeAsync("data-status") != "computed")
+        {
+            await Assertions.Expect(page.Locator("#drift")).ToHaveAttributeAsync("data-status", "collecting");
+            await Task.Delay(200, timeout.Token);
+            await page.ReloadAsync();
+            await WaitReadyAsync(page, "model");
+        }
+
+        await Assertions.Expect(page.Locator("#model-version")).ToHaveTextAsync(manifest.Version);
+        await Assertions.Expect(page.Locator("#drift-status")).ToContainTextAsync("over 1,000 decisions");
+        await Assertions.Expect(page.Locator("#drift-score")).ToHaveAttributeAsync("data-band", new Regex("^(stable|moderate|significant)$"));
+        await Assertions.Expect(page.Locator("#drift-chart canvas")).ToBeVisibleAsync();
+        var rows = page.Locator("#drift-features tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(manifest.FeatureNames.Count);
+        var psi = (await page.Locator("#drift-features tbody td.num").AllTextContentsAsync()).Select(v => double.Parse(v, CultureInfo.GetCultureInfo("en-US"))).ToArray();
+        Assert.Equal(psi.OrderDescending(), psi);
+        await Assertions.Expect(page.Locator("#drift-features tr[data-feature=txn_amount_sum_1h]")).ToHaveAttributeAsync("data-band", "significant");
+        Saved(await BrowserFixture.ScreenshotAsync(page, "model-drift"));
     }
 
     [ChromiumFact]
@@ -133,7 +170,7 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture, ITestOutputHel
         await Assertions.Expect(page.Locator("nav a[data-page=alerts]")).ToHaveTextAsync("Alertas");
         await page.GotoAsync("/#/model");
         await WaitReadyAsync(page, "model");
-        await Assertions.Expect(page.Locator("#drift-status")).ToHaveTextAsync("Ainda não calculado.");
+        await Assertions.Expect(page.Locator("#drift-status")).ToContainTextAsync("O modelo de regras não tem conjunto de treino");
         Saved(await BrowserFixture.ScreenshotAsync(page, "model-pt-BR"));
 
         // Every word has both languages.

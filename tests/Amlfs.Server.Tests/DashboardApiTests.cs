@@ -185,13 +185,14 @@ public sealed class DashboardApiTests
     }
 
     [Fact]
-    public async Task The_model_page_names_the_rules_and_says_drift_is_not_computed_yet()
+    public async Task The_model_page_names_the_rules_and_says_they_have_no_drift()
     {
         await using var server = await RunningServer.StartAsync();
         var (status, model) = await server.GetJsonAsync("/dashboard/api/model");
         Assert.Equal(200, status);
         Assert.Equal(("rules-1", "rules"), (model.GetProperty("active_version").GetString(), model.GetProperty("kind").GetString()));
         Assert.False(model.GetProperty("drift").GetProperty("computed").GetBoolean());
+        Assert.Equal("rules", model.GetProperty("drift").GetProperty("status").GetString());
         Assert.False(model.GetProperty("report_available").GetBoolean());
         Assert.Equal(404, (await server.GetJsonAsync("/dashboard/api/model/report")).Status);
     }
@@ -219,6 +220,62 @@ public sealed class DashboardApiTests
         using var served = await server.Client.GetAsync(new Uri("/dashboard/api/model/report", UriKind.Relative));
         Assert.Equal("text/html", served.Content.Headers.ContentType?.MediaType);
         Assert.Contains("evaluation of " + manifest.Version, await served.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_model_page_shows_the_psi_of_every_input_and_of_the_score_once_the_day_holds_enough_decisions()
+    {
+        using var directory = new TempDirectory();
+        var manifest = TestModels.TrainAndActivate(directory.Path);
+        await using var server = await RunningServer.StartAsync(dataDirectory: directory.Path);
+        var now = DateTimeOffset.UtcNow;
+
+        Assert.Equal(200, (await server.PostJsonAsync("/transactions", DriftTraffic.Json("early", 10, now.AddMinutes(-4)))).Status);
+        await WaitForDecisionsAsync(server, 10);
+        var collecting = (await server.GetJsonAsync("/dashboard/api/model")).Body.GetProperty("drift");
+        Assert.Equal(("collecting", false, 10, 1000), (collecting.GetProperty("status").GetString(), collecting.GetProperty("computed").GetBoolean(),
+            collecting.GetProperty("decisions").GetInt64(), collecting.GetProperty("minimum_decisions").GetInt64()));
+        Assert.Empty(collecting.GetProperty("features").EnumerateArray());
+
+        // Amounts drawn as the training rows' were, while the training rows' other inputs are levels 0 to 9, which sums
+        // of amounts are not.
+        Assert.Equal(200, (await server.PostJsonAsync("/transactions", DriftTraffic.Json("day", 1000, now.AddMinutes(-1), seed: 2))).Status);
+        await WaitForDecisionsAsync(server, 1010);
+        var drift = (await server.GetJsonAsync("/dashboard/api/model")).Body.GetProperty("drift");
+
+        Assert.Equal(("computed", true, manifest.Version, 1010), (drift.GetProperty("status").GetString(), drift.GetProperty("computed").GetBoolean(),
+            drift.GetProperty("model_version").GetString(), drift.GetProperty("decisions").GetInt64()));
+        var features = drift.GetProperty("features").EnumerateArray()
+            .Select(f => (Name: f.GetProperty("feature").GetString()!, Psi: f.GetProperty("psi").GetDouble(), Band: f.GetProperty("band").GetString()))
+            .ToArray();
+        Assert.Equal(manifest.FeatureNames.Order(StringComparer.Ordinal), features.Select(f => f.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(features.Select(f => f.Psi).OrderDescending(), features.Select(f => f.Psi));
+        var amount = features.Single(f => f.Name == Scoring.ModelInputLayout.AmountInput);
+        Assert.True(amount.Psi < 0.1 && amount.Band == "stable", $"amount: PSI {amount.Psi} ({amount.Band})");
+        var sum = features.Single(f => f.Name == "txn_amount_sum_1h");
+        Assert.True(sum.Psi > 0.2 && sum.Band == "significant", $"txn_amount_sum_1h: PSI {sum.Psi} ({sum.Band})");
+        Assert.True(drift.GetProperty("score_psi").GetDouble() >= 0);
+        Assert.False(string.IsNullOrEmpty(drift.GetProperty("score_band").GetString()));
+        var dayEnd = drift.GetProperty("day_end").GetDateTimeOffset();
+        Assert.True(dayEnd > now.AddMinutes(-1) && dayEnd - drift.GetProperty("day_start").GetDateTimeOffset() == TimeSpan.FromDays(1));
+    }
+
+    [Fact]
+    public async Task The_model_page_says_a_version_stored_without_training_distributions_has_no_drift()
+    {
+        using var directory = new TempDirectory();
+        var manifest = TestModels.TrainAndActivate(directory.Path, withReference: false);
+        await using var server = await RunningServer.StartAsync(dataDirectory: directory.Path);
+
+        Assert.Equal(200, (await server.PostJsonAsync("/transactions", DriftTraffic.Json("old", 20, DateTimeOffset.UtcNow.AddMinutes(-1)))).Status);
+        await WaitForDecisionsAsync(server, 20);
+        var (_, model) = await server.GetJsonAsync("/dashboard/api/model");
+
+        Assert.Equal(manifest.Version, model.GetProperty("active_version").GetString());
+        var drift = model.GetProperty("drift");
+        Assert.Equal(("no_reference", false, manifest.Version), (drift.GetProperty("status").GetString(), drift.GetProperty("computed").GetBoolean(),
+            drift.GetProperty("model_version").GetString()));
+        Assert.Empty(drift.GetProperty("features").EnumerateArray());
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Amlfs.Engine;
 using Amlfs.Learning.Anomaly;
 using Amlfs.Learning.Calibration;
+using Amlfs.Learning.Drift;
 using Amlfs.Learning.Evaluation;
 using Amlfs.Learning.Models;
 using Amlfs.Learning.Training;
@@ -37,8 +38,12 @@ public static class TestModels
         return ModelInputLayout.Of(plan).Names;
     }
 
-    /// <summary>Trains a model over <paramref name="inputs"/> and stores it (not activated) in <paramref name="dataDirectory"/>.</summary>
-    public static ModelManifest Train(string dataDirectory, IReadOnlyList<string>? inputs = null, int seed = 7)
+    /// <summary>
+    /// Trains a model over <paramref name="inputs"/> and stores it (not activated) in <paramref name="dataDirectory"/>,
+    /// with the reference distributions of its training rows and validation scores unless <paramref name="withReference"/>
+    /// is false (a version stored before drift was measured).
+    /// </summary>
+    public static ModelManifest Train(string dataDirectory, IReadOnlyList<string>? inputs = null, int seed = 7, bool withReference = true)
     {
         inputs ??= DefaultInputs();
         var width = inputs.Count;
@@ -54,7 +59,7 @@ public static class TestModels
                 var row = features.AsSpan(r * width, width);
                 for (var c = 0; c < width; c++)
                     row[c] = Math.Floor(random.NextDouble() * 10);
-                row[amount] = Math.Round(Math.Exp(3 + (random.NextDouble() * 7)), 2);
+                row[amount] = (double)TrainingAmount(random);
                 var logit = -4 + (row[amount] > 8_000 ? 4 : 0) + (count >= 0 && row[count] > 7 ? 2.5 : 0) + (random.NextDouble() - 0.5);
                 labels[r] = random.NextDouble() < 1 / (1 + Math.Exp(-logit));
             }
@@ -75,6 +80,9 @@ public static class TestModels
         var medium = Math.Min(high, BinaryMetrics.ThresholdForAlertRate(scores, 0.3));
         var anomaly = IsolationForest.Fit(train.Features.Span, width, new IsolationForestOptions { Seed = (ulong)seed });
         var metrics = ModelMetrics.Measure(scores, validation.Labels.Span, high, []);
+        var reference = withReference
+            ? ReferenceDistribution.Fit(inputs, train.Features.Span, scores.Select(p => Math.Clamp(p, 0, 1)).ToArray())
+            : null;
         var day = new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
         return new ModelRegistry(dataDirectory).Add(new ModelManifest
         {
@@ -94,13 +102,20 @@ public static class TestModels
             Validation = metrics,
             Test = metrics,
             ModelSha256 = "",
-        }, model.ModelText, anomaly.ToJson());
+        }, model.ModelText, anomaly.ToJson(), reference);
+    }
+
+    /// <summary>An amount as the models' training rows have them: e^(3 + 7u) for u uniform in [0, 1), about R$ 20 to R$ 22,000.</summary>
+    public static decimal TrainingAmount(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        return (decimal)Math.Round(Math.Exp(3 + (random.NextDouble() * 7)), 2);
     }
 
     /// <summary>Trains a model (<see cref="Train"/>) and makes it the active one.</summary>
-    public static ModelManifest TrainAndActivate(string dataDirectory, IReadOnlyList<string>? inputs = null, int seed = 7)
+    public static ModelManifest TrainAndActivate(string dataDirectory, IReadOnlyList<string>? inputs = null, int seed = 7, bool withReference = true)
     {
-        var manifest = Train(dataDirectory, inputs, seed);
+        var manifest = Train(dataDirectory, inputs, seed, withReference);
         new ModelRegistry(dataDirectory).Activate(manifest.Version, DateTimeOffset.UtcNow);
         return manifest;
     }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Amlfs.Engine;
 using Amlfs.Learning.Anomaly;
 using Amlfs.Learning.Calibration;
+using Amlfs.Learning.Drift;
 using Amlfs.Learning.Evaluation;
 using Amlfs.Learning.Models;
 using Amlfs.Learning.Training;
@@ -25,7 +26,9 @@ namespace Amlfs.Cli.Training;
 /// <item>gradient-boosted trees (LightGBM), positives weighted by the negatives-to-positives ratio, each trial stopped
 /// early on validation PR-AUC, over a seeded random search of <c>trials</c> parameter sets;</item>
 /// <item>calibration on validation, thresholds for the alert budgets on validation's calibrated scores, an isolation
-/// forest on the training rows, and the metrics on validation and test.</item>
+/// forest on the training rows, and the metrics on validation and test;</item>
+/// <item>the reference distributions drift is measured against: each input's deciles over the training rows, and the
+/// score's over validation, which the trees did not learn from, as live traffic is (<see cref="ReferenceDistribution"/>).</item>
 /// </list>
 /// Same store, same options, same seed: the same model text.
 /// </summary>
@@ -105,6 +108,10 @@ internal static class ModelTraining
         anomaly.Score(validation.Features.Span, validationAnomaly);
         anomaly.Score(test.Features.Span, testAnomaly);
 
+        // Unrounded, as serving gives drift the probability it decides the level on: the same trees and calibration
+        // give the same doubles, so a step of an isotonic calibration lands in the same bin on both sides.
+        var reference = ReferenceDistribution.Fit(inputs, train.Features.Span, validationScores);
+
         var registry = new ModelRegistry(root);
         var manifest = registry.Add(new ModelManifest
         {
@@ -127,7 +134,7 @@ internal static class ModelTraining
             Validation = ModelMetrics.Measure(validationScores, validation.Labels.Span, high, validationAnomaly),
             Test = ModelMetrics.Measure(testScores, test.Labels.Span, high, testAnomaly),
             ModelSha256 = "",
-        }, modelText, anomaly.ToJson());
+        }, modelText, anomaly.ToJson(), reference);
         return manifest;
     }
 

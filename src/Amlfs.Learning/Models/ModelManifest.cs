@@ -53,4 +53,10 @@ public sealed record ModelManifest
 
     /// <summary>SHA-256 of <c>anomaly.json</c>, the unsupervised model trained with this one; null when there is none.</summary>
     public string? AnomalySha256 { get; init; }
+
+    /// <summary>
+    /// SHA-256 of <c>reference.json</c>, the training distributions of the inputs and the score that drift is measured
+    /// against; null for a version trained before they were stored, which has no drift.
+    /// </summary>
+    public string? ReferenceSha256 { get; init; }
 }

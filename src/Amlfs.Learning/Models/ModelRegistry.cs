@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Amlfs.Learning.Drift;
 
 namespace Amlfs.Learning.Models;
 
@@ -11,6 +12,7 @@ namespace Amlfs.Learning.Models;
 /// DIR/models/gbt-1/model.txt      LightGBM's own model text (reload, explain, audit)
 /// DIR/models/gbt-1/model.json     the manifest (ModelManifest)
 /// DIR/models/gbt-1/anomaly.json   the unsupervised model trained with it
+/// DIR/models/gbt-1/reference.json the training distributions of its inputs and score, which drift is measured against
 /// DIR/models/active.json          the active version and the activations before it
 /// DIR/models/reports/gbt-1.html   the newest evaluation report of a version (amlfs evaluate --report)
 /// </code>
@@ -23,6 +25,7 @@ public sealed class ModelRegistry
     public const string ModelFile = "model.txt";
     public const string ManifestFile = "model.json";
     public const string AnomalyFile = "anomaly.json";
+    public const string ReferenceFile = "reference.json";
     private const string ActiveFile = "active.json";
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
@@ -81,9 +84,10 @@ public sealed class ModelRegistry
 
     /// <summary>
     /// Stores a new version: <paramref name="manifest"/> (its version, kind and checksums are set here) with its model
-    /// text and, optionally, its anomaly model. Returns the stored manifest.
+    /// text and, optionally, its anomaly model and the reference distributions drift is measured against. Returns the
+    /// stored manifest.
     /// </summary>
-    public ModelManifest Add(ModelManifest manifest, string modelText, string? anomalyJson)
+    public ModelManifest Add(ModelManifest manifest, string modelText, string? anomalyJson, ReferenceDistribution? reference = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(modelText);
@@ -92,12 +96,14 @@ public sealed class ModelRegistry
         var version = ModelKinds.GradientBoostedTrees + "-" + number.ToString(CultureInfo.InvariantCulture);
         var model = Utf8.GetBytes(modelText);
         var anomaly = anomalyJson is null ? null : Utf8.GetBytes(anomalyJson);
+        var referenceBytes = reference is null ? null : JsonSerializer.SerializeToUtf8Bytes(reference, ModelRegistryJson.Default.ReferenceDistribution);
         var stored = manifest with
         {
             Version = version,
             Kind = ModelKinds.GradientBoostedTrees,
             ModelSha256 = Sha256(model),
             AnomalySha256 = anomaly is null ? null : Sha256(anomaly),
+            ReferenceSha256 = referenceBytes is null ? null : Sha256(referenceBytes),
         };
 
         var temporary = Path.Combine(Directory, "." + version + "." + Guid.NewGuid().ToString("N")[..8]);
@@ -107,6 +113,8 @@ public sealed class ModelRegistry
             WriteDurably(Path.Combine(temporary, ModelFile), model);
             if (anomaly is not null)
                 WriteDurably(Path.Combine(temporary, AnomalyFile), anomaly);
+            if (referenceBytes is not null)
+                WriteDurably(Path.Combine(temporary, ReferenceFile), referenceBytes);
             WriteDurably(Path.Combine(temporary, ManifestFile), JsonSerializer.SerializeToUtf8Bytes(stored, ModelRegistryJson.Default.ModelManifest));
             System.IO.Directory.Move(temporary, VersionDirectory(version));
         }
@@ -126,6 +134,29 @@ public sealed class ModelRegistry
 
     /// <summary>The anomaly model's JSON of <paramref name="manifest"/>'s version, checked; null when there is none.</summary>
     public string? AnomalyJson(ModelManifest manifest) => ReadVerified(manifest, AnomalyFile, manifest.AnomalySha256);
+
+    /// <summary>
+    /// The reference distributions of <paramref name="manifest"/>'s version, checked; null for a version stored without
+    /// them (trained before they were stored).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file differs from what the manifest recorded, or does not fit the model's inputs.</exception>
+    public ReferenceDistribution? Reference(ModelManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        if (ReadVerified(manifest, ReferenceFile, manifest.ReferenceSha256) is not { } json)
+            return null;
+        var path = Path.Combine(VersionDirectory(manifest.Version), ReferenceFile);
+        try
+        {
+            var reference = JsonSerializer.Deserialize(json, ModelRegistryJson.Default.ReferenceDistribution)
+                ?? throw new InvalidDataException($"{path}: empty");
+            return reference.ProblemFor(manifest.FeatureNames) is { } problem ? throw new InvalidDataException($"{path}: {problem}") : reference;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+    }
 
     /// <summary>Makes <paramref name="version"/> active (null: the rules), recording the activation.</summary>
     /// <exception cref="ArgumentException">No such version.</exception>

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Amlfs.Learning.Drift;
 
 namespace Amlfs.Learning.Models;
 
@@ -7,4 +8,5 @@ namespace Amlfs.Learning.Models;
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(ModelManifest))]
 [JsonSerializable(typeof(ModelActivation))]
+[JsonSerializable(typeof(ReferenceDistribution))]
 public sealed partial class ModelRegistryJson : JsonSerializerContext;

@@ -1,6 +1,7 @@
 using Amlfs.Server.Dashboard;
 using Amlfs.Server.Hosting;
 using Amlfs.Server.Observability;
+using Amlfs.Server.Serving;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Amlfs.Server.Alerting;
@@ -23,6 +24,7 @@ internal static class AlertingServices
             // The dashboard's sampler measures the /predict latency of each second; the alert rules read its newest.
             PredictP99Seconds = () => sp.GetService<OverviewRing>()?.Since(clock.GetUtcNow().ToUnixTimeMilliseconds(), 2) is { Count: > 0 } recent
                 && recent[^1].PredictP99Ms is { } ms ? ms / 1000 : null,
+            Drift = () => sp.GetRequiredService<ActiveRiskModel>().Current?.Drift?.Read(clock.GetUtcNow()),
         });
         services.AddSingleton<AlertService>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertService>());

@@ -1,6 +1,5 @@
 using Amlfs.Server.Observability;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Amlfs.Server.Dashboard;
 
@@ -24,7 +23,6 @@ internal static class DashboardServices
         services.AddSingleton<DecisionQueries>();
         services.AddSingleton<EntityQueries>();
         services.AddSingleton<ModelQueries>();
-        services.TryAddSingleton<IDriftSource, NoDriftSource>();
         return services;
     }
 }

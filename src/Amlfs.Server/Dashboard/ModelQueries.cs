@@ -1,3 +1,4 @@
+using Amlfs.Learning.Drift;
 using Amlfs.Learning.Models;
 using Amlfs.Server.Dashboard.Contracts;
 using Amlfs.Server.Hosting;
@@ -8,9 +9,9 @@ namespace Amlfs.Server.Dashboard;
 /// <summary>
 /// The model page: the version that decides, its manifest (figures on validation and test, thresholds, training
 /// window), the stored versions and the activation history from the data directory's model registry, the evaluation
-/// report when one is stored, and drift from the <see cref="IDriftSource"/>.
+/// report when one is stored, and the active model's drift over the sliding day (<see cref="GradientBoostedRiskModel.Drift"/>).
 /// </summary>
-internal sealed class ModelQueries(ActiveRiskModel models, TransactionScorer scorer, IDriftSource drift, ServerSettings settings)
+internal sealed class ModelQueries(ActiveRiskModel models, TransactionScorer scorer, ServerSettings settings, TimeProvider clock)
 {
     public ModelDetail Detail()
     {
@@ -31,7 +32,6 @@ internal sealed class ModelQueries(ActiveRiskModel models, TransactionScorer sco
             // A registry being written or damaged: the page shows what it could read, and /health says the rest.
         }
 
-        var report = drift.Latest(active);
         return new ModelDetail
         {
             ActiveVersion = active,
@@ -53,17 +53,44 @@ internal sealed class ModelQueries(ActiveRiskModel models, TransactionScorer sco
             Versions = [.. versions.Select(v => new ModelVersionView(v.Version, v.CreatedAt, MetricsView.Of(v.Test).PrAuc, v.Version == current?.Version))],
             Activations = [.. activation.History.Reverse().Take(20)],
             ReportAvailable = current is not null && File.Exists(registry.ReportPath(current.Version)),
-            Drift = report is null
-                ? new DriftView { Computed = false, Features = [] }
-                : new DriftView
-                {
-                    Computed = true,
-                    ComputedAt = report.ComputedAt,
-                    ModelVersion = report.ModelVersion,
-                    Features = [.. report.Features.OrderByDescending(f => f.Psi)],
-                },
+            Drift = Drift(current),
         };
     }
+
+    /// <summary>
+    /// The drift of <paramref name="model"/> (null: the rules, which have none): its sliding day now, or why there is
+    /// nothing to compute.
+    /// </summary>
+    private DriftView Drift(GradientBoostedRiskModel? model)
+    {
+        if (model is null)
+            return Uncomputed(DriftView.Rules, null);
+        if (model.Drift is not { } drift)
+            return Uncomputed(DriftView.NoReference, model.Version);
+        if (settings.OnlineStore is not null || !settings.StreamDecisions)
+            return Uncomputed(DriftView.NoDecisions, model.Version);
+
+        var reading = drift.Read(clock.GetUtcNow());
+        return new DriftView
+        {
+            Status = reading.Computed ? DriftView.Ready : DriftView.Collecting,
+            Computed = reading.Computed,
+            ComputedAt = reading.ComputedAt,
+            ModelVersion = model.Version,
+            Decisions = reading.Decisions,
+            MinimumDecisions = reading.MinimumDecisions,
+            DayStart = reading.DayStart,
+            DayEnd = reading.DayEnd,
+            ScorePsi = reading.ScorePsi,
+            ScoreBand = reading.ScorePsi is { } psi ? BandName(PopulationStabilityIndex.Band(psi)) : null,
+            Features = [.. reading.Inputs.Select(i => new FeatureDrift(i.Input, i.Psi, BandName(i.Band)))],
+        };
+    }
+
+    private static DriftView Uncomputed(string status, string? version) =>
+        new() { Status = status, Computed = false, ModelVersion = version, Features = [] };
+
+    private static string BandName(DriftBand band) => band.ToString().ToLowerInvariant();
 
     /// <summary>The stored evaluation report of the active learned version (<c>amlfs evaluate --report</c> keeps it), or null.</summary>
     public string? ReportFile() =>

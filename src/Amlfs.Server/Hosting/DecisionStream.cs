@@ -22,7 +22,8 @@ namespace Amlfs.Server.Hosting;
 /// the write-ahead log's files (<see cref="WalFiles.Read"/>) up to the last committed record. The store keeps those
 /// records until they are decided (<see cref="EmbeddedStore.DecidedSequence"/>). Each batch is scored through
 /// <see cref="TransactionScorer.DecideAsync"/> (each transaction as of its own time, as <c>/predict</c> would), appended
-/// and committed with one group commit; a decision is never written twice or skipped.
+/// and committed with one group commit; a decision is never written twice or skipped. A learned model's decisions are
+/// the live traffic its drift is measured on: each one counts in <see cref="GradientBoostedRiskModel.Drift"/>.
 /// </para>
 /// <para>
 /// Sealed segments of the decision log are rolled into the offline store's decisions table in the background, as the
@@ -238,7 +239,7 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
     {
         var parts = Math.Min(Environment.ProcessorCount, transactions.Count / MinPart);
         if (parts <= 1)
-            return await scorer.DecideWithinAsync(transactions, sequences, oldestMs, cancellationToken).ConfigureAwait(false);
+            return await scorer.DecideWithinAsync(transactions, sequences, oldestMs, cancellationToken, observeDrift: true).ConfigureAwait(false);
         var size = (transactions.Count + parts - 1) / parts;
         var scored = await Task.WhenAll(Enumerable.Range(0, parts).Select(p =>
         {
@@ -246,7 +247,8 @@ internal sealed partial class DecisionStream(AmlfsRuntime runtime, TransactionSc
             var count = Math.Min(size, transactions.Count - from);
             var part = transactions.Skip(from).Take(count).ToArray();
             var partSequences = sequences.Skip(from).Take(count).ToArray();
-            return Task.Run(async () => await scorer.DecideWithinAsync(part, partSequences, oldestMs, cancellationToken).ConfigureAwait(false), cancellationToken);
+            return Task.Run(
+                async () => await scorer.DecideWithinAsync(part, partSequences, oldestMs, cancellationToken, observeDrift: true).ConfigureAwait(false), cancellationToken);
         })).ConfigureAwait(false);
         return [.. scored.SelectMany(d => d)];
     }

@@ -28,8 +28,14 @@ internal static class RuntimeServices
         services.AddSingleton(sp => Runtime(sp).Definitions);
         services.AddSingleton(sp => Runtime(sp).Features);
         services.AddSingleton(sp => Runtime(sp).Ingest);
-        services.AddSingleton(sp => new ActiveRiskModel(
-            settings.DataDirectory, ModelInputs(Runtime(sp).Definitions), clock, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Amlfs.Server.Models")));
+        services.AddSingleton(sp =>
+        {
+            var models = new ActiveRiskModel(
+                settings.DataDirectory, ModelInputs(Runtime(sp).Definitions), clock, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Amlfs.Server.Models"));
+            // The drift gauges follow whichever learned model decides: its sliding day, read at each scrape.
+            sp.GetRequiredService<ServerMetrics>().ObserveDrift(() => models.Current?.Drift?.Read(clock.GetUtcNow()));
+            return models;
+        });
         services.AddSingleton(sp => new TransactionScorer(
             Runtime(sp).Definitions, Runtime(sp).Model, sp.GetRequiredService<ActiveRiskModel>(), Runtime(sp).Features, sp.GetRequiredService<ServerMetrics>(),
             Runtime(sp).FeatureQuality, Runtime(sp).FeatureLog, clock));

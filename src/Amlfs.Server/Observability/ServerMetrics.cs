@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using Amlfs.Engine;
+using Amlfs.Learning.Drift;
 using Amlfs.Scoring;
 using Amlfs.Server.Contracts;
 using Amlfs.Server.FeatureLogging;
@@ -12,8 +13,8 @@ namespace Amlfs.Server.Observability;
 
 /// <summary>
 /// The server's signals: request durations per route, counters of what ingest and scoring did, the process's figures
-/// (<see cref="ProcessMetrics"/>), the graph searches (<see cref="GraphSearchExport"/>) and the served vectors' data
-/// quality (<see cref="FeatureQuality"/>), in a prometheus-net registry of its own that <c>GET /metrics</c> writes in
+/// (<see cref="ProcessMetrics"/>), the graph searches (<see cref="GraphSearchExport"/>), the served vectors' data
+/// quality (<see cref="FeatureQuality"/>) and the active model's drift (<see cref="ObserveDrift"/>), in a prometheus-net registry of its own that <c>GET /metrics</c> writes in
 /// the Prometheus text format. Request, prediction and score signals are also published as
 /// <see cref="System.Diagnostics.Metrics"/> instruments of meter <c>Amlfs.Server</c> (for dotnet-counters or
 /// OpenTelemetry). Recording a request or a score finds its series in a dictionary and adds to it lock-free, with no
@@ -125,6 +126,37 @@ internal sealed class ServerMetrics : IDisposable
             lag.Set(s.LagSeconds);
             entities.Set(s.Entities);
             commits.IncTo(s.Commits);
+        });
+    }
+
+    /// <summary>
+    /// Adds the drift gauges, brought up to date from <paramref name="read"/> (the active model's sliding day; null when
+    /// no learned model with a reference decides) at each scrape: <c>amlfs_feature_psi{feature}</c> per model input and
+    /// <c>amlfs_score_psi</c>. While the day holds too few decisions for an index, or there is no drift to measure, the
+    /// series are absent rather than zeros that look real; an input the active model no longer reads is removed.
+    /// </summary>
+    public void ObserveDrift(Func<DriftReading?> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var features = _factory.CreateGauge("amlfs_feature_psi",
+            "Population stability index of each input of the active learned model over the sliding day of streamed decisions, against its training distribution.",
+            ["feature"]);
+        var score = _factory.CreateGauge("amlfs_score_psi",
+            "Population stability index of the risk score of the active learned model over the sliding day of streamed decisions, against its distribution on validation.",
+            new GaugeConfiguration { SuppressInitialValue = true });
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            var reading = read();
+            var inputs = reading?.Inputs ?? [];
+            foreach (var input in inputs)
+                features.WithLabels(input.Input).Set(input.Psi);
+            var current = inputs.Select(i => i.Input).ToHashSet(StringComparer.Ordinal);
+            foreach (var labels in features.GetAllLabelValues().Where(l => !current.Contains(l[0])).ToArray())
+                features.RemoveLabelled(labels);
+            if (reading?.ScorePsi is { } psi)
+                score.Set(psi);
+            else
+                score.Unpublish();
         });
     }
 

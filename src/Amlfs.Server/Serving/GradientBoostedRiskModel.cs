@@ -1,5 +1,6 @@
 using Amlfs.Learning.Anomaly;
 using Amlfs.Learning.Calibration;
+using Amlfs.Learning.Drift;
 using Amlfs.Learning.Models;
 using Amlfs.Learning.Trees;
 using Amlfs.Scoring;
@@ -9,8 +10,9 @@ namespace Amlfs.Server.Serving;
 /// <summary>
 /// A trained model version ready to score: its trees (read from LightGBM's model text), calibration, thresholds and
 /// anomaly model, with its inputs mapped onto the server's <see cref="ModelInputLayout"/> once, so a score gathers
-/// the inputs by index. Thread-safe: each thread explains with its own <see cref="TreeShapExplainer"/>, whose buffers
-/// are allocated once.
+/// the inputs by index; and, when the version stored its training distributions, the <see cref="Drift"/> of the
+/// decisions it takes, which starts empty with each load (another model, another reference). Thread-safe: each thread
+/// explains with its own <see cref="TreeShapExplainer"/>, whose buffers are allocated once.
 /// </summary>
 internal sealed class GradientBoostedRiskModel : IDisposable
 {
@@ -23,9 +25,10 @@ internal sealed class GradientBoostedRiskModel : IDisposable
 
     private GradientBoostedRiskModel(
         ModelManifest manifest, TreeEnsemble trees, ProbabilityCalibration calibration, IsolationForest? anomaly, int[] inputIndex,
-        IReadOnlyList<string> layout)
+        IReadOnlyList<string> layout, ReferenceDistribution? reference)
     {
         Manifest = manifest;
+        Drift = reference is null ? null : new DriftMonitor(reference);
         _trees = trees;
         _calibration = calibration;
         _anomaly = anomaly;
@@ -38,6 +41,12 @@ internal sealed class GradientBoostedRiskModel : IDisposable
 
     public string Version => Manifest.Version;
 
+    /// <summary>
+    /// The live distribution of the streamed decisions' inputs and scores over a sliding day against the training
+    /// distributions; null for a version stored without them (trained before they were).
+    /// </summary>
+    public DriftMonitor? Drift { get; }
+
     /// <summary>The model's inputs, in its order.</summary>
     public IReadOnlyList<string> InputNames => Manifest.FeatureNames;
 
@@ -45,7 +54,10 @@ internal sealed class GradientBoostedRiskModel : IDisposable
     /// Loads <paramref name="version"/> from <paramref name="registry"/> for a server whose inputs are
     /// <paramref name="layout"/>.
     /// </summary>
-    /// <exception cref="InvalidDataException">The version is missing, a file fails its checksum, or the layout lacks an input the model reads (named).</exception>
+    /// <exception cref="InvalidDataException">
+    /// The version is missing, a file fails its checksum or does not fit the model, or the layout lacks an input the
+    /// model reads (named).
+    /// </exception>
     public static GradientBoostedRiskModel Load(ModelRegistry registry, string version, IReadOnlyList<string> layout)
     {
         ArgumentNullException.ThrowIfNull(registry);
@@ -61,7 +73,8 @@ internal sealed class GradientBoostedRiskModel : IDisposable
             throw new InvalidDataException($"model {version}: the model text has {trees.FeatureCount} features, model.json names {manifest.FeatureNames.Count}");
         var calibration = ProbabilityCalibration.FromJson(manifest.Calibration.GetRawText());
         var anomaly = registry.AnomalyJson(manifest) is { } json ? IsolationForest.FromJson(json) : null;
-        return new GradientBoostedRiskModel(manifest, trees, calibration, anomaly, manifest.FeatureNames.Select(n => positions[n]).ToArray(), layout);
+        return new GradientBoostedRiskModel(
+            manifest, trees, calibration, anomaly, manifest.FeatureNames.Select(n => positions[n]).ToArray(), layout, registry.Reference(manifest));
     }
 
     /// <summary>
@@ -102,7 +115,7 @@ internal sealed class GradientBoostedRiskModel : IDisposable
         var level = exact >= thresholds.High ? RiskLevel.High : exact >= thresholds.Medium ? RiskLevel.Medium : RiskLevel.Low;
         var probability = Math.Round(exact, 4, MidpointRounding.AwayFromZero);
         var anomaly = _anomaly is null ? (double?)null : Math.Round(_anomaly.Score(inputs), 4, MidpointRounding.AwayFromZero);
-        return new ModelScore(probability, level, baseValue, raw, anomaly);
+        return new ModelScore(probability, level, baseValue, raw, anomaly, exact);
     }
 
     /// <summary>The usual level of input <paramref name="input"/> (model order) among the layout's values, or null.</summary>

@@ -54,15 +54,19 @@ internal sealed class TransactionScorer(
     /// is computed only for a decision that alerts (HIGH): a learned model's exact contributions, largest first, or the
     /// rules that fired; the others keep the score alone. <paramref name="sequences"/> are the transactions' log sequences.
     /// <paramref name="explainEvery"/> explains every decision whatever its level (the dashboard, on demand).
+    /// <paramref name="observeDrift"/> counts each learned model's decision in the model's <see cref="GradientBoostedRiskModel.Drift"/>
+    /// (the decision stream, whose decisions are the live traffic; never a decision taken again to show it).
     /// </summary>
     public async ValueTask<Decision[]> DecideAsync(
-        IReadOnlyList<Transaction> transactions, IReadOnlyList<long> sequences, CancellationToken cancellationToken, bool explainEvery = false)
+        IReadOnlyList<Transaction> transactions, IReadOnlyList<long> sequences, CancellationToken cancellationToken, bool explainEvery = false,
+        bool observeDrift = false)
     {
         // One model decides the whole batch. The rules read the customer's features alone, so only those are read for them.
         var model = models.Current;
         var layout = model is null ? Layout.CustomerOnly() : Layout;
         var inputs = await features.ReadForScoringAsync(transactions, layout, cancellationToken).ConfigureAwait(false);
         var decidedAtMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var drift = observeDrift ? model?.Drift : null;
         var decisions = new Decision[transactions.Count];
         var layoutValues = new double[layout.Count];
         for (var i = 0; i < decisions.Length; i++)
@@ -96,6 +100,7 @@ internal sealed class TransactionScorer(
                 contributions = [.. ByMagnitude(shap).Select(k => new DecisionContribution(model.InputNames[k], modelInputs[k], shap[k]))];
             }
 
+            drift?.Add(transaction.TimestampMs, modelInputs, verdict.ExactProbability);
             decisions[i] = Of(verdict.Probability, verdict.Level, model.Version) with { AnomalyScore = verdict.AnomalyScore, Contributions = contributions };
         }
 
@@ -108,12 +113,12 @@ internal sealed class TransactionScorer(
     /// and its decision says so (<see cref="Decision.FeaturesAsOfMs"/>).
     /// </summary>
     public async ValueTask<Decision[]> DecideWithinAsync(
-        IReadOnlyList<Transaction> transactions, IReadOnlyList<long> sequences, long oldestMs, CancellationToken cancellationToken)
+        IReadOnlyList<Transaction> transactions, IReadOnlyList<long> sequences, long oldestMs, CancellationToken cancellationToken, bool observeDrift = false)
     {
         if (transactions.All(t => t.TimestampMs >= oldestMs))
-            return await DecideAsync(transactions, sequences, cancellationToken).ConfigureAwait(false);
+            return await DecideAsync(transactions, sequences, cancellationToken, observeDrift: observeDrift).ConfigureAwait(false);
         var asOf = transactions.Select(t => t.TimestampMs >= oldestMs ? t : t with { TimestampMs = oldestMs }).ToArray();
-        var decisions = await DecideAsync(asOf, sequences, cancellationToken).ConfigureAwait(false);
+        var decisions = await DecideAsync(asOf, sequences, cancellationToken, observeDrift: observeDrift).ConfigureAwait(false);
         for (var i = 0; i < decisions.Length; i++)
         {
             if (!ReferenceEquals(asOf[i], transactions[i]))

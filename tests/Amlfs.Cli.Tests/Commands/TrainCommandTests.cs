@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Amlfs.Engine;
+using Amlfs.Learning.Drift;
 using Amlfs.Learning.Models;
 using Amlfs.Learning.Trees;
 using Amlfs.OfflineStore;
@@ -47,6 +48,17 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(manifest.FeatureNames, TreeEnsemble.Parse(registry.ModelText(manifest)).FeatureNames);
         Assert.Equal(new DateTimeOffset(2026, 1, 8, 0, 0, 0, TimeSpan.Zero), manifest.Window.TestFrom);
         Assert.Contains("trial 1/1: validation PR-AUC", result.Output, StringComparison.Ordinal);
+        // The distributions drift is measured against: every input's over the training rows, the score's over validation.
+        var reference = registry.Reference(manifest)!;
+        Assert.Equal(manifest.FeatureNames, reference.Inputs.Select(i => i.Name));
+        Assert.Equal(manifest.Data.Train.Rows, reference.InputRows);
+        Assert.Equal(manifest.Data.Validation.Rows, reference.ScoreRows);
+        Assert.All(reference.Inputs.Append(reference.Score), bins =>
+        {
+            Assert.InRange(bins.Edges.Count, 0, ReferenceDistribution.DefaultBins - 1);
+            Assert.Equal(1, bins.Shares.Sum() + bins.MissingShare, 9);
+        });
+        Assert.True(reference.Score.Edges.Count > 1, "the validation scores have more than one level");
     }
 
     [Fact]

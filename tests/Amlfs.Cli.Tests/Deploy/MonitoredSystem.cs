@@ -10,13 +10,16 @@ namespace Amlfs.Cli.Tests.Deploy;
 /// <summary>
 /// The processes deploy/ monitors, each having done some work: an embedded server, an API replica and a real
 /// <c>amlfs worker</c> process (librdkafka's mock cluster, an in-process RESP server), with the text of each one's
-/// <c>/metrics</c>.
+/// <c>/metrics</c>. The server decides with a learned model whose sliding day holds enough decisions for drift, so
+/// that its <c>/metrics</c> carries the population stability indexes the rules and the dashboard read (a server under
+/// the rules model, or before a day's worth of decisions, has no such series).
 /// </summary>
 public sealed class MonitoredSystem : IAsyncLifetime
 {
     private readonly KafkaMockCluster _cluster = new();
     private readonly GarnetServerFixture _redis = new();
     private readonly TempDirectory _workerData = new();
+    private readonly TempDirectory _serverData = new();
     private AmlfsProcess? _worker;
     private RunningServer? _server;
     private RunningServer? _replica;
@@ -62,8 +65,20 @@ public sealed class MonitoredSystem : IAsyncLifetime
             WorkerMetrics = await client.GetStringAsync(workerMetrics);
         }
 
-        _server = await RunningServer.StartAsync(configure: s => s with { LogFeatures = true }); // the feature log has series of its own
+        TestModels.TrainAndActivate(_serverData.Path);
+        // The feature log has series of its own.
+        _server = await RunningServer.StartAsync(dataDirectory: _serverData.Path, configure: s => s with { LogFeatures = true });
         var now = DateTimeOffset.UtcNow;
+        await _server.PostJsonAsync("/transactions", DriftTraffic.Json("D", 1000, now.AddMinutes(-3)));
+        // Until the decision stream has decided them: drift needs a thousand decisions in the day.
+        var decided = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!Regex.IsMatch(ServerMetrics, "^amlfs_score_psi ", RegexOptions.Multiline))
+        {
+            Assert.True(DateTime.UtcNow < decided, $"the server's metrics never showed drift:{Environment.NewLine}{ServerMetrics}");
+            await Task.Delay(100);
+            ServerMetrics = await _server.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        }
+
         await _server.PostJsonAsync("/transactions", Body("T1", "C1", "C2", now.AddMinutes(-2)));
         await _server.PostJsonAsync("/transactions", Body("T2", "C2", "C1", now.AddMinutes(-1)));
         await _server.PostJsonAsync("/predict", Body("P1", "C1", "C2", now));
@@ -88,6 +103,7 @@ public sealed class MonitoredSystem : IAsyncLifetime
         _cluster.Dispose();
         _redis.Dispose();
         _workerData.Dispose();
+        _serverData.Dispose();
     }
 
     /// <summary>The names of every sample in an exposition: histograms' <c>_bucket</c>, <c>_sum</c> and <c>_count</c> series included.</summary>

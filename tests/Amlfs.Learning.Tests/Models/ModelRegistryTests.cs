@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Amlfs.Learning.Drift;
 using Amlfs.Learning.Models;
 using Amlfs.Testing;
 
@@ -68,6 +70,62 @@ public sealed class ModelRegistryTests : IDisposable
         var error = Assert.Throws<InvalidDataException>(() => registry.ModelText(stored));
 
         Assert.Contains("SHA-256 differs", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_reference_distributions_round_trip_beside_the_manifest_and_are_checked()
+    {
+        var registry = new ModelRegistry(_directory.Path);
+        double[] rows = [1, double.NaN, 5, 2, 20, 5, 3, 30, 5, 4, 40, 5];
+        var reference = ReferenceDistribution.Fit(["a", "b", "amount"], rows, [0.1, 0.2, 0.3, 0.9], bins: 2);
+
+        var stored = registry.Add(Manifest(), "model text", null, reference);
+        var found = new ModelRegistry(_directory.Path).Find(stored.Version)!;
+        var read = new ModelRegistry(_directory.Path).Reference(found)!;
+
+        Assert.NotNull(found.ReferenceSha256);
+        Assert.True(File.Exists(Path.Combine(registry.Directory, stored.Version, ModelRegistry.ReferenceFile)));
+        Assert.Equal((2, 4L, 4L), (read.Bins, read.InputRows, read.ScoreRows));
+        Assert.Equal(["a", "b", "amount"], read.Inputs.Select(i => i.Name));
+        Assert.Equal(reference.Inputs.Select(i => (i.Edges.ToArray(), i.Shares.ToArray(), i.MissingShare)), read.Inputs.Select(i => (i.Edges.ToArray(), i.Shares.ToArray(), i.MissingShare)));
+        Assert.Equal(0.25, read.Inputs[1].MissingShare);
+        Assert.Equal([5.0], read.Inputs[2].Edges); // a constant input: its value, and above it
+        Assert.Equal(reference.Score.Edges, read.Score.Edges);
+        Assert.Equal(reference.Score.Shares, read.Score.Shares);
+
+        File.WriteAllText(Path.Combine(registry.Directory, stored.Version, ModelRegistry.ReferenceFile), "{}");
+        Assert.Contains("SHA-256 differs", Assert.Throws<InvalidDataException>(() => registry.Reference(found)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_version_stored_without_reference_distributions_has_none()
+    {
+        var registry = new ModelRegistry(_directory.Path);
+
+        var stored = registry.Add(Manifest(), "model text", null);
+
+        Assert.Null(stored.ReferenceSha256);
+        Assert.Null(registry.Reference(registry.Find(stored.Version)!));
+        Assert.False(File.Exists(Path.Combine(registry.Directory, stored.Version, ModelRegistry.ReferenceFile)));
+        // A manifest written before the field existed reads as one without it.
+        var manifestPath = Path.Combine(registry.Directory, stored.Version, ModelRegistry.ManifestFile);
+        var before = Regex.Replace(File.ReadAllText(manifestPath), @",\s*""reference_sha256"": null", "");
+        Assert.DoesNotContain("reference_sha256", before, StringComparison.Ordinal);
+        File.WriteAllText(manifestPath, before);
+        Assert.Null(registry.Find(stored.Version)!.ReferenceSha256);
+        Assert.Null(registry.Reference(registry.Find(stored.Version)!));
+    }
+
+    [Fact]
+    public void Reference_distributions_of_other_inputs_than_the_models_are_refused()
+    {
+        var registry = new ModelRegistry(_directory.Path);
+        var reference = ReferenceDistribution.Fit(["a", "amount"], [1, 2, 3, 4], [0.5, 0.6]);
+
+        var stored = registry.Add(Manifest(), "model text", null, reference);
+
+        var error = Assert.Throws<InvalidDataException>(() => registry.Reference(stored));
+        Assert.Contains("are not the model's", error.Message, StringComparison.Ordinal);
     }
 
     private static ModelManifest Manifest()

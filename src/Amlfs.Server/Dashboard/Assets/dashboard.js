@@ -555,16 +555,26 @@
         }
         root.append(h('div', { class: 'panel section', id: 'model-report' }, h('h2', {}, t('model.report')),
           m.report_available ? h('a', { href: '/dashboard/api/model/report', target: '_blank', rel: 'noopener' }, t('model.openReport')) : h('p', { class: 'muted' }, t('model.noReport'))));
-        const drift = h('div', { class: 'panel section', id: 'drift', 'data-computed': String(m.drift.computed) }, h('h2', {}, t('model.drift')));
+        const d = m.drift;
+        const drift = h('div', { class: 'panel section', id: 'drift', 'data-computed': String(d.computed), 'data-status': d.status }, h('h2', {}, t('model.drift')));
         root.append(drift);
-        if (!m.drift.computed) {
-          drift.append(h('p', { class: 'muted', id: 'drift-status' }, t('model.driftNone')));
-        } else {
-          drift.append(h('p', { class: 'muted', id: 'drift-status' }, t('model.driftAt', { time: fmt.time(m.drift.computed_at), version: m.drift.model_version })));
-          const top = m.drift.features.slice(0, 25);
+        drift.append(h('p', { class: 'muted', id: 'drift-status' }, t('model.drift.' + d.status, {
+          version: d.model_version, count: fmt.int(d.decisions), minimum: fmt.int(d.minimum_decisions),
+          time: fmt.time(d.computed_at), from: fmt.time(d.day_start), to: fmt.time(d.day_end),
+        })));
+        if (d.computed) {
+          drift.append(h('dl', { class: 'facts' }, h('dt', {}, t('model.driftScore')),
+            h('dd', { id: 'drift-score', 'data-band': d.score_band }, fmt.num(d.score_psi, 4) + ' · ' + t('band.' + d.score_band))));
+          drift.append(h('p', { class: 'muted' }, t('model.driftBands')));
+          // The features come largest first; the chart shows the 25 largest, the table every one.
+          const top = d.features.slice(0, 25);
           const el = h('div', { id: 'drift-chart' });
           drift.append(el);
           chart = barChart(el, top.map(f => f.feature), top.map(f => f.psi));
+          drift.append(h('table', { id: 'drift-features' },
+            h('thead', {}, h('tr', {}, h('th', {}, t('col.feature')), h('th', { class: 'num' }, t('col.psi')), h('th', {}, t('col.band')))),
+            h('tbody', {}, d.features.map(f => h('tr', { 'data-feature': f.feature, 'data-band': f.band },
+              h('td', {}, f.feature), h('td', { class: 'num' }, fmt.num(f.psi, 4)), h('td', { class: 'band' }, t('band.' + f.band)))))));
         }
         if (m.versions.length) {
           root.append(h('div', { class: 'panel section' }, h('h2', {}, t('model.versions')), h('table', {},
