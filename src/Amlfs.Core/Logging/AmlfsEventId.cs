@@ -185,6 +185,9 @@ public static class AmlfsEventId
     /// <summary>The write-ahead log no longer holds records that were never decided; streaming decisions stay off.</summary>
     public const int DecisionsCannotCatchUp = 3204;
 
+    /// <summary>A lookup of a decision by transaction id could not read the decision log or the decisions table.</summary>
+    public const int DecisionLookupFailed = 3205;
+
     // The dashboard, 5100-5199
 
     /// <summary>One second's overview sample could not be taken; the next second tries again.</summary>
