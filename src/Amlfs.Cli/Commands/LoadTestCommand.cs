@@ -12,7 +12,9 @@ namespace Amlfs.Cli.Commands;
 
 /// <summary>
 /// <c>amlfs loadtest</c>: drives <c>POST /predict</c> of a running server over many keep-alive connections, in a closed
-/// loop or at a target rate, and prints the latency distribution and, as its last line, one JSON object.
+/// loop or at a target rate, and prints the latency distribution and, as its last line, one JSON object. With
+/// <c>--stream-clients</c> it opens clients of the dashboard's live stream part-way through the run and reports
+/// <c>/predict</c> before and with them, so that the dashboard's cost is measured in one run.
 /// </summary>
 internal static class LoadTestCommand
 {
@@ -37,10 +39,20 @@ internal static class LoadTestCommand
         var timeout = new Option<double>("--timeout") { Description = "Seconds a request may wait for its answer", DefaultValueFactory = _ => defaults.Timeout.TotalSeconds };
         var seed = new Option<long>("--seed") { Description = "Seed of the synthetic transactions", DefaultValueFactory = _ => defaults.Seed };
         var threads = new Option<int>("--threads") { Description = "Threads driving the connections; 0 = one per core", DefaultValueFactory = _ => defaults.Threads };
+        var streamClients = new Option<int>("--stream-clients")
+        {
+            Description = "Clients of the dashboard's live stream (/dashboard/api/stream) opened at --stream-after and read until the end; "
+                + "requests/s are then reported before and with them, and their ratio; 0 = none",
+            DefaultValueFactory = _ => 0,
+        };
+        var streamAfter = new Option<double?>("--stream-after")
+        {
+            Description = "Seconds into the measured duration at which the stream clients open [default: half of --duration]",
+        };
 
         var command = new Command("loadtest", "Load-test POST /predict of an amlfs server; the last line is one JSON object")
         {
-            url, concurrent, duration, rate, warmup, pool, timeout, seed, threads,
+            url, concurrent, duration, rate, warmup, pool, timeout, seed, threads, streamClients, streamAfter,
         };
         command.SetAction(parse =>
         {
@@ -59,6 +71,8 @@ internal static class LoadTestCommand
                 Timeout = Seconds(parse.GetValue(timeout)),
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
+                StreamClients = parse.GetValue(streamClients),
+                StreamAfter = parse.GetValue(streamAfter) is { } after ? Seconds(after) : null,
             };
             if (serverUrl is not null)
                 problems.AddRange(options.Validate());
@@ -90,6 +104,11 @@ internal static class LoadTestCommand
             Markup.Escape(options.Url.ToString()), options.Connections,
             options.Rate > 0 ? string.Create(Invariant, $"{options.Rate:N0} requests/s (open loop)") : "closed loop",
             options.Warmup.TotalSeconds, options.Duration.TotalSeconds, requests.Length);
+        if (options.Split is { } split)
+        {
+            console.MarkupLine(Invariant, "{0} clients of the dashboard's live stream open {1:0.###} s into the measured duration",
+                options.StreamClients, split.TotalSeconds);
+        }
 
         var result = LoadTestRunner.Run(options, requests, endPoint, StopwatchLoadClock.Instance);
 
@@ -108,6 +127,20 @@ internal static class LoadTestCommand
         if (options.Rate > 0)
             Row("not sent (behind schedule at the end)", result.Unsent.ToString("N0", Invariant));
         Row("connections opened", result.Connects.ToString("N0", Invariant));
+        if (result is { SplitSeconds: { } at, Before: { } before, After: { } after })
+        {
+            var streams = result.Streams.Count;
+            Row(string.Create(Invariant, $"requests/s before the streams (0 to {at:0.#} s)"), string.Create(Invariant, $"{result.RequestsPerSecondBefore:N1}"));
+            Row(string.Create(Invariant, $"requests/s with {streams} streams open ({at:0.#} s to the end)"), string.Create(Invariant, $"{result.RequestsPerSecondAfter:N1}"));
+            Row("requests/s with the streams / before", result.Ratio is { } ratio ? string.Create(Invariant, $"{ratio:P1}") : "-");
+            Row("latency p99 before / with the streams",
+                string.Create(Invariant, $"{LoadTestResult.PercentileMs(before, 99):0.000} / {LoadTestResult.PercentileMs(after, 99):0.000} ms"));
+            Row("stream events received per client",
+                string.Join(", ", result.Streams.Select(s => s.Events.ToString("N0", Invariant))));
+            foreach (var error in result.Streams.Select(s => s.Error).OfType<string>().Distinct())
+                Row("  stream error", error);
+        }
+
         console.Write(table);
 
         environment.Output.WriteLine(JsonLine(options, result));
@@ -148,7 +181,7 @@ internal static class LoadTestCommand
     private static string JsonLine(LoadTestOptions options, LoadTestResult result)
     {
         static double Ms(double value) => Math.Round(value, 3);
-        return JsonSerializer.Serialize(new Dictionary<string, object?>
+        var fields = new Dictionary<string, object?>
         {
             ["bench"] = "predict",
             ["rps"] = Math.Round(result.RequestsPerSecond, 1),
@@ -165,6 +198,20 @@ internal static class LoadTestCommand
             ["connections"] = options.Connections,
             ["threads"] = options.ThreadCount,
             ["target_rps"] = options.Rate > 0 ? options.Rate : null,
-        });
+        };
+        if (result is { SplitSeconds: { } at, Before: { } before, After: { } after })
+        {
+            fields["stream_clients"] = options.StreamClients;
+            fields["stream_after_s"] = Math.Round(at, 3);
+            fields["rps_before_streams"] = result.RequestsPerSecondBefore is { } rpsBefore ? Math.Round(rpsBefore, 1) : null;
+            fields["rps_with_streams"] = result.RequestsPerSecondAfter is { } rpsAfter ? Math.Round(rpsAfter, 1) : null;
+            fields["streams_rps_ratio"] = result.Ratio is { } ratio ? Math.Round(ratio, 4) : null;
+            fields["p99_ms_before_streams"] = Ms(LoadTestResult.PercentileMs(before, 99));
+            fields["p99_ms_with_streams"] = Ms(LoadTestResult.PercentileMs(after, 99));
+            fields["stream_events"] = result.Streams.Select(s => s.Events).ToArray();
+            fields["stream_errors"] = result.Streams.Count(s => s.Error is not null);
+        }
+
+        return JsonSerializer.Serialize(fields);
     }
 }

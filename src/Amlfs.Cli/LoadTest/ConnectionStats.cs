@@ -5,7 +5,8 @@ namespace Amlfs.Cli.LoadTest;
 
 /// <summary>
 /// What one worker's connections measured, written by its thread alone (no locks on the hot path) and merged after the
-/// run. Latencies of successful answers go to an HdrHistogram in microseconds; failures are counted by kind.
+/// run. Latencies of successful answers go to an HdrHistogram in microseconds; failures are counted by kind. A run
+/// split in two (the dashboard's streams opened part-way) also counts each measured request in its phase.
 /// </summary>
 internal sealed class ConnectionStats
 {
@@ -14,6 +15,16 @@ internal sealed class ConnectionStats
 
     private readonly long[] _statusCounts = new long[600];
     private readonly Dictionary<string, long> _failures = new(StringComparer.Ordinal);
+
+    /// <param name="split">Whether the run is split in two phases, each counted apart too.</param>
+    public ConnectionStats(bool split = false)
+    {
+        if (split)
+            Phases = [new PhaseStats(), new PhaseStats()];
+    }
+
+    /// <summary>Of a split run, the measured requests intended before the split and those at or after it; empty otherwise.</summary>
+    public IReadOnlyList<PhaseStats> Phases { get; } = [];
 
     /// <summary>Microseconds, three significant digits: a 1.234 ms latency is told from 1.235 ms.</summary>
     public LongHistogram Latency { get; } = new(MaxLatencyMicroseconds, 3);
@@ -48,8 +59,11 @@ internal sealed class ConnectionStats
 
     public long ErrorCount => Requests - Successes;
 
-    /// <summary>An answer with <paramref name="status"/> after <paramref name="latencyMicroseconds"/>.</summary>
-    public void RecordAnswer(bool warmup, int status, long latencyMicroseconds)
+    /// <summary>
+    /// An answer with <paramref name="status"/> after <paramref name="latencyMicroseconds"/>; <paramref name="afterSplit"/>
+    /// when its request was intended at or after the split of a split run.
+    /// </summary>
+    public void RecordAnswer(bool warmup, int status, long latencyMicroseconds, bool afterSplit = false)
     {
         if (warmup)
         {
@@ -57,11 +71,20 @@ internal sealed class ConnectionStats
             return;
         }
 
+        var phase = Phases.Count > 0 ? Phases[afterSplit ? 1 : 0] : null;
         Requests++;
+        if (phase is not null)
+            phase.Requests++;
         if (status is >= 200 and < 300)
         {
+            var latency = Math.Clamp(latencyMicroseconds, 0, MaxLatencyMicroseconds);
             Successes++;
-            Latency.RecordValue(Math.Clamp(latencyMicroseconds, 0, MaxLatencyMicroseconds));
+            Latency.RecordValue(latency);
+            if (phase is not null)
+            {
+                phase.Successes++;
+                phase.Latency.RecordValue(latency);
+            }
         }
         else
         {
@@ -70,7 +93,7 @@ internal sealed class ConnectionStats
     }
 
     /// <summary>A request that got no answer, counted under <paramref name="kind"/>.</summary>
-    public void RecordFailure(bool warmup, string kind)
+    public void RecordFailure(bool warmup, string kind, bool afterSplit = false)
     {
         if (warmup)
         {
@@ -79,6 +102,8 @@ internal sealed class ConnectionStats
         }
 
         Requests++;
+        if (Phases.Count > 0)
+            Phases[afterSplit ? 1 : 0].Requests++;
         _failures[kind] = _failures.GetValueOrDefault(kind) + 1;
     }
 }

@@ -23,16 +23,18 @@ internal sealed class ConnectionWorker
     private readonly ILoadPoller _poller;
     private readonly long _warmupEnd;
     private readonly long _end;
+    private readonly long _split;
     private readonly long _timeout;
     private readonly long _spin;
 
     /// <summary>
     /// <paramref name="timeout"/> is in clock ticks; with <paramref name="spin"/> the loop polls rather than sleeps when
-    /// the next send is under 50 us away.
+    /// the next send is under 50 us away. With a <paramref name="split"/> (a clock time between the end of the warmup and
+    /// the end), the requests intended before it and those after are also counted apart (<see cref="ConnectionStats.Phases"/>).
     /// </summary>
     public ConnectionWorker(
         IReadOnlyList<ScheduledConnection> connections, IReadOnlyList<byte[]> requests, LoadClock clock, ILoadPoller poller,
-        long warmupEnd, long end, long timeout, bool spin = true)
+        long warmupEnd, long end, long timeout, bool spin = true, long? split = null)
     {
         _slots = connections.Select(c => new Slot { Connection = c.Connection, Schedule = c.Schedule, Next = c.FirstRequest % requests.Count }).ToArray();
         _requests = requests;
@@ -40,12 +42,14 @@ internal sealed class ConnectionWorker
         _poller = poller;
         _warmupEnd = warmupEnd;
         _end = end;
+        _split = split ?? long.MaxValue;
         _timeout = timeout;
         _spin = spin ? clock.Ticks(SpinBelow) : 0;
+        Stats = new ConnectionStats(split is not null);
     }
 
     /// <summary>What this worker's connections measured, together.</summary>
-    public ConnectionStats Stats { get; } = new();
+    public ConnectionStats Stats { get; }
 
     public void Run()
     {
@@ -106,7 +110,7 @@ internal sealed class ConnectionWorker
         }
         catch (RawHttpException e)
         {
-            Stats.RecordFailure(intended < _warmupEnd, e.Kind);
+            Stats.RecordFailure(intended < _warmupEnd, e.Kind, intended >= _split);
             // A refused connection fails in microseconds; retrying at once would only count thousands of errors a second.
             if (e.Kind == RawHttpException.ConnectKind)
                 slot.NotBefore = now + _clock.Frequency / 100;
@@ -125,16 +129,17 @@ internal sealed class ConnectionWorker
         }
 
         var warmup = slot.Intended < _warmupEnd;
+        var afterSplit = slot.Intended >= _split;
         try
         {
             if (!slot.Connection.TryReceive(out var status))
                 return;
             var latency = (long)((_clock.GetTimestamp() - slot.Intended) * 1e6 / _clock.Frequency);
-            Stats.RecordAnswer(warmup, status, latency);
+            Stats.RecordAnswer(warmup, status, latency, afterSplit);
         }
         catch (RawHttpException e)
         {
-            Stats.RecordFailure(warmup, e.Kind);
+            Stats.RecordFailure(warmup, e.Kind, afterSplit);
         }
 
         slot.InFlight = false;
@@ -144,7 +149,7 @@ internal sealed class ConnectionWorker
     private void TimeOut(ref Slot slot)
     {
         slot.Connection.Abort();
-        Stats.RecordFailure(slot.Intended < _warmupEnd, RawHttpException.TimeoutKind);
+        Stats.RecordFailure(slot.Intended < _warmupEnd, RawHttpException.TimeoutKind, slot.Intended >= _split);
         slot.InFlight = false;
         slot.Schedule.Advance();
     }

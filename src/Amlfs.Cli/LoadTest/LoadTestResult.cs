@@ -2,15 +2,35 @@ using HdrHistogram;
 
 namespace Amlfs.Cli.LoadTest;
 
-/// <summary>Every connection's figures merged after a run.</summary>
+/// <summary>Every connection's figures merged after a run, and of a split run each phase's and the stream clients'.</summary>
 internal sealed class LoadTestResult
 {
-    public LoadTestResult(IReadOnlyList<ConnectionStats> connections, double elapsedSeconds, int connects)
+    /// <param name="connections">Each worker's figures.</param>
+    /// <param name="elapsedSeconds">From the end of the warmup until the last answer.</param>
+    /// <param name="connects">TCP connections opened.</param>
+    /// <param name="splitSeconds">Of a split run, when the stream clients opened, after the warmup.</param>
+    /// <param name="streams">What each stream client received.</param>
+    public LoadTestResult(
+        IReadOnlyList<ConnectionStats> connections, double elapsedSeconds, int connects, double? splitSeconds = null, IReadOnlyList<StreamClientResult>? streams = null)
     {
         ElapsedSeconds = elapsedSeconds;
         Connects = connects;
+        SplitSeconds = splitSeconds;
+        Streams = streams ?? [];
+        if (splitSeconds is not null)
+        {
+            Before = new PhaseStats();
+            After = new PhaseStats();
+        }
+
         foreach (var stats in connections)
         {
+            if (stats.Phases.Count == 2)
+            {
+                Before?.Add(stats.Phases[0]);
+                After?.Add(stats.Phases[1]);
+            }
+
             Latency.Add(stats.Latency);
             Requests += stats.Requests;
             WarmupRequests += stats.WarmupRequests;
@@ -50,4 +70,31 @@ internal sealed class LoadTestResult
         Latency.TotalCount == 0 ? 0 : Latency.GetValueAtPercentile(percentile) / 1_000.0;
 
     public double MaxMs => Latency.TotalCount == 0 ? 0 : Latency.GetMaxValue() / 1_000.0;
+
+    /// <summary>Of a split run, when the stream clients opened, in seconds after the warmup; null otherwise.</summary>
+    public double? SplitSeconds { get; }
+
+    /// <summary>Of a split run, the requests intended before the stream clients opened.</summary>
+    public PhaseStats? Before { get; }
+
+    /// <summary>Of a split run, the requests intended once the stream clients were open.</summary>
+    public PhaseStats? After { get; }
+
+    public IReadOnlyList<StreamClientResult> Streams { get; }
+
+    /// <summary>Successful answers per second before the stream clients opened.</summary>
+    public double? RequestsPerSecondBefore => Before is { } b && SplitSeconds is { } s && s > 0 ? b.Successes / s : null;
+
+    /// <summary>Successful answers per second with the stream clients open: from when they opened until the last answer.</summary>
+    public double? RequestsPerSecondAfter => After is { } a && SplitSeconds is { } s && ElapsedSeconds > s ? a.Successes / (ElapsedSeconds - s) : null;
+
+    /// <summary>Requests per second with the stream clients open over those before: 1 when the dashboard costs nothing.</summary>
+    public double? Ratio => RequestsPerSecondBefore is > 0 and var before && RequestsPerSecondAfter is { } after ? after / before : null;
+
+    /// <summary>The latency at <paramref name="percentile"/> in milliseconds within one phase; 0 without any answer.</summary>
+    public static double PercentileMs(PhaseStats phase, double percentile)
+    {
+        ArgumentNullException.ThrowIfNull(phase);
+        return phase.Latency.TotalCount == 0 ? 0 : phase.Latency.GetValueAtPercentile(percentile) / 1_000.0;
+    }
 }
