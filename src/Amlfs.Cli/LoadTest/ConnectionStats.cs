@@ -6,7 +6,7 @@ namespace Amlfs.Cli.LoadTest;
 /// <summary>
 /// What one worker's connections measured, written by its thread alone (no locks on the hot path) and merged after the
 /// run. Latencies of successful answers go to an HdrHistogram in microseconds; failures are counted by kind. A run
-/// split in two (the dashboard's streams opened part-way) also counts each measured request in its phase.
+/// with the dashboard's streams also counts each measured request in its phase: without them or with them.
 /// </summary>
 internal sealed class ConnectionStats
 {
@@ -16,14 +16,14 @@ internal sealed class ConnectionStats
     private readonly long[] _statusCounts = new long[600];
     private readonly Dictionary<string, long> _failures = new(StringComparer.Ordinal);
 
-    /// <param name="split">Whether the run is split in two phases, each counted apart too.</param>
-    public ConnectionStats(bool split = false)
+    /// <param name="phases">Whether the run has two phases, without and with the streams, each counted apart too.</param>
+    public ConnectionStats(bool phases = false)
     {
-        if (split)
+        if (phases)
             Phases = [new PhaseStats(), new PhaseStats()];
     }
 
-    /// <summary>Of a split run, the measured requests intended before the split and those at or after it; empty otherwise.</summary>
+    /// <summary>Of a run with streams, the measured requests intended while they were closed, and while they were open; empty otherwise.</summary>
     public IReadOnlyList<PhaseStats> Phases { get; } = [];
 
     /// <summary>Microseconds, three significant digits: a 1.234 ms latency is told from 1.235 ms.</summary>
@@ -60,10 +60,10 @@ internal sealed class ConnectionStats
     public long ErrorCount => Requests - Successes;
 
     /// <summary>
-    /// An answer with <paramref name="status"/> after <paramref name="latencyMicroseconds"/>; <paramref name="afterSplit"/>
-    /// when its request was intended at or after the split of a split run.
+    /// An answer with <paramref name="status"/> after <paramref name="latencyMicroseconds"/>; <paramref name="withStreams"/>
+    /// when its request was intended while the dashboard's streams were open.
     /// </summary>
-    public void RecordAnswer(bool warmup, int status, long latencyMicroseconds, bool afterSplit = false)
+    public void RecordAnswer(bool warmup, int status, long latencyMicroseconds, bool withStreams = false)
     {
         if (warmup)
         {
@@ -71,7 +71,7 @@ internal sealed class ConnectionStats
             return;
         }
 
-        var phase = Phases.Count > 0 ? Phases[afterSplit ? 1 : 0] : null;
+        var phase = Phases.Count > 0 ? Phases[withStreams ? 1 : 0] : null;
         Requests++;
         if (phase is not null)
             phase.Requests++;
@@ -93,7 +93,7 @@ internal sealed class ConnectionStats
     }
 
     /// <summary>A request that got no answer, counted under <paramref name="kind"/>.</summary>
-    public void RecordFailure(bool warmup, string kind, bool afterSplit = false)
+    public void RecordFailure(bool warmup, string kind, bool withStreams = false)
     {
         if (warmup)
         {
@@ -103,7 +103,7 @@ internal sealed class ConnectionStats
 
         Requests++;
         if (Phases.Count > 0)
-            Phases[afterSplit ? 1 : 0].Requests++;
+            Phases[withStreams ? 1 : 0].Requests++;
         _failures[kind] = _failures.GetValueOrDefault(kind) + 1;
     }
 }

@@ -2,33 +2,33 @@ using HdrHistogram;
 
 namespace Amlfs.Cli.LoadTest;
 
-/// <summary>Every connection's figures merged after a run, and of a split run each phase's and the stream clients'.</summary>
+/// <summary>Every connection's figures merged after a run, and of a run with the dashboard's streams each phase's and the stream clients'.</summary>
 internal sealed class LoadTestResult
 {
     /// <param name="connections">Each worker's figures.</param>
     /// <param name="elapsedSeconds">From the end of the warmup until the last answer.</param>
     /// <param name="connects">TCP connections opened.</param>
-    /// <param name="splitSeconds">Of a split run, when the stream clients opened, after the warmup.</param>
+    /// <param name="streamSeconds">Of a run with the dashboard's streams, the seconds they were open, of <paramref name="elapsedSeconds"/>.</param>
     /// <param name="streams">What each stream client received.</param>
     public LoadTestResult(
-        IReadOnlyList<ConnectionStats> connections, double elapsedSeconds, int connects, double? splitSeconds = null, IReadOnlyList<StreamClientResult>? streams = null)
+        IReadOnlyList<ConnectionStats> connections, double elapsedSeconds, int connects, double? streamSeconds = null, IReadOnlyList<StreamClientResult>? streams = null)
     {
         ElapsedSeconds = elapsedSeconds;
         Connects = connects;
-        SplitSeconds = splitSeconds;
+        StreamSeconds = streamSeconds;
         Streams = streams ?? [];
-        if (splitSeconds is not null)
+        if (streamSeconds is not null)
         {
-            Before = new PhaseStats();
-            After = new PhaseStats();
+            Without = new PhaseStats();
+            With = new PhaseStats();
         }
 
         foreach (var stats in connections)
         {
             if (stats.Phases.Count == 2)
             {
-                Before?.Add(stats.Phases[0]);
-                After?.Add(stats.Phases[1]);
+                Without?.Add(stats.Phases[0]);
+                With?.Add(stats.Phases[1]);
             }
 
             Latency.Add(stats.Latency);
@@ -71,25 +71,26 @@ internal sealed class LoadTestResult
 
     public double MaxMs => Latency.TotalCount == 0 ? 0 : Latency.GetMaxValue() / 1_000.0;
 
-    /// <summary>Of a split run, when the stream clients opened, in seconds after the warmup; null otherwise.</summary>
-    public double? SplitSeconds { get; }
+    /// <summary>Of a run with the dashboard's streams, the measured seconds during which they were open; null otherwise.</summary>
+    public double? StreamSeconds { get; }
 
-    /// <summary>Of a split run, the requests intended before the stream clients opened.</summary>
-    public PhaseStats? Before { get; }
+    /// <summary>Of a run with the dashboard's streams, the requests intended while they were closed.</summary>
+    public PhaseStats? Without { get; }
 
-    /// <summary>Of a split run, the requests intended once the stream clients were open.</summary>
-    public PhaseStats? After { get; }
+    /// <summary>Of a run with the dashboard's streams, the requests intended while they were open.</summary>
+    public PhaseStats? With { get; }
 
     public IReadOnlyList<StreamClientResult> Streams { get; }
 
-    /// <summary>Successful answers per second before the stream clients opened.</summary>
-    public double? RequestsPerSecondBefore => Before is { } b && SplitSeconds is { } s && s > 0 ? b.Successes / s : null;
+    /// <summary>Successful answers per second while the streams were closed.</summary>
+    public double? RequestsPerSecondWithout =>
+        Without is { } phase && StreamSeconds is { } open && ElapsedSeconds > open ? phase.Successes / (ElapsedSeconds - open) : null;
 
-    /// <summary>Successful answers per second with the stream clients open: from when they opened until the last answer.</summary>
-    public double? RequestsPerSecondAfter => After is { } a && SplitSeconds is { } s && ElapsedSeconds > s ? a.Successes / (ElapsedSeconds - s) : null;
+    /// <summary>Successful answers per second while the streams were open.</summary>
+    public double? RequestsPerSecondWith => With is { } phase && StreamSeconds is > 0 and var open ? phase.Successes / open : null;
 
-    /// <summary>Requests per second with the stream clients open over those before: 1 when the dashboard costs nothing.</summary>
-    public double? Ratio => RequestsPerSecondBefore is > 0 and var before && RequestsPerSecondAfter is { } after ? after / before : null;
+    /// <summary>Requests per second with the streams over those without: 1 when the dashboard costs nothing.</summary>
+    public double? Ratio => RequestsPerSecondWithout is > 0 and var without && RequestsPerSecondWith is { } with ? with / without : null;
 
     /// <summary>The latency at <paramref name="percentile"/> in milliseconds within one phase; 0 without any answer.</summary>
     public static double PercentileMs(PhaseStats phase, double percentile)

@@ -3,8 +3,8 @@ using HdrHistogram;
 namespace Amlfs.Cli.LoadTest;
 
 /// <summary>
-/// What one phase of a split run measured (<see cref="LoadTestOptions.StreamClients"/>: before the dashboard's streams
-/// open, or while they are open): requests by their intended time, successful answers and their latencies.
+/// What one phase of a run with the dashboard's streams measured (<see cref="LoadTestOptions.StreamClients"/>: while they
+/// are closed, or while they are open): requests by their intended time, successful answers and their latencies.
 /// </summary>
 internal sealed class PhaseStats
 {
