@@ -44,7 +44,7 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture, ITestOutputHel
     }
 
     [ChromiumFact]
-    public async Task An_alert_appears_after_a_suspicious_burst_and_its_decision_shows_the_explanation_chart()
+    public async Task An_alert_appears_after_a_suspicious_burst_its_decision_shows_the_explanation_chart_and_the_rule_alert_opens_its_decision()
     {
         await using var context = await fixture.NewContextAsync();
         var page = await context.NewPageAsync();
@@ -59,6 +59,14 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture, ITestOutputHel
         var row = page.Locator($"#alerts-table tr[data-transaction-id='{alertId}']");
         await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = Patience });
         await Assertions.Expect(row.Locator("[data-level]")).ToHaveAttributeAsync("data-level", "HIGH");
+        // The built-in rules raise an alert about the customer's first HIGH decision (then throttle it for ten minutes):
+        // listed above the decisions with its rule, severity and delivery, and linked to its decision.
+        var raised = page.Locator("#raised-table tr[data-rule='high_risk_decision']").Filter(new() { HasText = "CUST_BURST" });
+        await Assertions.Expect(raised).ToHaveCountAsync(1, new() { Timeout = Patience });
+        await Assertions.Expect(raised.Locator("[data-severity]")).ToHaveAttributeAsync("data-severity", "warning");
+        await Assertions.Expect(raised.Locator("[data-delivery]")).ToHaveAttributeAsync("data-delivery", "recorded");
+        var alerted = await raised.Locator("a.decision-link").TextContentAsync();
+        Assert.StartsWith("CUST_BURST-", alerted, StringComparison.Ordinal);
         Saved(await BrowserFixture.ScreenshotAsync(page, "alerts"));
 
         await row.ClickAsync();
@@ -72,6 +80,15 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture, ITestOutputHel
         Assert.Equal(contributions.OrderByDescending(Math.Abs), contributions);
         await Assertions.Expect(page.Locator("#decision-features details").First).ToBeVisibleAsync();
         Saved(await BrowserFixture.ScreenshotAsync(page, "decision"));
+
+        // Back on the list, the rule's alert opens the decision it was raised about.
+        await page.GoBackAsync();
+        await WaitReadyAsync(page, "alerts");
+        await raised.Locator("a.decision-link").ClickAsync();
+        await WaitReadyAsync(page, "decision");
+        await Assertions.Expect(page.Locator("#decision-id")).ToHaveTextAsync(alerted!);
+        await Assertions.Expect(page.Locator("#decision-found-in")).ToHaveAttributeAsync("data-source", "feed");
+        Saved(await BrowserFixture.ScreenshotAsync(page, "decision-of-raised-alert"));
     }
 
     [ChromiumFact]

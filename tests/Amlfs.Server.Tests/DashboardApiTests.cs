@@ -289,6 +289,8 @@ public sealed class DashboardApiTests
         Assert.Equal(("replica", false), (info.GetProperty("mode").GetString(), info.GetProperty("decides").GetBoolean()));
         var (alertsStatus, alerts) = await server.GetJsonAsync("/dashboard/api/alerts");
         Assert.Equal((200, false), (alertsStatus, alerts.GetProperty("decides").GetBoolean()));
+        Assert.False(alerts.GetProperty("rules_enabled").GetBoolean()); // a replica runs no alert rules
+        Assert.Empty(alerts.GetProperty("raised").EnumerateArray());
         Assert.Equal(404, (await server.GetJsonAsync("/dashboard/api/decisions/anything")).Status);
         var (entityStatus, entity) = await server.GetJsonAsync("/dashboard/api/entities/customer/C1");
         Assert.Equal(200, entityStatus);

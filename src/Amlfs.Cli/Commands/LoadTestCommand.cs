@@ -12,7 +12,9 @@ namespace Amlfs.Cli.Commands;
 
 /// <summary>
 /// <c>amlfs loadtest</c>: drives <c>POST /predict</c> of a running server over many keep-alive connections, in a closed
-/// loop or at a target rate, and prints the latency distribution and, as its last line, one JSON object.
+/// loop or at a target rate, and prints the latency distribution and, as its last line, one JSON object. With
+/// <c>--stream-clients</c> it opens clients of the dashboard's live stream part-way through the run (or in alternate
+/// windows) and reports <c>/predict</c> without and with them, so that the dashboard's cost is measured in one run.
 /// </summary>
 internal static class LoadTestCommand
 {
@@ -37,10 +39,26 @@ internal static class LoadTestCommand
         var timeout = new Option<double>("--timeout") { Description = "Seconds a request may wait for its answer", DefaultValueFactory = _ => defaults.Timeout.TotalSeconds };
         var seed = new Option<long>("--seed") { Description = "Seed of the synthetic transactions", DefaultValueFactory = _ => defaults.Seed };
         var threads = new Option<int>("--threads") { Description = "Threads driving the connections; 0 = one per core", DefaultValueFactory = _ => defaults.Threads };
+        var streamClients = new Option<int>("--stream-clients")
+        {
+            Description = "Clients of the dashboard's live stream (/dashboard/api/stream) opened at --stream-after and read until the end "
+                + "(or, with --stream-cycle, in alternate windows); requests/s and p99 are then reported without and with them, and their ratio; 0 = none",
+            DefaultValueFactory = _ => 0,
+        };
+        var streamAfter = new Option<double?>("--stream-after")
+        {
+            Description = "Seconds into the measured duration at which the stream clients open [default: half of --duration, or one cycle]",
+        };
+        var streamCycle = new Option<double>("--stream-cycle")
+        {
+            Description = "Seconds the stream clients stay open, then closed, in turn from --stream-after on, so that the phases without and "
+                + "with them alternate through the run; 0 = open once, to the end",
+            DefaultValueFactory = _ => 0,
+        };
 
         var command = new Command("loadtest", "Load-test POST /predict of an amlfs server; the last line is one JSON object")
         {
-            url, concurrent, duration, rate, warmup, pool, timeout, seed, threads,
+            url, concurrent, duration, rate, warmup, pool, timeout, seed, threads, streamClients, streamAfter, streamCycle,
         };
         command.SetAction(parse =>
         {
@@ -59,6 +77,9 @@ internal static class LoadTestCommand
                 Timeout = Seconds(parse.GetValue(timeout)),
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
+                StreamClients = parse.GetValue(streamClients),
+                StreamAfter = parse.GetValue(streamAfter) is { } after ? Seconds(after) : null,
+                StreamCycle = Seconds(parse.GetValue(streamCycle)),
             };
             if (serverUrl is not null)
                 problems.AddRange(options.Validate());
@@ -90,6 +111,12 @@ internal static class LoadTestCommand
             Markup.Escape(options.Url.ToString()), options.Connections,
             options.Rate > 0 ? string.Create(Invariant, $"{options.Rate:N0} requests/s (open loop)") : "closed loop",
             options.Warmup.TotalSeconds, options.Duration.TotalSeconds, requests.Length);
+        if (options.Split is { } split)
+        {
+            console.MarkupLine(Invariant, "{0} clients of the dashboard's live stream open {1:0.###} s into the measured duration{2}",
+                options.StreamClients, split.TotalSeconds,
+                options.StreamCycle > TimeSpan.Zero ? string.Create(Invariant, $", then closed and open in turn every {options.StreamCycle.TotalSeconds:0.###} s") : "");
+        }
 
         var result = LoadTestRunner.Run(options, requests, endPoint, StopwatchLoadClock.Instance);
 
@@ -108,6 +135,18 @@ internal static class LoadTestCommand
         if (options.Rate > 0)
             Row("not sent (behind schedule at the end)", result.Unsent.ToString("N0", Invariant));
         Row("connections opened", result.Connects.ToString("N0", Invariant));
+        if (result is { StreamSeconds: { } open, Without: { } without, With: { } with })
+        {
+            Row(string.Create(Invariant, $"requests/s without the streams ({result.ElapsedSeconds - open:0.#} s)"), string.Create(Invariant, $"{result.RequestsPerSecondWithout:N1}"));
+            Row(string.Create(Invariant, $"requests/s with {result.Streams.Count} streams open ({open:0.#} s)"), string.Create(Invariant, $"{result.RequestsPerSecondWith:N1}"));
+            Row("requests/s with the streams / without", result.Ratio is { } ratio ? string.Create(Invariant, $"{ratio:P1}") : "-");
+            Row("latency p99 without / with the streams",
+                string.Create(Invariant, $"{LoadTestResult.PercentileMs(without, 99):0.000} / {LoadTestResult.PercentileMs(with, 99):0.000} ms"));
+            Row("stream events received per client", string.Join(", ", result.Streams.Select(s => s.Events.ToString("N0", Invariant))));
+            foreach (var error in result.Streams.Select(s => s.Error).OfType<string>().Distinct())
+                Row("  stream error", error);
+        }
+
         console.Write(table);
 
         environment.Output.WriteLine(JsonLine(options, result));
@@ -148,7 +187,7 @@ internal static class LoadTestCommand
     private static string JsonLine(LoadTestOptions options, LoadTestResult result)
     {
         static double Ms(double value) => Math.Round(value, 3);
-        return JsonSerializer.Serialize(new Dictionary<string, object?>
+        var fields = new Dictionary<string, object?>
         {
             ["bench"] = "predict",
             ["rps"] = Math.Round(result.RequestsPerSecond, 1),
@@ -165,6 +204,22 @@ internal static class LoadTestCommand
             ["connections"] = options.Connections,
             ["threads"] = options.ThreadCount,
             ["target_rps"] = options.Rate > 0 ? options.Rate : null,
-        });
+        };
+        if (result is { StreamSeconds: { } open, Without: { } without, With: { } with })
+        {
+            fields["stream_clients"] = options.StreamClients;
+            fields["stream_after_s"] = options.Split?.TotalSeconds;
+            fields["stream_cycle_s"] = options.StreamCycle.TotalSeconds;
+            fields["stream_open_s"] = Math.Round(open, 3);
+            fields["rps_without_streams"] = result.RequestsPerSecondWithout is { } rpsWithout ? Math.Round(rpsWithout, 1) : null;
+            fields["rps_with_streams"] = result.RequestsPerSecondWith is { } rpsWith ? Math.Round(rpsWith, 1) : null;
+            fields["streams_rps_ratio"] = result.Ratio is { } ratio ? Math.Round(ratio, 4) : null;
+            fields["p99_ms_without_streams"] = Ms(LoadTestResult.PercentileMs(without, 99));
+            fields["p99_ms_with_streams"] = Ms(LoadTestResult.PercentileMs(with, 99));
+            fields["stream_events"] = result.Streams.Select(s => s.Events).ToArray();
+            fields["stream_errors"] = result.Streams.Count(s => s.Error is not null);
+        }
+
+        return JsonSerializer.Serialize(fields);
     }
 }

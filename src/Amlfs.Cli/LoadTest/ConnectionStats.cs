@@ -5,7 +5,8 @@ namespace Amlfs.Cli.LoadTest;
 
 /// <summary>
 /// What one worker's connections measured, written by its thread alone (no locks on the hot path) and merged after the
-/// run. Latencies of successful answers go to an HdrHistogram in microseconds; failures are counted by kind.
+/// run. Latencies of successful answers go to an HdrHistogram in microseconds; failures are counted by kind. A run
+/// with the dashboard's streams also counts each measured request in its phase: without them or with them.
 /// </summary>
 internal sealed class ConnectionStats
 {
@@ -14,6 +15,16 @@ internal sealed class ConnectionStats
 
     private readonly long[] _statusCounts = new long[600];
     private readonly Dictionary<string, long> _failures = new(StringComparer.Ordinal);
+
+    /// <param name="phases">Whether the run has two phases, without and with the streams, each counted apart too.</param>
+    public ConnectionStats(bool phases = false)
+    {
+        if (phases)
+            Phases = [new PhaseStats(), new PhaseStats()];
+    }
+
+    /// <summary>Of a run with streams, the measured requests intended while they were closed, and while they were open; empty otherwise.</summary>
+    public IReadOnlyList<PhaseStats> Phases { get; } = [];
 
     /// <summary>Microseconds, three significant digits: a 1.234 ms latency is told from 1.235 ms.</summary>
     public LongHistogram Latency { get; } = new(MaxLatencyMicroseconds, 3);
@@ -48,8 +59,11 @@ internal sealed class ConnectionStats
 
     public long ErrorCount => Requests - Successes;
 
-    /// <summary>An answer with <paramref name="status"/> after <paramref name="latencyMicroseconds"/>.</summary>
-    public void RecordAnswer(bool warmup, int status, long latencyMicroseconds)
+    /// <summary>
+    /// An answer with <paramref name="status"/> after <paramref name="latencyMicroseconds"/>; <paramref name="withStreams"/>
+    /// when its request was intended while the dashboard's streams were open.
+    /// </summary>
+    public void RecordAnswer(bool warmup, int status, long latencyMicroseconds, bool withStreams = false)
     {
         if (warmup)
         {
@@ -57,11 +71,20 @@ internal sealed class ConnectionStats
             return;
         }
 
+        var phase = Phases.Count > 0 ? Phases[withStreams ? 1 : 0] : null;
         Requests++;
+        if (phase is not null)
+            phase.Requests++;
         if (status is >= 200 and < 300)
         {
+            var latency = Math.Clamp(latencyMicroseconds, 0, MaxLatencyMicroseconds);
             Successes++;
-            Latency.RecordValue(Math.Clamp(latencyMicroseconds, 0, MaxLatencyMicroseconds));
+            Latency.RecordValue(latency);
+            if (phase is not null)
+            {
+                phase.Successes++;
+                phase.Latency.RecordValue(latency);
+            }
         }
         else
         {
@@ -70,7 +93,7 @@ internal sealed class ConnectionStats
     }
 
     /// <summary>A request that got no answer, counted under <paramref name="kind"/>.</summary>
-    public void RecordFailure(bool warmup, string kind)
+    public void RecordFailure(bool warmup, string kind, bool withStreams = false)
     {
         if (warmup)
         {
@@ -79,6 +102,8 @@ internal sealed class ConnectionStats
         }
 
         Requests++;
+        if (Phases.Count > 0)
+            Phases[withStreams ? 1 : 0].Requests++;
         _failures[kind] = _failures.GetValueOrDefault(kind) + 1;
     }
 }

@@ -23,16 +23,19 @@ internal sealed class ConnectionWorker
     private readonly ILoadPoller _poller;
     private readonly long _warmupEnd;
     private readonly long _end;
+    private readonly StreamWindows? _streams;
     private readonly long _timeout;
     private readonly long _spin;
 
     /// <summary>
     /// <paramref name="timeout"/> is in clock ticks; with <paramref name="spin"/> the loop polls rather than sleeps when
-    /// the next send is under 50 us away.
+    /// the next send is under 50 us away. With <paramref name="streams"/> (when the dashboard's stream clients are open),
+    /// the requests intended while they are closed and those intended while they are open are also counted apart
+    /// (<see cref="ConnectionStats.Phases"/>).
     /// </summary>
     public ConnectionWorker(
         IReadOnlyList<ScheduledConnection> connections, IReadOnlyList<byte[]> requests, LoadClock clock, ILoadPoller poller,
-        long warmupEnd, long end, long timeout, bool spin = true)
+        long warmupEnd, long end, long timeout, bool spin = true, StreamWindows? streams = null)
     {
         _slots = connections.Select(c => new Slot { Connection = c.Connection, Schedule = c.Schedule, Next = c.FirstRequest % requests.Count }).ToArray();
         _requests = requests;
@@ -40,12 +43,14 @@ internal sealed class ConnectionWorker
         _poller = poller;
         _warmupEnd = warmupEnd;
         _end = end;
+        _streams = streams;
         _timeout = timeout;
         _spin = spin ? clock.Ticks(SpinBelow) : 0;
+        Stats = new ConnectionStats(streams is not null);
     }
 
     /// <summary>What this worker's connections measured, together.</summary>
-    public ConnectionStats Stats { get; } = new();
+    public ConnectionStats Stats { get; }
 
     public void Run()
     {
@@ -106,7 +111,7 @@ internal sealed class ConnectionWorker
         }
         catch (RawHttpException e)
         {
-            Stats.RecordFailure(intended < _warmupEnd, e.Kind);
+            Stats.RecordFailure(intended < _warmupEnd, e.Kind, StreamsOpen(intended));
             // A refused connection fails in microseconds; retrying at once would only count thousands of errors a second.
             if (e.Kind == RawHttpException.ConnectKind)
                 slot.NotBefore = now + _clock.Frequency / 100;
@@ -125,26 +130,29 @@ internal sealed class ConnectionWorker
         }
 
         var warmup = slot.Intended < _warmupEnd;
+        var withStreams = StreamsOpen(slot.Intended);
         try
         {
             if (!slot.Connection.TryReceive(out var status))
                 return;
             var latency = (long)((_clock.GetTimestamp() - slot.Intended) * 1e6 / _clock.Frequency);
-            Stats.RecordAnswer(warmup, status, latency);
+            Stats.RecordAnswer(warmup, status, latency, withStreams);
         }
         catch (RawHttpException e)
         {
-            Stats.RecordFailure(warmup, e.Kind);
+            Stats.RecordFailure(warmup, e.Kind, withStreams);
         }
 
         slot.InFlight = false;
         slot.Schedule.Advance();
     }
 
+    private bool StreamsOpen(long intended) => _streams is { } streams && streams.IsOpen(intended);
+
     private void TimeOut(ref Slot slot)
     {
         slot.Connection.Abort();
-        Stats.RecordFailure(slot.Intended < _warmupEnd, RawHttpException.TimeoutKind);
+        Stats.RecordFailure(slot.Intended < _warmupEnd, RawHttpException.TimeoutKind, StreamsOpen(slot.Intended));
         slot.InFlight = false;
         slot.Schedule.Advance();
     }

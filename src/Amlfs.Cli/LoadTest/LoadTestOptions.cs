@@ -29,8 +29,26 @@ internal sealed record LoadTestOptions
     /// <summary>Threads driving the connections, each its share; 0 runs one per core.</summary>
     public int Threads { get; init; }
 
+    /// <summary>
+    /// Clients of the dashboard's live stream opened <see cref="StreamAfter"/> into the measured duration and read until
+    /// the end, so that the run measures <c>/predict</c> without the dashboard and then with it; 0 opens none.
+    /// </summary>
+    public int StreamClients { get; init; }
+
+    /// <summary>When, after the warmup, the stream clients open; null for half the duration, or one cycle with a cycle.</summary>
+    public TimeSpan? StreamAfter { get; init; }
+
+    /// <summary>
+    /// With stream clients: how long they stay open, then closed, in turn from <see cref="StreamAfter"/> on, so that the
+    /// phases with and without them alternate; zero keeps them open to the end once opened.
+    /// </summary>
+    public TimeSpan StreamCycle { get; init; }
+
     /// <summary>The threads a run uses: <see cref="Threads"/>, or one per core, and never more than the connections.</summary>
     public int ThreadCount => Math.Min(Connections, Threads > 0 ? Threads : Environment.ProcessorCount);
+
+    /// <summary>When the stream clients first open, after the warmup; null when the run opens none.</summary>
+    public TimeSpan? Split => StreamClients > 0 ? StreamAfter ?? (StreamCycle > TimeSpan.Zero ? StreamCycle : Duration / 2) : null;
 
     public IReadOnlyList<string> Validate()
     {
@@ -51,6 +69,14 @@ internal sealed record LoadTestOptions
             problems.Add(Describe("--threads must be 0 (one per core) or between 1 and 1,000", Threads));
         if (Timeout <= TimeSpan.Zero)
             problems.Add(Describe("--timeout must be a positive number of seconds", Timeout.TotalSeconds));
+        if (StreamClients is < 0 or > 1_000)
+            problems.Add(Describe("--stream-clients must be between 0 and 1,000", StreamClients));
+        if ((StreamAfter is not null || StreamCycle != TimeSpan.Zero) && StreamClients == 0)
+            problems.Add("--stream-after and --stream-cycle need --stream-clients: they say when the dashboard's stream clients are open");
+        else if (StreamAfter is { } at && (at <= TimeSpan.Zero || at >= Duration))
+            problems.Add(Describe("--stream-after must be more than 0 and less than --duration, in seconds", at.TotalSeconds));
+        else if (StreamCycle < TimeSpan.Zero || (StreamCycle > TimeSpan.Zero && Split is { } first && first + StreamCycle > Duration))
+            problems.Add(Describe("--stream-cycle must be 0 or a number of seconds that fits after --stream-after within --duration", StreamCycle.TotalSeconds));
         return problems;
     }
 

@@ -2,15 +2,35 @@ using HdrHistogram;
 
 namespace Amlfs.Cli.LoadTest;
 
-/// <summary>Every connection's figures merged after a run.</summary>
+/// <summary>Every connection's figures merged after a run, and of a run with the dashboard's streams each phase's and the stream clients'.</summary>
 internal sealed class LoadTestResult
 {
-    public LoadTestResult(IReadOnlyList<ConnectionStats> connections, double elapsedSeconds, int connects)
+    /// <param name="connections">Each worker's figures.</param>
+    /// <param name="elapsedSeconds">From the end of the warmup until the last answer.</param>
+    /// <param name="connects">TCP connections opened.</param>
+    /// <param name="streamSeconds">Of a run with the dashboard's streams, the seconds they were open, of <paramref name="elapsedSeconds"/>.</param>
+    /// <param name="streams">What each stream client received.</param>
+    public LoadTestResult(
+        IReadOnlyList<ConnectionStats> connections, double elapsedSeconds, int connects, double? streamSeconds = null, IReadOnlyList<StreamClientResult>? streams = null)
     {
         ElapsedSeconds = elapsedSeconds;
         Connects = connects;
+        StreamSeconds = streamSeconds;
+        Streams = streams ?? [];
+        if (streamSeconds is not null)
+        {
+            Without = new PhaseStats();
+            With = new PhaseStats();
+        }
+
         foreach (var stats in connections)
         {
+            if (stats.Phases.Count == 2)
+            {
+                Without?.Add(stats.Phases[0]);
+                With?.Add(stats.Phases[1]);
+            }
+
             Latency.Add(stats.Latency);
             Requests += stats.Requests;
             WarmupRequests += stats.WarmupRequests;
@@ -50,4 +70,32 @@ internal sealed class LoadTestResult
         Latency.TotalCount == 0 ? 0 : Latency.GetValueAtPercentile(percentile) / 1_000.0;
 
     public double MaxMs => Latency.TotalCount == 0 ? 0 : Latency.GetMaxValue() / 1_000.0;
+
+    /// <summary>Of a run with the dashboard's streams, the measured seconds during which they were open; null otherwise.</summary>
+    public double? StreamSeconds { get; }
+
+    /// <summary>Of a run with the dashboard's streams, the requests intended while they were closed.</summary>
+    public PhaseStats? Without { get; }
+
+    /// <summary>Of a run with the dashboard's streams, the requests intended while they were open.</summary>
+    public PhaseStats? With { get; }
+
+    public IReadOnlyList<StreamClientResult> Streams { get; }
+
+    /// <summary>Successful answers per second while the streams were closed.</summary>
+    public double? RequestsPerSecondWithout =>
+        Without is { } phase && StreamSeconds is { } open && ElapsedSeconds > open ? phase.Successes / (ElapsedSeconds - open) : null;
+
+    /// <summary>Successful answers per second while the streams were open.</summary>
+    public double? RequestsPerSecondWith => With is { } phase && StreamSeconds is > 0 and var open ? phase.Successes / open : null;
+
+    /// <summary>Requests per second with the streams over those without: 1 when the dashboard costs nothing.</summary>
+    public double? Ratio => RequestsPerSecondWithout is > 0 and var without && RequestsPerSecondWith is { } with ? with / without : null;
+
+    /// <summary>The latency at <paramref name="percentile"/> in milliseconds within one phase; 0 without any answer.</summary>
+    public static double PercentileMs(PhaseStats phase, double percentile)
+    {
+        ArgumentNullException.ThrowIfNull(phase);
+        return phase.Latency.TotalCount == 0 ? 0 : phase.Latency.GetValueAtPercentile(percentile) / 1_000.0;
+    }
 }

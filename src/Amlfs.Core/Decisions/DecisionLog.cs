@@ -84,6 +84,21 @@ public sealed class DecisionLog : IDisposable
     public static IEnumerable<Decision> ReadFiles(string directory, long afterSequence, long throughSequence) =>
         SegmentFiles.Read(DecisionRecordCodec.Instance, directory, afterSequence, throughSequence).Select(r => r.Record);
 
+    /// <summary>
+    /// The decision about <paramref name="transactionId"/> among the committed decisions in <paramref name="directory"/>,
+    /// read without opening the log (beside the server that writes it), or null when none is about it. The segments are
+    /// read newest first, so a recent decision costs the newest segment at most; a miss costs reading every segment
+    /// the log still holds, which the roll into the offline store keeps to the active one and those sealed since the
+    /// last roll. Each record is checksummed and its transaction id compared as bytes; only the match is decoded.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A segment is damaged other than at the tail of the newest one.</exception>
+    public static Decision? FindInFiles(string directory, string transactionId)
+    {
+        ArgumentNullException.ThrowIfNull(transactionId);
+        var id = System.Text.Encoding.UTF8.GetBytes(transactionId);
+        return SegmentFiles.FindNewestFirst(DecisionRecordCodec.Instance, directory, payload => DecisionRecordCodec.IsAbout(payload, id))?.Record;
+    }
+
     /// <summary>Every committed decision in <paramref name="directory"/>, oldest first, read without opening the log.</summary>
     public static IEnumerable<Decision> ReadCommittedFiles(string directory) =>
         SegmentFiles.ReadCommitted(DecisionRecordCodec.Instance, directory).Select(r => r.Record);

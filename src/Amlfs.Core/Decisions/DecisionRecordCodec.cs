@@ -114,6 +114,19 @@ internal sealed class DecisionRecordCodec : ILogRecordCodec<Decision>
         return LogRecordFrame.Close(destination, at);
     }
 
+    /// <summary>
+    /// Whether a verified payload is the decision about the transaction whose id is <paramref name="transactionId"/> in
+    /// UTF-8: its first string, compared byte for byte without decoding anything.
+    /// </summary>
+    public static bool IsAbout(ReadOnlySpan<byte> payload, ReadOnlySpan<byte> transactionId)
+    {
+        if (payload.Length < FixedBytes + sizeof(ushort))
+            return false;
+        int count = BinaryPrimitives.ReadUInt16LittleEndian(payload[FixedBytes..]);
+        var start = FixedBytes + sizeof(ushort);
+        return count == transactionId.Length && payload.Length - start >= count && payload.Slice(start, count).SequenceEqual(transactionId);
+    }
+
     public Decision Read(ReadOnlySpan<byte> payload, Utf8LabelCache labels)
     {
         if (payload.Length < FixedBytes + (4 * sizeof(ushort)))

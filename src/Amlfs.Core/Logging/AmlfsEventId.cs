@@ -200,6 +200,9 @@ public static class AmlfsEventId
     /// <summary>Decisions were rolled into the offline store's decisions table.</summary>
     public const int DecisionLogRolled = 3205;
 
+    /// <summary>A lookup of a decision by transaction id could not read the decision log or the decisions table.</summary>
+    public const int DecisionLookupFailed = 3206;
+
     // The dashboard, 5100-5199
 
     /// <summary>One second's overview sample could not be taken; the next second tries again.</summary>

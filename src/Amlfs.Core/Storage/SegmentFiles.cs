@@ -54,6 +54,57 @@ internal static class SegmentFiles
     }
 
     /// <summary>
+    /// The first record whose payload <paramref name="matches"/>, looking through the segments newest first and each one
+    /// front to back, or null when none does. Only the match is decoded: the others are checksummed and handed to
+    /// <paramref name="matches"/> as spans, with no allocation per record, so the cost is reading the bytes of the
+    /// segments up to the one that holds the match (all of them when none does). As in <see cref="ReadCommitted"/>,
+    /// the newest segment may be being written, so reading it stops at the first incomplete record, and a segment that
+    /// retention deletes meanwhile is skipped.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A damaged record other than at the tail of the newest segment.</exception>
+    public static LogRecord<TRecord>? FindNewestFirst<TRecord>(ILogRecordCodec<TRecord> codec, string directory, Func<ReadOnlySpan<byte>, bool> matches)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentNullException.ThrowIfNull(matches);
+        var segments = Segments(directory);
+        for (var i = segments.Length - 1; i >= 0; i--)
+        {
+            WalSegmentReader reader;
+            try
+            {
+                reader = new WalSegmentReader(segments[i].Path);
+            }
+            catch (FileNotFoundException)
+            {
+                continue;
+            }
+
+            using (reader)
+            {
+                if (reader.ReadHeader().IsEmpty)
+                    continue;
+                while (true)
+                {
+                    var item = reader.Next();
+                    if (item is WalSegmentReader.Item.End or WalSegmentReader.Item.Trailer)
+                        break;
+                    if (item == WalSegmentReader.Item.Damaged)
+                    {
+                        if (i == segments.Length - 1)
+                            break;
+                        throw WalSegmentScan.Damaged(codec.LogName, reader.Path, reader.Offset, reader.Problem);
+                    }
+
+                    if (matches(reader.Payload))
+                        return new LogRecord<TRecord>(LogRecordFrame.SequenceOf(reader.Payload), WalSegmentScan.Decode(codec, reader, new Utf8LabelCache()));
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// The records after <paramref name="afterSequence"/> through <paramref name="throughSequence"/>, in order, read
     /// lazily. Records up to <see cref="WriteAheadLog.SealedThrough"/> lie in sealed segments, which never change again.
     /// The caller guarantees that those records are written and that their segments are not deleted meanwhile

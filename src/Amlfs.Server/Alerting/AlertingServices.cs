@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Amlfs.Server.Alerting;
 
-/// <summary>Registers the alert rules' service and the signals its system rules read.</summary>
+/// <summary>Registers the alert rules' service, the signals its system rules read, and what the dashboard reads of its alerts.</summary>
 internal static class AlertingServices
 {
     /// <summary>
@@ -28,6 +28,8 @@ internal static class AlertingServices
         });
         services.AddSingleton<AlertService>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
+        // The dashboard's alerts page lists what the rules raised; where no rules run, it registers a source with none.
+        services.AddSingleton<IRaisedAlerts, RecentRaisedAlerts>();
         return services;
     }
 }

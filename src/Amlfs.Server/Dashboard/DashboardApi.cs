@@ -1,7 +1,6 @@
 using Amlfs.Scoring;
 using Amlfs.Server.Api;
 using Amlfs.Server.Dashboard.Contracts;
-using Amlfs.Server.Decisions;
 using Amlfs.Server.Hosting;
 using Amlfs.Server.Serving;
 using Amlfs.Transactions;
@@ -29,9 +28,9 @@ internal static class DashboardApi
             .WithSummary("The overview's history, one point per second (or per step of several seconds beyond 30 minutes), as columns: ?seconds=3600, at most 21600");
         api.MapGet("/stream", Stream).WithName("DashboardStream").ExcludeFromDescription();
         api.MapGet("/alerts", Alerts).WithName("DashboardAlerts")
-            .WithSummary("The newest decisions, newest first: ?level=HIGH (the default; all for every level), &signal=, &model=, &limit=100");
+            .WithSummary("The alerts the alert rules raised and the newest decisions, newest first: ?level=HIGH (the default; all for every level), &signal=, &model=, &limit=100");
         api.MapGet("/decisions/{transaction_id}", Decision).WithName("DashboardDecision")
-            .WithSummary("One decision: the transaction, score, level, explanation (largest contribution first) and the features as of its time");
+            .WithSummary("One decision, found in memory, the decision log or the offline store (?at=<the transaction's time> searches its day): the transaction, score, level, explanation (largest contribution first) and the features as of its time");
         api.MapGet("/entities/{entity}/{entity_id}", Entity).WithName("DashboardEntity")
             .WithSummary("An entity's features now and ?at=<instant>, its recent decisions and counterparties");
         api.MapGet("/entities/{entity}/{entity_id}/series", Series).WithName("DashboardEntitySeries")
@@ -53,7 +52,7 @@ internal static class DashboardApi
             RegistryVersion = definitions.Registry.Number,
             Entities = [.. (definitions.Layout?.Entities ?? definitions.Plan.Entities).Select(e => e.Name)],
             HistorySeconds = ring.Capacity,
-            DecisionCapacity = DecisionFeed.DefaultCapacity,
+            DecisionCapacity = decisions.Capacity,
         });
 
     private static Results<Ok<OverviewHistory>, ValidationProblem> Overview(int? seconds, OverviewRing ring, TimeProvider clock)
@@ -91,15 +90,23 @@ internal static class DashboardApi
         return TypedResults.Ok(decisions.Alerts(wanted, Blank(signal), Blank(model), limit ?? 100));
     }
 
-    private static async Task<Results<Ok<DecisionDetail>, ProblemHttpResult>> Decision(
-        [FromRoute(Name = "transaction_id")] string transactionId, DecisionQueries decisions, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<DecisionDetail>, ValidationProblem, ProblemHttpResult>> Decision(
+        [FromRoute(Name = "transaction_id")] string transactionId, string? at, DecisionQueries decisions, CancellationToken cancellationToken)
     {
         if (!decisions.Decides)
             return Problems.NotFound("this process is an API replica that does not follow the workers' decisions (start it with --kafka)");
-        var detail = await decisions.DetailAsync(transactionId, cancellationToken);
-        return detail is null
-            ? Problems.NotFound($"no decision about '{transactionId}' among the {DecisionFeed.DefaultCapacity:N0} newest this process keeps")
-            : TypedResults.Ok(detail);
+        DateOnly? day = null;
+        if (at is not null)
+        {
+            if (!TransactionTimestamps.TryParse(at, out var instant))
+                return Problems.Invalid("at", TransactionTimestamps.Problem(at));
+            day = DateOnly.FromDateTime(instant.UtcDateTime);
+        }
+
+        var search = await decisions.FindAsync(transactionId, day, cancellationToken);
+        return search is { Decision: { } decision, Source: { } source }
+            ? TypedResults.Ok(await decisions.DetailAsync(decision, source, cancellationToken))
+            : Problems.NotFound(decisions.Missing(transactionId, day, search));
     }
 
     private static async Task<Results<Ok<EntityDetail>, ValidationProblem, ProblemHttpResult>> Entity(

@@ -1,5 +1,9 @@
+using Amlfs.Server.Decisions;
+using Amlfs.Server.Hosting;
 using Amlfs.Server.Observability;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Amlfs.Server.Dashboard;
 
@@ -20,9 +24,12 @@ internal static class DashboardServices
         services.AddSingleton<OverviewSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<OverviewSampler>());
         services.AddSingleton<TypologySignals>();
+        services.AddSingleton(sp => new DecisionArchive(sp.GetRequiredService<ServerSettings>().DataDirectory, sp.GetRequiredService<ILogger<DecisionArchive>>()));
         services.AddSingleton<DecisionQueries>();
         services.AddSingleton<EntityQueries>();
         services.AddSingleton<ModelQueries>();
+        // The alert rules' service registers its own source first when the process runs alert rules.
+        services.TryAddSingleton<IRaisedAlerts, NoRaisedAlerts>();
         return services;
     }
 }

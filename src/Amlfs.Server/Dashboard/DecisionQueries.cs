@@ -1,3 +1,4 @@
+using System.Globalization;
 using Amlfs.Decisions;
 using Amlfs.Engine;
 using Amlfs.Scoring;
@@ -12,13 +13,15 @@ using Microsoft.Extensions.Logging;
 namespace Amlfs.Server.Dashboard;
 
 /// <summary>
-/// The alert list and the decision page, read from the decisions this process keeps (<see cref="DecisionFeed"/>): the
-/// newest decisions that pass the filters, and one decision in full, with the rest of its transaction read back from
-/// the write-ahead log and its features read as of its time through the one feature reading path.
+/// The alert list and the decision page. The list holds the alerts the alert rules raised (<see cref="IRaisedAlerts"/>)
+/// and the newest decisions that pass the filters, read from those the process keeps (<see cref="DecisionFeed"/>). A
+/// decision is found by its transaction id in the feed, else in the decision log and the offline store
+/// (<see cref="DecisionArchive"/>), and shown in full, with the rest of its transaction read back from the write-ahead
+/// log and its features read as of its time through the one feature reading path.
 /// </summary>
 internal sealed partial class DecisionQueries(
-    DecisionFeed feed, TypologySignals signals, AmlfsRuntime runtime, TransactionScorer scorer, FeatureReader reader, ActiveDefinitions definitions,
-    ServerSettings settings, ILogger<DecisionQueries> logger)
+    DecisionFeed feed, DecisionArchive archive, IRaisedAlerts raised, TypologySignals signals, AmlfsRuntime runtime, TransactionScorer scorer,
+    FeatureReader reader, ActiveDefinitions definitions, ServerSettings settings, ILogger<DecisionQueries> logger)
 {
     /// <summary>The most decisions one list answers with.</summary>
     public const int MaxLimit = 500;
@@ -29,44 +32,85 @@ internal sealed partial class DecisionQueries(
     /// </summary>
     public bool Decides => settings.OnlineStore is null || settings.DecisionSource is not null;
 
+    /// <summary>The most decisions the process keeps in memory.</summary>
+    public int Capacity => feed.Capacity;
+
     /// <summary>
-    /// The newest decisions of <paramref name="level"/> (null: every level), <paramref name="signal"/> and
-    /// <paramref name="model"/> (null: any), newest first, at most <paramref name="limit"/>.
+    /// The alerts the rules raised and the newest decisions of <paramref name="level"/> (null: every level),
+    /// <paramref name="signal"/> and <paramref name="model"/> (null: any), each newest first, at most
+    /// <paramref name="limit"/> of each. The level applies to the raised alerts about a decision (the decision's level),
+    /// not to those about the system, which have none; the signal and the model select the alerts that name them.
     /// </summary>
     public AlertsResponse Alerts(RiskLevel? level, string? signal, string? model, int limit)
     {
-        var held = feed.Newest(DecisionFeed.DefaultCapacity);
+        limit = Math.Clamp(limit, 1, MaxLimit);
+        var held = feed.Newest(feed.Capacity);
         var items = held
             .Where(d => level is null || d.Level == level)
             .Where(d => model is null || string.Equals(d.ModelVersion, model, StringComparison.Ordinal))
             .Select(Summary)
             .Where(d => signal is null || string.Equals(d.Signal, signal, StringComparison.Ordinal))
-            .Take(Math.Clamp(limit, 1, MaxLimit))
+            .Take(limit)
             .ToArray();
+        var levelName = level?.WireName();
+        var alerts = raised.Find(
+            a => (levelName is null || a.Level is null || a.Level == levelName)
+                && (model is null || string.Equals(a.ModelVersion, model, StringComparison.Ordinal))
+                && (signal is null || string.Equals(a.Signal, signal, StringComparison.Ordinal)),
+            limit);
         return new AlertsResponse
         {
             Decides = Decides,
             Items = items,
-            Signals = [.. held.Where(d => d.Contributions is not null).Select(signals.Of).OfType<string>().Distinct().Order(StringComparer.Ordinal)],
-            ModelVersions = [.. held.Select(d => d.ModelVersion).Distinct().Order(StringComparer.Ordinal)],
+            RulesEnabled = raised.Enabled,
+            Raised = alerts,
+            RaisedHeld = raised.Held,
+            Signals = [.. held.Where(d => d.Contributions is not null).Select(signals.Of).Concat(alerts.Select(a => a.Signal))
+                .OfType<string>().Distinct().Order(StringComparer.Ordinal)],
+            ModelVersions = [.. held.Select(d => d.ModelVersion).Concat(alerts.Select(a => a.ModelVersion)).OfType<string>().Distinct().Order(StringComparer.Ordinal)],
             Published = feed.Published,
         };
     }
 
-    /// <summary>One decision in full, or null when the process no longer keeps it (or never took it).</summary>
-    public async Task<DecisionDetail?> DetailAsync(string transactionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The decision about <paramref name="transactionId"/>: in the feed, else in the decision log or the offline
+    /// store, whose table is searched in the partition of <paramref name="day"/> (the transaction's UTC day) when given.
+    /// </summary>
+    public async Task<DecisionSearch> FindAsync(string transactionId, DateOnly? day, CancellationToken cancellationToken) =>
+        feed.Find(transactionId) is { } held
+            ? new DecisionSearch(held, DecisionSearch.InFeed, Complete: true, Problems: [])
+            : await archive.FindAsync(transactionId, day, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Why no decision about <paramref name="transactionId"/> was found, naming where the search looked.</summary>
+    public string Missing(string transactionId, DateOnly? day, DecisionSearch search)
     {
-        if (feed.Find(transactionId) is not { } decision)
-            return null;
+        ArgumentNullException.ThrowIfNull(search);
+        var table = day is { } d ? string.Create(CultureInfo.InvariantCulture, $"its partition of {d:yyyy-MM-dd} in the offline decisions table") : "the offline decisions table";
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"no decision about '{transactionId}': not among the {feed.Capacity:N0} newest this process keeps, in the decision log or in {table}");
+        if (!search.Complete && search.Problems.Count == 0)
+        {
+            text += string.Create(CultureInfo.InvariantCulture,
+                $" (the search of the table stopped after {DecisionArchive.MaxTableRows:N0} transaction ids: give at=<the transaction's time> to search its day)");
+        }
+
+        return search.Problems.Count == 0 ? text : text + "; " + string.Join("; ", search.Problems);
+    }
+
+    /// <summary>One decision in full, found in <paramref name="source"/> (<see cref="DecisionSearch.Source"/>).</summary>
+    public async Task<DecisionDetail> DetailAsync(Decision decision, string source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
         var transaction = runtime.FindLogged(decision.LogSequence);
         if (transaction is not null && transaction.TransactionId != decision.TransactionId)
             transaction = null;
 
-        var (source, note, contributions) = await ExplainAsync(decision, transaction, cancellationToken).ConfigureAwait(false);
+        var (explanationSource, note, contributions) = await ExplainAsync(decision, transaction, cancellationToken).ConfigureAwait(false);
         var (customer, destination, featuresNote) = await FeaturesAsync(decision, cancellationToken).ConfigureAwait(false);
         return new DecisionDetail
         {
             Decision = Summary(decision),
+            FoundIn = source,
             AnomalyScore = decision.AnomalyScore,
             Transaction = transaction is null ? null : new TransactionView
             {
@@ -78,7 +122,7 @@ internal sealed partial class DecisionQueries(
                 PaymentFormat = transaction.PaymentFormat,
                 LogSequence = decision.LogSequence,
             },
-            ExplanationSource = source,
+            ExplanationSource = explanationSource,
             ExplanationNote = note,
             Contributions = [.. contributions.Select(c => new ContributionView(TypologySignals.FeatureOf(c.Feature), c.Value, c.Contribution, signals.Of(c.Feature)))],
             CustomerFeatures = customer,

@@ -3,7 +3,6 @@ using Amlfs.Engine;
 using Amlfs.Registry;
 using Amlfs.Server.Contracts;
 using Amlfs.Server.Dashboard.Contracts;
-using Amlfs.Server.Decisions;
 using Amlfs.Server.Serving;
 using Amlfs.Transactions;
 
@@ -51,7 +50,7 @@ internal sealed class EntityQueries(
             }
         }
 
-        var involving = decisions.Involving(entity.Name, id, DecisionFeed.DefaultCapacity);
+        var involving = decisions.Involving(entity.Name, id, decisions.Capacity);
         string? recentNote = null;
         if (!decisions.Decides)
             recentNote = "this process is an API replica that does not follow the workers' decisions (start it with --kafka), so it has no transactions to list";

@@ -31,6 +31,7 @@ internal sealed partial class OverviewSampler : BackgroundService
     private readonly ServerHealth _health;
     private readonly ServerMetrics _metrics;
     private readonly TransactionScorer _scorer;
+    private readonly IRaisedAlerts _raised;
     private readonly OverviewRing _ring;
     private readonly OverviewBroadcast _broadcast;
     private readonly TimeProvider _clock;
@@ -45,7 +46,8 @@ internal sealed partial class OverviewSampler : BackgroundService
 
     public OverviewSampler(
         AmlfsRuntime runtime, DecisionFeed feed, DecisionCounters decisions, RouteLatency predict, ServerHealth health, ServerMetrics metrics,
-        TransactionScorer scorer, OverviewRing ring, OverviewBroadcast broadcast, ServerSettings settings, TimeProvider clock, ILogger<OverviewSampler> logger)
+        TransactionScorer scorer, IRaisedAlerts raised, OverviewRing ring, OverviewBroadcast broadcast, ServerSettings settings, TimeProvider clock,
+        ILogger<OverviewSampler> logger)
     {
         _runtime = runtime;
         _decisions = decisions;
@@ -53,6 +55,7 @@ internal sealed partial class OverviewSampler : BackgroundService
         _health = health;
         _metrics = metrics;
         _scorer = scorer;
+        _raised = raised;
         _ring = ring;
         _broadcast = broadcast;
         _clock = clock;
@@ -115,6 +118,7 @@ internal sealed partial class OverviewSampler : BackgroundService
             Rejected = engine is { } r ? r.Late + r.Future + invalid : null,
             Decisions = _decides ? levels.Sum() : null,
             Alerts = _decides ? levels[2] : null,
+            RaisedAlerts = _raised.Enabled ? _raised.Newest : null,
             PredictRequests = predictTotal,
             Entities = engine?.Entities,
         };

@@ -15,6 +15,12 @@ internal sealed record OverviewTotals
     /// <summary>HIGH decisions.</summary>
     public long? Alerts { get; init; }
 
+    /// <summary>
+    /// The number of the newest alert the alert rules raised (they are numbered from 1 in a data directory, so a page
+    /// sees when a new one comes); null where no alert rules run.
+    /// </summary>
+    public long? RaisedAlerts { get; init; }
+
     public long PredictRequests { get; init; }
 
     public long? Entities { get; init; }

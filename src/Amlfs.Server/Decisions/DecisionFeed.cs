@@ -25,6 +25,9 @@ internal sealed class DecisionFeed
         _ring = new Decision?[capacity];
     }
 
+    /// <summary>The most decisions the ring holds.</summary>
+    public int Capacity => _ring.Length;
+
     /// <summary>Decisions published so far.</summary>
     public long Published => Volatile.Read(ref _published);
 

@@ -44,7 +44,7 @@ internal static class RuntimeServices
         // Hosted services stop in reverse order: the producer first, then the decision stream (the last transactions
         // produced are decided too), then the alerts, which the host registers before this (the last decisions raise
         // their alerts too).
-        services.AddSingleton(_ => new DecisionFeed());
+        services.AddSingleton(_ => new DecisionFeed(settings.DecisionFeedCapacity));
         services.AddSingleton<DecisionStream>();
         services.AddHostedService(sp => sp.GetRequiredService<DecisionStream>());
         if (settings.DecisionSource is { } source)

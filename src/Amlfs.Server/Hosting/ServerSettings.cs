@@ -22,6 +22,12 @@ public sealed record ServerSettings
     /// </summary>
     public bool StreamDecisions { get; init; } = true;
 
+    /// <summary>
+    /// The newest decisions kept in memory (<see cref="Decisions.DecisionFeed"/>) for the dashboard's alert list and
+    /// pages; older ones are found in the decision log and the offline store.
+    /// </summary>
+    public int DecisionFeedCapacity { get; init; } = Decisions.DecisionFeed.DefaultCapacity;
+
     /// <summary>The alert rules and channels (read and checked from <c>alerts.yaml</c> by the caller); null for the built-in rules, which deliver nowhere.</summary>
     public Amlfs.Alerts.Rules.AlertRuleSet? AlertRules { get; init; }
 
@@ -107,6 +113,8 @@ public sealed record ServerSettings
             errors.Add("feature log flush interval: must be positive");
         if (FeatureLogCapacity < 1)
             errors.Add("feature log capacity: must be at least 1");
+        if (DecisionFeedCapacity < 1)
+            errors.Add($"decision feed capacity: must be at least 1, got {DecisionFeedCapacity}");
         if (ShardCount < 1)
             errors.Add("shards: must be at least 1");
         if (OnlineStore is not null && ProducerRate is not null)

@@ -45,6 +45,57 @@ public sealed class ConnectionWorkerTests
     }
 
     [Fact]
+    public void A_run_with_streams_counts_each_request_in_the_phase_of_its_intended_time()
+    {
+        var clock = new FakeLoadClock();
+        // One request every millisecond from 0 to 20 ms, answered in 100 us, then 2 ms from 12 ms on; streams open at 10 ms.
+        var connection = new FakeConnection(clock, [.. Enumerable.Repeat(100L, 12), 2_000]);
+        var worker = Worker(clock, [(connection, SendSchedule.OpenLoop(0, 1_000, 0, 1, clock.Frequency))], 0, 20_000, streams: new StreamWindows(10_000, 0));
+
+        worker.Run();
+
+        var (before, after) = (worker.Stats.Phases[0], worker.Stats.Phases[1]);
+        Assert.Equal((10L, 10L), (before.Requests, before.Successes)); // intended at 0, 1, ... 9 ms
+        Assert.Equal(worker.Stats.Requests - 10, after.Requests);
+        Assert.Equal(after.Requests, after.Successes);
+        Assert.Equal(10, CountBetween(before.Latency, 0, 101));
+        Assert.Equal(2, CountBetween(after.Latency, 0, 101)); // intended at 10 and 11 ms; the slower ones follow
+        Assert.Equal(after.Requests - 2, CountBetween(after.Latency, 1_990, 100_000));
+        Assert.Equal(worker.Stats.Latency.TotalCount, before.Latency.TotalCount + after.Latency.TotalCount);
+    }
+
+    [Fact]
+    public void Streams_that_open_and_close_in_turn_put_the_requests_of_each_window_in_its_phase()
+    {
+        var clock = new FakeLoadClock();
+        // One request every millisecond, answered in 100 us; streams open 2 ms from 4 ms on: [4, 6), [8, 10), [12, 14)...
+        var connection = new FakeConnection(clock, [100]);
+        var windows = new StreamWindows(4_000, 2_000);
+        var worker = Worker(clock, [(connection, SendSchedule.OpenLoop(0, 1_000, 0, 1, clock.Frequency))], 0, 16_000, streams: windows);
+
+        worker.Run();
+
+        // Intended at 4, 5, 8, 9, 12 and 13 ms with the streams; the ten others without.
+        Assert.Equal((10L, 6L), (worker.Stats.Phases[0].Requests, worker.Stats.Phases[1].Requests));
+        Assert.Equal(6_000, windows.OpenTicks(0, 16_000));
+        Assert.Equal(4_000, windows.OpenTicks(5_000, 13_000)); // [5, 6), [8, 10) and [12, 13)
+        Assert.Equal([(4_000L, 6_000L), (8_000L, 10_000L), (12_000L, 14_000L)], windows.Until(15_000));
+        Assert.Equal([(4_000L, 15_000L)], new StreamWindows(4_000, 0).Until(15_000));
+    }
+
+    [Fact]
+    public void A_run_without_streams_counts_no_phase()
+    {
+        var clock = new FakeLoadClock();
+        var worker = Worker(clock, [(new FakeConnection(clock, [100]), SendSchedule.ClosedLoop(0))], 0, 1_000);
+
+        worker.Run();
+
+        Assert.True(worker.Stats.Requests > 0);
+        Assert.Empty(worker.Stats.Phases);
+    }
+
+    [Fact]
     public void Connections_share_the_rate_evenly()
     {
         var starts = Enumerable.Range(0, 4).Select(c => SendSchedule.OpenLoop(1_000, 1_000, c, 4, 1_000_000)).ToList();
@@ -152,12 +203,12 @@ public sealed class ConnectionWorkerTests
 
     private static ConnectionWorker Worker(
         FakeLoadClock clock, (FakeConnection Connection, SendSchedule Schedule)[] connections, long warmupEnd, long end,
-        int firstRequest = 0, long timeout = 1_000_000)
+        int firstRequest = 0, long timeout = 1_000_000, StreamWindows? streams = null)
     {
         var poller = new FakePoller(clock, connections.Select(c => c.Connection).ToList());
         return new ConnectionWorker(
             connections.Select(c => new ScheduledConnection(c.Connection, c.Schedule, firstRequest)).ToList(), Requests, clock, poller,
-            warmupEnd, end, timeout, spin: false);
+            warmupEnd, end, timeout, spin: false, streams: streams);
     }
 
     private static long CountBetween(LongHistogram histogram, long low, long high) =>

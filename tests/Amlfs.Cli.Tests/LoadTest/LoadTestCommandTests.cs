@@ -71,6 +71,82 @@ public sealed class LoadTestCommandTests
     }
 
     [Fact]
+    public async Task With_stream_clients_the_report_gives_predict_without_and_with_the_dashboard_streams_open()
+    {
+        await using var server = await RunningServer.StartAsync();
+        using var cli = new CliHarness();
+
+        var result = cli.Run("loadtest", "--url", server.Address.ToString(), "--concurrent", "2", "--rate", "100", "--duration", "4", "--warmup", "0",
+            "--requests-pool", "20", "--stream-clients", "2", "--stream-after", "1");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.OutputLines[^1]);
+        var root = json.RootElement;
+        Assert.Equal((2, 1.0), (root.GetProperty("stream_clients").GetInt32(), root.GetProperty("stream_after_s").GetDouble()));
+        Assert.Equal(0, root.GetProperty("errors").GetInt64());
+        Assert.True(root.GetProperty("rps_without_streams").GetDouble() > 0);
+        Assert.True(root.GetProperty("rps_with_streams").GetDouble() > 0);
+        Assert.True(root.GetProperty("streams_rps_ratio").GetDouble() > 0);
+        // Both clients read the live stream: the server sends its newest update at once, then one a second.
+        var events = root.GetProperty("stream_events").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+        Assert.Equal(2, events.Length);
+        Assert.All(events, e => Assert.True(e >= 1, $"a stream client received {e} events"));
+        Assert.Equal(0, root.GetProperty("stream_errors").GetInt32());
+        foreach (var row in (string[])["requests/s without the streams (1 s)", "requests/s with 2 streams open", "requests/s with the streams / without"])
+            Assert.Contains(row, result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stream_clients_that_open_and_close_in_turn_read_the_stream_in_every_window()
+    {
+        await using var server = await RunningServer.StartAsync();
+        using var cli = new CliHarness();
+
+        // Open during [1, 2) and [3, 4) of the measured four seconds.
+        var result = cli.Run("loadtest", "--url", server.Address.ToString(), "--concurrent", "2", "--rate", "100", "--duration", "4", "--warmup", "0",
+            "--requests-pool", "20", "--stream-clients", "1", "--stream-after", "1", "--stream-cycle", "1");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.OutputLines[^1]);
+        var root = json.RootElement;
+        Assert.Equal((1.0, 1.0), (root.GetProperty("stream_after_s").GetDouble(), root.GetProperty("stream_cycle_s").GetDouble()));
+        Assert.True(root.GetProperty("rps_without_streams").GetDouble() > 0);
+        Assert.True(root.GetProperty("rps_with_streams").GetDouble() > 0);
+        // Each opening gets the newest update at once: two windows, two events at least.
+        Assert.True(root.GetProperty("stream_events")[0].GetInt64() >= 2, root.GetProperty("stream_events").ToString());
+        Assert.Equal(0, root.GetProperty("stream_errors").GetInt32());
+        Assert.Contains("then closed and open in turn every 1 s", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_run_without_stream_clients_reports_no_phases()
+    {
+        using var server = new FakeAmlfsServer();
+        using var cli = new CliHarness();
+
+        var result = cli.Run("loadtest", "--url", server.Url.ToString(), "--concurrent", "1", "--duration", "0.2", "--warmup", "0", "--requests-pool", "5");
+
+        using var json = JsonDocument.Parse(result.OutputLines[^1]);
+        Assert.False(json.RootElement.TryGetProperty("rps_without_streams", out _));
+        Assert.DoesNotContain(server.Requests, r => r.Path.StartsWith("/dashboard", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Bad_stream_options_are_named_and_exit_1()
+    {
+        using var cli = new CliHarness();
+
+        var alone = cli.Run("loadtest", "--url", "http://127.0.0.1:9/", "--stream-after", "1");
+        var late = cli.Run("loadtest", "--url", "http://127.0.0.1:9/", "--duration", "2", "--stream-clients", "1", "--stream-after", "2");
+        var cycle = cli.Run("loadtest", "--url", "http://127.0.0.1:9/", "--duration", "2", "--stream-clients", "1", "--stream-after", "1", "--stream-cycle", "3");
+
+        Assert.Equal((1, 1, 1), (alone.ExitCode, late.ExitCode, cycle.ExitCode));
+        Assert.Contains("--stream-after and --stream-cycle need --stream-clients", alone.Error, StringComparison.Ordinal);
+        Assert.Contains("--stream-after must be more than 0 and less than --duration, in seconds, got 2", late.Error, StringComparison.Ordinal);
+        Assert.Contains("--stream-cycle must be 0 or a number of seconds that fits after --stream-after within --duration, got 3", cycle.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Loadtest_exits_1_naming_the_url_when_the_server_is_unreachable()
     {
         var url = $"http://127.0.0.1:{ProduceCommandTests.ClosedPort()}/";

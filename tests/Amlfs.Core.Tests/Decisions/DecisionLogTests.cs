@@ -104,6 +104,32 @@ public sealed class DecisionLogTests
         Assert.Contains("bad magic", wrong.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_decision_is_found_by_its_transaction_id_beside_the_writer_the_newest_segment_first()
+    {
+        using var dir = new TempDirectory();
+        using var log = DecisionLog.Open(dir.Path, Small, firstSequence: 1);
+        for (var s = 1; s <= 200; s++)
+        {
+            // T1 comes again at sequence 150, in a later segment: the newest is the one found.
+            log.Append(s == 150 ? Decided(s, RiskLevel.High) with { TransactionId = "T1" } : Decided(s, RiskLevel.Low));
+            if (s % 10 == 0)
+                log.Commit();
+        }
+
+        Assert.True(log.SegmentCount > 3);
+        Assert.Equal(Text(Decided(2, RiskLevel.Low)), Text(DecisionLog.FindInFiles(dir.Path, "T2")!));
+        Assert.Equal(200, DecisionLog.FindInFiles(dir.Path, "T200")?.LogSequence); // in the active segment, being written
+        Assert.Equal(150, DecisionLog.FindInFiles(dir.Path, "T1")?.LogSequence);
+        Assert.Null(DecisionLog.FindInFiles(dir.Path, "T2x"));
+        Assert.Null(DecisionLog.FindInFiles(dir.Path, "T")); // a prefix of every id is none of them
+        Assert.Null(DecisionLog.FindInFiles(Path.Combine(dir.Path, "missing"), "T2"));
+
+        log.DeleteSegmentsBefore(100);
+        Assert.Null(DecisionLog.FindInFiles(dir.Path, "T2")); // its segment is gone
+        Assert.Equal(120, DecisionLog.FindInFiles(dir.Path, "T120")?.LogSequence);
+    }
+
     private static Decision Decided(long sequence, RiskLevel level) =>
         new("T" + sequence, "C" + (sequence % 3), "M" + (sequence % 5), DestinationType.Merchant, 100_00 + sequence, Start + (sequence * 1000),
             sequence, Start + (sequence * 1000) + 7, level switch { RiskLevel.High => 0.9, RiskLevel.Medium => 0.45, _ => 0.05 }, level, "gbm-20260310");

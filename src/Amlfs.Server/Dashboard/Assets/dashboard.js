@@ -88,6 +88,43 @@
 
   function destinationEntity(d) { return d.destination_type === 'account' ? 'customer' : 'merchant'; }
 
+  // A decision's page; with the transaction's time, a decision no longer in memory is found in its day of the offline store.
+  function decisionHref(id, eventTime) {
+    return '#/decision/' + encodeURIComponent(id) + (eventTime ? '?at=' + encodeURIComponent(eventTime) : '');
+  }
+
+  function severityBadge(severity) { return h('span', { class: 'badge sev-' + severity, 'data-severity': severity }, t('severity.' + severity)); }
+
+  // An alert's message in the page's language, from its fields; the line its channels received (English) is its tooltip.
+  function alertMessage(a) {
+    const num = (v, d) => fmt.num(v, d);
+    const values = {
+      high_decision: () => ({ value: num(a.score, 3) }),
+      high_decisions_per_entity: () => ({ value: fmt.int(a.value) }),
+      feature_above: () => ({ value: num(a.value, 4), threshold: num(a.threshold, 4) }),
+      predict_p99_above: () => ({ value: num(a.value * 1000, 1), threshold: num(a.threshold * 1000, 1) }),
+      engine_lag_above: () => ({ value: num(a.value, 1), threshold: num(a.threshold, 1) }),
+      rejected_share_above: () => ({ value: fmt.pct(a.value), threshold: fmt.pct(a.threshold) }),
+      component_unavailable: () => ({ subject: t('component.' + a.subject) }),
+      psi_above: () => ({ value: num(a.value, 3), threshold: num(a.threshold, 3) }),
+    }[a.kind];
+    if (!values) return a.message;
+    return t('alertKind.' + a.kind, Object.assign({
+      subject: a.subject, transaction: a.transaction_id || '', model: a.model_version || '', feature: a.features[0] || a.subject,
+    }, values()));
+  }
+
+  function subjectCell(a) {
+    if (a.subject === a.customer_id) return entityLink('customer', a.subject);
+    if (a.subject === a.merchant_id) return entityLink('merchant', a.subject);
+    return a.kind === 'component_unavailable' ? t('component.' + a.subject) : a.subject;
+  }
+
+  function deliveryCell(a) {
+    const detail = a.deliveries.map(d => d.channel + ': ' + t('delivery.' + d.status) + (d.attempts ? ' (' + fmt.int(d.attempts) + ')' : '') + (d.last_error ? ' — ' + d.last_error : '')).join('\n');
+    return h('span', { class: 'delivery ' + a.delivery, 'data-delivery': a.delivery, title: detail || null }, t('delivery.' + a.delivery));
+  }
+
   function parseHash() {
     const raw = location.hash.replace(/^#\/?/, '');
     const [path, query] = raw.split('?');
@@ -309,12 +346,13 @@
       const table = root.querySelector('#alerts-table tbody');
       fillSelect(root.querySelector('#filter-signal'), data.signals, query.get('signal'), v => t('signal.' + v, null));
       fillSelect(root.querySelector('#filter-model'), data.model_versions, query.get('model'), v => v);
+      showRaised(data);
       root.querySelector('#alerts-count').textContent = t('alerts.count', { shown: fmt.int(data.items.length), published: fmt.int(data.published) });
       table.replaceChildren(...data.items.map(d => h('tr', {
-        class: 'clickable', 'data-transaction-id': d.transaction_id, onclick: () => { location.hash = '#/decision/' + encodeURIComponent(d.transaction_id); },
+        class: 'clickable', 'data-transaction-id': d.transaction_id, onclick: () => { location.hash = decisionHref(d.transaction_id, d.event_time); },
       },
         h('td', {}, fmt.time(d.event_time)),
-        h('td', {}, h('a', { href: '#/decision/' + encodeURIComponent(d.transaction_id) }, d.transaction_id)),
+        h('td', {}, h('a', { href: decisionHref(d.transaction_id, d.event_time) }, d.transaction_id)),
         h('td', {}, d.customer_id),
         h('td', {}, d.merchant_id),
         h('td', { class: 'num' }, fmt.money(d.amount)),
@@ -323,6 +361,27 @@
         h('td', {}, d.signal ? t('signal.' + d.signal) : '—'),
         h('td', {}, d.model_version))));
       if (data.items.length === 0) table.append(h('tr', {}, h('td', { colspan: 9, class: 'muted' }, t('alerts.none'))));
+    }
+
+    // What the alert rules raised: about a decision (linked), or about the system.
+    function showRaised(data) {
+      const panel = root.querySelector('#raised');
+      const body = panel.querySelector('tbody');
+      panel.querySelector('#raised-count').textContent = data.rules_enabled
+        ? t('raised.count', { shown: fmt.int(data.raised.length), held: fmt.int(data.raised_held) }) : t('raised.disabled');
+      body.replaceChildren(...data.raised.map(a => h('tr', {
+        class: a.transaction_id ? 'clickable' : null, 'data-alert-sequence': a.sequence, 'data-rule': a.rule, title: a.message,
+        onclick: a.transaction_id ? e => { if (e.target.tagName !== 'A') location.hash = decisionHref(a.transaction_id, a.event_time); } : null,
+      },
+        h('td', {}, fmt.time(a.raised_at)),
+        h('td', {}, a.rule),
+        h('td', {}, severityBadge(a.severity)),
+        h('td', {}, subjectCell(a)),
+        h('td', { class: 'message' }, alertMessage(a)),
+        h('td', {}, a.level ? badge(a.level) : '—'),
+        h('td', {}, deliveryCell(a)),
+        h('td', {}, a.transaction_id ? h('a', { class: 'decision-link', href: decisionHref(a.transaction_id, a.event_time) }, a.transaction_id) : '—'))));
+      if (data.raised.length === 0 && data.rules_enabled) body.append(h('tr', {}, h('td', { colspan: 8, class: 'muted' }, t('raised.none'))));
     }
 
     function fillSelect(select, values, current, label) {
@@ -350,14 +409,22 @@
             h('label', {}, t('filter.signal'), h('select', { id: 'filter-signal', onchange: e => filter('signal', e.target.value) })),
             h('label', {}, t('filter.model'), h('select', { id: 'filter-model', onchange: e => filter('model', e.target.value) })),
             h('span', { class: 'muted', id: 'alerts-count' })),
+          h('div', { class: 'panel section', id: 'raised' },
+            h('h2', {}, t('raised.title'), ' ', h('span', { class: 'muted', id: 'raised-count' })),
+            h('table', { id: 'raised-table' },
+              h('thead', {}, h('tr', {}, ['col.raisedAt', 'col.rule', 'col.severity', 'col.subject', 'col.message', 'col.level', 'col.delivery', 'col.decision']
+                .map(k => h('th', {}, t(k))))),
+              h('tbody', {}))),
+          h('h2', {}, level === 'all' ? t('alerts.decisionsAll') : t('alerts.decisions', { level: t('level.' + level) })),
           h('div', { class: 'panel' }, h('table', { id: 'alerts-table' },
             h('thead', {}, h('tr', {}, ['col.time', 'col.transaction', 'col.customer', 'col.destination', 'col.amount', 'col.score', 'col.level', 'col.signal', 'col.model']
               .map(k => h('th', { class: k === 'col.amount' || k === 'col.score' ? 'num' : null }, t(k))))),
             h('tbody', {}))));
         await load();
-        // New decisions of the level shown: the stream's totals move, and the list is read again, at most every two
-        // seconds. The stream itself is the same for every page; only a list whose content changed is read again.
-        const watched = level === 'HIGH' ? (u => u.totals.alerts) : (u => u.totals.decisions);
+        // New decisions of the level shown, or a new alert raised by the rules: the stream's totals move, and the list is
+        // read again, at most every two seconds. The stream itself is the same for every page; only a list whose content
+        // changed is read again.
+        const watched = level === 'HIGH' ? (u => u.totals.alerts + ':' + u.totals.raised_alerts) : (u => u.totals.decisions + ':' + u.totals.raised_alerts);
         unsubscribe = onUpdate(u => {
           const key = watched(u);
           if (key !== lastAlerts && timer == null) {
@@ -373,7 +440,7 @@
 
   // ---- decision ---------------------------------------------------------------------------------------------------
 
-  function decisionPage(id) {
+  function decisionPage(id, query) {
     const root = h('section', { id: 'decision' });
     let chart = null;
 
@@ -389,7 +456,8 @@
         root.append(h('h1', {}, t('decision.title')));
         let d;
         try {
-          d = await getJson('/dashboard/api/decisions/' + encodeURIComponent(id));
+          const at = query.get('at');
+          d = await getJson('/dashboard/api/decisions/' + encodeURIComponent(id) + (at ? '?at=' + encodeURIComponent(at) : ''));
         } catch (e) {
           root.append(note(e.status === 404 ? t('decision.notFound', { id }) + ' ' + e.message : e.message, 'error'));
           return;
@@ -412,7 +480,8 @@
             h('dt', {}, t('col.model')), h('dd', {}, s.model_version),
             h('dt', {}, t('col.signal')), h('dd', {}, s.signal ? t('signal.' + s.signal) : '—'),
             d.anomaly_score != null ? [h('dt', {}, t('decision.anomaly')), h('dd', {}, fmt.num(d.anomaly_score, 4))] : [],
-            h('dt', {}, t('decision.decidedAt')), h('dd', {}, fmt.time(s.decided_at))))));
+            h('dt', {}, t('decision.decidedAt')), h('dd', {}, fmt.time(s.decided_at)),
+            h('dt', {}, t('decision.foundIn')), h('dd', { id: 'decision-found-in', 'data-source': d.found_in }, t('foundIn.' + d.found_in))))));
         const explanation = h('div', { class: 'panel section' }, h('h2', {}, t('decision.explanation')));
         root.append(explanation);
         if (d.explanation_source === 'recomputed') explanation.append(note(t('decision.recomputed')));
@@ -500,7 +569,7 @@
             h('div', { class: 'panel' }, h('h2', {}, t('entity.recent')), d.recent_note ? note(d.recent_note) : null,
               h('table', { id: 'entity-recent' },
                 h('thead', {}, h('tr', {}, ['col.time', 'col.transaction', 'col.counterparty', 'col.amount', 'col.score', 'col.level'].map(k => h('th', {}, t(k))))),
-                h('tbody', {}, d.recent.map(r => h('tr', { class: 'clickable', onclick: () => { location.hash = '#/decision/' + encodeURIComponent(r.transaction_id); } },
+                h('tbody', {}, d.recent.map(r => h('tr', { class: 'clickable', onclick: () => { location.hash = decisionHref(r.transaction_id, r.event_time); } },
                   h('td', {}, fmt.time(r.event_time)), h('td', {}, r.transaction_id),
                   h('td', {}, r.customer_id === id ? r.merchant_id : r.customer_id),
                   h('td', { class: 'num' }, fmt.money(r.amount)), h('td', { class: 'num' }, fmt.num(r.score, 4)), h('td', {}, badge(r.level))))))),
@@ -600,7 +669,7 @@
     if (state.page) { state.page.dispose(); state.page = null; }
     const page =
       name === 'alerts' ? alertsPage(query)
-      : name === 'decision' ? decisionPage(parts[1] || '')
+      : name === 'decision' ? decisionPage(parts[1] || '', query)
       : name === 'entity' ? entityPage(parts[1] || 'customer', parts[2] || '', query)
       : name === 'model' ? modelPage()
       : overviewPage(query);

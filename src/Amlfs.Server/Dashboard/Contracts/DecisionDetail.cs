@@ -10,6 +10,12 @@ internal sealed record DecisionDetail
 {
     public required DecisionSummary Decision { get; init; }
 
+    /// <summary>
+    /// Where the decision was found: <c>feed</c> (the newest, in memory), <c>decision_log</c> (not rolled yet) or
+    /// <c>offline_store</c> (the decisions table).
+    /// </summary>
+    public required string FoundIn { get; init; }
+
     public double? AnomalyScore { get; init; }
 
     /// <summary>The rest of the transaction; null once the log no longer holds it.</summary>
