@@ -16,41 +16,9 @@ internal static class SegmentFiles
     public static IEnumerable<LogRecord<TRecord>> ReadCommitted<TRecord>(ILogRecordCodec<TRecord> codec, string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        var segments = Segments(directory);
         var labels = new Utf8LabelCache();
-        for (var i = 0; i < segments.Length; i++)
-        {
-            var last = i == segments.Length - 1;
-            WalSegmentReader reader;
-            try
-            {
-                reader = new WalSegmentReader(segments[i].Path);
-            }
-            catch (FileNotFoundException)
-            {
-                continue;
-            }
-
-            using (reader)
-            {
-                if (reader.ReadHeader().IsEmpty)
-                    continue;
-                while (true)
-                {
-                    var item = reader.Next();
-                    if (item is WalSegmentReader.Item.End or WalSegmentReader.Item.Trailer)
-                        break;
-                    if (item == WalSegmentReader.Item.Damaged)
-                    {
-                        if (last)
-                            break;
-                        throw WalSegmentScan.Damaged(codec.LogName, reader.Path, reader.Offset, reader.Problem);
-                    }
-
-                    yield return new LogRecord<TRecord>(LogRecordFrame.SequenceOf(reader.Payload), WalSegmentScan.Decode(codec, reader, labels));
-                }
-            }
-        }
+        foreach (var reader in ValidRecords(codec, Segments(directory), newestFirst: false))
+            yield return new LogRecord<TRecord>(LogRecordFrame.SequenceOf(reader.Payload), WalSegmentScan.Decode(codec, reader, labels));
     }
 
     /// <summary>
@@ -66,9 +34,26 @@ internal static class SegmentFiles
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentNullException.ThrowIfNull(matches);
-        var segments = Segments(directory);
-        for (var i = segments.Length - 1; i >= 0; i--)
+        foreach (var reader in ValidRecords(codec, Segments(directory), newestFirst: true))
         {
+            if (matches(reader.Payload))
+                return new LogRecord<TRecord>(LogRecordFrame.SequenceOf(reader.Payload), WalSegmentScan.Decode(codec, reader, new Utf8LabelCache()));
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The reader of each segment in turn (oldest or newest first), positioned at each of its records with a valid
+    /// checksum. The newest segment may be being written, so reading it stops at the first incomplete record; a damaged
+    /// record elsewhere throws <see cref="InvalidDataException"/> naming the file and offset; a segment that retention
+    /// deletes meanwhile is skipped.
+    /// </summary>
+    private static IEnumerable<WalSegmentReader> ValidRecords<TRecord>(ILogRecordCodec<TRecord> codec, (string Path, long First)[] segments, bool newestFirst)
+    {
+        for (var k = 0; k < segments.Length; k++)
+        {
+            var i = newestFirst ? segments.Length - 1 - k : k;
             WalSegmentReader reader;
             try
             {
@@ -95,13 +80,10 @@ internal static class SegmentFiles
                         throw WalSegmentScan.Damaged(codec.LogName, reader.Path, reader.Offset, reader.Problem);
                     }
 
-                    if (matches(reader.Payload))
-                        return new LogRecord<TRecord>(LogRecordFrame.SequenceOf(reader.Payload), WalSegmentScan.Decode(codec, reader, new Utf8LabelCache()));
+                    yield return reader;
                 }
             }
         }
-
-        return null;
     }
 
     /// <summary>
