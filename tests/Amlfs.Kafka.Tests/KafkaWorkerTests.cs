@@ -187,16 +187,7 @@ public sealed class KafkaWorkerTests : IDisposable
     private WorkerRun StartWorker(string topic, IOnlineStore? store = null, TimeProvider? clock = null)
     {
         var log = new LineLogger();
-        return new WorkerRun(new KafkaWorker(
-        new KafkaWorkerOptions
-        {
-            BootstrapServers = _cluster.BootstrapServers,
-            Topic = topic,
-            GroupId = "g-" + topic,
-            CheckpointInterval = TimeSpan.FromMilliseconds(300),
-            SessionTimeout = TimeSpan.FromSeconds(6),
-        },
-        TestEngines.Default, store ?? _store, new DirectoryCheckpointStore(_checkpointDirectory.Path), log, clock), log);
+        return new WorkerRun(new KafkaWorker(WorkerScenario.FrequentCheckpoints(_cluster, topic), TestEngines.Default, store ?? _store, new DirectoryCheckpointStore(_checkpointDirectory.Path), log, clock), log);
     }
 
     private void Publish(string topic, IReadOnlyList<Transaction> transactions) => WorkerScenario.Publish(_cluster, topic, transactions);

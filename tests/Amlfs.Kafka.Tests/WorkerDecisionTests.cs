@@ -104,16 +104,7 @@ public sealed class WorkerDecisionTests : IDisposable
     private WorkerRun StartWorker(string topic, ITransactionDecider decider, RegistryDefinition definition)
     {
         var log = new LineLogger();
-        return new WorkerRun(new KafkaWorker(
-            new KafkaWorkerOptions
-            {
-                BootstrapServers = _cluster.BootstrapServers,
-                Topic = topic,
-                GroupId = "g-" + topic,
-                CheckpointInterval = TimeSpan.FromMilliseconds(300),
-                SessionTimeout = TimeSpan.FromSeconds(6),
-            },
-            definition, _store, new DirectoryCheckpointStore(_checkpoints.Path), log, decider: decider), log);
+        return new WorkerRun(new KafkaWorker(WorkerScenario.FrequentCheckpoints(_cluster, topic), definition, _store, new DirectoryCheckpointStore(_checkpoints.Path), log, decider: decider), log);
     }
 
     /// <summary>

@@ -34,6 +34,19 @@ internal static class WorkerScenario
             definition, store, new DirectoryCheckpointStore(checkpoints), log), log);
     }
 
+    /// <summary>
+    /// Options of a worker of a group of its own on <paramref name="topic"/> that checkpoints every 300 ms and leaves a
+    /// group that loses it after 6 s: tests of checkpoints and take-overs see several within a run.
+    /// </summary>
+    public static KafkaWorkerOptions FrequentCheckpoints(KafkaMockCluster cluster, string topic) => new()
+    {
+        BootstrapServers = cluster.BootstrapServers,
+        Topic = topic,
+        GroupId = "g-" + topic,
+        CheckpointInterval = TimeSpan.FromMilliseconds(300),
+        SessionTimeout = TimeSpan.FromSeconds(6),
+    };
+
     /// <summary><see cref="DefinitionTexts.InflowDefinitions"/> without the merchant: accounts only, with their inflows.</summary>
     public static RegistryDefinition AccountsOnly()
     {
