@@ -22,9 +22,14 @@ internal static class EntityEvaluator
     /// makes the whole evaluation start again) and, when they read other accounts, from <paramref name="neighbours"/>,
     /// each added to <paramref name="reads"/> when given; <paramref name="hash"/> is the fingerprint of the entity's id.
     /// </summary>
+    /// <remarks>
+    /// With a <paramref name="selection"/>, only the values it holds are evaluated (the others are NaN); without one,
+    /// every value is.
+    /// </remarks>
     public static long Evaluate(EntityPlan plan, EntityState? state, ulong hash, long q, Span<double> values, in ExpressionScope scope,
-        INeighbourStates? neighbours, List<NeighbourRead>? reads = null)
+        INeighbourStates? neighbours, List<NeighbourRead>? reads = null, EntitySelection? selection = null)
     {
+        selection ??= plan.Everything;
         long sequence;
         while (true)
         {
@@ -32,16 +37,17 @@ internal static class EntityEvaluator
             reads?.Clear();
             sequence = 0;
             if (state is not null)
-                sequence = plan.Aggregates.Length > 0 ? EvaluateAggregates(plan, state, q, values, scope.Request) : ReadSequence(state);
+                sequence = plan.Aggregates.Length > 0 ? EvaluateAggregates(plan, selection, state, q, values, scope.Request) : ReadSequence(state);
             else if (scope.Request is { } request)
-                NeverSeen(plan, values, request);
-            if (plan.GraphAggregates.Length == 0 || GraphSearch.Evaluate(plan, state, hash, q, neighbours, values, reads) == sequence)
+                NeverSeen(plan, selection, values, request);
+            if (!selection.Graph || GraphSearch.Evaluate(plan, state, hash, q, neighbours, values, reads) == sequence)
                 break;
         }
 
         var derived = plan.Derived;
-        foreach (var j in plan.DerivedOrder)
+        foreach (var j in selection.DerivedOrder)
             values[j] = derived[j].Evaluate(values, scope);
+        selection.MarkUnevaluated(values);
         return sequence;
     }
 
@@ -62,15 +68,19 @@ internal static class EntityEvaluator
         }
     }
 
-    /// <summary>Adds the request features to values already evaluated by <see cref="Evaluate"/>.</summary>
-    public static void EvaluateRequest(EntityPlan plan, Span<double> values, in ExpressionScope scope)
+    /// <summary>Adds the request features (those of <paramref name="selection"/>) to values already evaluated by <see cref="Evaluate"/>.</summary>
+    public static void EvaluateRequest(EntityPlan plan, Span<double> values, in ExpressionScope scope, EntitySelection? selection = null)
     {
         var request = plan.Request;
+        var selected = (selection ?? plan.Everything).Request;
         for (var r = 0; r < request.Length; r++)
-            values[plan.RequestValue(r)] = request[r].Evaluate(values, scope);
+        {
+            if (selected[r])
+                values[plan.RequestValue(r)] = request[r].Evaluate(values, scope);
+        }
     }
 
-    private static long EvaluateAggregates(EntityPlan plan, EntityState state, long q, Span<double> values, RequestFields? request)
+    private static long EvaluateAggregates(EntityPlan plan, EntitySelection selection, EntityState state, long q, Span<double> values, RequestFields? request)
     {
         var rangeSlots = plan.Ranges;
         Span<long> starts = stackalloc long[rangeSlots.Length];
@@ -79,10 +89,11 @@ internal static class EntityEvaluator
         for (var r = 0; r < rangeSlots.Length; r++)
         {
             starts[r] = rangeSlots[r].Start(q);
-            minStart = Math.Min(minStart, starts[r]);
+            if (selection.Ranges[r])
+                minStart = Math.Min(minStart, starts[r]);
         }
 
-        var queryHour = plan.NeedsQueryHour ? LocalHour(plan.TimeZone, q) : -1;
+        var queryHour = selection.NeedsQueryHour ? LocalHour(plan.TimeZone, q) : -1;
         var spinner = default(SpinWait);
         while (true)
         {
@@ -93,7 +104,7 @@ internal static class EntityEvaluator
                 continue;
             }
 
-            ReadOnce(plan, state, q, minStart, starts, ranges, values, queryHour, request);
+            ReadOnce(plan, selection, state, q, minStart, starts, ranges, values, queryHour, request);
             var sequence = Volatile.Read(ref state.LogSequence);
             if (state.Validate(version))
                 return sequence;
@@ -101,7 +112,7 @@ internal static class EntityEvaluator
         }
     }
 
-    private static void ReadOnce(EntityPlan plan, EntityState state, long q, long minStart,
+    private static void ReadOnce(EntityPlan plan, EntitySelection selection, EntityState state, long q, long minStart,
         ReadOnlySpan<long> starts, Span<WindowAggregate> ranges, Span<double> values, int queryHour, RequestFields? request)
     {
         var events = state.Events;
@@ -119,8 +130,11 @@ internal static class EntityEvaluator
         var rangeSlots = plan.Ranges;
         var needsAll = plan.RangeNeedsAll;
         Span<int> rangeLo = stackalloc int[rangeSlots.Length];
+        var selectedRanges = selection.Ranges;
         for (var r = 0; r < rangeSlots.Length; r++)
         {
+            if (!selectedRanges[r])
+                continue;
             // Each range is a suffix [rangeLo, hi) of the scanned events; the common case, no filter and only a count
             // and a sum, is a count of indices and one tight loop over amounts.
             var from = rangeLo[r] = LowerBound(events, lo, hi, starts[r]);
@@ -149,8 +163,11 @@ internal static class EntityEvaluator
         }
 
         var aggregates = plan.Aggregates;
+        var selected = selection.Aggregates;
         for (var a = 0; a < aggregates.Length; a++)
         {
+            if (!selected[a])
+                continue;
             var spec = aggregates[a];
             if (plan.AggregateSeen[a] >= 0)
             {
@@ -236,11 +253,11 @@ internal static class EntityEvaluator
     }
 
     /// <summary>The aggregations compared with the request of an entity without state: every value of the request is new.</summary>
-    private static void NeverSeen(EntityPlan plan, Span<double> values, RequestFields request)
+    private static void NeverSeen(EntityPlan plan, EntitySelection selection, Span<double> values, RequestFields request)
     {
         for (var a = 0; a < plan.Aggregates.Length; a++)
         {
-            if (plan.Aggregates[a].Kind == AggregationKind.FirstSeen && RequestValue(plan, a, request) != 0)
+            if (selection.Aggregates[a] && plan.Aggregates[a].Kind == AggregationKind.FirstSeen && RequestValue(plan, a, request) != 0)
                 values[plan.AggregateValue(a)] = 1;
         }
     }

@@ -104,7 +104,11 @@ public sealed class EntityPlan
             .Concat(aggregates.Where(a => a.IsTiled).Select(a => (a.Filter, Span: a.WindowMs + a.HopMs)))
             .Concat(seen.Select(f => (f.Filter, Span: f.WindowMs)))
             .OrderByDescending(l => l.Span)];
+        Everything = EntitySelection.Everything(this);
     }
+
+    /// <summary>The selection of every value: a full evaluation.</summary>
+    internal EntitySelection Everything { get; }
 
     /// <summary>The spans reads look back over, with the filter of the events they count; longest first.</summary>
     private readonly (FeatureFilter Filter, long Span)[] _lookbacks;

@@ -102,10 +102,13 @@ public sealed class EntityStateFormat
     /// (<see cref="NeighbourStates.Missing"/>); the values are final once a call leaves nothing missing.
     /// </summary>
     /// <exception cref="InvalidOperationException">The entity type's graph features read other accounts and no neighbours are given.</exception>
+    /// <remarks>With a <paramref name="selection"/> of the entity type, only its values are evaluated; the others are NaN.</remarks>
     public long Evaluate(EntityPlan entity, byte[]? state, byte[]? inflows, long asOfMs, Span<double> values, in ExpressionScope scope,
-        NeighbourStates? neighbours)
+        NeighbourStates? neighbours, EntitySelection? selection = null)
     {
         ArgumentNullException.ThrowIfNull(entity);
+        if (selection is not null && !ReferenceEquals(selection.Plan, entity))
+            throw new ArgumentException($"the selection is of entity type '{selection.Plan.Name}', not '{entity.Name}'", nameof(selection));
         if (!ReferenceEquals(Plan.Entity(entity.Name), entity))
             throw new ArgumentException($"entity type '{entity.Name}' is not of this format's plan", nameof(entity));
         if (values.Length < entity.ValueCount)
@@ -114,9 +117,9 @@ public sealed class EntityStateFormat
 
         // The same two steps, in the same order, as FeatureEngine.Evaluate: the bits of every value follow.
         var hash = restored is null ? 0 : Fingerprint.Of(restored.Id);
-        var sequence = EntityEvaluator.Evaluate(entity, restored, hash, asOfMs, values, scope, neighbours);
+        var sequence = EntityEvaluator.Evaluate(entity, restored, hash, asOfMs, values, scope, neighbours, selection: selection);
         if (entity.Request.Length > 0 && scope.RequestAmount is not null)
-            EntityEvaluator.EvaluateRequest(entity, values, scope);
+            EntityEvaluator.EvaluateRequest(entity, values, scope, selection);
         return sequence;
     }
 

@@ -57,10 +57,13 @@ public sealed partial class FeatureEngine
     /// <summary>
     /// As <see cref="Evaluate(EntityPlan, string, long, Span{double}, in ExpressionScope, out long)"/>, adding to
     /// <paramref name="neighbourReads"/>, when given, each other account the graph searches read with its log sequence.
+    /// With a <paramref name="selection"/> of the entity type, only its values are evaluated; the others are NaN.
     /// </summary>
     public bool Evaluate(EntityPlan entity, string? id, long asOfMs, Span<double> values, in ExpressionScope scope, out long logSequence,
-        List<NeighbourRead>? neighbourReads)
+        List<NeighbourRead>? neighbourReads, EntitySelection? selection = null)
     {
+        if (selection is not null && !ReferenceEquals(selection.Plan, entity))
+            throw new ArgumentException($"the selection is of entity type '{selection.Plan.Name}', not '{entity?.Name}'", nameof(selection));
         ArgumentNullException.ThrowIfNull(entity);
         var watermark = Volatile.Read(ref _watermark);
         if (watermark != long.MinValue && asOfMs < watermark - _options.QueryHistoryMs)
@@ -77,9 +80,9 @@ public sealed partial class FeatureEngine
             state = _shards.ShardOf(hash).Find(entity.Index, id, hash);
         }
 
-        logSequence = EntityEvaluator.Evaluate(entity, state, hash, asOfMs, values, scope, _shards, neighbourReads);
+        logSequence = EntityEvaluator.Evaluate(entity, state, hash, asOfMs, values, scope, _shards, neighbourReads, selection);
         if (entity.Request.Length > 0 && scope.RequestAmount is not null)
-            EntityEvaluator.EvaluateRequest(entity, values, scope);
+            EntityEvaluator.EvaluateRequest(entity, values, scope, selection);
         return state is not null;
     }
 

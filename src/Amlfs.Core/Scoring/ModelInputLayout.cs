@@ -26,10 +26,12 @@ public sealed class ModelInputLayout
         ["transaction_id", "customer_id", "merchant_id", "timestamp", AmountInput, "label", "typology"];
 
     private readonly int[] _offsets;
+    private readonly EntitySelection?[] _selections;
 
-    private ModelInputLayout(IReadOnlyList<EntityPlan> entities)
+    private ModelInputLayout(IReadOnlyList<EntityPlan> entities, EntitySelection?[]? selections = null)
     {
         Entities = entities;
+        _selections = selections ?? new EntitySelection?[entities.Count];
         var groups = entities
             .Select(e => (e.Name, (IReadOnlyList<string>)[.. e.Features.Select(f => f.Name), .. e.RequestFeatures.Select(f => f.Name)]))
             .ToList();
@@ -63,6 +65,37 @@ public sealed class ModelInputLayout
 
     /// <summary>The layout of the customer's group alone (and the amount): what the rules model reads.</summary>
     public ModelInputLayout CustomerOnly() => Entities.Count == 1 ? this : new ModelInputLayout([Entities[0]]);
+
+    /// <summary>
+    /// This layout, each group evaluating only what the selection of its entity type in <paramref name="selections"/>
+    /// holds (a group without one evaluates nothing): the same columns in the same places, so a model maps them as
+    /// before, with every value outside the selections NaN, "not evaluated" (<see cref="EntitySelection"/>).
+    /// </summary>
+    public ModelInputLayout Selecting(IEnumerable<EntitySelection> selections)
+    {
+        ArgumentNullException.ThrowIfNull(selections);
+        var byEntity = selections.ToDictionary(s => s.Plan);
+        return new ModelInputLayout(Entities,
+            [.. Entities.Select(e => byEntity.TryGetValue(e, out var selection) ? selection : EntitySelection.Of(e, []))]);
+    }
+
+    /// <summary>
+    /// This layout evaluating only what the columns named by <paramref name="columns"/> read (a learned model's inputs):
+    /// see <see cref="Selecting"/>. A name that is not a column, such as <see cref="AmountInput"/>, selects nothing.
+    /// </summary>
+    public ModelInputLayout ReadingColumns(IEnumerable<string> columns)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        var named = columns.ToHashSet(StringComparer.Ordinal);
+        return Selecting(Entities.Select((entity, g) =>
+        {
+            var features = entity.Features.Select(f => f.Name).Concat(entity.RequestFeatures.Select(f => f.Name)).ToList();
+            return EntitySelection.Of(entity, features.Where((_, i) => named.Contains(Names[_offsets[g] + i])));
+        }));
+    }
+
+    /// <summary>What group <paramref name="group"/> evaluates: null for every value.</summary>
+    public EntitySelection? Selection(int group) => _selections[group];
 
     /// <summary>Values of one group: the entity's stored features, then its request features.</summary>
     public static int Width(EntityPlan entity)

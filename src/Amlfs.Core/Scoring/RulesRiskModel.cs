@@ -54,9 +54,13 @@ public sealed class RulesRiskModel
         _velocity = IndexOf(RulesModelSettings.VelocityFeature);
         _deviation = IndexOf(RulesModelSettings.DeviationFeature);
         _nightCount = IndexOf(RulesModelSettings.NightCountFeature);
+        Reads = [.. _weightIndex.Concat([_uniqueIps, _velocity, _deviation, _nightCount]).Where(i => i >= 0).Distinct().Select(i => featureNames[i])];
     }
 
     public RulesModelSettings Settings => _settings;
+
+    /// <summary>The features a score reads: the weighted ones and those of the rules, among the model's feature names.</summary>
+    public IReadOnlyList<string> Reads { get; }
 
     /// <summary>
     /// Scores a transaction of <paramref name="amount"/> given the customer's stored features as of the request time

@@ -9,6 +9,11 @@ public abstract class BoundExpression
     /// <summary>Evaluates against the entity's values (aggregates and earlier features) in a scope (as-of time, request).</summary>
     public abstract double Evaluate(ReadOnlySpan<double> values, in ExpressionScope scope);
 
+    /// <summary>Adds the value slots the expression reads to <paramref name="slots"/>.</summary>
+    internal virtual void AddReads(ISet<int> slots)
+    {
+    }
+
     internal static BoundExpression Constant(double value) => new ConstantNode(value);
 
     internal static BoundExpression Value(int index) => new ValueNode(index);
@@ -35,6 +40,8 @@ public abstract class BoundExpression
     private sealed class ValueNode(int index) : BoundExpression
     {
         public override double Evaluate(ReadOnlySpan<double> values, in ExpressionScope scope) => values[index];
+
+        internal override void AddReads(ISet<int> slots) => slots.Add(index);
     }
 
     private sealed class NowNode : BoundExpression
@@ -51,6 +58,8 @@ public abstract class BoundExpression
     {
         public override double Evaluate(ReadOnlySpan<double> values, in ExpressionScope scope) =>
             -operand.Evaluate(values, scope);
+
+        internal override void AddReads(ISet<int> slots) => operand.AddReads(slots);
     }
 
     private sealed class BinaryNode(char op, BoundExpression left, BoundExpression right) : BoundExpression
@@ -67,6 +76,12 @@ public abstract class BoundExpression
                 '/' => b == 0 ? 0 : Finite(a / b),
                 _ => ComparisonOperators.Apply(op, a, b),
             };
+        }
+
+        internal override void AddReads(ISet<int> slots)
+        {
+            left.AddReads(slots);
+            right.AddReads(slots);
         }
     }
 
@@ -94,6 +109,12 @@ public abstract class BoundExpression
                         result = Math.Min(result, arguments[i].Evaluate(values, scope));
                     return result;
             }
+        }
+
+        internal override void AddReads(ISet<int> slots)
+        {
+            foreach (var argument in arguments)
+                argument.AddReads(slots);
         }
     }
 }
