@@ -45,7 +45,7 @@ internal sealed class EngineFeatureSource(FeatureEngine engine, EngineOptions op
                 // An entity the transaction does not name has nothing to compare with the request.
                 var scope = input.Ids[g] is null ? named with { Request = null } : named;
                 var neighbours = NeighbourReads(layout.Entities[g]);
-                var known = engine.Evaluate(layout.Entities[g], input.Ids[g], q, input.Values[g], scope, out var sequence, neighbours);
+                var known = engine.Evaluate(layout.Entities[g], input.Ids[g], q, input.Values[g], scope, out var sequence, neighbours, layout.Selection(g));
                 input.Reads[g] = new EntityRead(known, sequence, neighbours);
             }
         }

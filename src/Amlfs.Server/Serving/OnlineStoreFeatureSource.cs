@@ -60,7 +60,7 @@ internal sealed partial class OnlineStoreFeatureSource(
             for (var g = 0; g < layout.Entities.Count; g++)
             {
                 at[i, g] = keys.Count;
-                if (inputs[i].Ids[g] is { } id)
+                if (inputs[i].Ids[g] is { } id && layout.Selection(g)?.IsEmpty != true)
                     AddKeys(keys, layout.Entities[g], id);
             }
         }
@@ -76,10 +76,12 @@ internal sealed partial class OnlineStoreFeatureSource(
             for (var g = 0; g < layout.Entities.Count; g++)
             {
                 var plan = layout.Entities[g];
-                // An entity the transaction does not name reads as unknown, with nothing to compare with the request.
-                evaluations[(i * layout.Entities.Count) + g] = input.Ids[g] is { } id
-                    ? new Evaluation(plan, id, states[at[i, g]], InflowsOf(plan, states, at[i, g]), q, input.Values[g], named)
-                    : new Evaluation(plan, "", null, null, q, input.Values[g], named with { Request = null });
+                var selection = layout.Selection(g);
+                // An entity the transaction does not name reads as unknown, with nothing to compare with the request; one
+                // whose values are not read is not fetched.
+                evaluations[(i * layout.Entities.Count) + g] = input.Ids[g] is { } id && selection?.IsEmpty != true
+                    ? new Evaluation(plan, id, states[at[i, g]], InflowsOf(plan, states, at[i, g]), q, input.Values[g], named, selection)
+                    : new Evaluation(plan, "", null, null, q, input.Values[g], named with { Request = null }, selection);
             }
         }
 
@@ -111,7 +113,7 @@ internal sealed partial class OnlineStoreFeatureSource(
         var pending = new List<Evaluation>();
         foreach (var evaluation in evaluations)
         {
-            if (evaluation.Entity.ReadsNeighbours)
+            if (evaluation.Selection?.ReadsNeighbours ?? evaluation.Entity.ReadsNeighbours)
                 pending.Add(evaluation);
             else
                 Evaluate(evaluation, null);
@@ -165,7 +167,7 @@ internal sealed partial class OnlineStoreFeatureSource(
         try
         {
             evaluation.Sequence = format.Evaluate(evaluation.Entity, evaluation.State, evaluation.Inflows, evaluation.AsOf, evaluation.Values,
-                evaluation.Scope, neighbours);
+                evaluation.Scope, neighbours, evaluation.Selection);
         }
         catch (InvalidDataException e)
         {
@@ -173,9 +175,15 @@ internal sealed partial class OnlineStoreFeatureSource(
         }
     }
 
-    /// <summary>One entity to evaluate from its fetched state into <see cref="Values"/>, and the log sequence it read.</summary>
-    private sealed class Evaluation(EntityPlan entity, string id, byte[]? state, byte[]? inflows, long asOf, double[] values, ExpressionScope scope)
+    /// <summary>
+    /// One entity to evaluate from its fetched state into <see cref="Values"/> (the values of <see cref="Selection"/>
+    /// when given), and the log sequence it read.
+    /// </summary>
+    private sealed class Evaluation(
+        EntityPlan entity, string id, byte[]? state, byte[]? inflows, long asOf, double[] values, ExpressionScope scope, EntitySelection? selection = null)
     {
+        public EntitySelection? Selection { get; } = selection;
+
         public EntityPlan Entity { get; } = entity;
 
         public string Id { get; } = id;

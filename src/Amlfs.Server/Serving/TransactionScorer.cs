@@ -25,6 +25,9 @@ internal sealed class TransactionScorer(
     /// <summary>Sentences a learned model's explanation gives before the rules' own reasons.</summary>
     private const int ExplainedContributions = 3;
 
+    /// <summary>The layout the last decisions were read with, and the model it was made for.</summary>
+    private DecisionReads? _decisionLayout;
+
     public string ModelVersion => models.Current?.Version ?? rules.Settings.Version;
 
     private ModelInputLayout Layout => definitions.Layout ?? throw new InvalidOperationException("the definitions have no customer entity");
@@ -61,9 +64,9 @@ internal sealed class TransactionScorer(
         IReadOnlyList<Transaction> transactions, IReadOnlyList<long> sequences, CancellationToken cancellationToken, bool explainEvery = false,
         bool observeDrift = false)
     {
-        // One model decides the whole batch. The rules read the customer's features alone, so only those are read for them.
+        // One model decides the whole batch, from an evaluation of only the features it reads.
         var model = models.Current;
-        var layout = model is null ? Layout.CustomerOnly() : Layout;
+        var layout = DecisionLayout(model);
         var inputs = await features.ReadForScoringAsync(transactions, layout, cancellationToken).ConfigureAwait(false);
         var decidedAtMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var drift = observeDrift ? model?.Drift : null;
@@ -75,18 +78,19 @@ internal sealed class TransactionScorer(
             for (var g = 0; g < layout.Entities.Count; g++)
                 layout.FillGroup(g, inputs[i].Values[g], layoutValues);
             layout.FillAmount((double)transaction.Amount, layoutValues);
-            Decision Of(double score, RiskLevel level, string version) => new(transaction.TransactionId, transaction.CustomerId,
-                transaction.MerchantId, transaction.DestinationType, transaction.AmountCents, transaction.TimestampMs, sequences[i], decidedAtMs,
-                score, level, version);
+            Decision Of(double score, RiskLevel level, string version, DecisionContribution[]? contributions, double? anomaly = null) => new(
+                transaction.TransactionId, transaction.CustomerId, transaction.MerchantId, transaction.DestinationType, transaction.AmountCents,
+                transaction.TimestampMs, sequences[i], decidedAtMs, score, level, version)
+            {
+                AnomalyScore = anomaly,
+                Contributions = contributions,
+            };
             if (model is null)
             {
                 var assessment = rules.Score(layoutValues.AsSpan(0, ModelInputLayout.Width(layout.Entities[0])), transaction.Amount);
-                decisions[i] = Of(assessment.Score, assessment.Level, assessment.ModelVersion) with
-                {
-                    Contributions = assessment.Level == RiskLevel.High || explainEvery
-                        ? [.. assessment.Reasons.Where(r => r.Code != RiskReasonCode.NoRiskFactors).Select(r => new DecisionContribution(r.Code.ToString(), r.Value, r.Contribution))]
-                        : null,
-                };
+                decisions[i] = Of(assessment.Score, assessment.Level, assessment.ModelVersion, assessment.Level == RiskLevel.High || explainEvery
+                    ? [.. assessment.Reasons.Where(r => r.Code != RiskReasonCode.NoRiskFactors).Select(r => new DecisionContribution(r.Code.ToString(), r.Value, r.Contribution))]
+                    : null);
                 continue;
             }
 
@@ -101,7 +105,7 @@ internal sealed class TransactionScorer(
             }
 
             drift?.Add(transaction.TimestampMs, modelInputs, verdict.ExactProbability);
-            decisions[i] = Of(verdict.Probability, verdict.Level, model.Version) with { AnomalyScore = verdict.AnomalyScore, Contributions = contributions };
+            decisions[i] = Of(verdict.Probability, verdict.Level, model.Version, contributions, verdict.AnomalyScore);
         }
 
         return decisions;
@@ -126,6 +130,22 @@ internal sealed class TransactionScorer(
         }
 
         return decisions;
+    }
+
+    /// <summary>
+    /// What a decision by <paramref name="model"/> (the rules when null) reads: the rules read some of the customer's
+    /// features, a learned model its inputs. The other values are not evaluated; the dashboard shows a decision's
+    /// features from a full read.
+    /// </summary>
+    private ModelInputLayout DecisionLayout(GradientBoostedRiskModel? model)
+    {
+        if (_decisionLayout is { } cached && ReferenceEquals(cached.Model, model))
+            return cached.Layout;
+        var layout = model is null
+            ? Layout.CustomerOnly().Selecting([EntitySelection.Of(Layout.Entities[0], rules.Reads)])
+            : Layout.ReadingColumns(model.InputNames);
+        _decisionLayout = new DecisionReads(model, layout);
+        return layout;
     }
 
     /// <summary>Scores <paramref name="transaction"/> from <paramref name="inputs"/> read as of its time.</summary>
@@ -245,4 +265,6 @@ internal sealed class TransactionScorer(
 
     private static string Sentence(GradientBoostedRiskModel model, int input, double[] inputs, double[] shap, double[] layoutValues, CultureInfo culture) =>
         ContributionFormatter.Format(model.InputNames[input], inputs[input], shap[input], model.UsualLevel(input, layoutValues), culture);
+
+    private sealed record DecisionReads(GradientBoostedRiskModel? Model, ModelInputLayout Layout);
 }
