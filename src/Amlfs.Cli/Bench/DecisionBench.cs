@@ -14,22 +14,34 @@ namespace Amlfs.Cli.Bench;
 /// its ingest service, as <c>POST /transactions</c> batches would be) in order by one caller, as a producer does (callers
 /// racing each other would reorder batches by more than the allowed lateness); with decisions on, the clock stops once
 /// the last transaction's decision is durable in the decision log.
+/// <para>
+/// The clock measures the steady state: the first days of the history (<c>warmupDays</c>) are posted, and with decisions
+/// on decided, before it starts, so that the entities have reached the sizes their traffic keeps them at and the code
+/// is compiled, as in a server that has run for a while; the figures count the transactions after them.
+/// </para>
 /// </summary>
 internal static class DecisionBench
 {
     private const int BatchSize = 1000;
 
     /// <summary>Runs once with decisions off and once on, each on a fresh temporary data directory.</summary>
-    public static async Task<DecisionBenchResult> RunAsync(SyntheticOptions options, string? modelDirectory, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<DecisionBenchResult> RunAsync(
+        SyntheticOptions options, int warmupDays, string? modelDirectory, TimeProvider clock, CancellationToken cancellationToken)
     {
         var stream = SyntheticGenerator.Stream(options, Environment.ProcessorCount).Select(l => l.Transaction).ToArray();
-        var off = await MeasureAsync(stream, decisions: false, modelDirectory, clock, cancellationToken).ConfigureAwait(false);
-        var on = await MeasureAsync(stream, decisions: true, modelDirectory, clock, cancellationToken).ConfigureAwait(false);
-        return new DecisionBenchResult(stream.Length, off.Accepted, off.Seconds, on.Seconds, on.Decided, on.High, on.ModelVersion);
+        var measuredFrom = new DateTimeOffset(options.Start.AddDays(warmupDays).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var warmup = Array.FindIndex(stream, t => t.TimestampMs >= measuredFrom);
+        var split = (stream[..(warmup < 0 ? stream.Length : warmup)], stream[(warmup < 0 ? stream.Length : warmup)..]);
+        var off = await MeasureAsync(split, decisions: false, modelDirectory, clock, cancellationToken).ConfigureAwait(false);
+        var on = await MeasureAsync(split, decisions: true, modelDirectory, clock, cancellationToken).ConfigureAwait(false);
+        return new DecisionBenchResult(split.Item2.Length, off.Accepted, off.Seconds, on.Seconds, on.Decided, on.High, on.ModelVersion, off.Collections, on.Collections)
+        {
+            WarmupTransactions = split.Item1.Length,
+        };
     }
 
-    private static async Task<(long Accepted, double Seconds, long Decided, long High, string ModelVersion)> MeasureAsync(
-        Transaction[] stream, bool decisions, string? modelDirectory, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<(long Accepted, double Seconds, long Decided, long High, string ModelVersion, GcCollections Collections)> MeasureAsync(
+        (Transaction[] Warmup, Transaction[] Measured) stream, bool decisions, string? modelDirectory, TimeProvider clock, CancellationToken cancellationToken)
     {
         var directory = Directory.CreateTempSubdirectory("amlfs-bench-decisions-");
         try
@@ -49,28 +61,41 @@ internal static class DecisionBench
                 high += batch.Count(d => d.Level == Scoring.RiskLevel.High);
                 version = batch[^1].ModelVersion;
             });
-            long accepted = 0;
+            var warm = await PostAsync(ingest, stream.Warmup, decisions ? decider : null, 0, cancellationToken).ConfigureAwait(false);
+            var (warmDecided, warmHigh) = (decider.Decided, high);
+            var collections = GcCollections.Now();
             var started = Stopwatch.GetTimestamp();
-            foreach (var batch in stream.Chunk(BatchSize))
-            {
-                var outcome = await ingest.IngestAsync(batch).ConfigureAwait(false);
-                accepted += outcome.Statuses?.Count(s => s == Engine.IngestStatus.Accepted) ?? 0;
-            }
-
-            if (decisions)
-            {
-                while (decider.LastDecided < accepted)
-                    await Task.Delay(1, cancellationToken).ConfigureAwait(false);
-            }
-
+            var accepted = await PostAsync(ingest, stream.Measured, decisions ? decider : null, warm, cancellationToken).ConfigureAwait(false);
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            collections = GcCollections.Now() - collections;
+            var decided = decider.Decided - warmDecided;
             await app.StopAsync(cancellationToken).ConfigureAwait(false);
-            return (accepted, seconds, decider.Decided, high, version);
+            return (accepted, seconds, decided, high - warmHigh, version, collections);
         }
         finally
         {
             directory.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Posts <paramref name="transactions"/> in batches and, with a <paramref name="decider"/>, waits until the last
+    /// accepted one is decided (log sequences count every transaction accepted, <paramref name="acceptedBefore"/> of
+    /// them earlier); returns the transactions accepted.
+    /// </summary>
+    private static async Task<long> PostAsync(
+        IIngestService ingest, Transaction[] transactions, DecisionStream? decider, long acceptedBefore, CancellationToken cancellationToken)
+    {
+        long accepted = 0;
+        foreach (var batch in transactions.Chunk(BatchSize))
+        {
+            var outcome = await ingest.IngestAsync(batch).ConfigureAwait(false);
+            accepted += outcome.Statuses?.Count(s => s == Engine.IngestStatus.Accepted) ?? 0;
+        }
+
+        while (decider is not null && decider.LastDecided < acceptedBefore + accepted)
+            await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+        return accepted;
     }
 
     private static void CopyDirectory(string from, string to)

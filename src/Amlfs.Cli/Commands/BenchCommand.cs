@@ -177,9 +177,14 @@ internal static class BenchCommand
         {
             Description = "A data directory whose models/ folder (its active model) decides; by default the rules model decides",
         };
+        var warmupDays = new Option<int>("--warmup-days")
+        {
+            Description = "Days at the start of the history posted (and decided) before the clock starts, so that it measures the steady state",
+            DefaultValueFactory = _ => 1,
+        };
         var command = new Command("decisions", "Ingest a generated stream into an embedded server with streaming decisions off, then on: transactions per second ingested, and scored and logged")
         {
-            customers, merchants, days, seed, models,
+            customers, merchants, days, seed, models, warmupDays,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -192,6 +197,8 @@ internal static class BenchCommand
                 Start = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-parse.GetValue(days) - 1),
             };
             var problems = options.Validate();
+            if (parse.GetValue(warmupDays) < 0 || parse.GetValue(warmupDays) >= options.Days)
+                problems = [.. problems, $"--warmup-days must be at least 0 and less than --days ({options.Days}), got {parse.GetValue(warmupDays)}"];
             var modelsFolder = parse.GetValue(models) is { } root ? Path.Combine(root, "models") : null;
             if (modelsFolder is not null && !Directory.Exists(modelsFolder))
                 problems = [.. problems, $"--models: {modelsFolder} does not exist"];
@@ -203,25 +210,32 @@ internal static class BenchCommand
             }
 
             var console = environment.Console;
-            console.MarkupLine(CultureInfo.InvariantCulture, "[bold]bench decisions[/]: {0:N0} customers, {1} days, {2} cores; decisions off, then on",
-                options.Customers, options.Days, Environment.ProcessorCount);
-            var result = await DecisionBench.RunAsync(options, modelsFolder, environment.Clock, cancellationToken);
+            console.MarkupLine(CultureInfo.InvariantCulture,
+                "[bold]bench decisions[/]: {0:N0} customers, {1} days, {2} cores; decisions off, then on; the clock starts after day {3}",
+                options.Customers, options.Days, Environment.ProcessorCount, parse.GetValue(warmupDays));
+            var result = await DecisionBench.RunAsync(options, parse.GetValue(warmupDays), modelsFolder, environment.Clock, cancellationToken);
             var table = new Table().AddColumns("measure", "value", "budget");
-            table.AddRow("transactions accepted", result.Accepted.ToString("N0", CultureInfo.InvariantCulture), "");
+            table.AddRow("transactions before the clock (warm-up)", result.WarmupTransactions.ToString("N0", CultureInfo.InvariantCulture), "");
+            table.AddRow("transactions accepted while measured", result.Accepted.ToString("N0", CultureInfo.InvariantCulture), "");
             table.AddRow("ingest, decisions off", $"{result.IngestPerSecondOff:N0} transactions/s ({result.SecondsOff:N2} s)", "");
             table.AddRow("ingest, every transaction scored and logged", $"{result.ScoredPerSecondOn:N0} transactions/s ({result.SecondsOn:N2} s)", ">= 100,000 transactions/s");
             table.AddRow("decisions (HIGH, explained)", $"{result.Decided:N0} ({result.High:N0})", "");
+            table.AddRow("collections gen0 / gen1 / gen2, decisions off", result.CollectionsOff.ToString(), "");
+            table.AddRow("collections gen0 / gen1 / gen2, decisions on", result.CollectionsOn.ToString(), "");
             table.AddRow("model", Markup.Escape(result.ModelVersion), "");
             console.Write(table);
             await environment.Output.WriteLineAsync(JsonSerializer.Serialize(new Dictionary<string, object>
             {
                 ["bench"] = "decisions",
                 ["transactions"] = result.Accepted,
+                ["warmup_transactions"] = result.WarmupTransactions,
                 ["ingest_per_sec_decisions_off"] = Math.Round(result.IngestPerSecondOff),
                 ["scored_per_sec_decisions_on"] = Math.Round(result.ScoredPerSecondOn),
                 ["decisions"] = result.Decided,
                 ["high"] = result.High,
                 ["model_version"] = result.ModelVersion,
+                ["gc_pause_ms_decisions_off"] = Math.Round(result.CollectionsOff.Paused.TotalMilliseconds),
+                ["gc_pause_ms_decisions_on"] = Math.Round(result.CollectionsOn.Paused.TotalMilliseconds),
             }));
             return 0;
         });
