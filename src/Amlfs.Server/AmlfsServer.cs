@@ -2,6 +2,7 @@ using Amlfs.Server.Alerting;
 using Amlfs.Server.Api;
 using Amlfs.Server.Dashboard;
 using Amlfs.Server.Hosting;
+using Amlfs.Server.Security;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,7 @@ public static class AmlfsServer
         builder.Services.AddAmlfsAlerts(settings, clock ?? TimeProvider.System);
         builder.Services.AddAmlfsRuntime(settings, clock ?? TimeProvider.System);
         builder.Services.AddAmlfsApi();
+        builder.Services.AddAmlfsAuth(settings.Auth);
         builder.Services.AddDashboard();
 
         var app = builder.Build();

@@ -46,14 +46,15 @@ public sealed class RunningServer : IAsyncDisposable
     public IDisposable PauseIngest() => Runtime.Pipeline.Pause();
 
     /// <summary>Starts a server; <paramref name="configure"/> adjusts the settings (port and data directory are set).</summary>
-    public static async Task<RunningServer> StartAsync(TimeProvider? clock = null, string? dataDirectory = null, Func<ServerSettings, ServerSettings>? configure = null)
+    public static async Task<RunningServer> StartAsync(
+        TimeProvider? clock = null, string? dataDirectory = null, Func<ServerSettings, ServerSettings>? configure = null, Action<ILoggingBuilder>? logging = null)
     {
         var owned = dataDirectory is null ? new TempDirectory() : null;
         var directory = dataDirectory ?? owned!.Path;
         var settings = new ServerSettings { Port = 0, DataDirectory = directory, LogLevel = LogLevel.Warning, ShardCount = 2 };
         if (configure is not null)
             settings = configure(settings);
-        var app = AmlfsServer.Build(settings, clock);
+        var app = AmlfsServer.Build(settings, clock, logging);
         await app.StartAsync();
         return new RunningServer(app, owned, directory);
     }

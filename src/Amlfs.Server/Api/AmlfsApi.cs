@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Amlfs.Server.Contracts;
+using Amlfs.Server.Security;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Amlfs.Server.Api;
@@ -37,7 +38,9 @@ internal static class AmlfsApi
     {
         app.UseProblemsAndRequestMetrics();
         app.UseStatusCodePages();
-        app.MapOpenApi(OpenApiPath);
+        var settings = app.Services.GetRequiredService<Security.AuthSettings>();
+        app.UseAmlfsAuth(settings);
+        app.MapOpenApi(OpenApiPath).AllowAnonymous();
         app.UseSwaggerUI(o =>
         {
             o.RoutePrefix = "docs";
@@ -48,6 +51,7 @@ internal static class AmlfsApi
         app.MapPredictApi();
         app.MapFeaturesApi();
         app.MapOperationsApi();
+        app.MapAuthApi(settings);
         return app;
     }
 }

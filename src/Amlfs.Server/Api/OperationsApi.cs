@@ -10,12 +10,14 @@ internal static class OperationsApi
     public static void MapOperationsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health", Health)
+            .AllowAnonymous()
             .WithName("Health")
             .WithTags("Operations")
             .WithSummary("Status of the engine, the store, the producer and the model (a replica: the online store and the model): 200 when none is unhealthy, else 503")
             .Produces<HealthResponse>()
             .Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/metrics", Metrics)
+            .RequireAuthorization(Security.AmlfsPolicies.Metrics)
             .WithName("Metrics")
             .WithTags("Operations")
             .WithSummary("Prometheus metrics: request latency per route, ingest counters by outcome, queue depth, engine lag, scoring, graph searches, served feature data quality, process and runtime figures; a replica's online store reads and errors");

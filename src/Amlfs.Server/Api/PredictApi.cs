@@ -15,6 +15,7 @@ internal static class PredictApi
     public static void MapPredictApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/predict", Predict)
+            .RequireAuthorization(Security.AmlfsPolicies.Score)
             .WithName("Predict")
             .WithTags("Scoring")
             .WithSummary("Score one transaction")
@@ -25,6 +26,7 @@ internal static class PredictApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapPost("/batch-predict", BatchPredict)
+            .RequireAuthorization(Security.AmlfsPolicies.Score)
             .WithName("BatchPredict")
             .WithTags("Scoring")
             .WithSummary("Score many transactions, one response each, in order")

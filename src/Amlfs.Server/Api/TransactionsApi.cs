@@ -11,6 +11,7 @@ internal static class TransactionsApi
     public static void MapTransactionsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/transactions", Ingest)
+            .RequireAuthorization(Security.AmlfsPolicies.Ingest)
             .WithName("IngestTransactions")
             .WithTags("Ingest")
             .WithSummary("Ingest one transaction or an array of them")

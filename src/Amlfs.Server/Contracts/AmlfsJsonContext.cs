@@ -22,6 +22,7 @@ namespace Amlfs.Server.Contracts;
 [JsonSerializable(typeof(FeaturesResponse))]
 [JsonSerializable(typeof(RegistryResponse))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(SignedInResponse))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 public sealed partial class AmlfsJsonContext : JsonSerializerContext;

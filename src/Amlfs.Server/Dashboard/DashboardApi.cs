@@ -18,11 +18,12 @@ internal static class DashboardApi
 {
     public static void MapDashboardApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", Page).ExcludeFromDescription();
-        app.MapGet("/dashboard", Page).ExcludeFromDescription();
-        app.MapGet("/dashboard/assets/{**path}", Asset).ExcludeFromDescription();
+        // The page and its assets hold no data: they load for anyone, and the page signs in before it reads the API.
+        app.MapGet("/", Page).ExcludeFromDescription().AllowAnonymous();
+        app.MapGet("/dashboard", Page).ExcludeFromDescription().AllowAnonymous();
+        app.MapGet("/dashboard/assets/{**path}", Asset).ExcludeFromDescription().AllowAnonymous();
 
-        var api = app.MapGroup("/dashboard/api").WithTags("Dashboard");
+        var api = app.MapGroup("/dashboard/api").WithTags("Dashboard").RequireAuthorization(Security.AmlfsPolicies.Analyst);
         api.MapGet("/info", Info).WithName("DashboardInfo").WithSummary("The process's mode, model, definitions and what the dashboard keeps");
         api.MapGet("/overview", Overview).WithName("DashboardOverview")
             .WithSummary("The overview's history, one point per second (or per step of several seconds beyond 30 minutes), as columns: ?seconds=3600, at most 21600");

@@ -93,6 +93,9 @@ public sealed record ServerSettings
     /// </summary>
     public IDecisionSource? DecisionSource { get; init; }
 
+    /// <summary>Who may call the API (keys, roles, rate limits); by default no key is checked.</summary>
+    public Security.AuthSettings Auth { get; init; } = new();
+
     /// <summary>Each problem with these settings, naming the setting; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -123,6 +126,7 @@ public sealed record ServerSettings
             errors.Add("log-features: not supported by a replica (--online-store), which keeps no files; log features on the embedded server");
         if (OnlineStore is null && DecisionSource is not null)
             errors.Add($"decisions: only a replica (--online-store) reads decisions from {DecisionSource.Name}; the embedded server takes its own");
+        errors.AddRange(Auth.Problems());
         return errors;
     }
 }
