@@ -9,11 +9,14 @@ using Amlfs.OnlineStore;
 using Amlfs.Redis;
 using Amlfs.Registry;
 using Amlfs.Scoring;
+using Amlfs.Security;
 using Amlfs.Server;
 using Amlfs.Server.Decisions;
 using Amlfs.Server.Hosting;
+using Amlfs.Server.Security;
 using Amlfs.Storage;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -98,6 +101,22 @@ internal static class ServeCommand
             DefaultValueFactory = _ => 2,
         };
 
+        var auth = new Option<string>("--auth")
+        {
+            Description = "on: every route but /health needs an API key of its role (amlfs keys create); off: the API is open to anyone who reaches the port",
+            DefaultValueFactory = _ => "off",
+            HelpName = "on|off",
+        };
+        auth.AcceptOnlyFromAmong("on", "off");
+        var keysFile = KeysCommand.KeysFileOption();
+        var metricsAuth = new Option<bool>("--metrics-auth") { Description = "With --auth on, /metrics needs a key too (of any role)" };
+        var rateLimits = new Option<string[]>("--rate-limit")
+        {
+            Description = "Requests per second a key of a role may make, as ROLE=N (repeatable); defaults: ingest=2000, score=50000, analyst=200, admin unlimited",
+            HelpName = "ROLE=N",
+            AllowMultipleArgumentsPerToken = false,
+        };
+
         var command = up
             ? new Command("up", "Run the whole system on this machine: engine, durable store, HTTP API, docs and a synthetic producer")
             : new Command("serve", "Run the engine, the durable store and the HTTP API, without a producer");
@@ -109,6 +128,10 @@ internal static class ServeCommand
         command.Options.Add(riskModel);
         command.Options.Add(alerts);
         command.Options.Add(logFeatures);
+        command.Options.Add(auth);
+        command.Options.Add(keysFile);
+        command.Options.Add(metricsAuth);
+        command.Options.Add(rateLimits);
         if (up)
         {
             command.Options.Add(rate);
@@ -196,11 +219,39 @@ internal static class ServeCommand
                 }
             }
 
+            var limits = new Dictionary<ApiRole, int>(AuthSettings.DefaultRateLimits);
+            foreach (var limit in parse.GetValue(rateLimits) ?? [])
+            {
+                var parts = limit.Split('=', 2);
+                if (parts.Length != 2 || ApiRoles.Parse(parts[0]) is not { } limited
+                    || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var perSecond) || perSecond < 1)
+                {
+                    await environment.Error.WriteLineAsync($"error: --rate-limit '{limit}' is not ROLE=N with a role among {ApiRoles.List} and N at least 1");
+                    return 1;
+                }
+
+                limits[limited] = perSecond;
+            }
+
+            var dataDir = environment.Resolve(parse.GetValue(dataDirectory)!);
+            var authOn = parse.GetValue(auth) == "on";
+            if (!authOn && (parse.GetValue(keysFile) is not null || parse.GetValue(metricsAuth)))
+            {
+                await environment.Error.WriteLineAsync("error: --keys-file and --metrics-auth take effect with --auth on");
+                return 1;
+            }
+
             var settings = new ServerSettings
             {
+                Auth = new AuthSettings
+                {
+                    KeysFile = !authOn ? null : parse.GetValue(keysFile) is { } keysPath ? environment.Resolve(keysPath) : ApiKeyStore.FileOf(dataDir),
+                    MetricsNeedKey = parse.GetValue(metricsAuth),
+                    RateLimits = limits,
+                },
                 Host = parse.GetValue(host) ?? variables.GetValueOrDefault("API_HOST") ?? "127.0.0.1",
                 Port = parse.GetValue(port) ?? envPort ?? 8000,
-                DataDirectory = environment.Resolve(parse.GetValue(dataDirectory)!),
+                DataDirectory = dataDir,
                 LogLevel = level,
                 FlushPolicy = Enum.Parse<WalFlushPolicy>(parse.GetValue(flush)!, ignoreCase: true),
                 RiskModelFile = (parse.GetValue(riskModel) ?? variables.GetValueOrDefault("AMLFS_MODEL_FILE")) is { } file ? environment.Resolve(file) : null,
@@ -328,6 +379,17 @@ internal static class ServeCommand
                 await output.WriteLineAsync(settings.DecisionSource is { } decisions
                     ? $"  Decisions the workers', from {decisions.Name}"
                     : "  Decisions none shown: give --kafka to show the workers' decisions on the dashboard");
+            }
+
+            if (settings.Auth.KeysFile is { } keys)
+            {
+                var count = app.Services.GetRequiredService<ApiKeyRing>().ActiveCount;
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"  Keys      {count} from {keys}{(count == 0 ? ": none yet, so every route but /health answers 401 (amlfs keys create --role admin --name NAME)" : "")}"));
+            }
+            else
+            {
+                await output.WriteLineAsync("  WARNING   --auth off: the API is open to anyone who reaches the port; --auth on checks API keys (amlfs keys create)");
             }
 
             await output.WriteLineAsync("Press Ctrl+C to stop.");

@@ -1,0 +1,59 @@
+using Amlfs.Security;
+
+namespace Amlfs.Cli.Tests.Commands;
+
+public sealed class KeysCommandTests
+{
+    [Fact]
+    public void Create_prints_the_key_once_list_shows_everything_but_it_and_revoke_ends_it()
+    {
+        using var cli = new CliHarness();
+
+        var created = cli.Run("keys", "create", "--role", "analyst", "--name", "ana", "--data-dir", "data");
+        var key = Assert.Single(created.OutputLines).Trim();
+        var listed = cli.Run("keys", "list", "--data-dir", "data");
+        var revoked = cli.Run("keys", "revoke", "ana", "--data-dir", "data");
+        var again = cli.Run("keys", "revoke", "ana", "--data-dir", "data");
+
+        Assert.Equal(0, created.ExitCode);
+        Assert.StartsWith(ApiKeyStore.Prefix, key, StringComparison.Ordinal);
+        Assert.Contains("shown once", created.Error, StringComparison.Ordinal);
+        Assert.Equal(0, listed.ExitCode);
+        Assert.Contains("ana", listed.Output, StringComparison.Ordinal);
+        Assert.Contains("analyst", listed.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(key[(ApiKeyStore.Prefix.Length + 13)..], listed.Output, StringComparison.Ordinal);
+        Assert.Equal(0, revoked.ExitCode);
+        Assert.Contains("revoked key", revoked.Output, StringComparison.Ordinal);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("no key that works", again.Error, StringComparison.Ordinal);
+        Assert.NotNull(Assert.Single(new ApiKeyStore(ApiKeyStore.FileOf(cli.PathOf("data"))).List()).RevokedAt);
+    }
+
+    [Fact]
+    public void A_bad_role_or_name_is_named()
+    {
+        using var cli = new CliHarness();
+
+        var role = cli.Run("keys", "create", "--role", "root", "--name", "x", "--data-dir", "data");
+        var name = cli.Run("keys", "create", "--role", "admin", "--name", "a b", "--data-dir", "data");
+
+        Assert.Equal(1, role.ExitCode);
+        Assert.Contains("--role: 'root' is not one of ingest, score, analyst, admin", role.Error, StringComparison.Ordinal);
+        Assert.Equal(1, name.ExitCode);
+        Assert.Contains("a key's name is 1 to 64 letters", name.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Serve_refuses_key_options_without_auth_on_and_a_malformed_rate_limit()
+    {
+        using var cli = new CliHarness();
+
+        var keysOff = cli.Run("serve", "--keys-file", "k.json", "--data-dir", "data", "--port", "0");
+        var badLimit = cli.Run("serve", "--auth", "on", "--rate-limit", "score=fast", "--data-dir", "data", "--port", "0");
+
+        Assert.Equal(1, keysOff.ExitCode);
+        Assert.Contains("take effect with --auth on", keysOff.Error, StringComparison.Ordinal);
+        Assert.Equal(1, badLimit.ExitCode);
+        Assert.Contains("--rate-limit 'score=fast' is not ROLE=N", badLimit.Error, StringComparison.Ordinal);
+    }
+}
