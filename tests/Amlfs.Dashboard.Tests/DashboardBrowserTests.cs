@@ -207,6 +207,45 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture, ITestOutputHel
         Saved(await BrowserFixture.ScreenshotAsync(page, "alerts-pt-BR"));
     }
 
+    [ChromiumFact]
+    public async Task A_server_that_checks_keys_opens_on_a_sign_in_form_that_refuses_a_bad_key_and_signs_an_analyst_in_and_out()
+    {
+        using var directory = new TempDirectory();
+        var store = new Amlfs.Security.ApiKeyStore(Amlfs.Security.ApiKeyStore.FileOf(directory.Path));
+        var analyst = store.Create("ana", Amlfs.Security.ApiRole.Analyst).Key;
+        var feeder = store.Create("feeder", Amlfs.Security.ApiRole.Ingest).Key;
+        await using var keyed = await RunningServer.StartAsync(dataDirectory: directory.Path,
+            configure: s => s with { Auth = new Amlfs.Server.Security.AuthSettings { KeysFile = store.File } });
+        await using var context = await fixture.NewContextAsync(address: keyed.Address);
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/#/alerts");
+        await WaitReadyAsync(page, "sign-in");
+        await page.FillAsync("#sign-in-key", analyst[..^3] + "xyz");
+        await page.ClickAsync("#sign-in button[type=submit]");
+        await Assertions.Expect(page.Locator("#sign-in-error")).ToContainTextAsync("not valid", new() { Timeout = Patience });
+        Saved(await BrowserFixture.ScreenshotAsync(page, "sign-in"));
+
+        // A key of another role signs in, and is told the dashboard is not for it.
+        await page.FillAsync("#sign-in-key", feeder);
+        await page.ClickAsync("#sign-in button[type=submit]");
+        await Assertions.Expect(page.Locator("#sign-in-error")).ToContainTextAsync("ingest", new() { Timeout = Patience });
+        await page.ClickAsync("#sign-out");
+        await WaitReadyAsync(page, "sign-in");
+
+        await page.FillAsync("#sign-in-key", analyst);
+        await page.ClickAsync("#sign-in button[type=submit]");
+        await WaitReadyAsync(page, "alerts");
+        await Assertions.Expect(page.Locator("#who-name")).ToHaveTextAsync("ana");
+        var cookies = await context.CookiesAsync();
+        Assert.True(cookies.Single(c => c.Name == "amlfs_session").HttpOnly);
+        Assert.DoesNotContain(cookies, c => c.Value.Contains(analyst, StringComparison.Ordinal));
+        Saved(await BrowserFixture.ScreenshotAsync(page, "signed-in"));
+
+        await page.ClickAsync("#sign-out");
+        await WaitReadyAsync(page, "sign-in");
+    }
+
     private static async Task WaitReadyAsync(IPage page, string name) =>
         await Assertions.Expect(page.Locator($"main#page[data-page='{name}'][data-ready='true']")).ToBeAttachedAsync(new() { Timeout = Patience });
 

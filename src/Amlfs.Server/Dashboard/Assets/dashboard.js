@@ -687,9 +687,93 @@
     if (state.page === page) main.dataset.ready = 'true';
   }
 
+  // ---- sign-in ----------------------------------------------------------------------------------------------------
+
+  // The token a state-changing request echoes in X-CSRF-Token: the session's, from the cookie the sign-in set.
+  function csrfToken() {
+    const match = document.cookie.split('; ').find(c => c.startsWith('amlfs_csrf='));
+    return match ? decodeURIComponent(match.slice('amlfs_csrf='.length)) : '';
+  }
+
+  async function postJson(path, body) {
+    const response = await fetch(path, {
+      method: 'POST',
+      headers: { 'Accept': 'application/json', 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken() },
+      body: JSON.stringify(body),
+    });
+    const parsed = await response.json().catch(() => null);
+    if (!response.ok) {
+      const error = new Error(parsed && (parsed.detail || parsed.title) || response.statusText);
+      error.status = response.status;
+      throw error;
+    }
+    return parsed;
+  }
+
+  // Who is signed in; null (and the sign-in form) when nobody is. A server without keys (--auth off) needs none.
+  async function signedIn() {
+    try {
+      return await getJson('/auth/me');
+    } catch (e) {
+      if (e.status === 401) return null;
+      throw e;
+    }
+  }
+
+  function signInPage(reason) {
+    const input = h('input', { id: 'sign-in-key', type: 'password', autocomplete: 'off', spellcheck: 'false', placeholder: 'amlfs_…' });
+    const message = h('p', { id: 'sign-in-error', class: 'note error', hidden: !reason }, reason || '');
+    const form = h('form', {
+      id: 'sign-in', class: 'card',
+      onsubmit: async e => {
+        e.preventDefault();
+        message.hidden = true;
+        try {
+          await postJson('/auth/sign-in', { key: input.value.trim() });
+          window.location.reload();
+        } catch (err) {
+          message.textContent = t('signIn.failed') + ' ' + (err.message || '');
+          message.hidden = false;
+        }
+      },
+    },
+    h('h2', { 'data-i18n': 'signIn.title' }, t('signIn.title')),
+    h('p', { 'data-i18n': 'signIn.help' }, t('signIn.help')),
+    h('label', {}, h('span', { 'data-i18n': 'signIn.key' }, t('signIn.key')), input),
+    h('button', { type: 'submit', 'data-i18n': 'signIn.submit' }, t('signIn.submit')),
+    message);
+    const main = document.getElementById('page');
+    main.replaceChildren(form);
+    main.dataset.page = 'sign-in';
+    main.dataset.ready = 'true';
+    document.getElementById('live').dataset.state = 'closed';
+  }
+
+  function showWho(me) {
+    const who = document.getElementById('who');
+    if (!who || !me || me.auth_off) return;
+    who.hidden = false;
+    who.replaceChildren(
+      h('span', { id: 'who-name', title: me.role }, me.name),
+      h('button', {
+        id: 'sign-out', type: 'button', 'data-i18n': 'signIn.out',
+        onclick: async () => { await postJson('/auth/sign-out', {}).catch(() => null); window.location.reload(); },
+      }, t('signIn.out')));
+  }
+
   async function start() {
     applyStatic();
     document.getElementById('lang').addEventListener('change', e => setLanguage(e.target.value));
+    const me = await signedIn().catch(() => null);
+    if (!me) {
+      signInPage();
+      return;
+    }
+    showWho(me);
+    if (me.auth_off === false && !['analyst', 'admin'].includes(me.role)) {
+      signInPage(t('signIn.role', { name: me.name, role: me.role }));
+      return;
+    }
     try {
       state.info = await getJson('/dashboard/api/info');
       if (!state.info.decides) {

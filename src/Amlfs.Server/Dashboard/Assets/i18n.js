@@ -3,6 +3,13 @@
 window.AMLFS_I18N = {
   en: {
     'title': 'amlfs dashboard',
+    'signIn.title': 'Sign in',
+    'signIn.help': 'This server checks API keys. Sign in with a key of role analyst or admin (amlfs keys create --role analyst --name NAME).',
+    'signIn.key': 'API key',
+    'signIn.submit': 'Sign in',
+    'signIn.failed': 'Sign-in failed:',
+    'signIn.out': 'Sign out',
+    'signIn.role': 'The key \u2018{name}\u2019 has the role {role}; the dashboard needs analyst or admin.',
     'nav.overview': 'Overview', 'nav.alerts': 'Alerts', 'nav.entity': 'Entity', 'nav.model': 'Model',
     'lang.label': 'Language',
     'footer.assets': 'Served by this process; charts by uPlot (MIT).', 'footer.api': 'API docs', 'footer.licence': 'uPlot licence',
@@ -81,6 +88,13 @@ window.AMLFS_I18N = {
   },
   'pt-BR': {
     'title': 'Painel do amlfs',
+    'signIn.title': 'Entrar',
+    'signIn.help': 'Este servidor verifica chaves de API. Entre com uma chave de papel analyst ou admin (amlfs keys create --role analyst --name NOME).',
+    'signIn.key': 'Chave de API',
+    'signIn.submit': 'Entrar',
+    'signIn.failed': 'Falha ao entrar:',
+    'signIn.out': 'Sair',
+    'signIn.role': 'A chave \u2018{name}\u2019 tem o papel {role}; o painel exige analyst ou admin.',
     'nav.overview': 'Visão geral', 'nav.alerts': 'Alertas', 'nav.entity': 'Entidade', 'nav.model': 'Modelo',
     'lang.label': 'Idioma',
     'footer.assets': 'Servido por este processo; gráficos com uPlot (MIT).', 'footer.api': 'Documentação da API', 'footer.licence': 'Licença do uPlot',
