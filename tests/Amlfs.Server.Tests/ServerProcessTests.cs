@@ -127,6 +127,44 @@ public sealed class ServerProcessTests : IDisposable
         Assert.Equal(0, await up.InterruptAsync());
     }
 
+    [Fact]
+    public async Task Up_with_keys_makes_an_admin_key_on_its_first_start_and_prints_its_sign_in_link_once()
+    {
+        var data = _directory.File("data");
+        string link;
+        using (var first = await AmlfsProcess.StartCommandAsync("up", data, "--auth", "on", "--no-producer"))
+        {
+            await first.WaitForOutputAsync("Press Ctrl+C", TimeSpan.FromSeconds(20));
+            link = System.Text.RegularExpressions.Regex.Match(first.Output, @"Sign in\s+(\S+/auth/sign-in\?key=(\S+))").Groups[1].Value;
+            Assert.NotEqual("", link);
+            var cookies = new System.Net.CookieContainer();
+            using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false });
+            using var signIn = await browser.GetAsync(new Uri(link));
+            Assert.Equal(System.Net.HttpStatusCode.Redirect, signIn.StatusCode);
+            using var me = JsonDocument.Parse(await browser.GetStringAsync(new Uri(first.Address, "/auth/me")));
+            Assert.Equal("admin", me.RootElement.GetProperty("role").GetString());
+            using var anonymous = new HttpClient { BaseAddress = first.Address };
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri("/dashboard/api/info", UriKind.Relative))).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await anonymous.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode);
+            Assert.Equal(0, await first.InterruptAsync());
+        }
+
+        using var second = await AmlfsProcess.StartCommandAsync("up", data, "--auth", "on", "--no-producer");
+        await second.WaitForOutputAsync("Press Ctrl+C", TimeSpan.FromSeconds(20));
+        Assert.DoesNotContain("Sign in", second.Output, StringComparison.Ordinal);
+        Assert.Contains("Keys      1 from", second.Output, StringComparison.Ordinal);
+        Assert.Single(new Amlfs.Security.ApiKeyStore(Amlfs.Security.ApiKeyStore.FileOf(data)).List());
+        Assert.Equal(0, await second.InterruptAsync());
+    }
+
+    [Fact]
+    public async Task Serve_without_keys_warns_that_the_API_is_open()
+    {
+        using var server = await AmlfsProcess.StartAsync(_directory.File("data"));
+        await server.WaitForOutputAsync("WARNING   --auth off: the API is open", TimeSpan.FromSeconds(20));
+        Assert.Equal(0, await server.InterruptAsync());
+    }
+
     private static async Task SendUntilStopped(HttpClient client, int sender, ConcurrentDictionary<string, Sent> attempted, ConcurrentDictionary<string, Sent> acknowledged, CancellationToken stop)
     {
         var random = new Random(sender);

@@ -264,7 +264,7 @@ internal static class ServeCommand
             if (up && parse.GetValue(distributed))
                 return await DistributedUp.RunAsync(environment, settings, parse.GetValue(workers), cancellationToken);
             if (storeOptions is null)
-                return await RunAsync(environment, settings, cancellationToken);
+                return await RunAsync(environment, settings, cancellationToken, firstKey: up);
             return await RunReplicaAsync(environment, settings, storeOptions, cancellationToken);
         });
         return command;
@@ -325,8 +325,30 @@ internal static class ServeCommand
         }
     }
 
-    private static async Task<int> RunAsync(CliEnvironment environment, ServerSettings settings, CancellationToken cancellationToken, bool storeUnavailable = false)
+    /// <summary>
+    /// Runs a server until stopped. With <paramref name="firstKey"/> (<c>amlfs up</c>) and keys checked, a key file
+    /// without any key gets an admin key, whose sign-in link the banner prints this once: the two-command start stays
+    /// two commands.
+    /// </summary>
+    private static async Task<int> RunAsync(
+        CliEnvironment environment, ServerSettings settings, CancellationToken cancellationToken, bool storeUnavailable = false, bool firstKey = false)
     {
+        CreatedApiKey? created = null;
+        if (firstKey && settings.Auth.KeysFile is { } keysFile)
+        {
+            try
+            {
+                var store = new ApiKeyStore(keysFile, environment.Clock);
+                if (store.List().Count == 0)
+                    created = store.Create("admin", ApiRole.Admin);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                await environment.Error.WriteLineAsync($"error: the key file: {e.Message}");
+                return 1;
+            }
+        }
+
         WebApplication app;
         try
         {
@@ -381,7 +403,12 @@ internal static class ServeCommand
                     : "  Decisions none shown: give --kafka to show the workers' decisions on the dashboard");
             }
 
-            if (settings.Auth.KeysFile is { } keys)
+            if (created is not null)
+            {
+                await output.WriteLineAsync($"  Sign in   {address}/auth/sign-in?key={created.Key}");
+                await output.WriteLineAsync($"            an admin key made for this first start and shown this once (amlfs keys list --data-dir {settings.DataDirectory})");
+            }
+            else if (settings.Auth.KeysFile is { } keys)
             {
                 var count = app.Services.GetRequiredService<ApiKeyRing>().ActiveCount;
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
