@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Amlfs.Server.Cases;
 using Amlfs.Server.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -48,6 +49,9 @@ internal static class AmlfsApi
         app.MapPredictApi();
         app.MapFeaturesApi();
         app.MapOperationsApi();
+        // An embedded server keeps cases; a replica, which runs no alert rules, has none to serve.
+        if (app.Services.GetService<CaseService>() is not null)
+            app.MapCasesApi();
         return app;
     }
 }

@@ -22,6 +22,11 @@ namespace Amlfs.Server.Contracts;
 [JsonSerializable(typeof(FeaturesResponse))]
 [JsonSerializable(typeof(RegistryResponse))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(CaseResponse))]
+[JsonSerializable(typeof(CaseListResponse))]
+[JsonSerializable(typeof(CaseTransitionRequest))]
+[JsonSerializable(typeof(CaseNoteRequest))]
+[JsonSerializable(typeof(CaseAssignmentRequest))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 public sealed partial class AmlfsJsonContext : JsonSerializerContext;
