@@ -145,6 +145,27 @@ public sealed class CasesApiTests
         Assert.True(after.Labels[Array.IndexOf(after.TransactionIds, alertId)]);
     }
 
+    [Fact]
+    public async Task An_alert_the_outbox_kept_but_no_case_took_is_filed_at_the_next_start()
+    {
+        using var dir = new TempDirectory();
+        string alertId;
+        await using (var server = await RunningServer.StartAsync(dataDirectory: dir.Path, configure: s => s with { AlertRules = Rules }))
+        {
+            (var burst, alertId) = SuspiciousBurst.For("CUST_LOST", DateTimeOffset.UtcNow);
+            Assert.Equal(200, (await server.PostJsonAsync("/transactions", burst)).Status);
+            await WaitForCaseAsync(server, "CUST_LOST", c => Alerts(c).Any(a => a.GetProperty("transaction_id").GetString() == alertId));
+        }
+
+        // As if the process had stopped after the outbox took the alerts and before the case log did.
+        Directory.Delete(Path.Combine(dir.Path, "cases"), recursive: true);
+
+        await using var restarted = await RunningServer.StartAsync(dataDirectory: dir.Path, configure: s => s with { AlertRules = Rules });
+        var refiled = await WaitForCaseAsync(restarted, "CUST_LOST", c => Alerts(c).Any(a => a.GetProperty("transaction_id").GetString() == alertId));
+        Assert.Equal("open", refiled.GetProperty("status").GetString());
+        Assert.False(Alerts(refiled).First().TryGetProperty("contributions", out _)); // the outbox keeps no explanation
+    }
+
     private static List<JsonElement> Cases((int Status, JsonElement Body) answer)
     {
         Assert.Equal(200, answer.Status);
