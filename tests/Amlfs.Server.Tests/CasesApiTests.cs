@@ -82,7 +82,9 @@ public sealed class CasesApiTests
         // Back to investigating is not a transition from investigating: 409 naming the status and the allowed ones.
         var (conflict, conflictBody) = await server.PostJsonAsync($"/cases/{id}/transitions", """{"to":"investigating"}""");
         Assert.Equal(409, conflict);
-        Assert.Equal(("investigating", "closed"), (conflictBody.GetProperty("status").GetString(), conflictBody.GetProperty("allowed").GetString()));
+        Assert.Equal(409, conflictBody.GetProperty("status").GetInt32());
+        Assert.Equal("investigating", conflictBody.GetProperty("case_status").GetString());
+        Assert.Equal(["closed"], conflictBody.GetProperty("allowed_transitions").EnumerateArray().Select(s => s.GetString()));
         Assert.Contains("may move to closed", conflictBody.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         // Bad input names the field; an unknown case is 404.

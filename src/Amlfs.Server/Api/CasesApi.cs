@@ -163,8 +163,8 @@ internal static class CasesApi
         statusCode: StatusCodes.Status409Conflict, title: "The case does not allow this step",
         extensions: new Dictionary<string, object?>
         {
-            ["status"] = current.Status.Name(),
-            ["allowed"] = string.Join(",", CaseNames.AllowedFrom(current.Status).Select(s => s.Name())),
+            ["case_status"] = current.Status.Name(),
+            ["allowed_transitions"] = CaseNames.AllowedFrom(current.Status).Select(s => s.Name()).ToArray(),
         });
 
     /// <summary>The request's authenticated name, or <see cref="Anonymous"/>.</summary>
