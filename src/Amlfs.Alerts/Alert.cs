@@ -29,6 +29,12 @@ public sealed record Alert
     /// <summary>What the alert is about: a customer or merchant id, a component, a feature, or the system signal.</summary>
     public required string Subject { get; init; }
 
+    /// <summary>
+    /// For an alert of a decision rule, the kind of entity <see cref="Subject"/> is (the customer, or the merchant of a
+    /// per-entity rule that counts merchants); null for a system rule's alert, which is about no entity.
+    /// </summary>
+    public AlertEntity? Entity { get; init; }
+
     /// <summary>One line of English that says what happened.</summary>
     public required string Summary { get; init; }
 

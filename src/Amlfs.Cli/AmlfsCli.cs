@@ -19,6 +19,7 @@ internal static class AmlfsCli
         root.Subcommands.Add(MaterializeCommand.Create(environment));
         root.Subcommands.Add(TrainingSetCommand.Create(environment));
         root.Subcommands.Add(TrainCommand.Create(environment));
+        root.Subcommands.Add(LabelsCommand.Create(environment));
         root.Subcommands.Add(ModelsCommand.Create(environment));
         root.Subcommands.Add(KeysCommand.Create(environment));
         root.Subcommands.Add(EvaluateCommand.Create(environment));

@@ -1,5 +1,6 @@
 using Amlfs.Server.Alerting;
 using Amlfs.Server.Api;
+using Amlfs.Server.Cases;
 using Amlfs.Server.Dashboard;
 using Amlfs.Server.Hosting;
 using Amlfs.Server.Security;
@@ -37,6 +38,8 @@ public static class AmlfsServer
         });
         builder.AddAmlfsHost(settings, logging);
         // Alerts first: hosted services stop in reverse order, so the alerts stop after the decision stream.
+        // Cases before alerts: the alert service files alerts into cases while it stops, so the cases stop after it.
+        builder.Services.AddAmlfsCases(settings, clock ?? TimeProvider.System);
         builder.Services.AddAmlfsAlerts(settings, clock ?? TimeProvider.System);
         builder.Services.AddAmlfsRuntime(settings, clock ?? TimeProvider.System);
         builder.Services.AddAmlfsApi();

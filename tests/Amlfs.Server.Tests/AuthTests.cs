@@ -39,6 +39,11 @@ public sealed class AuthTests
         ("GET", "/dashboard/api/model", "/dashboard/api/model", null, ApiRole.Analyst),
         ("GET", "/dashboard/api/model/report", "/dashboard/api/model/report", null, ApiRole.Analyst),
         ("GET", "/openapi/v1.json", "/openapi/v1.json", null, null),
+        ("GET", "/cases/", "/cases", null, ApiRole.Analyst),
+        ("GET", "/cases/{id}", "/cases/CASE-000001", null, ApiRole.Analyst),
+        ("POST", "/cases/{id}/transitions", "/cases/CASE-000001/transitions", """{"to":"investigating"}""", ApiRole.Analyst),
+        ("POST", "/cases/{id}/notes", "/cases/CASE-000001/notes", """{"text":"looked"}""", ApiRole.Analyst),
+        ("POST", "/cases/{id}/assignment", "/cases/CASE-000001/assignment", """{"assignee":"ana"}""", ApiRole.Analyst),
     ];
 
     /// <summary>The sign-in routes: open to everyone, they answer who the caller is or whether its key signs in (401 when not).</summary>

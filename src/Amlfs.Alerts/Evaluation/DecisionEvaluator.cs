@@ -32,7 +32,7 @@ internal sealed class DecisionEvaluator
             switch (rule.Kind)
             {
                 case AlertRuleKind.HighDecision when d.Level == RiskLevel.High:
-                    candidates.Add(FromDecision(rule, d, d.TransactionId, d.CustomerId) with
+                    candidates.Add(FromDecision(rule, d, d.TransactionId, d.CustomerId, AlertEntity.Customer) with
                     {
                         Summary = Invariant($"HIGH decision for customer {d.CustomerId}: transaction {d.TransactionId}, score {d.Score:0.###}, model {d.ModelVersion}"),
                         Value = d.Score,
@@ -43,7 +43,7 @@ internal sealed class DecisionEvaluator
                     if (_runs[rule.Name].Add(entity, d.EventTimeMs) is { } run)
                     {
                         var noun = rule.Entity == AlertEntity.Customer ? "customer" : "merchant";
-                        candidates.Add(FromDecision(rule, d, Invariant($"{entity}:{run.FirstMs}"), entity) with
+                        candidates.Add(FromDecision(rule, d, Invariant($"{entity}:{run.FirstMs}"), entity, rule.Entity) with
                         {
                             Summary = Invariant($"{run.Count} HIGH decisions of {noun} {entity} within {Durations.Format(rule.Within)} (the latest: transaction {d.TransactionId})"),
                             Value = run.Count,
@@ -55,7 +55,7 @@ internal sealed class DecisionEvaluator
                 case AlertRuleKind.FeatureAbove when d.Level >= rule.MinLevel:
                     if (input.TryGetFeature(rule.Feature!, out var value) && value > rule.Threshold)
                     {
-                        candidates.Add(FromDecision(rule, d, d.TransactionId, d.CustomerId) with
+                        candidates.Add(FromDecision(rule, d, d.TransactionId, d.CustomerId, AlertEntity.Customer) with
                         {
                             Summary = Invariant($"{rule.Feature} = {value:0.####} above {rule.Threshold:0.####} for customer {d.CustomerId}: transaction {d.TransactionId}"),
                             Value = value,
@@ -69,7 +69,7 @@ internal sealed class DecisionEvaluator
         }
     }
 
-    private static Alert FromDecision(AlertRule rule, Decision d, string keyPart, string subject) => new()
+    private static Alert FromDecision(AlertRule rule, Decision d, string keyPart, string subject, AlertEntity entity) => new()
     {
         Sequence = 0,
         Rule = rule.Name,
@@ -77,6 +77,7 @@ internal sealed class DecisionEvaluator
         Level = rule.Level,
         DedupeKey = rule.Name + ":" + keyPart,
         Subject = subject,
+        Entity = entity,
         Summary = "",
         RaisedAtMs = 0,
         TransactionId = d.TransactionId,

@@ -12,7 +12,7 @@ namespace Amlfs.Alerts.Outbox;
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    Converters = [typeof(SnakeCaseEnum<AlertRuleKind>), typeof(SnakeCaseEnum<AlertLevel>), typeof(SnakeCaseEnum<RiskLevel>),
+    Converters = [typeof(SnakeCaseEnum<AlertRuleKind>), typeof(SnakeCaseEnum<AlertLevel>), typeof(SnakeCaseEnum<AlertEntity>), typeof(SnakeCaseEnum<RiskLevel>),
         typeof(SnakeCaseEnum<Queries.DeliveryStatus>)])]
 [JsonSerializable(typeof(Alert))]
 [JsonSerializable(typeof(OutboxOutcome))]

@@ -6,6 +6,7 @@ using Amlfs.DuckDb;
 using Amlfs.Engine;
 using Amlfs.OfflineStore;
 using Amlfs.Parquet;
+using Amlfs.Parquet.Training;
 using Amlfs.Registry;
 using Amlfs.Synthetic;
 using Spectre.Console;
@@ -52,7 +53,7 @@ internal static class TrainingSetBench
         var cpu = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var summary = await TrainingSetProgressBars.BuildAsync(
-            console, root, plan, EngineOptions.From(definition), null, ours, parallelism, cancellationToken).ConfigureAwait(false);
+            console, root, plan, EngineOptions.From(definition), null, TransactionRowSelection.All, ours, parallelism, cancellationToken).ConfigureAwait(false);
         var ourSeconds = clock.Elapsed.TotalSeconds;
         process.Refresh();
         var ourCpu = (process.TotalProcessorTime - cpu).TotalSeconds;

@@ -31,6 +31,9 @@ internal static class TrainingSetCommand
             Description = "Entity type of the label rows",
             DefaultValueFactory = _ => "customer",
         };
+        var labelCutoff = PeriodOption.Create("--label-cutoff",
+            "Only labels known before this instant (a case closed later leaves its transactions unlabelled), as `amlfs train` cuts at the end of its window; "
+            + "every label known now by default; not with --labels");
         var dataDirectory = DataDirectoryOption.Create();
         var parallelism = new Option<int>("--parallelism")
         {
@@ -39,19 +42,25 @@ internal static class TrainingSetCommand
         };
         var command = new Command("training-set", "Build a point-in-time training set from the offline store by replaying the engine")
         {
-            labels, output, entity, dataDirectory, parallelism,
+            labels, output, entity, labelCutoff, dataDirectory, parallelism,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            environment, parse.GetValue(labels), parse.GetValue(output)!, parse.GetValue(entity)!, parse.GetValue(dataDirectory)!,
+            environment, parse.GetValue(labels), parse.GetValue(output)!, parse.GetValue(entity)!, parse.GetValue(labelCutoff), parse.GetValue(dataDirectory)!,
             parse.GetValue(parallelism), cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        CliEnvironment environment, string? labelsFile, string output, string entityName, string dataDirectory, int parallelism,
-        CancellationToken cancellationToken)
+        CliEnvironment environment, string? labelsFile, string output, string entityName, DateTimeOffset? labelCutoff, string dataDirectory,
+        int parallelism, CancellationToken cancellationToken)
     {
         var errors = environment.Error;
+        if (labelCutoff is not null && labelsFile is not null)
+        {
+            await errors.WriteLineAsync("amlfs training-set: --label-cutoff applies to the store's labels; a --labels file carries its own").ConfigureAwait(false);
+            return 1;
+        }
+
         if (parallelism < 1)
         {
             await errors.WriteLineAsync($"amlfs training-set: --parallelism must be at least 1, got {parallelism.ToString(Invariant)}").ConfigureAwait(false);
@@ -92,7 +101,8 @@ internal static class TrainingSetCommand
         var options = EngineOptions.From(definition);
         try
         {
-            var summary = await TrainingSetProgressBars.BuildAsync(environment.Console, root, plan, options, labels, target, parallelism, cancellationToken).ConfigureAwait(false);
+            var summary = await TrainingSetProgressBars.BuildAsync(environment.Console, root, plan, options, labels,
+                new TransactionRowSelection { CutoffMs = labelCutoff?.ToUnixTimeMilliseconds() }, target, parallelism, cancellationToken).ConfigureAwait(false);
             Print(environment.Console, summary, target);
             return 0;
         }

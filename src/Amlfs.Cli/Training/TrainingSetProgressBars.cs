@@ -12,12 +12,15 @@ namespace Amlfs.Cli.Training;
 /// </summary>
 internal static class TrainingSetProgressBars
 {
-    /// <summary>Builds the set while a progress bar follows each of its three stages.</summary>
+    /// <summary>
+    /// Builds the set while a progress bar follows each of its three stages: from <paramref name="labels"/> when given,
+    /// else from the store's labelled transactions that <paramref name="selection"/> picks.
+    /// </summary>
     public static Task<TrainingSetSummary> BuildAsync(
-        IAnsiConsole console, string root, FeaturePlan plan, EngineOptions options, LabelRows? labels, string output, int parallelism,
-        CancellationToken cancellationToken) =>
+        IAnsiConsole console, string root, FeaturePlan plan, EngineOptions options, LabelRows? labels, TransactionRowSelection selection,
+        string output, int parallelism, CancellationToken cancellationToken) =>
         FollowAsync(console, root, write: true, progress => labels is null
-            ? TrainingSetBuilder.BuildFromStoreAsync(root, plan, options, output, parallelism, progress, cancellationToken)
+            ? TrainingSetBuilder.BuildFromStoreAsync(root, plan, options, selection, output, parallelism, progress, cancellationToken)
             : TrainingSetBuilder.BuildFromLabelsAsync(root, plan, options, labels, output, parallelism, progress, cancellationToken),
             cancellationToken);
 

@@ -8,7 +8,7 @@ namespace Amlfs.Logging;
 /// <remarks>
 /// Ranges: 1000-1099 the embedded store (write-ahead log, snapshots, recovery); 1100-1199 ingest; 1200-1299 serving
 /// from an online store; 1300-1399 risk models; 2000-2099 Kafka workers; 3000-3099 synthetic traffic; 3100-3199 the feature log; 3200-3299
-/// streaming decisions; 3300-3399 alerts; 4000-4099 the offline store; 5000-5099 server hosting; 5100-5199 the dashboard.
+/// streaming decisions; 3300-3399 alerts; 3500-3599 cases and their labels; 4000-4099 the offline store; 5000-5099 server hosting; 5100-5199 the dashboard.
 /// </remarks>
 public static class AmlfsEventId
 {
@@ -210,4 +210,21 @@ public static class AmlfsEventId
 
     /// <summary>A decision's explanation could not be recomputed on demand; the page says so.</summary>
     public const int DashboardExplainFailed = 5102;
+
+    // Cases and their labels, 3500-3599
+
+    /// <summary>The case log was replayed at start (a torn tail, when one was cut, is in the message).</summary>
+    public const int CasesRecovered = 3501;
+
+    /// <summary>An alert opened a case for its entity.</summary>
+    public const int CaseOpened = 3502;
+
+    /// <summary>An alert could not be filed into a case (the case log could not be written).</summary>
+    public const int CaseFilingFailed = 3503;
+
+    /// <summary>A closed case's labels were written to the label table.</summary>
+    public const int CaseLabelsWritten = 3504;
+
+    /// <summary>A closed case's labels could not be written; they are written again at the next start.</summary>
+    public const int CaseLabelsFailed = 3505;
 }

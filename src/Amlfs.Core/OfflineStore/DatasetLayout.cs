@@ -16,6 +16,7 @@ namespace Amlfs.OfflineStore;
 /// DIR/labels/part-20260105T143000123Z-1f2e3d4c.parquet                                           labels known later
 /// DIR/decisions/date=2026-01-05/part-log-00000000000000000001-00000000000000052000.parquet      rolled decisions
 /// DIR/decision_log/00000000000000000001.wal                                                      decisions not rolled yet
+/// DIR/cases/00000000000000000001.wal                                                             the case log, kept whole
 /// </code>
 /// A table rolled from a log (transactions, decisions) is a dataset directory of day partitions; the
 /// <c>Dataset*</c> members work on any of them.
@@ -29,6 +30,7 @@ public static class DatasetLayout
     public const string LabelsFolder = "labels";
     public const string DecisionsFolder = "decisions";
     public const string DecisionLogFolder = "decision_log";
+    public const string CasesFolder = "cases";
 
     private const string PartitionPrefix = "date=";
     private const string LogPartPrefix = "part-log-";
@@ -118,6 +120,9 @@ public static class DatasetLayout
 
     /// <summary><c>DIR/labels</c>: the label table, labels that became known after their transactions were stored.</summary>
     public static string LabelsDirectory(string root) => Path.Combine(root, LabelsFolder);
+
+    /// <summary>The case log: every event of every case (<c>Amlfs.Cases.CaseLog</c>), never rolled away.</summary>
+    public static string CasesDirectory(string root) => Path.Combine(root, CasesFolder);
 
     /// <summary>
     /// A new file of the label table: <c>DIR/labels/part-TIME-RANDOM.parquet</c>, named by when it is written (UTC, to

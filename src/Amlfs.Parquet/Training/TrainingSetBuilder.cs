@@ -29,12 +29,16 @@ public static class TrainingSetBuilder
 {
     private const int RowGroupSize = 250_000;
 
-    /// <summary>The default training set: every labelled transaction of the store at <paramref name="root"/>.</summary>
+    /// <summary>
+    /// The default training set: the labelled transactions of the store at <paramref name="root"/> that
+    /// <paramref name="selection"/> picks (<see cref="TransactionRowSelection.All"/>: every one, with every label known;
+    /// a <see cref="TransactionRowSelection.CutoffMs"/> leaves out the labels known at or after it).
+    /// </summary>
     public static async Task<TrainingSetSummary> BuildFromStoreAsync(
-        string root, FeaturePlan plan, EngineOptions options, string output, int parallelism,
+        string root, FeaturePlan plan, EngineOptions options, TransactionRowSelection selection, string output, int parallelism,
         TrainingSetProgress? progress = null, CancellationToken cancellationToken = default)
     {
-        var set = await ComputeFromStoreAsync(root, plan, options, TransactionRowSelection.All, parallelism, progress, cancellationToken).ConfigureAwait(false);
+        var set = await ComputeFromStoreAsync(root, plan, options, selection, parallelism, progress, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         var columns = new List<(DataField Field, Func<int, int, Array> Values)>
         {

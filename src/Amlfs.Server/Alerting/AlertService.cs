@@ -1,5 +1,7 @@
 using System.Threading.Channels;
+using Amlfs.Alerts;
 using Amlfs.Alerts.Delivery;
+using Amlfs.Alerts.Queries;
 using Amlfs.Alerts.Raising;
 using Amlfs.Alerts.Rules;
 using Amlfs.Decisions;
@@ -16,7 +18,9 @@ namespace Amlfs.Server.Alerting;
 /// rules over every batch the <see cref="DecisionFeed"/> publishes, and the system rules over a snapshot of the
 /// process's signals every second (<see cref="SystemSignals"/>). Decisions are queued from the feed's subscriber and
 /// evaluated here, so that raising an alert (an fsync of the outbox) never holds up the decision stream. Its counters
-/// go to <c>/metrics</c> as <c>amlfs_alerts_total</c>.
+/// go to <c>/metrics</c> as <c>amlfs_alerts_total</c>. Each batch of raised alerts is then handed to the
+/// <see cref="IAlertSubscriber"/>s registered (the cases); at start, those are first handed the alerts the outbox
+/// recovered that they had not taken, so that a crash between the outbox and a subscriber loses nothing.
 /// </summary>
 internal sealed partial class AlertService : BackgroundService
 {
@@ -26,13 +30,16 @@ internal sealed partial class AlertService : BackgroundService
     private readonly DecisionFeed _feed;
     private readonly SystemSignals _signals;
     private readonly TimeProvider _clock;
+    private readonly IAlertSubscriber[] _subscribers;
     private readonly ILogger<AlertService> _logger;
     private long _dropped;
     private int _stopped;
 
-    public AlertService(ServerSettings settings, DecisionFeed feed, SystemSignals signals, ServerMetrics metrics, TimeProvider clock, ILoggerFactory loggers)
+    public AlertService(ServerSettings settings, DecisionFeed feed, SystemSignals signals, ServerMetrics metrics, TimeProvider clock, ILoggerFactory loggers,
+        IEnumerable<IAlertSubscriber> subscribers)
     {
         _feed = feed;
+        _subscribers = [.. subscribers];
         _signals = signals;
         _clock = clock;
         _logger = loggers.CreateLogger<AlertService>();
@@ -62,6 +69,7 @@ internal sealed partial class AlertService : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        HandOverRecovered();
         using var subscription = _feed.Subscribe(batch =>
         {
             if (!_decisions.Writer.TryWrite(batch) && Interlocked.Increment(ref _dropped) == 1)
@@ -83,7 +91,7 @@ internal sealed partial class AlertService : BackgroundService
                 }
 
                 while (_decisions.Reader.TryRead(out var batch))
-                    Engine.OnDecisions(batch);
+                    Publish(Engine.OnDecisions(batch), batch);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -92,7 +100,37 @@ internal sealed partial class AlertService : BackgroundService
 
         // Stopping: the decisions already published still raise their alerts, which the outbox keeps for delivery.
         while (_decisions.Reader.TryRead(out var batch))
-            Engine.OnDecisions(batch);
+            Publish(Engine.OnDecisions(batch), batch);
+    }
+
+    private void Publish(IReadOnlyList<Alert> raised, IReadOnlyList<Decision> batch)
+    {
+        if (raised.Count == 0)
+            return;
+        foreach (var subscriber in _subscribers)
+            subscriber.OnRaised(raised, batch);
+    }
+
+    /// <summary>Hands each subscriber the recovered alerts after the last one it took, oldest first.</summary>
+    private void HandOverRecovered()
+    {
+        foreach (var subscriber in _subscribers)
+        {
+            var after = subscriber.LastAlertSequence;
+            var missed = new List<Alert>();
+            long? before = null;
+            while (true)
+            {
+                var page = Engine.Recent.Query(new AlertQuery { BeforeSequence = before, Limit = 256 });
+                missed.AddRange(page.Select(r => r.Alert).Where(a => a.Sequence > after));
+                if (page.Count < 256 || page[^1].Alert.Sequence <= after)
+                    break;
+                before = page[^1].Alert.Sequence;
+            }
+
+            if (missed.Count > 0)
+                subscriber.OnRaised([.. missed.OrderBy(a => a.Sequence)], []);
+        }
     }
 
     [LoggerMessage(EventId = Logging.AmlfsEventId.AlertDecisionsDropped, Level = LogLevel.Warning,

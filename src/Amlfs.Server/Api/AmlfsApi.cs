@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Amlfs.Server.Cases;
 using Amlfs.Server.Contracts;
 using Amlfs.Server.Security;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,6 +53,9 @@ internal static class AmlfsApi
         app.MapFeaturesApi();
         app.MapOperationsApi();
         app.MapAuthApi(settings);
+        // An embedded server keeps cases; a replica, which runs no alert rules, has none to serve.
+        if (app.Services.GetService<CaseService>() is not null)
+            app.MapCasesApi();
         return app;
     }
 }

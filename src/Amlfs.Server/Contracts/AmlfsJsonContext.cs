@@ -23,6 +23,11 @@ namespace Amlfs.Server.Contracts;
 [JsonSerializable(typeof(RegistryResponse))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(SignedInResponse))]
+[JsonSerializable(typeof(CaseResponse))]
+[JsonSerializable(typeof(CaseListResponse))]
+[JsonSerializable(typeof(CaseTransitionRequest))]
+[JsonSerializable(typeof(CaseNoteRequest))]
+[JsonSerializable(typeof(CaseAssignmentRequest))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 public sealed partial class AmlfsJsonContext : JsonSerializerContext;

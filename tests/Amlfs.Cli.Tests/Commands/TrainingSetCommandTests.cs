@@ -152,6 +152,27 @@ public sealed class TrainingSetCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_label_known_at_or_after_the_label_cutoff_is_left_out_and_its_transaction_stays_unlabelled()
+    {
+        await WritePartAsync(0, [Row(Start, "C1", 10_00), new LabeledTransaction(Tx.At(Start + 1_000, customer: "C1", cents: 20_00, id: "U1"), null, Typologies.None)]);
+        var closedAt = Start + 3_600_000;
+        var data = Path.Combine(_cli.WorkingDirectory, "data");
+        await Amlfs.Parquet.Labels.LabelTable.AppendAsync(data, [new LabelRecord("U1", true, "burst", closedAt, LabelSources.ForCase("CASE-000001"))], TimeProvider.System);
+
+        var atClose = _cli.Run("training-set", "--out", "at-close.parquet", "--label-cutoff", Iso(closedAt));
+        var afterClose = _cli.Run("training-set", "--out", "after-close.parquet", "--label-cutoff", Iso(closedAt + 1));
+        var both = _cli.Run("training-set", "--out", "both.parquet", "--label-cutoff", Iso(closedAt), "--labels", "labels.csv");
+
+        Assert.True(atClose.ExitCode == 0, atClose.Error);
+        Assert.True(afterClose.ExitCode == 0, afterClose.Error);
+        var id = Array.IndexOf(ReadOutput("at-close.parquet").Columns, "transaction_id");
+        Assert.DoesNotContain(ReadOutput("at-close.parquet").Rows, r => (string?)r[id] == "U1");
+        Assert.Contains(ReadOutput("after-close.parquet").Rows, r => (string?)r[id] == "U1");
+        Assert.Equal(1, both.ExitCode);
+        Assert.Contains("--label-cutoff", both.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_event_at_exactly_the_label_time_is_not_counted()
     {
         await WritePartAsync(0, [Row(Start, "C1", 10_00), Row(Start + 1_000, "C1", 20_00), Row(Start + 2_000, "C1", 40_00)]);
