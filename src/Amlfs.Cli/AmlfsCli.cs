@@ -20,6 +20,7 @@ internal static class AmlfsCli
         root.Subcommands.Add(TrainingSetCommand.Create(environment));
         root.Subcommands.Add(TrainCommand.Create(environment));
         root.Subcommands.Add(ModelsCommand.Create(environment));
+        root.Subcommands.Add(AuditCommand.Create(environment));
         root.Subcommands.Add(EvaluateCommand.Create(environment));
         root.Subcommands.Add(ServeCommand.Create(environment, up: true));
         root.Subcommands.Add(ServeCommand.Create(environment, up: false));

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Amlfs.Alerts.Delivery;
 using Amlfs.Alerts.Raising;
 using Amlfs.Alerts.Rules;
+using Amlfs.Audit;
 using Amlfs.Decisions;
 using Amlfs.Server.Decisions;
 using Amlfs.Server.Hosting;
@@ -15,8 +16,8 @@ namespace Amlfs.Server.Alerting;
 /// Runs the alert rules of the process (<see cref="AlertEngine"/>, with its outbox in <c>DATA/alerts</c>): the decision
 /// rules over every batch the <see cref="DecisionFeed"/> publishes, and the system rules over a snapshot of the
 /// process's signals every second (<see cref="SystemSignals"/>). Decisions are queued from the feed's subscriber and
-/// evaluated here, so that raising an alert (an fsync of the outbox) never holds up the decision stream. Its counters
-/// go to <c>/metrics</c> as <c>amlfs_alerts_total</c>.
+/// evaluated here, so that raising an alert (an fsync of the outbox, and of the audit trail, where each alert raised is
+/// recorded) never holds up the decision stream. Its counters go to <c>/metrics</c> as <c>amlfs_alerts_total</c>.
 /// </summary>
 internal sealed partial class AlertService : BackgroundService
 {
@@ -30,7 +31,8 @@ internal sealed partial class AlertService : BackgroundService
     private long _dropped;
     private int _stopped;
 
-    public AlertService(ServerSettings settings, DecisionFeed feed, SystemSignals signals, ServerMetrics metrics, TimeProvider clock, ILoggerFactory loggers)
+    public AlertService(
+        ServerSettings settings, DecisionFeed feed, SystemSignals signals, ServerMetrics metrics, TimeProvider clock, ILoggerFactory loggers, IAuditTrail audit)
     {
         _feed = feed;
         _signals = signals;
@@ -38,7 +40,7 @@ internal sealed partial class AlertService : BackgroundService
         _logger = loggers.CreateLogger<AlertService>();
         var rules = settings.AlertRules ?? AlertRuleSet.Default;
         Http = new HttpClient();
-        Engine = AlertEngine.Open(new AlertEngineOptions { DataDirectory = settings.DataDirectory }, rules, AlertChannels.Create(rules, Http, clock), clock, loggers);
+        Engine = AlertEngine.Open(new AlertEngineOptions { DataDirectory = settings.DataDirectory }, rules, AlertChannels.Create(rules, Http, clock), clock, loggers, audit: audit);
         metrics.ObserveAlerts(Engine.Metrics);
     }
 
