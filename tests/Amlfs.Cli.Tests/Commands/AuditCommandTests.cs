@@ -129,4 +129,26 @@ public sealed class AuditCommandTests : IDisposable
         Assert.Equal(Processes, Records.Count(r => r.Action == AuditActions.ModelActivated && r.Actor == Actor));
         Assert.Equal(Enumerable.Range(0, inProcess).Select(i => i.ToString(CultureInfo.InvariantCulture)), Records.Where(r => r.Actor == "test").Select(r => r.Subject));
     }
+
+    [Fact]
+    public void The_python_verifier_of_the_docs_agrees_with_audit_verify()
+    {
+        if (!File.Exists("/usr/bin/python3"))
+            return; // the docs' snippet needs Python; where it is absent there is nothing to compare
+        var log = new AuditLog(Data, _cli.Clock, maxFileBytes: 400);
+        for (var i = 0; i < 5; i++)
+        {
+            log.Record("cli:ana", AuditActions.CaseNoted, "case-1", new Dictionary<string, string?> { ["note"] = "saw \"it\", hash", ["hash"] = "x" });
+            _cli.Clock.Advance(TimeSpan.FromHours(9));
+        }
+
+        var docs = RepositoryFiles.Read("docs/audit.md");
+        var start = docs.IndexOf("```python\n", StringComparison.Ordinal) + "```python\n".Length;
+        var script = _cli.Write("verify.py", docs[start..docs.IndexOf("```", start, StringComparison.Ordinal)]);
+
+        var python = _cli.RunProgram("/usr/bin/python3", script);
+
+        Assert.True(python.ExitCode == 0, python.Error);
+        Assert.Equal($"5 records, last hash {AuditVerifier.Verify(Data).LastHash}", python.Output.Trim());
+    }
 }
