@@ -25,4 +25,8 @@ public sealed partial class AlertEngine
     [LoggerMessage(EventId = AmlfsEventId.AlertRaised, Level = LogLevel.Debug,
         Message = "Alerts: raised alert {Sequence} of rule {Rule} ({DedupeKey}): {Summary}")]
     private static partial void LogAlertRaised(ILogger logger, long sequence, string rule, string dedupeKey, string summary);
+
+    [LoggerMessage(EventId = AmlfsEventId.AuditRecordFailed, Level = LogLevel.Error,
+        Message = "Alerts: alert {Sequence} of rule {Rule} was raised but could not be recorded in the audit trail")]
+    private static partial void LogAuditFailed(ILogger logger, long sequence, string rule, Exception exception);
 }

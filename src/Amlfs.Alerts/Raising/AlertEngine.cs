@@ -1,9 +1,11 @@
+using System.Globalization;
 using Amlfs.Alerts.Delivery;
 using Amlfs.Alerts.Evaluation;
 using Amlfs.Alerts.Metrics;
 using Amlfs.Alerts.Outbox;
 using Amlfs.Alerts.Queries;
 using Amlfs.Alerts.Rules;
+using Amlfs.Audit;
 using Amlfs.Decisions;
 using Microsoft.Extensions.Logging;
 
@@ -13,7 +15,8 @@ namespace Amlfs.Alerts.Raising;
 /// Raises alerts from decisions and system snapshots by the rules of an alerts file, and delivers them. Each alert a
 /// rule proposes is deduped (its key raised already, here or before a restart, within the retention) and throttled
 /// (its rule raised one about the same subject within the rule's window), then appended to the outbox and fsynced,
-/// and only then queued for its channels: an alert raised before a crash is delivered after the restart.
+/// and only then queued for its channels: an alert raised before a crash is delivered after the restart. With an audit
+/// trail, each alert raised is recorded there too (<c>alert.raised</c>, by <c>system</c>).
 /// </summary>
 /// <remarks>
 /// Raising is synchronous and cheap (evaluation in memory plus one fsync per call that raises anything); delivery
@@ -33,12 +36,14 @@ public sealed partial class AlertEngine : IAsyncDisposable
     private readonly AlertDispatcher _dispatcher;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IAuditTrail? _audit;
     private long _sequence;
 
     private AlertEngine(
         AlertEngineOptions options, AlertRuleSet rules, IReadOnlyDictionary<string, IAlertChannel> channels, AlertOutbox outbox,
-        TimeProvider time, ILogger logger, Random random)
+        TimeProvider time, ILogger logger, Random random, IAuditTrail? audit)
     {
+        _audit = audit;
         _rules = rules;
         _rulesByName = rules.Rules.ToDictionary(r => r.Name, StringComparer.Ordinal);
         _decisions = new DecisionEvaluator(rules.Rules, options.AllowedLateness);
@@ -73,11 +78,12 @@ public sealed partial class AlertEngine : IAsyncDisposable
     /// <param name="time">The clock: alert times, throttle windows, <c>for:</c> durations, back-off.</param>
     /// <param name="loggerFactory">Where the engine logs.</param>
     /// <param name="random">The jitter of back-off; null for a shared one.</param>
+    /// <param name="audit">Where each alert raised is recorded (<see cref="AuditActions.AlertRaised"/>); null for nowhere.</param>
     /// <exception cref="ArgumentException">The options are invalid, or a declared channel has no implementation.</exception>
     /// <exception cref="Storage.DataDirectoryInUseException">Another engine has the outbox open.</exception>
     public static AlertEngine Open(
         AlertEngineOptions options, AlertRuleSet rules, IReadOnlyDictionary<string, IAlertChannel> channels, TimeProvider time,
-        ILoggerFactory loggerFactory, Random? random = null)
+        ILoggerFactory loggerFactory, Random? random = null, IAuditTrail? audit = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(rules);
@@ -95,7 +101,7 @@ public sealed partial class AlertEngine : IAsyncDisposable
         AlertEngine engine;
         try
         {
-            engine = new AlertEngine(options, rules, channels, outbox, time, logger, random ?? Random.Shared);
+            engine = new AlertEngine(options, rules, channels, outbox, time, logger, random ?? Random.Shared, audit);
             engine.Recover(contents);
         }
         catch
@@ -198,6 +204,7 @@ public sealed partial class AlertEngine : IAsyncDisposable
 
         foreach (var alert in raised)
         {
+            Audit(alert);
             Recent.Add(alert);
             Metrics.Add(AlertCounter.Raised, alert.Rule);
             LogAlertRaised(_logger, alert.Sequence, alert.Rule, alert.DedupeKey, alert.Summary);
@@ -206,6 +213,44 @@ public sealed partial class AlertEngine : IAsyncDisposable
         }
 
         return raised;
+    }
+
+    /// <summary>
+    /// Records a raised alert in the audit trail: subject <c>RULE:SUBJECT</c>, details the decision behind it. An alert
+    /// cannot be taken back, so a record that cannot be kept is logged as an error and the alert goes on.
+    /// </summary>
+    private void Audit(Alert alert)
+    {
+        if (_audit is null)
+            return;
+        var details = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["alert"] = alert.Sequence.ToString(CultureInfo.InvariantCulture),
+            ["rule"] = alert.Rule,
+            ["level"] = alert.Level switch { AlertLevel.Info => "info", AlertLevel.Warning => "warning", _ => "critical" },
+            ["entity"] = alert.Subject,
+            ["dedupe_key"] = alert.DedupeKey,
+        };
+        Add(details, "transaction_id", alert.TransactionId);
+        Add(details, "score", alert.Score?.ToString("R", CultureInfo.InvariantCulture));
+        Add(details, "risk_level", alert.RiskLevel switch { null => null, Scoring.RiskLevel.Low => "LOW", Scoring.RiskLevel.Medium => "MEDIUM", _ => "HIGH" });
+        Add(details, "model_version", alert.ModelVersion);
+        Add(details, "value", alert.Value?.ToString("R", CultureInfo.InvariantCulture));
+        Add(details, "threshold", alert.Threshold?.ToString("R", CultureInfo.InvariantCulture));
+        try
+        {
+            _audit.Record("system", AuditActions.AlertRaised, alert.Rule + ":" + alert.Subject, details);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            LogAuditFailed(_logger, alert.Sequence, alert.Rule, e);
+        }
+
+        static void Add(Dictionary<string, string?> details, string key, string? value)
+        {
+            if (value is not null)
+                details[key] = value;
+        }
     }
 
     private void Recover(OutboxContents contents)

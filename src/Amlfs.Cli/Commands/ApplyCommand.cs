@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using Amlfs.Audit;
 using Amlfs.Registry;
 using Amlfs.Storage;
 using Spectre.Console;
@@ -47,10 +49,11 @@ internal static class ApplyCommand
             return 1;
         }
 
+        var root = environment.Resolve(dataDirectory);
         RegistryApplyResult result;
         try
         {
-            result = new RegistryStore(environment.Resolve(dataDirectory)).Apply(text, name, environment.Clock.GetUtcNow());
+            result = new RegistryStore(root).Apply(text, name, environment.Clock.GetUtcNow());
         }
         catch (DefinitionException e)
         {
@@ -66,6 +69,21 @@ internal static class ApplyCommand
         }
 
         Print(environment.Console, result);
+        if (!result.Stored)
+            return 0;
+        var details = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["file"] = name,
+            ["previous"] = result.Previous.Number.ToString(CultureInfo.InvariantCulture),
+            ["features"] = result.Active.FeatureCount.ToString(CultureInfo.InvariantCulture),
+            ["changes"] = result.Diff.Changes.Count.ToString(CultureInfo.InvariantCulture),
+        };
+        if (CliAudit.Record(environment, root, AuditActions.DefinitionsApplied, result.Active.Number.ToString(CultureInfo.InvariantCulture), details) is { } problem)
+        {
+            environment.Error.WriteLine($"amlfs apply: {problem}");
+            return 1;
+        }
+
         return 0;
     }
 

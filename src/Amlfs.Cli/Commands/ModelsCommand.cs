@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Amlfs.Audit;
 using Amlfs.Engine;
 using Amlfs.Learning.Models;
 using Amlfs.Registry;
@@ -107,11 +108,12 @@ internal static class ModelsCommand
         var registry = new ModelRegistry(root);
         return Run(environment, "activate", () =>
         {
+            var previous = registry.ActiveVersion ?? ModelKinds.Rules;
             if (version == ModelKinds.Rules)
             {
                 registry.Activate(null, environment.Clock.GetUtcNow());
                 environment.Output.WriteLine("active: rules");
-                return 0;
+                return Audited(environment, root, "activate", AuditActions.ModelActivated, ModelKinds.Rules, previous);
             }
 
             if (registry.Find(version) is not { } manifest)
@@ -126,19 +128,31 @@ internal static class ModelsCommand
             _ = registry.ModelText(manifest);
             registry.Activate(version, environment.Clock.GetUtcNow());
             environment.Output.WriteLine($"active: {version}");
-            return 0;
+            return Audited(environment, root, "activate", AuditActions.ModelActivated, version, previous);
         });
     }
 
     private static int Rollback(CliEnvironment environment, string dataDirectory)
     {
-        var registry = new ModelRegistry(environment.Resolve(dataDirectory));
+        var root = environment.Resolve(dataDirectory);
+        var registry = new ModelRegistry(root);
         return Run(environment, "rollback", () =>
         {
-            var version = registry.Rollback(environment.Clock.GetUtcNow());
-            environment.Output.WriteLine($"active: {version ?? ModelKinds.Rules}");
-            return 0;
+            var previous = registry.ActiveVersion ?? ModelKinds.Rules;
+            var version = registry.Rollback(environment.Clock.GetUtcNow()) ?? ModelKinds.Rules;
+            environment.Output.WriteLine($"active: {version}");
+            return Audited(environment, root, "rollback", AuditActions.ModelRolledBack, version, previous);
         });
+    }
+
+    /// <summary>
+    /// Records a change of the active model (<paramref name="version"/> now scores, <paramref name="previous"/> did) in
+    /// the audit trail; 0, or 1 with the reason when it could not be recorded.
+    /// </summary>
+    internal static int Audited(CliEnvironment environment, string root, string verb, string action, string version, string previous)
+    {
+        var problem = CliAudit.Record(environment, root, action, version, new Dictionary<string, string?>(StringComparer.Ordinal) { ["previous"] = previous });
+        return problem is null ? 0 : Fail(environment, verb, problem);
     }
 
     private static int Run(CliEnvironment environment, string verb, Func<int> action)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Amlfs.Audit;
 using Amlfs.Cli.Training;
 using Amlfs.Learning.Models;
 using Amlfs.Parquet.Training;
@@ -83,9 +84,21 @@ internal static class TrainCommand
 
             var manifest = await ModelTraining.RunAsync(environment.Console, root, options, environment.Clock, cancellationToken).ConfigureAwait(false);
             var registry = new ModelRegistry(root);
-            var activated = activate || registry.ActiveVersion is null;
+            var previous = registry.ActiveVersion;
+            var activated = activate || previous is null;
+            var audited = 0;
             if (activated)
+            {
                 registry.Activate(manifest.Version, environment.Clock.GetUtcNow());
+                var unrecorded = CliAudit.Record(environment, root, AuditActions.ModelActivated, manifest.Version,
+                    new Dictionary<string, string?>(StringComparer.Ordinal) { ["previous"] = previous ?? ModelKinds.Rules });
+                if (unrecorded is not null)
+                {
+                    await errors.WriteLineAsync($"amlfs train: {unrecorded}").ConfigureAwait(false);
+                    audited = 1;
+                }
+            }
+
             Print(environment.Console, manifest, activated);
             await environment.Output.WriteLineAsync(JsonSerializer.Serialize(new Dictionary<string, object>
             {
@@ -100,7 +113,7 @@ internal static class TrainCommand
                 ["best_iteration"] = manifest.BestIteration,
                 ["active"] = activated,
             })).ConfigureAwait(false);
-            return 0;
+            return audited;
         }
         catch (LabelFileException e)
         {

@@ -8,7 +8,7 @@ namespace Amlfs.Logging;
 /// <remarks>
 /// Ranges: 1000-1099 the embedded store (write-ahead log, snapshots, recovery); 1100-1199 ingest; 1200-1299 serving
 /// from an online store; 1300-1399 risk models; 2000-2099 Kafka workers; 3000-3099 synthetic traffic; 3100-3199 the feature log; 3200-3299
-/// streaming decisions; 3300-3399 alerts; 3500-3599 cases and their labels; 4000-4099 the offline store; 5000-5099 server hosting; 5100-5199 the dashboard.
+/// streaming decisions; 3300-3399 alerts; 3400-3499 the audit trail; 3500-3599 cases and their labels; 4000-4099 the offline store; 5000-5099 server hosting; 5100-5199 the dashboard.
 /// </remarks>
 public static class AmlfsEventId
 {
@@ -168,6 +168,14 @@ public static class AmlfsEventId
 
     /// <summary>The server's alert queue was full and decisions went unevaluated (logged once per process).</summary>
     public const int AlertDecisionsDropped = 3309;
+
+    // The audit trail, 3400-3499
+
+    /// <summary>A torn last line of the audit trail (a crash during an append) was moved aside into a <c>.torn</c> file.</summary>
+    public const int AuditTornTailMovedAside = 3401;
+
+    /// <summary>An action that cannot be undone (an alert raised) could not be recorded in the audit trail.</summary>
+    public const int AuditRecordFailed = 3402;
 
     // The offline store, 4000-4099
 

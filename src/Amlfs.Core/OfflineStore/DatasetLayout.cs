@@ -17,6 +17,7 @@ namespace Amlfs.OfflineStore;
 /// DIR/decisions/date=2026-01-05/part-log-00000000000000000001-00000000000000052000.parquet      rolled decisions
 /// DIR/decision_log/00000000000000000001.wal                                                      decisions not rolled yet
 /// DIR/cases/00000000000000000001.wal                                                             the case log, kept whole
+/// DIR/audit/audit-20260105-00000000000000000001.jsonl                                            the audit trail (docs/audit.md)
 /// </code>
 /// A table rolled from a log (transactions, decisions) is a dataset directory of day partitions; the
 /// <c>Dataset*</c> members work on any of them.
@@ -31,6 +32,7 @@ public static class DatasetLayout
     public const string DecisionsFolder = "decisions";
     public const string DecisionLogFolder = "decision_log";
     public const string CasesFolder = "cases";
+    public const string AuditFolder = "audit";
 
     private const string PartitionPrefix = "date=";
     private const string LogPartPrefix = "part-log-";
@@ -42,6 +44,9 @@ public static class DatasetLayout
 
     /// <summary><c>DIR/decision_log</c>: the segments of the decision log.</summary>
     public static string DecisionLogDirectory(string root) => Path.Combine(root, DecisionLogFolder);
+
+    /// <summary><c>DIR/audit</c>: the hash-chained audit trail (<see cref="Audit.AuditLog"/>).</summary>
+    public static string AuditDirectory(string root) => Path.Combine(root, AuditFolder);
 
     /// <summary><c>DIR/transactions/date=YYYY-MM-DD</c>.</summary>
     public static string PartitionDirectory(string root, DateOnly date) => DatasetPartitionDirectory(TransactionsDirectory(root), date);

@@ -4,6 +4,7 @@ using Amlfs.Alerts.Delivery;
 using Amlfs.Alerts.Queries;
 using Amlfs.Alerts.Raising;
 using Amlfs.Alerts.Rules;
+using Amlfs.Audit;
 using Amlfs.Decisions;
 using Amlfs.Server.Decisions;
 using Amlfs.Server.Hosting;
@@ -17,8 +18,8 @@ namespace Amlfs.Server.Alerting;
 /// Runs the alert rules of the process (<see cref="AlertEngine"/>, with its outbox in <c>DATA/alerts</c>): the decision
 /// rules over every batch the <see cref="DecisionFeed"/> publishes, and the system rules over a snapshot of the
 /// process's signals every second (<see cref="SystemSignals"/>). Decisions are queued from the feed's subscriber and
-/// evaluated here, so that raising an alert (an fsync of the outbox) never holds up the decision stream. Its counters
-/// go to <c>/metrics</c> as <c>amlfs_alerts_total</c>. Each batch of raised alerts is then handed to the
+/// evaluated here, so that raising an alert (an fsync of the outbox, and of the audit trail, where each alert raised is
+/// recorded) never holds up the decision stream. Its counters go to <c>/metrics</c> as <c>amlfs_alerts_total</c>. Each batch of raised alerts is then handed to the
 /// <see cref="IAlertSubscriber"/>s registered (the cases); at start, those are first handed the alerts the outbox
 /// recovered that they had not taken, so that a crash between the outbox and a subscriber loses nothing.
 /// </summary>
@@ -35,7 +36,8 @@ internal sealed partial class AlertService : BackgroundService
     private long _dropped;
     private int _stopped;
 
-    public AlertService(ServerSettings settings, DecisionFeed feed, SystemSignals signals, ServerMetrics metrics, TimeProvider clock, ILoggerFactory loggers,
+    public AlertService(
+        ServerSettings settings, DecisionFeed feed, SystemSignals signals, ServerMetrics metrics, TimeProvider clock, ILoggerFactory loggers, IAuditTrail audit,
         IEnumerable<IAlertSubscriber> subscribers)
     {
         _feed = feed;
@@ -45,7 +47,7 @@ internal sealed partial class AlertService : BackgroundService
         _logger = loggers.CreateLogger<AlertService>();
         var rules = settings.AlertRules ?? AlertRuleSet.Default;
         Http = new HttpClient();
-        Engine = AlertEngine.Open(new AlertEngineOptions { DataDirectory = settings.DataDirectory }, rules, AlertChannels.Create(rules, Http, clock), clock, loggers);
+        Engine = AlertEngine.Open(new AlertEngineOptions { DataDirectory = settings.DataDirectory }, rules, AlertChannels.Create(rules, Http, clock), clock, loggers, audit: audit);
         metrics.ObserveAlerts(Engine.Metrics);
     }
 

@@ -1,3 +1,4 @@
+using Amlfs.Audit;
 using Amlfs.Server.Decisions;
 using Amlfs.Server.Observability;
 using Amlfs.Server.Serving;
@@ -10,7 +11,7 @@ namespace Amlfs.Server.Hosting;
 internal static class RuntimeServices
 {
     /// <summary>
-    /// Registers the settings, the clock, the metrics and the runtime the settings ask for, with the capabilities it
+    /// Registers the settings, the clock, the metrics, the audit trail and the runtime the settings ask for, with the capabilities it
     /// provides: the active definitions, the feature source, the ingest service, the scorer, the feature reader and the
     /// health of the process; with a producer rate, the synthetic producer too. The runtime is built when first asked
     /// for, which recovers the store: the host asks before it opens the port.
@@ -21,6 +22,9 @@ internal static class RuntimeServices
         services.AddSingleton(clock);
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<ProducerStatus>();
+        // One audit trail per process, in the data directory, which stays local in the distributed mode too; other
+        // processes (CLI commands) append to the same files under its lock.
+        services.AddSingleton<IAuditTrail>(sp => new AuditLog(settings.DataDirectory, clock, sp.GetRequiredService<ILoggerFactory>().CreateLogger<AuditLog>()));
         services.AddSingleton(sp => AmlfsRuntime.Start(
             settings, clock, sp.GetRequiredService<ServerMetrics>(), sp.GetRequiredService<ProducerStatus>(), sp.GetRequiredService<ILoggerFactory>()));
         // The runtime owns these and releases them in its own order when the container disposes it; none of them is
