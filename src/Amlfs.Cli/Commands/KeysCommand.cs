@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Amlfs.Audit;
 using Amlfs.Security;
 using Spectre.Console;
 
@@ -22,7 +23,8 @@ internal static class KeysCommand
         var role = new Option<string>("--role") { Description = $"What the key may do: {ApiRoles.List}", Required = true, HelpName = "ROLE" };
         var name = new Option<string>("--name") { Description = "Who or what holds it, as logs, metrics and the audit trail name it", Required = true, HelpName = "NAME" };
         var create = new Command("create", "Create a key and print it (once: it is kept nowhere)") { role, name, createData, createFile };
-        create.SetAction(parse => Create(environment, StoreOf(environment, parse.GetValue(createData)!, parse.GetValue(createFile)), parse.GetValue(role)!, parse.GetValue(name)!));
+        create.SetAction(parse => Create(environment, parse.GetValue(createData)!, StoreOf(environment, parse.GetValue(createData)!, parse.GetValue(createFile)),
+            parse.GetValue(role)!, parse.GetValue(name)!));
 
         var listData = DataDirectoryOption.Create();
         var listFile = KeysFileOption();
@@ -33,7 +35,8 @@ internal static class KeysCommand
         var revokeFile = KeysFileOption();
         var which = new Argument<string>("key") { Description = "The key's id or name" };
         var revoke = new Command("revoke", "Revoke a key: requests with it are refused within a second") { which, revokeData, revokeFile };
-        revoke.SetAction(parse => Revoke(environment, StoreOf(environment, parse.GetValue(revokeData)!, parse.GetValue(revokeFile)), parse.GetValue(which)!));
+        revoke.SetAction(parse => Revoke(environment, parse.GetValue(revokeData)!, StoreOf(environment, parse.GetValue(revokeData)!, parse.GetValue(revokeFile)),
+            parse.GetValue(which)!));
 
         command.Subcommands.Add(create);
         command.Subcommands.Add(list);
@@ -51,7 +54,11 @@ internal static class KeysCommand
     private static ApiKeyStore StoreOf(CliEnvironment environment, string dataDirectory, string? keysFile) =>
         new(keysFile is not null ? environment.Resolve(keysFile) : ApiKeyStore.FileOf(environment.Resolve(dataDirectory)), environment.Clock);
 
-    private static int Create(CliEnvironment environment, ApiKeyStore store, string roleName, string name)
+    /// <summary>What the audit trail records of a key: its id, role and file, never the key.</summary>
+    public static Dictionary<string, string?> AuditDetails(ApiKeyRecord key, string file) =>
+        new(StringComparer.Ordinal) { ["id"] = key.Id, ["role"] = key.Role.Name(), ["file"] = file };
+
+    private static int Create(CliEnvironment environment, string dataDirectory, ApiKeyStore store, string roleName, string name)
     {
         if (ApiRoles.Parse(roleName) is not { } role)
             return Fail(environment, $"--role: '{roleName}' is not one of {ApiRoles.List}");
@@ -60,7 +67,7 @@ internal static class KeysCommand
             var created = store.Create(name, role);
             environment.Output.WriteLine(created.Key);
             environment.Error.WriteLine($"created key {created.Record.Id} '{name}' with role {role.Name()} in {store.File}: the key above is shown once and kept nowhere");
-            return 0;
+            return Audited(environment, dataDirectory, AuditActions.KeyCreated, created.Record, store.File);
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
@@ -88,19 +95,23 @@ internal static class KeysCommand
         }
     }
 
-    private static int Revoke(CliEnvironment environment, ApiKeyStore store, string which)
+    private static int Revoke(CliEnvironment environment, string dataDirectory, ApiKeyStore store, string which)
     {
         try
         {
             var revoked = store.Revoke(which);
             environment.Output.WriteLine($"revoked key {revoked.Id} '{revoked.Name}' ({revoked.Role.Name()})");
-            return 0;
+            return Audited(environment, dataDirectory, AuditActions.KeyRevoked, revoked, store.File);
         }
         catch (Exception e) when (e is KeyNotFoundException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
             return Fail(environment, e.Message);
         }
     }
+
+    /// <summary>Records a key's creation or revocation in the data directory's audit trail; 1 when it could not be.</summary>
+    private static int Audited(CliEnvironment environment, string dataDirectory, string action, ApiKeyRecord key, string file) =>
+        CliAudit.Record(environment, environment.Resolve(dataDirectory), action, key.Name, AuditDetails(key, file)) is { } problem ? Fail(environment, problem) : 0;
 
     private static int Fail(CliEnvironment environment, string message)
     {

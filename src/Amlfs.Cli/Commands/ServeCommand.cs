@@ -340,7 +340,11 @@ internal static class ServeCommand
             {
                 var store = new ApiKeyStore(keysFile, environment.Clock);
                 if (store.List().Count == 0)
+                {
                     created = store.Create("admin", ApiRole.Admin);
+                    new Amlfs.Audit.AuditLog(settings.DataDirectory, environment.Clock)
+                        .Record("system", Amlfs.Audit.AuditActions.KeyCreated, created.Record.Name, KeysCommand.AuditDetails(created.Record, keysFile));
+                }
             }
             catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
             {

@@ -27,6 +27,11 @@ public sealed class KeysCommandTests
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("no key that works", again.Error, StringComparison.Ordinal);
         Assert.NotNull(Assert.Single(new ApiKeyStore(ApiKeyStore.FileOf(cli.PathOf("data"))).List()).RevokedAt);
+        var audited = Amlfs.Audit.AuditReader.Records(cli.PathOf("data")).Select(r => r.Record).ToList();
+        Assert.Equal(["key.created", "key.revoked"], audited.Select(r => r.Action));
+        Assert.All(audited, r => Assert.Equal("ana", r.Subject));
+        Assert.DoesNotContain(key[(ApiKeyStore.Prefix.Length + 13)..], File.ReadAllText(Directory.GetFiles(Path.Combine(cli.PathOf("data"), "audit"), "*.jsonl").Single()), StringComparison.Ordinal);
+        Assert.Equal(0, cli.Run("audit", "verify", "--data-dir", "data").ExitCode);
     }
 
     [Fact]
