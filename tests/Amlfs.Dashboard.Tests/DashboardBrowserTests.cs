@@ -208,6 +208,51 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture, ITestOutputHel
     }
 
     [ChromiumFact]
+    public async Task An_analyst_takes_a_case_from_the_queue_and_closes_it_as_laundering_which_labels_its_decisions()
+    {
+        var (burst, alertId) = SuspiciousBurst.For("CUST_CASE", DateTimeOffset.UtcNow);
+        Assert.Equal(200, (await Server.PostJsonAsync("/transactions", burst)).Status);
+        string? id = null;
+        for (var i = 0; i < 200 && id is null; i++)
+        {
+            var (_, list) = await Server.GetJsonAsync("/cases?entity_id=CUST_CASE");
+            id = list.GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("id").GetString()).FirstOrDefault();
+            if (id is null)
+                await Task.Delay(100);
+        }
+
+        Assert.NotNull(id);
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/#/cases");
+        await WaitReadyAsync(page, "cases");
+        await Assertions.Expect(page.Locator($"#cases-table tr[data-case='{id}']")).ToBeVisibleAsync(new() { Timeout = Patience });
+        Saved(await BrowserFixture.ScreenshotAsync(page, "cases"));
+
+        await page.ClickAsync($"#cases-table a[data-case='{id}']");
+        await WaitReadyAsync(page, "case");
+        await Assertions.Expect(page.Locator("#case-chart canvas")).ToBeVisibleAsync(new() { Timeout = Patience });
+        await page.ClickAsync("#case-investigate");
+        await Assertions.Expect(page.Locator("section#case")).ToHaveAttributeAsync("data-status", "investigating", new() { Timeout = Patience });
+        await page.SelectOptionAsync("#case-disposition-choice", "laundering_confirmed");
+        await page.FillAsync("#case-close-note", "three IPs in five minutes, confirmed with the bank");
+        await page.ClickAsync("#case-close");
+        await Assertions.Expect(page.Locator("section#case")).ToHaveAttributeAsync("data-status", "closed", new() { Timeout = Patience });
+        await Assertions.Expect(page.Locator("#case-labelled")).ToHaveAttributeAsync("data-labelled", "true");
+        await Assertions.Expect(page.Locator("#case-history")).ToContainTextAsync("confirmed with the bank");
+        Saved(await BrowserFixture.ScreenshotAsync(page, "case"));
+
+        // The disposition is a label on each of the case's decisions, known from the moment the case closed.
+        var (_, closed) = await Server.GetJsonAsync("/cases/" + id);
+        var decided = closed.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("transaction_id").GetString()).Distinct().Order().ToList();
+        var closedAt = closed.GetProperty("closed_at").GetDateTimeOffset().ToUnixTimeMilliseconds();
+        var labels = (await Amlfs.Parquet.Labels.LabelTable.ReadAsync(Server.DataDirectory)).Where(l => l.Source == "case:" + id).ToList();
+        Assert.Equal(decided, labels.Select(l => l.TransactionId).Order());
+        Assert.All(labels, l => Assert.Equal((true, closedAt), (l.IsSuspicious, l.KnownAtMs)));
+        Assert.StartsWith("CUST_CASE-", alertId, StringComparison.Ordinal);
+    }
+
+    [ChromiumFact]
     public async Task A_server_that_checks_keys_opens_on_a_sign_in_form_that_refuses_a_bad_key_and_signs_an_analyst_in_and_out()
     {
         using var directory = new TempDirectory();

@@ -661,6 +661,134 @@
     };
   }
 
+  // ---- cases ------------------------------------------------------------------------------------------------------
+
+  function caseLink(id) { return h('a', { href: '#/case/' + encodeURIComponent(id), 'data-case': id }, id); }
+
+  function statusBadge(status) { return h('span', { class: 'badge case-' + status, 'data-status': status }, t('caseStatus.' + status)); }
+
+  function age(seconds) {
+    if (seconds < 3600) return fmt.int(seconds / 60) + ' min';
+    if (seconds < 86400) return fmt.num(seconds / 3600, 1) + ' h';
+    return fmt.num(seconds / 86400, 1) + ' d';
+  }
+
+  // The queue: cases by status, the highest score first, then the oldest.
+  function casesPage(query) {
+    const root = h('section', { id: 'cases' });
+    return {
+      async render() {
+        const status = query.get('status') || 'open';
+        const select = h('select', { id: 'cases-status', onchange: e => { window.location.hash = '#/cases?status=' + e.target.value; } },
+          ['open', 'investigating', 'closed', 'all'].map(v => h('option', { value: v, selected: v === status }, t('caseStatus.' + v))));
+        root.append(h('h1', {}, t('cases.title')), h('div', { class: 'filters' }, h('label', {}, t('cases.status') + ' ', select)));
+        const list = await getJson('/cases?order=score&limit=200' + (status === 'all' ? '' : '&status=' + encodeURIComponent(status)));
+        if (!list.cases.length) {
+          root.append(note(t('cases.none')));
+          return;
+        }
+        root.append(h('p', { class: 'muted' }, t('cases.count', { shown: fmt.int(list.cases.length), total: fmt.int(list.total) })),
+          h('table', { id: 'cases-table' },
+            h('thead', {}, h('tr', {}, [t('col.case'), t('col.entity'), t('col.score'), t('col.alerts'), t('col.age'), t('col.status'), t('col.assignee')].map(c => h('th', {}, c)))),
+            h('tbody', {}, list.cases.map(c => h('tr', { 'data-case': c.id },
+              h('td', {}, caseLink(c.id)), h('td', {}, entityLink(c.entity_type, c.entity_id)), h('td', { class: 'num' }, fmt.num(c.score, 4)),
+              h('td', { class: 'num' }, fmt.int(c.alert_count)), h('td', { class: 'num' }, age(c.age_seconds)), h('td', {}, statusBadge(c.status)),
+              h('td', {}, c.assignee || '—'))))));
+      },
+      dispose() {},
+      root,
+    };
+  }
+
+  // A case: its entity, the explanations of its alerts, its history, and the steps an analyst takes.
+  function casePage(id) {
+    const root = h('section', { id: 'case' });
+    let chart = null;
+
+    async function step(path, body) {
+      try {
+        await postJson('/cases/' + encodeURIComponent(id) + path, body);
+        await route();
+      } catch (e) {
+        const error = document.getElementById('case-error');
+        error.textContent = e.message;
+        error.hidden = false;
+      }
+    }
+
+    return {
+      async render() {
+        let c;
+        try {
+          c = await getJson('/cases/' + encodeURIComponent(id));
+        } catch (e) {
+          root.append(h('h1', {}, t('case.title', { id })), note(e.message, 'error'));
+          return;
+        }
+        root.dataset.status = c.status;
+        root.append(h('h1', {}, t('case.title', { id: c.id }), ' ', statusBadge(c.status)));
+        root.append(h('div', { class: 'two section' },
+          h('div', { class: 'panel' }, h('h2', {}, t('case.facts')), h('dl', { class: 'facts' },
+            h('dt', {}, t('col.entity')), h('dd', {}, t('entity.' + c.entity_type), ' ', entityLink(c.entity_type, c.entity_id)),
+            h('dt', {}, t('col.score')), h('dd', {}, fmt.num(c.score, 4)),
+            h('dt', {}, t('col.alerts')), h('dd', {}, fmt.int(c.alert_count)),
+            h('dt', {}, t('case.opened')), h('dd', {}, fmt.time(c.opened_at)),
+            h('dt', {}, t('col.assignee')), h('dd', { id: 'case-assignee' }, c.assignee || '—'),
+            c.closed_at ? [h('dt', {}, t('case.closed')), h('dd', {}, fmt.time(c.closed_at)),
+              h('dt', {}, t('case.disposition')), h('dd', { id: 'case-disposition' }, t('disposition.' + c.disposition)),
+              h('dt', {}, t('case.labelled')), h('dd', { id: 'case-labelled', 'data-labelled': String(!!c.labelled) }, c.labelled ? t('case.yes') : t('case.no'))] : [])),
+          actions(c)));
+        const top = (c.alerts || []).filter(a => a.contributions && a.contributions.length).sort((a, b) => b.score - a.score)[0];
+        const explanation = h('div', { class: 'panel section', id: 'case-explanation' }, h('h2', {}, t('case.explanation')));
+        root.append(explanation);
+        if (top) {
+          const items = top.contributions.filter(x => x.contribution !== 0).slice(0, 15);
+          const el = h('div', { id: 'case-chart', 'data-bars': items.length });
+          explanation.append(h('p', { class: 'muted' }, t('case.explanationOf', { transaction: top.transaction_id })), el);
+          chart = barChart(el, items.map(x => x.feature), items.map(x => x.contribution));
+        } else {
+          explanation.append(note(t('case.noExplanation')));
+        }
+        root.append(h('div', { class: 'panel section' }, h('h2', {}, t('case.alerts')),
+          h('table', { id: 'case-alerts' },
+            h('thead', {}, h('tr', {}, [t('col.time'), t('col.rule'), t('col.transaction'), t('col.score'), t('col.level'), t('col.model')].map(x => h('th', {}, x)))),
+            h('tbody', {}, (c.alerts || []).map(a => h('tr', {},
+              h('td', {}, fmt.time(a.raised_at)), h('td', { title: a.summary }, a.rule),
+              h('td', {}, h('a', { href: decisionHref(a.transaction_id, a.event_time) }, a.transaction_id)),
+              h('td', { class: 'num' }, fmt.num(a.score, 4)), h('td', {}, badge(a.level)), h('td', {}, a.model_version)))))));
+        root.append(h('div', { class: 'panel section' }, h('h2', {}, t('case.history')),
+          h('ol', { id: 'case-history' }, (c.history || []).map(e => h('li', { 'data-kind': e.kind },
+            fmt.time(e.at) + ' · ' + e.actor + ' · ' + t('caseEvent.' + e.kind)
+            + (e.to ? ' → ' + t('caseStatus.' + e.to) : '') + (e.disposition ? ' (' + t('disposition.' + e.disposition) + ')' : '')
+            + (e.assignee ? ' → ' + e.assignee : '') + (e.text ? ': ' + e.text : ''))))));
+      },
+      dispose() { if (chart) chart.destroy(); },
+      root,
+    };
+
+    function actions(c) {
+      const panel = h('div', { class: 'panel', id: 'case-actions' }, h('h2', {}, t('case.actions')));
+      const allowed = c.allowed_transitions || [];
+      if (allowed.includes('investigating'))
+        panel.append(h('button', { id: 'case-investigate', type: 'button', onclick: () => step('/transitions', { to: 'investigating' }) }, t('case.investigate')));
+      if (allowed.includes('closed')) {
+        const disposition = h('select', { id: 'case-disposition-choice' },
+          ['laundering_confirmed', 'false_positive', 'inconclusive'].map(d => h('option', { value: d }, t('disposition.' + d))));
+        const closing = h('input', { id: 'case-close-note', type: 'text', placeholder: t('case.notePlaceholder') });
+        panel.append(h('div', { class: 'case-close' }, disposition, closing,
+          h('button', { id: 'case-close', type: 'button', onclick: () => step('/transitions', { to: 'closed', disposition: disposition.value, note: closing.value || null }) }, t('case.close'))));
+      }
+      if (c.status !== 'closed') {
+        const assignee = h('input', { id: 'case-assign-to', type: 'text', value: c.assignee || '' });
+        panel.append(h('div', {}, assignee, h('button', { id: 'case-assign', type: 'button', onclick: () => step('/assignment', { assignee: assignee.value }) }, t('case.assign'))));
+      }
+      const text = h('textarea', { id: 'case-note-text', rows: 2 });
+      panel.append(h('div', {}, text, h('button', { id: 'case-note', type: 'button', onclick: () => step('/notes', { text: text.value }) }, t('case.addNote'))),
+        h('p', { id: 'case-error', class: 'note error', hidden: true }));
+      return panel;
+    }
+  }
+
   // ---- routing ----------------------------------------------------------------------------------------------------
 
   async function route() {
@@ -669,12 +797,14 @@
     if (state.page) { state.page.dispose(); state.page = null; }
     const page =
       name === 'alerts' ? alertsPage(query)
+      : name === 'cases' ? casesPage(query)
+      : name === 'case' ? casePage(parts[1] || '')
       : name === 'decision' ? decisionPage(parts[1] || '', query)
       : name === 'entity' ? entityPage(parts[1] || 'customer', parts[2] || '', query)
       : name === 'model' ? modelPage()
       : overviewPage(query);
     state.page = page;
-    document.querySelectorAll('header nav a').forEach(a => a.classList.toggle('active', a.dataset.page === (name === 'decision' ? 'alerts' : name)));
+    document.querySelectorAll('header nav a').forEach(a => a.classList.toggle('active', a.dataset.page === (name === 'decision' ? 'alerts' : name === 'case' ? 'cases' : name)));
     const main = document.getElementById('page');
     main.replaceChildren(page.root);
     main.dataset.page = name;
