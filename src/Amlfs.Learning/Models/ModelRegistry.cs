@@ -164,6 +164,7 @@ public sealed class ModelRegistry
     {
         if (version is not null && Find(version) is null)
             throw new ArgumentException($"no model version '{version}' in {Directory}", nameof(version));
+        using var exclusive = Lock();
         var activation = Activation;
         Write(new ModelActivation(version, [.. activation.History, new ModelActivationEntry(version, now)]));
     }
@@ -175,6 +176,7 @@ public sealed class ModelRegistry
     /// <exception cref="InvalidOperationException">No activation is left to roll back.</exception>
     public string? Rollback(DateTimeOffset now)
     {
+        using var exclusive = Lock();
         var activation = Activation;
         var stack = activation.Stack();
         if (stack.Count == 0)
@@ -182,6 +184,29 @@ public sealed class ModelRegistry
         var previous = stack.Count >= 2 ? stack[^2] : null;
         Write(new ModelActivation(previous, [.. activation.History, new ModelActivationEntry(previous, now, Rollback: true)]));
         return previous;
+    }
+
+    /// <summary>
+    /// Serializes activations and rollbacks, from any process, on <c>models/.lock</c>: each reads <c>active.json</c>,
+    /// adds to its history and replaces it, so two at once would lose one (and collide on the temporary file). A second
+    /// one waits up to 10 s.
+    /// </summary>
+    private FileStream Lock()
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var path = Path.Combine(Directory, ".lock");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(20);
+            }
+        }
     }
 
     private void Write(ModelActivation activation)

@@ -110,16 +110,11 @@ public sealed class AuditCommandTests : IDisposable
                 inProcess++;
             }
         });
-        // One amlfs process at a time: activations of the model registry are not meant to race each other (two at once
-        // collide on active.json.tmp), while the audit trail is written from this process meanwhile.
-        await Task.Run(() =>
-        {
-            for (var i = 0; i < Processes; i++)
-            {
-                var result = _cli.RunProcess("models", "activate", "rules", "--data-dir", "data");
-                Assert.True(result.ExitCode == 0, result.Error);
-            }
-        });
+        // The amlfs processes activate at once (the model registry serializes them on its lock), while the audit trail
+        // is written from this process meanwhile.
+        var results = await Task.WhenAll(Enumerable.Range(0, Processes).Select(_ => Task.Run(() => _cli.RunProcess("models", "activate", "rules", "--data-dir", "data"))));
+        Assert.All(results, r => Assert.True(r.ExitCode == 0, r.Error));
+        Assert.Equal(Processes, new Amlfs.Learning.Models.ModelRegistry(Data).Activation.History.Count);
         await done.CancelAsync();
         await writer;
 
