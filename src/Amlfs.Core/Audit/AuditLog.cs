@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Amlfs.Storage;
 using Microsoft.Extensions.Logging;
@@ -98,30 +97,8 @@ public sealed partial class AuditLog : IAuditTrail
     private static Dictionary<string, string?> Copy(IReadOnlyDictionary<string, string?>? details) =>
         details is null ? new(StringComparer.Ordinal) : details.ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal);
 
-    private FileStream AcquireLock()
-    {
-        var path = Path.Combine(Directory, AuditFiles.LockFileName);
-        var started = Stopwatch.GetTimestamp();
-        var wait = 1;
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
-            }
-            catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
-            {
-                if (Stopwatch.GetElapsedTime(started) >= LockTimeout)
-                {
-                    throw new IOException(string.Create(CultureInfo.InvariantCulture,
-                        $"the audit trail {Directory} stayed locked by another writer for {LockTimeout.TotalSeconds:0} s"), e);
-                }
-
-                Thread.Sleep(wait);
-                wait = Math.Min(wait * 2, 20);
-            }
-        }
-    }
+    private FileStream AcquireLock() =>
+        LockFile.Wait(Path.Combine(Directory, AuditFiles.LockFileName), LockTimeout, $"the audit trail {Directory}");
 
     /// <summary>
     /// The newest file (null when there is none), its length, and the sequence and hash of the last record (0 and

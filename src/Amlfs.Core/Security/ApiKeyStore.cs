@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Amlfs.Storage;
 
 namespace Amlfs.Security;
 
@@ -158,22 +159,7 @@ public sealed class ApiKeyStore
     }
 
     /// <summary>Holds the lock file; another process waits up to 10 s for it.</summary>
-    private FileStream Lock()
-    {
-        var path = Path.Combine(Path.GetDirectoryName(File)!, "keys.lock");
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(20);
-            }
-        }
-    }
+    private FileStream Lock() => LockFile.Wait(Path.Combine(Path.GetDirectoryName(File)!, "keys.lock"), TimeSpan.FromSeconds(10), $"the key file {File}");
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
