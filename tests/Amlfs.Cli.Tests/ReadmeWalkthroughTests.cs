@@ -26,14 +26,18 @@ public sealed partial class ReadmeWalkthroughTests : IDisposable
         if (!OperatingSystem.IsWindows()) // the walk-through is bash; the launcher must be executable
             File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        using var server = await AmlfsProcess.StartCommandAsync("up", Path.Combine(_work.WorkingDirectory, "data"));
+        // As a newcomer runs it: up checks keys by default and prints the admin key it made on its first start.
+        using var server = await AmlfsProcess.StartCommandAsync("up", Path.Combine(_work.WorkingDirectory, "data"), "--auth", "on");
+        await server.WaitForOutputAsync("Press Ctrl+C", TimeSpan.FromSeconds(30));
+        var key = FirstKey().Match(server.Output).Groups[1].Value;
+        Assert.True(key.Length > 0, "up printed no key:\n" + server.Output);
 
         Assert.True(steps.Count >= 6, $"the walk-through should hold its five steps' commands, found {steps.Count}");
         Assert.Contains(steps, s => s.Script.Contains("curl", StringComparison.Ordinal) && s.Script.Contains("/predict", StringComparison.Ordinal));
         foreach (var step in steps)
         {
             var script = step.Script.Replace("localhost:8000", server.Address.Authority, StringComparison.Ordinal);
-            var (exitCode, output, error) = _work.RunProgram("bash", "-c", "set -euo pipefail\n" + script);
+            var (exitCode, output, error) = _work.RunProgram("bash", "-c", $"set -euo pipefail\nexport AMLFS_API_KEY='{key}'\n{script}");
             Assert.True(exitCode == 0, $"exit code {exitCode} from:\n{script}\n{output}\n{error}\nserver:\n{server.Output}");
             if (step.Expected is { } expected)
                 Assert.True(step.Matches(output), $"the README shows\n{expected}\nbut\n{script}\nprinted\n{output}");
@@ -70,6 +74,9 @@ public sealed partial class ReadmeWalkthroughTests : IDisposable
         Assert.False(steps[0].Matches("{\"a\":2}"));
         Assert.Equal(("cat > f <<'EOF'\n  x\nEOF", (string?)null), (steps[1].Script, steps[1].Expected));
     }
+
+    [GeneratedRegex(@"Key\s+(amlfs_\S+)")]
+    private static partial Regex FirstKey();
 
     /// <summary>The commands of the README's walk-through, each with the output the README shows for it, if any.</summary>
     private sealed partial record ReadmeWalkthrough(string Script, string? Expected)

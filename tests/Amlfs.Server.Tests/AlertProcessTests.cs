@@ -41,7 +41,7 @@ public sealed class AlertProcessTests : IDisposable
         string? key;
         using (var first = await AmlfsProcess.StartAsync(data, "--alerts", rules))
         {
-            using var client = new HttpClient { BaseAddress = first.Address };
+            using var client = first.CreateClient();
             var now = DateTimeOffset.UtcNow.AddSeconds(-30);
             // A burst from four IPs ending in R$ 12,500: the rules model decides some of it HIGH, and the rule's throttle
             // makes that one alert about the customer.
@@ -63,7 +63,7 @@ public sealed class AlertProcessTests : IDisposable
             var delivered = await webhook.FirstAcceptedAsync(TimeSpan.FromSeconds(60));
             Assert.Equal(key, delivered);
             // Still running, and nothing is sent again once delivered.
-            using var client = new HttpClient { BaseAddress = second.Address };
+            using var client = second.CreateClient();
             // The outbox records the delivery once the webhook has answered; /metrics counts it from there.
             const string Delivered = "amlfs_alerts_total{rule=\"high_risk_decision\",channel=\"hook\",outcome=\"delivered\"} 1";
             var metrics = "";

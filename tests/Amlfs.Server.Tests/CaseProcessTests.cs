@@ -27,7 +27,7 @@ public sealed class CaseProcessTests : IDisposable
         string id;
         using (var first = await AmlfsProcess.StartAsync(data, "--alerts", rules))
         {
-            using var client = new HttpClient { BaseAddress = first.Address };
+            using var client = first.CreateClient();
             var (burst, _) = SuspiciousBurst.For("CUST_KILL", DateTimeOffset.UtcNow);
             (await client.PostAsync(new Uri("/transactions", UriKind.Relative), Json(burst))).EnsureSuccessStatusCode();
             id = await FirstCaseAsync(client, "CUST_KILL");
@@ -37,7 +37,7 @@ public sealed class CaseProcessTests : IDisposable
         }
 
         using var second = await AmlfsProcess.StartAsync(data, "--alerts", rules);
-        using var restarted = new HttpClient { BaseAddress = second.Address };
+        using var restarted = second.CreateClient();
         var found = await restarted.GetFromJsonAsync<JsonElement>(new Uri($"/cases/{id}", UriKind.Relative));
         Assert.Equal(("investigating", "ana"), (found.GetProperty("status").GetString(), found.GetProperty("assignee").GetString()));
         Assert.Equal("opened the file", found.GetProperty("notes")[0].GetProperty("text").GetString());

@@ -12,7 +12,7 @@ public sealed class ReplicaProcessTests
         using var garnet = new RestartableGarnetServer(password: "hunter2");
         using var directory = new TempDirectory();
         using var server = await AmlfsProcess.StartAsync(directory.Path, "--online-store", $"redis://:hunter2@{garnet.Endpoint}");
-        using var client = new HttpClient { BaseAddress = server.Address };
+        using var client = server.CreateClient();
 
         Assert.Contains($"API replica of the online store redis://***@{garnet.Endpoint}", server.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", server.Output, StringComparison.Ordinal);

@@ -116,7 +116,7 @@ public sealed class ScenarioTests : IAsyncDisposable
     }
 
     private async Task<RunningServer> Start(DateTimeOffset? now = null) =>
-        _server = await RunningServer.StartAsync(new FakeTimeProvider(now ?? Noon));
+        _server = await RunningServer.StartWithKeysAsync(new FakeTimeProvider(now ?? Noon)); // keys checked, as amlfs serve does by default
 
     private static async Task Ingest(RunningServer server, params string[] transactions)
     {

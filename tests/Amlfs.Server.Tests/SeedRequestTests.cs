@@ -6,7 +6,8 @@ namespace Amlfs.Server.Tests;
 
 /// <summary>
 /// The requests of the seed's README (the specification of the Python system this one replaces), sent exactly as it
-/// writes them, whitespace included, to a server on a real port: each answers 200 with the fields the seed promises.
+/// writes them, whitespace included, to a server on a real port that checks API keys (the seed has none; the client
+/// adds an admin key): each answers 200 with the fields the seed promises.
 /// </summary>
 public sealed partial class SeedRequestTests : IAsyncLifetime
 {
@@ -35,7 +36,7 @@ public sealed partial class SeedRequestTests : IAsyncLifetime
 
     private RunningServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await RunningServer.StartAsync();
+    public async Task InitializeAsync() => _server = await RunningServer.StartWithKeysAsync(); // keys checked, as amlfs serve does by default
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 

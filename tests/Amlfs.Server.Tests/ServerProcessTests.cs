@@ -23,7 +23,7 @@ public sealed class ServerProcessTests : IDisposable
         var acknowledged = new ConcurrentDictionary<string, Sent>();
         using (var first = await AmlfsProcess.StartAsync(data))
         {
-            using var client = new HttpClient { BaseAddress = first.Address };
+            using var client = first.CreateClient();
             using var stop = new CancellationTokenSource();
             var senders = Enumerable.Range(0, Senders).Select(s => Task.Run(() => SendUntilStopped(client, s, attempted, acknowledged, stop.Token))).ToArray();
             while (acknowledged.Count < 2000)
@@ -34,7 +34,7 @@ public sealed class ServerProcessTests : IDisposable
         }
 
         using var second = await AmlfsProcess.StartAsync(data);
-        using var restarted = new HttpClient { BaseAddress = second.Address };
+        using var restarted = second.CreateClient();
 
         // Nothing acknowledged was lost and nothing was counted twice.
         foreach (var customer in attempted.Values.Select(t => t.Customer).Distinct())
@@ -78,7 +78,7 @@ public sealed class ServerProcessTests : IDisposable
         var data = _directory.File("data");
         using (var first = await AmlfsProcess.StartAsync(data))
         {
-            using var client = new HttpClient { BaseAddress = first.Address };
+            using var client = first.CreateClient();
             var now = DateTimeOffset.UtcNow.AddSeconds(-1);
             using var response = await client.PostAsync(new Uri("/transactions", UriKind.Relative),
                 Json(Enumerable.Range(0, 100).Select(i => new Sent($"T{i}", $"CUST_{i % 7:D3}", 10m + i, now))));
@@ -91,7 +91,7 @@ public sealed class ServerProcessTests : IDisposable
         }
 
         using var second = await AmlfsProcess.StartAsync(data, "--log-level", "information");
-        using var restarted = new HttpClient { BaseAddress = second.Address };
+        using var restarted = second.CreateClient();
         for (var wait = 0; wait < 100 && !second.Output.Contains("records replayed", StringComparison.Ordinal); wait++)
             await Task.Delay(50); // the console logger writes on its own thread
         Assert.Contains("snapshot 100, 0 records replayed", second.Output, StringComparison.Ordinal);
@@ -105,7 +105,7 @@ public sealed class ServerProcessTests : IDisposable
     public async Task Up_runs_the_whole_system_with_its_producer_and_stops_on_ctrl_c()
     {
         using var up = await AmlfsProcess.StartCommandAsync("up", _directory.File("data"), "--rate", "50");
-        using var client = new HttpClient { BaseAddress = up.Address };
+        using var client = up.CreateClient();
 
         JsonElement producer = default;
         for (var wait = 0; wait < 200; wait++)
@@ -124,6 +124,10 @@ public sealed class ServerProcessTests : IDisposable
         // The banner links the dashboard, which the process serves from its own assembly.
         Assert.Contains("Dashboard " + up.Address.ToString().TrimEnd('/') + "/", up.Output, StringComparison.Ordinal);
         Assert.Contains("uPlot.iife.min.js", await client.GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.Ordinal);
+        // Keys are checked by default: the producer in the process needs none, a caller without one is refused.
+        Assert.Contains("Keys      1 from", up.Output, StringComparison.Ordinal);
+        using var anonymous = new HttpClient { BaseAddress = up.Address };
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri("/features/CUST_000001", UriKind.Relative))).StatusCode);
         Assert.Equal(0, await up.InterruptAsync());
     }
 
@@ -158,9 +162,9 @@ public sealed class ServerProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task Serve_without_keys_warns_that_the_API_is_open()
+    public async Task Serve_with_auth_off_warns_that_the_API_is_open()
     {
-        using var server = await AmlfsProcess.StartAsync(_directory.File("data"));
+        using var server = await AmlfsProcess.StartAsync(_directory.File("data"), "--auth", "off");
         await server.WaitForOutputAsync("WARNING   --auth off: the API is open", TimeSpan.FromSeconds(20));
         Assert.Equal(0, await server.InterruptAsync());
     }

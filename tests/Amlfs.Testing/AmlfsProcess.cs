@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
 using System.Text;
+using Amlfs.Security;
 
 namespace Amlfs.Testing;
 
@@ -26,6 +28,12 @@ public sealed class AmlfsProcess : IDisposable
     /// <summary>Where a server listens; <c>about:blank</c> for a process that does not.</summary>
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>
+    /// The admin key made for a server started without <c>--auth</c> (which then checks keys, its default), and sent
+    /// by <see cref="CreateClient"/>; null when the test chose <c>--auth</c> itself.
+    /// </summary>
+    public string? ApiKey { get; private set; }
+
     /// <summary>Everything the process wrote so far (standard output and error), for failure messages.</summary>
     public string Output
     {
@@ -40,11 +48,33 @@ public sealed class AmlfsProcess : IDisposable
     public static Task<AmlfsProcess> StartAsync(string dataDirectory, params string[] extraArgs) =>
         StartCommandAsync("serve", dataDirectory, extraArgs);
 
-    /// <summary>Starts <c>amlfs COMMAND --port 0</c> (<c>serve</c> or <c>up</c>) and waits until it listens.</summary>
-    public static Task<AmlfsProcess> StartCommandAsync(string command, string dataDirectory, params string[] extraArgs)
+    /// <summary>
+    /// Starts <c>amlfs COMMAND --port 0</c> (<c>serve</c> or <c>up</c>) and waits until it listens. Without
+    /// <c>--auth</c> among <paramref name="extraArgs"/> the server checks keys, as it does by default, and an admin
+    /// key is made first in its key file (<see cref="ApiKey"/>); a test of keys themselves gives <c>--auth</c>.
+    /// </summary>
+    public static async Task<AmlfsProcess> StartCommandAsync(string command, string dataDirectory, params string[] extraArgs)
     {
         string[] defaults = extraArgs.Contains("--log-level") ? [] : ["--log-level", "warning"];
-        return StartAsync([command, "--port", "0", "--data-dir", dataDirectory, .. defaults, .. extraArgs], "API ");
+        string? key = null;
+        if (!extraArgs.Contains("--auth"))
+        {
+            var keysFile = Array.IndexOf(extraArgs, "--keys-file") is var at and >= 0 ? extraArgs[at + 1] : ApiKeyStore.FileOf(dataDirectory);
+            key = new ApiKeyStore(keysFile).Create("test-" + Guid.NewGuid().ToString("N")[..12], ApiRole.Admin).Key;
+        }
+
+        var process = await StartAsync([command, "--port", "0", "--data-dir", dataDirectory, .. defaults, .. extraArgs], "API ");
+        process.ApiKey = key;
+        return process;
+    }
+
+    /// <summary>A client of the server at <see cref="Address"/> that sends <see cref="ApiKey"/>, if there is one.</summary>
+    public HttpClient CreateClient()
+    {
+        var client = new HttpClient { BaseAddress = Address };
+        if (ApiKey is not null)
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        return client;
     }
 
     /// <summary>Starts <c>amlfs worker</c> with <paramref name="args"/> and waits until it says what it consumes.</summary>

@@ -1,7 +1,9 @@
 using System.Text;
 using System.Text.Json;
+using Amlfs.Security;
 using Amlfs.Server;
 using Amlfs.Server.Hosting;
+using Amlfs.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,16 +19,22 @@ public sealed class RunningServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TempDirectory? _ownedDirectory;
 
-    private RunningServer(WebApplication app, TempDirectory? ownedDirectory, string dataDirectory)
+    private RunningServer(WebApplication app, TempDirectory? ownedDirectory, string dataDirectory, string? apiKey)
     {
         _app = app;
         _ownedDirectory = ownedDirectory;
         DataDirectory = dataDirectory;
         Address = AmlfsServer.Address(app);
+        ApiKey = apiKey;
         Client = new HttpClient { BaseAddress = Address };
+        if (apiKey is not null)
+            Client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
     }
 
     public Uri Address { get; }
+
+    /// <summary>The admin key <see cref="Client"/> sends, when the server checks keys (<see cref="StartWithKeysAsync"/>).</summary>
+    public string? ApiKey { get; }
 
     public HttpClient Client { get; }
 
@@ -56,7 +64,31 @@ public sealed class RunningServer : IAsyncDisposable
             settings = configure(settings);
         var app = AmlfsServer.Build(settings, clock, logging);
         await app.StartAsync();
-        return new RunningServer(app, owned, directory);
+        return new RunningServer(app, owned, directory, apiKey: null);
+    }
+
+    /// <summary>
+    /// Starts a server that checks API keys, as <c>amlfs serve</c> does by default, with an admin key in its data
+    /// directory's key file that <see cref="Client"/> sends and <see cref="ApiKey"/> gives.
+    /// </summary>
+    public static async Task<RunningServer> StartWithKeysAsync(TimeProvider? clock = null, Func<ServerSettings, ServerSettings>? configure = null)
+    {
+        var owned = new TempDirectory();
+        var store = new ApiKeyStore(ApiKeyStore.FileOf(owned.Path));
+        var key = store.Create("test-admin", ApiRole.Admin).Key;
+        var settings = new ServerSettings
+        {
+            Port = 0,
+            DataDirectory = owned.Path,
+            LogLevel = LogLevel.Warning,
+            ShardCount = 2,
+            Auth = new AuthSettings { KeysFile = store.File },
+        };
+        if (configure is not null)
+            settings = configure(settings);
+        var app = AmlfsServer.Build(settings, clock);
+        await app.StartAsync();
+        return new RunningServer(app, owned, owned.Path, key);
     }
 
     /// <summary>POSTs a JSON text with optional headers.</summary>

@@ -19,22 +19,24 @@ internal static class FreshnessBench
 {
     private const long MaxMicroseconds = 60_000_000;
 
-    /// <summary>Measures a server that ingests over HTTP: the clock starts when <c>POST /transactions</c> acknowledges.</summary>
-    public static async Task<FreshnessResult> RunAsync(Uri server, int samples, int warmup, CancellationToken cancellationToken)
+    /// <summary>
+    /// Measures a server that ingests over HTTP: the clock starts when <c>POST /transactions</c> acknowledges. With
+    /// <paramref name="apiKey"/> (ingest and analyst, so admin) when the server checks keys.
+    /// </summary>
+    public static async Task<FreshnessResult> RunAsync(Uri server, string? apiKey, int samples, int warmup, CancellationToken cancellationToken)
     {
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1, UseProxy = false };
-        using var client = new HttpClient(handler) { BaseAddress = server, DefaultRequestVersion = HttpVersion.Version11 };
-        return await RunAsync(server, samples, warmup, (customer, token) => PostAsync(client, customer, token), cancellationToken);
+        using var client = Client(server, apiKey);
+        return await RunAsync(server, apiKey, samples, warmup, (customer, token) => PostAsync(client, customer, token), cancellationToken);
     }
 
     /// <summary>
     /// Measures with <paramref name="send"/> handing each sample's transaction (of the customer given) over; the clock
     /// starts when it returns.
     /// </summary>
-    public static async Task<FreshnessResult> RunAsync(Uri server, int samples, int warmup, Func<string, CancellationToken, Task> send, CancellationToken cancellationToken)
+    public static async Task<FreshnessResult> RunAsync(
+        Uri server, string? apiKey, int samples, int warmup, Func<string, CancellationToken, Task> send, CancellationToken cancellationToken)
     {
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1, UseProxy = false };
-        using var client = new HttpClient(handler) { BaseAddress = server, DefaultRequestVersion = HttpVersion.Version11 };
+        using var client = Client(server, apiKey);
         var run = DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
         var histogram = new LongHistogram(MaxMicroseconds, 3);
         long reads = 0;
@@ -64,11 +66,26 @@ internal static class FreshnessBench
         return new FreshnessResult(samples, reads, histogram);
     }
 
+    /// <summary>One keep-alive connection to <paramref name="server"/>, sending <paramref name="apiKey"/> if given.</summary>
+    private static HttpClient Client(Uri server, string? apiKey)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1, UseProxy = false })
+        {
+            BaseAddress = server,
+            DefaultRequestVersion = HttpVersion.Version11,
+        };
+        if (apiKey is not null)
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
     private static async Task PostAsync(HttpClient client, string customer, CancellationToken cancellationToken)
     {
         var transaction = new TransactionRequest { TransactionId = customer + "_T", CustomerId = customer, MerchantId = "MERCH_FRESH", Amount = 12.34m };
         using var response = await client.PostAsJsonAsync(new Uri("/transactions", UriKind.Relative), transaction, AmlfsJsonContext.Default.TransactionRequest, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            throw new HttpRequestException($"POST /transactions answered {(int)response.StatusCode}: {text}", null, response.StatusCode);
         if (!response.IsSuccessStatusCode || JsonSerializer.Deserialize(text, AmlfsJsonContext.Default.IngestResponse) is not { Accepted: 1 })
             throw new InvalidOperationException($"POST /transactions answered {(int)response.StatusCode}: {text}");
     }

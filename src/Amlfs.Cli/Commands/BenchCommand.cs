@@ -24,10 +24,12 @@ internal static class BenchCommand
 
     private static Command CreateFreshness(CliEnvironment environment)
     {
-        var url = new Option<Uri?>("--url")
+        var url = new Option<string?>("--url")
         {
             Description = "A running server to measure; by default an embedded server starts on a free port with a temporary data directory",
+            HelpName = "URL",
         };
+        var apiKey = ApiKeyOption.Create("admin, with --url");
         var samples = new Option<int>("--samples") { Description = "Transactions measured", DefaultValueFactory = _ => 2000 };
         var warmup = new Option<int>("--warmup") { Description = "Transactions sent first and not measured", DefaultValueFactory = _ => 200 };
         var distributed = new Option<bool>("--distributed")
@@ -36,7 +38,7 @@ internal static class BenchCommand
         };
         var command = new Command("freshness", "Time from an acknowledged POST /transactions (or, --distributed, a publish to Kafka) to the event being visible in GET /features")
         {
-            url, samples, warmup, distributed,
+            url, apiKey, samples, warmup, distributed,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -57,7 +59,21 @@ internal static class BenchCommand
                 return await FreshnessCommand.RunDistributedAsync(environment, parse.GetValue(samples), parse.GetValue(warmup), cancellationToken);
             }
 
-            return await FreshnessCommand.RunAsync(environment, parse.GetValue(url), parse.GetValue(samples), parse.GetValue(warmup), cancellationToken);
+            Uri? server = null;
+            if (parse.GetValue(url) is { } text && (server = ServerUrlOption.Parse(text, out var urlProblem)) is null)
+            {
+                await environment.Error.WriteLineAsync($"amlfs bench freshness: {urlProblem}");
+                return 1;
+            }
+
+            var key = ApiKeyOption.Read(parse.GetValue(apiKey), environment, out var keyProblem);
+            if (keyProblem is not null)
+            {
+                await environment.Error.WriteLineAsync($"amlfs bench freshness: {keyProblem}");
+                return 1;
+            }
+
+            return await FreshnessCommand.RunAsync(environment, server, key, parse.GetValue(samples), parse.GetValue(warmup), cancellationToken);
         });
         return command;
     }

@@ -68,7 +68,7 @@ internal static class DistributedUp
                 : "  Producer  off");
             var decisions = new KafkaDecisionSource(new DecisionTopicReaderOptions { BootstrapServers = trial.BootstrapServers, Topic = trial.Topics.Decisions });
             var code = await ServeCommand.RunReplicaAsync(environment, settings with { ProducerRate = null, DecisionSource = decisions },
-                trial.Redis with { ReconnectInBackground = true }, cancellationToken);
+                trial.Redis with { ReconnectInBackground = true }, cancellationToken, firstKey: true);
             await output.WriteLineAsync("Stopping the producer and the workers (each checkpoints and leaves the group)...");
             foreach (var failure in trial.Failures)
                 await environment.Error.WriteLineAsync($"error: a worker stopped on its own: {failure.Message}");

@@ -18,7 +18,7 @@ namespace Amlfs.Cli.Commands;
 /// <summary><c>amlfs bench freshness</c>: runs <see cref="FreshnessBench"/> against a given or an embedded server.</summary>
 internal static class FreshnessCommand
 {
-    public static async Task<int> RunAsync(CliEnvironment environment, Uri? url, int samples, int warmup, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliEnvironment environment, Uri? url, string? apiKey, int samples, int warmup, CancellationToken cancellationToken)
     {
         var console = environment.Console;
         string? temporary = null;
@@ -42,7 +42,13 @@ internal static class FreshnessCommand
             FreshnessResult result;
             try
             {
-                result = await FreshnessBench.RunAsync(url, samples, warmup, cancellationToken);
+                result = await FreshnessBench.RunAsync(url, apiKey, samples, warmup, cancellationToken);
+            }
+            catch (HttpRequestException e) when (e.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+            {
+                await environment.Error.WriteLineAsync(
+                    $"amlfs bench freshness: the server at {url} refused the key ({(int)e.StatusCode}): give an admin key (it posts and reads) with --api-key or {ApiKeyOption.EnvironmentVariable}");
+                return 1;
             }
             catch (HttpRequestException e)
             {
@@ -103,7 +109,7 @@ internal static class FreshnessCommand
             }
 
             console.MarkupLine(CultureInfo.InvariantCulture, "{0:N0} transactions measured after {1:N0} warmup, one new customer each, published to Kafka", samples, warmup);
-            var result = await FreshnessBench.RunAsync(url, samples, warmup, (customer, _) =>
+            var result = await FreshnessBench.RunAsync(url, null, samples, warmup, (customer, _) =>
             {
                 publisher.Publish(new Transaction
                 {

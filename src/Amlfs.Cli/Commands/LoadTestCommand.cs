@@ -27,6 +27,7 @@ internal static class LoadTestCommand
     {
         var defaults = new LoadTestOptions { Url = new Uri(ServerUrlOption.DefaultUrl) };
         var url = ServerUrlOption.Create();
+        var apiKey = ApiKeyOption.Create("score, and analyst with --stream-clients, or admin");
         var concurrent = new Option<int>("--concurrent") { Description = "Connections, one request in flight on each", DefaultValueFactory = _ => defaults.Connections };
         var duration = new Option<double>("--duration") { Description = "Seconds measured, after the warmup", DefaultValueFactory = _ => defaults.Duration.TotalSeconds };
         var rate = new Option<double>("--rate")
@@ -58,7 +59,7 @@ internal static class LoadTestCommand
 
         var command = new Command("loadtest", "Load-test POST /predict of an amlfs server; the last line is one JSON object")
         {
-            url, concurrent, duration, rate, warmup, pool, timeout, seed, threads, streamClients, streamAfter, streamCycle,
+            url, apiKey, concurrent, duration, rate, warmup, pool, timeout, seed, threads, streamClients, streamAfter, streamCycle,
         };
         command.SetAction(parse =>
         {
@@ -66,9 +67,13 @@ internal static class LoadTestCommand
             var serverUrl = ServerUrlOption.Parse(parse.GetValue(url)!, out var urlProblem);
             if (urlProblem is not null)
                 problems.Add(urlProblem);
+            var key = ApiKeyOption.Read(parse.GetValue(apiKey), environment, out var keyProblem);
+            if (keyProblem is not null)
+                problems.Add(keyProblem);
             var options = new LoadTestOptions
             {
                 Url = serverUrl ?? defaults.Url,
+                ApiKey = key,
                 Connections = parse.GetValue(concurrent),
                 Duration = Seconds(parse.GetValue(duration)),
                 Rate = parse.GetValue(rate),
@@ -102,11 +107,10 @@ internal static class LoadTestCommand
     private static int Run(CliEnvironment environment, LoadTestOptions options)
     {
         var console = environment.Console;
-        if (Reach(environment, options) is not { } endPoint)
-            return 1;
-
         var traffic = new LiveTraffic(new SyntheticOptions { Seed = options.Seed }, environment.Clock);
-        var requests = PredictRequests.Build(options.Url, traffic, options.RequestsPool);
+        var requests = PredictRequests.Build(options.Url, options.ApiKey, traffic, options.RequestsPool);
+        if (Reach(environment, options, requests[0]) is not { } endPoint)
+            return 1;
         console.MarkupLine(Invariant, "[bold]loadtest[/] POST {0}predict: {1} connections, {2}, {3:0.###} s warmup + {4:0.###} s measured, {5:N0} distinct requests",
             Markup.Escape(options.Url.ToString()), options.Connections,
             options.Rate > 0 ? string.Create(Invariant, $"{options.Rate:N0} requests/s (open loop)") : "closed loop",
@@ -154,10 +158,11 @@ internal static class LoadTestCommand
     }
 
     /// <summary>
-    /// The server's address when it answers <c>GET /health</c> (any status); null, after saying why naming the URL,
-    /// when it cannot be reached.
+    /// The server's address when it answers <c>GET /health</c> (any status) and takes the run's first request; null,
+    /// after saying why naming the URL, when it cannot be reached or refuses the key (a refused key would make every
+    /// request of the run an error).
     /// </summary>
-    private static IPEndPoint? Reach(CliEnvironment environment, LoadTestOptions options)
+    private static IPEndPoint? Reach(CliEnvironment environment, LoadTestOptions options, byte[] firstRequest)
     {
         var url = options.Url;
         try
@@ -173,6 +178,14 @@ internal static class LoadTestCommand
             {
                 environment.Console.MarkupLine(Invariant, "[yellow]GET {0} answered {1}: {2}; testing anyway[/]",
                     Markup.Escape(path), status, Markup.Escape(Encoding.UTF8.GetString(connection.Body)));
+            }
+
+            var admitted = connection.Send(firstRequest);
+            if (admitted is 401 or 403)
+            {
+                environment.Error.WriteLine($"amlfs loadtest: POST /predict answered {admitted}: {Encoding.UTF8.GetString(connection.Body)}"
+                    + (admitted == 401 ? $" (give a key with --api-key or {ApiKeyOption.EnvironmentVariable})" : ""));
+                return null;
             }
 
             return endPoint;

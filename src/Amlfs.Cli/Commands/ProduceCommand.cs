@@ -24,6 +24,7 @@ internal static class ProduceCommand
     {
         var defaults = new ProduceOptions { Url = new Uri(ServerUrlOption.DefaultUrl) };
         var url = ServerUrlOption.Create();
+        var apiKey = ApiKeyOption.Create("ingest, and score with --burst-customer, or admin");
         var rate = new Option<double>("--rate") { Description = "Transactions per second (fractions allowed)", DefaultValueFactory = _ => defaults.Rate };
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds [default: until Ctrl-C]", HelpName = "SECONDS" };
         var count = new Option<long?>("--count") { Description = "Stop after this many transactions", HelpName = "N" };
@@ -54,7 +55,7 @@ internal static class ProduceCommand
 
         var command = new Command("produce", "Send live synthetic transactions to an amlfs server, or publish them to Kafka")
         {
-            url, rate, duration, count, batch, seed, burstCustomer, burstSize, kafka, topic, kafkaTimeout,
+            url, apiKey, rate, duration, count, batch, seed, burstCustomer, burstSize, kafka, topic, kafkaTimeout,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -62,9 +63,13 @@ internal static class ProduceCommand
             var serverUrl = ServerUrlOption.Parse(parse.GetValue(url)!, out var urlProblem);
             if (urlProblem is not null)
                 problems.Add(urlProblem);
+            var key = ApiKeyOption.Read(parse.GetValue(apiKey), environment, out var keyProblem);
+            if (keyProblem is not null)
+                problems.Add(keyProblem);
             var options = new ProduceOptions
             {
                 Url = serverUrl ?? defaults.Url,
+                ApiKey = key,
                 Rate = parse.GetValue(rate),
                 Duration = parse.GetValue(duration) is { } seconds ? Seconds(seconds) : null,
                 Count = parse.GetValue(count),
@@ -99,7 +104,7 @@ internal static class ProduceCommand
     private static async Task<int> RunAsync(CliEnvironment environment, ProduceOptions options, CancellationToken cancellationToken)
     {
         var console = environment.Console;
-        using var client = new AmlfsClient(options.Url, environment.Clock);
+        using var client = new AmlfsClient(options.Url, options.ApiKey, environment.Clock);
         if (await CheckHealthAsync(environment, client, cancellationToken).ConfigureAwait(false) is { } failure)
             return failure;
 

@@ -103,8 +103,9 @@ internal static class ServeCommand
 
         var auth = new Option<string>("--auth")
         {
-            Description = "on: every route but /health needs an API key of its role (amlfs keys create); off: the API is open to anyone who reaches the port",
-            DefaultValueFactory = _ => "off",
+            Description = "on: every route but /health (and /metrics, the dashboard's page and /docs) needs an API key of its role (amlfs keys create); "
+                + "off: the API is open to anyone who reaches the port, for local experiments only",
+            DefaultValueFactory = _ => "on",
             HelpName = "on|off",
         };
         auth.AcceptOnlyFromAmong("on", "off");
@@ -295,7 +296,8 @@ internal static class ServeCommand
     }
 
     /// <summary>Connects the online store (in the background when it is down), serves until stopped, then closes it.</summary>
-    internal static async Task<int> RunReplicaAsync(CliEnvironment environment, ServerSettings settings, RedisOnlineStoreOptions options, CancellationToken cancellationToken)
+    internal static async Task<int> RunReplicaAsync(
+        CliEnvironment environment, ServerSettings settings, RedisOnlineStoreOptions options, CancellationToken cancellationToken, bool firstKey = false)
     {
         RedisOnlineStore store;
         try
@@ -321,7 +323,7 @@ internal static class ServeCommand
             }
 
             var replica = settings with { OnlineStore = store, OnlineStoreEndpoint = options.ToString() };
-            return await RunAsync(environment, replica, cancellationToken, unavailable);
+            return await RunAsync(environment, replica, cancellationToken, unavailable, firstKey);
         }
     }
 
@@ -409,8 +411,9 @@ internal static class ServeCommand
 
             if (created is not null)
             {
+                await output.WriteLineAsync($"  Key       {created.Key}");
+                await output.WriteLineAsync($"            admin, made on this first start and shown this once: export {ApiKeyOption.EnvironmentVariable}=<it> for curl and amlfs produce");
                 await output.WriteLineAsync($"  Sign in   {address}/auth/sign-in?key={created.Key}");
-                await output.WriteLineAsync($"            an admin key made for this first start and shown this once (amlfs keys list --data-dir {settings.DataDirectory})");
             }
             else if (settings.Auth.KeysFile is { } keys)
             {

@@ -16,19 +16,24 @@ internal sealed class DashboardStreamClients : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task<StreamClientResult>[] _clients;
 
-    private DashboardStreamClients(Uri server, int count)
+    private DashboardStreamClients(Uri server, string? apiKey, int count)
     {
         _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = count }) { Timeout = Timeout.InfiniteTimeSpan };
+        if (apiKey is not null)
+            _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
         var url = new Uri(server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/"), StreamPath);
         _clients = [.. Enumerable.Range(0, count).Select(_ => Task.Run(() => ReadAsync(url, _stop.Token)))];
     }
 
-    /// <summary>Opens <paramref name="count"/> clients of the stream of the server at <paramref name="server"/>.</summary>
-    public static DashboardStreamClients Open(Uri server, int count)
+    /// <summary>
+    /// Opens <paramref name="count"/> clients of the stream of the server at <paramref name="server"/>, with
+    /// <paramref name="apiKey"/> (analyst or admin) when the server checks keys.
+    /// </summary>
+    public static DashboardStreamClients Open(Uri server, string? apiKey, int count)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        return new DashboardStreamClients(server, count);
+        return new DashboardStreamClients(server, apiKey, count);
     }
 
     /// <summary>Closes every stream and returns what each received.</summary>

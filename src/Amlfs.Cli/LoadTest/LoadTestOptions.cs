@@ -7,6 +7,9 @@ internal sealed record LoadTestOptions
 {
     public required Uri Url { get; init; }
 
+    /// <summary>The API key every request carries; null sends none (a server run with <c>--auth off</c>).</summary>
+    public string? ApiKey { get; init; }
+
     public int Connections { get; init; } = 50;
 
     /// <summary>How long requests are measured, after the warmup.</summary>

@@ -111,7 +111,7 @@ internal static class LoadTestRunner
         foreach (var (open, close) in windows.Until(end))
         {
             await WaitUntilAsync(clock, open, cancellationToken).ConfigureAwait(false);
-            var clients = DashboardStreamClients.Open(options.Url, options.StreamClients);
+            var clients = DashboardStreamClients.Open(options.Url, options.ApiKey, options.StreamClients);
             await using (clients.ConfigureAwait(false))
             {
                 try

@@ -28,7 +28,7 @@ internal sealed class AmlfsClient : IDisposable
     private readonly HttpClient _http;
     private readonly TimeProvider _clock;
 
-    public AmlfsClient(Uri baseUrl, TimeProvider clock)
+    public AmlfsClient(Uri baseUrl, string? apiKey, TimeProvider clock)
     {
         BaseUrl = baseUrl;
         _clock = clock;
@@ -39,6 +39,8 @@ internal sealed class AmlfsClient : IDisposable
             UseProxy = false,
         };
         _http = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        if (apiKey is not null)
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
     }
 
     public Uri BaseUrl { get; }
@@ -119,7 +121,13 @@ internal sealed class AmlfsClient : IDisposable
     {
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
-            throw new AmlfsServerException($"{request} answered {(int)response.StatusCode} {response.ReasonPhrase}{ProblemText(body)}");
+        {
+            var hint = response.StatusCode == HttpStatusCode.Unauthorized
+                ? $" (give a key with --api-key or {Commands.ApiKeyOption.EnvironmentVariable})"
+                : "";
+            throw new AmlfsServerException($"{request} answered {(int)response.StatusCode} {response.ReasonPhrase}{ProblemText(body)}{hint}");
+        }
+
         try
         {
             return JsonSerializer.Deserialize(body, type)

@@ -11,6 +11,9 @@ internal sealed record ProduceOptions
 
     public required Uri Url { get; init; }
 
+    /// <summary>The API key sent with every request; null sends none (a server run with <c>--auth off</c>).</summary>
+    public string? ApiKey { get; init; }
+
     /// <summary>Transactions per second, spread evenly.</summary>
     public double Rate { get; init; } = 5.0;
 

@@ -49,12 +49,12 @@ public sealed class KeysCommandTests
     }
 
     [Fact]
-    public void Serve_refuses_key_options_without_auth_on_and_a_malformed_rate_limit()
+    public void Serve_refuses_key_options_with_auth_off_and_a_malformed_rate_limit()
     {
         using var cli = new CliHarness();
 
-        var keysOff = cli.Run("serve", "--keys-file", "k.json", "--data-dir", "data", "--port", "0");
-        var badLimit = cli.Run("serve", "--auth", "on", "--rate-limit", "score=fast", "--data-dir", "data", "--port", "0");
+        var keysOff = cli.Run("serve", "--auth", "off", "--keys-file", "k.json", "--data-dir", "data", "--port", "0");
+        var badLimit = cli.Run("serve", "--rate-limit", "score=fast", "--data-dir", "data", "--port", "0");
 
         Assert.Equal(1, keysOff.ExitCode);
         Assert.Contains("take effect with --auth on", keysOff.Error, StringComparison.Ordinal);

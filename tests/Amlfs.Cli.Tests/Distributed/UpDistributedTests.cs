@@ -12,11 +12,14 @@ namespace Amlfs.Cli.Tests.Distributed;
 public sealed partial class UpDistributedTests
 {
     [Fact]
-    public async Task A_transaction_published_to_its_kafka_is_served_by_its_api_and_the_stand_ins_are_named()
+    public async Task A_transaction_published_to_its_kafka_is_served_by_its_api_with_the_key_made_on_the_first_start()
     {
         using var data = new TempDirectory();
-        using var up = await AmlfsProcess.StartCommandAsync("up", data.Path, "--distributed", "--no-producer", "--log-level", "information");
+        using var up = await AmlfsProcess.StartCommandAsync("up", data.Path, "--distributed", "--no-producer", "--log-level", "information", "--auth", "on");
+        await up.WaitForOutputAsync("Press Ctrl+C", TimeSpan.FromSeconds(20));
         Assert.Contains("development stand-ins", up.Output, StringComparison.Ordinal);
+        var key = FirstKey().Match(up.Output).Groups[1].Value;
+        Assert.NotEqual("", key);
         Assert.Contains("Workers   2 in consumer group", up.Output, StringComparison.Ordinal);
         var bootstrap = MockCluster().Match(up.Output).Groups[1].Value;
 
@@ -27,7 +30,10 @@ public sealed partial class UpDistributedTests
             Assert.Equal(1, publisher.Flush().Delivered);
         }
 
+        using var anonymous = new HttpClient { BaseAddress = up.Address };
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri($"/features/{customer}", UriKind.Relative))).StatusCode);
         using var client = new HttpClient { BaseAddress = up.Address };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         JsonElement features;
         do
@@ -64,7 +70,7 @@ public sealed partial class UpDistributedTests
             Assert.Equal(burst.Length, publisher.Flush().Delivered);
         }
 
-        using var client = new HttpClient { BaseAddress = up.Address };
+        using var client = up.CreateClient();
         var last = burst[^1];
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         HttpResponseMessage found;
@@ -98,4 +104,7 @@ public sealed partial class UpDistributedTests
 
     [GeneratedRegex(@"mock cluster at (\S+):")]
     private static partial Regex MockCluster();
+
+    [GeneratedRegex(@"Key\s+(amlfs_\S+)")]
+    private static partial Regex FirstKey();
 }

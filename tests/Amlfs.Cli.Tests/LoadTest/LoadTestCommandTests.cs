@@ -22,7 +22,7 @@ public sealed class LoadTestCommandTests
         var warmup = root.GetProperty("warmup_requests").GetInt64();
         Assert.True(requests > 0);
         Assert.True(warmup > 0);
-        Assert.Equal(server.RequestCount - 1, requests + warmup); // the one other request was GET /health
+        Assert.Equal(server.RequestCount - 2, requests + warmup); // the two others: GET /health and the first request, sent once to check the key
         Assert.Equal(0, root.GetProperty("errors").GetInt64());
         Assert.True(root.GetProperty("rps").GetDouble() > 0);
         foreach (var name in (string[])["p50_ms", "p90_ms", "p95_ms", "p99_ms", "p999_ms", "max_ms"])
@@ -48,7 +48,7 @@ public sealed class LoadTestCommandTests
         Assert.Equal(0, result.ExitCode);
         using var json = JsonDocument.Parse(result.OutputLines[^1]);
         var requests = json.RootElement.GetProperty("requests").GetInt64();
-        Assert.Equal(server.RequestCount - 1, requests);
+        Assert.Equal(server.RequestCount - 2, requests);
         Assert.InRange(requests, 1, 60); // never more than the schedule holds
         Assert.Equal(200, json.RootElement.GetProperty("target_rps").GetDouble());
     }
@@ -73,10 +73,10 @@ public sealed class LoadTestCommandTests
     [Fact]
     public async Task With_stream_clients_the_report_gives_predict_without_and_with_the_dashboard_streams_open()
     {
-        await using var server = await RunningServer.StartAsync();
+        await using var server = await RunningServer.StartWithKeysAsync();
         using var cli = new CliHarness();
 
-        var result = cli.Run("loadtest", "--url", server.Address.ToString(), "--concurrent", "2", "--rate", "100", "--duration", "4", "--warmup", "0",
+        var result = cli.Run("loadtest", "--url", server.Address.ToString(), "--api-key", server.ApiKey!, "--concurrent", "2", "--rate", "100", "--duration", "4", "--warmup", "0",
             "--requests-pool", "20", "--stream-clients", "2", "--stream-after", "1");
 
         Assert.Equal(0, result.ExitCode);
@@ -144,6 +144,28 @@ public sealed class LoadTestCommandTests
         Assert.Contains("--stream-after and --stream-cycle need --stream-clients", alone.Error, StringComparison.Ordinal);
         Assert.Contains("--stream-after must be more than 0 and less than --duration, in seconds, got 2", late.Error, StringComparison.Ordinal);
         Assert.Contains("--stream-cycle must be 0 or a number of seconds that fits after --stream-after within --duration, got 3", cycle.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_key_goes_with_every_request_and_a_refused_key_stops_the_run_before_it_starts()
+    {
+        const string Key = "amlfs_0123456789ab_secret";
+        using var keyed = new FakeAmlfsServer();
+        using var refusing = new FakeAmlfsServer(r => r.Path == "/predict" ? new FakeResponse(401, """{"title":"Unauthorized","detail":"this route needs an API key"}""") : null);
+        using var cli = new CliHarness();
+
+        var sent = cli.Run("loadtest", "--url", keyed.Url.ToString(), "--api-key", Key, "--concurrent", "1", "--duration", "0.2", "--warmup", "0", "--requests-pool", "5");
+        var refused = cli.Run("loadtest", "--url", refusing.Url.ToString(), "--concurrent", "1", "--duration", "0.2", "--warmup", "0", "--requests-pool", "5");
+        var malformed = cli.Run("loadtest", "--url", keyed.Url.ToString(), "--api-key", "hunter2");
+
+        Assert.Equal(0, sent.ExitCode);
+        Assert.All(keyed.Requests.Where(r => r.Path == "/predict"), r => Assert.Equal("Bearer " + Key, r.Headers["authorization"]));
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("POST /predict answered 401", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("--api-key or AMLFS_API_KEY", refused.Error, StringComparison.Ordinal);
+        Assert.Single(refusing.Requests, r => r.Path == "/predict");
+        Assert.Equal(1, malformed.ExitCode);
+        Assert.Contains("is not an amlfs key", malformed.Error, StringComparison.Ordinal);
     }
 
     [Fact]
