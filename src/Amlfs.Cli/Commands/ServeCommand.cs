@@ -110,6 +110,10 @@ internal static class ServeCommand
         };
         auth.AcceptOnlyFromAmong("on", "off");
         var keysFile = KeysCommand.KeysFileOption();
+        var keysInStore = new Option<bool>("--keys-in-store")
+        {
+            Description = "With --online-store: check the API keys kept in that store (amlfs keys create --online-store), which every replica shares, instead of a key file",
+        };
         var metricsAuth = new Option<bool>("--metrics-auth") { Description = "With --auth on, /metrics needs a key too (of any role)" };
         var rateLimits = new Option<string[]>("--rate-limit")
         {
@@ -143,6 +147,7 @@ internal static class ServeCommand
         else
         {
             command.Options.Add(onlineStore);
+            command.Options.Add(keysInStore);
             command.Options.Add(kafka);
             command.Options.Add(decisionsTopic);
         }
@@ -236,9 +241,16 @@ internal static class ServeCommand
 
             var dataDir = environment.Resolve(parse.GetValue(dataDirectory)!);
             var authOn = parse.GetValue(auth) == "on";
-            if (!authOn && (parse.GetValue(keysFile) is not null || parse.GetValue(metricsAuth)))
+            var sharedKeys = !up && parse.GetValue(keysInStore);
+            if (!authOn && (parse.GetValue(keysFile) is not null || parse.GetValue(metricsAuth) || sharedKeys))
             {
-                await environment.Error.WriteLineAsync("error: --keys-file and --metrics-auth take effect with --auth on");
+                await environment.Error.WriteLineAsync("error: --keys-file, --keys-in-store and --metrics-auth take effect with --auth on");
+                return 1;
+            }
+
+            if (sharedKeys && (storeOptions is null || parse.GetValue(keysFile) is not null))
+            {
+                await environment.Error.WriteLineAsync("error: --keys-in-store reads the keys of the --online-store; give it instead of --keys-file, with --online-store");
                 return 1;
             }
 
@@ -246,7 +258,7 @@ internal static class ServeCommand
             {
                 Auth = new AuthSettings
                 {
-                    KeysFile = !authOn ? null : parse.GetValue(keysFile) is { } keysPath ? environment.Resolve(keysPath) : ApiKeyStore.FileOf(dataDir),
+                    KeysFile = !authOn || sharedKeys ? null : parse.GetValue(keysFile) is { } keysPath ? environment.Resolve(keysPath) : ApiKeyStore.FileOf(dataDir),
                     MetricsNeedKey = parse.GetValue(metricsAuth),
                     RateLimits = limits,
                 },
@@ -266,7 +278,7 @@ internal static class ServeCommand
                 return await DistributedUp.RunAsync(environment, settings, parse.GetValue(workers), cancellationToken);
             if (storeOptions is null)
                 return await RunAsync(environment, settings, cancellationToken, firstKey: up);
-            return await RunReplicaAsync(environment, settings, storeOptions, cancellationToken);
+            return await RunReplicaAsync(environment, settings, storeOptions, cancellationToken, keysInStore: sharedKeys);
         });
         return command;
     }
@@ -295,9 +307,13 @@ internal static class ServeCommand
         }
     }
 
-    /// <summary>Connects the online store (in the background when it is down), serves until stopped, then closes it.</summary>
+    /// <summary>
+    /// Connects the online store (in the background when it is down), serves until stopped, then closes it. With
+    /// <paramref name="keysInStore"/> the API keys checked are the ones kept in that store (<see cref="RedisApiKeyStore"/>).
+    /// </summary>
     internal static async Task<int> RunReplicaAsync(
-        CliEnvironment environment, ServerSettings settings, RedisOnlineStoreOptions options, CancellationToken cancellationToken, bool firstKey = false)
+        CliEnvironment environment, ServerSettings settings, RedisOnlineStoreOptions options, CancellationToken cancellationToken, bool firstKey = false,
+        bool keysInStore = false)
     {
         RedisOnlineStore store;
         try
@@ -323,7 +339,10 @@ internal static class ServeCommand
             }
 
             var replica = settings with { OnlineStore = store, OnlineStoreEndpoint = options.ToString() };
-            return await RunAsync(environment, replica, cancellationToken, unavailable, firstKey);
+            if (!keysInStore)
+                return await RunAsync(environment, replica, cancellationToken, unavailable, firstKey);
+            await using var keys = await RedisApiKeyStore.ConnectAsync(options, environment.Clock, cancellationToken: cancellationToken);
+            return await RunAsync(environment, replica with { Auth = replica.Auth with { KeyStore = keys } }, cancellationToken, unavailable, firstKey);
         }
     }
 
@@ -336,16 +355,16 @@ internal static class ServeCommand
         CliEnvironment environment, ServerSettings settings, CancellationToken cancellationToken, bool storeUnavailable = false, bool firstKey = false)
     {
         CreatedApiKey? created = null;
-        if (firstKey && settings.Auth.KeysFile is { } keysFile)
+        if (firstKey && settings.Auth.Enabled)
         {
             try
             {
-                var store = new ApiKeyStore(keysFile, environment.Clock);
+                var store = settings.Auth.Store();
                 if (store.List().Count == 0)
                 {
                     created = store.Create("admin", ApiRole.Admin);
                     new Amlfs.Audit.AuditLog(settings.DataDirectory, environment.Clock)
-                        .Record("system", Amlfs.Audit.AuditActions.KeyCreated, created.Record.Name, KeysCommand.AuditDetails(created.Record, keysFile));
+                        .Record("system", Amlfs.Audit.AuditActions.KeyCreated, created.Record.Name, KeysCommand.AuditDetails(created.Record, store.Location));
                 }
             }
             catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
@@ -415,11 +434,12 @@ internal static class ServeCommand
                 await output.WriteLineAsync($"            admin, made on this first start and shown this once: export {ApiKeyOption.EnvironmentVariable}=<it> for curl and amlfs produce");
                 await output.WriteLineAsync($"  Sign in   {address}/auth/sign-in?key={created.Key}");
             }
-            else if (settings.Auth.KeysFile is { } keys)
+            else if (settings.Auth.Enabled)
             {
-                var count = app.Services.GetRequiredService<ApiKeyRing>().ActiveCount;
+                var ring = app.Services.GetRequiredService<ApiKeyRing>();
+                var count = ring.ActiveCount;
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"  Keys      {count} from {keys}{(count == 0 ? ": none yet, so every route but /health answers 401 (amlfs keys create --role admin --name NAME)" : "")}"));
+                    $"  Keys      {count} from {ring.Location}{(ring.Problem is { } problem ? $" ({problem}; read again every {ApiKeyRing.PollInterval.TotalMilliseconds} ms)" : count == 0 ? ": none yet, so every route but /health answers 401 (amlfs keys create --role admin --name NAME)" : "")}"));
             }
             else
             {

@@ -1,37 +1,50 @@
 namespace Amlfs.Security;
 
 /// <summary>
-/// The keys a server checks requests against, read from a key file and read again whenever the file changes (its time
-/// or length, looked at every <see cref="PollInterval"/>), so that a key created or revoked by <c>amlfs keys</c> while
-/// the server runs takes effect within a second. A file that cannot be read keeps the keys read last (and
-/// <see cref="Problem"/> says why); a missing file is no keys.
+/// The keys a server checks requests against, read from a key store (a key file, or the store replicas share) and read
+/// again whenever it changes (its <see cref="IApiKeyStore.Stamp"/>, looked at every <see cref="PollInterval"/>), so that
+/// a key created or revoked by <c>amlfs keys</c> while the server runs takes effect within a second. A store that cannot
+/// be read keeps the keys read last (and <see cref="Problem"/> says why); a missing file is no keys.
 /// </summary>
 public sealed class ApiKeyRing : IDisposable
 {
     /// <summary>How often the file is looked at.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
-    private readonly string _file;
+    private readonly IApiKeyStore _store;
     private readonly Timer _timer;
     private readonly Lock _reloading = new();
-    private (DateTime Time, long Length) _seen = (DateTime.MinValue, -1);
+    private string? _seen;
+    private bool _disposed;
     private Dictionary<string, ApiKeyRecord> _byId = [];
 
+    /// <summary>Checks against the keys of a key file.</summary>
     public ApiKeyRing(string file)
+        : this(new ApiKeyStore(file))
     {
-        ArgumentException.ThrowIfNullOrEmpty(file);
-        _file = Path.GetFullPath(file);
-        Reload();
-        _timer = new Timer(_ => Reload(), null, PollInterval, PollInterval);
     }
 
-    /// <summary>The key file.</summary>
-    public string File => _file;
+    /// <summary>
+    /// Reads the keys of <paramref name="store"/> now, on the calling thread, and again whenever they change. A store
+    /// over the network is called synchronously, so a server creates its ring at start, never on a request's thread.
+    /// </summary>
+    public ApiKeyRing(IApiKeyStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        Reload();
+        // One look at a time: the timer is armed again once a look is over, so a slow store (one that times out) never
+        // piles up waiting looks on the thread pool.
+        _timer = new Timer(_ => Poll(), null, PollInterval, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Where the keys are: a file, or the shared store.</summary>
+    public string Location => _store.Location;
 
     /// <summary>Keys that work now.</summary>
     public int ActiveCount => Volatile.Read(ref _byId).Count;
 
-    /// <summary>Why the file could not be read last time it changed, or null.</summary>
+    /// <summary>Why the store could not be read last time it was looked at, or null.</summary>
     public string? Problem { get; private set; }
 
     /// <summary>Raised after the keys were read again (a key created or revoked).</summary>
@@ -48,18 +61,21 @@ public sealed class ApiKeyRing : IDisposable
     /// <summary>The record of the key that works with the id <paramref name="id"/>, or null (a session's key revoked since).</summary>
     public ApiKeyRecord? FindById(string id) => Volatile.Read(ref _byId).GetValueOrDefault(id);
 
-    /// <summary>Reads the file again if it changed since it was last read.</summary>
+    /// <summary>Reads the keys again if the store changed since they were last read.</summary>
     public void Reload()
     {
         lock (_reloading)
         {
-            var info = new FileInfo(_file);
-            var seen = info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1L);
-            if (seen == _seen)
-                return;
             try
             {
-                var keys = ApiKeyStore.Read(_file);
+                var seen = _store.Stamp();
+                if (seen == _seen)
+                {
+                    Problem = null;
+                    return;
+                }
+
+                var keys = _store.List();
                 Volatile.Write(ref _byId, keys.Where(k => k.IsActive).ToDictionary(k => k.Id, StringComparer.Ordinal));
                 Problem = null;
                 _seen = seen;
@@ -74,5 +90,22 @@ public sealed class ApiKeyRing : IDisposable
         Changed?.Invoke();
     }
 
-    public void Dispose() => _timer.Dispose();
+    public void Dispose()
+    {
+        lock (_reloading)
+        {
+            _disposed = true;
+            _timer.Dispose();
+        }
+    }
+
+    private void Poll()
+    {
+        Reload();
+        lock (_reloading)
+        {
+            if (!_disposed)
+                _timer.Change(PollInterval, Timeout.InfiniteTimeSpan);
+        }
+    }
 }

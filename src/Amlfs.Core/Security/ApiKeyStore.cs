@@ -1,7 +1,6 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Amlfs.Storage;
 
 namespace Amlfs.Security;
@@ -20,21 +19,12 @@ namespace Amlfs.Security;
 /// fast hash is enough (no dictionary or brute force reaches them), so a check costs a lookup and one SHA-256.
 /// </para>
 /// </summary>
-public sealed class ApiKeyStore
+public sealed class ApiKeyStore : IApiKeyStore
 {
     /// <summary>What every key starts with, so that a leaked one is recognisable (secret scanners, logs).</summary>
     public const string Prefix = "amlfs_";
 
-    private const int IdBytes = 6;
-    private const int SecretBytes = 32;
-
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    private const int IdHexDigits = 12;
 
     private readonly TimeProvider _clock;
 
@@ -48,47 +38,37 @@ public sealed class ApiKeyStore
     /// <summary>The key file.</summary>
     public string File { get; }
 
+    public string Location => File;
+
     /// <summary>The key file of a data directory.</summary>
     public static string FileOf(string dataDirectory) => Path.Combine(dataDirectory, "keys", "keys.json");
 
-    /// <summary>Every key, revoked ones included, oldest first; empty when the file does not exist.</summary>
+    /// <inheritdoc/>
     /// <exception cref="InvalidDataException">The file is not a key file.</exception>
     public IReadOnlyList<ApiKeyRecord> List() => Read(File);
 
-    /// <summary>Creates a key named <paramref name="name"/> with <paramref name="role"/>.</summary>
-    /// <exception cref="ArgumentException">The name is not valid or another key not revoked has it.</exception>
+    /// <inheritdoc/>
     public CreatedApiKey Create(string name, ApiRole role)
     {
-        if (NameProblem(name) is { } problem)
-            throw new ArgumentException(problem, nameof(name));
-        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(IdBytes));
-        var key = Prefix + id + "_" + Base64Url(RandomNumberGenerator.GetBytes(SecretBytes));
-        var record = new ApiKeyRecord(id, name, role, HashOf(key), _clock.GetUtcNow());
-        Change(keys =>
-        {
-            if (keys.Any(k => k.IsActive && string.Equals(k.Name, name, StringComparison.Ordinal)))
-                throw new ArgumentException($"a key named '{name}' exists: revoke it first or choose another name", nameof(name));
-            return [.. keys, record];
-        });
-        return new CreatedApiKey(record, key);
+        var created = ApiKeyList.NewKey(name, role, _clock.GetUtcNow());
+        Change(keys => ApiKeyList.Added(keys, created.Record));
+        return created;
     }
 
-    /// <summary>Revokes the key whose id or name is <paramref name="idOrName"/>; returns its record.</summary>
-    /// <exception cref="KeyNotFoundException">No key not revoked has that id or name.</exception>
+    /// <inheritdoc/>
     public ApiKeyRecord Revoke(string idOrName)
     {
         ArgumentException.ThrowIfNullOrEmpty(idOrName);
         ApiKeyRecord? revoked = null;
-        Change(keys =>
-        {
-            var index = keys.FindIndex(k => k.IsActive && (k.Id == idOrName || k.Name == idOrName));
-            if (index < 0)
-                throw new KeyNotFoundException($"no key that works has the id or name '{idOrName}' (amlfs keys list shows them)");
-            revoked = keys[index] with { RevokedAt = _clock.GetUtcNow() };
-            keys[index] = revoked;
-            return keys;
-        });
+        Change(keys => ApiKeyList.Revoked(keys, idOrName, _clock.GetUtcNow(), out revoked));
         return revoked!;
+    }
+
+    /// <summary>The file's time and length; a missing file has its own stamp.</summary>
+    public string Stamp()
+    {
+        var info = new FileInfo(File);
+        return info.Exists ? string.Create(CultureInfo.InvariantCulture, $"{info.LastWriteTimeUtc.Ticks}:{info.Length}") : "none";
     }
 
     /// <summary>Why <paramref name="name"/> cannot name a key, or null: 1 to 64 letters, digits, '.', '-' or '_'.</summary>
@@ -100,10 +80,10 @@ public sealed class ApiKeyStore
     /// <summary>The public id of a presented key, or null when it is not shaped like one.</summary>
     public static string? IdOf(string presented)
     {
-        if (!presented.StartsWith(Prefix, StringComparison.Ordinal) || presented.Length < Prefix.Length + (IdBytes * 2) + 2)
+        if (!presented.StartsWith(Prefix, StringComparison.Ordinal) || presented.Length < Prefix.Length + IdHexDigits + 2)
             return null;
-        var id = presented.Substring(Prefix.Length, IdBytes * 2);
-        return presented[Prefix.Length + (IdBytes * 2)] == '_' && id.All(char.IsAsciiHexDigitLower) ? id : null;
+        var id = presented.Substring(Prefix.Length, IdHexDigits);
+        return presented[Prefix.Length + IdHexDigits] == '_' && id.All(char.IsAsciiHexDigitLower) ? id : null;
     }
 
     /// <summary>Lower-case hex SHA-256 of a key's UTF-8 bytes.</summary>
@@ -114,20 +94,12 @@ public sealed class ApiKeyStore
         CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(HashOf(presented)), Encoding.ASCII.GetBytes(record.Hash));
 
     /// <summary>Reads a key file; empty when it does not exist.</summary>
-    internal static IReadOnlyList<ApiKeyRecord> Read(string file)
+    private static List<ApiKeyRecord> Read(string file)
     {
+        byte[] stored;
         try
         {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            var keys = JsonSerializer.Deserialize<List<ApiKeyRecord>>(stream, Json)
-                ?? throw new InvalidDataException($"{file} holds no key list");
-            foreach (var key in keys)
-            {
-                if (key.Id is null || key.Name is null || key.Hash is null || key.Hash.Length != 64)
-                    throw new InvalidDataException($"{file}: a key lacks its id, name or hash");
-            }
-
-            return keys;
+            stored = ReadAll(file);
         }
         catch (FileNotFoundException)
         {
@@ -137,21 +109,27 @@ public sealed class ApiKeyStore
         {
             return [];
         }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{file} is not a key file: {e.Message}", e);
-        }
+
+        return ApiKeyList.Parse(stored, file);
+    }
+
+    private static byte[] ReadAll(string file)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
     }
 
     private void Change(Func<List<ApiKeyRecord>, List<ApiKeyRecord>> change)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(File)!);
         using var _ = Lock();
-        var keys = change([.. Read(File)]);
+        var keys = change(Read(File));
         var temporary = File + ".tmp";
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            JsonSerializer.Serialize(stream, keys, Json);
+            stream.Write(ApiKeyList.Serialize(keys));
             stream.Flush(flushToDisk: true);
         }
 
@@ -160,6 +138,4 @@ public sealed class ApiKeyStore
 
     /// <summary>Holds the lock file; another process waits up to 10 s for it.</summary>
     private FileStream Lock() => LockFile.Wait(Path.Combine(Path.GetDirectoryName(File)!, "keys.lock"), TimeSpan.FromSeconds(10), $"the key file {File}");
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

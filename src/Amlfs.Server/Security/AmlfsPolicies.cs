@@ -14,7 +14,7 @@ namespace Amlfs.Server.Security;
 /// The API's keys and roles: one authorization policy per role, which a route names (<c>RequireAuthorization</c>), and
 /// one for <c>/metrics</c>; a route that names none needs an admin key. 401 without a valid key and 403 for the wrong
 /// role answer with problem bodies that say what to send; each refusal counts in <c>amlfs_auth_rejections_total</c>
-/// by key name (never the key). With checking off (<see cref="AuthSettings.KeysFile"/> null) every policy lets
+/// by key name (never the key). With checking off (<see cref="AuthSettings.Enabled"/> false) every policy lets
 /// everyone through. Each key is rate limited by its role (<see cref="AuthSettings.RateLimits"/>): 429 with
 /// <c>Retry-After</c>.
 /// </summary>
@@ -41,7 +41,7 @@ internal static class AmlfsPolicies
         // Authentication brings data protection along; nothing here protects data with it, so its keys live in memory
         // and nothing is written to the user's profile.
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        services.AddSingleton(_ => new ApiKeyRing(settings.KeysFile!));
+        services.AddSingleton(_ => new ApiKeyRing(settings.Store()));
         services.AddSingleton<DashboardSessions>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);

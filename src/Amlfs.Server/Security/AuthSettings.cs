@@ -3,8 +3,8 @@ using Amlfs.Security;
 namespace Amlfs.Server.Security;
 
 /// <summary>
-/// Who may call the API: the key file checked (null turns checking off, and every route is open), whether
-/// <c>/metrics</c> needs a key, and the requests per second each role's keys may make.
+/// Who may call the API: the keys checked (a key file or a shared store; neither turns checking off, and every route is
+/// open), whether <c>/metrics</c> needs a key, and the requests per second each role's keys may make.
 /// </summary>
 public sealed record AuthSettings
 {
@@ -16,8 +16,11 @@ public sealed record AuthSettings
         [ApiRole.Analyst] = 200,
     };
 
-    /// <summary>The key file (<see cref="ApiKeyStore"/>); null: no key is checked and the API is open.</summary>
+    /// <summary>The key file (<see cref="ApiKeyStore"/>); null with no <see cref="KeyStore"/>: no key is checked and the API is open.</summary>
     public string? KeysFile { get; init; }
+
+    /// <summary>A key store other than a file, such as the Redis that replicas share; it wins over <see cref="KeysFile"/>.</summary>
+    public IApiKeyStore? KeyStore { get; init; }
 
     /// <summary>Whether <c>/metrics</c> needs a key (of any role); by default it is open, as scrapers expect.</summary>
     public bool MetricsNeedKey { get; init; }
@@ -28,7 +31,10 @@ public sealed record AuthSettings
     /// <summary>How long a dashboard sign-in lasts without use.</summary>
     public TimeSpan SessionIdle { get; init; } = TimeSpan.FromHours(8);
 
-    public bool Enabled => KeysFile is not null;
+    public bool Enabled => KeyStore is not null || KeysFile is not null;
+
+    /// <summary>The keys checked: <see cref="KeyStore"/>, or the key file's store.</summary>
+    public IApiKeyStore Store() => KeyStore ?? new ApiKeyStore(KeysFile ?? throw new InvalidOperationException("keys are not checked"));
 
     /// <summary>Each problem with these settings, naming the setting.</summary>
     public IEnumerable<string> Problems()
