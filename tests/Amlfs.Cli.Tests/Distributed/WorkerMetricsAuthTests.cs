@@ -66,6 +66,26 @@ public sealed class WorkerMetricsAuthTests : IDisposable
         Assert.DoesNotContain(scraper, worker.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Without_metrics_auth_the_metrics_stay_open_even_to_a_request_with_a_wrong_key()
+    {
+        var topic = "tx-" + Guid.NewGuid().ToString("N")[..8];
+        using var worker = await AmlfsProcess.StartWorkerAsync(
+            "--kafka", _cluster.BootstrapServers, "--topic", topic, "--group", "workers-" + topic,
+            "--online-store", string.Create(CultureInfo.InvariantCulture, $"redis://{_redis.Host}:{_redis.Port}"),
+            "--data-dir", _data.Path, "--no-decisions", "--metrics-port", "0");
+        await worker.WaitForOutputAsync("worker: metrics at ", TimeSpan.FromSeconds(30));
+        var metrics = new Uri(Regex.Match(worker.Output, @"worker: metrics at (\S+)").Groups[1].Value);
+        using var client = new HttpClient();
+
+        var (open, text, _) = await ScrapeAsync(client, metrics, null);
+        var (withKey, _, _) = await ScrapeAsync(client, metrics, ("X-API-Key", "amlfs_000000000000_wrong"));
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (open, withKey));
+        Assert.Matches(new Regex("^amlfs_worker_partitions ", RegexOptions.Multiline), text);
+        Assert.DoesNotContain("(needs a key of", worker.Output, StringComparison.Ordinal);
+    }
+
     private static async Task<(HttpStatusCode Status, string Body, string? Challenge)> ScrapeAsync(HttpClient client, Uri metrics, (string Name, string Value)? header)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, metrics);
