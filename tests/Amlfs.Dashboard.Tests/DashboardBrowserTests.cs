@@ -1,14 +1,19 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Amlfs.Engine;
+using Amlfs.Parquet.Training;
+using Amlfs.Storage;
 using Amlfs.Testing;
 using Microsoft.Playwright;
+using Parquet;
 using Xunit.Abstractions;
 
 namespace Amlfs.Dashboard.Tests;
 
 /// <summary>
 /// The dashboard in a real browser (Debian's Chromium, headless) against a real server on a real port: the live
-/// overview, an alert and its decision, an entity as of an earlier instant, the model page and the language switch.
+/// overview, an alert and its decision, an entity as of an earlier instant, the model page, the language switch, and a
+/// case closed as laundering down to the next training set.
 /// Each test saves a screenshot of the pages it saw under <c>screenshots/</c> of the test output directory.
 /// </summary>
 public sealed class DashboardBrowserTests(BrowserFixture fixture, ITestOutputHelper output) : IClassFixture<BrowserFixture>
@@ -208,48 +213,59 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture, ITestOutputHel
     }
 
     [ChromiumFact]
-    public async Task An_analyst_takes_a_case_from_the_queue_and_closes_it_as_laundering_which_labels_its_decisions()
+    public async Task An_analyst_closes_a_case_as_laundering_in_the_dashboard_and_the_next_training_set_labels_its_decisions_suspicious()
     {
-        var (burst, alertId) = SuspiciousBurst.For("CUST_CASE", DateTimeOffset.UtcNow);
-        Assert.Equal(200, (await Server.PostJsonAsync("/transactions", burst)).Status);
-        string? id = null;
-        for (var i = 0; i < 200 && id is null; i++)
+        // A server of its own, so that stopping it rolls its transactions (and only those) into its offline store.
+        using var directory = new TempDirectory();
+        List<string?> decided;
+        DateTimeOffset closedAt;
+        await using (var server = await RunningServer.StartAsync(dataDirectory: directory.Path))
         {
-            var (_, list) = await Server.GetJsonAsync("/cases?entity_id=CUST_CASE");
-            id = list.GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("id").GetString()).FirstOrDefault();
-            if (id is null)
-                await Task.Delay(100);
-        }
+            var (burst, _) = SuspiciousBurst.For("CUST_CASE", DateTimeOffset.UtcNow);
+            Assert.Equal(200, (await server.PostJsonAsync("/transactions", burst)).Status);
+            var id = await WaitForCaseAsync(server, "CUST_CASE");
 
-        Assert.NotNull(id);
-        await using var context = await fixture.NewContextAsync();
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/#/cases");
-        await WaitReadyAsync(page, "cases");
-        await Assertions.Expect(page.Locator($"#cases-table tr[data-case='{id}']")).ToBeVisibleAsync(new() { Timeout = Patience });
-        Saved(await BrowserFixture.ScreenshotAsync(page, "cases"));
+            await using var context = await fixture.NewContextAsync(address: server.Address);
+            var page = await context.NewPageAsync();
+            await page.GotoAsync("/#/cases");
+            await WaitReadyAsync(page, "cases");
+            await Assertions.Expect(page.Locator($"#cases-table tr[data-case='{id}']")).ToBeVisibleAsync(new() { Timeout = Patience });
+            Saved(await BrowserFixture.ScreenshotAsync(page, "cases"));
 
-        await page.ClickAsync($"#cases-table a[data-case='{id}']");
-        await WaitReadyAsync(page, "case");
-        await Assertions.Expect(page.Locator("#case-chart canvas")).ToBeVisibleAsync(new() { Timeout = Patience });
-        await page.ClickAsync("#case-investigate");
-        await Assertions.Expect(page.Locator("section#case")).ToHaveAttributeAsync("data-status", "investigating", new() { Timeout = Patience });
-        await page.SelectOptionAsync("#case-disposition-choice", "laundering_confirmed");
-        await page.FillAsync("#case-close-note", "three IPs in five minutes, confirmed with the bank");
-        await page.ClickAsync("#case-close");
-        await Assertions.Expect(page.Locator("section#case")).ToHaveAttributeAsync("data-status", "closed", new() { Timeout = Patience });
-        await Assertions.Expect(page.Locator("#case-labelled")).ToHaveAttributeAsync("data-labelled", "true");
-        await Assertions.Expect(page.Locator("#case-history")).ToContainTextAsync("confirmed with the bank");
-        Saved(await BrowserFixture.ScreenshotAsync(page, "case"));
+            await page.ClickAsync($"#cases-table a[data-case='{id}']");
+            await WaitReadyAsync(page, "case");
+            await Assertions.Expect(page.Locator("#case-chart canvas")).ToBeVisibleAsync(new() { Timeout = Patience });
+            await page.ClickAsync("#case-investigate");
+            await Assertions.Expect(page.Locator("section#case")).ToHaveAttributeAsync("data-status", "investigating", new() { Timeout = Patience });
+            await page.SelectOptionAsync("#case-disposition-choice", "laundering_confirmed");
+            await page.FillAsync("#case-close-note", "three IPs in five minutes, confirmed with the bank");
+            await page.ClickAsync("#case-close");
+            await Assertions.Expect(page.Locator("section#case")).ToHaveAttributeAsync("data-status", "closed", new() { Timeout = Patience });
+            await Assertions.Expect(page.Locator("#case-labelled")).ToHaveAttributeAsync("data-labelled", "true");
+            await Assertions.Expect(page.Locator("#case-history")).ToContainTextAsync("confirmed with the bank");
+            Saved(await BrowserFixture.ScreenshotAsync(page, "case"));
 
-        // The disposition is a label on each of the case's decisions, known from the moment the case closed.
-        var (_, closed) = await Server.GetJsonAsync("/cases/" + id);
-        var decided = closed.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("transaction_id").GetString()).Distinct().Order().ToList();
-        var closedAt = closed.GetProperty("closed_at").GetDateTimeOffset().ToUnixTimeMilliseconds();
-        var labels = (await Amlfs.Parquet.Labels.LabelTable.ReadAsync(Server.DataDirectory)).Where(l => l.Source == "case:" + id).ToList();
-        Assert.Equal(decided, labels.Select(l => l.TransactionId).Order());
-        Assert.All(labels, l => Assert.Equal((true, closedAt), (l.IsSuspicious, l.KnownAtMs)));
-        Assert.StartsWith("CUST_CASE-", alertId, StringComparison.Ordinal);
+            // The disposition is a label on each of the case's decisions, known from the moment the case closed.
+            var (_, closed) = await server.GetJsonAsync("/cases/" + id);
+            decided = closed.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("transaction_id").GetString()).Distinct().Order(StringComparer.Ordinal).ToList();
+            closedAt = closed.GetProperty("closed_at").GetDateTimeOffset();
+            var labels = (await Amlfs.Parquet.Labels.LabelTable.ReadAsync(server.DataDirectory)).Where(l => l.Source == "case:" + id).ToList();
+            Assert.Equal(decided, labels.Select(l => l.TransactionId).Order(StringComparer.Ordinal));
+            Assert.All(labels, l => Assert.Equal((true, closedAt.ToUnixTimeMilliseconds()), (l.IsSuspicious, l.KnownAtMs)));
+        } // a clean stop rolls the accepted transactions into the offline store
+
+        Assert.NotEmpty(decided);
+
+        // The next training set, as `amlfs training-set` builds it: every label known now. Its rows are exactly the
+        // case's decisions, labelled suspicious; the rest of the burst is history only.
+        var next = await TrainingSetAsync(directory.Path, labelCutoff: null);
+        Assert.Equal(13, next.Summary.HistoryTransactions);
+        Assert.Equal(decided.Select(t => (t, true)), next.Rows.OrderBy(r => r.TransactionId, StringComparer.Ordinal));
+
+        // With the label cut-off at the close time (only labels known before it), the decisions are unlabelled again.
+        var before = await TrainingSetAsync(directory.Path, labelCutoff: closedAt);
+        Assert.Equal((13L, 13L), (before.Summary.HistoryTransactions, before.Summary.Unlabelled));
+        Assert.Empty(before.Rows);
     }
 
     [ChromiumFact]
@@ -289,6 +305,48 @@ public sealed class DashboardBrowserTests(BrowserFixture fixture, ITestOutputHel
 
         await page.ClickAsync("#sign-out");
         await WaitReadyAsync(page, "sign-in");
+    }
+
+    /// <summary>The id of the first case the server opened about <paramref name="entity"/>, once it has one.</summary>
+    private static async Task<string> WaitForCaseAsync(RunningServer server, string entity)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(Patience));
+        while (true)
+        {
+            var (_, list) = await server.GetJsonAsync("/cases?entity_id=" + entity);
+            if (list.GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("id").GetString()).FirstOrDefault() is { } id)
+                return id;
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+
+    /// <summary>
+    /// The training set <c>amlfs training-set [--label-cutoff INSTANT]</c> writes for the data directory: the active
+    /// definitions, the store's labelled transactions, labels known before the cut-off; read back as (transaction id,
+    /// label) rows in the file's order.
+    /// </summary>
+    private static async Task<(TrainingSetSummary Summary, List<(string? TransactionId, bool Label)> Rows)> TrainingSetAsync(string root, DateTimeOffset? labelCutoff)
+    {
+        var definition = new RegistryStore(root).Active.Definition;
+        var output = Path.Combine(root, $"training-set-{labelCutoff?.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) ?? "now"}.parquet");
+        var summary = await TrainingSetBuilder.BuildFromStoreAsync(root, FeaturePlan.Compile(definition), EngineOptions.From(definition),
+            new TransactionRowSelection { CutoffMs = labelCutoff?.ToUnixTimeMilliseconds() }, output, parallelism: 1);
+
+        var rows = new List<(string?, bool)>();
+        await using var reader = await ParquetReader.CreateAsync(output);
+        var fields = reader.Schema.GetDataFields().ToDictionary(f => f.Name, StringComparer.Ordinal);
+        for (var g = 0; g < reader.RowGroupCount; g++)
+        {
+            using var group = reader.OpenRowGroupReader(g);
+            var ids = new string?[group.RowCount];
+            var labels = new bool[group.RowCount];
+            await group.ReadAsync(fields["transaction_id"], ids.AsMemory());
+            await group.ReadAsync(fields["label"], labels.AsMemory());
+            rows.AddRange(ids.Zip(labels));
+        }
+
+        Assert.Equal(summary.Rows, rows.Count);
+        return (summary, rows);
     }
 
     private static async Task WaitReadyAsync(IPage page, string name) =>

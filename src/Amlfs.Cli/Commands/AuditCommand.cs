@@ -15,8 +15,19 @@ internal static class AuditCommand
         var command = new Command("audit", "Verify and export the hash-chained audit trail");
 
         var verifyData = DataDirectoryOption.Create();
-        var verify = new Command("verify", "Check the chain; exit 1 naming the first broken record (file, line, sequence, reason)") { verifyData };
-        verify.SetAction(parse => Verify(environment, parse.GetValue(verifyData)!));
+        var expect = new Option<AuditAnchor[]>("--expect")
+        {
+            Description = "A record noted earlier (the last record a previous verify printed) that must still be there with that hash; repeatable",
+            HelpName = "SEQ:HASH",
+            AllowMultipleArgumentsPerToken = false,
+            CustomParser = ParseAnchors,
+        };
+        var verify = new Command("verify", "Check the chain; exit 1 naming the first broken record (file, line, sequence, reason) or an expected record missing or changed")
+        {
+            verifyData,
+            expect,
+        };
+        verify.SetAction(parse => Verify(environment, parse.GetValue(verifyData)!, parse.GetValue(expect) ?? []));
 
         var exportData = DataDirectoryOption.Create();
         var from = PeriodOption.Create("--from", "First time exported (inclusive; default: the first record)");
@@ -30,16 +41,33 @@ internal static class AuditCommand
         return command;
     }
 
+    private static AuditAnchor[] ParseAnchors(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var anchors = new AuditAnchor[result.Tokens.Count];
+        for (var i = 0; i < anchors.Length; i++)
+        {
+            var text = result.Tokens[i].Value;
+            if (!AuditAnchor.TryParse(text, out anchors[i]))
+            {
+                result.AddError($"--expect: '{text}' is not SEQ:HASH, a record's sequence (from 1) and its 64 hex digit hash, as audit verify prints the last record");
+                return [];
+            }
+        }
+
+        return anchors;
+    }
+
     /// <summary>
-    /// Exit code 0 when the chain is intact (the count, the last sequence and hash on standard output, warnings on
-    /// standard error); 1 when a record is broken (named on standard error) or the trail cannot be read.
+    /// Exit code 0 when the chain is intact and every expected record is in it with its hash (the count and the last
+    /// record as <c>SEQ:HASH</c> on standard output, warnings on standard error); 1 when a record is broken, an
+    /// expected record is missing or carries another hash (each named on standard error), or the trail cannot be read.
     /// </summary>
-    private static int Verify(CliEnvironment environment, string dataDirectory)
+    private static int Verify(CliEnvironment environment, string dataDirectory, AuditAnchor[] expected)
     {
         AuditVerification result;
         try
         {
-            result = AuditVerifier.Verify(environment.Resolve(dataDirectory));
+            result = AuditVerifier.Verify(environment.Resolve(dataDirectory), expected);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -55,14 +83,28 @@ internal static class AuditCommand
             environment.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"amlfs audit verify: broken at {broken.File} line {broken.Line} (sequence {sequence}): {broken.Reason}"));
             environment.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"amlfs audit verify: {result.Records} records intact before it (last sequence {result.LastSequence}, hash {result.LastHash})"));
+                $"amlfs audit verify: {result.Records} records intact before it{Last(result)}"));
+        }
+
+        foreach (var failure in result.AnchorFailures)
+            environment.Error.WriteLine($"amlfs audit verify: expected {failure.Anchor}: {failure.Reason}");
+        if (result.Break is not null)
+            return 1;
+        if (result.AnchorFailures.Count > 0)
+        {
+            environment.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"amlfs audit verify: the chain itself is intact: {result.Records} records{Last(result)}"));
             return 1;
         }
 
-        environment.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"audit trail intact: {result.Records} records, last sequence {result.LastSequence}, last hash {result.LastHash}"));
+        environment.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"audit trail intact: {result.Records} records{Last(result)}"));
+        if (expected.Length > 0)
+            environment.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"expected records found: {string.Join(", ", expected.Distinct())}"));
         return 0;
     }
+
+    // The last record in the form --expect takes, so that it can be copied as it is.
+    private static string Last(AuditVerification result) => result.LastAnchor is { } last ? $", last record {last}" : "";
 
     /// <summary>Exit code 0 when the records were written; 1 when the period is empty or reversed, or the trail cannot be read.</summary>
     private static int Export(CliEnvironment environment, string dataDirectory, DateTimeOffset? from, DateTimeOffset? to, string? output)

@@ -8,8 +8,10 @@ using Amlfs.OnlineStore;
 using Amlfs.Redis;
 using Amlfs.Registry;
 using Amlfs.Scoring;
+using Amlfs.Security;
 using Amlfs.Server.Hosting;
 using Amlfs.Server.Observability;
+using Amlfs.Server.Security;
 using Amlfs.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -21,7 +23,8 @@ namespace Amlfs.Cli.Commands;
 /// and checkpoints each partition's state with its offset (in the same Redis, or in a directory). Unless
 /// <c>--no-decisions</c>, it decides every transaction its source partitions accept with the data directory's active
 /// model and publishes the decision to the decisions topic (<see cref="WorkerDecider"/>). With
-/// <c>--metrics-port</c> it serves its counters and the process's figures at <c>/metrics</c> for Prometheus.
+/// <c>--metrics-port</c> it serves its counters and the process's figures at <c>/metrics</c> for Prometheus; with
+/// <c>--metrics-auth</c> too, a scrape needs an API key of the key file, as the server's <c>/metrics</c> does.
 /// </summary>
 internal static class WorkerCommand
 {
@@ -75,6 +78,11 @@ internal static class WorkerCommand
             DefaultValueFactory = _ => "127.0.0.1",
             HelpName = "ADDRESS",
         };
+        var metricsAuth = new Option<bool>("--metrics-auth")
+        {
+            Description = "/metrics needs an API key (of any role, as the server's) from the data directory's key file or --keys-file",
+        };
+        var keysFile = KeysCommand.KeysFileOption();
         var decisionsTopic = new Option<string?>("--decisions-topic")
         {
             Description = "The topic the decision about each accepted transaction goes to [default: TOPIC.decisions]",
@@ -94,7 +102,7 @@ internal static class WorkerCommand
         var command = new Command("worker", "Run one Kafka worker: consume transactions, compute features per partition, write them to the Redis online store")
         {
             kafka, topic, group, onlineStore, checkpointDirectory, checkpointInterval, sessionTimeout, fetchWait, decisionsTopic, noDecisions, metricsPort, metricsHost,
-            dataDirectory, logLevel,
+            metricsAuth, keysFile, dataDirectory, logLevel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -128,6 +136,10 @@ internal static class WorkerCommand
             var metrics = parse.GetValue(metricsPort) is { } port ? (Host: parse.GetValue(metricsHost)!, Port: port) : ((string Host, int Port)?)null;
             if (metrics is { Port: < 0 or > 65_535 })
                 errors.Add($"metrics port {metrics.Value.Port} is not a port number");
+            if (metrics is null && parse.GetValue(metricsAuth))
+                errors.Add("--metrics-auth takes effect with --metrics-port");
+            if (parse.GetValue(keysFile) is not null && !parse.GetValue(metricsAuth))
+                errors.Add("--keys-file takes effect with --metrics-auth (the worker checks keys on /metrics only)");
             if (errors.Count > 0)
             {
                 foreach (var error in errors)
@@ -136,17 +148,23 @@ internal static class WorkerCommand
             }
 
             var data = environment.Resolve(parse.GetValue(dataDirectory)!);
+            var auth = !parse.GetValue(metricsAuth) ? new AuthSettings() : new AuthSettings
+            {
+                KeysFile = parse.GetValue(keysFile) is { } keysPath ? environment.Resolve(keysPath) : ApiKeyStore.FileOf(data),
+                MetricsNeedKey = true,
+            };
             var definition = new RegistryStore(data).Active.Definition;
             var decide = parse.GetValue(noDecisions) ? null : new WorkerDeciderSettings(data,
                 variables.GetValueOrDefault("AMLFS_MODEL_FILE") is { } file ? environment.Resolve(file) : null, variables);
-            return await RunAsync(environment, options, definition, redis!, parse.GetValue(checkpointDirectory) is { } dir ? environment.Resolve(dir) : null, decide, metrics, level,
-                cancellationToken);
+            return await RunAsync(environment, options, definition, redis!, parse.GetValue(checkpointDirectory) is { } dir ? environment.Resolve(dir) : null, decide,
+                metrics, auth, level, cancellationToken);
         });
         return command;
     }
 
     private static async Task<int> RunAsync(CliEnvironment environment, KafkaWorkerOptions options, RegistryDefinition definition,
-        RedisOnlineStoreOptions redis, string? checkpointDirectory, WorkerDeciderSettings? decide, (string Host, int Port)? metrics, LogLevel level, CancellationToken cancellationToken)
+        RedisOnlineStoreOptions redis, string? checkpointDirectory, WorkerDeciderSettings? decide, (string Host, int Port)? metrics, AuthSettings auth, LogLevel level,
+        CancellationToken cancellationToken)
     {
         using var loggers = ConsoleLoggers(level);
         var logger = loggers.CreateLogger("Amlfs.Worker");
@@ -177,7 +195,8 @@ internal static class WorkerCommand
             {
                 try
                 {
-                    listener = await MetricsListener.StartAsync(endpoint.Host, endpoint.Port, WorkerMetrics.Create(worker, environment.Clock), cancellationToken);
+                    listener = await MetricsListener.StartAsync(endpoint.Host, endpoint.Port, WorkerMetrics.Create(worker, environment.Clock), auth, environment.Clock,
+                        cancellationToken);
                 }
                 catch (IOException e)
                 {
@@ -192,7 +211,13 @@ internal static class WorkerCommand
                 ? "worker: decisions off"
                 : $"worker: decisions by {decider.ModelVersion} (following {decide!.DataDirectory}'s model registry) to {worker.Topics.Decisions}");
             if (listener is not null)
-                await environment.Output.WriteLineAsync($"worker: metrics at {listener.Address}");
+            {
+                await environment.Output.WriteLineAsync(listener.Keys is { } keys
+                    ? string.Create(CultureInfo.InvariantCulture, $"worker: metrics at {listener.Address} (needs a key of {keys.Location}, where {keys.ActiveCount} work now)")
+                    : $"worker: metrics at {listener.Address}");
+                if (listener.Keys is { ActiveCount: 0 } none)
+                    await environment.Error.WriteLineAsync($"amlfs worker: warning: {none.Location} holds no key that works{(none.Problem is { } problem ? $" ({problem})" : "")}: every scrape answers 401 until `amlfs keys create` makes one");
+            }
             await worker.Start(cancellationToken); // Ctrl-C stops it cleanly
             var totals = worker.Totals;
             await environment.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

@@ -11,16 +11,31 @@ namespace Amlfs.Audit;
 /// </summary>
 /// <remarks>
 /// The chain proves that no record before the last was changed, removed or reordered. Records cut off the end leave a
-/// shorter chain that is still intact: keep the last hash <c>amlfs audit verify</c> prints somewhere else (a ticket, a
-/// second system) and compare, to detect that too.
+/// shorter chain that is still intact, and so does a trail rewritten from some record on with every later hash
+/// recomputed: only an <see cref="AuditAnchor"/> kept outside the trail (the last record <c>amlfs audit verify</c>
+/// printed, noted in a ticket or a second system) detects those.
 /// </remarks>
 public static class AuditVerifier
 {
     /// <summary>Verifies the trail of <paramref name="dataDirectory"/>; an absent trail is intact with no records.</summary>
     /// <exception cref="IOException">A file could not be read.</exception>
-    public static AuditVerification Verify(string dataDirectory)
+    public static AuditVerification Verify(string dataDirectory) => Verify(dataDirectory, []);
+
+    /// <summary>
+    /// Verifies the trail of <paramref name="dataDirectory"/> and checks that each of <paramref name="anchors"/> is one of
+    /// its records: an anchor whose record is missing (the trail ends before it: records were cut off the end), carries
+    /// another hash (the trail was rewritten), or lies at or past the first break (it cannot be checked) is reported in
+    /// <see cref="AuditVerification.AnchorFailures"/>.
+    /// </summary>
+    /// <exception cref="IOException">A file could not be read.</exception>
+    public static AuditVerification Verify(string dataDirectory, IReadOnlyCollection<AuditAnchor> anchors)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
+        ArgumentNullException.ThrowIfNull(anchors);
+        // The hashes of the anchored sequences, as the walk verifies them.
+        var found = new Dictionary<long, string?>();
+        foreach (var anchor in anchors)
+            found.TryAdd(anchor.Sequence, null);
         var directory = AuditFiles.DirectoryOf(dataDirectory);
         var warnings = new List<string>();
         foreach (var torn in AuditFiles.TornFiles(directory))
@@ -75,11 +90,38 @@ public static class AuditVerifier
             records++;
             lastSequence = record.Sequence;
             lastHash = record.Hash;
+            if (found.ContainsKey(lastSequence))
+                found[lastSequence] = lastHash;
         }
 
-        return new AuditVerification(records, lastSequence, lastHash, null, warnings);
+        return new AuditVerification(records, lastSequence, lastHash, null, warnings, Unconfirmed(null));
 
-        AuditVerification Broken(AuditLine line, long? sequence, string reason) =>
-            new(records, lastSequence, lastHash, new AuditBreak(line.File, line.Number, sequence, reason), warnings);
+        AuditVerification Broken(AuditLine line, long? sequence, string reason)
+        {
+            var broken = new AuditBreak(line.File, line.Number, sequence, reason);
+            return new(records, lastSequence, lastHash, broken, warnings, Unconfirmed(broken));
+        }
+
+        List<AuditAnchorFailure> Unconfirmed(AuditBreak? broken)
+        {
+            var failures = new List<AuditAnchorFailure>();
+            foreach (var anchor in anchors)
+            {
+                var reason = found[anchor.Sequence] switch
+                {
+                    { } hash when hash == anchor.Hash => null,
+                    { } hash => string.Create(CultureInfo.InvariantCulture,
+                        $"record {anchor.Sequence} has hash {hash}: the trail was rewritten at or before that record with the hashes recomputed (or the anchor is another trail's)"),
+                    null when broken is not null => string.Create(CultureInfo.InvariantCulture,
+                        $"record {anchor.Sequence} not checked: the chain breaks before it, at {broken.File} line {broken.Line}"),
+                    null => string.Create(CultureInfo.InvariantCulture,
+                        $"record {anchor.Sequence} is missing: the trail ends at sequence {lastSequence}, so records were cut off its end"),
+                };
+                if (reason is not null)
+                    failures.Add(new AuditAnchorFailure(anchor, reason));
+            }
+
+            return failures;
+        }
     }
 }

@@ -21,6 +21,7 @@ internal static class RuntimeServices
         services.AddSingleton(settings);
         services.AddSingleton(clock);
         services.AddSingleton<ServerMetrics>();
+        services.AddSingleton(sp => sp.GetRequiredService<ServerMetrics>().AuthRejections);
         services.AddSingleton<ProducerStatus>();
         // One audit trail per process, in the data directory, which stays local in the distributed mode too; other
         // processes (CLI commands) append to the same files under its lock.

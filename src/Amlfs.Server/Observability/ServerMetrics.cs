@@ -40,7 +40,6 @@ internal sealed class ServerMetrics : IDisposable
     private readonly Histogram<double> _scoringDuration;
     private GraphSearchExport? _graph;
     private long _invalidCount;
-    private readonly Prometheus.Counter _authRejections;
     private Func<EngineSignals>? _engine;
 
     /// <summary>The engine's signals now, or null in a process without an engine (a replica).</summary>
@@ -63,19 +62,14 @@ internal sealed class ServerMetrics : IDisposable
         });
     }
 
-    /// <summary>
-    /// Counts a request refused for its key: <c>unauthenticated</c> (no or no valid key; the name is empty),
-    /// <c>forbidden</c> (the wrong role), <c>rate_limited</c>, <c>csrf</c>. Labelled with the key's name, never the key.
-    /// </summary>
-    public void RecordAuthRejection(string reason, string keyName) => _authRejections.WithLabels(reason, keyName).Inc();
+    /// <summary>The requests refused for their key (<see cref="Security.AuthRejections"/>), counted in <see cref="Registry"/>.</summary>
+    public Security.AuthRejections AuthRejections { get; }
 
     public ServerMetrics()
     {
         Registry = Metrics.NewCustomRegistry();
         _factory = Metrics.WithCustomRegistry(Registry);
-        _authRejections = _factory.CreateCounter("amlfs_auth_rejections_total",
-            "Requests refused for their API key, by reason (unauthenticated, forbidden, rate_limited, csrf) and key name (empty when unauthenticated).",
-            ["reason", "key"]);
+        AuthRejections = new Security.AuthRejections(_factory);
         ProcessMetrics.Register(Registry);
         _requests = _factory.CreateHistogram("amlfs_http_request_duration_seconds", "Duration of HTTP requests by route, method and status.",
             ["route", "method", "status"], Buckets(HistogramBounds.Latency));

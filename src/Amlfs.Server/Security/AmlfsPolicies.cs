@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Amlfs.Security;
-using Amlfs.Server.Observability;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
@@ -62,7 +61,7 @@ internal static class AmlfsPolicies
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
                 context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 var name = context.User.Identity?.Name ?? "";
-                context.RequestServices.GetRequiredService<ServerMetrics>().RecordAuthRejection("rate_limited", name);
+                context.RequestServices.GetRequiredService<AuthRejections>().Record("rate_limited", name);
                 var role = context.User.FindFirst(ClaimTypes.Role)?.Value ?? "";
                 await TypedResults.Problem(
                     $"the key '{name}' made more than its role '{role}' allows ({RateOf(settings, role)} requests per second); retry after {retryAfter} s",
@@ -94,7 +93,7 @@ internal static class AmlfsPolicies
                     System.Text.Encoding.ASCII.GetBytes(context.Request.Headers[DashboardSessions.CsrfHeader].ToString()),
                     System.Text.Encoding.ASCII.GetBytes(expected)))
             {
-                context.RequestServices.GetRequiredService<ServerMetrics>().RecordAuthRejection("csrf", context.User.Identity?.Name ?? "");
+                context.RequestServices.GetRequiredService<AuthRejections>().Record("csrf", context.User.Identity?.Name ?? "");
                 await TypedResults.Problem(
                     $"a signed-in dashboard request that changes state must carry the session's CSRF token in the {DashboardSessions.CsrfHeader} header (the {DashboardSessions.CsrfCookie} cookie holds it)",
                     statusCode: StatusCodes.Status403Forbidden, title: "Missing or wrong CSRF token").ExecuteAsync(context);
@@ -160,11 +159,11 @@ internal sealed class AuthorizationProblems : IAuthorizationMiddlewareResultHand
             return;
         }
 
-        var metrics = context.RequestServices.GetRequiredService<ServerMetrics>();
+        var rejections = context.RequestServices.GetRequiredService<AuthRejections>();
         var needed = policy.Requirements.OfType<RoleRequirement>().Select(r => r.Role.Name()).FirstOrDefault();
         if (result.Challenged || context.User.Identity?.IsAuthenticated != true)
         {
-            metrics.RecordAuthRejection("unauthenticated", "");
+            rejections.Record("unauthenticated", "");
             var failure = (await context.AuthenticateAsync(ApiKeyAuthenticationHandler.SchemeName)).Failure?.Message;
             context.Response.Headers.WWWAuthenticate = "Bearer";
             await TypedResults.Problem(
@@ -174,7 +173,7 @@ internal sealed class AuthorizationProblems : IAuthorizationMiddlewareResultHand
         }
 
         var name = context.User.Identity.Name ?? "";
-        metrics.RecordAuthRejection("forbidden", name);
+        rejections.Record("forbidden", name);
         await TypedResults.Problem(
             $"the key '{name}' has the role '{context.User.FindFirst(ClaimTypes.Role)?.Value}'; {context.Request.Method} {context.Request.Path} needs '{needed ?? "admin"}'{(needed is null or "admin" ? "" : " or 'admin'")}",
             statusCode: StatusCodes.Status403Forbidden, title: "Forbidden").ExecuteAsync(context);

@@ -1,6 +1,5 @@
 using Amlfs.Security;
 using Amlfs.Server.Contracts;
-using Amlfs.Server.Observability;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Amlfs.Server.Security;
@@ -34,7 +33,7 @@ internal static class AuthApi
                 : TypedResults.Problem("not signed in: sign in with an API key", statusCode: StatusCodes.Status401Unauthorized, title: "Authentication required");
 
     private static async Task<Results<Ok<SignedInResponse>, ProblemHttpResult>> SignIn(
-        HttpContext context, ApiKeyRing keys, DashboardSessions sessions, ServerMetrics metrics)
+        HttpContext context, ApiKeyRing keys, DashboardSessions sessions, AuthRejections rejections)
     {
         string? presented = null;
         if (context.Request.HasFormContentType)
@@ -57,7 +56,7 @@ internal static class AuthApi
 
         if (keys.Find(presented) is not { } record)
         {
-            metrics.RecordAuthRejection("unauthenticated", "");
+            rejections.Record("unauthenticated", "");
             return TypedResults.Problem("the key is not valid: unknown, revoked or mistyped (send {\"key\": \"amlfs_...\"})",
                 statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed");
         }
@@ -66,11 +65,11 @@ internal static class AuthApi
         return TypedResults.Ok(new SignedInResponse(record.Name, record.Role.Name(), AuthOff: false));
     }
 
-    private static Results<RedirectHttpResult, ProblemHttpResult> SignInLink(HttpContext context, ApiKeyRing keys, DashboardSessions sessions, ServerMetrics metrics)
+    private static Results<RedirectHttpResult, ProblemHttpResult> SignInLink(HttpContext context, ApiKeyRing keys, DashboardSessions sessions, AuthRejections rejections)
     {
         if (keys.Find(context.Request.Query["key"].ToString()) is not { } record)
         {
-            metrics.RecordAuthRejection("unauthenticated", "");
+            rejections.Record("unauthenticated", "");
             return TypedResults.Problem("the sign-in link's key is not valid: unknown, revoked or mistyped", statusCode: StatusCodes.Status401Unauthorized,
                 title: "Sign-in failed");
         }

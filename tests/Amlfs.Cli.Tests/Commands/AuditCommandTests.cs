@@ -21,6 +21,22 @@ public sealed class AuditCommandTests : IDisposable
 
     private AuditRecord[] Records => AuditReader.Records(Data).Select(r => r.Record).ToArray();
 
+    // The last record as an intact verify prints it, ready to pass to --expect.
+    private static string LastRecordPrinted(CliResult verify)
+    {
+        Assert.Equal(0, verify.ExitCode);
+        const string Marker = ", last record ";
+        var line = verify.OutputLines[0];
+        return line[(line.IndexOf(Marker, StringComparison.Ordinal) + Marker.Length)..];
+    }
+
+    private void RecordKeys(int count)
+    {
+        var log = new AuditLog(Data, _cli.Clock);
+        for (var i = 0; i < count; i++)
+            log.Record("cli:ana", AuditActions.KeyCreated, "key-" + i.ToString(CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public void Apply_and_model_activation_and_rollback_leave_records_that_verify()
     {
@@ -47,7 +63,7 @@ public sealed class AuditCommandTests : IDisposable
 
         var verify = _cli.Run("audit", "verify");
         Assert.Equal((0, ""), (verify.ExitCode, verify.Error));
-        Assert.Equal($"audit trail intact: 4 records, last sequence 4, last hash {Records[^1].Hash}", verify.Output.Trim());
+        Assert.Equal($"audit trail intact: 4 records, last record 4:{Records[^1].Hash}", verify.Output.Trim());
     }
 
     [Fact]
@@ -64,7 +80,92 @@ public sealed class AuditCommandTests : IDisposable
         Assert.Equal((1, ""), (result.ExitCode, result.Output));
         Assert.StartsWith($"amlfs audit verify: broken at {file} line 2 (sequence 2): hash ", result.ErrorLines[0], StringComparison.Ordinal);
         Assert.Contains("the record was changed", result.ErrorLines[0], StringComparison.Ordinal);
-        Assert.StartsWith("amlfs audit verify: 1 records intact before it (last sequence 1", result.ErrorLines[1], StringComparison.Ordinal);
+        Assert.StartsWith("amlfs audit verify: 1 records intact before it, last record 1:", result.ErrorLines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Records_cut_off_the_end_are_caught_by_an_expected_record_and_not_without()
+    {
+        RecordKeys(5);
+        var anchor = LastRecordPrinted(_cli.Run("audit", "verify"));
+        Assert.Equal($"5:{Records[^1].Hash}", anchor);
+        var file = Directory.GetFiles(Path.Combine(Data, "audit"), "*.jsonl").Single();
+        File.WriteAllLines(file, File.ReadAllLines(file)[..3]);
+
+        var without = _cli.Run("audit", "verify");
+        Assert.Equal((0, "audit trail intact: 3 records, last record 3:" + Records[^1].Hash), (without.ExitCode, without.Output.Trim()));
+
+        var with = _cli.Run("audit", "verify", "--expect", anchor);
+        Assert.Equal((1, ""), (with.ExitCode, with.Output));
+        Assert.Equal(
+            [
+                $"amlfs audit verify: expected {anchor}: record 5 is missing: the trail ends at sequence 3, so records were cut off its end",
+                $"amlfs audit verify: the chain itself is intact: 3 records, last record 3:{Records[^1].Hash}",
+            ],
+            with.ErrorLines);
+    }
+
+    [Fact]
+    public void A_trail_rewritten_with_every_hash_recomputed_is_caught_by_an_expected_record()
+    {
+        RecordKeys(4);
+        var anchor = LastRecordPrinted(_cli.Run("audit", "verify"));
+        var file = Directory.GetFiles(Path.Combine(Data, "audit"), "*.jsonl").Single();
+        var rewritten = new List<byte>();
+        var prev = AuditFormat.GenesisHash;
+        foreach (var record in Records)
+        {
+            var subject = record.Sequence == 2 ? "key-forged" : record.Subject;
+            rewritten.AddRange(AuditFormat.Line(record.Sequence, record.Time, record.Actor, record.Action, subject, record.Details, prev, out prev));
+        }
+
+        File.WriteAllBytes(file, [.. rewritten]);
+
+        // The rewritten chain is intact in itself: only the anchor kept outside it tells.
+        var without = _cli.Run("audit", "verify");
+        Assert.Equal(0, without.ExitCode);
+        Assert.Equal("key-forged", Records[1].Subject);
+        Assert.NotEqual(anchor, LastRecordPrinted(without));
+
+        var with = _cli.Run("audit", "verify", "--data-dir", "data", "--expect", anchor);
+        Assert.Equal((1, ""), (with.ExitCode, with.Output));
+        Assert.StartsWith($"amlfs audit verify: expected {anchor}: record 4 has hash {Records[^1].Hash}: the trail was rewritten", with.ErrorLines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Expected_records_that_are_in_the_trail_with_their_hashes_pass()
+    {
+        RecordKeys(3);
+        var first = LastRecordPrinted(_cli.Run("audit", "verify"));
+        RecordKeys(2);
+        var second = LastRecordPrinted(_cli.Run("audit", "verify"));
+
+        var result = _cli.Run("audit", "verify", "--expect", first, "--expect", second.ToUpperInvariant());
+
+        Assert.Equal((0, ""), (result.ExitCode, result.Error));
+        Assert.Equal(
+            [$"audit trail intact: 5 records, last record {second}", $"expected records found: {first}, {second}"],
+            result.OutputLines);
+        Assert.Equal("3:" + Records[2].Hash, first);
+    }
+
+    [Theory]
+    [InlineData("7")]
+    [InlineData("7:abc")]
+    [InlineData("0:" + AuditFormat.GenesisHash)]
+    [InlineData("-7:" + AuditFormat.GenesisHash)]
+    [InlineData(":" + AuditFormat.GenesisHash)]
+    [InlineData("seven:" + AuditFormat.GenesisHash)]
+    [InlineData("7:" + AuditFormat.GenesisHash + "0")]
+    [InlineData("7:" + "g000000000000000000000000000000000000000000000000000000000000000")]
+    public void A_malformed_expected_record_is_named(string value)
+    {
+        RecordKeys(1);
+
+        var result = _cli.Run("audit", "verify", "--expect", value);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"--expect: '{value}' is not SEQ:HASH", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -53,4 +53,15 @@ public sealed class WorkerCommandTests : IDisposable
         Assert.Equal(1, result.ExitCode);
         Assert.Contains(message, result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Metrics_auth_without_a_metrics_port_and_a_keys_file_without_metrics_auth_are_named()
+    {
+        var noPort = _cli.Run("worker", "--kafka", "127.0.0.1:9", "--online-store", "redis://cache:6379", "--metrics-auth");
+        var noAuth = _cli.Run("worker", "--kafka", "127.0.0.1:9", "--online-store", "redis://cache:6379", "--metrics-port", "0", "--keys-file", "keys.json");
+
+        Assert.Equal((1, 1), (noPort.ExitCode, noAuth.ExitCode));
+        Assert.Contains("amlfs worker: --metrics-auth takes effect with --metrics-port", noPort.Error, StringComparison.Ordinal);
+        Assert.Contains("amlfs worker: --keys-file takes effect with --metrics-auth", noAuth.Error, StringComparison.Ordinal);
+    }
 }

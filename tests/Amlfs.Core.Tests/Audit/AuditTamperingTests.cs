@@ -111,5 +111,38 @@ public sealed class AuditTamperingTests : IDisposable
         Assert.Contains("prev", broken.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Anchors_before_the_first_break_are_checked_and_those_after_it_are_reported_unchecked()
+    {
+        var records = AuditReader.Records(_directory.Path).Select(r => AuditAnchor.Of(r.Record)).ToArray();
+        var lines = File.ReadAllLines(_file).ToList();
+        lines.RemoveAt(3);
+        Write(lines);
+        var wrong = records[1] with { Hash = records[2].Hash };
+
+        var result = AuditVerifier.Verify(_directory.Path, [records[0], wrong, records[5]]);
+
+        Assert.Equal((4L, (long?)5), (result.Break?.Line, result.Break?.Sequence));
+        Assert.Equal([wrong, records[5]], result.AnchorFailures.Select(f => f.Anchor));
+        Assert.StartsWith($"record 2 has hash {records[1].Hash}: the trail was rewritten", result.AnchorFailures[0].Reason, StringComparison.Ordinal);
+        Assert.Equal($"record 6 not checked: the chain breaks before it, at {_file} line 4", result.AnchorFailures[1].Reason);
+    }
+
+    [Theory]
+    [InlineData("42:9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08", true)]
+    [InlineData("42:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", true)]
+    [InlineData("+42:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", false)]
+    [InlineData(" 42:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", false)]
+    [InlineData("42:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a0", false)]
+    [InlineData("42:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 ", false)]
+    [InlineData("42", false)]
+    [InlineData("", false)]
+    public void An_anchor_reads_as_a_sequence_and_64_hex_digits_kept_in_lower_case(string text, bool valid)
+    {
+        Assert.Equal(valid, AuditAnchor.TryParse(text, out var anchor));
+        if (valid)
+            Assert.Equal("42:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", anchor.ToString());
+    }
+
     private void Write(IEnumerable<string> lines) => File.WriteAllText(_file, string.Join('\n', lines) + "\n");
 }
