@@ -83,6 +83,10 @@ internal static class WorkerCommand
             Description = "/metrics needs an API key (of any role, as the server's) from the data directory's key file or --keys-file",
         };
         var keysFile = KeysCommand.KeysFileOption();
+        var keysInStore = new Option<bool>("--keys-in-store")
+        {
+            Description = "With --metrics-auth: check the API keys kept in the online store (amlfs keys create --online-store) instead of a key file",
+        };
         var decisionsTopic = new Option<string?>("--decisions-topic")
         {
             Description = "The topic the decision about each accepted transaction goes to [default: TOPIC.decisions]",
@@ -102,7 +106,7 @@ internal static class WorkerCommand
         var command = new Command("worker", "Run one Kafka worker: consume transactions, compute features per partition, write them to the Redis online store")
         {
             kafka, topic, group, onlineStore, checkpointDirectory, checkpointInterval, sessionTimeout, fetchWait, decisionsTopic, noDecisions, metricsPort, metricsHost,
-            metricsAuth, keysFile, dataDirectory, logLevel,
+            metricsAuth, keysFile, keysInStore, dataDirectory, logLevel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -138,8 +142,10 @@ internal static class WorkerCommand
                 errors.Add($"metrics port {metrics.Value.Port} is not a port number");
             if (metrics is null && parse.GetValue(metricsAuth))
                 errors.Add("--metrics-auth takes effect with --metrics-port");
-            if (parse.GetValue(keysFile) is not null && !parse.GetValue(metricsAuth))
-                errors.Add("--keys-file takes effect with --metrics-auth (the worker checks keys on /metrics only)");
+            if ((parse.GetValue(keysFile) is not null || parse.GetValue(keysInStore)) && !parse.GetValue(metricsAuth))
+                errors.Add("--keys-file and --keys-in-store take effect with --metrics-auth (the worker checks keys on /metrics only)");
+            if (parse.GetValue(keysFile) is not null && parse.GetValue(keysInStore))
+                errors.Add("give --keys-file or --keys-in-store, not both");
             if (errors.Count > 0)
             {
                 foreach (var error in errors)
@@ -148,7 +154,7 @@ internal static class WorkerCommand
             }
 
             var data = environment.Resolve(parse.GetValue(dataDirectory)!);
-            var auth = !parse.GetValue(metricsAuth) ? new AuthSettings() : new AuthSettings
+            var auth = !parse.GetValue(metricsAuth) || parse.GetValue(keysInStore) ? new AuthSettings { MetricsNeedKey = parse.GetValue(metricsAuth) } : new AuthSettings
             {
                 KeysFile = parse.GetValue(keysFile) is { } keysPath ? environment.Resolve(keysPath) : ApiKeyStore.FileOf(data),
                 MetricsNeedKey = true,
@@ -185,6 +191,7 @@ internal static class WorkerCommand
         }
 
         MetricsListener? listener = null;
+        RedisApiKeyStore? sharedKeys = null;
         WorkerDecider? decider = null;
         try
         {
@@ -195,6 +202,8 @@ internal static class WorkerCommand
             {
                 try
                 {
+                    if (auth is { MetricsNeedKey: true, Enabled: false }) // --keys-in-store: the keys of the online store
+                        auth = auth with { KeyStore = sharedKeys = await RedisApiKeyStore.ConnectAsync(redis with { ReconnectInBackground = true }, environment.Clock, cancellationToken: cancellationToken) };
                     listener = await MetricsListener.StartAsync(endpoint.Host, endpoint.Port, WorkerMetrics.Create(worker, environment.Clock), auth, environment.Clock,
                         cancellationToken);
                 }
@@ -233,6 +242,8 @@ internal static class WorkerCommand
         {
             if (listener is not null)
                 await listener.DisposeAsync();
+            if (sharedKeys is not null)
+                await sharedKeys.DisposeAsync();
             decider?.Dispose();
             if (checkpoints is IAsyncDisposable disposable)
                 await disposable.DisposeAsync();

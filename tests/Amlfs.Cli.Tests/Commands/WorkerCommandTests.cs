@@ -59,9 +59,12 @@ public sealed class WorkerCommandTests : IDisposable
     {
         var noPort = _cli.Run("worker", "--kafka", "127.0.0.1:9", "--online-store", "redis://cache:6379", "--metrics-auth");
         var noAuth = _cli.Run("worker", "--kafka", "127.0.0.1:9", "--online-store", "redis://cache:6379", "--metrics-port", "0", "--keys-file", "keys.json");
+        var both = _cli.Run("worker", "--kafka", "127.0.0.1:9", "--online-store", "redis://cache:6379", "--metrics-port", "0", "--metrics-auth",
+            "--keys-file", "keys.json", "--keys-in-store");
 
-        Assert.Equal((1, 1), (noPort.ExitCode, noAuth.ExitCode));
+        Assert.Equal((1, 1, 1), (noPort.ExitCode, noAuth.ExitCode, both.ExitCode));
         Assert.Contains("amlfs worker: --metrics-auth takes effect with --metrics-port", noPort.Error, StringComparison.Ordinal);
-        Assert.Contains("amlfs worker: --keys-file takes effect with --metrics-auth", noAuth.Error, StringComparison.Ordinal);
+        Assert.Contains("amlfs worker: --keys-file and --keys-in-store take effect with --metrics-auth", noAuth.Error, StringComparison.Ordinal);
+        Assert.Contains("amlfs worker: give --keys-file or --keys-in-store, not both", both.Error, StringComparison.Ordinal);
     }
 }

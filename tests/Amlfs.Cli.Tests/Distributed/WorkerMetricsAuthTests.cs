@@ -67,6 +67,27 @@ public sealed class WorkerMetricsAuthTests : IDisposable
     }
 
     [Fact]
+    public async Task With_keys_in_store_a_scrape_takes_a_key_of_the_online_store()
+    {
+        await using var store = await Amlfs.Redis.RedisApiKeyStore.ConnectAsync(new Amlfs.Redis.RedisOnlineStoreOptions { Host = _redis.Host, Port = _redis.Port });
+        var scraper = store.Create("prometheus", ApiRole.Analyst).Key;
+        var topic = "tx-" + Guid.NewGuid().ToString("N")[..8];
+        using var worker = await AmlfsProcess.StartWorkerAsync(
+            "--kafka", _cluster.BootstrapServers, "--topic", topic, "--group", "workers-" + topic,
+            "--online-store", string.Create(CultureInfo.InvariantCulture, $"redis://{_redis.Host}:{_redis.Port}"),
+            "--data-dir", _data.Path, "--no-decisions", "--metrics-port", "0", "--metrics-auth", "--keys-in-store");
+        await worker.WaitForOutputAsync("worker: metrics at ", TimeSpan.FromSeconds(30));
+        var metrics = new Uri(Regex.Match(worker.Output, @"worker: metrics at (\S+)").Groups[1].Value);
+        using var client = new HttpClient();
+
+        var (keyed, _, _) = await ScrapeAsync(client, metrics, ("Authorization", "Bearer " + scraper));
+        var (none, _, _) = await ScrapeAsync(client, metrics, null);
+
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"(needs a key of redis {_redis.Host}:{_redis.Port} amlfs:keys, where 1 work now)"), worker.Output, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Unauthorized), (keyed, none));
+    }
+
+    [Fact]
     public async Task Without_metrics_auth_the_metrics_stay_open_even_to_a_request_with_a_wrong_key()
     {
         var topic = "tx-" + Guid.NewGuid().ToString("N")[..8];
