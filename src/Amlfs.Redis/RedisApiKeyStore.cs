@@ -16,7 +16,7 @@ namespace Amlfs.Redis;
 /// again and retry. So concurrent changes from any number of processes all land, each on the list the one before left.
 /// </para>
 /// </summary>
-public sealed class RedisApiKeyStore : IApiKeyStore, IAsyncDisposable
+public sealed class RedisApiKeyStore : ChangeableApiKeyStore, IAsyncDisposable
 {
     /// <summary>The string that holds the records, unless a test names another.</summary>
     public const string DefaultKey = OnlineStoreKey.Prefix + "keys";
@@ -28,19 +28,18 @@ public sealed class RedisApiKeyStore : IApiKeyStore, IAsyncDisposable
     private readonly string _endpoint;
     private readonly RedisKey _list;
     private readonly RedisKey _version;
-    private readonly TimeProvider _clock;
 
-    private RedisApiKeyStore(ConnectionMultiplexer connection, string endpoint, string key, TimeProvider clock)
+    private RedisApiKeyStore(ConnectionMultiplexer connection, string endpoint, string key, TimeProvider? clock)
+        : base(clock)
     {
         _connection = connection;
         _database = connection.GetDatabase();
         _endpoint = endpoint;
         _list = key;
         _version = key + ":version";
-        _clock = clock;
     }
 
-    public string Location => $"redis {_endpoint} {(string?)_list}";
+    public override string Location => $"redis {_endpoint} {(string?)_list}";
 
     /// <summary>Connects; throws <see cref="OnlineStoreUnavailableException"/> when the server cannot be reached.</summary>
     public static async Task<RedisApiKeyStore> ConnectAsync(
@@ -48,31 +47,14 @@ public sealed class RedisApiKeyStore : IApiKeyStore, IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         var connection = await RedisConnection.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
-        return new RedisApiKeyStore(connection, options.Endpoint, key, clock ?? TimeProvider.System);
+        return new RedisApiKeyStore(connection, options.Endpoint, key, clock);
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<ApiKeyRecord> List() => Read().Keys;
-
-    /// <inheritdoc/>
-    public CreatedApiKey Create(string name, ApiRole role)
-    {
-        var created = ApiKeyList.NewKey(name, role, _clock.GetUtcNow());
-        Change(keys => ApiKeyList.Added(keys, created.Record));
-        return created;
-    }
-
-    /// <inheritdoc/>
-    public ApiKeyRecord Revoke(string idOrName)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(idOrName);
-        ApiKeyRecord? revoked = null;
-        Change(keys => ApiKeyList.Revoked(keys, idOrName, _clock.GetUtcNow(), out revoked));
-        return revoked!;
-    }
+    public override IReadOnlyList<ApiKeyRecord> List() => Read().Keys;
 
     /// <summary>The version counter: one small read per poll.</summary>
-    public string Stamp() => Guard(() => (string?)_database.StringGet(_version) ?? "none");
+    public override string Stamp() => Guard(() => (string?)_database.StringGet(_version) ?? "none");
 
     public ValueTask DisposeAsync() => new(_connection.CloseAsync());
 
@@ -82,7 +64,7 @@ public sealed class RedisApiKeyStore : IApiKeyStore, IAsyncDisposable
         return (values[0].IsNull ? [] : ApiKeyList.Parse((byte[])values[0]!, Location), values[1]);
     }
 
-    private void Change(Func<List<ApiKeyRecord>, List<ApiKeyRecord>> change)
+    protected override void Change(Func<List<ApiKeyRecord>, List<ApiKeyRecord>> change)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {

@@ -19,53 +19,34 @@ namespace Amlfs.Security;
 /// fast hash is enough (no dictionary or brute force reaches them), so a check costs a lookup and one SHA-256.
 /// </para>
 /// </summary>
-public sealed class ApiKeyStore : IApiKeyStore
+public sealed class ApiKeyStore : ChangeableApiKeyStore
 {
     /// <summary>What every key starts with, so that a leaked one is recognisable (secret scanners, logs).</summary>
     public const string Prefix = "amlfs_";
 
     private const int IdHexDigits = 12;
 
-    private readonly TimeProvider _clock;
-
     public ApiKeyStore(string file, TimeProvider? clock = null)
+        : base(clock)
     {
         ArgumentException.ThrowIfNullOrEmpty(file);
         File = Path.GetFullPath(file);
-        _clock = clock ?? TimeProvider.System;
     }
 
     /// <summary>The key file.</summary>
     public string File { get; }
 
-    public string Location => File;
+    public override string Location => File;
 
     /// <summary>The key file of a data directory.</summary>
     public static string FileOf(string dataDirectory) => Path.Combine(dataDirectory, "keys", "keys.json");
 
     /// <inheritdoc/>
     /// <exception cref="InvalidDataException">The file is not a key file.</exception>
-    public IReadOnlyList<ApiKeyRecord> List() => Read(File);
-
-    /// <inheritdoc/>
-    public CreatedApiKey Create(string name, ApiRole role)
-    {
-        var created = ApiKeyList.NewKey(name, role, _clock.GetUtcNow());
-        Change(keys => ApiKeyList.Added(keys, created.Record));
-        return created;
-    }
-
-    /// <inheritdoc/>
-    public ApiKeyRecord Revoke(string idOrName)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(idOrName);
-        ApiKeyRecord? revoked = null;
-        Change(keys => ApiKeyList.Revoked(keys, idOrName, _clock.GetUtcNow(), out revoked));
-        return revoked!;
-    }
+    public override IReadOnlyList<ApiKeyRecord> List() => Read(File);
 
     /// <summary>The file's time and length; a missing file has its own stamp.</summary>
-    public string Stamp()
+    public override string Stamp()
     {
         var info = new FileInfo(File);
         return info.Exists ? string.Create(CultureInfo.InvariantCulture, $"{info.LastWriteTimeUtc.Ticks}:{info.Length}") : "none";
@@ -121,7 +102,7 @@ public sealed class ApiKeyStore : IApiKeyStore
         return buffer.ToArray();
     }
 
-    private void Change(Func<List<ApiKeyRecord>, List<ApiKeyRecord>> change)
+    protected override void Change(Func<List<ApiKeyRecord>, List<ApiKeyRecord>> change)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(File)!);
         using var _ = Lock();
