@@ -13,7 +13,7 @@ namespace Amlfs.Privacy;
 /// </summary>
 public sealed class Pseudonymizer
 {
-    /// <summary>The key's length in bytes when one is made (<see cref="PseudonymKey"/>); shorter keys are refused.</summary>
+    /// <summary>The key's length in bytes when one is made (<see cref="Security.PseudonymKey"/>); shorter keys are refused.</summary>
     public const int KeyBytes = 32;
 
     /// <summary>The bytes of the HMAC that a pseudonym keeps (128 bits: no collision among any realistic set of values).</summary>

@@ -2,6 +2,7 @@ using Amlfs.Engine;
 using Amlfs.Logging;
 using Amlfs.Parquet.Roll;
 using Amlfs.Privacy;
+using Amlfs.Security;
 using Amlfs.Server.FeatureLogging;
 using Amlfs.Server.Ingestion;
 using Amlfs.Server.Observability;

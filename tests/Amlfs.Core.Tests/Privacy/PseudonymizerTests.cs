@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Amlfs.Privacy;
+using Amlfs.Security;
 using Amlfs.Testing;
 
 namespace Amlfs.Core.Tests.Privacy;

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
+using Amlfs.Privacy;
 using Amlfs.Storage;
 
-namespace Amlfs.Privacy;
+namespace Amlfs.Security;
 
 /// <summary>
 /// Finds the key of the <see cref="Pseudonymizer"/>: the configured one when there is one (the environment variable
