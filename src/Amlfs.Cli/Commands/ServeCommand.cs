@@ -116,6 +116,7 @@ internal static class ServeCommand
             HelpName = "ROLE=N",
             AllowMultipleArgumentsPerToken = false,
         };
+        var retain = RetainOption.Create();
 
         var command = up
             ? new Command("up", "Run the whole system on this machine: engine, durable store, HTTP API, docs and a synthetic producer")
@@ -132,6 +133,7 @@ internal static class ServeCommand
         command.Options.Add(keysFile);
         command.Options.Add(metricsAuth);
         command.Options.Add(rateLimits);
+        command.Options.Add(retain);
         if (up)
         {
             command.Options.Add(rate);
@@ -233,6 +235,12 @@ internal static class ServeCommand
                 limits[limited] = perSecond;
             }
 
+            if (RetainOption.Parse(parse.GetValue(retain), out var retainError) is not { } retention)
+            {
+                await environment.Error.WriteLineAsync($"error: {retainError}");
+                return 1;
+            }
+
             var dataDir = environment.Resolve(parse.GetValue(dataDirectory)!);
             var authOn = parse.GetValue(auth) == "on";
             if (!authOn && (parse.GetValue(keysFile) is not null || parse.GetValue(metricsAuth)))
@@ -260,6 +268,8 @@ internal static class ServeCommand
                 AlertRules = alertRules,
                 DecisionSource = decisions,
                 Environment = variables,
+                Retention = retention,
+                PseudonymKey = variables.GetValueOrDefault(PseudonymKey.EnvironmentVariable),
             };
             if (up && parse.GetValue(distributed))
                 return await DistributedUp.RunAsync(environment, settings, parse.GetValue(workers), cancellationToken);

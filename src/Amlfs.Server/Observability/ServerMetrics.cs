@@ -41,6 +41,7 @@ internal sealed class ServerMetrics : IDisposable
     private GraphSearchExport? _graph;
     private long _invalidCount;
     private readonly Prometheus.Counter _authRejections;
+    private readonly Prometheus.Counter _retentionDeleted;
     private Func<EngineSignals>? _engine;
 
     /// <summary>The engine's signals now, or null in a process without an engine (a replica).</summary>
@@ -69,6 +70,9 @@ internal sealed class ServerMetrics : IDisposable
     /// </summary>
     public void RecordAuthRejection(string reason, string keyName) => _authRejections.WithLabels(reason, keyName).Inc();
 
+    /// <summary>Counts the day partitions or files a retention sweep deleted from <paramref name="store"/>.</summary>
+    public void RecordRetentionDeleted(string store, int count) => _retentionDeleted.WithLabels(store).Inc(count);
+
     public ServerMetrics()
     {
         Registry = Metrics.NewCustomRegistry();
@@ -76,6 +80,8 @@ internal sealed class ServerMetrics : IDisposable
         _authRejections = _factory.CreateCounter("amlfs_auth_rejections_total",
             "Requests refused for their API key, by reason (unauthenticated, forbidden, rate_limited, csrf) and key name (empty when unauthenticated).",
             ["reason", "key"]);
+        _retentionDeleted = _factory.CreateCounter("amlfs_retention_deleted_total",
+            "Day partitions or files the retention sweep deleted, by store (transactions, decisions, labels, feature_log, dead_letters).", ["store"]);
         ProcessMetrics.Register(Registry);
         _requests = _factory.CreateHistogram("amlfs_http_request_duration_seconds", "Duration of HTTP requests by route, method and status.",
             ["route", "method", "status"], Buckets(HistogramBounds.Latency));
