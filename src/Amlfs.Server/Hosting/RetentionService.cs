@@ -38,12 +38,17 @@ internal sealed partial class RetentionService(ServerSettings settings, TimeProv
         }
     }
 
+    /// <summary>Sweeps once before the server opens its port (deleting whole directories is quick), then starts the periodic loop.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        SweepOnce();
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await Task.Yield(); // the host starts the other services while the first sweep runs
         while (!stoppingToken.IsCancellationRequested)
         {
-            SweepOnce();
             try
             {
                 await Task.Delay(settings.RetentionSweepInterval, clock, stoppingToken).ConfigureAwait(false);
@@ -52,6 +57,8 @@ internal sealed partial class RetentionService(ServerSettings settings, TimeProv
             {
                 return;
             }
+
+            SweepOnce();
         }
     }
 }
