@@ -66,8 +66,8 @@ public sealed class RetentionSweep
             {
                 try
                 {
-                    Delete(Path.Combine(_dataDirectory, relative));
-                    done.Add(relative);
+                    if (Delete(Path.Combine(_dataDirectory, relative)))
+                        done.Add(relative);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -132,13 +132,25 @@ public sealed class RetentionSweep
         fileName.Length > 13 && DateOnly.TryParseExact(fileName.AsSpan(5, 8), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
             ? day : null;
 
-    private static void Delete(string path)
+    /// <summary>Deletes a day partition or file; false when it was gone already (another sweep, the CLI's beside the server's, took it).</summary>
+    private static bool Delete(string path)
     {
-        if (Directory.Exists(path))
-            Directory.Delete(path, recursive: true);
-        else
-            File.Delete(path);
+        try
+        {
+            if (Directory.Exists(path))
+                Directory.Delete(path, recursive: true);
+            else if (File.Exists(path))
+                File.Delete(path);
+            else
+                return false;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
+        }
+
         DirectorySync.Flush(Path.GetDirectoryName(path)!);
+        return true;
     }
 
     private string Relative(string path) => Path.GetRelativePath(_dataDirectory, path).Replace('\\', '/');

@@ -1,6 +1,8 @@
 using Amlfs.Audit;
 using Amlfs.Engine;
 using Amlfs.OfflineStore;
+using Amlfs.Retention;
+using Amlfs.Testing;
 
 namespace Amlfs.Cli.Tests.Commands;
 
@@ -70,5 +72,36 @@ public sealed class RetentionCommandTests : IDisposable
 
         Assert.Equal((1, message), (result.ExitCode, result.Error.Trim()));
         Assert.True(Directory.Exists(old));
+    }
+
+    [Fact]
+    public void The_docs_table_gives_each_store_its_default_period_and_setting()
+    {
+        var rows = RepositoryFiles.Read("docs/privacy.md").Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal)).ToArray();
+
+        foreach (var (store, period) in new RetentionSettings().Periods)
+        {
+            var row = Assert.Single(rows, r => r.StartsWith($"| `{store}` |", StringComparison.Ordinal));
+            Assert.Contains($"| {RetentionSettings.Format(period)} | `--retain {store}=PERIOD` |", row, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_retention_commands_of_the_docs_run()
+    {
+        Partition(new DateOnly(2010, 1, 1));
+        var commands = RepositoryFiles.Read("docs/privacy.md").Split('\n')
+            .Where(l => l.StartsWith("./amlfs retention", StringComparison.Ordinal))
+            .Select(l => l.Split('#')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..])
+            .ToArray();
+
+        Assert.Equal(2, commands.Length);
+        foreach (var command in commands)
+        {
+            var result = _cli.Run(command);
+            Assert.True(result.ExitCode == 0, string.Join(' ', command) + ": " + result.Error);
+        }
+
+        Assert.False(Directory.Exists(DatasetLayout.PartitionDirectory(Data, new DateOnly(2010, 1, 1))));
     }
 }
