@@ -166,4 +166,28 @@ public sealed class SqlCommandTests : IDisposable
         var record = Assert.Single(AuditReader.Records(data)).Record;
         Assert.Equal((AuditActions.PersonalDataExported, "sql", Query), (record.Action, record.Subject, record.Details["query"]));
     }
+
+    [Fact]
+    public void The_feature_log_of_ip_entities_shows_their_ids_as_pseudonyms_and_customers_as_they_are()
+    {
+        var data = _cli.PathOf("data");
+        foreach (var (entity, id) in new[] { ("ip", "203.0.113.7"), ("customer", "CUST_000001") })
+        {
+            var directory = Path.Combine(DatasetLayout.FeatureLogDirectory(data), entity, "date=2026-01-05");
+            Directory.CreateDirectory(directory);
+            using var connection = new DuckDBConnection("DataSource=:memory:");
+            connection.Open();
+            using var copy = connection.CreateCommand();
+            copy.CommandText = $"COPY (SELECT '{id}' AS entity_id, '198.51.100.1' AS request_ip_address, 'PHONE_1' AS request_device_id, 1.0 AS txn_count_1h) "
+                + $"TO '{Path.Combine(directory, "part-0.parquet")}' (FORMAT parquet)";
+            copy.ExecuteNonQuery();
+        }
+
+        var ip = _cli.Run("sql", "select entity_id, request_ip_address, request_device_id, txn_count_1h from feature_log_ip", "--format", "csv");
+        var customer = _cli.Run("sql", "select entity_id, request_ip_address from feature_log_customer", "--format", "csv");
+
+        var pseudonyms = PseudonymKey.Resolve(data, configured: null);
+        Assert.Equal($"{pseudonyms.IpAddress("203.0.113.7")},{pseudonyms.IpAddress("198.51.100.1")},{pseudonyms.DeviceId("PHONE_1")},1.0", ip.OutputLines[1]);
+        Assert.Equal($"CUST_000001,{pseudonyms.IpAddress("198.51.100.1")}", customer.OutputLines[1]);
+    }
 }
