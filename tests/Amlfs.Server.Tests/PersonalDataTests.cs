@@ -86,4 +86,14 @@ public sealed class PersonalDataTests : IDisposable
 
         Assert.Contains("retain decisions: must be at least 9d, got 3d", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_bad_pseudonym_key_stops_the_server_naming_the_variable_and_not_the_value()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => RunningServer.StartAsync(
+            new FakeTimeProvider(Now), _directory.Path, configure: s => s with { PseudonymKey = "c2hvcnQ=" }));
+
+        Assert.Contains("AMLFS_PSEUDONYM_KEY: the pseudonym key must have at least 32 bytes, got 5", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("c2hvcnQ=", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -141,6 +141,18 @@ public sealed record ServerSettings
             errors.Add($"decisions: only a replica (--online-store) reads decisions from {DecisionSource.Name}; the embedded server takes its own");
         errors.AddRange(Auth.Problems());
         errors.AddRange(Retention.Validate());
+        if (PseudonymKey is not null)
+        {
+            try
+            {
+                Amlfs.Security.PseudonymKey.Parse(PseudonymKey, Amlfs.Security.PseudonymKey.EnvironmentVariable);
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add(e.Message);
+            }
+        }
+
         if (RetentionSweepInterval <= TimeSpan.Zero)
             errors.Add($"retention sweep interval: must be positive, got {RetentionSweepInterval}");
         return errors;
