@@ -39,6 +39,9 @@ public sealed class PersonalDataTests : IDisposable
             Assert.Equal((200, 3), (status, body.GetProperty("rejected").GetInt32()));
             var (predicted, _) = await server.PostJsonAsync("/predict", Requests.Transaction("P1", "C1", 10m, ip: "198.51.100.27", device: "PHONE_SECRET_5"));
             Assert.Equal(200, predicted);
+            var (ipRead, _) = await server.GetJsonAsync("/features/ip/198.51.100.23");
+            var (deviceRead, _) = await server.GetJsonAsync("/features/device/PHONE_SECRET_1");
+            Assert.Equal((200, 200), (ipRead, deviceRead));
         }
 
         var pseudonyms = PseudonymKey.Resolve(_directory.Path, configured: null);
