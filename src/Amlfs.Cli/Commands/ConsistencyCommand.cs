@@ -122,7 +122,18 @@ internal static class ConsistencyCommand
 
         history.AddRange(WalFiles.ReadCommitted(Path.Combine(directory, "wal")));
         var report = ConsistencyCheck.Run(FeaturePlan.Compile(definition), EngineOptions.From(definition), history, vectors, dropped);
-        Print(console, report, SqlCommand.Pseudonyms(environment, directory));
+        SqlPseudonyms pseudonyms;
+        try
+        {
+            pseudonyms = SqlCommand.Pseudonyms(environment, directory);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            await environment.Error.WriteLineAsync($"amlfs consistency: {e.Message}");
+            return 1;
+        }
+
+        Print(console, report, pseudonyms);
         var unlogged = served is null ? 0 : served.VectorsServed - report.Vectors;
         if (served is not null)
             console.MarkupLine(CultureInfo.InvariantCulture, "served {0:N0} vectors, logged {1:N0}", served.VectorsServed, report.Vectors);
