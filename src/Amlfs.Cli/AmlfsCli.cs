@@ -23,6 +23,7 @@ internal static class AmlfsCli
         root.Subcommands.Add(ModelsCommand.Create(environment));
         root.Subcommands.Add(KeysCommand.Create(environment));
         root.Subcommands.Add(AuditCommand.Create(environment));
+        root.Subcommands.Add(RetentionCommand.Create(environment));
         root.Subcommands.Add(EvaluateCommand.Create(environment));
         root.Subcommands.Add(ServeCommand.Create(environment, up: true));
         root.Subcommands.Add(ServeCommand.Create(environment, up: false));

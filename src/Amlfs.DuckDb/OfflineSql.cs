@@ -1,5 +1,6 @@
 using System.Globalization;
 using Amlfs.OfflineStore;
+using Amlfs.Privacy;
 using DuckDB.NET.Data;
 
 namespace Amlfs.DuckDb;
@@ -9,12 +10,23 @@ namespace Amlfs.DuckDb;
 /// <c>transactions</c> reads every day partition (with its <c>date</c> partition column), <c>customers</c> and
 /// <c>merchants</c> the profiles when the store has them, <c>feature_log_ENTITY</c> the served feature vectors that
 /// <c>--log-features</c> logged (one column per feature). Nothing is copied; DuckDB scans the files for each query.
+/// Given <see cref="SqlPseudonyms"/>, every view shows IP addresses and device ids as their pseudonyms
+/// (<c>ip_address</c>, <c>device_id</c>, <c>home_ips</c>, the feature log's <c>request_ip_address</c> and
+/// <c>request_device_id</c>, and the <c>entity_id</c> of the entity types joined on them): the views are the only
+/// names a query can read, so no query reaches the raw values through them.
 /// </summary>
 public static class OfflineSql
 {
     /// <summary>Runs <paramref name="sql"/> over the store at <paramref name="root"/> and returns at most <paramref name="maxRows"/> rows.</summary>
     /// <exception cref="OfflineSqlException">The store holds no data, or DuckDB refused the query (its message).</exception>
-    public static SqlResult Query(string root, string sql, int maxRows = int.MaxValue)
+    /// <param name="root">The data directory.</param>
+    /// <param name="sql">The query.</param>
+    /// <param name="maxRows">The most rows returned.</param>
+    /// <param name="pseudonymsOf">
+    /// Gives the pseudonyms the views show in place of IP addresses and device ids, asked for only when the store holds
+    /// data (it may make the data directory's key); null shows the raw values.
+    /// </param>
+    public static SqlResult Query(string root, string sql, int maxRows = int.MaxValue, Func<SqlPseudonyms>? pseudonymsOf = null)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentException.ThrowIfNullOrWhiteSpace(sql);
@@ -25,8 +37,15 @@ public static class OfflineSql
 
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
+        var pseudonyms = pseudonymsOf?.Invoke();
+        if (pseudonyms is not null)
+            RegisterPseudonyms(connection, pseudonyms.Pseudonyms);
         foreach (var (name, source) in views)
+        {
             Execute(connection, $"CREATE VIEW {name} AS SELECT * FROM {source}");
+            if (pseudonyms is not null && Replacements(connection, name, pseudonyms) is [_, ..] replacements)
+                Execute(connection, $"CREATE OR REPLACE VIEW {name} AS SELECT * REPLACE ({string.Join(", ", replacements)}) FROM {source}");
+        }
 
         using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -93,12 +112,68 @@ public static class OfflineSql
                 }
 
                 var pattern = Path.Combine(featureLog, entity, "date=*", "*.parquet");
-                views.Add(("feature_log_" + entity, $"read_parquet({Literal(pattern)}, hive_partitioning = true, union_by_name = true)"));
+                views.Add((FeatureLogViewPrefix + entity, $"read_parquet({Literal(pattern)}, hive_partitioning = true, union_by_name = true)"));
             }
         }
 
         return views;
     }
+
+    private const string IpFunction = "amlfs_ip_pseudonym";
+    private const string DeviceFunction = "amlfs_device_pseudonym";
+
+#pragma warning disable DuckDBNET001 // scalar functions are marked experimental in DuckDB.NET
+    private static void RegisterPseudonyms(DuckDBConnection connection, Pseudonymizer pseudonyms)
+    {
+        Register(IpFunction, pseudonyms.IpAddress);
+        Register(DeviceFunction, pseudonyms.DeviceId);
+
+        void Register(string name, Func<string?, string?> pseudonym) =>
+            connection.RegisterScalarFunction<string, string>(name, (readers, writer, rows) =>
+            {
+                for (ulong row = 0; row < rows; row++)
+                {
+                    if (readers[0].IsValid(row))
+                        writer.WriteValue(pseudonym(readers[0].GetValue<string>(row)), row);
+                    else
+                        writer.WriteNull(row);
+                }
+            });
+    }
+#pragma warning restore DuckDBNET001
+
+    /// <summary>The <c>REPLACE</c> items that pseudonymise the personal columns view <paramref name="name"/> has.</summary>
+    private static List<string> Replacements(DuckDBConnection connection, string name, SqlPseudonyms pseudonyms)
+    {
+        var entity = name.StartsWith(FeatureLogViewPrefix, StringComparison.Ordinal) ? name[FeatureLogViewPrefix.Length..] : null;
+        var replacements = new List<string>();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT column_name, column_type FROM (DESCRIBE {name})";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var column = reader.GetString(0);
+            var function = column switch
+            {
+                "ip_address" or "request_ip_address" => IpFunction,
+                "device_id" or "request_device_id" => DeviceFunction,
+                "home_ips" => IpFunction,
+                "entity_id" when entity is not null && pseudonyms.IpEntities.Contains(entity) => IpFunction,
+                "entity_id" when entity is not null && pseudonyms.DeviceEntities.Contains(entity) => DeviceFunction,
+                _ => null,
+            };
+            if (function is null)
+                continue;
+            var quoted = "\"" + column + "\"";
+            replacements.Add(reader.GetString(1).EndsWith("[]", StringComparison.Ordinal)
+                ? $"list_transform({quoted}, v -> {function}(v)) AS {quoted}"
+                : $"{function}({quoted}) AS {quoted}");
+        }
+
+        return replacements;
+    }
+
+    private const string FeatureLogViewPrefix = "feature_log_";
 
     private static void Execute(DuckDBConnection connection, string sql)
     {

@@ -1,8 +1,10 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Amlfs.Checkpoints;
 using Amlfs.Engine;
 using Amlfs.Kafka.Workers;
 using Amlfs.OnlineStore;
+using Amlfs.Privacy;
 using Amlfs.Testing;
 using Amlfs.Transactions;
 using Confluent.Kafka;
@@ -80,6 +82,37 @@ public sealed class KafkaWorkerTests : IDisposable
             $"event time {DateTimeOffset.FromUnixTimeMilliseconds(now + 3_600_000):O} is more than 60s after the clock {clock.GetUtcNow():O}",
             Header(deadLetter, KafkaWorker.DetailHeader));
         Assert.Matches($"^{topic}/[0-9]+/[0-9]+$", Header(deadLetter, KafkaWorker.SourceHeader));
+    }
+
+    [Fact]
+    public void Dead_letters_carry_the_pseudonyms_of_ip_addresses_and_device_ids_and_the_rest_as_it_came()
+    {
+        var topic = WorkerScenario.Topic();
+        var now = Tx.Utc(2026, 3, 6, 12);
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(now));
+        var pseudonyms = new Pseudonymizer(Enumerable.Repeat((byte)3, Pseudonymizer.KeyBytes).ToArray());
+        var onTime = Tx.At(now - 1_000, id: "on-time");
+        var future = Tx.At(now + 3_600_000, ip: "203.0.113.9", id: "future-1") with { DeviceId = "PHONE_SECRET" };
+        Publish(topic, [onTime, future]);
+        PublishRaw(topic, "CUST_X", """{"transaction_id":"bad-1","amount":-5,"ip_address":"203.0.113.10","device_id":"PHONE_OTHER"}""");
+        using (var worker = StartWorker(topic, clock: clock, pseudonyms: pseudonyms))
+        {
+            var rekeyed = WorkerScenario.Rekeyed([onTime]);
+            worker.WaitFor(t => t.Consumed == 3 + rekeyed);
+            worker.Stop();
+        }
+
+        var byReason = _cluster.ReadAll($"{topic}.dead-letter").ToDictionary(m => Header(m, KafkaWorker.ReasonHeader), m => Encoding.UTF8.GetString(m.Message.Value));
+        // The message as published, but for its two fields (a pseudonym is no IP address: a dead letter is for reading, not for re-sending).
+        var expected = JsonNode.Parse(TransactionMessage.Serialize(future))!.AsObject();
+        expected["ip_address"] = pseudonyms.IpAddress("203.0.113.9");
+        expected["device_id"] = pseudonyms.DeviceId("PHONE_SECRET");
+        Assert.Equal(expected.ToJsonString(), byReason["future_timestamp"]);
+        Assert.Equal(
+            $$"""{"transaction_id":"bad-1","amount":-5,"ip_address":"{{pseudonyms.IpAddress("203.0.113.10")}}","device_id":"{{pseudonyms.DeviceId("PHONE_OTHER")}}"}""",
+            byReason["invalid"]);
+        Assert.All(byReason.Values, v => Assert.DoesNotContain("203.0.113", v, StringComparison.Ordinal));
+        Assert.All(byReason.Values, v => Assert.DoesNotContain("PHONE_", v, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -184,10 +217,10 @@ public sealed class KafkaWorkerTests : IDisposable
         Assert.Equal(0, totals.Partitions);
     }
 
-    private WorkerRun StartWorker(string topic, IOnlineStore? store = null, TimeProvider? clock = null)
+    private WorkerRun StartWorker(string topic, IOnlineStore? store = null, TimeProvider? clock = null, Pseudonymizer? pseudonyms = null)
     {
         var log = new LineLogger();
-        return new WorkerRun(new KafkaWorker(WorkerScenario.FrequentCheckpoints(_cluster, topic), TestEngines.Default, store ?? _store, new DirectoryCheckpointStore(_checkpointDirectory.Path), log, clock), log);
+        return new WorkerRun(new KafkaWorker(WorkerScenario.FrequentCheckpoints(_cluster, topic) with { Pseudonyms = pseudonyms }, TestEngines.Default, store ?? _store, new DirectoryCheckpointStore(_checkpointDirectory.Path), log, clock), log);
     }
 
     private void Publish(string topic, IReadOnlyList<Transaction> transactions) => WorkerScenario.Publish(_cluster, topic, transactions);

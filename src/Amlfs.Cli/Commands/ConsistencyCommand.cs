@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Amlfs.Cli.Consistency;
 using Amlfs.Consistency;
+using Amlfs.DuckDb;
 using Amlfs.Engine;
 using Amlfs.Parquet;
 using Amlfs.Parquet.FeatureLog;
@@ -121,7 +122,18 @@ internal static class ConsistencyCommand
 
         history.AddRange(WalFiles.ReadCommitted(Path.Combine(directory, "wal")));
         var report = ConsistencyCheck.Run(FeaturePlan.Compile(definition), EngineOptions.From(definition), history, vectors, dropped);
-        Print(console, report);
+        SqlPseudonyms pseudonyms;
+        try
+        {
+            pseudonyms = SqlCommand.Pseudonyms(environment, directory);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            await environment.Error.WriteLineAsync($"amlfs consistency: {e.Message}");
+            return 1;
+        }
+
+        Print(console, report, pseudonyms);
         var unlogged = served is null ? 0 : served.VectorsServed - report.Vectors;
         if (served is not null)
             console.MarkupLine(CultureInfo.InvariantCulture, "served {0:N0} vectors, logged {1:N0}", served.VectorsServed, report.Vectors);
@@ -144,7 +156,7 @@ internal static class ConsistencyCommand
         return failed ? 1 : 0;
     }
 
-    private static void Print(IAnsiConsole console, ConsistencyReport report)
+    private static void Print(IAnsiConsole console, ConsistencyReport report, SqlPseudonyms pseudonyms)
     {
         var table = new Table().AddColumns("entity", "feature", "compared", "mismatches", "missing", "extra");
         foreach (var f in report.Features)
@@ -167,9 +179,15 @@ internal static class ConsistencyCommand
         foreach (var m in report.Examples)
         {
             console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-                $"[red]mismatch[/] {m.Vector.Entity} {m.Vector.EntityId} as of {DateTimeOffset.FromUnixTimeMilliseconds(m.Vector.AsOfMs):O} (log sequence {m.Vector.LogSequence}, {m.Vector.Kind}): {m.Feature} served {m.Served:R}, recomputed {m.Recomputed:R}");
+                $"[red]mismatch[/] {m.Vector.Entity} {Shown(pseudonyms, m.Vector.Entity, m.Vector.EntityId)} as of {DateTimeOffset.FromUnixTimeMilliseconds(m.Vector.AsOfMs):O} (log sequence {m.Vector.LogSequence}, {m.Vector.Kind}): {m.Feature} served {m.Served:R}, recomputed {m.Recomputed:R}");
         }
     }
+
+    /// <summary>An entity id as the output shows it: an IP address's or a device id's by its pseudonym.</summary>
+    private static string? Shown(SqlPseudonyms pseudonyms, string entity, string id) =>
+        pseudonyms.IpEntities.Contains(entity) ? pseudonyms.Pseudonyms.IpAddress(id)
+        : pseudonyms.DeviceEntities.Contains(entity) ? pseudonyms.Pseudonyms.DeviceId(id)
+        : id;
 
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

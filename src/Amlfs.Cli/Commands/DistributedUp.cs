@@ -3,6 +3,7 @@ using Amlfs.Cli.Distributed;
 using Amlfs.Kafka.Decisions;
 using Amlfs.Registry;
 using Amlfs.Scoring;
+using Amlfs.Security;
 using Amlfs.Server.Hosting;
 using Amlfs.Storage;
 
@@ -46,9 +47,9 @@ internal static class DistributedUp
         try
         {
             trial = await DistributedTrial.StartAsync(definition, workers, new WorkerDeciderSettings(settings.DataDirectory, settings.RiskModelFile, settings.Environment), loggers,
-                environment.Clock, cancellationToken);
+                environment.Clock, cancellationToken, PseudonymKey.Resolve(settings.DataDirectory, settings.PseudonymKey));
         }
-        catch (Exception e) when (e is ServerSettingsException or RulesModelConfigException or InvalidDataException or IOException)
+        catch (Exception e) when (e is ServerSettingsException or RulesModelConfigException or InvalidDataException or IOException or ArgumentException)
         {
             await environment.Error.WriteLineAsync($"error: the workers cannot decide: {e.Message}");
             return 1;

@@ -121,6 +121,7 @@ internal static class ServeCommand
             HelpName = "ROLE=N",
             AllowMultipleArgumentsPerToken = false,
         };
+        var retain = RetainOption.Create();
 
         var command = up
             ? new Command("up", "Run the whole system on this machine: engine, durable store, HTTP API, docs and a synthetic producer")
@@ -137,6 +138,7 @@ internal static class ServeCommand
         command.Options.Add(keysFile);
         command.Options.Add(metricsAuth);
         command.Options.Add(rateLimits);
+        command.Options.Add(retain);
         if (up)
         {
             command.Options.Add(rate);
@@ -239,6 +241,12 @@ internal static class ServeCommand
                 limits[limited] = perSecond;
             }
 
+            if (RetainOption.Parse(parse.GetValue(retain), out var retainError) is not { } retention)
+            {
+                await environment.Error.WriteLineAsync($"error: {retainError}");
+                return 1;
+            }
+
             var dataDir = environment.Resolve(parse.GetValue(dataDirectory)!);
             var authOn = parse.GetValue(auth) == "on";
             var sharedKeys = !up && parse.GetValue(keysInStore);
@@ -273,6 +281,8 @@ internal static class ServeCommand
                 AlertRules = alertRules,
                 DecisionSource = decisions,
                 Environment = variables,
+                Retention = retention,
+                PseudonymKey = variables.GetValueOrDefault(PseudonymKey.EnvironmentVariable),
             };
             if (up && parse.GetValue(distributed))
                 return await DistributedUp.RunAsync(environment, settings, parse.GetValue(workers), cancellationToken);

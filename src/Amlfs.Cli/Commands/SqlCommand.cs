@@ -1,14 +1,20 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using Amlfs.Audit;
 using Amlfs.DuckDb;
+using Amlfs.Registry;
+using Amlfs.Security;
+using Amlfs.Storage;
 using Spectre.Console;
 
 namespace Amlfs.Cli.Commands;
 
 /// <summary>
 /// <c>amlfs sql "QUERY"</c>: SQL with DuckDB over the offline store's Parquet files (views <c>transactions</c>,
-/// <c>customers</c>, <c>merchants</c>), printed as a table, CSV or JSON lines.
+/// <c>customers</c>, <c>merchants</c>, <c>feature_log_ENTITY</c>), printed as a table, CSV or JSON lines. IP addresses
+/// and device ids show as their pseudonyms (<see cref="SqlPseudonyms"/>) unless <c>--raw-personal-data</c> is given,
+/// which the audit trail records.
 /// </summary>
 internal static class SqlCommand
 {
@@ -28,9 +34,10 @@ internal static class SqlCommand
             Description = "Most rows printed",
             DefaultValueFactory = _ => 1000,
         };
-        var command = new Command("sql", "Run SQL with DuckDB over the offline store (views: transactions, customers, merchants)")
+        var raw = RawPersonalDataOption();
+        var command = new Command("sql", "Run SQL with DuckDB over the offline store (views: transactions, customers, merchants, feature_log_ENTITY)")
         {
-            query, dataDirectory, format, maxRows,
+            query, dataDirectory, format, maxRows, raw,
         };
         command.SetAction(parse =>
         {
@@ -40,14 +47,21 @@ internal static class SqlCommand
                 return 1;
             }
 
+            var root = environment.Resolve(parse.GetValue(dataDirectory)!);
             SqlResult result;
             try
             {
-                result = OfflineSql.Query(environment.Resolve(parse.GetValue(dataDirectory)!), parse.GetValue(query)!, parse.GetValue(maxRows));
+                result = OfflineSql.Query(root, parse.GetValue(query)!, parse.GetValue(maxRows), parse.GetValue(raw) ? null : () => Pseudonyms(environment, root));
             }
-            catch (OfflineSqlException e)
+            catch (Exception e) when (e is OfflineSqlException or ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
             {
                 environment.Error.WriteLine($"amlfs sql: {e.Message}");
+                return 1;
+            }
+
+            if (parse.GetValue(raw) && RecordRawExport(environment, root, "sql", new Dictionary<string, string?> { ["query"] = parse.GetValue(query) }) is { } failure)
+            {
+                environment.Error.WriteLine($"amlfs sql: {failure}");
                 return 1;
             }
 
@@ -70,6 +84,29 @@ internal static class SqlCommand
         });
         return command;
     }
+
+    /// <summary>The <c>--raw-personal-data</c> option of the commands that export IP addresses or device ids.</summary>
+    public static Option<bool> RawPersonalDataOption() => new("--raw-personal-data")
+    {
+        Description = "Show IP addresses and device ids as stored instead of their pseudonyms (recorded in the audit trail)",
+    };
+
+    /// <summary>
+    /// The pseudonyms of the data directory <paramref name="root"/>: its key (or <c>AMLFS_PSEUDONYM_KEY</c>), and the
+    /// entity types of its active definitions joined on IP addresses and on device ids.
+    /// </summary>
+    public static SqlPseudonyms Pseudonyms(CliEnvironment environment, string root)
+    {
+        var entities = new RegistryStore(root).Active.Definition.Entities;
+        return new SqlPseudonyms(
+            PseudonymKey.Resolve(root, environment.Variables.GetValueOrDefault(PseudonymKey.EnvironmentVariable)),
+            entities.Where(e => e.JoinKey == TransactionField.IpAddress).Select(e => e.Name).ToHashSet(StringComparer.Ordinal),
+            entities.Where(e => e.JoinKey == TransactionField.DeviceId).Select(e => e.Name).ToHashSet(StringComparer.Ordinal));
+    }
+
+    /// <summary>Records that <paramref name="command"/> exported raw personal data; null when recorded, else the message to report.</summary>
+    public static string? RecordRawExport(CliEnvironment environment, string root, string command, Dictionary<string, string?> details) =>
+        CliAudit.Record(environment, root, AuditActions.PersonalDataExported, command, details);
 
     private static void WriteTable(CliEnvironment environment, SqlResult result)
     {

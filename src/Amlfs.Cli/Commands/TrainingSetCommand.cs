@@ -4,6 +4,7 @@ using Amlfs.Cli.Training;
 using Amlfs.Engine;
 using Amlfs.OfflineStore;
 using Amlfs.Parquet.Training;
+using Amlfs.Registry;
 using Amlfs.Storage;
 using Spectre.Console;
 
@@ -40,19 +41,20 @@ internal static class TrainingSetCommand
             Description = "Threads; the number of cores by default",
             DefaultValueFactory = _ => Environment.ProcessorCount,
         };
+        var raw = SqlCommand.RawPersonalDataOption();
         var command = new Command("training-set", "Build a point-in-time training set from the offline store by replaying the engine")
         {
-            labels, output, entity, labelCutoff, dataDirectory, parallelism,
+            labels, output, entity, labelCutoff, dataDirectory, parallelism, raw,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             environment, parse.GetValue(labels), parse.GetValue(output)!, parse.GetValue(entity)!, parse.GetValue(labelCutoff), parse.GetValue(dataDirectory)!,
-            parse.GetValue(parallelism), cancellationToken));
+            parse.GetValue(parallelism), parse.GetValue(raw), cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(
         CliEnvironment environment, string? labelsFile, string output, string entityName, DateTimeOffset? labelCutoff, string dataDirectory,
-        int parallelism, CancellationToken cancellationToken)
+        int parallelism, bool rawPersonalData, CancellationToken cancellationToken)
     {
         var errors = environment.Error;
         if (labelCutoff is not null && labelsFile is not null)
@@ -97,6 +99,24 @@ internal static class TrainingSetCommand
             }
         }
 
+        // An entity joined on an IP address or a device id is written by its pseudonym, as amlfs sql shows it.
+        var joinKey = plan.Entity(entityName)!.JoinKey;
+        var personal = joinKey is TransactionField.IpAddress or TransactionField.DeviceId;
+        if (labels is not null && personal && !rawPersonalData)
+        {
+            try
+            {
+                var pseudonyms = SqlCommand.Pseudonyms(environment, root).Pseudonyms;
+                Func<string?, string?> pseudonym = joinKey == TransactionField.IpAddress ? pseudonyms.IpAddress : pseudonyms.DeviceId;
+                labels = labels with { OutputIds = [.. labels.EntityIds.Select(id => pseudonym(id)!)] };
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                await errors.WriteLineAsync($"amlfs training-set: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
+        }
+
         var target = environment.Resolve(output);
         var options = EngineOptions.From(definition);
         try
@@ -104,6 +124,13 @@ internal static class TrainingSetCommand
             var summary = await TrainingSetProgressBars.BuildAsync(environment.Console, root, plan, options, labels,
                 new TransactionRowSelection { CutoffMs = labelCutoff?.ToUnixTimeMilliseconds() }, target, parallelism, cancellationToken).ConfigureAwait(false);
             Print(environment.Console, summary, target);
+            if (labels is not null && personal && rawPersonalData
+                && SqlCommand.RecordRawExport(environment, root, "training-set", new Dictionary<string, string?> { ["entity"] = entityName, ["out"] = target }) is { } failure)
+            {
+                await errors.WriteLineAsync($"amlfs training-set: {failure}").ConfigureAwait(false);
+                return 1;
+            }
+
             return 0;
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)

@@ -160,6 +160,16 @@ internal static class WorkerCommand
                 MetricsNeedKey = true,
             };
             var definition = new RegistryStore(data).Active.Definition;
+            try
+            {
+                options = options with { Pseudonyms = PseudonymKey.Resolve(data, variables.GetValueOrDefault(PseudonymKey.EnvironmentVariable)) };
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                await environment.Error.WriteLineAsync($"amlfs worker: {e.Message}");
+                return 1;
+            }
+
             var decide = parse.GetValue(noDecisions) ? null : new WorkerDeciderSettings(data,
                 variables.GetValueOrDefault("AMLFS_MODEL_FILE") is { } file ? environment.Resolve(file) : null, variables);
             return await RunAsync(environment, options, definition, redis!, parse.GetValue(checkpointDirectory) is { } dir ? environment.Resolve(dir) : null, decide,

@@ -2,6 +2,7 @@ using Amlfs.Cli.Produce;
 using Amlfs.Kafka;
 using Amlfs.Kafka.Development;
 using Amlfs.Kafka.Workers;
+using Amlfs.Privacy;
 using Amlfs.Redis;
 using Amlfs.Registry;
 using Amlfs.Synthetic;
@@ -61,7 +62,8 @@ internal sealed class DistributedTrial : IAsyncDisposable
     /// <see cref="WorkerDecider"/>) and publish the decisions.
     /// </summary>
     public static async Task<DistributedTrial> StartAsync(
-        RegistryDefinition definition, int workers, WorkerDeciderSettings? decide, ILoggerFactory loggers, TimeProvider clock, CancellationToken cancellationToken)
+        RegistryDefinition definition, int workers, WorkerDeciderSettings? decide, ILoggerFactory loggers, TimeProvider clock, CancellationToken cancellationToken,
+        Pseudonymizer? pseudonyms = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         var kafka = new MockKafkaCluster();
@@ -82,7 +84,7 @@ internal sealed class DistributedTrial : IAsyncDisposable
             // The source topic now, so that the workers are assigned it at once; they ask for the topics they write.
             kafka.CreateTopics(KafkaPublisherOptions.DefaultTopic);
             for (var i = 0; i < workers; i++)
-                await trial.StartWorkerAsync(definition, i + 1, decide, loggers, clock, cancellationToken).ConfigureAwait(false);
+                await trial.StartWorkerAsync(definition, i + 1, decide, pseudonyms, loggers, clock, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -124,12 +126,13 @@ internal sealed class DistributedTrial : IAsyncDisposable
     }
 
     private async Task StartWorkerAsync(
-        RegistryDefinition definition, int number, WorkerDeciderSettings? decide, ILoggerFactory loggers, TimeProvider clock, CancellationToken cancellationToken)
+        RegistryDefinition definition, int number, WorkerDeciderSettings? decide, Pseudonymizer? pseudonyms, ILoggerFactory loggers, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var store = await RedisOnlineStore.ConnectAsync(Redis, cancellationToken).ConfigureAwait(false);
         var checkpoints = await RedisCheckpointStore.ConnectAsync(Redis, cancellationToken).ConfigureAwait(false);
         var decider = decide is null ? null : new WorkerDecider(decide, store, Redis.ToString(), clock, loggers);
-        var worker = new KafkaWorker(new KafkaWorkerOptions { BootstrapServers = BootstrapServers, ClientId = $"amlfs-worker-{number}" }, definition, store, checkpoints,
+        var worker = new KafkaWorker(new KafkaWorkerOptions { BootstrapServers = BootstrapServers, ClientId = $"amlfs-worker-{number}", Pseudonyms = pseudonyms }, definition, store, checkpoints,
             loggers.CreateLogger($"Amlfs.Worker{number}"), clock, decider);
         _workers.Add((worker, worker.Start(_stop.Token), store, checkpoints, decider));
     }

@@ -28,4 +28,6 @@ public static class AuditActions
     public const string DefinitionsApplied = "definitions.applied";
     public const string KeyCreated = "key.created";
     public const string KeyRevoked = "key.revoked";
+    public const string RetentionSwept = "retention.swept";
+    public const string PersonalDataExported = "personal_data.exported";
 }

@@ -8,7 +8,7 @@ namespace Amlfs.Logging;
 /// <remarks>
 /// Ranges: 1000-1099 the embedded store (write-ahead log, snapshots, recovery); 1100-1199 ingest; 1200-1299 serving
 /// from an online store; 1300-1399 risk models; 2000-2099 Kafka workers; 3000-3099 synthetic traffic; 3100-3199 the feature log; 3200-3299
-/// streaming decisions; 3300-3399 alerts; 3400-3499 the audit trail; 3500-3599 cases and their labels; 4000-4099 the offline store; 5000-5099 server hosting; 5100-5199 the dashboard.
+/// streaming decisions; 3300-3399 alerts; 3400-3499 the audit trail; 3500-3599 cases and their labels; 3600-3699 retention; 4000-4099 the offline store; 5000-5099 server hosting; 5100-5199 the dashboard.
 /// </remarks>
 public static class AmlfsEventId
 {
@@ -235,4 +235,12 @@ public static class AmlfsEventId
 
     /// <summary>A closed case's labels could not be written; they are written again at the next start.</summary>
     public const int CaseLabelsFailed = 3505;
+
+    // Retention, 3600-3699
+
+    /// <summary>A retention sweep deleted day partitions or files older than their store's period.</summary>
+    public const int RetentionSwept = 3601;
+
+    /// <summary>A retention sweep failed; the next one tries again.</summary>
+    public const int RetentionSweepFailed = 3602;
 }

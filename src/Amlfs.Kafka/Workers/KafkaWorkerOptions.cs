@@ -1,3 +1,5 @@
+using Amlfs.Privacy;
+
 namespace Amlfs.Kafka.Workers;
 
 /// <summary>Settings of a <see cref="KafkaWorker"/>.</summary>
@@ -46,6 +48,13 @@ public sealed record KafkaWorkerOptions
 
     /// <summary>How long a broker may hold a fetch waiting for data (<c>fetch.wait.max.ms</c>); it bounds idle latency.</summary>
     public TimeSpan FetchWait { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// The pseudonyms that replace IP addresses and device ids in dead letters; every worker of a group should have the
+    /// same key (<c>AMLFS_PSEUDONYM_KEY</c>, or one data directory's key file). Null gives a key of this worker's own,
+    /// made at start: still no raw values, but pseudonyms that no other process reproduces.
+    /// </summary>
+    public Pseudonymizer? Pseudonyms { get; init; }
 
     /// <summary>How long a re-keyed or dead-lettered message may wait for delivery before the worker fails.</summary>
     public TimeSpan MessageTimeout { get; init; } = TimeSpan.FromSeconds(30);

@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using Amlfs.Decisions;
 using Amlfs.Engine;
+using Amlfs.Privacy;
 using Amlfs.Transactions;
 using Confluent.Kafka;
 
@@ -18,6 +20,7 @@ internal sealed class WorkerProducer : IDisposable
     private readonly Action<DeliveryReport<byte[]?, byte[]>> _onDelivery;
     private readonly WorkerTopics _topics;
     private readonly KafkaWorkerOptions _options;
+    private readonly Pseudonymizer _pseudonyms;
     private long _deliveryFailures;
     private string? _firstDeliveryError;
 
@@ -25,6 +28,7 @@ internal sealed class WorkerProducer : IDisposable
     {
         _options = options;
         _topics = topics;
+        _pseudonyms = options.Pseudonyms ?? new Pseudonymizer(RandomNumberGenerator.GetBytes(Pseudonymizer.KeyBytes));
         _onDelivery = OnDelivery;
         var config = new ProducerConfig
         {
@@ -67,7 +71,10 @@ internal sealed class WorkerProducer : IDisposable
         return published;
     }
 
-    /// <summary>Copies the message of <paramref name="result"/> to the dead-letter topic with its reason, detail and source.</summary>
+    /// <summary>
+    /// Copies the message of <paramref name="result"/> to the dead-letter topic with its reason, detail and source; its IP
+    /// address and device id go as their pseudonyms (<see cref="DeadLetterValue"/>).
+    /// </summary>
     public void DeadLetter(ConsumeResult<byte[]?, byte[]> result, IngestStatus reason, string detail)
     {
         var headers = new Headers
@@ -76,7 +83,7 @@ internal sealed class WorkerProducer : IDisposable
             { KafkaWorker.DetailHeader, Encoding.UTF8.GetBytes(detail) },
             { KafkaWorker.SourceHeader, Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{result.Topic}/{result.Partition.Value}/{result.Offset.Value}")) },
         };
-        Produce(_topics.DeadLetter, new Message<byte[]?, byte[]> { Key = result.Message.Key, Value = result.Message.Value ?? [], Headers = headers });
+        Produce(_topics.DeadLetter, new Message<byte[]?, byte[]> { Key = result.Message.Key, Value = DeadLetterValue.Of(result.Message.Value ?? [], _pseudonyms), Headers = headers });
     }
 
     /// <summary>

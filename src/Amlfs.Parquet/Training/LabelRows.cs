@@ -8,4 +8,10 @@ namespace Amlfs.Parquet.Training;
 public sealed record LabelRows(string Entity, string[] EntityIds, long[] AsOfMs, bool[] Labels, int[] Lines)
 {
     public int Count => EntityIds.Length;
+
+    /// <summary>
+    /// The id the training set writes in row i's <c>entity_id</c>; null writes <see cref="EntityIds"/>. The command gives
+    /// pseudonyms here for an entity joined on an IP address or a device id, while the replay reads the raw ids.
+    /// </summary>
+    public string[]? OutputIds { get; init; }
 }

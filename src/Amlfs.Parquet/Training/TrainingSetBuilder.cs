@@ -168,7 +168,7 @@ public static class TrainingSetBuilder
         var columns = new List<(DataField Field, Func<int, int, Array> Values)>
         {
             (new DataField<string>("entity"), (start, n) => Enumerable.Repeat(entity.Name, n).ToArray()),
-            (new DataField<string>("entity_id"), (start, n) => Slice(order, start, n, i => labels.EntityIds[i])),
+            (new DataField<string>("entity_id"), (start, n) => Slice(order, start, n, i => (labels.OutputIds ?? labels.EntityIds)[i])),
             (new DateTimeDataField("timestamp", DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis),
                 (start, n) => Slice(order, start, n, i => DateTime.UnixEpoch.AddMilliseconds(labels.AsOfMs[i]))),
             (new DataField<bool>("label"), (start, n) => Slice(order, start, n, i => labels.Labels[i])),

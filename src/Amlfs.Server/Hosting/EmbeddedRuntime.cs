@@ -1,6 +1,8 @@
 using Amlfs.Engine;
 using Amlfs.Logging;
 using Amlfs.Parquet.Roll;
+using Amlfs.Privacy;
+using Amlfs.Security;
 using Amlfs.Server.FeatureLogging;
 using Amlfs.Server.Ingestion;
 using Amlfs.Server.Observability;
@@ -25,7 +27,8 @@ internal sealed partial class EmbeddedRuntime : AmlfsRuntime
     public EmbeddedRuntime(ServerSettings settings, TimeProvider clock, ServerMetrics metrics, ProducerStatus producer, ILoggerFactory loggers)
         : base(settings, clock, metrics, loggers)
     {
-        _deadLetters = new DeadLetterFile(Path.Combine(settings.DataDirectory, "dead-letter", "rejected.jsonl"));
+        Pseudonyms = PseudonymKey.Resolve(settings.DataDirectory, settings.PseudonymKey);
+        _deadLetters = new DeadLetterFile(DeadLetterFile.DirectoryOf(settings.DataDirectory), clock, Pseudonyms);
         Engine = new FeatureEngine(Definitions.Plan, EngineOptions, clock, _deadLetters);
         try
         {
@@ -78,6 +81,9 @@ internal sealed partial class EmbeddedRuntime : AmlfsRuntime
     }
 
     public FeatureEngine Engine { get; }
+
+    /// <summary>The pseudonyms of IP addresses and device ids that leave the data directory.</summary>
+    public Pseudonymizer Pseudonyms { get; }
 
     public EmbeddedStore Store { get; }
 

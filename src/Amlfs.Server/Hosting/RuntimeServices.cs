@@ -56,6 +56,8 @@ internal static class RuntimeServices
             services.AddHostedService(sp => new DecisionSourceService(source, sp.GetRequiredService<DecisionFeed>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Amlfs.Decisions")));
         if (settings.ProducerRate is not null)
             services.AddHostedService<SyntheticProducer>();
+        if (settings.OnlineStore is null) // a replica keeps no files
+            services.AddHostedService<RetentionService>();
         return services;
     }
 

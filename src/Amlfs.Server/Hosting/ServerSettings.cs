@@ -96,6 +96,19 @@ public sealed record ServerSettings
     /// <summary>Who may call the API (keys, roles, rate limits); by default no key is checked.</summary>
     public Security.AuthSettings Auth { get; init; } = new();
 
+    /// <summary>
+    /// The key of the pseudonyms that replace IP addresses and device ids in dead letters and logs, as base64 (the CLI
+    /// reads <c>AMLFS_PSEUDONYM_KEY</c>); null uses the data directory's <c>keys/pseudonym.key</c>, made on first use.
+    /// Never logged.
+    /// </summary>
+    public string? PseudonymKey { get; init; }
+
+    /// <summary>How long each store of the data directory keeps its records; the server sweeps at start and every <see cref="RetentionSweepInterval"/>.</summary>
+    public Amlfs.Retention.RetentionSettings Retention { get; init; } = new();
+
+    /// <summary>How often the retention sweep runs after the one at start.</summary>
+    public TimeSpan RetentionSweepInterval { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Each problem with these settings, naming the setting; empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -127,6 +140,21 @@ public sealed record ServerSettings
         if (OnlineStore is null && DecisionSource is not null)
             errors.Add($"decisions: only a replica (--online-store) reads decisions from {DecisionSource.Name}; the embedded server takes its own");
         errors.AddRange(Auth.Problems());
+        errors.AddRange(Retention.Validate());
+        if (PseudonymKey is not null)
+        {
+            try
+            {
+                Amlfs.Security.PseudonymKey.Parse(PseudonymKey, Amlfs.Security.PseudonymKey.EnvironmentVariable);
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add(e.Message);
+            }
+        }
+
+        if (RetentionSweepInterval <= TimeSpan.Zero)
+            errors.Add($"retention sweep interval: must be positive, got {RetentionSweepInterval}");
         return errors;
     }
 }

@@ -40,6 +40,7 @@ internal sealed class ServerMetrics : IDisposable
     private readonly Histogram<double> _scoringDuration;
     private GraphSearchExport? _graph;
     private long _invalidCount;
+    private readonly Prometheus.Counter _retentionDeleted;
     private Func<EngineSignals>? _engine;
 
     /// <summary>The engine's signals now, or null in a process without an engine (a replica).</summary>
@@ -65,11 +66,16 @@ internal sealed class ServerMetrics : IDisposable
     /// <summary>The requests refused for their key (<see cref="Security.AuthRejections"/>), counted in <see cref="Registry"/>.</summary>
     public Security.AuthRejections AuthRejections { get; }
 
+    /// <summary>Counts the day partitions or files a retention sweep deleted from <paramref name="store"/>.</summary>
+    public void RecordRetentionDeleted(string store, int count) => _retentionDeleted.WithLabels(store).Inc(count);
+
     public ServerMetrics()
     {
         Registry = Metrics.NewCustomRegistry();
         _factory = Metrics.WithCustomRegistry(Registry);
         AuthRejections = new Security.AuthRejections(_factory);
+        _retentionDeleted = _factory.CreateCounter("amlfs_retention_deleted_total",
+            "Day partitions or files the retention sweep deleted, by store (transactions, decisions, labels, feature_log, dead_letters).", ["store"]);
         ProcessMetrics.Register(Registry);
         _requests = _factory.CreateHistogram("amlfs_http_request_duration_seconds", "Duration of HTTP requests by route, method and status.",
             ["route", "method", "status"], Buckets(HistogramBounds.Latency));

@@ -1,7 +1,11 @@
 using System.Text.Json;
+using Amlfs.Audit;
+using Amlfs.DuckDb;
 using Amlfs.OfflineStore;
 using Amlfs.Parquet;
 using Amlfs.Parquet.Roll;
+using Amlfs.Privacy;
+using Amlfs.Security;
 using Amlfs.Storage;
 using Amlfs.Testing;
 using DuckDB.NET.Data;
@@ -109,5 +113,81 @@ public sealed class SqlCommandTests : IDisposable
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("holds no data", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ip_addresses_and_device_ids_show_as_their_pseudonyms_and_count_alike()
+    {
+        var data = _cli.PathOf("data");
+        const string Query = "select transaction_id, ip_address, device_id from transactions where ip_address is not null and device_id is not null order by transaction_id limit 20";
+        var raw = OfflineSql.Query(data, Query).Rows;
+        const string Counts = "select count(distinct ip_address), count(distinct device_id) from transactions";
+
+        var result = _cli.Run("sql", Query, "--format", "csv");
+        var counts = _cli.Run("sql", Counts, "--format", "csv");
+
+        Assert.Equal((0, ""), (result.ExitCode, result.Error));
+        var pseudonyms = PseudonymKey.Resolve(data, configured: null);
+        Assert.Equal(
+            raw.Select(r => $"{r[0]},{pseudonyms.IpAddress((string)r[1]!)},{pseudonyms.DeviceId((string)r[2]!)}"),
+            result.OutputLines.Skip(1));
+        Assert.Equal(20, result.OutputLines.Length - 1);
+        var rawCounts = OfflineSql.Query(data, Counts).Rows[0];
+        Assert.Equal($"{rawCounts[0]},{rawCounts[1]}", counts.OutputLines[1]);
+    }
+
+    [Fact]
+    public void Profiles_show_home_ips_and_devices_as_pseudonyms_and_a_known_ip_is_found_by_its_pseudonym()
+    {
+        var data = _cli.PathOf("data");
+        var raw = OfflineSql.Query(data, "select home_ips[1], device_id from customers order by customer_id limit 1").Rows[0];
+        var pseudonyms = PseudonymKey.Resolve(data, configured: null);
+
+        var profile = _cli.Run("sql", "select home_ips[1], device_id from customers order by customer_id limit 1", "--format", "csv");
+        var ip = (string)OfflineSql.Query(data, "select ip_address from transactions where ip_address is not null limit 1").Rows[0][0]!;
+        var found = _cli.Run("sql", $"select count(*) from transactions where ip_address = amlfs_ip_pseudonym('{ip}')", "--format", "csv");
+
+        Assert.Equal($"{pseudonyms.IpAddress((string)raw[0]!)},{pseudonyms.DeviceId((string)raw[1]!)}", profile.OutputLines[1]);
+        Assert.Equal(OfflineSql.Query(data, $"select count(*) from transactions where ip_address = '{ip}'").Rows[0][0]!.ToString(), found.OutputLines[1]);
+        Assert.NotEqual("0", found.OutputLines[1]);
+    }
+
+    [Fact]
+    public void Raw_personal_data_is_shown_on_request_and_recorded_in_the_audit_trail()
+    {
+        var data = _cli.PathOf("data");
+        const string Query = "select ip_address from transactions where ip_address is not null order by transaction_id limit 1";
+
+        var result = _cli.Run("sql", Query, "--format", "csv", "--raw-personal-data");
+
+        Assert.Equal((0, ""), (result.ExitCode, result.Error));
+        Assert.Equal(OfflineSql.Query(data, Query).Rows[0][0], result.OutputLines[1]);
+        Assert.DoesNotContain(Pseudonymizer.IpPrefix, result.OutputLines[1], StringComparison.Ordinal);
+        var record = Assert.Single(AuditReader.Records(data)).Record;
+        Assert.Equal((AuditActions.PersonalDataExported, "sql", Query), (record.Action, record.Subject, record.Details["query"]));
+    }
+
+    [Fact]
+    public void The_feature_log_of_ip_entities_shows_their_ids_as_pseudonyms_and_customers_as_they_are()
+    {
+        var data = _cli.PathOf("data");
+        foreach (var (entity, id) in new[] { ("ip", "203.0.113.7"), ("customer", "CUST_000001") })
+        {
+            var directory = Path.Combine(DatasetLayout.FeatureLogDirectory(data), entity, "date=2026-01-05");
+            Directory.CreateDirectory(directory);
+            using var connection = new DuckDBConnection("DataSource=:memory:");
+            connection.Open();
+            using var copy = connection.CreateCommand();
+            copy.CommandText = $"COPY (SELECT '{id}' AS entity_id, '198.51.100.1' AS request_ip_address, 'PHONE_1' AS request_device_id, 1.0 AS txn_count_1h) "
+                + $"TO '{Path.Combine(directory, "part-0.parquet")}' (FORMAT parquet)";
+            copy.ExecuteNonQuery();
+        }
+
+        var ip = _cli.Run("sql", "select entity_id, request_ip_address, request_device_id, txn_count_1h from feature_log_ip", "--format", "csv");
+        var customer = _cli.Run("sql", "select entity_id, request_ip_address from feature_log_customer", "--format", "csv");
+
+        var pseudonyms = PseudonymKey.Resolve(data, configured: null);
+        Assert.Equal($"{pseudonyms.IpAddress("203.0.113.7")},{pseudonyms.IpAddress("198.51.100.1")},{pseudonyms.DeviceId("PHONE_1")},1.0", ip.OutputLines[1]);
+        Assert.Equal($"CUST_000001,{pseudonyms.IpAddress("198.51.100.1")}", customer.OutputLines[1]);
     }
 }

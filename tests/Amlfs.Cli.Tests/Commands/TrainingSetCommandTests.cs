@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
+using Amlfs.Audit;
 using Amlfs.DuckDb;
 using Amlfs.Engine;
 using Amlfs.OfflineStore;
 using Amlfs.Parquet;
 using Amlfs.Registry;
+using Amlfs.Security;
 using Amlfs.Testing;
 using Parquet;
 using Parquet.Schema;
@@ -285,6 +287,29 @@ public sealed class TrainingSetCommandTests : IDisposable
         Assert.Equal([2.0, 1.0], rows.Select(r => (double)r[count]!));
         Assert.Equal([2.0, 1.0], rows.Select(r => (double)r[customers]!));
         Assert.Equal([true, false], rows.Select(r => (bool)r[3]!));
+    }
+
+    [Fact]
+    public async Task Ip_rows_carry_the_ips_pseudonym_unless_raw_personal_data_is_asked_for_and_recorded()
+    {
+        await WritePartAsync(0, [Row(Start, "C1", 10_00), Row(Start + 10, "C2", 5_00), Row(Start + 20, "C3", 7_00)]);
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(Start + 60_000).ToString("O", CultureInfo.InvariantCulture);
+        _cli.Write("ips.csv", $"entity_id,timestamp,label\n10.0.0.1,{at},1\n");
+
+        var pseudonymised = _cli.Run("training-set", "--labels", "ips.csv", "--entity", "ip", "--out", "ips.parquet");
+        var (columns, rows) = ReadOutput("ips.parquet");
+        var raw = _cli.Run("training-set", "--labels", "ips.csv", "--entity", "ip", "--out", "raw.parquet", "--raw-personal-data");
+        var (_, rawRows) = ReadOutput("raw.parquet");
+
+        Assert.True(pseudonymised.ExitCode == 0, pseudonymised.Error);
+        Assert.True(raw.ExitCode == 0, raw.Error);
+        var data = Path.Combine(_cli.WorkingDirectory, "data");
+        Assert.Equal(PseudonymKey.Resolve(data, configured: null).IpAddress("10.0.0.1"), Assert.Single(rows)[1]);
+        Assert.Equal("10.0.0.1", Assert.Single(rawRows)[1]);
+        Assert.Equal(3.0, rows[0][Array.IndexOf(columns, "ip_unique_accounts_1h")]);
+        Assert.Equal(rawRows[0][2..], rows[0][2..]);
+        var record = Assert.Single(AuditReader.Records(data)).Record;
+        Assert.Equal((AuditActions.PersonalDataExported, "training-set", "ip"), (record.Action, record.Subject, record.Details["entity"]));
     }
 
     [Fact]

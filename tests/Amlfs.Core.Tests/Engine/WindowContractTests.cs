@@ -1,4 +1,5 @@
 using Amlfs.Engine;
+using Amlfs.Privacy;
 using Amlfs.Testing;
 using Amlfs.Transactions;
 using Microsoft.Extensions.Time.Testing;
@@ -226,26 +227,20 @@ public sealed class WindowContractTests
     [Fact]
     public void Rejected_events_are_written_to_the_dead_letter_file()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"amlfs-dead-{Guid.NewGuid():N}.jsonl");
-        try
+        using var directory = new TempDirectory();
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(Noon));
+        using (var sink = new DeadLetterFile(directory.Path, clock, new Pseudonymizer(new byte[Pseudonymizer.KeyBytes])))
         {
-            using (var sink = new DeadLetterFile(path))
-            {
-                var plan = FeaturePlan.Compile(TestEngines.Default);
-                using var engine = new FeatureEngine(plan, EngineOptions.From(TestEngines.Default) with { Threaded = false }, null, sink);
-                engine.Ingest(Tx.At(Noon));
-                engine.Ingest(Tx.At(Noon - 3_600_000, id: "T-late"));
-            }
+            var plan = FeaturePlan.Compile(TestEngines.Default);
+            using var engine = new FeatureEngine(plan, EngineOptions.From(TestEngines.Default) with { Threaded = false }, null, sink);
+            engine.Ingest(Tx.At(Noon));
+            engine.Ingest(Tx.At(Noon - 3_600_000, id: "T-late"));
+        }
 
-            var line = Assert.Single(File.ReadAllLines(path));
-            Assert.Contains("\"reason\":\"late\"", line, StringComparison.Ordinal);
-            Assert.Contains("\"transaction_id\":\"T-late\"", line, StringComparison.Ordinal);
-            Assert.Contains("\"detail\":\"event time ", line, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var line = Assert.Single(File.ReadAllLines(Assert.Single(Directory.GetFiles(directory.Path))));
+        Assert.Contains("\"reason\":\"late\"", line, StringComparison.Ordinal);
+        Assert.Contains("\"transaction_id\":\"T-late\"", line, StringComparison.Ordinal);
+        Assert.Contains("\"detail\":\"event time ", line, StringComparison.Ordinal);
     }
 
     [Fact]
