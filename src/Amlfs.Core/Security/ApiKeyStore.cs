@@ -106,15 +106,7 @@ public sealed class ApiKeyStore : ChangeableApiKeyStore
     {
         Directory.CreateDirectory(Path.GetDirectoryName(File)!);
         using var _ = Lock();
-        var keys = change(Read(File));
-        var temporary = File + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(ApiKeyList.Serialize(keys));
-            stream.Flush(flushToDisk: true);
-        }
-
-        System.IO.File.Move(temporary, File, overwrite: true);
+        DurableFile.Replace(File, ApiKeyList.Serialize(change(Read(File))));
     }
 
     /// <summary>Holds the lock file; another process waits up to 10 s for it.</summary>

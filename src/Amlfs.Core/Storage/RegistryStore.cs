@@ -79,9 +79,9 @@ public sealed class RegistryStore
         var bytes = Utf8.GetBytes(text);
         var info = new RegistryVersionInfo(
             previous.Number + 1, now.ToUniversalTime(), fileName, Sha256(bytes), definition.AllFeatures.Count());
-        WriteAtomically(VersionPath(info.Version), bytes);
+        DurableFile.Replace(VersionPath(info.Version), bytes);
         var index = new RegistryIndex([.. versions, info]);
-        WriteAtomically(IndexPath, JsonSerializer.SerializeToUtf8Bytes(index, RegistryIndexJson.Default.RegistryIndex));
+        DurableFile.Replace(IndexPath, JsonSerializer.SerializeToUtf8Bytes(index, RegistryIndexJson.Default.RegistryIndex));
         return new RegistryApplyResult(previous, new RegistryVersion(info.Version, definition, info), diff);
     }
 
@@ -158,25 +158,6 @@ public sealed class RegistryStore
         catch (IOException e)
         {
             throw new IOException($"the registry in {RegistryDirectory} is being changed by another apply; try again", e);
-        }
-    }
-
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        var temporary = string.Create(CultureInfo.InvariantCulture, $"{path}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
         }
     }
 
