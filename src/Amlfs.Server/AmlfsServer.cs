@@ -48,8 +48,6 @@ public static class AmlfsServer
 
         var app = builder.Build();
         app.Services.GetRequiredService<AmlfsRuntime>(); // recovery runs here, before the port opens
-        if (settings.Auth.Enabled)
-            app.Services.GetRequiredService<Amlfs.Security.ApiKeyRing>(); // the keys are read here too, never on a request's thread
         app.MapAmlfsApi();
         app.MapDashboardApi();
         return app;

@@ -47,8 +47,8 @@ internal sealed class MetricsListener : IAsyncDisposable
         builder.Services.AddSingleton(new AuthRejections(Metrics.WithCustomRegistry(registry)));
         builder.Services.AddAmlfsAuth(auth);
         var app = builder.Build();
-        var keys = auth.Enabled && auth.MetricsNeedKey ? app.Services.GetRequiredService<ApiKeyRing>() : null; // read now, never on a request's thread
         app.UseAmlfsAuth(auth);
+        var keys = auth.Enabled && auth.MetricsNeedKey ? app.Services.GetRequiredService<ApiKeyRing>() : null;
         app.MapGet("/metrics", () => MetricsEndpoint.Result(registry)).RequireAuthorization(AmlfsPolicies.Metrics);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()

@@ -80,6 +80,9 @@ internal static class AmlfsPolicies
             return app;
         }
 
+        // The keys are read here, on the thread that builds the pipeline, never on a request's: a store over the network
+        // is read synchronously, and a request's socket thread may be the one its answer needs.
+        app.ApplicationServices.GetRequiredService<ApiKeyRing>();
         app.UseAuthentication();
         app.Use(async (context, next) =>
         {
