@@ -154,10 +154,12 @@ internal static class WorkerCommand
             }
 
             var data = environment.Resolve(parse.GetValue(dataDirectory)!);
-            var auth = !parse.GetValue(metricsAuth) || parse.GetValue(keysInStore) ? new AuthSettings { MetricsNeedKey = parse.GetValue(metricsAuth) } : new AuthSettings
+            // With --keys-in-store the key store is the online store, connected with the worker's other clients.
+            var auth = new AuthSettings
             {
-                KeysFile = parse.GetValue(keysFile) is { } keysPath ? environment.Resolve(keysPath) : ApiKeyStore.FileOf(data),
-                MetricsNeedKey = true,
+                KeysFile = !parse.GetValue(metricsAuth) || parse.GetValue(keysInStore) ? null
+                    : parse.GetValue(keysFile) is { } keysPath ? environment.Resolve(keysPath) : ApiKeyStore.FileOf(data),
+                MetricsNeedKey = parse.GetValue(metricsAuth),
             };
             var definition = new RegistryStore(data).Active.Definition;
             try
@@ -173,14 +175,14 @@ internal static class WorkerCommand
             var decide = parse.GetValue(noDecisions) ? null : new WorkerDeciderSettings(data,
                 variables.GetValueOrDefault("AMLFS_MODEL_FILE") is { } file ? environment.Resolve(file) : null, variables);
             return await RunAsync(environment, options, definition, redis!, parse.GetValue(checkpointDirectory) is { } dir ? environment.Resolve(dir) : null, decide,
-                metrics, auth, level, cancellationToken);
+                metrics, auth, parse.GetValue(keysInStore), level, cancellationToken);
         });
         return command;
     }
 
     private static async Task<int> RunAsync(CliEnvironment environment, KafkaWorkerOptions options, RegistryDefinition definition,
-        RedisOnlineStoreOptions redis, string? checkpointDirectory, WorkerDeciderSettings? decide, (string Host, int Port)? metrics, AuthSettings auth, LogLevel level,
-        CancellationToken cancellationToken)
+        RedisOnlineStoreOptions redis, string? checkpointDirectory, WorkerDeciderSettings? decide, (string Host, int Port)? metrics, AuthSettings auth, bool keysInStore,
+        LogLevel level, CancellationToken cancellationToken)
     {
         using var loggers = ConsoleLoggers(level);
         var logger = loggers.CreateLogger("Amlfs.Worker");
@@ -212,7 +214,7 @@ internal static class WorkerCommand
             {
                 try
                 {
-                    if (auth is { MetricsNeedKey: true, Enabled: false }) // --keys-in-store: the keys of the online store
+                    if (keysInStore)
                         auth = auth with { KeyStore = sharedKeys = await RedisApiKeyStore.ConnectAsync(redis with { ReconnectInBackground = true }, environment.Clock, cancellationToken: cancellationToken) };
                     listener = await MetricsListener.StartAsync(endpoint.Host, endpoint.Port, WorkerMetrics.Create(worker, environment.Clock), auth, environment.Clock,
                         cancellationToken);

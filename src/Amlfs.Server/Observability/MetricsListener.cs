@@ -32,7 +32,7 @@ internal sealed class MetricsListener : IAsyncDisposable
     public ApiKeyRing? Keys { get; private init; }
 
     /// <summary>
-    /// Listens on <paramref name="host"/>:<paramref name="port"/> (0: any free port). With a key file and
+    /// Listens on <paramref name="host"/>:<paramref name="port"/> (0: any free port). With keys (a file or a store) and
     /// <see cref="AuthSettings.MetricsNeedKey"/> in <paramref name="auth"/>, <c>/metrics</c> needs a key as the server's
     /// does (401 with a problem body without one); otherwise it is open.
     /// </summary>
