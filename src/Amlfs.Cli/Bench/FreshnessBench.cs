@@ -75,7 +75,7 @@ internal static class FreshnessBench
             DefaultRequestVersion = HttpVersion.Version11,
         };
         if (apiKey is not null)
-            client.DefaultRequestHeaders.Authorization = Commands.ApiKeyOption.Header(apiKey);
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
         return client;
     }
 

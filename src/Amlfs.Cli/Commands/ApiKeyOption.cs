@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net.Http.Headers;
 using Amlfs.Security;
 
 namespace Amlfs.Cli.Commands;
@@ -27,7 +26,4 @@ internal static class ApiKeyOption
             : null;
         return key?.Trim();
     }
-
-    /// <summary>The header that carries <paramref name="key"/>.</summary>
-    public static AuthenticationHeaderValue Header(string key) => new("Bearer", key);
 }

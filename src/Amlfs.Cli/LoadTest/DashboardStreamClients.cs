@@ -20,7 +20,7 @@ internal sealed class DashboardStreamClients : IAsyncDisposable
     {
         _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = count }) { Timeout = Timeout.InfiniteTimeSpan };
         if (apiKey is not null)
-            _http.DefaultRequestHeaders.Authorization = Commands.ApiKeyOption.Header(apiKey);
+            _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
         var url = new Uri(server.AbsoluteUri.EndsWith('/') ? server : new Uri(server.AbsoluteUri + "/"), StreamPath);
         _clients = [.. Enumerable.Range(0, count).Select(_ => Task.Run(() => ReadAsync(url, _stop.Token)))];
     }

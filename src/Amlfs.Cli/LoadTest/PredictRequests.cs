@@ -32,7 +32,7 @@ internal static class PredictRequests
             .Append(CultureInfo.InvariantCulture, $"{method} {path} HTTP/1.1\r\n")
             .Append(CultureInfo.InvariantCulture, $"Host: {host}\r\n");
         if (apiKey is not null)
-            head.Append(CultureInfo.InvariantCulture, $"Authorization: {Commands.ApiKeyOption.Header(apiKey)}\r\n");
+            head.Append(CultureInfo.InvariantCulture, $"Authorization: Bearer {apiKey}\r\n");
         if (!body.IsEmpty || method == "POST")
         {
             head.Append("Content-Type: application/json\r\n")

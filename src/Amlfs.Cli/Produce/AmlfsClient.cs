@@ -40,7 +40,7 @@ internal sealed class AmlfsClient : IDisposable
         };
         _http = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
         if (apiKey is not null)
-            _http.DefaultRequestHeaders.Authorization = Commands.ApiKeyOption.Header(apiKey);
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
     }
 
     public Uri BaseUrl { get; }
