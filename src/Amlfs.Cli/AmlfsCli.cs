@@ -33,18 +33,21 @@ internal static class AmlfsCli
         return root;
     }
 
-    /// <summary>Parses and runs a command line; returns the process exit code.</summary>
-    public static int Run(IReadOnlyList<string> args, CliEnvironment environment)
+    /// <summary>
+    /// Parses and runs a command line; returns the process exit code. <paramref name="stop"/> cancels the command as a
+    /// SIGINT or SIGTERM does (<see cref="ProcessStopSignal"/>).
+    /// </summary>
+    public static int Run(IReadOnlyList<string> args, CliEnvironment environment, CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        // A clean stop drains ingest, rolls the rest of the log into the offline store and writes a snapshot: give it
-        // the host's own shutdown timeout instead of the default two seconds after Ctrl+C.
+        // Signals are the process's to handle (ProcessStopSignal, before anything runs), not the library's: it would
+        // register only once the command started, and could end the process before a clean stop had finished.
         var configuration = new InvocationConfiguration
         {
             Output = environment.Output,
             Error = environment.Error,
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+            ProcessTerminationTimeout = null,
         };
-        return Create(environment).Parse(args).Invoke(configuration);
+        return Create(environment).Parse(args).InvokeAsync(configuration, stop).GetAwaiter().GetResult();
     }
 }

@@ -32,7 +32,7 @@ public sealed class ReplicaProcessTests
         Assert.Equal(200, status);
         using var features = await client.GetAsync(new Uri("/features/C1", UriKind.Relative));
         Assert.Equal(200, (int)features.StatusCode);
-        Assert.Equal(0, await server.InterruptAsync());
+        await server.InterruptCleanlyAsync();
         Assert.DoesNotContain("hunter2", server.Output, StringComparison.Ordinal);
     }
 
@@ -53,7 +53,7 @@ public sealed class ReplicaProcessTests
         Assert.Equal(200, await StatusUntilAsync(client, 200));
         store.Revoke("replica-reader");
         Assert.Equal(401, await StatusUntilAsync(client, 401));
-        Assert.Equal(0, await server.InterruptAsync());
+        await server.InterruptCleanlyAsync();
         Assert.DoesNotContain(key, server.Output, StringComparison.Ordinal);
     }
 

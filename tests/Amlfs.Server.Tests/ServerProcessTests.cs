@@ -67,7 +67,7 @@ public sealed class ServerProcessTests : IDisposable
             health.RootElement.GetProperty("components").GetProperty("engine").GetProperty("details").GetProperty("accepted").GetString());
 
         // Every accepted transaction was decided exactly once: those the kill caught undecided or unwritten, after the restart.
-        Assert.Equal(0, await second.InterruptAsync());
+        await second.InterruptCleanlyAsync();
         var decisions = await Amlfs.Parquet.Decisions.DecisionTable.ReadAsync(data);
         Assert.Equal(attempted.Keys.Order(), decisions.Select(d => d.TransactionId).Order());
     }
@@ -84,9 +84,8 @@ public sealed class ServerProcessTests : IDisposable
                 Json(Enumerable.Range(0, 100).Select(i => new Sent($"T{i}", $"CUST_{i % 7:D3}", 10m + i, now))));
             response.EnsureSuccessStatusCode();
 
-            var exitCode = await first.InterruptAsync();
+            await first.InterruptCleanlyAsync();
 
-            Assert.Equal(0, exitCode);
             Assert.Contains("Stopped.", first.Output, StringComparison.Ordinal);
         }
 
@@ -128,7 +127,7 @@ public sealed class ServerProcessTests : IDisposable
         Assert.Contains("Keys      1 from", up.Output, StringComparison.Ordinal);
         using var anonymous = new HttpClient { BaseAddress = up.Address };
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri("/features/CUST_000001", UriKind.Relative))).StatusCode);
-        Assert.Equal(0, await up.InterruptAsync());
+        await up.InterruptCleanlyAsync();
     }
 
     [Fact]
@@ -150,7 +149,7 @@ public sealed class ServerProcessTests : IDisposable
             using var anonymous = new HttpClient { BaseAddress = first.Address };
             Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri("/dashboard/api/info", UriKind.Relative))).StatusCode);
             Assert.Equal(System.Net.HttpStatusCode.OK, (await anonymous.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode);
-            Assert.Equal(0, await first.InterruptAsync());
+            await first.InterruptCleanlyAsync();
         }
 
         using var second = await AmlfsProcess.StartCommandAsync("up", data, "--auth", "on", "--no-producer");
@@ -158,7 +157,7 @@ public sealed class ServerProcessTests : IDisposable
         Assert.DoesNotContain("Sign in", second.Output, StringComparison.Ordinal);
         Assert.Contains("Keys      1 from", second.Output, StringComparison.Ordinal);
         Assert.Single(new Amlfs.Security.ApiKeyStore(Amlfs.Security.ApiKeyStore.FileOf(data)).List());
-        Assert.Equal(0, await second.InterruptAsync());
+        await second.InterruptCleanlyAsync();
     }
 
     [Fact]
@@ -166,7 +165,7 @@ public sealed class ServerProcessTests : IDisposable
     {
         using var server = await AmlfsProcess.StartAsync(_directory.File("data"), "--auth", "off");
         await server.WaitForOutputAsync("WARNING   --auth off: the API is open", TimeSpan.FromSeconds(20));
-        Assert.Equal(0, await server.InterruptAsync());
+        await server.InterruptCleanlyAsync();
     }
 
     private static async Task SendUntilStopped(HttpClient client, int sender, ConcurrentDictionary<string, Sent> attempted, ConcurrentDictionary<string, Sent> acknowledged, CancellationToken stop)

@@ -149,6 +149,17 @@ public sealed class AmlfsProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>
+    /// Sends SIGINT and waits for a clean stop: exit code 0, or an exception that carries the exit code and everything
+    /// the process wrote.
+    /// </summary>
+    public async Task InterruptCleanlyAsync()
+    {
+        var exitCode = await InterruptAsync();
+        if (exitCode != 0)
+            throw new InvalidOperationException($"amlfs exited with {exitCode} after SIGINT, not 0. Its output:{Environment.NewLine}{Output}");
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)

@@ -45,7 +45,7 @@ public sealed partial class UpDistributedTests
 
         Assert.True(features.GetProperty("known").GetBoolean(), up.Output);
         Assert.Equal(8750, features.GetProperty("features").GetProperty("txn_amount_sum_1h").GetDouble());
-        Assert.Equal(0, await up.InterruptAsync());
+        await up.InterruptCleanlyAsync();
         Assert.Contains("Worker: revoked", up.Output, StringComparison.Ordinal);
     }
 
@@ -99,7 +99,7 @@ public sealed partial class UpDistributedTests
         Assert.True(alerts.GetProperty("decides").GetBoolean());
         var listed = alerts.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("transaction_id").GetString()).ToHashSet();
         Assert.All(burst, t => Assert.Contains(t.TransactionId, listed));
-        Assert.Equal(0, await up.InterruptAsync());
+        await up.InterruptCleanlyAsync();
     }
 
     [GeneratedRegex(@"mock cluster at (\S+):")]
