@@ -6,17 +6,26 @@ namespace Amlfs.Security;
 /// a key created or revoked by <c>amlfs keys</c> while the server runs takes effect within a second. A store that cannot
 /// be read keeps the keys read last (and <see cref="Problem"/> says why); a missing file is no keys.
 /// </summary>
+/// <remarks>
+/// A key is checked by its SHA-256, which costs several microseconds a request through the platform's cryptography.
+/// A key once found to work is remembered, in this process's memory only, next to the keys it was checked against
+/// (up to <see cref="RememberedKeys"/> of them), and forgotten with them as soon as the keys are read again: a revoked
+/// key stops working exactly as before. A key that does not work is hashed every time it is presented.
+/// </remarks>
 public sealed class ApiKeyRing : IDisposable
 {
     /// <summary>How often the file is looked at.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How many working keys are remembered as presented, so that their hash is not computed again.</summary>
+    public const int RememberedKeys = 4_096;
 
     private readonly IApiKeyStore _store;
     private readonly Timer _timer;
     private readonly Lock _reloading = new();
     private string? _seen;
     private bool _disposed;
-    private Dictionary<string, ApiKeyRecord> _byId = [];
+    private Keys _keys = new([]);
 
     /// <summary>Checks against the keys of a key file.</summary>
     public ApiKeyRing(string file)
@@ -42,7 +51,7 @@ public sealed class ApiKeyRing : IDisposable
     public string Location => _store.Location;
 
     /// <summary>Keys that work now.</summary>
-    public int ActiveCount => Volatile.Read(ref _byId).Count;
+    public int ActiveCount => Volatile.Read(ref _keys).ById.Count;
 
     /// <summary>Why the store could not be read last time it was looked at, or null.</summary>
     public string? Problem { get; private set; }
@@ -53,13 +62,20 @@ public sealed class ApiKeyRing : IDisposable
     /// <summary>The record of a key that works and is <paramref name="presented"/>, or null.</summary>
     public ApiKeyRecord? Find(string? presented)
     {
-        if (string.IsNullOrEmpty(presented) || ApiKeyStore.IdOf(presented) is not { } id)
+        if (string.IsNullOrEmpty(presented))
             return null;
-        return Volatile.Read(ref _byId).TryGetValue(id, out var record) && ApiKeyStore.Matches(record, presented) ? record : null;
+        var keys = Volatile.Read(ref _keys);
+        if (keys.Verified.TryGetValue(presented, out var known))
+            return known;
+        if (ApiKeyStore.IdOf(presented) is not { } id || !keys.ById.TryGetValue(id, out var record) || !ApiKeyStore.Matches(record, presented))
+            return null;
+        if (keys.Verified.Count < RememberedKeys)
+            keys.Verified.TryAdd(presented, record);
+        return record;
     }
 
     /// <summary>The record of the key that works with the id <paramref name="id"/>, or null (a session's key revoked since).</summary>
-    public ApiKeyRecord? FindById(string id) => Volatile.Read(ref _byId).GetValueOrDefault(id);
+    public ApiKeyRecord? FindById(string id) => Volatile.Read(ref _keys).ById.GetValueOrDefault(id);
 
     /// <summary>Reads the keys again if the store changed since they were last read.</summary>
     public void Reload()
@@ -76,7 +92,7 @@ public sealed class ApiKeyRing : IDisposable
                 }
 
                 var keys = _store.List();
-                Volatile.Write(ref _byId, keys.Where(k => k.IsActive).ToDictionary(k => k.Id, StringComparer.Ordinal));
+                Volatile.Write(ref _keys, new Keys(keys.Where(k => k.IsActive).ToDictionary(k => k.Id, StringComparer.Ordinal)));
                 Problem = null;
                 _seen = seen;
             }
@@ -107,5 +123,11 @@ public sealed class ApiKeyRing : IDisposable
             if (!_disposed)
                 _timer.Change(PollInterval, Timeout.InfiniteTimeSpan);
         }
+    }
+
+    /// <summary>The keys that work, by public id, and the ones presented and found to work among them.</summary>
+    private sealed record Keys(Dictionary<string, ApiKeyRecord> ById)
+    {
+        public System.Collections.Concurrent.ConcurrentDictionary<string, ApiKeyRecord> Verified { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Amlfs.Cases;
+using Amlfs.Security;
 using Amlfs.Server.Cases;
 using Amlfs.Server.Contracts;
+using Amlfs.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -27,7 +29,7 @@ internal static class CasesApi
     /// <summary>Maps the group; returns it so that the host can add requirements to every case endpoint.</summary>
     public static RouteGroupBuilder MapCasesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/cases").WithTags("Cases").RequireAuthorization(Security.AmlfsPolicies.Analyst);
+        var group = app.MapGroup("/cases").WithTags("Cases").RequireRole(ApiRole.Analyst);
         group.MapGet("/", List)
             .WithName("ListCases")
             .WithSummary("Cases, highest score first then oldest (order=age: oldest first); filters status, assignee, entity_type, entity_id, min_age, max_age (90s, 15m, 2h, 1d); a page of limit after cursor")

@@ -1,6 +1,8 @@
 using Amlfs.Engine;
 using Amlfs.Registry;
+using Amlfs.Security;
 using Amlfs.Server.Contracts;
+using Amlfs.Server.Security;
 using Amlfs.Server.Serving;
 using Amlfs.Transactions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,7 +16,7 @@ internal static class FeaturesApi
     public static void MapFeaturesApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/features/{customer_id}", CustomerFeatures)
-            .RequireAuthorization(Security.AmlfsPolicies.Analyst)
+            .RequireRole(ApiRole.Analyst)
             .WithName("CustomerFeatures")
             .WithTags("Features")
             .WithSummary("Every feature of a customer, as of now or as of ?at=<ISO-8601 instant> within the query history")
@@ -23,7 +25,7 @@ internal static class FeaturesApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/features/merchant/{merchant_id}", MerchantFeatures)
-            .RequireAuthorization(Security.AmlfsPolicies.Analyst)
+            .RequireRole(ApiRole.Analyst)
             .WithName("MerchantFeatures")
             .WithTags("Features")
             .WithSummary("Every feature of a merchant, as of now or as of ?at=<ISO-8601 instant> within the query history")
@@ -31,7 +33,7 @@ internal static class FeaturesApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/features/{entity}/{entity_id}", EntityFeatures)
-            .RequireAuthorization(Security.AmlfsPolicies.Analyst)
+            .RequireRole(ApiRole.Analyst)
             .WithName("EntityFeatures")
             .WithTags("Features")
             .WithSummary("Every feature of an entity of any declared type (an IP address, a device...), as of now or as of ?at=<ISO-8601 instant>")
@@ -41,7 +43,7 @@ internal static class FeaturesApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/registry/features", RegistryFeatures)
-            .RequireAuthorization(Security.AmlfsPolicies.Admin)
+            .RequireRole(ApiRole.Admin)
             .WithName("RegistryFeatures")
             .WithTags("Features")
             .WithSummary("The active feature definitions and their registry version")

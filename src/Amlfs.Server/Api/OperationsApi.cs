@@ -1,5 +1,6 @@
 using Amlfs.Server.Contracts;
 using Amlfs.Server.Observability;
+using Amlfs.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Amlfs.Server.Api;
@@ -17,7 +18,7 @@ internal static class OperationsApi
             .Produces<HealthResponse>()
             .Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/metrics", Metrics)
-            .RequireAuthorization(Security.AmlfsPolicies.Metrics)
+            .RequireMetricsAccess()
             .WithName("Metrics")
             .WithTags("Operations")
             .WithSummary("Prometheus metrics: request latency per route, ingest counters by outcome, queue depth, engine lag, scoring, graph searches, served feature data quality, process and runtime figures; a replica's online store reads and errors");

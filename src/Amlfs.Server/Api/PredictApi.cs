@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Text.Json.Serialization.Metadata;
 using Amlfs.Engine;
 using Amlfs.Scoring;
+using Amlfs.Security;
 using Amlfs.Server.Contracts;
+using Amlfs.Server.Security;
 using Amlfs.Transactions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,7 +17,7 @@ internal static class PredictApi
     public static void MapPredictApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/predict", Predict)
-            .RequireAuthorization(Security.AmlfsPolicies.Score)
+            .RequireRole(ApiRole.Score)
             .WithName("Predict")
             .WithTags("Scoring")
             .WithSummary("Score one transaction")
@@ -26,7 +28,7 @@ internal static class PredictApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapPost("/batch-predict", BatchPredict)
-            .RequireAuthorization(Security.AmlfsPolicies.Score)
+            .RequireRole(ApiRole.Score)
             .WithName("BatchPredict")
             .WithTags("Scoring")
             .WithSummary("Score many transactions, one response each, in order")

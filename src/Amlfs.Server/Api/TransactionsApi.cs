@@ -1,5 +1,7 @@
 using Amlfs.Engine;
+using Amlfs.Security;
 using Amlfs.Server.Contracts;
+using Amlfs.Server.Security;
 using Amlfs.Transactions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -11,7 +13,7 @@ internal static class TransactionsApi
     public static void MapTransactionsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/transactions", Ingest)
-            .RequireAuthorization(Security.AmlfsPolicies.Ingest)
+            .RequireRole(ApiRole.Ingest)
             .WithName("IngestTransactions")
             .WithTags("Ingest")
             .WithSummary("Ingest one transaction or an array of them")

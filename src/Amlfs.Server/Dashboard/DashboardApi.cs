@@ -1,7 +1,9 @@
 using Amlfs.Scoring;
+using Amlfs.Security;
 using Amlfs.Server.Api;
 using Amlfs.Server.Dashboard.Contracts;
 using Amlfs.Server.Hosting;
+using Amlfs.Server.Security;
 using Amlfs.Server.Serving;
 using Amlfs.Transactions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,7 +25,7 @@ internal static class DashboardApi
         app.MapGet("/dashboard", Page).ExcludeFromDescription().AllowAnonymous();
         app.MapGet("/dashboard/assets/{**path}", Asset).ExcludeFromDescription().AllowAnonymous();
 
-        var api = app.MapGroup("/dashboard/api").WithTags("Dashboard").RequireAuthorization(Security.AmlfsPolicies.Analyst);
+        var api = app.MapGroup("/dashboard/api").WithTags("Dashboard").RequireRole(ApiRole.Analyst);
         api.MapGet("/info", Info).WithName("DashboardInfo").WithSummary("The process's mode, model, definitions and what the dashboard keeps");
         api.MapGet("/overview", Overview).WithName("DashboardOverview")
             .WithSummary("The overview's history, one point per second (or per step of several seconds beyond 30 minutes), as columns: ?seconds=3600, at most 21600");

@@ -12,7 +12,7 @@ namespace Amlfs.Server.Observability;
 /// <summary>
 /// A process's <c>/metrics</c> without the API: a minimal Kestrel that answers <c>GET /metrics</c> from a registry and
 /// nothing else, for processes that serve no HTTP of their own (a Kafka worker). Keys are checked as the server checks
-/// them (<see cref="AmlfsPolicies"/>: the same key ring, authentication, <c>metrics</c> policy and problem bodies), and
+/// them (<see cref="ApiKeyGate"/>: the same key ring, the same access for <c>/metrics</c> and problem bodies), and
 /// refusals are counted in the served registry.
 /// </summary>
 internal sealed class MetricsListener : IAsyncDisposable
@@ -49,7 +49,7 @@ internal sealed class MetricsListener : IAsyncDisposable
         var app = builder.Build();
         app.UseAmlfsAuth(auth);
         var keys = auth.Enabled && auth.MetricsNeedKey ? app.Services.GetRequiredService<ApiKeyRing>() : null;
-        app.MapGet("/metrics", () => MetricsEndpoint.Result(registry)).RequireAuthorization(AmlfsPolicies.Metrics);
+        app.MapGet("/metrics", () => MetricsEndpoint.Result(registry)).RequireMetricsAccess();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("the metrics listener has no address");

@@ -27,10 +27,12 @@ public abstract class ApiKeyStoreContract
         Assert.DoesNotContain(created.Key[(ApiKeyStore.Prefix.Length + 13)..], StoredText(), StringComparison.Ordinal);
         Assert.Equal(ApiKeyStore.HashOf(created.Key), Assert.Single(store.List()).Hash);
         Assert.Equal("feeder", ring.Find(created.Key)?.Name);
+        Assert.Equal("feeder", ring.Find(created.Key)?.Name); // now remembered as presented, without hashing it again
         Assert.Null(ring.Find(created.Key[..^1] + (created.Key[^1] == 'A' ? 'B' : 'A')));
         Assert.Null(ring.Find("amlfs_" + created.Record.Id + "_x"));
         Assert.Null(ring.Find("not a key"));
 
+        // A remembered key is forgotten with the keys it was checked against: revoking it ends it all the same.
         store.Revoke("feeder");
         ring.Reload();
 
