@@ -66,6 +66,10 @@ public sealed class AuthTests
         Assert.Equal(mapped.Order(), Routes.Select(r => (r.Method, r.Pattern)).Concat(SignInRoutes).ToHashSet().Order());
         Assert.Equal(200, await SendAsync(server, "GET", "/auth/me", null, keys[ApiRole.Score]));
         Assert.Equal(401, await SendAsync(server, "GET", "/auth/me", null, revoked));
+        // The Swagger UI is middleware, not a route: open like the document it shows; a path that matches nothing needs an admin key.
+        Assert.Equal(200, await SendAsync(server, "GET", "/docs/index.html", null, null));
+        Assert.Equal(401, await SendAsync(server, "GET", "/no-such-route", null, null));
+        Assert.Equal(404, await SendAsync(server, "GET", "/no-such-route", null, keys[ApiRole.Admin]));
 
         var failures = new List<string>();
         foreach (var route in Routes)

@@ -62,9 +62,11 @@ internal sealed class ApiKeyGate(RequestDelegate next, ApiKeyRing keys, Dashboar
                 $"a signed-in dashboard request that changes state must carry the session's CSRF token in the {DashboardSessions.CsrfHeader} header (the {DashboardSessions.CsrfCookie} cookie holds it)");
         }
 
-        // A request that matched no route (a page of /docs, a mistyped path) needs what a route without metadata does.
+        // /docs is served by the Swagger UI's middleware, not a route: its pages hold no data, and the document they
+        // show is open. Any other request that matched no route (a mistyped path) needs what a route without metadata
+        // does.
         var metadata = context.GetEndpoint()?.Metadata;
-        if (metadata?.GetMetadata<IAllowAnonymous>() is not null)
+        if (metadata?.GetMetadata<IAllowAnonymous>() is not null || (metadata is null && request.Path.StartsWithSegments("/docs", StringComparison.Ordinal)))
             return next(context);
         var access = metadata?.GetMetadata<ApiAccess>() ?? ApiAccess.AdminOnly;
         if (access.Role is null && !settings.MetricsNeedKey)
