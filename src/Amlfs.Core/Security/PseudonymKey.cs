@@ -11,10 +11,12 @@ namespace Amlfs.Security;
 /// (a server, Kafka workers on other hosts, the CLI) can be given one key and produce the same pseudonyms.
 /// </summary>
 /// <remarks>
-/// The file holds the key as base64 text and a newline, readable by its owner only (mode 0600 on Unix). It is created
-/// atomically: 32 random bytes are written to a temporary file, fsynced, and linked to the final name only if no file
-/// has that name yet (<see cref="File.Move(string, string, bool)"/> without overwrite); a process that loses the race
-/// reads the winner's key. So two threads or processes starting at once never use two different keys.
+/// The file holds the key as base64 text and a newline, readable by its owner only (mode 0600 on Unix). It is made
+/// under a lock file beside it (<c>pseudonym.key.lock</c>, opened exclusively): the first thread or process to take the
+/// lock writes 32 random bytes to a temporary file, fsyncs it and renames it to the final name, and the others, once
+/// they hold the lock, find the file and read it. So two threads or processes starting at once never use two different
+/// keys. (<see cref="File.Move(string, string, bool)"/> without overwrite cannot do this alone: on Unix it looks for
+/// the destination and then renames, and two callers can both find it missing.)
 /// </remarks>
 public static class PseudonymKey
 {
@@ -70,32 +72,31 @@ public static class PseudonymKey
 
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
+        using (LockFile.Wait(path + ".lock", TimeSpan.FromSeconds(10), $"the pseudonym key {path}"))
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            using (var stream = new FileStream(temporary, options))
-            {
-                var text = System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(Pseudonymizer.KeyBytes)) + "\n");
-                stream.Write(text);
-                stream.Flush(flushToDisk: true);
-            }
-
+            // Whoever held the lock before may have made the key: use it, never a second one.
+            if (File.Exists(path))
+                return Read(path);
+            var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
             try
             {
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+                if (!OperatingSystem.IsWindows())
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                using (var stream = new FileStream(temporary, options))
+                {
+                    var text = System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(Pseudonymizer.KeyBytes)) + "\n");
+                    stream.Write(text);
+                    stream.Flush(flushToDisk: true);
+                }
+
                 File.Move(temporary, path, overwrite: false);
                 DirectorySync.Flush(directory);
             }
-            catch (IOException) when (File.Exists(path))
+            finally
             {
-                // Another thread or process made the key first: use its key, never a second one.
+                File.Delete(temporary);
             }
-        }
-        finally
-        {
-            File.Delete(temporary);
         }
 
         return Read(path);
