@@ -16,9 +16,7 @@ namespace Amlfs.Cli.Tests.Deploy;
 /// </summary>
 public sealed class MonitoredSystem : IAsyncLifetime
 {
-    private readonly KafkaMockCluster _cluster = new();
-    private readonly GarnetServerFixture _redis = new();
-    private readonly TempDirectory _workerData = new();
+    private readonly WorkerRig _rig = new();
     private readonly TempDirectory _serverData = new();
     private AmlfsProcess? _worker;
     private RunningServer? _server;
@@ -36,17 +34,14 @@ public sealed class MonitoredSystem : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var topic = "tx-" + Guid.NewGuid().ToString("N")[..8];
-        var redis = new RedisOnlineStoreOptions { Host = _redis.Host, Port = _redis.Port };
-        _worker = await AmlfsProcess.StartWorkerAsync(
-            "--kafka", _cluster.BootstrapServers, "--topic", topic, "--group", "workers-" + topic,
-            "--online-store", string.Create(CultureInfo.InvariantCulture, $"redis://{_redis.Host}:{_redis.Port}"),
-            "--checkpoint-interval", "0.3", "--data-dir", _workerData.Path, "--metrics-port", "0");
+        var topic = WorkerRig.NewTopic();
+        var redis = _rig.RedisOptions;
+        _worker = await AmlfsProcess.StartWorkerAsync(_rig.WorkerArgs(topic, "--checkpoint-interval", "0.3", "--data-dir", _rig.Data.Path, "--metrics-port", "0"));
         await _worker.WaitForOutputAsync("worker: metrics at ", TimeSpan.FromSeconds(30));
         var workerMetrics = new Uri(Regex.Match(_worker.Output, @"worker: metrics at (\S+)").Groups[1].Value);
 
         var traffic = new LiveTraffic(new SyntheticOptions { Customers = 20, Merchants = 5 }, TimeProvider.System, topic);
-        using (var publisher = new TransactionPublisher(new KafkaPublisherOptions { BootstrapServers = _cluster.BootstrapServers, Topic = topic }))
+        using (var publisher = new TransactionPublisher(new KafkaPublisherOptions { BootstrapServers = _rig.Kafka.BootstrapServers, Topic = topic }))
         {
             for (var i = 0; i < 50; i++)
                 publisher.Publish(traffic.Next().Transaction);
@@ -100,9 +95,7 @@ public sealed class MonitoredSystem : IAsyncLifetime
         if (_server is not null)
             await _server.DisposeAsync();
         _worker?.Dispose();
-        _cluster.Dispose();
-        _redis.Dispose();
-        _workerData.Dispose();
+        _rig.Dispose();
         _serverData.Dispose();
     }
 

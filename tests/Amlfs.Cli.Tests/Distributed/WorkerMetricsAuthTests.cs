@@ -14,32 +14,20 @@ namespace Amlfs.Cli.Tests.Distributed;
 [Trait("Category", "Process")]
 public sealed class WorkerMetricsAuthTests : IDisposable
 {
-    private readonly KafkaMockCluster _cluster = new();
-    private readonly GarnetServerFixture _redis = new();
-    private readonly TempDirectory _data = new();
+    private readonly WorkerRig _rig = new();
 
-    public void Dispose()
-    {
-        _cluster.Dispose();
-        _redis.Dispose();
-        _data.Dispose();
-    }
+    public void Dispose() => _rig.Dispose();
 
     [Fact]
     public async Task With_metrics_auth_a_scrape_needs_a_key_of_the_key_file_and_refusals_are_401_problems_that_are_counted()
     {
-        var keysFile = Path.Combine(_data.Path, "shared-keys.json");
+        var keysFile = Path.Combine(_rig.Data.Path, "shared-keys.json");
         var store = new ApiKeyStore(keysFile);
         var scraper = store.Create("prometheus", ApiRole.Ingest).Key; // any role, as the server's /metrics
         var revoked = store.Create("old-scraper", ApiRole.Admin).Key;
         store.Revoke("old-scraper");
-        var topic = "tx-" + Guid.NewGuid().ToString("N")[..8];
-        using var worker = await AmlfsProcess.StartWorkerAsync(
-            "--kafka", _cluster.BootstrapServers, "--topic", topic, "--group", "workers-" + topic,
-            "--online-store", string.Create(CultureInfo.InvariantCulture, $"redis://{_redis.Host}:{_redis.Port}"),
-            "--data-dir", _data.Path, "--no-decisions", "--metrics-port", "0", "--metrics-auth", "--keys-file", keysFile);
-        await worker.WaitForOutputAsync("worker: metrics at ", TimeSpan.FromSeconds(30));
-        var metrics = new Uri(Regex.Match(worker.Output, @"worker: metrics at (\S+)").Groups[1].Value);
+        using var worker = await StartWorkerAsync("--metrics-auth", "--keys-file", keysFile);
+        var metrics = await MetricsOfAsync(worker);
         Assert.Contains($"(needs a key of {keysFile}, where 1 work now)", worker.Output, StringComparison.Ordinal);
         using var client = new HttpClient();
 
@@ -69,34 +57,24 @@ public sealed class WorkerMetricsAuthTests : IDisposable
     [Fact]
     public async Task With_keys_in_store_a_scrape_takes_a_key_of_the_online_store()
     {
-        await using var store = await Amlfs.Redis.RedisApiKeyStore.ConnectAsync(new Amlfs.Redis.RedisOnlineStoreOptions { Host = _redis.Host, Port = _redis.Port });
+        await using var store = await Amlfs.Redis.RedisApiKeyStore.ConnectAsync(_rig.RedisOptions);
         var scraper = store.Create("prometheus", ApiRole.Analyst).Key;
-        var topic = "tx-" + Guid.NewGuid().ToString("N")[..8];
-        using var worker = await AmlfsProcess.StartWorkerAsync(
-            "--kafka", _cluster.BootstrapServers, "--topic", topic, "--group", "workers-" + topic,
-            "--online-store", string.Create(CultureInfo.InvariantCulture, $"redis://{_redis.Host}:{_redis.Port}"),
-            "--data-dir", _data.Path, "--no-decisions", "--metrics-port", "0", "--metrics-auth", "--keys-in-store");
-        await worker.WaitForOutputAsync("worker: metrics at ", TimeSpan.FromSeconds(30));
-        var metrics = new Uri(Regex.Match(worker.Output, @"worker: metrics at (\S+)").Groups[1].Value);
+        using var worker = await StartWorkerAsync("--metrics-auth", "--keys-in-store");
+        var metrics = await MetricsOfAsync(worker);
         using var client = new HttpClient();
 
         var (keyed, _, _) = await ScrapeAsync(client, metrics, ("Authorization", "Bearer " + scraper));
         var (none, _, _) = await ScrapeAsync(client, metrics, null);
 
-        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"(needs a key of redis {_redis.Host}:{_redis.Port} amlfs:keys, where 1 work now)"), worker.Output, StringComparison.Ordinal);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"(needs a key of redis {_rig.Redis.Host}:{_rig.Redis.Port} amlfs:keys, where 1 work now)"), worker.Output, StringComparison.Ordinal);
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Unauthorized), (keyed, none));
     }
 
     [Fact]
     public async Task Without_metrics_auth_the_metrics_stay_open_even_to_a_request_with_a_wrong_key()
     {
-        var topic = "tx-" + Guid.NewGuid().ToString("N")[..8];
-        using var worker = await AmlfsProcess.StartWorkerAsync(
-            "--kafka", _cluster.BootstrapServers, "--topic", topic, "--group", "workers-" + topic,
-            "--online-store", string.Create(CultureInfo.InvariantCulture, $"redis://{_redis.Host}:{_redis.Port}"),
-            "--data-dir", _data.Path, "--no-decisions", "--metrics-port", "0");
-        await worker.WaitForOutputAsync("worker: metrics at ", TimeSpan.FromSeconds(30));
-        var metrics = new Uri(Regex.Match(worker.Output, @"worker: metrics at (\S+)").Groups[1].Value);
+        using var worker = await StartWorkerAsync();
+        var metrics = await MetricsOfAsync(worker);
         using var client = new HttpClient();
 
         var (open, text, _) = await ScrapeAsync(client, metrics, null);
@@ -105,6 +83,17 @@ public sealed class WorkerMetricsAuthTests : IDisposable
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (open, withKey));
         Assert.Matches(new Regex("^amlfs_worker_partitions ", RegexOptions.Multiline), text);
         Assert.DoesNotContain("(needs a key of", worker.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts a worker of a new topic, its metrics on a free port, with <paramref name="metricsAuth"/>.</summary>
+    private Task<AmlfsProcess> StartWorkerAsync(params string[] metricsAuth) => AmlfsProcess.StartWorkerAsync(
+        _rig.WorkerArgs(WorkerRig.NewTopic(), ["--data-dir", _rig.Data.Path, "--no-decisions", "--metrics-port", "0", .. metricsAuth]));
+
+    /// <summary>Where the worker serves its metrics, once it says so.</summary>
+    private static async Task<Uri> MetricsOfAsync(AmlfsProcess worker)
+    {
+        await worker.WaitForOutputAsync("worker: metrics at ", TimeSpan.FromSeconds(30));
+        return new Uri(Regex.Match(worker.Output, @"worker: metrics at (\S+)").Groups[1].Value);
     }
 
     private static async Task<(HttpStatusCode Status, string Body, string? Challenge)> ScrapeAsync(HttpClient client, Uri metrics, (string Name, string Value)? header)

@@ -14,32 +14,20 @@ namespace Amlfs.Cli.Tests.Distributed;
 [Trait("Category", "Process")]
 public sealed class WorkerProcessTests : IDisposable
 {
-    private readonly KafkaMockCluster _cluster = new();
-    private readonly GarnetServerFixture _redis = new();
-    private readonly TempDirectory _data = new();
+    private readonly WorkerRig _rig = new();
 
-    public void Dispose()
-    {
-        _cluster.Dispose();
-        _redis.Dispose();
-        _data.Dispose();
-    }
+    public void Dispose() => _rig.Dispose();
 
     [Fact]
     public async Task Killing_one_of_two_workers_mid_stream_loses_no_event_and_counts_none_twice()
     {
-        var topic = "tx-" + Guid.NewGuid().ToString("N")[..8];
+        var topic = WorkerRig.NewTopic();
         var traffic = new LiveTraffic(new SyntheticOptions { Customers = 30, Merchants = 6 }, TimeProvider.System, topic);
         var sent = new List<Transaction>();
-        using var publisher = new TransactionPublisher(new KafkaPublisherOptions { BootstrapServers = _cluster.BootstrapServers, Topic = topic });
+        using var publisher = new TransactionPublisher(new KafkaPublisherOptions { BootstrapServers = _rig.Kafka.BootstrapServers, Topic = topic });
         Publish(publisher, traffic, sent, 20); // the topic exists once written to
 
-        string[] args =
-        [
-            "--kafka", _cluster.BootstrapServers, "--topic", topic, "--group", "workers-" + topic,
-            "--online-store", string.Create(CultureInfo.InvariantCulture, $"redis://{_redis.Host}:{_redis.Port}"),
-            "--checkpoint-interval", "0.3", "--session-timeout", "6", "--data-dir", _data.Path,
-        ];
+        var args = _rig.WorkerArgs(topic, "--checkpoint-interval", "0.3", "--session-timeout", "6", "--data-dir", _rig.Data.Path);
         using var doomed = await AmlfsProcess.StartWorkerAsync(args);
         using var survivor = await AmlfsProcess.StartWorkerAsync(args);
         await doomed.WaitForOutputAsync("Worker: assigned", TimeSpan.FromSeconds(60));
@@ -52,7 +40,7 @@ public sealed class WorkerProcessTests : IDisposable
             {
                 // Once one of its partitions has a checkpoint to take over from; then SIGKILL while it consumes: no
                 // final checkpoint, no goodbye to the group.
-                await WaitForACheckpointAsync(doomed, "workers-" + topic);
+                await WaitForACheckpointAsync(doomed, WorkerRig.GroupOf(topic));
                 doomed.Kill();
             }
 
@@ -67,7 +55,7 @@ public sealed class WorkerProcessTests : IDisposable
         using var reference = TestEngines.Inline(clock: TimeProvider.System);
         foreach (var transaction in sent)
             reference.Ingest(transaction);
-        await using var store = await RedisOnlineStore.ConnectAsync(new RedisOnlineStoreOptions { Host = _redis.Host, Port = _redis.Port });
+        await using var store = await RedisOnlineStore.ConnectAsync(_rig.RedisOptions);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         IReadOnlyList<string> differences;
         while ((differences = await DifferencesAsync(store, reference, sent)).Count > 0 && DateTime.UtcNow < deadline)
@@ -86,7 +74,7 @@ public sealed class WorkerProcessTests : IDisposable
             .Select(m => (Topic: m.Groups[1].Value, Partition: int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)))
             .ToArray();
         Assert.NotEmpty(partitions);
-        await using var checkpoints = await RedisCheckpointStore.ConnectAsync(new RedisOnlineStoreOptions { Host = _redis.Host, Port = _redis.Port });
+        await using var checkpoints = await RedisCheckpointStore.ConnectAsync(_rig.RedisOptions);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
