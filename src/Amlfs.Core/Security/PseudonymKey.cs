@@ -77,26 +77,9 @@ public static class PseudonymKey
             // Whoever held the lock before may have made the key: use it, never a second one.
             if (File.Exists(path))
                 return Read(path);
-            var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-            try
-            {
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-                if (!OperatingSystem.IsWindows())
-                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                using (var stream = new FileStream(temporary, options))
-                {
-                    var text = System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(Pseudonymizer.KeyBytes)) + "\n");
-                    stream.Write(text);
-                    stream.Flush(flushToDisk: true);
-                }
-
-                File.Move(temporary, path, overwrite: false);
-                DirectorySync.Flush(directory);
-            }
-            finally
-            {
-                File.Delete(temporary);
-            }
+            var text = System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(Pseudonymizer.KeyBytes)) + "\n");
+            DurableFile.Replace(path, text, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            DirectorySync.Flush(directory);
         }
 
         return Read(path);

@@ -9,12 +9,19 @@ namespace Amlfs.Storage;
 /// </summary>
 internal static class DurableFile
 {
-    public static void Replace(string path, ReadOnlySpan<byte> bytes)
+    /// <summary>
+    /// Replaces <paramref name="path"/> with <paramref name="bytes"/>; with <paramref name="mode"/> the file is created
+    /// with those permissions on Unix (a secret's 0600), never readable by others in between.
+    /// </summary>
+    public static void Replace(string path, ReadOnlySpan<byte> bytes, UnixFileMode? mode = null)
     {
         var temporary = string.Create(CultureInfo.InvariantCulture, $"{path}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (mode is { } permissions && !OperatingSystem.IsWindows())
+                options.UnixCreateMode = permissions;
+            using (var stream = new FileStream(temporary, options))
             {
                 stream.Write(bytes);
                 stream.Flush(flushToDisk: true);
