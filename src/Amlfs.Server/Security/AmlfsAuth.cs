@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Amlfs.Security;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,11 +28,11 @@ internal static class AmlfsAuth
                 var context = rejected.HttpContext;
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
                 context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                var name = context.User.Identity?.Name ?? "";
-                context.RequestServices.GetRequiredService<AuthRejections>().Record("rate_limited", name);
-                var role = context.User.FindFirst(ClaimTypes.Role)?.Value ?? "";
+                // Only a key's own bucket refuses (Partition), so the request is a key's.
+                var key = ((ApiKeyPrincipal)context.User).Record;
+                context.RequestServices.GetRequiredService<AuthRejections>().Record("rate_limited", key.Name);
                 await TypedResults.Problem(
-                    $"the key '{name}' made more than its role '{role}' allows ({RateOf(settings, role)} requests per second); retry after {retryAfter} s",
+                    $"the key '{key.Name}' made more than its role '{key.Role.Name()}' allows ({settings.RateLimits[key.Role].ToString(System.Globalization.CultureInfo.InvariantCulture)} requests per second); retry after {retryAfter} s",
                     statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests").ExecuteAsync(context);
             };
         });
@@ -57,6 +56,4 @@ internal static class AmlfsAuth
     private static RateLimitPartition<string> Partition(HttpContext context) =>
         context.User is ApiKeyPrincipal user ? user.RateLimit : RateLimitPartition.GetNoLimiter("");
 
-    private static string RateOf(AuthSettings settings, string role) =>
-        ApiRoles.Parse(role) is { } parsed && settings.RateLimits.TryGetValue(parsed, out var rate) ? rate.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?";
 }
